@@ -1,0 +1,146 @@
+/* config.h: the run configuration, from the command line and pyproject.toml.
+ *
+ * PsConfig is filled from `[tool.pyshift]` and `[project] requires-python` of
+ * the nearest pyproject.toml, then the command line overrides it. Lists are
+ * heap arrays of heap strings owned by the config; ps_config_free releases
+ * them. The TOML reader (toml.c) is strict: anything it does not understand
+ * is an error with file:line:col.
+ */
+#ifndef PS_CONFIG_CONFIG_H
+#define PS_CONFIG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/core.h"
+
+typedef struct PsStrList {
+  char **items;
+  size_t size;
+  size_t cap;
+} PsStrList;
+
+void ps_strlist_push(PsStrList *self, const char *s); /* copies s */
+void ps_strlist_free(PsStrList *self);
+/* Splits "a,b, c" on commas and spaces, pushing each non-empty part. */
+void ps_strlist_push_csv(PsStrList *self, const char *s);
+
+typedef enum PsFormat {
+  PS_FORMAT_TEXT,
+  PS_FORMAT_JSON,
+  PS_FORMAT_SARIF,
+  PS_FORMAT_GITHUB,
+} PsFormat;
+
+typedef struct PsOutput {
+  PsFormat format;
+  char *path; /* NULL: standard output */
+} PsOutput;
+
+typedef struct PsPerFileIgnore {
+  char *glob;      /* exclude-style glob */
+  PsStrList ids;   /* rule ids or prefixes */
+} PsPerFileIgnore;
+
+typedef enum PsColor { PS_COLOR_AUTO, PS_COLOR_ALWAYS, PS_COLOR_NEVER } PsColor;
+
+typedef struct PsConfig {
+  /* what to scan */
+  PsStrList paths;
+  PsStrList exclude;          /* replaces the default list of excludes when set */
+  bool exclude_set;
+  PsStrList extend_exclude;
+  bool respect_gitignore;     /* default true */
+  bool force_exclude;
+  char *stdin_filename;       /* non-NULL: scan standard input as this path */
+  size_t max_file_size;       /* bytes; 0 = no limit */
+
+  /* which rules */
+  PsStrList select;           /* default {"RM", "DP", "TY", "FT", "MP"} (all stable families) */
+  bool select_set;
+  PsStrList extend_select;
+  PsStrList ignore;
+  PsStrList rules_dirs;       /* extra rule directories */
+  size_t n_per_file_ignores;
+  PsPerFileIgnore *per_file_ignores;
+  bool preview;
+
+  /* versions */
+  PsPyVersion target;         /* default 3.14 */
+  PsPyVersion min_python;     /* --min-python, else requires-python, else 3.9 */
+  bool min_python_set;        /* from CLI or config, not the default */
+  char min_python_origin[256]; /* "--min-python", "pyproject.toml requires-python", "default" */
+
+  /* output */
+  PsOutput *outputs;          /* at least one after ps_config_finish */
+  size_t n_outputs;
+  bool exit_zero;
+  bool statistics;
+  bool quiet;
+  bool show_source;
+  PsColor color;
+  char *automation_id;        /* SARIF runAutomationDetails.id */
+
+  /* execution */
+  int jobs;                   /* 0: number of cores */
+
+  /* the pyproject.toml that was read, if any (absolute or as found) */
+  char *config_path;
+} PsConfig;
+
+/* Defaults as documented in the README. */
+void ps_config_init(PsConfig *self);
+void ps_config_free(PsConfig *self);
+void ps_config_add_output(PsConfig *self, PsFormat format, const char *path);
+
+/* Finds the pyproject.toml nearest to `start_dir` (itself, then parents) that
+ * has a [tool.pyshift] table or a [project] table. Returns a heap path, or
+ * NULL if none. */
+char *ps_config_find_pyproject(const char *start_dir);
+
+/* Reads `path` and applies [tool.pyshift] and [project].requires-python to
+ * self. Keys: select, extend-select, ignore, exclude, extend-exclude,
+ * target-version, min-python, per-file-ignores (table glob -> list of ids),
+ * rules (list of dirs, relative to the pyproject's directory),
+ * respect-gitignore, force-exclude, max-file-size, preview. Unknown keys in
+ * [tool.pyshift] are errors. Returns 0 or PS_E_CONFIG with file:line:col. */
+int ps_config_load_pyproject(PsConfig *self, const char *path, PsError *err);
+
+/* ---- the TOML reader ------------------------------------------------------
+ * Enough TOML 1.0 for pyproject.toml: tables, dotted keys, inline tables,
+ * arrays (multi-line, trailing commas), basic/literal/multi-line strings with
+ * escapes, integers, floats, booleans; datetimes are parsed as strings.
+ * Duplicate keys and redefined tables are errors, as the spec says. */
+
+typedef enum PsTomlType {
+  PS_TOML_STRING,
+  PS_TOML_INTEGER,
+  PS_TOML_FLOAT,
+  PS_TOML_BOOL,
+  PS_TOML_DATETIME,
+  PS_TOML_ARRAY,
+  PS_TOML_TABLE,
+} PsTomlType;
+
+typedef struct PsTomlValue PsTomlValue;
+struct PsTomlValue {
+  PsTomlType type;
+  int line, col;          /* where the value starts, 1-based */
+  union {
+    struct { char *s; size_t len; } str;   /* STRING and DATETIME */
+    long long i;
+    double f;
+    bool b;
+    struct { PsTomlValue **items; size_t size; } array;
+    struct { char **keys; PsTomlValue **values; int *key_lines; int *key_cols; size_t size; } table;
+  } u;
+};
+
+/* Parses `len` bytes of `text` (named `path` in errors). On success *out is a
+ * TABLE the caller frees with ps_toml_free. */
+int ps_toml_parse(PsTomlValue **out, const char *text, size_t len, const char *path, PsError *err);
+void ps_toml_free(PsTomlValue *v);
+/* Looks up a key in a TABLE value; NULL if absent or v is not a table. */
+const PsTomlValue *ps_toml_get(const PsTomlValue *table, const char *key);
+
+#endif

@@ -1,0 +1,106 @@
+/* finding.h: what a scan produces, independent of how it is printed.
+ *
+ * PsRuleMeta is the rule metadata that reports need (it is owned by the rule
+ * registry and lives for the process). PsFinding and PsFileResult are
+ * heap-owned so they outlive the worker's per-file arena; free a file result
+ * with ps_file_result_free().
+ */
+#ifndef PS_CORE_FINDING_H
+#define PS_CORE_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum PsSeverity {
+  PS_SEVERITY_HINT = 0,
+  PS_SEVERITY_INFO = 1,
+  PS_SEVERITY_WARNING = 2,
+  PS_SEVERITY_ERROR = 3,
+} PsSeverity;
+
+const char *ps_severity_name(PsSeverity s);          /* "warning" */
+int ps_severity_parse(const char *s, PsSeverity *out); /* 0 or PS_E_USAGE */
+/* SARIF level: "note" (hint, info), "warning", "error". */
+const char *ps_severity_sarif_level(PsSeverity s);
+
+/* Metadata of one rule, as reports and docs need it. Strings are owned by
+ * the registry. */
+typedef struct PsRuleMeta {
+  const char *id;          /* "RM001" */
+  const char *name;        /* "removed-module-import" */
+  const char *family;      /* "RM" */
+  PsSeverity severity;
+  const char *status;      /* "preview" | "stable" | "deprecated" */
+  const char *since;       /* pyshift version that added it */
+  const char *summary;     /* one line: the message template without {...} */
+  const char *message;     /* message template */
+  const char *precision;   /* "very-high" | "high" | "medium" | "low" */
+  const char *const *tags; /* NULL-terminated */
+  const char *docs_md;     /* Markdown body: What it does, Why... */
+  const char *versions;    /* human text, e.g. "target >=3.13" */
+  const char *source_path; /* rule file it was loaded from */
+  const char *help_uri;    /* docs URL */
+} PsRuleMeta;
+
+/* A position: 1-based line; 1-based column counted in characters (code
+ * points) and in UTF-16 code units; 0-based byte offset into the decoded
+ * UTF-8 text. */
+typedef struct PsPos {
+  uint32_t line;
+  uint32_t col;
+  uint32_t col16;
+  uint32_t byte;
+} PsPos;
+
+typedef struct PsRange {
+  PsPos start;
+  PsPos end; /* exclusive */
+} PsRange;
+
+typedef struct PsEdit {
+  PsRange range;
+  char *text; /* replacement, UTF-8 */
+} PsEdit;
+
+typedef struct PsFix {
+  char *message;
+  PsEdit *edits;
+  size_t n_edits;
+  bool safe; /* false: only with --unsafe-fixes */
+} PsFix;
+
+typedef struct PsRelated {
+  PsRange range;
+  char *message;
+} PsRelated;
+
+typedef struct PsFinding {
+  const PsRuleMeta *rule;
+  PsSeverity severity; /* usually rule->severity */
+  PsRange range;
+  char *message;
+  char *source_line;   /* text of range.start.line without its newline */
+  char *fingerprint;   /* GitHub primaryLocationLineHash, "hex:n" */
+  PsFix *fix;          /* NULL if none */
+  PsRelated *related;
+  size_t n_related;
+} PsFinding;
+
+/* Everything one file produced. `errors` are one-line messages (without the
+ * "pyshift: path: " prefix) that made results for this file incomplete. */
+typedef struct PsFileResult {
+  char *path;          /* as displayed: relative to the working directory when possible */
+  PsFinding *findings; /* sorted by (line, col, rule id) */
+  size_t n_findings;
+  char **errors;
+  size_t n_errors;
+  bool skipped;        /* not scanned (prefilter, size limit...): no findings */
+} PsFileResult;
+
+void ps_finding_free(PsFinding *f); /* frees members, not f itself */
+void ps_file_result_free(PsFileResult *r); /* frees members and r; NULL ok */
+/* Sort comparator for findings: line, column, rule id, end, message. */
+int ps_finding_cmp(const void *a, const void *b);
+
+#endif
