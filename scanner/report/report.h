@@ -75,4 +75,73 @@ void ps_fingerprint_lines(const char *src, size_t len, const unsigned *lines, si
 /* The documentation URL of a rule (helpUri). */
 char *ps_report_help_uri(const PsRuleMeta *rule);
 
+/* Notes on the two functions above:
+ * - ps_fingerprint_lines: the hash is printed as codeql-action prints it,
+ *   lower-case hex WITHOUT leading zeros (so sometimes fewer than 16
+ *   digits). out[i] is NULL for a line the file does not have (0, or past
+ *   the line after the last newline). Thread-safe; the caller frees each
+ *   out[i].
+ * - ps_report_help_uri: rule->help_uri when set, else
+ *   "https://github.com/pyshift/pyshift/blob/main/docs/rules/<ID>.md". The
+ *   caller frees the result. */
+
+/* Percent-encodes `s` for a URI path (RFC 3986): every byte except the
+ * unreserved characters (A-Z a-z 0-9 - . _ ~) and '/' becomes %XX. Heap
+ * result, caller frees. */
+char *ps_report_uri_encode(const char *s);
+
+/* The SARIF artifactLocation.uri for a displayed path. A relative path (or
+ * an absolute one under working_dir) becomes a percent-encoded relative URI
+ * and *relative is set true (use uriBaseId "%SRCROOT%"); any other absolute
+ * path becomes "file://<encoded path>" and *relative false. Heap result. */
+char *ps_report_artifact_uri(const char *path, const char *working_dir, bool *relative);
+
+/* ---- internal to the report module ---------------------------------------
+ * The format files (text.c, github.c, json.c, sarif.c) share these; other
+ * modules use only the interface above. */
+
+struct json_t;
+
+typedef struct PsReportOps {
+  void (*begin)(PsReporter *self);                        /* self->run is set */
+  void (*file)(PsReporter *self, const PsFileResult *file);
+  void (*end)(PsReporter *self, const PsRunInfo *run);    /* writes the rest */
+  void (*fini)(PsReporter *self);                         /* frees self->state */
+} PsReportOps;
+
+struct PsReporter {
+  PsReportOptions opts;
+  const PsReportOps *ops;
+  const PsRunInfo *run; /* from begin(); borrowed */
+  void *state;          /* the format's own */
+  bool write_failed;    /* a write to opts.out failed: write nothing more */
+};
+
+extern const PsReportOps ps_report__text_ops;
+extern const PsReportOps ps_report__github_ops;
+extern const PsReportOps ps_report__json_ops;
+extern const PsReportOps ps_report__sarif_ops;
+
+/* Writes n bytes to self->opts.out; false once any write has failed. */
+bool ps_report__write(PsReporter *self, const char *data, size_t n);
+/* Serialises `root` (2-space indent, insertion order), writes it and a
+ * newline; false on failure. Does not take ownership of root. */
+bool ps_report__write_json(PsReporter *self, struct json_t *root);
+/* A JSON string of s (invalid UTF-8 bytes become U+FFFD); json null when s
+ * is NULL. New reference. */
+struct json_t *ps_report__jstr(const char *s);
+
+/* JSON and SARIF collect one array of items per file() call and write them
+ * sorted by path at end(), whatever order the files arrived in. */
+typedef struct PsReportBatch {
+  struct PsReportBatchFile { char *path; size_t seq; struct json_t *items; } *files;
+  size_t size, cap;
+} PsReportBatch;
+void ps_report__batch_add(PsReportBatch *self, const char *path, struct json_t *items);
+void ps_report__batch_sort(PsReportBatch *self);
+void ps_report__batch_free(PsReportBatch *self);
+/* Copies of file->findings sorted with ps_finding_cmp (shallow: the
+ * pointers inside still belong to file). Caller frees the array. */
+PsFinding *ps_report__sorted_findings(const PsFileResult *file);
+
 #endif

@@ -1,0 +1,101 @@
+/* json.c: one pretty-printed JSON array of findings, for scripts.
+ *
+ * Each file() call turns its findings into jansson objects (so nothing is
+ * borrowed from the caller's file result after it returns); end() writes
+ * them all, files sorted by path, keys in a fixed order. An empty run is
+ * "[]".
+ *
+ *   {"rule", "name", "severity", "message", "path",
+ *    "range": {"start": {"line", "column", "column_utf16", "offset"}, "end"},
+ *    "fix": null | {"message", "applicability", "edits": [{"range", "content"}]},
+ *    "related": [{"message", "range"}], "fingerprint", "url"}
+ */
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "report/report.h"
+
+static json_t *pos_json(const PsPos *p) {
+  json_t *o = json_object();
+  json_object_set_new(o, "line", json_integer(p->line));
+  json_object_set_new(o, "column", json_integer(p->col));
+  json_object_set_new(o, "column_utf16", json_integer(p->col16));
+  json_object_set_new(o, "offset", json_integer(p->byte));
+  return o;
+}
+
+static json_t *range_json(const PsRange *r) {
+  json_t *o = json_object();
+  json_object_set_new(o, "start", pos_json(&r->start));
+  json_object_set_new(o, "end", pos_json(&r->end));
+  return o;
+}
+
+static json_t *fix_json(const PsFix *fix) {
+  if (!fix) return json_null();
+  json_t *o = json_object();
+  json_object_set_new(o, "message", ps_report__jstr(fix->message));
+  json_object_set_new(o, "applicability", json_string(fix->safe ? "safe" : "unsafe"));
+  json_t *edits = json_array();
+  for (size_t i = 0; i < fix->n_edits; i++) {
+    json_t *e = json_object();
+    json_object_set_new(e, "range", range_json(&fix->edits[i].range));
+    json_object_set_new(e, "content", ps_report__jstr(fix->edits[i].text ? fix->edits[i].text : ""));
+    json_array_append_new(edits, e);
+  }
+  json_object_set_new(o, "edits", edits);
+  return o;
+}
+
+static json_t *finding_json(const char *path, const PsFinding *f) {
+  json_t *o = json_object();
+  json_object_set_new(o, "rule", ps_report__jstr(f->rule->id));
+  json_object_set_new(o, "name", ps_report__jstr(f->rule->name));
+  json_object_set_new(o, "severity", json_string(ps_severity_name(f->severity)));
+  json_object_set_new(o, "message", ps_report__jstr(f->message ? f->message : ""));
+  json_object_set_new(o, "path", ps_report__jstr(path));
+  json_object_set_new(o, "range", range_json(&f->range));
+  json_object_set_new(o, "fix", fix_json(f->fix));
+  json_t *related = json_array();
+  for (size_t i = 0; i < f->n_related; i++) {
+    json_t *r = json_object();
+    json_object_set_new(r, "message", ps_report__jstr(f->related[i].message ? f->related[i].message : ""));
+    json_object_set_new(r, "range", range_json(&f->related[i].range));
+    json_array_append_new(related, r);
+  }
+  json_object_set_new(o, "related", related);
+  json_object_set_new(o, "fingerprint", ps_report__jstr(f->fingerprint));
+  char *url = ps_report_help_uri(f->rule);
+  json_object_set_new(o, "url", ps_report__jstr(url));
+  free(url);
+  return o;
+}
+
+static void json_begin(PsReporter *self) { self->state = ps_xcalloc(1, sizeof(PsReportBatch)); }
+
+static void json_file(PsReporter *self, const PsFileResult *file) {
+  if (!file->n_findings) return;
+  PsFinding *fs = ps_report__sorted_findings(file);
+  json_t *items = json_array();
+  for (size_t i = 0; i < file->n_findings; i++)
+    json_array_append_new(items, finding_json(file->path, &fs[i]));
+  free(fs);
+  ps_report__batch_add(self->state, file->path, items);
+}
+
+static void json_end(PsReporter *self, const PsRunInfo *run) {
+  PsReportBatch *batch = self->state;
+  ps_report__batch_sort(batch);
+  json_t *all = json_array();
+  for (size_t i = 0; i < batch->size; i++) json_array_extend(all, batch->files[i].items);
+  ps_report__write_json(self, all);
+  json_decref(all);
+}
+
+static void json_fini(PsReporter *self) {
+  if (!self->state) return;
+  ps_report__batch_free(self->state);
+  free(self->state);
+}
+
+const PsReportOps ps_report__json_ops = {json_begin, json_file, json_end, json_fini};

@@ -1,0 +1,180 @@
+/* report.c: the reporter object, format dispatch and helpers the formats
+ * share (checked writes, JSON strings, per-file batches, URIs).
+ *
+ * A reporter owns nothing but its format's state; the FILE* is borrowed.
+ * Write failures (EPIPE with SIGPIPE ignored, a full disk) are remembered in
+ * write_failed: after the first one nothing more is written, and end()
+ * returns PS_E_IO.
+ */
+#include "report/report.h"
+
+#include <assert.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+PsReporter *ps_report_new(const PsReportOptions *opts) {
+  PsReporter *self = ps_xcalloc(1, sizeof *self);
+  self->opts = *opts;
+  switch (opts->format) {
+    case PS_FORMAT_TEXT: self->ops = &ps_report__text_ops; break;
+    case PS_FORMAT_JSON: self->ops = &ps_report__json_ops; break;
+    case PS_FORMAT_SARIF: self->ops = &ps_report__sarif_ops; break;
+    case PS_FORMAT_GITHUB: self->ops = &ps_report__github_ops; break;
+  }
+  assert(self->ops);
+  return self;
+}
+
+void ps_report_begin(PsReporter *self, const PsRunInfo *run) {
+  self->run = run;
+  self->ops->begin(self);
+}
+
+void ps_report_file(PsReporter *self, const PsFileResult *file) {
+  assert(self->run && "ps_report_begin first");
+  self->ops->file(self, file);
+}
+
+int ps_report_end(PsReporter *self, const PsRunInfo *run) {
+  self->run = run;
+  self->ops->end(self, run);
+  if (!self->write_failed && fflush(self->opts.out) != 0) self->write_failed = true;
+  if (ferror(self->opts.out)) self->write_failed = true;
+  return self->write_failed ? PS_E_IO : 0;
+}
+
+void ps_report_delete(PsReporter *self) {
+  if (!self) return;
+  self->ops->fini(self);
+  free(self);
+}
+
+bool ps_report__write(PsReporter *self, const char *data, size_t n) {
+  if (self->write_failed) return false;
+  if (n && fwrite(data, 1, n, self->opts.out) != n) self->write_failed = true;
+  return !self->write_failed;
+}
+
+bool ps_report__write_json(PsReporter *self, json_t *root) {
+  char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (!text) {
+    self->write_failed = true; /* only on out-of-memory */
+    return false;
+  }
+  bool ok = ps_report__write(self, text, strlen(text)) && ps_report__write(self, "\n", 1);
+  free(text);
+  return ok;
+}
+
+json_t *ps_report__jstr(const char *s) {
+  if (!s) return json_null();
+  size_t n = strlen(s);
+  if (ps_utf8_valid((const unsigned char *)s, n)) return json_stringn(s, n);
+  PsBuf b = PS_BUF_INIT;
+  for (size_t i = 0; i < n;) {
+    size_t len = ps_utf8_seq_len((const unsigned char *)s + i, n - i);
+    if (len) {
+      ps_buf_append(&b, s + i, len);
+      i += len;
+    } else {
+      ps_buf_append(&b, "\xEF\xBF\xBD", 3);
+      i++;
+    }
+  }
+  json_t *j = json_stringn(b.data, b.len);
+  ps_buf_free(&b);
+  return j;
+}
+
+/* ---- batches ------------------------------------------------------------ */
+
+void ps_report__batch_add(PsReportBatch *self, const char *path, json_t *items) {
+  if (self->size == self->cap) {
+    self->cap = self->cap ? self->cap * 2 : 16;
+    self->files = ps_xrealloc(self->files, self->cap * sizeof *self->files);
+  }
+  struct PsReportBatchFile *f = &self->files[self->size];
+  f->path = ps_xstrdup(path ? path : "");
+  f->seq = self->size++;
+  f->items = items;
+}
+
+static int cmp_batch_file(const void *pa, const void *pb) {
+  const struct PsReportBatchFile *a = pa, *b = pb;
+  int c = strcmp(a->path, b->path);
+  if (c) return c;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void ps_report__batch_sort(PsReportBatch *self) {
+  if (self->size > 1) qsort(self->files, self->size, sizeof *self->files, cmp_batch_file);
+}
+
+void ps_report__batch_free(PsReportBatch *self) {
+  for (size_t i = 0; i < self->size; i++) {
+    free(self->files[i].path);
+    json_decref(self->files[i].items);
+  }
+  free(self->files);
+  memset(self, 0, sizeof *self);
+}
+
+PsFinding *ps_report__sorted_findings(const PsFileResult *file) {
+  size_t n = file->n_findings;
+  PsFinding *copy = ps_xmalloc((n ? n : 1) * sizeof *copy);
+  if (n) memcpy(copy, file->findings, n * sizeof *copy);
+  if (n > 1) qsort(copy, n, sizeof *copy, ps_finding_cmp);
+  return copy;
+}
+
+/* ---- URIs ----------------------------------------------------------------- */
+
+char *ps_report_help_uri(const PsRuleMeta *rule) {
+  if (rule->help_uri && rule->help_uri[0]) return ps_xstrdup(rule->help_uri);
+  return ps_xasprintf("https://github.com/pyshift/pyshift/blob/main/docs/rules/%s.md", rule->id);
+}
+
+static bool uri_keep(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+}
+
+static void uri_encode_into(PsBuf *b, const char *s) {
+  static const char HEX[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (uri_keep(*p)) {
+      ps_buf_putc(b, (char)*p);
+    } else {
+      char esc[3] = {'%', HEX[*p >> 4], HEX[*p & 15]};
+      ps_buf_append(b, esc, 3);
+    }
+  }
+}
+
+char *ps_report_uri_encode(const char *s) {
+  PsBuf b = PS_BUF_INIT;
+  uri_encode_into(&b, s);
+  return ps_buf_steal(&b);
+}
+
+char *ps_report_artifact_uri(const char *path, const char *working_dir, bool *relative) {
+  if (path[0] == '/' && working_dir && working_dir[0]) {
+    size_t n = strlen(working_dir);
+    while (n > 1 && working_dir[n - 1] == '/') n--;
+    if (strncmp(path, working_dir, n) == 0 && path[n] == '/') path += n + 1;
+  }
+  PsBuf b = PS_BUF_INIT;
+  if (path[0] == '/') {
+    *relative = false;
+    ps_buf_puts(&b, "file://");
+  } else {
+    *relative = true;
+    while (path[0] == '.' && path[1] == '/') {
+      path += 2;
+      while (*path == '/') path++;
+    }
+  }
+  uri_encode_into(&b, path);
+  return ps_buf_steal(&b);
+}

@@ -1,0 +1,166 @@
+/* text.c: human-readable output, like ruff's concise format.
+ *
+ * It streams: each file's lines are rendered into one buffer and written
+ * whole, so output from a file is never interleaved. It ends with a
+ * summary ("Found 3 findings in 2 files.") unless quiet; with statistics it
+ * prints a per-rule count table instead of the findings.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+enum { TAB_WIDTH = 4 };
+
+#define SGR_RESET "\x1b[0m"
+#define SGR_BOLD "\x1b[1m"
+#define SGR_BLUE "\x1b[1;34m"
+
+typedef struct RuleCount {
+  const PsRuleMeta *rule;
+  size_t count;
+} RuleCount;
+
+typedef struct TextState {
+  PsBuf buf;
+  size_t n_findings;
+  size_t n_files_with_findings;
+  RuleCount *counts; /* statistics */
+  size_t n_counts, cap_counts;
+} TextState;
+
+static const char *severity_color(PsSeverity s) {
+  switch (s) {
+    case PS_SEVERITY_ERROR: return "\x1b[1;31m";   /* bold red */
+    case PS_SEVERITY_WARNING: return "\x1b[1;33m"; /* bold yellow */
+    default: return "\x1b[1;36m";                  /* bold cyan: info, hint */
+  }
+}
+
+static void text_begin(PsReporter *self) { self->state = ps_xcalloc(1, sizeof(TextState)); }
+
+static void count_rule(TextState *st, const PsRuleMeta *rule) {
+  for (size_t i = 0; i < st->n_counts; i++)
+    if (st->counts[i].rule == rule || !strcmp(st->counts[i].rule->id, rule->id)) {
+      st->counts[i].count++;
+      return;
+    }
+  if (st->n_counts == st->cap_counts) {
+    st->cap_counts = st->cap_counts ? st->cap_counts * 2 : 16;
+    st->counts = ps_xrealloc(st->counts, st->cap_counts * sizeof *st->counts);
+  }
+  st->counts[st->n_counts++] = (RuleCount){rule, 1};
+}
+
+/* Display width of s[0..n) up to code point index `upto` (or the end),
+ * expanding tabs to TAB_WIDTH stops. Writes the expanded text to `out` when
+ * given. */
+static size_t display_col(const char *s, size_t n, size_t upto, PsBuf *out) {
+  size_t disp = 0, chars = 0;
+  for (size_t i = 0; i < n && chars < upto;) {
+    uint32_t cp;
+    size_t len = ps_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+    if (cp == '\t') {
+      size_t next = (disp / TAB_WIDTH + 1) * TAB_WIDTH;
+      if (out) ps_buf_printf(out, "%*s", (int)(next - disp), "");
+      disp = next;
+    } else {
+      if (out) ps_buf_append(out, s + i, len);
+      disp++;
+    }
+    i += len;
+    chars++;
+  }
+  return disp;
+}
+
+static void render_source(PsReporter *self, PsBuf *b, const PsFinding *f) {
+  const char *line = f->source_line;
+  size_t n = strlen(line);
+  while (n && (line[n - 1] == '\r' || line[n - 1] == '\n')) n--;
+  bool color = self->opts.color;
+  const char *gut = color ? SGR_BLUE : "", *off = color ? SGR_RESET : "";
+
+  size_t start = f->range.start.col ? f->range.start.col - 1 : 0;
+  size_t width_total = display_col(line, n, SIZE_MAX, NULL);
+  size_t c0 = display_col(line, n, start, NULL);
+  size_t c1 = f->range.end.line == f->range.start.line && f->range.end.col
+                  ? display_col(line, n, f->range.end.col - 1, NULL)
+                  : width_total;
+  size_t width = c1 > c0 ? c1 - c0 : 1;
+
+  char num[16];
+  int digits = snprintf(num, sizeof num, "%u", (unsigned)f->range.start.line);
+  ps_buf_printf(b, "%s%s |%s ", gut, num, off);
+  display_col(line, n, SIZE_MAX, b);
+  ps_buf_printf(b, "\n%s%*s |%s %*s", gut, digits, "", off, (int)c0, "");
+  if (color) ps_buf_puts(b, severity_color(f->severity));
+  for (size_t i = 0; i < width; i++) ps_buf_putc(b, '^');
+  ps_buf_printf(b, "%s\n\n", off);
+}
+
+static void text_file(PsReporter *self, const PsFileResult *file) {
+  TextState *st = self->state;
+  if (!file->n_findings) return;
+  st->n_findings += file->n_findings;
+  st->n_files_with_findings++;
+  PsFinding *fs = ps_report__sorted_findings(file);
+  PsBuf *b = &st->buf;
+  ps_buf_reset(b);
+  for (size_t i = 0; i < file->n_findings; i++) {
+    const PsFinding *f = &fs[i];
+    if (self->opts.statistics) {
+      count_rule(st, f->rule);
+      continue;
+    }
+    if (self->opts.color)
+      ps_buf_printf(b, SGR_BOLD "%s" SGR_RESET ":%u:%u: %s%s" SGR_RESET " %s\n", file->path,
+                    (unsigned)f->range.start.line, (unsigned)f->range.start.col,
+                    severity_color(f->severity), f->rule->id, f->message ? f->message : "");
+    else
+      ps_buf_printf(b, "%s:%u:%u: %s %s\n", file->path, (unsigned)f->range.start.line,
+                    (unsigned)f->range.start.col, f->rule->id, f->message ? f->message : "");
+    if (self->opts.show_source && f->source_line) render_source(self, b, f);
+  }
+  free(fs);
+  ps_report__write(self, b->data, b->len);
+}
+
+static int cmp_count(const void *pa, const void *pb) {
+  const RuleCount *a = pa, *b = pb;
+  if (a->count != b->count) return a->count > b->count ? -1 : 1;
+  return strcmp(a->rule->id, b->rule->id);
+}
+
+static void text_end(PsReporter *self, const PsRunInfo *run) {
+  TextState *st = self->state;
+  PsBuf *b = &st->buf;
+  ps_buf_reset(b);
+  if (self->opts.statistics && st->n_counts) {
+    qsort(st->counts, st->n_counts, sizeof *st->counts, cmp_count);
+    for (size_t i = 0; i < st->n_counts; i++)
+      ps_buf_printf(b, "%5zu  %-6s %s\n", st->counts[i].count, st->counts[i].rule->id,
+                    st->counts[i].rule->name ? st->counts[i].rule->name : "");
+  }
+  if (!self->opts.quiet) {
+    if (st->n_findings == 0) {
+      ps_buf_puts(b, "All checks passed!\n");
+    } else {
+      ps_buf_printf(b, "Found %zu finding%s in %zu file%s.\n", st->n_findings,
+                    st->n_findings == 1 ? "" : "s", st->n_files_with_findings,
+                    st->n_files_with_findings == 1 ? "" : "s");
+      if (run && run->n_fixable > 0) ps_buf_printf(b, "%zu fixable with --fix.\n", run->n_fixable);
+    }
+  }
+  ps_report__write(self, b->data, b->len);
+}
+
+static void text_fini(PsReporter *self) {
+  TextState *st = self->state;
+  if (!st) return;
+  ps_buf_free(&st->buf);
+  free(st->counts);
+  free(st);
+}
+
+const PsReportOps ps_report__text_ops = {text_begin, text_file, text_end, text_fini};
