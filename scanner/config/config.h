@@ -88,6 +88,9 @@ typedef struct PsConfig {
   char *config_path;
 } PsConfig;
 
+/* Default max_file_size: larger Python files are skipped (16 MiB). */
+#define PS_CONFIG_DEFAULT_MAX_FILE_SIZE ((size_t)16 * 1024 * 1024)
+
 /* Defaults as documented in the README. */
 void ps_config_init(PsConfig *self);
 void ps_config_free(PsConfig *self);
@@ -140,6 +143,14 @@ struct PsTomlValue {
  * TABLE the caller frees with ps_toml_free. */
 int ps_toml_parse(PsTomlValue **out, const char *text, size_t len, const char *path, PsError *err);
 void ps_toml_free(PsTomlValue *v);
+
+/* Arrays, inline tables, dotted keys and headers may nest at most this deep;
+ * deeper input is the error "nesting too deep". */
+#define PS_TOML_MAX_DEPTH 128
+
+/* The byte length of key i of a TABLE (a quoted key may contain NUL, which
+ * the NUL-terminated keys[i] cannot show). */
+size_t ps_toml_key_len(const PsTomlValue *table, size_t i);
 /* Looks up a key in a TABLE value; NULL if absent or v is not a table. */
 const PsTomlValue *ps_toml_get(const PsTomlValue *table, const char *key);
 

@@ -1,0 +1,509 @@
+/* config.c: the run configuration and its pyproject.toml layer.
+ *
+ * ps_config_init sets the documented defaults; ps_config_load_pyproject
+ * overlays `[tool.pyshift]` and `[project] requires-python` from one file,
+ * touching only the fields the file sets, so that the command line can be
+ * applied on top afterwards. Key names and types are checked strictly:
+ * unknown keys and wrong types are errors that point into the file.
+ */
+#include "config/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* pyproject.toml files bigger than this are refused rather than parsed. */
+#define PS_CONFIG_MAX_FILE_BYTES (4u * 1024 * 1024)
+
+/* ---- string lists --------------------------------------------------------- */
+
+void ps_strlist_push(PsStrList *self, const char *s) {
+  if (self->size == self->cap) {
+    self->cap = self->cap ? self->cap * 2 : 8;
+    self->items = ps_xrealloc(self->items, self->cap * sizeof *self->items);
+  }
+  self->items[self->size++] = ps_xstrdup(s);
+}
+
+void ps_strlist_free(PsStrList *self) {
+  if (!self) return;
+  for (size_t i = 0; i < self->size; i++) free(self->items[i]);
+  free(self->items);
+  self->items = NULL;
+  self->size = self->cap = 0;
+}
+
+void ps_strlist_push_csv(PsStrList *self, const char *s) {
+  while (*s) {
+    while (*s == ',' || *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+    size_t n = strcspn(s, ", \t\n\r");
+    if (n) {
+      char *part = ps_xstrndup(s, n);
+      ps_strlist_push(self, part);
+      free(part);
+    }
+    s += n;
+  }
+}
+
+/* ---- the config ----------------------------------------------------------- */
+
+void ps_config_init(PsConfig *self) {
+  static const char *const families[] = {"RM", "DP", "TY", "FT", "MP"};
+  memset(self, 0, sizeof *self);
+  self->respect_gitignore = true;
+  self->max_file_size = PS_CONFIG_DEFAULT_MAX_FILE_SIZE;
+  for (size_t i = 0; i < sizeof families / sizeof *families; i++) ps_strlist_push(&self->select, families[i]);
+  self->target = (PsPyVersion){3, 14, false};
+  self->min_python = (PsPyVersion){3, 9, false};
+  snprintf(self->min_python_origin, sizeof self->min_python_origin, "default");
+  self->color = PS_COLOR_AUTO;
+  self->jobs = 0;
+}
+
+static void free_per_file_ignores(PsConfig *self) {
+  for (size_t i = 0; i < self->n_per_file_ignores; i++) {
+    free(self->per_file_ignores[i].glob);
+    ps_strlist_free(&self->per_file_ignores[i].ids);
+  }
+  free(self->per_file_ignores);
+  self->per_file_ignores = NULL;
+  self->n_per_file_ignores = 0;
+}
+
+void ps_config_free(PsConfig *self) {
+  if (!self) return;
+  ps_strlist_free(&self->paths);
+  ps_strlist_free(&self->exclude);
+  ps_strlist_free(&self->extend_exclude);
+  ps_strlist_free(&self->select);
+  ps_strlist_free(&self->extend_select);
+  ps_strlist_free(&self->ignore);
+  ps_strlist_free(&self->rules_dirs);
+  free_per_file_ignores(self);
+  for (size_t i = 0; i < self->n_outputs; i++) free(self->outputs[i].path);
+  free(self->outputs);
+  free(self->stdin_filename);
+  free(self->automation_id);
+  free(self->config_path);
+  memset(self, 0, sizeof *self);
+}
+
+void ps_config_add_output(PsConfig *self, PsFormat format, const char *path) {
+  self->outputs = ps_xrealloc(self->outputs, (self->n_outputs + 1) * sizeof *self->outputs);
+  self->outputs[self->n_outputs].format = format;
+  self->outputs[self->n_outputs].path = path ? ps_xstrdup(path) : NULL;
+  self->n_outputs++;
+}
+
+/* ---- reading files -------------------------------------------------------- */
+
+/* Reads a whole regular file; PS_E_IO with the reason on failure. */
+static int read_file(const char *path, char **out, size_t *len, PsError *err) {
+  FILE *f = NULL;
+  char *data = NULL;
+  size_t n = 0, cap = 0;
+  int rc = 0;
+  struct stat st;
+  *out = NULL;
+  *len = 0;
+  if (stat(path, &st) != 0) {
+    rc = ps_error_set(err, PS_E_IO, path, 0, 0, "cannot read: %s", strerror(errno));
+    goto cleanup;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    rc = ps_error_set(err, PS_E_IO, path, 0, 0, "not a regular file");
+    goto cleanup;
+  }
+  if (!(f = fopen(path, "rb"))) {
+    rc = ps_error_set(err, PS_E_IO, path, 0, 0, "cannot read: %s", strerror(errno));
+    goto cleanup;
+  }
+  for (;;) {
+    if (n == cap) {
+      cap = cap ? cap * 2 : 16384;
+      data = ps_xrealloc(data, cap + 1);
+    }
+    size_t got = fread(data + n, 1, cap - n, f);
+    n += got;
+    if (n > PS_CONFIG_MAX_FILE_BYTES) {
+      rc = ps_error_set(err, PS_E_CONFIG, path, 0, 0, "file is larger than %u bytes",
+                        (unsigned)PS_CONFIG_MAX_FILE_BYTES);
+      goto cleanup;
+    }
+    if (got == 0) break;
+  }
+  if (ferror(f)) {
+    rc = ps_error_set(err, PS_E_IO, path, 0, 0, "read error");
+    goto cleanup;
+  }
+  data[n] = '\0';
+  *out = data;
+  *len = n;
+  data = NULL;
+cleanup:
+  if (f) fclose(f);
+  free(data);
+  return rc;
+}
+
+/* Whether a pyproject.toml that does not parse still looks meant for us: a
+ * [tool.pyshift...] or [project] header at the start of a line. */
+static bool mentions_tables(const char *text) {
+  for (const char *line = text; line; line = strchr(line, '\n')) {
+    if (*line == '\n') line++;
+    while (*line == ' ' || *line == '\t') line++;
+    if (ps_str_starts_with(line, "[tool.pyshift") || ps_str_starts_with(line, "[project]") ||
+        ps_str_starts_with(line, "tool.pyshift."))
+      return true;
+  }
+  return false;
+}
+
+/* Whether `path` is a pyproject.toml that configures this project. */
+static bool is_config_pyproject(const char *path) {
+  char *text = NULL;
+  size_t len;
+  PsTomlValue *doc = NULL;
+  bool yes = false;
+  if (read_file(path, &text, &len, NULL) != 0) return false;
+  if (ps_toml_parse(&doc, text, len, path, NULL) == 0) {
+    const PsTomlValue *tool = ps_toml_get(doc, "tool");
+    yes = ps_toml_get(tool, "pyshift") || ps_toml_get(doc, "project");
+  } else {
+    /* A broken file that is clearly ours is found, so that loading it
+     * reports the syntax error instead of silently using defaults. */
+    yes = mentions_tables(text);
+  }
+  ps_toml_free(doc);
+  free(text);
+  return yes;
+}
+
+char *ps_config_find_pyproject(const char *start_dir) {
+  char *dir = realpath(start_dir && *start_dir ? start_dir : ".", NULL);
+  char *found = NULL;
+  struct stat st;
+  if (!dir) return NULL;
+  if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    /* A file: start from the directory that holds it. */
+    char *slash = strrchr(dir, '/');
+    if (slash == dir) slash[1] = '\0';
+    else if (slash) *slash = '\0';
+  }
+  for (;;) {
+    char *candidate = ps_xasprintf("%s%spyproject.toml", dir, ps_str_ends_with(dir, "/") ? "" : "/");
+    if (is_config_pyproject(candidate)) {
+      found = candidate;
+      break;
+    }
+    free(candidate);
+    char *slash = strrchr(dir, '/');
+    if (!slash || (slash == dir && dir[1] == '\0')) break; /* at the root */
+    if (slash == dir) slash[1] = '\0';
+    else *slash = '\0';
+  }
+  free(dir);
+  return found;
+}
+
+/* ---- [tool.pyshift] --------------------------------------------------------- */
+
+/* The file being loaded, for messages that point into it. */
+typedef struct Loader {
+  PsConfig *cfg;
+  const char *path;
+  const char *text;
+  size_t len;
+  PsError *err;
+} Loader;
+
+typedef enum KeyKind {
+  KEY_STRINGS,      /* array of strings */
+  KEY_STRING,
+  KEY_BOOL,
+  KEY_SIZE,         /* non-negative integer */
+  KEY_TABLE_STRINGS /* table of arrays of strings */
+} KeyKind;
+
+typedef enum KeyId {
+  K_SELECT, K_EXTEND_SELECT, K_IGNORE, K_EXCLUDE, K_EXTEND_EXCLUDE, K_TARGET_VERSION, K_MIN_PYTHON,
+  K_PER_FILE_IGNORES, K_RULES, K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_PREVIEW, K_MAX_FILE_SIZE,
+} KeyId;
+
+static const struct {
+  const char *name;
+  KeyId id;
+  KeyKind kind;
+} known_keys[] = {
+    {"select", K_SELECT, KEY_STRINGS},
+    {"extend-select", K_EXTEND_SELECT, KEY_STRINGS},
+    {"ignore", K_IGNORE, KEY_STRINGS},
+    {"exclude", K_EXCLUDE, KEY_STRINGS},
+    {"extend-exclude", K_EXTEND_EXCLUDE, KEY_STRINGS},
+    {"target-version", K_TARGET_VERSION, KEY_STRING},
+    {"min-python", K_MIN_PYTHON, KEY_STRING},
+    {"per-file-ignores", K_PER_FILE_IGNORES, KEY_TABLE_STRINGS},
+    {"rules", K_RULES, KEY_STRINGS},
+    {"respect-gitignore", K_RESPECT_GITIGNORE, KEY_BOOL},
+    {"force-exclude", K_FORCE_EXCLUDE, KEY_BOOL},
+    {"preview", K_PREVIEW, KEY_BOOL},
+    {"max-file-size", K_MAX_FILE_SIZE, KEY_SIZE},
+};
+
+#define N_KNOWN_KEYS (sizeof known_keys / sizeof *known_keys)
+
+static const char *type_name(const PsTomlValue *v) {
+  switch (v->type) {
+  case PS_TOML_STRING: return "a string";
+  case PS_TOML_INTEGER: return "an integer";
+  case PS_TOML_FLOAT: return "a float";
+  case PS_TOML_BOOL: return "a boolean";
+  case PS_TOML_DATETIME: return "a date-time";
+  case PS_TOML_ARRAY: return "an array";
+  case PS_TOML_TABLE: return "a table";
+  }
+  return "a value";
+}
+
+static const char *kind_name(KeyKind k) {
+  switch (k) {
+  case KEY_STRINGS: return "an array of strings";
+  case KEY_STRING: return "a string";
+  case KEY_BOOL: return "a boolean";
+  case KEY_SIZE: return "a non-negative integer";
+  case KEY_TABLE_STRINGS: return "a table of arrays of strings";
+  }
+  return "?";
+}
+
+/* An error at line:col of the file, with that line as caret context. */
+static int load_fail(Loader *ld, int line, int col, int span, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int load_fail(Loader *ld, int line, int col, int span, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  ps_error_vset(ld->err, PS_E_CONFIG, ld->path, line, col, fmt, ap);
+  va_end(ap);
+  const char *s = ld->text, *end = ld->text + ld->len;
+  for (int l = 1; l < line && s < end; s++)
+    if (*s == '\n') l++;
+  const char *e = s;
+  while (e < end && *e != '\n' && *e != '\r') e++;
+  if (line > 0 && col > 0) ps_error_set_context(ld->err, s, (size_t)(e - s), span);
+  return PS_E_CONFIG;
+}
+
+static int value_fail(Loader *ld, const PsTomlValue *v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int value_fail(Loader *ld, const PsTomlValue *v, const char *fmt, ...) {
+  char msg[PS_ERROR_MSG_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return load_fail(ld, v->line, v->col, 1, "%s", msg);
+}
+
+static size_t edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 64 || lb > 64) return SIZE_MAX;
+  size_t row[65];
+  for (size_t j = 0; j <= lb; j++) row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t up = row[j];
+      size_t best = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+/* Checks that v is an array of strings; `name` is the key for messages. */
+static int check_strings(Loader *ld, const char *name, const PsTomlValue *v) {
+  if (v->type != PS_TOML_ARRAY)
+    return value_fail(ld, v, "`%s` must be an array of strings, not %s", name, type_name(v));
+  for (size_t i = 0; i < v->u.array.size; i++) {
+    const PsTomlValue *item = v->u.array.items[i];
+    if (item->type != PS_TOML_STRING)
+      return value_fail(ld, item, "`%s` must be an array of strings, but item %zu is %s", name, i + 1,
+                        type_name(item));
+    if (strlen(item->u.str.s) != item->u.str.len)
+      return value_fail(ld, item, "`%s` item %zu contains a NUL character", name, i + 1);
+  }
+  return 0;
+}
+
+static void push_strings(PsStrList *list, const PsTomlValue *v) {
+  for (size_t i = 0; i < v->u.array.size; i++) ps_strlist_push(list, v->u.array.items[i]->u.str.s);
+}
+
+/* `rules` directories are relative to the pyproject's directory. */
+static void push_dirs(Loader *ld, PsStrList *list, const PsTomlValue *v) {
+  const char *slash = strrchr(ld->path, '/');
+  for (size_t i = 0; i < v->u.array.size; i++) {
+    const char *d = v->u.array.items[i]->u.str.s;
+    if (d[0] == '/' || !slash) {
+      ps_strlist_push(list, d);
+    } else {
+      char *joined = ps_xasprintf("%.*s/%s", (int)(slash - ld->path), ld->path, d);
+      ps_strlist_push(list, slash == ld->path ? joined + 1 : joined);
+      free(joined);
+    }
+  }
+}
+
+static int apply_per_file_ignores(Loader *ld, const PsTomlValue *v) {
+  PsConfig *cfg = ld->cfg;
+  int rc;
+  for (size_t i = 0; i < v->u.table.size; i++) {
+    const PsTomlValue *ids = v->u.table.values[i];
+    char name[PS_ERROR_MSG_MAX / 2];
+    snprintf(name, sizeof name, "per-file-ignores.\"%s\"", v->u.table.keys[i]);
+    if ((rc = check_strings(ld, name, ids)) != 0) return rc;
+  }
+  cfg->per_file_ignores = ps_xrealloc(cfg->per_file_ignores, (cfg->n_per_file_ignores + v->u.table.size + 1) *
+                                                                 sizeof *cfg->per_file_ignores);
+  for (size_t i = 0; i < v->u.table.size; i++) {
+    PsPerFileIgnore *pfi = &cfg->per_file_ignores[cfg->n_per_file_ignores++];
+    pfi->glob = ps_xstrdup(v->u.table.keys[i]);
+    memset(&pfi->ids, 0, sizeof pfi->ids);
+    push_strings(&pfi->ids, v->u.table.values[i]);
+  }
+  return 0;
+}
+
+static int apply_key(Loader *ld, size_t k, const PsTomlValue *v) {
+  PsConfig *cfg = ld->cfg;
+  const char *name = known_keys[k].name;
+  KeyKind kind = known_keys[k].kind;
+  int rc = 0;
+  bool ok = (kind == KEY_STRINGS && v->type == PS_TOML_ARRAY) || (kind == KEY_STRING && v->type == PS_TOML_STRING) ||
+            (kind == KEY_BOOL && v->type == PS_TOML_BOOL) || (kind == KEY_SIZE && v->type == PS_TOML_INTEGER) ||
+            (kind == KEY_TABLE_STRINGS && v->type == PS_TOML_TABLE);
+  if (!ok) return value_fail(ld, v, "`%s` must be %s, not %s", name, kind_name(kind), type_name(v));
+  if (kind == KEY_STRINGS && (rc = check_strings(ld, name, v)) != 0) return rc;
+
+  switch (known_keys[k].id) {
+  case K_SELECT:
+    ps_strlist_free(&cfg->select);
+    push_strings(&cfg->select, v);
+    cfg->select_set = true;
+    break;
+  case K_EXTEND_SELECT: push_strings(&cfg->extend_select, v); break;
+  case K_IGNORE: push_strings(&cfg->ignore, v); break;
+  case K_EXCLUDE:
+    ps_strlist_free(&cfg->exclude);
+    push_strings(&cfg->exclude, v);
+    cfg->exclude_set = true;
+    break;
+  case K_EXTEND_EXCLUDE: push_strings(&cfg->extend_exclude, v); break;
+  case K_RULES: push_dirs(ld, &cfg->rules_dirs, v); break;
+  case K_TARGET_VERSION:
+  case K_MIN_PYTHON: {
+    PsPyVersion ver;
+    if (strlen(v->u.str.s) != v->u.str.len || ps_pyver_parse(v->u.str.s, &ver) != 0)
+      return value_fail(ld, v, "`%s` must be a python version such as \"3.14\", \"py314\" or \"3.14t\"", name);
+    if (known_keys[k].id == K_TARGET_VERSION) {
+      cfg->target = ver;
+    } else {
+      cfg->min_python = ver;
+      cfg->min_python_set = true;
+      snprintf(cfg->min_python_origin, sizeof cfg->min_python_origin, "min-python in %s", ld->path);
+    }
+    break;
+  }
+  case K_PER_FILE_IGNORES: rc = apply_per_file_ignores(ld, v); break;
+  case K_RESPECT_GITIGNORE: cfg->respect_gitignore = v->u.b; break;
+  case K_FORCE_EXCLUDE: cfg->force_exclude = v->u.b; break;
+  case K_PREVIEW: cfg->preview = v->u.b; break;
+  case K_MAX_FILE_SIZE:
+    if (v->u.i < 0) return value_fail(ld, v, "`%s` must be a non-negative integer", name);
+    if ((unsigned long long)v->u.i > SIZE_MAX) return value_fail(ld, v, "`%s` is too large", name);
+    cfg->max_file_size = (size_t)v->u.i;
+    break;
+  }
+  return rc;
+}
+
+static int apply_tool_table(Loader *ld, const PsTomlValue *tool) {
+  int rc;
+  for (size_t i = 0; i < tool->u.table.size; i++) {
+    const char *key = tool->u.table.keys[i];
+    size_t k = 0, best = 0, best_dist = SIZE_MAX;
+    for (; k < N_KNOWN_KEYS; k++) {
+      if (strcmp(key, known_keys[k].name) == 0) break;
+      size_t d = edit_distance(key, known_keys[k].name);
+      if (d < best_dist) best_dist = d, best = k;
+    }
+    if (k == N_KNOWN_KEYS || ps_toml_key_len(tool, i) != strlen(key)) {
+      int line = tool->u.table.key_lines[i], col = tool->u.table.key_cols[i];
+      int span = (int)strlen(key);
+      if (best_dist <= 2)
+        return load_fail(ld, line, col, span, "unknown key `%s` in [tool.pyshift]; did you mean `%s`?", key,
+                         known_keys[best].name);
+      return load_fail(ld, line, col, span, "unknown key `%s` in [tool.pyshift]", key);
+    }
+    if ((rc = apply_key(ld, k, tool->u.table.values[i])) != 0) return rc;
+  }
+  return 0;
+}
+
+int ps_config_load_pyproject(PsConfig *self, const char *path, PsError *err) {
+  char *text = NULL;
+  size_t len = 0;
+  PsTomlValue *doc = NULL;
+  Loader ld = {self, path, NULL, 0, err};
+  int rc;
+  if ((rc = read_file(path, &text, &len, err)) != 0) goto cleanup;
+  ld.text = text;
+  ld.len = len;
+  if ((rc = ps_toml_parse(&doc, text, len, path, err)) != 0) goto cleanup;
+
+  const PsTomlValue *tool = ps_toml_get(doc, "tool");
+  const PsTomlValue *pyshift = ps_toml_get(tool, "pyshift");
+  if (pyshift && pyshift->type != PS_TOML_TABLE) {
+    rc = value_fail(&ld, pyshift, "`tool.pyshift` must be a table, not %s", type_name(pyshift));
+    goto cleanup;
+  }
+  if (pyshift && (rc = apply_tool_table(&ld, pyshift)) != 0) goto cleanup;
+
+  /* requires-python only matters when min-python is not set explicitly. */
+  const PsTomlValue *project = ps_toml_get(doc, "project");
+  const PsTomlValue *requires = ps_toml_get(project, "requires-python");
+  if (requires && !ps_toml_get(pyshift, "min-python")) {
+    PsPyVersion floor;
+    if (requires->type != PS_TOML_STRING) {
+      rc = value_fail(&ld, requires, "`requires-python` must be a string, not %s", type_name(requires));
+      goto cleanup;
+    }
+    if (strlen(requires->u.str.s) != requires->u.str.len ||
+        ps_requires_python_floor(requires->u.str.s, &floor) != 0) {
+      rc = value_fail(&ld, requires,
+                      "cannot derive a minimum python version from requires-python \"%s\"; "
+                      "set `min-python` in [tool.pyshift]",
+                      requires->u.str.s);
+      goto cleanup;
+    }
+    self->min_python = floor;
+    self->min_python_set = true;
+    snprintf(self->min_python_origin, sizeof self->min_python_origin, "requires-python in %s", path);
+  }
+  free(self->config_path);
+  self->config_path = ps_xstrdup(path);
+cleanup:
+  ps_toml_free(doc);
+  free(text);
+  return rc;
+}
