@@ -1,0 +1,89 @@
+/* analyses.c: the registry of built-in analyses and their configuration.
+ *
+ * A rule switches an analysis on with `analysis: {name: ..., params}` and
+ * may give it a ```table. Configuration validates both against the rule
+ * file (errors point at the parameter or row) and keeps only what applies
+ * to this run's versions, so per-file work never checks versions.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis_internal.h"
+
+static const PsAnalysisClass *const CLASSES[] = {
+    &ps_analysis__removed_modules,
+};
+
+const char *const *ps_analysis_names(void) {
+  static const char *names[sizeof CLASSES / sizeof CLASSES[0] + 1];
+  for (size_t i = 0; i < sizeof CLASSES / sizeof CLASSES[0]; i++) names[i] = CLASSES[i]->name;
+  return names;
+}
+
+int ps_analysis__rule_error(PsError *err, const PsRule *rule, int line, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  ps_error_vset(err, PS_E_RULE, rule->path, line, line ? 1 : 0, fmt, ap);
+  va_end(ap);
+  /* Context: that line of the rule file. */
+  const char *p = rule->text;
+  for (int l = 1; l < line && p; l++) {
+    p = strchr(p, '\n');
+    if (p) p++;
+  }
+  if (p && line > 0) {
+    const char *nl = strchr(p, '\n');
+    ps_error_set_context(err, p, nl ? (size_t)(nl - p) : strlen(p), 1);
+  }
+  return PS_E_RULE;
+}
+
+int ps_analysis_new(PsAnalysis **out, const PsRule *rule, PsPyVersion target, PsPyVersion min_python,
+                    PsError *err) {
+  *out = NULL;
+  const PsAnalysisClass *cls = NULL;
+  for (size_t i = 0; i < sizeof CLASSES / sizeof CLASSES[0]; i++)
+    if (!strcmp(CLASSES[i]->name, rule->analysis)) cls = CLASSES[i];
+  if (!cls) {
+    PsBuf names = PS_BUF_INIT;
+    for (size_t i = 0; i < sizeof CLASSES / sizeof CLASSES[0]; i++)
+      ps_buf_printf(&names, "%s%s", i ? ", " : "", CLASSES[i]->name);
+    int rc = ps_analysis__rule_error(err, rule, rule->analysis_line, "unknown analysis `%s` (known: %s)",
+                                     rule->analysis, names.data);
+    ps_buf_free(&names);
+    return rc;
+  }
+  /* Reject parameters the analysis does not take. */
+  for (size_t i = 0; i < rule->n_params; i++) {
+    bool ok = false;
+    for (const char *const *k = cls->params; k && *k; k++) ok |= !strcmp(*k, rule->params[i].key);
+    if (!ok)
+      return ps_analysis__rule_error(err, rule, rule->params[i].line, "analysis `%s` has no parameter `%s`",
+                                     cls->name, rule->params[i].key);
+  }
+  PsAnalysis *self = ps_xcalloc(1, sizeof *self);
+  self->cls = cls;
+  self->rule = rule;
+  int rc = cls->configure(self, target, min_python, err);
+  if (rc) {
+    ps_analysis_delete(self);
+    return rc;
+  }
+  *out = self;
+  return 0;
+}
+
+void ps_analysis_delete(PsAnalysis *self) {
+  if (!self) return;
+  if (self->cls && self->cls->free_state) self->cls->free_state(self->state);
+  free(self->prefilter);
+  free(self);
+}
+
+const char *ps_analysis_prefilter(const PsAnalysis *self) { return self->prefilter; }
+
+bool ps_analysis_is_empty(const PsAnalysis *self) { return self->empty; }
+
+void ps_analysis_run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
+  if (!self->empty) self->cls->run(self, ctx, emit);
+}

@@ -1,0 +1,127 @@
+/* analysis.h: the per-file summary and the built-in analyses.
+ *
+ * One walk of the syntax tree per file (TSTreeCursor, dispatch by node
+ * symbol) fills a PsSummary: imports with their guards, definitions, calls
+ * and module-level bindings. Built-in analyses, switched on and configured by
+ * rule files (`analysis:` in the front matter plus an optional data table),
+ * read the summary and emit findings. The summary is compact and plain so a
+ * later project-wide pass can combine the summaries of every file.
+ *
+ * Lifetimes: an analysis' configured state lives for the process and is
+ * read-only during the scan; a PsSummary belongs to one worker and is
+ * cleared per file; its strings live in the file arena.
+ */
+#ifndef PS_ANALYSIS_ANALYSIS_H
+#define PS_ANALYSIS_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/core.h"
+#include "parse/parse.h"
+#include "rules/rules.h"
+
+/* Why an import may not run on the target: it sits under a fallback. */
+enum {
+  PS_GUARD_TRY_IMPORT_ERROR = 1u << 0, /* try: whose handler catches ImportError */
+  PS_GUARD_VERSION_OLD = 1u << 1,      /* branch that runs only on an older Python */
+  PS_GUARD_TYPE_CHECKING = 1u << 2,    /* if TYPE_CHECKING: */
+  PS_GUARD_VERSION_NEW = 1u << 3,      /* branch that runs only on a newer Python */
+};
+
+typedef enum PsImportKind {
+  PS_IMPORT_MODULE,  /* import a.b [as c] */
+  PS_IMPORT_FROM,    /* from a.b import c [as d] / from a import * */
+  PS_IMPORT_DYNAMIC, /* __import__("a.b") / importlib.import_module("a.b") */
+} PsImportKind;
+
+typedef struct PsImport {
+  PsImportKind kind;
+  const char *module;  /* dotted module ("" for `from . import x`) */
+  const char *name;    /* FROM: imported name or "*"; else NULL */
+  const char *alias;   /* `as` name or NULL */
+  int level;           /* leading dots of a relative import */
+  uint32_t start, end; /* bytes of the module node (or the string literal) */
+  uint32_t name_start, name_end; /* FROM: bytes of the imported name */
+  unsigned guards;     /* PS_GUARD_* */
+  uint32_t guard_line; /* line of the innermost guard (try/if), 0 if none */
+  uint16_t version_below; /* VERSION_OLD: runs only below 3.N, as 300 + N */
+  bool module_level;   /* not inside a def or class body */
+} PsImport;
+
+typedef enum PsDefKind { PS_DEF_FUNCTION, PS_DEF_CLASS, PS_DEF_ASSIGN } PsDefKind;
+
+typedef struct PsDef {
+  PsDefKind kind;
+  const char *name;     /* qualified within the file: "C.method" */
+  uint32_t start, end;
+  bool module_level;
+} PsDef;
+
+typedef struct PsCall {
+  const char *callee;   /* dotted callee text when it is a name or attribute chain */
+  uint32_t start, end;  /* bytes of the call */
+  const char *scope;    /* enclosing def's qualified name, or "" at module level */
+} PsCall;
+
+typedef struct PsSummary {
+  Array(PsImport) imports;
+  Array(PsDef) defs;
+  Array(PsCall) calls;
+} PsSummary;
+
+/* Everything an analysis sees for one file. */
+typedef struct PsFileContext {
+  const PsSource *source;
+  const PsSummary *summary;
+  /* True if `top` (a top-level module name) is first-party: the scanned tree
+   * has its own module or package of that name at an import root. */
+  bool (*is_first_party)(const void *project, const char *top, size_t len);
+  const void *project;
+} PsFileContext;
+
+/* Key/value pairs for a message template. */
+typedef struct PsVar {
+  const char *name;
+  const char *value;
+} PsVar;
+
+/* Where analyses send findings. */
+typedef struct PsEmitter {
+  void (*emit)(void *ctx, const PsRule *rule, uint32_t start, uint32_t end, const PsVar *vars,
+               size_t n_vars);
+  void *ctx;
+} PsEmitter;
+
+/* A configured analysis: one per enabled rule that names one. */
+typedef struct PsAnalysis PsAnalysis;
+
+/* Configures the analysis that `rule` names, for this run's versions.
+ * PS_E_RULE (pointing into the rule file) for an unknown analysis or bad
+ * parameters or table. */
+int ps_analysis_new(PsAnalysis **out, const PsRule *rule, PsPyVersion target, PsPyVersion min_python,
+                    PsError *err);
+void ps_analysis_delete(PsAnalysis *self);
+/* A PCRE2 regex that every file this analysis can report on matches, or
+ * NULL (then every file must be parsed). Owned by the analysis. */
+const char *ps_analysis_prefilter(const PsAnalysis *self);
+/* True if the analysis would emit nothing at all this run (e.g. no table row
+ * applies to the target): the engine leaves it out. */
+bool ps_analysis_is_empty(const PsAnalysis *self);
+void ps_analysis_run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit);
+/* Names of the built-in analyses, NULL-terminated (for docs and errors). */
+const char *const *ps_analysis_names(void);
+
+/* ---- the summary walk ---------------------------------------------------------- */
+
+typedef struct PsWalker PsWalker;
+
+/* Per-worker: symbol ids resolved once. */
+PsWalker *ps_walker_new(void);
+void ps_walker_delete(PsWalker *self);
+/* Clears `out` and fills it from the tree of `src`; strings go to `arena`. */
+void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, PsSummary *out);
+void ps_summary_init(PsSummary *self);
+void ps_summary_free(PsSummary *self);
+
+#endif

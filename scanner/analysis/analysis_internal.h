@@ -1,0 +1,31 @@
+/* analysis_internal.h: the contract between analyses.c and each analysis. */
+#ifndef PS_ANALYSIS_INTERNAL_H
+#define PS_ANALYSIS_INTERNAL_H
+
+#include "analysis/analysis.h"
+
+typedef struct PsAnalysisClass {
+  const char *name;
+  const char *const *params; /* accepted parameter names, NULL-terminated */
+  /* Reads self->rule's params and table; sets self->state, self->prefilter
+   * (heap PCRE2 source or NULL) and self->empty. */
+  int (*configure)(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err);
+  void (*run)(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit);
+  void (*free_state)(void *state);
+} PsAnalysisClass;
+
+struct PsAnalysis {
+  const PsAnalysisClass *cls;
+  const PsRule *rule;
+  void *state;
+  char *prefilter;
+  bool empty;
+};
+
+/* An error at `line` of the rule file, with that line as context. */
+int ps_analysis__rule_error(PsError *err, const PsRule *rule, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+extern const PsAnalysisClass ps_analysis__removed_modules;
+
+#endif

@@ -1,0 +1,176 @@
+/* removed_modules.c: imports of modules the target Python no longer has.
+ *
+ * Table columns: module, removed_in (required); any others (replacement,
+ * pep, deprecated_in...) are available to the message template by name.
+ * Rows removed after the target are dropped at configuration.
+ *
+ * Every import form is covered: `import a.b [as c]`, `from a import b`
+ * (which may import the submodule a.b), `from a.b import c`,
+ * `__import__("a.b")` and `importlib.import_module("a.b")`. The most
+ * specific row wins (distutils.core over distutils). Never reported:
+ * relative imports, modules whose top-level name is first-party in the
+ * scanned tree, imports under `try:` with an ImportError handler, under `if
+ * TYPE_CHECKING:`, or in a branch that only runs on Pythons older than the
+ * removal (`if sys.version_info < (3, 12):` for a 3.12 removal).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis_internal.h"
+
+typedef struct Row {
+  const char *module; /* borrowed from the rule's table */
+  size_t len;
+  int removed_minor;
+  size_t index;       /* row index in the table */
+} Row;
+
+typedef struct State {
+  Row *rows;
+  size_t n_rows;
+} State;
+
+static const char *const PARAMS[] = {NULL};
+
+static void free_state(void *p) {
+  State *s = p;
+  if (!s) return;
+  free(s->rows);
+  free(s);
+}
+
+static bool valid_module(const char *m) {
+  if (!*m || *m == '.') return false;
+  for (const char *p = m; *p; p++) {
+    char c = *p;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              (c == '.' && p[1] && p[1] != '.');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
+  (void)min_python;
+  const PsRule *r = self->rule;
+  const PsTable *t = &r->table;
+  int cm = ps_table_col(t, "module"), cr = ps_table_col(t, "removed_in");
+  if (!t->cols || cm < 0 || cr < 0)
+    return ps_analysis__rule_error(err, r, r->analysis_line,
+                                   "analysis `removed-modules` needs a ```table with `module` and "
+                                   "`removed_in` columns");
+  State *s = ps_xcalloc(1, sizeof *s);
+  self->state = s;
+  s->rows = ps_xcalloc(t->n_rows ? t->n_rows : 1, sizeof(Row));
+  PsBuf pre = PS_BUF_INIT;
+  for (size_t i = 0; i < t->n_rows; i++) {
+    const char *mod = t->rows[i][cm], *rem = t->rows[i][cr];
+    PsPyVersion v;
+    if (!valid_module(mod))
+      return ps_buf_free(&pre), ps_analysis__rule_error(err, r, t->row_lines[i], "invalid module name `%s`", mod);
+    if (ps_pyver_parse(rem, &v) != 0)
+      return ps_buf_free(&pre),
+             ps_analysis__rule_error(err, r, t->row_lines[i], "invalid removed_in version `%s`", rem);
+    for (size_t j = 0; j < i; j++)
+      if (!strcmp(t->rows[j][cm], mod))
+        return ps_buf_free(&pre),
+               ps_analysis__rule_error(err, r, t->row_lines[i], "module `%s` is listed twice", mod);
+    if (ps_pyver_cmp(v, target) > 0) continue; /* still present on the target */
+    s->rows[s->n_rows++] = (Row){mod, strlen(mod), v.minor, i};
+  }
+  /* Prefilter: every import of a.b.c names "a" as a word; when "a" is not
+   * itself a removed module (tkinter.tix, importlib.resources._legacy), the
+   * last component is the rarer word and is just as certain. */
+  for (size_t i = 0; i < s->n_rows; i++) {
+    const char *m = s->rows[i].module;
+    const char *dot = strchr(m, '.');
+    size_t top_len = dot ? (size_t)(dot - m) : strlen(m);
+    bool top_is_row = false;
+    for (size_t j = 0; j < s->n_rows; j++)
+      top_is_row |= s->rows[j].len == top_len && !strncmp(s->rows[j].module, m, top_len);
+    const char *word = m;
+    size_t wl = top_len;
+    if (dot && !top_is_row) {
+      word = strrchr(m, '.') + 1;
+      wl = strlen(word);
+    } else if (dot) {
+      continue; /* covered by the top-level row's word */
+    }
+    ps_buf_printf(&pre, "%s%.*s", pre.len ? "|" : "", (int)wl, word);
+  }
+  if (s->n_rows == 0) {
+    self->empty = true;
+  } else {
+    PsBuf re = PS_BUF_INIT;
+    ps_buf_printf(&re, "(?<![\\w.])(?:%s)\\b", pre.data);
+    self->prefilter = ps_buf_steal(&re);
+  }
+  ps_buf_free(&pre);
+  return 0;
+}
+
+/* The most specific row for `mod` or one of its parent packages. */
+static const Row *lookup(const State *s, const char *mod, size_t len) {
+  const Row *best = NULL;
+  for (size_t i = 0; i < s->n_rows; i++) {
+    const Row *r = &s->rows[i];
+    if (r->len > len || strncmp(r->module, mod, r->len) != 0) continue;
+    if (r->len < len && mod[r->len] != '.') continue;
+    if (!best || r->len > best->len) best = r;
+  }
+  return best;
+}
+
+typedef struct TemplateCtx {
+  const PsTable *t;
+  size_t row;
+} TemplateCtx;
+
+static void emit_row(const PsAnalysis *self, const PsEmitter *emit, const Row *row, uint32_t start,
+                     uint32_t end) {
+  const PsTable *t = &self->rule->table;
+  PsVar vars[32];
+  size_t n = 0;
+  for (size_t j = 0; j < t->n_cols && n < 32; j++) vars[n++] = (PsVar){t->cols[j], t->rows[row->index][j]};
+  emit->emit(emit->ctx, self->rule, start, end, vars, n);
+}
+
+static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
+  const State *s = self->state;
+  char buf[1024];
+  for (size_t i = 0; i < ctx->summary->imports.size; i++) {
+    const PsImport *im = &ctx->summary->imports.items[i];
+    if (im->level > 0 || !im->module[0]) continue;
+    if (im->guards & (PS_GUARD_TRY_IMPORT_ERROR | PS_GUARD_TYPE_CHECKING)) continue;
+    const char *dot = strchr(im->module, '.');
+    size_t top = dot ? (size_t)(dot - im->module) : strlen(im->module);
+    if (ctx->is_first_party && ctx->is_first_party(ctx->project, im->module, top)) continue;
+    const Row *row = NULL;
+    uint32_t start = im->start, end = im->end;
+    if (im->kind == PS_IMPORT_FROM && strcmp(im->name, "*") != 0) {
+      int n = snprintf(buf, sizeof buf, "%s.%s", im->module, im->name);
+      if (n > 0 && (size_t)n < sizeof buf) {
+        const Row *sub = lookup(s, buf, (size_t)n);
+        /* Only a row for exactly module.name makes the name a submodule. */
+        if (sub && sub->len == (size_t)n) {
+          row = sub;
+          start = im->name_start;
+          end = im->name_end;
+        }
+      }
+    }
+    if (!row) row = lookup(s, im->module, strlen(im->module));
+    if (!row) continue;
+    if ((im->guards & PS_GUARD_VERSION_OLD) && im->version_below && im->version_below <= 300 + row->removed_minor)
+      continue; /* that branch never runs where the module is gone */
+    emit_row(self, emit, row, start, end);
+  }
+}
+
+const PsAnalysisClass ps_analysis__removed_modules = {
+    .name = "removed-modules",
+    .params = PARAMS,
+    .configure = configure,
+    .run = run,
+    .free_state = free_state,
+};

@@ -1,0 +1,615 @@
+/* summary.c: the one walk per file that fills PsSummary.
+ *
+ * A pre-order TSTreeCursor walk dispatches on node symbols resolved once per
+ * worker. Context that changes how an import behaves (a try whose handler
+ * catches ImportError, an `if sys.version_info < (3, N)` branch, `if
+ * TYPE_CHECKING`, the enclosing def) is kept as a stack of byte-range frames:
+ * frames for sibling branches are pushed in reverse order so the stack top is
+ * always the next range to close.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+
+typedef struct Frame {
+  uint32_t start, end;
+  unsigned guards;
+  uint32_t line;
+  uint16_t below;    /* VERSION_OLD: the branch runs only below this 3.x minor*100 */
+  const char *scope; /* non-NULL for def/class bodies */
+  bool is_def;       /* function body (not class) */
+} Frame;
+
+struct PsWalker {
+  const TSLanguage *lang;
+  TSSymbol s_import, s_import_from, s_future, s_call, s_func, s_class, s_try, s_if, s_except,
+      s_dotted, s_aliased, s_relative, s_prefix, s_wildcard, s_identifier, s_attribute, s_string,
+      s_string_content, s_interpolation, s_tuple, s_comparison, s_integer, s_subscript, s_block,
+      s_elif, s_else, s_assignment, s_expression_statement, s_decorated, s_not, s_parenthesized,
+      s_argument_list, s_slice, s_boolean_op;
+  TSFieldId f_name, f_alias, f_module_name, f_body, f_condition, f_consequence, f_alternative,
+      f_value, f_function, f_arguments, f_left, f_object, f_attribute, f_argument, f_operators;
+  Array(Frame) frames;
+  Array(PsCall) dyn; /* candidate dynamic-import calls, resolved after the walk */
+  Array(uint32_t) dyn_arg;
+};
+
+static TSSymbol sym(const TSLanguage *l, const char *name) {
+  return ts_language_symbol_for_name(l, name, (uint32_t)strlen(name), true);
+}
+static TSFieldId fld(const TSLanguage *l, const char *name) {
+  return ts_language_field_id_for_name(l, name, (uint32_t)strlen(name));
+}
+
+PsWalker *ps_walker_new(void) {
+  PsWalker *w = ps_xcalloc(1, sizeof *w);
+  const TSLanguage *l = w->lang = ps_python_language();
+  w->s_import = sym(l, "import_statement");
+  w->s_import_from = sym(l, "import_from_statement");
+  w->s_future = sym(l, "future_import_statement");
+  w->s_call = sym(l, "call");
+  w->s_func = sym(l, "function_definition");
+  w->s_class = sym(l, "class_definition");
+  w->s_try = sym(l, "try_statement");
+  w->s_if = sym(l, "if_statement");
+  w->s_except = sym(l, "except_clause");
+  w->s_dotted = sym(l, "dotted_name");
+  w->s_aliased = sym(l, "aliased_import");
+  w->s_relative = sym(l, "relative_import");
+  w->s_prefix = sym(l, "import_prefix");
+  w->s_wildcard = sym(l, "wildcard_import");
+  w->s_identifier = sym(l, "identifier");
+  w->s_attribute = sym(l, "attribute");
+  w->s_string = sym(l, "string");
+  w->s_string_content = sym(l, "string_content");
+  w->s_interpolation = sym(l, "interpolation");
+  w->s_tuple = sym(l, "tuple");
+  w->s_comparison = sym(l, "comparison_operator");
+  w->s_integer = sym(l, "integer");
+  w->s_subscript = sym(l, "subscript");
+  w->s_block = sym(l, "block");
+  w->s_elif = sym(l, "elif_clause");
+  w->s_else = sym(l, "else_clause");
+  w->s_assignment = sym(l, "assignment");
+  w->s_expression_statement = sym(l, "expression_statement");
+  w->s_decorated = sym(l, "decorated_definition");
+  w->s_not = sym(l, "not_operator");
+  w->s_parenthesized = sym(l, "parenthesized_expression");
+  w->s_argument_list = sym(l, "argument_list");
+  w->s_slice = sym(l, "slice");
+  w->s_boolean_op = sym(l, "boolean_operator");
+  w->f_name = fld(l, "name");
+  w->f_alias = fld(l, "alias");
+  w->f_module_name = fld(l, "module_name");
+  w->f_body = fld(l, "body");
+  w->f_condition = fld(l, "condition");
+  w->f_consequence = fld(l, "consequence");
+  w->f_alternative = fld(l, "alternative");
+  w->f_value = fld(l, "value");
+  w->f_function = fld(l, "function");
+  w->f_arguments = fld(l, "arguments");
+  w->f_left = fld(l, "left");
+  w->f_object = fld(l, "object");
+  w->f_attribute = fld(l, "attribute");
+  w->f_argument = fld(l, "argument");
+  w->f_operators = fld(l, "operators");
+  return w;
+}
+
+void ps_walker_delete(PsWalker *self) {
+  if (!self) return;
+  array_free(&self->frames);
+  array_free(&self->dyn);
+  array_free(&self->dyn_arg);
+  free(self);
+}
+
+void ps_summary_init(PsSummary *self) {
+  array_init(&self->imports);
+  array_init(&self->defs);
+  array_init(&self->calls);
+}
+
+void ps_summary_free(PsSummary *self) {
+  array_free(&self->imports);
+  array_free(&self->defs);
+  array_free(&self->calls);
+}
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+typedef struct Walk {
+  PsWalker *w;
+  const PsSource *src;
+  PsArena *arena;
+  PsSummary *out;
+} Walk;
+
+static bool text_is(const Walk *k, TSNode n, const char *s) {
+  uint32_t len;
+  const char *t = ps_source_node_text(k->src, n, &len);
+  return len == strlen(s) && memcmp(t, s, len) == 0;
+}
+
+/* Dotted text of a dotted_name / identifier / attribute chain without
+ * whitespace; NULL if the node is anything else. */
+static const char *dotted(const Walk *k, TSNode n) {
+  TSSymbol s = ts_node_symbol(n);
+  const PsWalker *w = k->w;
+  if (s != w->s_dotted && s != w->s_identifier && s != w->s_attribute) return NULL;
+  uint32_t len;
+  const char *t = ps_source_node_text(k->src, n, &len);
+  if (len > 4096) return NULL;
+  char *o = ps_arena_alloc(k->arena, len + 1);
+  size_t j = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    char c = t[i];
+    if (c == ' ' || c == '\t' || c == '\\' || c == '\n' || c == '\r') continue;
+    if (c == '#' || c == '(' || c == '[' || c == '"' || c == '\'') return NULL; /* not a plain chain */
+    o[j++] = c;
+  }
+  o[j] = '\0';
+  return o;
+}
+
+/* The value of a plain string literal (no interpolation, no escapes
+ * needed for module names), or NULL. */
+static const char *string_value(const Walk *k, TSNode n, uint32_t *start, uint32_t *end) {
+  if (ts_node_symbol(n) != k->w->s_string) return NULL;
+  uint32_t nc = ts_node_named_child_count(n);
+  const char *val = NULL;
+  for (uint32_t i = 0; i < nc; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    TSSymbol s = ts_node_symbol(c);
+    if (s == k->w->s_interpolation) return NULL;
+    if (s == k->w->s_string_content) {
+      if (val) return NULL;
+      uint32_t len;
+      const char *t = ps_source_node_text(k->src, c, &len);
+      if (len > 512 || memchr(t, '\\', len)) return NULL;
+      val = ps_arena_strndup(k->arena, t, len);
+    }
+  }
+  /* Prefixed strings like b"..." or f"..." are not module names. */
+  uint32_t len;
+  const char *t = ps_source_node_text(k->src, n, &len);
+  if (len && t[0] != '"' && t[0] != '\'') {
+    if (!(t[0] == 'r' || t[0] == 'R' || t[0] == 'u' || t[0] == 'U')) return NULL;
+  }
+  *start = ts_node_start_byte(n);
+  *end = ts_node_end_byte(n);
+  return val ? val : "";
+}
+
+static void active_context(const Walk *k, uint32_t pos, unsigned *guards, uint32_t *guard_line,
+                           uint16_t *below, const char **scope, bool *module_level) {
+  *guards = 0;
+  *guard_line = 0;
+  *below = 0;
+  *scope = "";
+  *module_level = true;
+  const PsWalker *w = k->w;
+  for (size_t i = 0; i < w->frames.size; i++) {
+    const Frame *f = &w->frames.items[i];
+    if (pos < f->start || pos >= f->end) continue;
+    if (f->scope) {
+      *scope = f->scope;
+      *module_level = false;
+    }
+    if (f->guards) {
+      *guards |= f->guards;
+      if (f->line > *guard_line) *guard_line = f->line;
+      if (f->below && (!*below || f->below < *below)) *below = f->below;
+    }
+  }
+}
+
+static void pop_frames(PsWalker *w, uint32_t pos) {
+  while (w->frames.size && array_last(&w->frames)->end <= pos) w->frames.size--;
+}
+
+static void push_frame(PsWalker *w, TSNode n, unsigned guards, uint32_t line, uint16_t below,
+                       const char *scope, bool is_def) {
+  if (ts_node_is_null(n)) return;
+  Frame f = {ts_node_start_byte(n), ts_node_end_byte(n), guards, line, below, scope, is_def};
+  array_push(&w->frames, f);
+}
+
+static uint32_t line_of(const Walk *k, TSNode n) { return ts_node_start_point(n).row + 1; }
+
+/* ---- imports ------------------------------------------------------------------ */
+
+static void add_import(Walk *k, PsImportKind kind, const char *module, const char *name,
+                       const char *alias, int level, TSNode mod_node, TSNode name_node) {
+  PsImport im = {0};
+  im.kind = kind;
+  im.module = module;
+  im.name = name;
+  im.alias = alias;
+  im.level = level;
+  im.start = ts_node_start_byte(mod_node);
+  im.end = ts_node_end_byte(mod_node);
+  if (!ts_node_is_null(name_node)) {
+    im.name_start = ts_node_start_byte(name_node);
+    im.name_end = ts_node_end_byte(name_node);
+  }
+  const char *scope;
+  uint16_t below;
+  active_context(k, im.start, &im.guards, &im.guard_line, &below, &scope, &im.module_level);
+  im.version_below = below;
+  array_push(&k->out->imports, im);
+}
+
+static void visit_import(Walk *k, TSNode n) {
+  const PsWalker *w = k->w;
+  uint32_t nc = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < nc; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    TSSymbol s = ts_node_symbol(c);
+    if (s == w->s_dotted) {
+      const char *m = dotted(k, c);
+      if (m) add_import(k, PS_IMPORT_MODULE, m, NULL, NULL, 0, c, (TSNode){0});
+    } else if (s == w->s_aliased) {
+      TSNode nm = ts_node_child_by_field_id(c, w->f_name);
+      TSNode al = ts_node_child_by_field_id(c, w->f_alias);
+      const char *m = ts_node_is_null(nm) ? NULL : dotted(k, nm);
+      const char *a = ts_node_is_null(al) ? NULL : dotted(k, al);
+      if (m) add_import(k, PS_IMPORT_MODULE, m, NULL, a, 0, nm, (TSNode){0});
+    }
+  }
+}
+
+static void visit_import_from(Walk *k, TSNode n) {
+  const PsWalker *w = k->w;
+  TSNode mod = ts_node_child_by_field_id(n, w->f_module_name);
+  if (ts_node_is_null(mod)) return;
+  const char *module = "";
+  int level = 0;
+  TSNode mod_report = mod;
+  if (ts_node_symbol(mod) == w->s_relative) {
+    uint32_t rc = ts_node_named_child_count(mod);
+    for (uint32_t i = 0; i < rc; i++) {
+      TSNode c = ts_node_named_child(mod, i);
+      if (ts_node_symbol(c) == w->s_prefix) {
+        level = (int)(ts_node_end_byte(c) - ts_node_start_byte(c));
+      } else if (ts_node_symbol(c) == w->s_dotted) {
+        const char *m = dotted(k, c);
+        if (m) module = m;
+      }
+    }
+    if (level == 0) level = 1;
+  } else {
+    const char *m = dotted(k, mod);
+    if (!m) return;
+    module = m;
+  }
+  uint32_t nc = ts_node_named_child_count(n);
+  bool any = false;
+  for (uint32_t i = 0; i < nc; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    if (ts_node_start_byte(c) <= ts_node_start_byte(mod)) continue; /* the module itself */
+    TSSymbol s = ts_node_symbol(c);
+    if (s == w->s_dotted) {
+      const char *nm = dotted(k, c);
+      if (nm) add_import(k, PS_IMPORT_FROM, module, nm, NULL, level, mod_report, c), any = true;
+    } else if (s == w->s_aliased) {
+      TSNode nm = ts_node_child_by_field_id(c, w->f_name);
+      TSNode al = ts_node_child_by_field_id(c, w->f_alias);
+      const char *a = ts_node_is_null(nm) ? NULL : dotted(k, nm);
+      const char *b = ts_node_is_null(al) ? NULL : dotted(k, al);
+      if (a) add_import(k, PS_IMPORT_FROM, module, a, b, level, mod_report, nm), any = true;
+    } else if (s == w->s_wildcard) {
+      add_import(k, PS_IMPORT_FROM, module, "*", NULL, level, mod_report, c), any = true;
+    }
+  }
+  (void)any;
+}
+
+/* ---- guards ------------------------------------------------------------------- */
+
+static bool catches_import_error(Walk *k, TSNode except) {
+  const PsWalker *w = k->w;
+  TSNode v = ts_node_child_by_field_id(except, w->f_value);
+  if (ts_node_is_null(v)) return true; /* bare except: catches everything */
+  /* value may be a name, an attribute, a tuple or several values. */
+  uint32_t cc = ts_node_child_count(except);
+  for (uint32_t i = 0; i < cc; i++) {
+    TSNode c = ts_node_child(except, i);
+    if (!ts_node_is_named(c) || ts_node_symbol(c) == w->s_block) continue;
+    TSNode alias = ts_node_child_by_field_id(except, w->f_alias);
+    if (!ts_node_is_null(alias) && ts_node_eq(alias, c)) continue;
+    TSNode items[64];
+    uint32_t n_items = 0;
+    TSSymbol s = ts_node_symbol(c);
+    if (s == w->s_tuple || s == w->s_parenthesized) {
+      uint32_t tn = ts_node_named_child_count(c);
+      for (uint32_t j = 0; j < tn && n_items < 64; j++) items[n_items++] = ts_node_named_child(c, j);
+    } else {
+      items[n_items++] = c;
+    }
+    for (uint32_t j = 0; j < n_items; j++) {
+      const char *d = dotted(k, items[j]);
+      if (!d) continue;
+      const char *last = strrchr(d, '.');
+      last = last ? last + 1 : d;
+      if (!strcmp(last, "ImportError") || !strcmp(last, "ModuleNotFoundError") ||
+          !strcmp(last, "Exception") || !strcmp(last, "BaseException"))
+        return true;
+    }
+  }
+  return false;
+}
+
+/* Reads `(3, N)` / `(3, N, ...)`: returns N or -1. */
+static int version_tuple(Walk *k, TSNode t) {
+  const PsWalker *w = k->w;
+  if (ts_node_symbol(t) != w->s_tuple || ts_node_named_child_count(t) < 1) return -1;
+  TSNode a = ts_node_named_child(t, 0);
+  if (ts_node_symbol(a) != w->s_integer || !text_is(k, a, "3")) return -1;
+  if (ts_node_named_child_count(t) < 2) return 0;
+  TSNode b = ts_node_named_child(t, 1);
+  if (ts_node_symbol(b) != w->s_integer) return -1;
+  uint32_t len;
+  const char *s = ps_source_node_text(k->src, b, &len);
+  if (len == 0 || len > 2) return -1;
+  int v = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+static bool is_version_info(Walk *k, TSNode n) {
+  const PsWalker *w = k->w;
+  if (ts_node_symbol(n) == w->s_subscript) n = ts_node_child_by_field_id(n, w->f_value);
+  if (ts_node_is_null(n)) return false;
+  const char *d = dotted(k, n);
+  return d && (!strcmp(d, "sys.version_info") || !strcmp(d, "version_info"));
+}
+
+/* Classifies an if condition: 1 = consequence runs only on old Pythons
+ * (below *ver), 2 = only on new ones (>= *ver), 3 = TYPE_CHECKING, 0 none. */
+static int classify_condition(Walk *k, TSNode cond, int *ver) {
+  const PsWalker *w = k->w;
+  TSSymbol s = ts_node_symbol(cond);
+  if (s == w->s_identifier || s == w->s_attribute) {
+    const char *d = dotted(k, cond);
+    if (d && (!strcmp(d, "TYPE_CHECKING") || !strcmp(d, "typing.TYPE_CHECKING"))) return 3;
+    return 0;
+  }
+  if (s != w->s_comparison || ts_node_named_child_count(cond) != 2) return 0;
+  TSNode lhs = ts_node_named_child(cond, 0), rhs = ts_node_named_child(cond, 1);
+  /* The operator is the anonymous child between them. */
+  char op[3] = {0};
+  uint32_t cc = ts_node_child_count(cond);
+  for (uint32_t i = 0; i < cc; i++) {
+    TSNode c = ts_node_child(cond, i);
+    if (ts_node_is_named(c)) continue;
+    uint32_t len;
+    const char *t = ps_source_node_text(k->src, c, &len);
+    if (len <= 2) memcpy(op, t, len);
+    break;
+  }
+  bool flipped = false;
+  int v;
+  if (is_version_info(k, lhs) && (v = version_tuple(k, rhs)) >= 0) {
+  } else if (is_version_info(k, rhs) && (v = version_tuple(k, lhs)) >= 0) {
+    flipped = true;
+  } else {
+    return 0;
+  }
+  /* Normalise to `version_info OP (3, v)`. */
+  if (flipped) {
+    if (!strcmp(op, "<")) strcpy(op, ">");
+    else if (!strcmp(op, ">")) strcpy(op, "<");
+    else if (!strcmp(op, "<=")) strcpy(op, ">=");
+    else if (!strcmp(op, ">=")) strcpy(op, "<=");
+  }
+  if (!strcmp(op, "<")) return *ver = v, 1;
+  if (!strcmp(op, ">=")) return *ver = v, 2;
+  if (!strcmp(op, "<=")) return *ver = v + 1, 1; /* <= (3, 11) is < (3, 12) */
+  if (!strcmp(op, ">")) return *ver = v + 1, 2;
+  return 0;
+}
+
+static void visit_if(Walk *k, TSNode n) {
+  PsWalker *w = k->w;
+  TSNode cond = ts_node_child_by_field_id(n, w->f_condition);
+  if (ts_node_is_null(cond)) return;
+  int ver = 0;
+  int kind = classify_condition(k, cond, &ver);
+  if (!kind) return;
+  uint32_t line = line_of(k, n);
+  unsigned cons_g = kind == 1 ? PS_GUARD_VERSION_OLD : kind == 2 ? PS_GUARD_VERSION_NEW : PS_GUARD_TYPE_CHECKING;
+  unsigned alt_g = kind == 1 ? PS_GUARD_VERSION_NEW : kind == 2 ? PS_GUARD_VERSION_OLD : 0;
+  uint16_t below = (uint16_t)(300 + ver);
+  /* Alternatives first (reverse order), then the consequence. Only a
+   * plain else is the opposite branch; elif conditions are their own. */
+  TSNode else_body = {0};
+  uint32_t cc = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < cc; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    if (ts_node_symbol(c) == w->s_else) else_body = ts_node_child_by_field_id(c, w->f_body);
+  }
+  if (alt_g && !ts_node_is_null(else_body))
+    push_frame(w, else_body, alt_g, line, alt_g == PS_GUARD_VERSION_OLD ? below : 0, NULL, false);
+  push_frame(w, ts_node_child_by_field_id(n, w->f_consequence), cons_g, line,
+             cons_g == PS_GUARD_VERSION_OLD ? below : 0, NULL, false);
+}
+
+static void visit_try(Walk *k, TSNode n) {
+  PsWalker *w = k->w;
+  uint32_t cc = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < cc; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    if (ts_node_symbol(c) == w->s_except && catches_import_error(k, c)) {
+      push_frame(w, ts_node_child_by_field_id(n, w->f_body), PS_GUARD_TRY_IMPORT_ERROR,
+                 line_of(k, c), 0, NULL, false);
+      return;
+    }
+  }
+}
+
+/* ---- defs and calls -------------------------------------------------------------- */
+
+static void visit_def(Walk *k, TSNode n, PsDefKind kind) {
+  PsWalker *w = k->w;
+  TSNode name = ts_node_child_by_field_id(n, w->f_name);
+  if (ts_node_is_null(name)) return;
+  uint32_t len;
+  const char *t = ps_source_node_text(k->src, name, &len);
+  unsigned g;
+  uint32_t gl;
+  uint16_t below;
+  const char *scope;
+  bool module_level;
+  active_context(k, ts_node_start_byte(n), &g, &gl, &below, &scope, &module_level);
+  const char *q = scope[0] ? ps_arena_sprintf(k->arena, "%s.%.*s", scope, (int)len, t)
+                           : ps_arena_strndup(k->arena, t, len);
+  PsDef d = {kind, q, ts_node_start_byte(n), ts_node_end_byte(n), module_level};
+  array_push(&k->out->defs, d);
+  push_frame(w, ts_node_child_by_field_id(n, w->f_body), 0, 0, 0, q, kind == PS_DEF_FUNCTION);
+}
+
+static void visit_call(Walk *k, TSNode n) {
+  PsWalker *w = k->w;
+  TSNode fn = ts_node_child_by_field_id(n, w->f_function);
+  if (ts_node_is_null(fn)) return;
+  const char *callee = dotted(k, fn);
+  if (!callee) return;
+  unsigned g;
+  uint32_t gl;
+  uint16_t below;
+  const char *scope;
+  bool module_level;
+  active_context(k, ts_node_start_byte(n), &g, &gl, &below, &scope, &module_level);
+  PsCall c = {callee, ts_node_start_byte(n), ts_node_end_byte(n), scope};
+  array_push(&k->out->calls, c);
+  /* Candidate dynamic import: first positional argument is a plain string. */
+  const char *last = strrchr(callee, '.');
+  last = last ? last + 1 : callee;
+  if (strcmp(last, "__import__") && strcmp(callee, "import_module") && strcmp(last, "import_module")) {
+    if (!strchr(callee, '.')) {
+      /* A bare name may be `from importlib import import_module as x`:
+       * keep it if the first argument is a string; resolved after the walk. */
+    } else {
+      return;
+    }
+  }
+  TSNode args = ts_node_child_by_field_id(n, w->f_arguments);
+  if (ts_node_is_null(args) || ts_node_named_child_count(args) == 0) return;
+  TSNode a0 = ts_node_named_child(args, 0);
+  uint32_t s, e;
+  const char *val = string_value(k, a0, &s, &e);
+  if (!val || !val[0]) return;
+  array_push(&w->dyn, c);
+  array_push(&w->dyn_arg, (uint32_t)(ts_node_start_byte(a0)));
+}
+
+/* Is `callee` importlib.import_module or __import__ given this file's imports? */
+static bool is_dynamic_import(const PsSummary *s, const char *callee) {
+  if (!strcmp(callee, "__import__") || !strcmp(callee, "builtins.__import__") ||
+      !strcmp(callee, "importlib.__import__"))
+    return true;
+  const char *dot = strrchr(callee, '.');
+  for (size_t i = 0; i < s->imports.size; i++) {
+    const PsImport *im = &s->imports.items[i];
+    if (im->level) continue;
+    if (dot) {
+      /* X.import_module with X bound to importlib. */
+      if (strcmp(dot + 1, "import_module") != 0) return false;
+      size_t xl = (size_t)(dot - callee);
+      if (im->kind == PS_IMPORT_MODULE && !strcmp(im->module, "importlib")) {
+        const char *bound = im->alias ? im->alias : "importlib";
+        if (strlen(bound) == xl && !strncmp(bound, callee, xl)) return true;
+      }
+      if (im->kind == PS_IMPORT_MODULE && !im->alias && !strncmp(callee, "importlib.", 10) &&
+          ps_str_starts_with(im->module, "importlib"))
+        return true;
+    } else if (im->kind == PS_IMPORT_FROM && !strcmp(im->module, "importlib") &&
+               !strcmp(im->name, "import_module")) {
+      const char *bound = im->alias ? im->alias : "import_module";
+      if (!strcmp(bound, callee)) return true;
+    }
+  }
+  return false;
+}
+
+static void resolve_dynamic(Walk *k) {
+  PsWalker *w = k->w;
+  for (size_t i = 0; i < w->dyn.size; i++) {
+    const PsCall *c = &w->dyn.items[i];
+    if (!is_dynamic_import(k->out, c->callee)) continue;
+    /* Re-read the string argument. */
+    TSNode root = ts_tree_root_node(k->src->tree);
+    TSNode a0 = ts_node_descendant_for_byte_range(root, w->dyn_arg.items[i], w->dyn_arg.items[i] + 1);
+    while (!ts_node_is_null(a0) && ts_node_symbol(a0) != w->s_string) a0 = ts_node_parent(a0);
+    if (ts_node_is_null(a0)) continue;
+    uint32_t s, e;
+    const char *val = string_value(k, a0, &s, &e);
+    if (!val || !val[0]) continue;
+    int level = 0;
+    while (val[level] == '.') level++;
+    PsImport im = {0};
+    im.kind = PS_IMPORT_DYNAMIC;
+    im.module = val + level;
+    im.level = level;
+    im.start = s;
+    im.end = e;
+    const char *scope;
+    uint16_t below = 0;
+    /* Frames are gone after the walk: guards of dynamic imports are not
+     * tracked (they are rare and explicit). */
+    (void)scope;
+    im.version_below = below;
+    im.module_level = c->scope[0] == '\0';
+    array_push(&k->out->imports, im);
+  }
+}
+
+void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, PsSummary *out) {
+  array_clear(&out->imports);
+  array_clear(&out->defs);
+  array_clear(&out->calls);
+  array_clear(&self->frames);
+  array_clear(&self->dyn);
+  array_clear(&self->dyn_arg);
+  if (!src->tree) return;
+  Walk k = {self, src, arena, out};
+  TSNode root = ts_tree_root_node(src->tree);
+  TSTreeCursor cur = ts_tree_cursor_new(root);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    TSSymbol s = ts_node_symbol(n);
+    pop_frames(self, ts_node_start_byte(n));
+    bool descend = true;
+    if (s == self->s_import) {
+      visit_import(&k, n);
+      descend = false;
+    } else if (s == self->s_import_from) {
+      visit_import_from(&k, n);
+      descend = false;
+    } else if (s == self->s_future || s == self->s_string) {
+      descend = false;
+    } else if (s == self->s_call) {
+      visit_call(&k, n);
+    } else if (s == self->s_func) {
+      visit_def(&k, n, PS_DEF_FUNCTION);
+    } else if (s == self->s_class) {
+      visit_def(&k, n, PS_DEF_CLASS);
+    } else if (s == self->s_try) {
+      visit_try(&k, n);
+    } else if (s == self->s_if) {
+      visit_if(&k, n);
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&cur);
+  resolve_dynamic(&k);
+}

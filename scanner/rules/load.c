@@ -1,0 +1,607 @@
+/* load.c: rule-file syntax. The only code that knows it.
+ *
+ *   ---
+ *   <YAML front matter: id, name, severity, message, ...>
+ *   ---
+ *   ```query            (optional) tree-sitter query source
+ *   ```table            (optional) tab-separated data, header row first
+ *   ## What it does     Markdown documentation (everything else)
+ *
+ * Every error is reported at the rule file's line and column with that line
+ * as context, so the user sees a caret under the problem.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "parse/parse.h"
+#include "rules/rules_internal.h"
+
+/* Sets err at (line, col) of the rule file, with that line as context. */
+static int rule_error(PsError *err, const char *path, const char *text, size_t len, int line,
+                      int col, int span, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+static int rule_error(PsError *err, const char *path, const char *text, size_t len, int line,
+                      int col, int span, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  ps_error_vset(err, PS_E_RULE, path, line, col, fmt, ap);
+  va_end(ap);
+  /* Find the line for context. */
+  const char *p = text, *end = text + len;
+  for (int l = 1; l < line && p < end; l++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl) {
+      p = end;
+      break;
+    }
+    p = nl + 1;
+  }
+  if (line > 0 && p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    ps_error_set_context(err, p, nl ? (size_t)(nl - p) : (size_t)(end - p), span);
+  }
+  return PS_E_RULE;
+}
+
+/* ---- YAML helpers ------------------------------------------------------------ */
+
+typedef struct Ctx {
+  const char *path;
+  const char *text;
+  size_t len;
+  int fm_line; /* rule-file line of the front matter's first line */
+  yaml_document_t *doc;
+  PsError *err;
+} Ctx;
+
+static int node_line(const Ctx *c, const yaml_node_t *n) { return (int)n->start_mark.line + c->fm_line; }
+static int node_col(const yaml_node_t *n) { return (int)n->start_mark.column + 1; }
+static int node_span(const yaml_node_t *n) {
+  if (n->end_mark.line == n->start_mark.line && n->end_mark.column > n->start_mark.column)
+    return (int)(n->end_mark.column - n->start_mark.column);
+  return 1;
+}
+
+static int node_error(const Ctx *c, const yaml_node_t *n, const char *fmt, const char *arg) {
+  char msg[PS_ERROR_MSG_MAX];
+  snprintf(msg, sizeof msg, fmt, arg);
+  return rule_error(c->err, c->path, c->text, c->len, node_line(c, n), node_col(n), node_span(n),
+                    "%s", msg);
+}
+
+static int want_scalar(const Ctx *c, const yaml_node_t *n, const char *key, char **out) {
+  if (n->type != YAML_SCALAR_NODE) return node_error(c, n, "`%s` must be a string", key);
+  *out = ps_xstrndup((const char *)n->data.scalar.value, n->data.scalar.length);
+  return 0;
+}
+
+static int want_bool(const Ctx *c, const yaml_node_t *n, const char *key, bool *out) {
+  if (n->type == YAML_SCALAR_NODE) {
+    const char *v = (const char *)n->data.scalar.value;
+    if (!strcmp(v, "true")) return *out = true, 0;
+    if (!strcmp(v, "false")) return *out = false, 0;
+  }
+  return node_error(c, n, "`%s` must be true or false", key);
+}
+
+/* Fills a NULL-terminated string list from a scalar or a sequence of scalars. */
+static int want_list(const Ctx *c, const yaml_node_t *n, const char *key, char ***out, size_t *n_out) {
+  Array(char *) items;
+  array_init(&items);
+  if (n->type == YAML_SCALAR_NODE) {
+    array_push(&items, ps_xstrndup((const char *)n->data.scalar.value, n->data.scalar.length));
+  } else if (n->type == YAML_SEQUENCE_NODE) {
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+      yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+      if (!e || e->type != YAML_SCALAR_NODE) {
+        for (size_t i = 0; i < items.size; i++) free(items.items[i]);
+        array_free(&items);
+        return node_error(c, e ? e : n, "`%s` must be a list of strings", key);
+      }
+      array_push(&items, ps_xstrndup((const char *)e->data.scalar.value, e->data.scalar.length));
+    }
+  } else {
+    return node_error(c, n, "`%s` must be a string or a list of strings", key);
+  }
+  array_push(&items, NULL);
+  *out = items.items;
+  if (n_out) *n_out = items.size - 1;
+  return 0;
+}
+
+static bool match_re(const char *re, const char *s) {
+  int code;
+  PCRE2_SIZE off;
+  pcre2_code *p = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(p, NULL);
+  int rc = pcre2_match(p, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+  pcre2_match_data_free(md);
+  pcre2_code_free(p);
+  return rc >= 0;
+}
+
+static const char *const KNOWN_KEYS[] = {
+    "id", "name", "severity", "status", "since", "message", "summary", "target", "min-python",
+    "free-threaded", "tags", "precision", "explicit", "prefilter", "analysis", "report", "fixture",
+    NULL};
+
+static int parse_analysis(const Ctx *c, PsRule *r, const yaml_node_t *n) {
+  r->analysis_line = node_line(c, n);
+  if (n->type == YAML_SCALAR_NODE) return want_scalar(c, n, "analysis", &r->analysis);
+  if (n->type != YAML_MAPPING_NODE)
+    return node_error(c, n, "`%s` must be a name or a mapping with `name` and parameters", "analysis");
+  Array(PsParam) params;
+  array_init(&params);
+  int rc = 0;
+  for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+    yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+    if (!k || k->type != YAML_SCALAR_NODE || !v) {
+      rc = node_error(c, k ? k : n, "%s", "analysis keys must be strings");
+      break;
+    }
+    const char *key = (const char *)k->data.scalar.value;
+    if (!strcmp(key, "name")) {
+      if ((rc = want_scalar(c, v, "analysis.name", &r->analysis))) break;
+      r->analysis_line = node_line(c, v);
+      continue;
+    }
+    PsParam prm = {0};
+    prm.key = ps_xstrdup(key);
+    prm.line = node_line(c, k);
+    prm.col = node_col(k);
+    prm.is_list = v->type == YAML_SEQUENCE_NODE;
+    if ((rc = want_list(c, v, key, &prm.values, &prm.n_values))) {
+      free(prm.key);
+      break;
+    }
+    array_push(&params, prm);
+  }
+  r->params = params.items;
+  r->n_params = params.size;
+  if (!rc && !r->analysis) rc = node_error(c, n, "%s", "`analysis` needs a `name`");
+  return rc;
+}
+
+static int check_constraint(const Ctx *c, const yaml_node_t *v, const char *key, PsPyConstraint *out) {
+  if (v->type != YAML_SCALAR_NODE ||
+      ps_pyconstraint_parse((const char *)v->data.scalar.value, out) != 0)
+    return node_error(c, v, "`%s` must be a version constraint such as \">=3.12\" or \">=3.9,<3.13\"", key);
+  return 0;
+}
+
+static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) {
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  int rc = 0;
+  char *tmp = NULL;
+  bool has_severity = false;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)fm, fm_len);
+  if (!yaml_parser_load(&parser, &doc)) {
+    int line = (int)parser.problem_mark.line + c->fm_line;
+    int col = (int)parser.problem_mark.column + 1;
+    rc = rule_error(c->err, c->path, c->text, c->len, line, col, 1, "invalid YAML front matter: %s",
+                    parser.problem ? parser.problem : "syntax error");
+    yaml_parser_delete(&parser);
+    return rc;
+  }
+  c->doc = &doc;
+  yaml_node_t *root = yaml_document_get_root_node(&doc);
+  if (!root || root->type != YAML_MAPPING_NODE) {
+    rc = rule_error(c->err, c->path, c->text, c->len, c->fm_line, 1, 3,
+                    "front matter must be a YAML mapping of keys");
+    goto cleanup;
+  }
+  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+    yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+    if (!k || !v || k->type != YAML_SCALAR_NODE) {
+      rc = node_error(c, k ? k : root, "%s", "keys must be plain strings");
+      goto cleanup;
+    }
+    const char *key = (const char *)k->data.scalar.value;
+    bool known = false;
+    for (const char *const *kk = KNOWN_KEYS; *kk; kk++) known |= !strcmp(*kk, key);
+    if (!known) {
+      rc = node_error(c, k, "unknown key `%s`", key);
+      goto cleanup;
+    }
+    /* Duplicate keys: libyaml keeps both; reject the second. */
+    for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < p; q++) {
+      yaml_node_t *k2 = yaml_document_get_node(&doc, q->key);
+      if (k2 && k2->type == YAML_SCALAR_NODE && !strcmp((const char *)k2->data.scalar.value, key)) {
+        rc = node_error(c, k, "duplicate key `%s`", key);
+        goto cleanup;
+      }
+    }
+    if (!strcmp(key, "id")) {
+      if ((rc = want_scalar(c, v, key, (char **)&r->meta.id))) goto cleanup;
+      if (!match_re("^[A-Z]{2}[0-9]{3}$", r->meta.id)) {
+        rc = node_error(c, v, "id `%s` must be two capital letters and three digits, like RM001", r->meta.id);
+        goto cleanup;
+      }
+      r->meta.family = ps_xstrndup(r->meta.id, 2);
+    } else if (!strcmp(key, "name")) {
+      if ((rc = want_scalar(c, v, key, (char **)&r->meta.name))) goto cleanup;
+      if (!match_re("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", r->meta.name)) {
+        rc = node_error(c, v, "name `%s` must be lower-case words joined by hyphens", r->meta.name);
+        goto cleanup;
+      }
+    } else if (!strcmp(key, "severity")) {
+      if ((rc = want_scalar(c, v, key, &tmp))) goto cleanup;
+      if (ps_severity_parse(tmp, &r->meta.severity) != 0) {
+        rc = node_error(c, v, "severity `%s` must be hint, info, warning or error", tmp);
+        goto cleanup;
+      }
+      free(tmp), tmp = NULL;
+      has_severity = true;
+    } else if (!strcmp(key, "status")) {
+      if ((rc = want_scalar(c, v, key, (char **)&r->meta.status))) goto cleanup;
+      if (strcmp(r->meta.status, "preview") && strcmp(r->meta.status, "stable") &&
+          strcmp(r->meta.status, "deprecated")) {
+        rc = node_error(c, v, "status `%s` must be preview, stable or deprecated", r->meta.status);
+        goto cleanup;
+      }
+    } else if (!strcmp(key, "precision")) {
+      if ((rc = want_scalar(c, v, key, (char **)&r->meta.precision))) goto cleanup;
+      if (strcmp(r->meta.precision, "very-high") && strcmp(r->meta.precision, "high") &&
+          strcmp(r->meta.precision, "medium") && strcmp(r->meta.precision, "low")) {
+        rc = node_error(c, v, "precision `%s` must be very-high, high, medium or low", r->meta.precision);
+        goto cleanup;
+      }
+    } else if (!strcmp(key, "since")) {
+      if ((rc = want_scalar(c, v, key, (char **)&r->meta.since))) goto cleanup;
+    } else if (!strcmp(key, "message")) {
+      if ((rc = want_scalar(c, v, key, (char **)&r->meta.message))) goto cleanup;
+      size_t bad;
+      if (ps_template_check(r->meta.message, &bad) != 0) {
+        rc = node_error(c, v, "%s", "unbalanced `{` or `}` in message template (write `{{` for a brace)");
+        goto cleanup;
+      }
+    } else if (!strcmp(key, "summary")) {
+      if ((rc = want_scalar(c, v, key, (char **)&r->meta.summary))) goto cleanup;
+    } else if (!strcmp(key, "target")) {
+      if ((rc = check_constraint(c, v, key, &r->target))) goto cleanup;
+      r->has_target = true;
+    } else if (!strcmp(key, "min-python")) {
+      if ((rc = check_constraint(c, v, key, &r->min_python))) goto cleanup;
+      r->has_min_python = true;
+    } else if (!strcmp(key, "free-threaded")) {
+      if ((rc = want_bool(c, v, key, &r->free_threaded_only))) goto cleanup;
+    } else if (!strcmp(key, "explicit")) {
+      if ((rc = want_bool(c, v, key, &r->explicit_only))) goto cleanup;
+    } else if (!strcmp(key, "tags")) {
+      if ((rc = want_list(c, v, key, &r->tag_storage, NULL))) goto cleanup;
+      r->meta.tags = (const char *const *)r->tag_storage;
+    } else if (!strcmp(key, "prefilter")) {
+      if ((rc = want_scalar(c, v, key, &r->prefilter))) goto cleanup;
+      int code;
+      PCRE2_SIZE off;
+      pcre2_code *re = pcre2_compile((PCRE2_SPTR)r->prefilter, PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+      if (!re) {
+        PCRE2_UCHAR buf[256];
+        pcre2_get_error_message(code, buf, sizeof buf);
+        rc = node_error(c, v, "invalid prefilter regex: %s", (const char *)buf);
+        goto cleanup;
+      }
+      pcre2_code_free(re);
+    } else if (!strcmp(key, "analysis")) {
+      if ((rc = parse_analysis(c, r, v))) goto cleanup;
+    } else if (!strcmp(key, "report")) {
+      if ((rc = want_scalar(c, v, key, &r->report_capture))) goto cleanup;
+    } else if (!strcmp(key, "fixture")) {
+      if ((rc = want_scalar(c, v, key, &r->fixture))) goto cleanup;
+    }
+  }
+  {
+    const char *missing = !r->meta.id ? "id" : !r->meta.name ? "name" : !has_severity ? "severity"
+                        : !r->meta.message ? "message" : NULL;
+    if (missing) {
+      rc = rule_error(c->err, c->path, c->text, c->len, c->fm_line - 1, 1, 3,
+                      "missing required key `%s`", missing);
+      goto cleanup;
+    }
+  }
+cleanup:
+  free(tmp);
+  yaml_document_delete(&doc);
+  yaml_parser_delete(&parser);
+  c->doc = NULL;
+  return rc;
+}
+
+/* ---- body: fenced blocks and docs ------------------------------------------ */
+
+static int parse_table(Ctx *c, PsRule *r, const char *s, size_t n, int first_line) {
+  int line = first_line;
+  const char *p = s, *end = s + n;
+  bool header = true;
+  Array(char **) rows;
+  Array(int) lines;
+  array_init(&rows);
+  array_init(&lines);
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *le = nl ? nl : end;
+    size_t ll = (size_t)(le - p);
+    if (ll && p[ll - 1] == '\r') ll--;
+    if (ll == 0 || p[0] == '#') {
+      p = nl ? nl + 1 : end;
+      line++;
+      continue;
+    }
+    Array(char *) cells;
+    array_init(&cells);
+    const char *q = p, *qe = p + ll;
+    for (;;) {
+      const char *tab = memchr(q, '\t', (size_t)(qe - q));
+      const char *ce = tab ? tab : qe;
+      array_push(&cells, ps_xstrndup(q, (size_t)(ce - q)));
+      if (!tab) break;
+      q = tab + 1;
+    }
+    if (header) {
+      r->table.cols = cells.items;
+      r->table.n_cols = cells.size;
+      header = false;
+    } else if (cells.size != r->table.n_cols) {
+      int rc = rule_error(c->err, c->path, c->text, c->len, line, 1, (int)ll,
+                          "table row has %zu cells, the header has %zu (cells are separated by tabs)",
+                          cells.size, r->table.n_cols);
+      for (size_t i = 0; i < cells.size; i++) free(cells.items[i]);
+      array_free(&cells);
+      r->table.rows = rows.items;
+      r->table.row_lines = lines.items;
+      r->table.n_rows = rows.size;
+      return rc;
+    } else {
+      array_push(&rows, cells.items);
+      array_push(&lines, line);
+    }
+    p = nl ? nl + 1 : end;
+    line++;
+  }
+  r->table.rows = rows.items;
+  r->table.row_lines = lines.items;
+  r->table.n_rows = rows.size;
+  return 0;
+}
+
+static int check_query(Ctx *c, PsRule *r) {
+  uint32_t off = 0;
+  TSQueryError qe = TSQueryErrorNone;
+  TSQuery *q = ts_query_new(ps_python_language(), r->query, (uint32_t)strlen(r->query), &off, &qe);
+  if (q) {
+    ts_query_delete(q);
+    return 0;
+  }
+  static const char *const WHAT[] = {"", "syntax error", "invalid node type", "invalid field name",
+                                     "invalid capture name", "impossible pattern", "invalid structure",
+                                     "unsupported language"};
+  int line, col;
+  ps_rules__query_pos(r, off, &line, &col);
+  /* Span: the identifier at the offset. */
+  int span = 0;
+  for (const char *p = r->query + off; *p && (isalnum((unsigned char)*p) || *p == '_' || *p == '.'); p++) span++;
+  return rule_error(c->err, c->path, c->text, c->len, line, col, span ? span : 1, "%s in query",
+                    (unsigned)qe < sizeof WHAT / sizeof WHAT[0] ? WHAT[qe] : "error");
+}
+
+static bool line_is(const char *p, size_t n, const char *what) {
+  size_t w = strlen(what);
+  while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
+  return n == w && memcmp(p, what, w) == 0;
+}
+
+int ps_rules__parse(PsRule *r, const char *path, const char *text, size_t len, PsError *err) {
+  Ctx c = {path, text, len, 2, NULL, err};
+  r->path = ps_xstrdup(path);
+  r->text = ps_xstrndup(text, len);
+  r->text_len = len;
+  r->meta.source_path = r->path;
+  if (memchr(text, '\0', len))
+    return rule_error(err, path, text, len, 0, 0, 1, "rule file contains NUL bytes");
+  if (!ps_utf8_valid((const unsigned char *)text, len))
+    return rule_error(err, path, text, len, 0, 0, 1, "rule file is not valid UTF-8");
+  size_t first_nl = 0;
+  while (first_nl < len && text[first_nl] != '\n') first_nl++;
+  if (!line_is(text, first_nl, "---"))
+    return rule_error(err, path, text, len, 1, 1, 3, "a rule file starts with a `---` line, then YAML front matter");
+  /* Find the closing `---`. */
+  const char *fm = text + first_nl + 1, *end = text + len, *p = fm;
+  int line = 2;
+  const char *fm_end = NULL;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    if (line_is(p, ll, "---")) {
+      fm_end = p;
+      p = nl ? nl + 1 : end;
+      line++;
+      break;
+    }
+    p = nl ? nl + 1 : end;
+    line++;
+  }
+  if (!fm_end)
+    return rule_error(err, path, text, len, 1, 1, 3, "front matter is not closed by a `---` line");
+  int rc = parse_front_matter(&c, r, fm, (size_t)(fm_end - fm));
+  if (rc) return rc;
+
+  /* Body. */
+  PsBuf docs = PS_BUF_INIT;
+  PsBuf query = PS_BUF_INIT;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    const char *next = nl ? nl + 1 : end;
+    bool is_query = line_is(p, ll, "```query"), is_table = line_is(p, ll, "```table");
+    if (is_query || is_table) {
+      int open_line = line;
+      const char *b = next, *q = next;
+      int l = line + 1;
+      const char *close = NULL;
+      while (q < end) {
+        const char *nl2 = memchr(q, '\n', (size_t)(end - q));
+        size_t ll2 = nl2 ? (size_t)(nl2 - q) : (size_t)(end - q);
+        if (line_is(q, ll2, "```")) {
+          close = q;
+          q = nl2 ? nl2 + 1 : end;
+          break;
+        }
+        q = nl2 ? nl2 + 1 : end;
+        l++;
+      }
+      if (!close) {
+        rc = rule_error(err, path, text, len, open_line, 1, 3, "fenced block is not closed by a ``` line");
+        goto cleanup;
+      }
+      if (is_query) {
+        if (r->query || query.len) {
+          rc = rule_error(err, path, text, len, open_line, 1, 8, "a rule has at most one ```query block");
+          goto cleanup;
+        }
+        ps_buf_append(&query, b, (size_t)(close - b));
+        r->query_line = open_line + 1;
+      } else {
+        if (r->table.cols) {
+          rc = rule_error(err, path, text, len, open_line, 1, 8, "a rule has at most one ```table block");
+          goto cleanup;
+        }
+        if ((rc = parse_table(&c, r, b, (size_t)(close - b), open_line + 1))) goto cleanup;
+        if (!r->table.cols) {
+          rc = rule_error(err, path, text, len, open_line, 1, 8, "```table block has no header row");
+          goto cleanup;
+        }
+      }
+      line = l + 1;
+      p = q;
+      continue;
+    }
+    ps_buf_append(&docs, p, (size_t)(next - p));
+    p = next;
+    line++;
+  }
+  if (query.len) r->query = ps_buf_steal(&query);
+  /* Trim leading blank lines of the docs. */
+  {
+    char *d = docs.data ? docs.data : "";
+    while (*d == '\n' || *d == '\r') d++;
+    r->meta.docs_md = ps_xstrdup(d);
+  }
+  if (!r->query && !r->analysis) {
+    rc = rule_error(err, path, text, len, 1, 1, 3, "a rule needs a ```query block or an `analysis`");
+    goto cleanup;
+  }
+  if (r->query && (rc = check_query(&c, r))) goto cleanup;
+  if (!r->meta.status) r->meta.status = ps_xstrdup("stable");
+  if (!r->meta.precision) r->meta.precision = ps_xstrdup("high");
+  if (!r->meta.since) r->meta.since = ps_xstrdup(PS_VERSION);
+  if (!r->report_capture) r->report_capture = ps_xstrdup("report");
+  if (!r->tag_storage) {
+    r->tag_storage = ps_xcalloc(1, sizeof(char *));
+    r->meta.tags = (const char *const *)r->tag_storage;
+  }
+  if (!r->meta.summary) {
+    /* The message with {captures} left out, as a one-line description. */
+    PsBuf s = PS_BUF_INIT;
+    for (const char *m = r->meta.message; *m; m++) {
+      if (*m == '{' && m[1] == '{') ps_buf_putc(&s, '{'), m++;
+      else if (*m == '}' && m[1] == '}') ps_buf_putc(&s, '}'), m++;
+      else if (*m == '{') {
+        const char *e = strchr(m, '}');
+        ps_buf_puts(&s, "...");
+        m = e ? e : m + strlen(m) - 1;
+      } else ps_buf_putc(&s, *m);
+    }
+    r->meta.summary = ps_buf_steal(&s);
+  }
+  {
+    PsBuf v = PS_BUF_INIT;
+    if (r->has_target) {
+      ps_buf_puts(&v, "target ");
+      for (int i = 0; i < r->target.n; i++) {
+        char b[16];
+        ps_pyver_format(r->target.clause[i].v, b, sizeof b);
+        ps_buf_printf(&v, "%s%s%s", i ? "," : "", r->target.clause[i].op, b);
+      }
+    }
+    if (r->has_min_python) {
+      ps_buf_printf(&v, "%smin-python ", v.len ? "; " : "");
+      for (int i = 0; i < r->min_python.n; i++) {
+        char b[16];
+        ps_pyver_format(r->min_python.clause[i].v, b, sizeof b);
+        ps_buf_printf(&v, "%s%s%s", i ? "," : "", r->min_python.clause[i].op, b);
+      }
+    }
+    if (r->free_threaded_only) ps_buf_printf(&v, "%sfree-threaded builds", v.len ? "; " : "");
+    if (!v.len) ps_buf_puts(&v, "all");
+    r->meta.versions = ps_buf_steal(&v);
+  }
+  r->meta.help_uri = ps_xasprintf("https://github.com/pyshift/pyshift/blob/main/docs/rules/%s.md", r->meta.id);
+cleanup:
+  ps_buf_free(&docs);
+  ps_buf_free(&query);
+  return rc;
+}
+
+void ps_rules__query_pos(const PsRule *rule, uint32_t offset, int *line, int *col) {
+  int l = rule->query_line, c0 = 1;
+  for (uint32_t i = 0; i < offset && rule->query[i]; i++) {
+    if (rule->query[i] == '\n') l++, c0 = 1;
+    else c0++;
+  }
+  *line = l;
+  *col = c0;
+}
+
+void ps_rules__free_rule(PsRule *r) {
+  if (!r) return;
+  free((char *)r->meta.id);
+  free((char *)r->meta.name);
+  free((char *)r->meta.family);
+  free((char *)r->meta.status);
+  free((char *)r->meta.since);
+  free((char *)r->meta.summary);
+  free((char *)r->meta.message);
+  free((char *)r->meta.precision);
+  free((char *)r->meta.docs_md);
+  free((char *)r->meta.versions);
+  free((char *)r->meta.help_uri);
+  if (r->tag_storage)
+    for (char **t = r->tag_storage; *t; t++) free(*t);
+  free(r->tag_storage);
+  free(r->path);
+  free(r->text);
+  free(r->query);
+  for (size_t i = 0; i < r->table.n_cols; i++) free(r->table.cols[i]);
+  free(r->table.cols);
+  for (size_t i = 0; i < r->table.n_rows; i++) {
+    for (size_t j = 0; j < r->table.n_cols; j++) free(r->table.rows[i][j]);
+    free(r->table.rows[i]);
+  }
+  free(r->table.rows);
+  free(r->table.row_lines);
+  free(r->analysis);
+  for (size_t i = 0; i < r->n_params; i++) {
+    free(r->params[i].key);
+    for (size_t j = 0; j < r->params[i].n_values; j++) free(r->params[i].values[j]);
+    free(r->params[i].values);
+  }
+  free(r->params);
+  free(r->prefilter);
+  free(r->report_capture);
+  free(r->fixture);
+  free(r);
+}

@@ -1,0 +1,190 @@
+/* rules.h: rule files, the registry, rule selection, the combined query,
+ * predicates, message templates and inline suppressions.
+ *
+ * A rule file is YAML front matter between `---` lines, then Markdown: fenced
+ * ```query blocks hold tree-sitter query source, a ```table block holds a
+ * tab-separated data table (header row first), everything else is the rule's
+ * documentation. load.c is the only code that knows this syntax; it rejects
+ * unknown keys and reports every error as file:line:col with the offending
+ * line. docs/rule-format.md describes the format for rule authors.
+ *
+ * Lifetimes: the registry and everything in it live for the process and are
+ * read-only once loading and selection are done; workers share them.
+ */
+#ifndef PS_RULES_RULES_H
+#define PS_RULES_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <tree_sitter/api.h>
+
+#include "core/core.h"
+
+typedef struct PsTable {
+  char **cols;      /* header names */
+  size_t n_cols;
+  char ***rows;     /* rows[i][j], n_cols cells each */
+  int *row_lines;   /* 1-based line of each row in the rule file */
+  size_t n_rows;
+} PsTable;
+
+/* Column index of `name`, or -1. */
+int ps_table_col(const PsTable *t, const char *name);
+
+/* A scalar or list parameter of a built-in analysis. */
+typedef struct PsParam {
+  char *key;
+  char **values;    /* one for a scalar */
+  size_t n_values;
+  bool is_list;
+  int line, col;
+} PsParam;
+
+typedef struct PsRule {
+  PsRuleMeta meta;          /* first: a PsRuleMeta* is a PsRule* */
+  char *path;
+  char *text;               /* whole file, for error context */
+  size_t text_len;
+
+  char *query;              /* NULL if none */
+  int query_line;           /* 1-based line of the query's first line */
+  PsTable table;            /* empty if none */
+  char *analysis;           /* built-in analysis name, or NULL */
+  PsParam *params;
+  size_t n_params;
+  int analysis_line;
+  char *prefilter;          /* PCRE2 source: a file that does not match cannot fire */
+  char *report_capture;     /* capture that spans the finding ("report" by default) */
+
+  PsPyConstraint target;    /* on --target-version */
+  bool has_target;
+  PsPyConstraint min_python; /* on --min-python */
+  bool has_min_python;
+  bool free_threaded_only;
+  bool explicit_only;       /* selected only by its exact id */
+  char *fixture;            /* fixtures/<family>/<ID>-<name>.py, if given */
+
+  char **tag_storage;       /* backing for meta.tags */
+} PsRule;
+
+/* Looks up a param; NULL if absent. */
+const PsParam *ps_rule_param(const PsRule *rule, const char *key);
+
+/* Receives each load error; loading goes on with the next file. */
+typedef void (*PsErrorFn)(void *ctx, const PsError *err);
+
+typedef struct PsRegistry PsRegistry;
+
+PsRegistry *ps_registry_new(void);
+void ps_registry_delete(PsRegistry *self);
+/* Loads one rule file. 0 or PS_E_RULE (err points into the file). */
+int ps_registry_load_file(PsRegistry *self, const char *path, PsError *err);
+/* Loads every *.rule under dir, recursively, in sorted order. Each bad file
+ * is reported through on_error and skipped. Returns the number of bad files
+ * (0: all loaded) or PS_E_IO if dir cannot be read. */
+int ps_registry_load_dir(PsRegistry *self, const char *dir, PsErrorFn on_error, void *ctx);
+/* Parses a rule from memory (tests and the fuzzer). On success the registry
+ * owns the rule. */
+int ps_registry_load_text(PsRegistry *self, const char *path, const char *text, size_t len,
+                          PsError *err);
+size_t ps_registry_count(const PsRegistry *self);
+/* Rules sorted by id. */
+const PsRule *ps_registry_at(const PsRegistry *self, size_t i);
+const PsRule *ps_registry_find(const PsRegistry *self, const char *id);
+
+/* Rule selection, as ruff does it: a rule is on when the most specific
+ * selector that matches it (an exact id beats a prefix, a longer prefix beats
+ * a shorter one, "ALL" is the least specific) comes from select or
+ * extend_select rather than ignore; ties go to ignore. Explicit-only rules
+ * need their exact id. Rules whose version bounds exclude `target` /
+ * `min_python` are off. Unknown selectors are PS_E_USAGE. */
+typedef struct PsSelection {
+  const char *const *select; size_t n_select;
+  const char *const *extend_select; size_t n_extend_select;
+  const char *const *ignore; size_t n_ignore;
+  PsPyVersion target;
+  PsPyVersion min_python;
+} PsSelection;
+
+/* Fills *out with the enabled rules sorted by id (heap array, caller frees
+ * the array only). */
+int ps_registry_select(const PsRegistry *self, const PsSelection *sel, const PsRule ***out,
+                       size_t *n_out, PsError *err);
+/* True if `selector` (id, prefix or ALL) matches `id`. */
+bool ps_selector_matches(const char *selector, const char *id);
+/* PS_E_USAGE if no rule in the registry matches `selector`. */
+int ps_registry_check_selector(const PsRegistry *self, const char *selector, PsError *err);
+
+/* ---- the combined query ---------------------------------------------------- */
+
+typedef struct PsQuerySet PsQuerySet;
+
+/* Compiles every rule that has a query into one TSQuery with a pattern ->
+ * rule table and compiled predicates. Errors point into the rule file. */
+int ps_queryset_new(PsQuerySet **out, const PsRule *const *rules, size_t n, PsError *err);
+void ps_queryset_delete(PsQuerySet *self);
+/* NULL when no rule has a query. */
+const TSQuery *ps_queryset_query(const PsQuerySet *self);
+
+/* One match that passed its predicates: the rule, the node to report and
+ * the captures, for message templates. */
+typedef struct PsQueryMatch {
+  const PsRule *rule;
+  TSNode report;
+  const TSQueryCapture *captures;
+  uint16_t n_captures;
+} PsQueryMatch;
+
+/* Per-worker matching state (cursor, PCRE2 match data). */
+typedef struct PsQueryRunner PsQueryRunner;
+PsQueryRunner *ps_query_runner_new(const PsQuerySet *set);
+void ps_query_runner_delete(PsQueryRunner *self);
+/* Runs the query over `root` of `text`, calling on_match for each match whose
+ * predicates hold. */
+void ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text,
+                          void (*on_match)(void *ctx, const PsQueryMatch *m), void *ctx);
+/* Name of capture `index` of the set's query. */
+const char *ps_queryset_capture_name(const PsQuerySet *self, uint32_t index, uint32_t *len);
+
+/* Rule-file position of byte `offset` of its query (for errors). */
+void ps_rules__query_pos(const PsRule *rule, uint32_t offset, int *line, int *col);
+
+/* ---- message templates ------------------------------------------------------ */
+
+/* Looks up `{name}` for a template: returns the text and its length, or
+ * NULL if unknown. */
+typedef const char *(*PsTemplateLookup)(void *ctx, const char *name, size_t name_len, size_t *len);
+/* Renders `tmpl` into a heap string: `{name}` is replaced by lookup's text
+ * (first line only, at most 120 characters), `{{` and `}}` are literal
+ * braces, unknown names stay as written. */
+char *ps_template_render(const char *tmpl, PsTemplateLookup lookup, void *ctx);
+/* PS_E_RULE if the template has an unbalanced brace (offset in *bad). */
+int ps_template_check(const char *tmpl, size_t *bad);
+
+/* ---- suppressions ----------------------------------------------------------- */
+
+/* One directive parsed from a comment. */
+typedef enum PsSuppressKind {
+  PS_SUPPRESS_NONE,
+  PS_SUPPRESS_LINE,  /* `# pyshift: ignore[...]` or `# noqa: ...` */
+  PS_SUPPRESS_FILE,  /* `# pyshift: ignore-file[...]` */
+} PsSuppressKind;
+
+#define PS_SUPPRESS_MAX_CODES 32
+
+typedef struct PsSuppressDirective {
+  PsSuppressKind kind;
+  bool all;                                  /* no codes: every rule */
+  size_t n_codes;
+  char codes[PS_SUPPRESS_MAX_CODES][16];     /* ids or prefixes */
+} PsSuppressDirective;
+
+/* Parses the comment text starting at '#' (len bytes, one line). Returns the
+ * number of directives found (0..2) in out[0..2]: a comment may carry both a
+ * `pyshift:` directive and a `noqa`. Never reads past len. */
+int ps_suppress_parse(const char *comment, size_t len, PsSuppressDirective out[2]);
+
+/* True if `id` is covered by the directive. */
+bool ps_suppress_covers(const PsSuppressDirective *d, const char *id);
+
+#endif
