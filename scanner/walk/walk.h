@@ -32,11 +32,13 @@ typedef struct PsWalkOptions {
   size_t n_extensions;
 } PsWalkOptions;
 
-/* Exclude pattern semantics (as ruff's `exclude`): a pattern without '/'
- * matches a file or directory whose basename matches it ("*.pyi",
- * "migrations"); a pattern with '/' matches the path relative to the working
- * directory ("src/gen/**", "tests/data/*.py"). `*` and `?` do not cross '/',
- * `**` does, `[...]` classes are supported. */
+// Exclude pattern semantics (as ruff's `exclude`): a pattern without '/'
+// matches a file or directory whose basename matches it ("*.pyi",
+// "migrations"); a pattern with '/' matches the path relative to the working
+// directory ("src/gen/**", "tests/data/*.py"). `*` and `?` do not cross '/',
+// `**` does, `[...]` classes are supported.
+// (Line comments because "/" followed by "*" inside a block comment trips
+// -Wcomment, which breaks -DPS_WERROR=ON builds.)
 
 typedef struct PsWalkFile {
   char *path;      /* display path: as given, or joined below a given directory;
@@ -67,5 +69,58 @@ void ps_walk_result_free(PsWalkResult *self);
 bool ps_glob_match(const char *pattern, const char *path);
 /* 0 if `pattern` is a valid glob, else PS_E_USAGE with the reason in err. */
 int ps_glob_check(const char *pattern, PsError *err);
+
+/* Limits. A directory deeper than PS_WALK_MAX_DEPTH below a named path is an
+ * error entry ("directory nesting too deep") and is not entered. */
+#define PS_WALK_MAX_DEPTH 4096
+
+/* Notes on the semantics above (additions, no change to the interface):
+ * - opts->extensions may be written with or without the dot ("py", ".py");
+ *   with none, only explicitly named files are taken.
+ * - A file's extension is what follows its last '.', and a dot-file such as
+ *   ".py" has none.
+ * - force_exclude applies --exclude globs, the default directory names and
+ *   .gitignore to named paths and to their ancestors (below the working
+ *   directory for relative paths; below the work-tree top for .gitignore).
+ * - An exclude glob may end in '/' (ignored) or start with '/' (matched
+ *   against the absolute path) or "./" (ignored).
+ * - core.excludesFile and the global git ignore file are not read.
+ */
+
+/* ---- module-private: for the walk module's sources and its unit tests ---- */
+
+/* ps_walk__wildmatch flags. PATHNAME: `*`, `?` and classes never match '/'
+ * and only a whole-component `**` crosses it. STARSTAR_ANY: any `**` crosses
+ * '/' (exclude globs). */
+#define PS_WM_PATHNAME 1u
+#define PS_WM_STARSTAR_ANY 2u
+/* Does text match pattern (bytes, `\` escapes, classes, stars)? */
+bool ps_walk__wildmatch(const char *pattern, const char *text, unsigned flags);
+/* True if the exclude glob compares against paths (has a '/' that is not a
+ * trailing one), false if against basenames. */
+bool ps_walk__glob_is_path(const char *pattern);
+/* Exclude-glob match where the caller already knows `rel` (the path relative
+ * to the working directory, or absolute if outside it) and `abs` (absolute,
+ * or NULL if unknown). */
+bool ps_walk__glob_match_rel(const char *pattern, const char *rel, const char *abs);
+
+/* One compiled .gitignore or info/exclude, chained to the files it overrides.
+ * Allocated in the caller's arena. */
+typedef struct PsIgnoreFile PsIgnoreFile;
+/* Compiles buf[0..len) as an ignore file in directory `base` (relative to
+ * the work-tree top, "" for the top) taking precedence over `up`. Returns
+ * NULL when the buffer holds no pattern. */
+PsIgnoreFile *ps_walk__ignore_compile(PsArena *arena, const char *buf, size_t len,
+                                      const char *base, const PsIgnoreFile *up);
+/* Reads and compiles `file`; *out is the new file, or `up` when `file` is
+ * missing or holds no pattern. Returns 0 or -errno when it cannot be read. */
+int ps_walk__ignore_load(PsIgnoreFile **out, PsArena *arena, const char *file, const char *base,
+                         const PsIgnoreFile *up);
+/* True if `path` (relative to the work-tree top; a directory if is_dir) is
+ * ignored by self or the files below it in precedence. */
+bool ps_walk__ignore_match(const PsIgnoreFile *self, const char *path, bool is_dir);
+/* Tests only: lower the nesting limit (0 restores PS_WALK_MAX_DEPTH), since
+ * PATH_MAX is reached long before 4096 levels. Not thread-safe. */
+void ps_walk__set_max_depth(size_t depth);
 
 #endif
