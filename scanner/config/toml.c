@@ -772,10 +772,13 @@ static int parse_value(Parser *p, int depth, Node **out) {
   return parse_scalar_token(p, depth, out);
 }
 
-static int key_not_table(Parser *p, const KeyPart *part) {
+static int key_not_table(Parser *p, const KeyPart *part, const Node *c) {
+  static const char *const names[] = {"a string", "an integer", "a float", "a boolean",
+                                      "a date-time", "an array", "a table"};
   char kb[80];
-  return fail(p, part->off, part->len ? part->len : 1, "`%s` is already defined and is not a table",
-              show(kb, sizeof kb, part->s, part->len));
+  const char *what = (c->flags & NODE_AOT) ? "an array of tables" : names[c->v.type];
+  return fail(p, part->off, part->len ? part->len : 1, "`%s` is already defined as %s, not a table",
+              show(kb, sizeof kb, part->s, part->len), what);
 }
 
 static Node *add_table(Parser *p, Node *parent, KeyPart *part, unsigned flags) {
@@ -815,7 +818,7 @@ static int parse_keyval(Parser *p, Node *table, PsBuf *scratch) {
     }
     Node *c = (Node *)t->v.u.table.values[j];
     if (c->v.type != PS_TOML_TABLE) {
-      rc = key_not_table(p, part);
+      rc = key_not_table(p, part, c);
       goto cleanup;
     }
     if (c->flags & (NODE_FROZEN | NODE_DEFINED)) {
@@ -927,7 +930,7 @@ static int parse_header(Parser *p, Node *root, Node **section, PsBuf *scratch) {
       rc = fail(p, part->off, span, "cannot extend static array `%s`", name);
       goto cleanup;
     } else {
-      rc = key_not_table(p, part);
+      rc = key_not_table(p, part, c);
       goto cleanup;
     }
   }
