@@ -37,6 +37,10 @@ void ps_report_file(PsReporter *self, const PsFileResult *file) {
 }
 
 int ps_report_end(PsReporter *self, const PsRunInfo *run) {
+  if (!self->run) { /* no file was scanned and begin() was skipped */
+    self->run = run;
+    self->ops->begin(self);
+  }
   self->run = run;
   self->ops->end(self, run);
   if (!self->write_failed && fflush(self->opts.out) != 0) self->write_failed = true;
