@@ -371,6 +371,9 @@ static int apply_per_file_ignores(Loader *ld, const PsTomlValue *v) {
     const PsTomlValue *ids = v->u.table.values[i];
     char name[PS_ERROR_MSG_MAX / 2];
     snprintf(name, sizeof name, "per-file-ignores.\"%s\"", v->u.table.keys[i]);
+    if (ps_toml_key_len(v, i) != strlen(v->u.table.keys[i]))
+      return load_fail(ld, v->u.table.key_lines[i], v->u.table.key_cols[i], 1,
+                       "a `per-file-ignores` glob contains a NUL character");
     if ((rc = check_strings(ld, name, ids)) != 0) return rc;
   }
   cfg->per_file_ignores = ps_xrealloc(cfg->per_file_ignores, (cfg->n_per_file_ignores + v->u.table.size + 1) *
