@@ -18,7 +18,7 @@
 
 #include "walk/walk.h"
 
-static char *tu_mkdtemp(void) {
+static inline char *tu_mkdtemp(void) {
   const char *t = getenv("TMPDIR");
   char *tmpl = ps_xasprintf("%s/pswalk.XXXXXX", t && *t ? t : "/tmp");
   if (!mkdtemp(tmpl)) {
@@ -31,14 +31,14 @@ static char *tu_mkdtemp(void) {
   return real;
 }
 
-static void tu_rm_rf(const char *dir) {
+static inline void tu_rm_rf(const char *dir) {
   char *cmd = ps_xasprintf("chmod -R u+rwx '%s' 2>/dev/null; rm -rf '%s'", dir, dir);
   if (system(cmd) != 0) fprintf(stderr, "warning: could not remove %s\n", dir);
   free(cmd);
 }
 
 /* mkdir -p for every parent of `path` (relative to the cwd). */
-static void tu_mkparents(const char *path) {
+static inline void tu_mkparents(const char *path) {
   char *p = ps_xstrdup(path);
   for (char *s = p + 1; *s; s++) {
     if (*s != '/') continue;
@@ -50,7 +50,7 @@ static void tu_mkparents(const char *path) {
 }
 
 /* Creates `path` with `content`; a path ending in '/' is a directory. */
-static void tu_write(const char *path, const char *content) {
+static inline void tu_write(const char *path, const char *content) {
   tu_mkparents(path);
   size_t n = strlen(path);
   if (n && path[n - 1] == '/') {
@@ -66,7 +66,7 @@ static void tu_write(const char *path, const char *content) {
   fclose(f);
 }
 
-static void tu_symlink(const char *target, const char *path) {
+static inline void tu_symlink(const char *target, const char *path) {
   tu_mkparents(path);
   if (symlink(target, path) != 0) perror(path);
 }
@@ -79,7 +79,7 @@ typedef struct TuWalk {
 } TuWalk;
 
 /* Defaults: extensions py and pyi, default excludes and .gitignore on. */
-static void tu_init(TuWalk *t) {
+static inline void tu_init(TuWalk *t) {
   memset(t, 0, sizeof *t);
   t->exts[0] = "py";
   t->exts[1] = "pyi";
@@ -91,12 +91,12 @@ static void tu_init(TuWalk *t) {
   t->o.exclude = t->exclude;
 }
 
-static void tu_path(TuWalk *t, const char *p) { t->paths[t->o.n_paths++] = p; }
-static void tu_exclude(TuWalk *t, const char *p) { t->exclude[t->o.n_exclude++] = p; }
+static inline void tu_path(TuWalk *t, const char *p) { t->paths[t->o.n_paths++] = p; }
+static inline void tu_exclude(TuWalk *t, const char *p) { t->exclude[t->o.n_exclude++] = p; }
 
 /* Runs the walk; returns files joined by ',' (explicit ones marked with a
  * trailing '!' when mark_explicit) and, if errs, errors as "path: msg;". */
-static char *tu_run(const TuWalk *t, bool mark_explicit, char **errs) {
+static inline char *tu_run(const TuWalk *t, bool mark_explicit, char **errs) {
   PsWalkResult r;
   PsError err;
   ps_error_clear(&err);
