@@ -1,3 +1,387 @@
-/* args.c: placeholder until the CLI lands. */
+/* args.c: the command line. One option table drives parsing and --help.
+ *
+ * Configuration precedence: command line > [tool.pyshift] in the nearest
+ * pyproject.toml > its [project] requires-python > defaults. argv is read
+ * twice: once for --config/--isolated, which decide which pyproject.toml to
+ * read, then in full on top of it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli/cli.h"
-int ps_cli_main(int argc, char **argv) { (void)argc; (void)argv; return 2; }
+#include "cli/cli_internal.h"
+#include "run/run.h"
+
+enum {
+  CMD_CHECK = 1 << 0,
+  CMD_RULES = 1 << 1,
+  CMD_EXPLAIN = 1 << 2,
+};
+
+typedef enum OptId {
+  O_HELP, O_VERSION, O_SELECT, O_IGNORE, O_EXTEND_SELECT, O_TARGET, O_MIN_PYTHON, O_FORMAT, O_OUTPUT,
+  O_JOBS, O_EXCLUDE, O_EXTEND_EXCLUDE, O_NO_GITIGNORE, O_FORCE_EXCLUDE, O_STDIN_FILENAME, O_RULES,
+  O_EXIT_ZERO, O_STATISTICS, O_QUIET, O_SHOW_SOURCE, O_NO_SHOW_SOURCE, O_COLOR, O_CONFIG, O_ISOLATED,
+  O_AUTOMATION_ID, O_MAX_FILE_SIZE, O_PREVIEW, O_MARKDOWN, O_CHECK_RULES,
+} OptId;
+
+typedef struct Opt {
+  OptId id;
+  const char *name;  /* long name without dashes */
+  char short_name;   /* 0 if none */
+  const char *arg;   /* metavariable, NULL for flags */
+  unsigned commands; /* where it is accepted */
+  const char *help;
+} Opt;
+
+static const Opt OPTS[] = {
+    {O_SELECT, "select", 0, "IDS", CMD_CHECK | CMD_RULES,
+     "rules to enable: ids, prefixes (RM, FT0) or ALL, comma-separated"},
+    {O_EXTEND_SELECT, "extend-select", 0, "IDS", CMD_CHECK | CMD_RULES, "rules to enable on top of --select"},
+    {O_IGNORE, "ignore", 0, "IDS", CMD_CHECK | CMD_RULES, "rules to disable (ids or prefixes)"},
+    {O_TARGET, "target-version", 0, "VER", CMD_CHECK | CMD_RULES,
+     "Python you are moving to: 3.12, 3.13, 3.14, 3.15, with t for free-threaded (default 3.14)"},
+    {O_MIN_PYTHON, "min-python", 0, "VER", CMD_CHECK | CMD_RULES,
+     "oldest Python the code must run on (default: requires-python, else 3.9)"},
+    {O_FORMAT, "format", 0, "FMT[=FILE]", CMD_CHECK,
+     "text, json, sarif or github; repeat for several outputs (sarif=out.sarif)"},
+    {O_OUTPUT, "output-file", 'o', "FILE", CMD_CHECK, "write the (single) output to FILE"},
+    {O_JOBS, "jobs", 'j', "N", CMD_CHECK, "worker threads (default: number of cores)"},
+    {O_EXCLUDE, "exclude", 0, "GLOBS", CMD_CHECK, "paths to skip, replacing the default list"},
+    {O_EXTEND_EXCLUDE, "extend-exclude", 0, "GLOBS", CMD_CHECK, "paths to skip on top of the defaults"},
+    {O_NO_GITIGNORE, "no-respect-gitignore", 0, NULL, CMD_CHECK, "scan files that .gitignore excludes"},
+    {O_FORCE_EXCLUDE, "force-exclude", 0, NULL, CMD_CHECK,
+     "apply excludes to paths named on the command line too (for pre-commit)"},
+    {O_STDIN_FILENAME, "stdin-filename", 0, "NAME", CMD_CHECK, "scan standard input, reported as NAME"},
+    {O_RULES, "rules", 0, "DIR", CMD_CHECK | CMD_RULES | CMD_EXPLAIN, "load extra rule files from DIR"},
+    {O_EXIT_ZERO, "exit-zero", 0, NULL, CMD_CHECK, "exit 0 even when there are findings"},
+    {O_STATISTICS, "statistics", 0, NULL, CMD_CHECK, "print counts per rule instead of findings"},
+    {O_QUIET, "quiet", 'q', NULL, CMD_CHECK, "no summary line"},
+    {O_SHOW_SOURCE, "show-source", 0, NULL, CMD_CHECK, "text format: show the source line and a caret"},
+    {O_NO_SHOW_SOURCE, "no-show-source", 0, NULL, CMD_CHECK, "text format: one line per finding (default)"},
+    {O_COLOR, "color", 0, "WHEN", CMD_CHECK, "auto, always or never (auto: only on a terminal)"},
+    {O_CONFIG, "config", 0, "FILE", CMD_CHECK | CMD_RULES, "read this pyproject.toml instead of the nearest"},
+    {O_ISOLATED, "isolated", 0, NULL, CMD_CHECK | CMD_RULES, "ignore every pyproject.toml"},
+    {O_AUTOMATION_ID, "automation-id", 0, "ID", CMD_CHECK, "SARIF runs[0].automationDetails.id"},
+    {O_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", CMD_CHECK, "skip (and report) larger files"},
+    {O_PREVIEW, "preview", 0, NULL, CMD_CHECK | CMD_RULES, "enable preview rules"},
+    {O_MARKDOWN, "markdown", 0, "DIR", CMD_RULES, "write docs/rules-style Markdown pages to DIR"},
+    {O_CHECK_RULES, "check", 0, NULL, CMD_RULES,
+     "fail if a rule lacks required docs sections or its fixture"},
+    {O_VERSION, "version", 'V', NULL, CMD_CHECK | CMD_RULES | CMD_EXPLAIN, "print the version"},
+    {O_HELP, "help", 'h', NULL, CMD_CHECK | CMD_RULES | CMD_EXPLAIN, "print this help"},
+};
+#define N_OPTS (sizeof OPTS / sizeof OPTS[0])
+
+static void usage(FILE *out, unsigned cmd) {
+  if (!cmd) {
+    fprintf(out,
+            "pyshift %s: find what breaks, races or looks dated on Python 3.13, 3.14, 3.15 and 3.14t\n\n"
+            "usage: pyshift check [OPTIONS] [PATHS...]   scan files and directories (default .)\n"
+            "       pyshift rules [OPTIONS]              list the rules\n"
+            "       pyshift explain ID                   show a rule's documentation\n"
+            "       pyshift --version\n\n"
+            "run `pyshift check --help` for the scan options\n"
+            "exit status: 0 nothing reported, 1 findings, 2 an error occurred\n",
+            PS_VERSION);
+    return;
+  }
+  const char *name = cmd == CMD_CHECK ? "check [OPTIONS] [PATHS...]" : cmd == CMD_RULES ? "rules [OPTIONS]" : "explain ID";
+  fprintf(out, "usage: pyshift %s\n\noptions:\n", name);
+  for (size_t i = 0; i < N_OPTS; i++) {
+    const Opt *o = &OPTS[i];
+    if (!(o->commands & cmd)) continue;
+    char left[64];
+    if (o->short_name)
+      snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+    else
+      snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+    fprintf(out, "  %-34s %s\n", left, o->help);
+  }
+  if (cmd == CMD_CHECK)
+    fprintf(out, "\nexit status: 0 nothing reported, 1 findings, 2 an error occurred\n");
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "pyshift: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nrun `pyshift --help` for usage\n");
+  return 2;
+}
+
+/* Finds the option for argv[*i]; sets *value for options with an argument
+ * (`--x=v`, `--x v`, `-xv`, `-x v`). Returns NULL on error (printed). */
+static const Opt *match_opt(int argc, char **argv, int *i, const char **value, unsigned cmd, int *rc) {
+  const char *a = argv[*i];
+  const Opt *o = NULL;
+  const char *inline_val = NULL;
+  *value = NULL;
+  if (a[1] == '-') {
+    const char *eq = strchr(a + 2, '=');
+    size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+    for (size_t k = 0; k < N_OPTS; k++)
+      if (strlen(OPTS[k].name) == n && !strncmp(OPTS[k].name, a + 2, n)) o = &OPTS[k];
+    if (eq) inline_val = eq + 1;
+  } else {
+    for (size_t k = 0; k < N_OPTS; k++)
+      if (OPTS[k].short_name && OPTS[k].short_name == a[1]) o = &OPTS[k];
+    if (o && a[2]) inline_val = a + 2;
+  }
+  if (!o || !(o->commands & cmd)) {
+    *rc = usage_error("unknown option %s", a);
+    return NULL;
+  }
+  if (o->arg) {
+    if (inline_val) *value = inline_val;
+    else if (*i + 1 < argc) *value = argv[++*i];
+    else {
+      *rc = usage_error("option %s needs a value", a);
+      return NULL;
+    }
+  } else if (inline_val) {
+    *rc = usage_error("option %s takes no value", a);
+    return NULL;
+  }
+  return o;
+}
+
+static int parse_format(const char *s, PsFormat *f) {
+  static const struct { const char *name; PsFormat f; } F[] = {
+      {"text", PS_FORMAT_TEXT}, {"json", PS_FORMAT_JSON}, {"sarif", PS_FORMAT_SARIF}, {"github", PS_FORMAT_GITHUB}};
+  for (size_t i = 0; i < 4; i++)
+    if (!strcmp(s, F[i].name)) return *f = F[i].f, 0;
+  return PS_E_USAGE;
+}
+
+typedef struct Cli {
+  unsigned cmd;
+  const char *config_path;
+  bool isolated;
+  const char *markdown_dir;
+  bool check_rules;
+  const char *explain_id;
+  const char *output_file;
+} Cli;
+
+/* Applies argv to cfg. Returns -1 to go on, else an exit code. */
+static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg, bool prescan) {
+  bool formats_given = false, excludes_given = false;
+  bool paths_seen = false;
+  for (int i = first; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] != '-' || !strcmp(a, "-") || paths_seen) {
+      if (prescan) continue;
+      if (cli->cmd == CMD_EXPLAIN) {
+        if (cli->explain_id) return usage_error("explain takes one rule id, got also %s", a);
+        cli->explain_id = a;
+      } else if (cli->cmd == CMD_CHECK) {
+        ps_strlist_push(&cfg->paths, a);
+      } else {
+        return usage_error("unexpected argument %s", a);
+      }
+      continue;
+    }
+    if (!strcmp(a, "--")) {
+      paths_seen = true;
+      continue;
+    }
+    const char *v;
+    int rc = 2;
+    const Opt *o = match_opt(argc, argv, &i, &v, cli->cmd, &rc);
+    if (!o) return prescan ? -1 : rc;
+    if (prescan) {
+      if (o->id == O_CONFIG) cli->config_path = v;
+      if (o->id == O_ISOLATED) cli->isolated = true;
+      continue;
+    }
+    switch (o->id) {
+      case O_HELP: usage(stdout, cli->cmd); return 0;
+      case O_VERSION: printf("pyshift %s\n", PS_VERSION); return 0;
+      case O_SELECT:
+        ps_strlist_free(&cfg->select);
+        ps_strlist_push_csv(&cfg->select, v);
+        cfg->select_set = true;
+        break;
+      case O_EXTEND_SELECT: ps_strlist_push_csv(&cfg->extend_select, v); break;
+      case O_IGNORE: ps_strlist_push_csv(&cfg->ignore, v); break;
+      case O_TARGET:
+        if (ps_pyver_parse(v, &cfg->target) != 0 || cfg->target.minor < 12 || cfg->target.minor > 15)
+          return usage_error("--target-version must be 3.12, 3.13, 3.14 or 3.15 (with t for free-threaded), got %s", v);
+        break;
+      case O_MIN_PYTHON:
+        if (ps_pyver_parse(v, &cfg->min_python) != 0 || cfg->min_python.free_threaded)
+          return usage_error("--min-python must be a version like 3.9, got %s", v);
+        cfg->min_python_set = true;
+        snprintf(cfg->min_python_origin, sizeof cfg->min_python_origin, "--min-python");
+        break;
+      case O_FORMAT: {
+        char fmt[32];
+        const char *eq = strchr(v, '=');
+        snprintf(fmt, sizeof fmt, "%.*s", eq ? (int)(eq - v) : (int)strlen(v), v);
+        PsFormat f;
+        if (parse_format(fmt, &f) != 0) return usage_error("unknown format %s (text, json, sarif, github)", fmt);
+        if (!formats_given) {
+          for (size_t k = 0; k < cfg->n_outputs; k++) free(cfg->outputs[k].path);
+          cfg->n_outputs = 0;
+          formats_given = true;
+        }
+        ps_config_add_output(cfg, f, eq ? eq + 1 : NULL);
+        break;
+      }
+      case O_OUTPUT: cli->output_file = v; break;
+      case O_JOBS: {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*end || n < 1 || n > 256) return usage_error("--jobs must be a number from 1 to 256, got %s", v);
+        cfg->jobs = (int)n;
+        break;
+      }
+      case O_EXCLUDE:
+        if (!excludes_given) ps_strlist_free(&cfg->exclude); /* replaces the configured list */
+        excludes_given = true;
+        ps_strlist_push_csv(&cfg->exclude, v);
+        cfg->exclude_set = true;
+        break;
+      case O_EXTEND_EXCLUDE: ps_strlist_push_csv(&cfg->extend_exclude, v); break;
+      case O_NO_GITIGNORE: cfg->respect_gitignore = false; break;
+      case O_FORCE_EXCLUDE: cfg->force_exclude = true; break;
+      case O_STDIN_FILENAME:
+        free(cfg->stdin_filename);
+        cfg->stdin_filename = ps_xstrdup(v);
+        break;
+      case O_RULES: ps_strlist_push(&cfg->rules_dirs, v); break;
+      case O_EXIT_ZERO: cfg->exit_zero = true; break;
+      case O_STATISTICS: cfg->statistics = true; break;
+      case O_QUIET: cfg->quiet = true; break;
+      case O_SHOW_SOURCE: cfg->show_source = true; break;
+      case O_NO_SHOW_SOURCE: cfg->show_source = false; break;
+      case O_COLOR:
+        if (!strcmp(v, "auto")) cfg->color = PS_COLOR_AUTO;
+        else if (!strcmp(v, "always")) cfg->color = PS_COLOR_ALWAYS;
+        else if (!strcmp(v, "never")) cfg->color = PS_COLOR_NEVER;
+        else return usage_error("--color must be auto, always or never, got %s", v);
+        break;
+      case O_CONFIG:
+      case O_ISOLATED: break; /* handled by the prescan */
+      case O_AUTOMATION_ID:
+        free(cfg->automation_id);
+        cfg->automation_id = ps_xstrdup(v);
+        break;
+      case O_MAX_FILE_SIZE: {
+        char *end;
+        unsigned long long n = strtoull(v, &end, 10);
+        if (*end == 'k' || *end == 'K') n <<= 10, end++;
+        else if (*end == 'm' || *end == 'M') n <<= 20, end++;
+        if (*end || !n) return usage_error("--max-file-size must be a positive number of bytes (k/M suffix), got %s", v);
+        cfg->max_file_size = (size_t)n;
+        break;
+      }
+      case O_PREVIEW: cfg->preview = true; break;
+      case O_MARKDOWN: cli->markdown_dir = v; break;
+      case O_CHECK_RULES: cli->check_rules = true; break;
+    }
+  }
+  return -1;
+}
+
+static bool exists_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int ps_cli_main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr, 0);
+    return 2;
+  }
+  Cli cli = {0};
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+    printf("pyshift %s\n", PS_VERSION);
+    return 0;
+  }
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    usage(stdout, 0);
+    return 0;
+  }
+  if (!strcmp(cmd, "check")) cli.cmd = CMD_CHECK;
+  else if (!strcmp(cmd, "rules")) cli.cmd = CMD_RULES;
+  else if (!strcmp(cmd, "explain")) cli.cmd = CMD_EXPLAIN;
+  else return usage_error("unknown command %s (check, rules, explain)", cmd);
+
+  PsConfig cfg;
+  ps_config_init(&cfg);
+  int rc = apply_args(argc, argv, 2, &cli, &cfg, true);
+  size_t config_errors = 0;
+  if (!cli.isolated) {
+    char *path = NULL;
+    if (cli.config_path) {
+      path = ps_xstrdup(cli.config_path);
+    } else {
+      /* Nearest to the first path named (or the working directory). */
+      const char *start = ".";
+      char buf[PATH_MAX];
+      for (int i = 2; i < argc; i++)
+        if (argv[i][0] != '-') {
+          snprintf(buf, sizeof buf, "%s", argv[i]);
+          if (!exists_dir(buf)) {
+            char *slash = strrchr(buf, '/');
+            if (slash) *slash = '\0';
+            else snprintf(buf, sizeof buf, ".");
+          }
+          start = buf;
+          break;
+        }
+      path = ps_config_find_pyproject(start);
+    }
+    if (path) {
+      PsError err;
+      ps_error_clear(&err);
+      if (ps_config_load_pyproject(&cfg, path, &err) != 0) {
+        ps_error_print(&err, stderr);
+        config_errors++;
+      }
+      free(path);
+    }
+  }
+  rc = apply_args(argc, argv, 2, &cli, &cfg, false);
+  if (rc >= 0) goto done;
+  if (cli.output_file) {
+    if (cfg.n_outputs > 1) {
+      rc = usage_error("%s: -o needs a single --format; use --format FMT=FILE for several", cli.output_file);
+      goto done;
+    }
+    if (cfg.n_outputs == 0) ps_config_add_output(&cfg, PS_FORMAT_TEXT, NULL);
+    free(cfg.outputs[0].path);
+    cfg.outputs[0].path = ps_xstrdup(cli.output_file);
+  }
+  if (cfg.n_outputs == 0) ps_config_add_output(&cfg, PS_FORMAT_TEXT, NULL);
+  if (cli.cmd == CMD_CHECK && cfg.paths.size == 0 && !cfg.stdin_filename) ps_strlist_push(&cfg.paths, ".");
+  for (size_t i = 0; i < cfg.paths.size; i++)
+    if (!strcmp(cfg.paths.items[i], "-") && !cfg.stdin_filename) cfg.stdin_filename = ps_xstrdup("-");
+
+  switch (cli.cmd) {
+    case CMD_CHECK:
+      rc = ps_run_check(&cfg, argc, argv);
+      break;
+    case CMD_RULES:
+      rc = ps_cli__rules(&cfg, cli.markdown_dir, cli.check_rules);
+      break;
+    default:
+      if (!cli.explain_id) {
+        rc = usage_error("%s", "explain needs a rule id, e.g. `pyshift explain RM001`");
+        break;
+      }
+      rc = ps_cli__explain(&cfg, cli.explain_id);
+      break;
+  }
+  if (config_errors && rc < 2) rc = 2;
+done:
+  ps_config_free(&cfg);
+  return rc;
+}

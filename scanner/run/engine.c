@@ -1,0 +1,356 @@
+/* engine.c: the per-file pipeline, shared read-only by every worker. */
+#define _GNU_SOURCE /* memmem */
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "analysis/analysis.h"
+#include "parse/parse.h"
+#include "report/report.h"
+#include "run/run.h"
+#include "walk/walk.h"
+
+struct PsEngine {
+  PsEngineOptions opts;
+  const PsRule *const *rules;
+  size_t n_rules;
+  PsQuerySet *qs;
+  Array(PsAnalysis *) analyses;
+  pcre2_code *prefilter; /* NULL: parse every file */
+  bool need_walk;
+};
+
+/* A finding before positions are resolved. */
+typedef struct RawFinding {
+  const PsRule *rule;
+  uint32_t start, end;
+  char *message; /* heap */
+} RawFinding;
+
+struct PsScanWorker {
+  const PsEngine *engine;
+  PsParser *parser;
+  PsQueryRunner *runner;
+  PsWalker *walker;
+  PsSummary summary;
+  PsArena *arena;
+  pcre2_match_data *md;
+  Array(RawFinding) raw;
+  const PsSource *src; /* the file being scanned, for capture lookups */
+};
+
+int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const PsEngineOptions *opts,
+                  PsError *err) {
+  PsEngine *self = ps_xcalloc(1, sizeof *self);
+  *out = self;
+  self->opts = *opts;
+  self->rules = rules;
+  self->n_rules = n;
+  if (opts->parse_only) return 0;
+  int rc = ps_queryset_new(&self->qs, rules, n, err);
+  if (rc) return rc;
+  PsBuf pre = PS_BUF_INIT;
+  bool every_file = opts->no_prefilter;
+  for (size_t i = 0; i < n; i++) {
+    const PsRule *r = rules[i];
+    if (r->analysis) {
+      PsAnalysis *a;
+      if ((rc = ps_analysis_new(&a, r, opts->target, opts->min_python, err))) goto cleanup;
+      if (ps_analysis_is_empty(a)) {
+        ps_analysis_delete(a);
+        continue;
+      }
+      array_push(&self->analyses, a);
+      self->need_walk = true;
+      const char *p = ps_analysis_prefilter(a);
+      if (!p) every_file = true;
+      else ps_buf_printf(&pre, "%s(?:%s)", pre.len ? "|" : "", p);
+    }
+    if (r->query) {
+      if (!r->prefilter) every_file = true;
+      else ps_buf_printf(&pre, "%s(?:%s)", pre.len ? "|" : "", r->prefilter);
+    }
+  }
+  if (!every_file) {
+    /* No rule at all: nothing needs parsing, an empty pattern never matches. */
+    if (!pre.len) ps_buf_puts(&pre, "(*FAIL)");
+    int code;
+    PCRE2_SIZE off;
+    self->prefilter = pcre2_compile((PCRE2_SPTR)pre.data, pre.len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                                    &code, &off, NULL);
+    if (!self->prefilter) {
+      PCRE2_UCHAR buf[200];
+      pcre2_get_error_message(code, buf, sizeof buf);
+      rc = ps_error_set(err, PS_E_RULE, "", 0, 0, "combined prefilter does not compile: %s", (char *)buf);
+      goto cleanup;
+    }
+    pcre2_jit_compile(self->prefilter, PCRE2_JIT_COMPLETE);
+  }
+cleanup:
+  ps_buf_free(&pre);
+  return rc;
+}
+
+void ps_engine_delete(PsEngine *self) {
+  if (!self) return;
+  ps_queryset_delete(self->qs);
+  for (size_t i = 0; i < self->analyses.size; i++) ps_analysis_delete(self->analyses.items[i]);
+  array_free(&self->analyses);
+  pcre2_code_free(self->prefilter);
+  free(self);
+}
+
+PsScanWorker *ps_scan_worker_new(const PsEngine *engine, PsError *err) {
+  PsParser *p;
+  if (ps_parser_new(&p, err) != 0) return NULL;
+  PsScanWorker *w = ps_xcalloc(1, sizeof *w);
+  w->engine = engine;
+  w->parser = p;
+  if (engine->qs && ps_queryset_query(engine->qs)) w->runner = ps_query_runner_new(engine->qs);
+  w->walker = ps_walker_new();
+  ps_summary_init(&w->summary);
+  w->arena = ps_arena_new(256 * 1024);
+  w->md = pcre2_match_data_create(1, NULL);
+  return w;
+}
+
+void ps_scan_worker_delete(PsScanWorker *self) {
+  if (!self) return;
+  ps_parser_delete(self->parser);
+  ps_query_runner_delete(self->runner);
+  ps_walker_delete(self->walker);
+  ps_summary_free(&self->summary);
+  ps_arena_delete(self->arena);
+  pcre2_match_data_free(self->md);
+  array_free(&self->raw);
+  free(self);
+}
+
+/* ---- emitting ----------------------------------------------------------------- */
+
+typedef struct VarsCtx {
+  const PsVar *vars;
+  size_t n;
+} VarsCtx;
+
+static const char *vars_lookup(void *ctx, const char *name, size_t len, size_t *out_len) {
+  const VarsCtx *v = ctx;
+  for (size_t i = 0; i < v->n; i++)
+    if (strlen(v->vars[i].name) == len && !memcmp(v->vars[i].name, name, len)) {
+      *out_len = strlen(v->vars[i].value);
+      return v->vars[i].value;
+    }
+  return NULL;
+}
+
+static void add_raw(PsScanWorker *w, const PsRule *rule, uint32_t start, uint32_t end, char *message) {
+  /* Identical findings (same rule, range and message) collapse. */
+  for (size_t i = 0; i < w->raw.size; i++) {
+    RawFinding *r = &w->raw.items[i];
+    if (r->rule == rule && r->start == start && r->end == end && !strcmp(r->message, message)) {
+      free(message);
+      return;
+    }
+  }
+  RawFinding f = {rule, start, end, message};
+  array_push(&w->raw, f);
+}
+
+static void emit_vars(void *ctx, const PsRule *rule, uint32_t start, uint32_t end, const PsVar *vars,
+                      size_t n_vars) {
+  PsScanWorker *w = ctx;
+  VarsCtx v = {vars, n_vars};
+  add_raw(w, rule, start, end, ps_template_render(rule->meta.message, vars_lookup, &v));
+}
+
+typedef struct CaptureCtx {
+  PsScanWorker *w;
+  const PsQueryMatch *m;
+} CaptureCtx;
+
+static const char *capture_lookup(void *ctx, const char *name, size_t len, size_t *out_len) {
+  const CaptureCtx *c = ctx;
+  for (uint16_t i = 0; i < c->m->n_captures; i++) {
+    uint32_t nl;
+    const char *cn = ps_queryset_capture_name(c->w->engine->qs, c->m->captures[i].index, &nl);
+    if (nl == len && !memcmp(cn, name, len)) {
+      uint32_t tl;
+      const char *t = ps_source_node_text(c->w->src, c->m->captures[i].node, &tl);
+      *out_len = tl;
+      return t;
+    }
+  }
+  return NULL;
+}
+
+static void on_match(void *ctx, const PsQueryMatch *m) {
+  PsScanWorker *w = ctx;
+  CaptureCtx c = {w, m};
+  add_raw(w, m->rule, ts_node_start_byte(m->report), ts_node_end_byte(m->report),
+          ps_template_render(m->rule->meta.message, capture_lookup, &c));
+}
+
+/* ---- suppressions --------------------------------------------------------------- */
+
+typedef struct LineDirective {
+  uint32_t line;
+  PsSuppressDirective d;
+} LineDirective;
+
+/* Collects directives from the comments that mention "pyshift:" or "noqa"
+ * (found with memmem, confirmed as comment nodes so strings never count).
+ * Only called for files with findings. */
+static void collect_directives(const PsSource *src, LineDirective **out, size_t *n_out) {
+  Array(LineDirective) dirs;
+  Array(uint32_t) seen; /* comment start offsets already parsed */
+  array_init(&dirs);
+  array_init(&seen);
+  TSNode root = ts_tree_root_node(src->tree);
+  TSSymbol comment = ts_language_symbol_for_name(ps_python_language(), "comment", 7, true);
+  static const char *const NEEDLES[2] = {"pyshift:", "noqa"};
+  for (int k = 0; k < 2; k++) {
+    const char *p = src->text, *end = src->text + src->len;
+    size_t nl = strlen(NEEDLES[k]);
+    while (p < end) {
+      const char *hit = memmem(p, (size_t)(end - p), NEEDLES[k], nl);
+      if (!hit) break;
+      p = hit + nl;
+      uint32_t off = (uint32_t)(hit - src->text);
+      TSNode n = ts_node_descendant_for_byte_range(root, off, off + 1);
+      if (ts_node_is_null(n) || ts_node_symbol(n) != comment) continue;
+      uint32_t cs = ts_node_start_byte(n);
+      bool done = false;
+      for (size_t i = 0; i < seen.size; i++) done |= seen.items[i] == cs;
+      if (done) continue;
+      array_push(&seen, cs);
+      uint32_t cl;
+      const char *ct = ps_source_node_text(src, n, &cl);
+      PsSuppressDirective d[2];
+      int nd = ps_suppress_parse(ct, cl, d);
+      uint32_t line = ts_node_start_point(n).row + 1;
+      for (int i = 0; i < nd; i++) array_push(&dirs, ((LineDirective){line, d[i]}));
+    }
+  }
+  array_free(&seen);
+  *out = dirs.items;
+  *n_out = dirs.size;
+}
+
+static bool suppressed(const LineDirective *dirs, size_t n, uint32_t line, const char *id) {
+  for (size_t i = 0; i < n; i++) {
+    const LineDirective *d = &dirs[i];
+    if (d->d.kind == PS_SUPPRESS_FILE && ps_suppress_covers(&d->d, id)) return true;
+    if (d->d.kind == PS_SUPPRESS_LINE && d->line == line && ps_suppress_covers(&d->d, id)) return true;
+  }
+  return false;
+}
+
+static bool per_file_ignored(const PsEngine *e, const char *path, const char *id) {
+  for (size_t i = 0; i < e->opts.n_per_file_ignores; i++) {
+    const PsPerFileIgnore *p = &e->opts.per_file_ignores[i];
+    if (!ps_glob_match(p->glob, path)) continue;
+    for (size_t k = 0; k < p->ids.size; k++)
+      if (ps_selector_matches(p->ids.items[k], id)) return true;
+  }
+  return false;
+}
+
+/* ---- the pipeline --------------------------------------------------------------- */
+
+static void add_error(PsFileResult *r, char *msg) {
+  r->errors = ps_xrealloc(r->errors, (r->n_errors + 1) * sizeof(char *));
+  r->errors[r->n_errors++] = msg;
+}
+
+static void finish(PsScanWorker *w, PsFileResult *res, const PsSource *src) {
+  const PsEngine *e = w->engine;
+  LineDirective *dirs = NULL;
+  size_t n_dirs = 0;
+  if (w->raw.size) collect_directives(src, &dirs, &n_dirs);
+  Array(PsFinding) out;
+  array_init(&out);
+  for (size_t i = 0; i < w->raw.size; i++) {
+    RawFinding *r = &w->raw.items[i];
+    PsPos start = ps_source_pos(src, r->start);
+    if (suppressed(dirs, n_dirs, start.line, r->rule->meta.id) ||
+        per_file_ignored(e, res->path, r->rule->meta.id)) {
+      free(r->message);
+      continue;
+    }
+    PsFinding f = {0};
+    f.rule = &r->rule->meta;
+    f.severity = r->rule->meta.severity;
+    f.range.start = start;
+    f.range.end = ps_source_pos(src, r->end);
+    f.message = r->message;
+    uint32_t ll;
+    const char *lt = ps_source_line(src, start.line, &ll);
+    f.source_line = ps_xstrndup(lt, ll);
+    array_push(&out, f);
+  }
+  array_clear(&w->raw);
+  free(dirs);
+  if (out.size) qsort(out.items, out.size, sizeof(PsFinding), ps_finding_cmp);
+  if (out.size && e->opts.fingerprints) {
+    unsigned *lines = ps_xmalloc(out.size * sizeof(unsigned));
+    char **fps = ps_xcalloc(out.size, sizeof(char *));
+    for (size_t i = 0; i < out.size; i++) lines[i] = out.items[i].range.start.line;
+    ps_fingerprint_lines(src->text, src->len, lines, out.size, fps);
+    for (size_t i = 0; i < out.size; i++) out.items[i].fingerprint = fps[i];
+    free(lines);
+    free(fps);
+  }
+  res->findings = out.items;
+  res->n_findings = out.size;
+}
+
+PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *bytes, size_t len) {
+  const PsEngine *e = w->engine;
+  PsFileResult *res = ps_xcalloc(1, sizeof *res);
+  res->path = ps_xstrdup(path);
+  ps_arena_reset(w->arena);
+  PsError err;
+  ps_error_clear(&err);
+  PsSource src;
+  int rc = bytes ? ps_source_load_bytes(&src, w->arena, path, bytes, len, &err)
+                 : ps_source_load_file(&src, w->arena, path, e->opts.max_file_size, &err);
+  if (rc == 0 && bytes && e->opts.max_file_size && len > e->opts.max_file_size)
+    rc = ps_error_set(&err, PS_E_INPUT, path, 0, 0, "input is %zu bytes, over the --max-file-size limit of %zu, skipped",
+                      len, e->opts.max_file_size);
+  if (rc) {
+    add_error(res, ps_xstrdup(err.msg));
+    res->skipped = true;
+    return res;
+  }
+  if (src.warning) add_error(res, ps_xstrdup(src.warning));
+  if (e->prefilter && !e->opts.parse_only) {
+    int m = pcre2_match(e->prefilter, (PCRE2_SPTR)src.text, src.len, 0, 0, w->md, NULL);
+    if (m < 0) {
+      res->skipped = true;
+      return res;
+    }
+  }
+  if ((rc = ps_source_parse(&src, w->parser, e->opts.parse_budget_us, &err))) {
+    add_error(res, ps_xstrdup(err.msg));
+    res->skipped = true;
+    return res;
+  }
+  if (e->opts.parse_only) {
+    ps_source_release(&src);
+    return res;
+  }
+  w->src = &src;
+  if (e->need_walk) {
+    ps_walker_summarize(w->walker, &src, w->arena, &w->summary);
+    PsFileContext ctx = {&src, &w->summary, e->opts.is_first_party, e->opts.project};
+    PsEmitter em = {emit_vars, w};
+    for (size_t i = 0; i < e->analyses.size; i++) ps_analysis_run(e->analyses.items[i], &ctx, &em);
+  }
+  if (w->runner) ps_query_runner_exec(w->runner, ts_tree_root_node(src.tree), src.text, on_match, w);
+  finish(w, res, &src);
+  w->src = NULL;
+  ps_source_release(&src);
+  return res;
+}

@@ -1,0 +1,140 @@
+/* project.c: what the scanned tree itself defines, computed from the file
+ * list before any file is parsed.
+ *
+ * A top-level module is first-party when a scanned file is that module or
+ * lies inside that package: for each file, climb from its directory while
+ * the directory holds an __init__.py(i); the last package climbed (or the
+ * file's own stem, at an import root) is the top-level name.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run/run_internal.h"
+
+static uint64_t hash(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  return h;
+}
+
+void ps_strset_init(PsStrSet *self) {
+  self->cap = 64;
+  self->size = 0;
+  self->slots = ps_xcalloc(self->cap, sizeof(char *));
+  self->values = ps_xcalloc(self->cap, sizeof(char *));
+}
+
+void ps_strset_free(PsStrSet *self) {
+  for (size_t i = 0; i < self->cap; i++) {
+    free(self->slots[i]);
+    free(self->values[i]);
+  }
+  free(self->slots);
+  free(self->values);
+  self->slots = NULL;
+  self->values = NULL;
+  self->cap = self->size = 0;
+}
+
+static size_t find_slot(const PsStrSet *self, const char *s, size_t n) {
+  size_t i = (size_t)hash(s, n) & (self->cap - 1);
+  while (self->slots[i] && !(strlen(self->slots[i]) == n && !memcmp(self->slots[i], s, n)))
+    i = (i + 1) & (self->cap - 1);
+  return i;
+}
+
+bool ps_strset_get(const PsStrSet *self, const char *s, size_t n, const char **value) {
+  if (!self->cap) return false;
+  size_t i = find_slot(self, s, n);
+  if (!self->slots[i]) return false;
+  if (value) *value = self->values[i];
+  return true;
+}
+
+void ps_strset_put(PsStrSet *self, const char *s, size_t n, const char *value) {
+  if ((self->size + 1) * 2 > self->cap) {
+    PsStrSet big = {ps_xcalloc(self->cap * 2, sizeof(char *)), ps_xcalloc(self->cap * 2, sizeof(char *)), 0,
+                    self->cap * 2};
+    for (size_t i = 0; i < self->cap; i++)
+      if (self->slots[i]) {
+        size_t j = find_slot(&big, self->slots[i], strlen(self->slots[i]));
+        big.slots[j] = self->slots[i];
+        big.values[j] = self->values[i];
+        big.size++;
+      }
+    free(self->slots);
+    free(self->values);
+    *self = big;
+  }
+  size_t i = find_slot(self, s, n);
+  if (self->slots[i]) {
+    free(self->values[i]);
+  } else {
+    self->slots[i] = ps_xstrndup(s, n);
+    self->size++;
+  }
+  self->values[i] = value ? ps_xstrdup(value) : NULL;
+}
+
+static bool has_init(const char *dir) {
+  char p[PATH_MAX + 16];
+  snprintf(p, sizeof p, "%s/__init__.py", dir);
+  if (access(p, F_OK) == 0) return true;
+  snprintf(p, sizeof p, "%s/__init__.pyi", dir);
+  return access(p, F_OK) == 0;
+}
+
+/* The top package of directory `dir` (value NULL: dir is an import root). */
+static const char *dir_top(PsStrSet *cache, const char *dir, size_t n) {
+  const char *v = NULL;
+  if (ps_strset_get(cache, dir, n, &v)) return v;
+  char d[PATH_MAX], real[PATH_MAX];
+  snprintf(d, sizeof d, "%.*s", (int)n, dir);
+  const char *top = NULL;
+  char name[256] = "";
+  if (realpath(d, real)) {
+    while (has_init(real)) {
+      char *slash = strrchr(real, '/');
+      if (!slash || slash == real) break;
+      snprintf(name, sizeof name, "%s", slash + 1);
+      *slash = '\0';
+      top = name;
+    }
+  }
+  ps_strset_put(cache, dir, n, top);
+  ps_strset_get(cache, dir, n, &v);
+  return v;
+}
+
+void ps_project_build(PsProject *self, const char *const *paths, size_t n) {
+  ps_strset_init(&self->first_party);
+  PsStrSet cache;
+  ps_strset_init(&cache);
+  for (size_t i = 0; i < n; i++) {
+    const char *p = paths[i];
+    const char *slash = strrchr(p, '/');
+    const char *base = slash ? slash + 1 : p;
+    const char *dir = slash ? p : ".";
+    size_t dn = slash ? (size_t)(slash - p) : 1;
+    if (slash == p) dn = 1, dir = "/";
+    const char *top = dir_top(&cache, dir, dn);
+    if (top) {
+      ps_strset_put(&self->first_party, top, strlen(top), NULL);
+    } else {
+      const char *dot = strrchr(base, '.');
+      size_t bn = dot ? (size_t)(dot - base) : strlen(base);
+      if (bn == 8 && !memcmp(base, "__init__", 8)) continue;
+      ps_strset_put(&self->first_party, base, bn, NULL);
+    }
+  }
+  ps_strset_free(&cache);
+}
+
+void ps_project_free(PsProject *self) { ps_strset_free(&self->first_party); }
+
+bool ps_project_is_first_party(const void *project, const char *top, size_t len) {
+  const PsProject *self = project;
+  return ps_strset_get(&self->first_party, top, len, NULL);
+}

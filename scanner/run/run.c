@@ -1,0 +1,418 @@
+/* run.c: `pyshift check` from configuration to exit code.
+ *
+ * Workers take file indexes from a shared counter and park each result in
+ * its slot; the main thread hands slots to the reporters strictly in index
+ * (= sorted path) order as they complete, so output streams and is
+ * identical for any --jobs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report/report.h"
+#include "run/run_internal.h"
+#include "walk/walk.h"
+
+/* ---- rules --------------------------------------------------------------------- */
+
+static bool is_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *ps_run_builtin_rules_dir(void) {
+  static char buf[PATH_MAX + 32];
+  const char *env = getenv("PYSHIFT_RULES_DIR");
+  if (env && *env) return env;
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = '\0';
+      snprintf(buf, sizeof buf, "%s/../share/pyshift/rules", exe);
+      if (is_dir(buf)) return buf;
+    }
+  }
+  if (is_dir(PS_RULES_SOURCE_DIR)) return PS_RULES_SOURCE_DIR;
+  return PS_RULES_INSTALL_DIR;
+}
+
+static void print_rule_error(void *ctx, const PsError *err) {
+  size_t *n = ctx;
+  ps_error_print(err, stderr);
+  (*n)++;
+}
+
+PsRegistry *ps_run_load_rules(const PsConfig *cfg, size_t *n_errors) {
+  PsRegistry *reg = ps_registry_new();
+  *n_errors = 0;
+  const char *dir = ps_run_builtin_rules_dir();
+  if (ps_registry_load_dir(reg, dir, print_rule_error, n_errors) < 0 && *n_errors == 0) (*n_errors)++;
+  for (size_t i = 0; i < cfg->rules_dirs.size; i++) {
+    const char *d = cfg->rules_dirs.items[i];
+    struct stat st;
+    if (stat(d, &st) == 0 && S_ISREG(st.st_mode)) {
+      PsError e;
+      ps_error_clear(&e);
+      if (ps_registry_load_file(reg, d, &e) != 0) print_rule_error(n_errors, &e);
+    } else {
+      ps_registry_load_dir(reg, d, print_rule_error, n_errors);
+    }
+  }
+  return reg;
+}
+
+/* ---- outputs ------------------------------------------------------------------- */
+
+typedef struct Output {
+  PsReporter *rep;
+  FILE *f;
+  char *path;     /* final path, NULL for stdout */
+  char *tmp_path; /* written, renamed over path at the end */
+} Output;
+
+static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, PsError *err) {
+  memset(o, 0, sizeof *o);
+  bool to_stdout = !spec->path || !strcmp(spec->path, "-");
+  if (to_stdout) {
+    o->f = stdout;
+  } else {
+    o->path = ps_xstrdup(spec->path);
+    o->tmp_path = ps_xasprintf("%s.tmp.XXXXXX", spec->path);
+    int fd = mkstemp(o->tmp_path);
+    if (fd < 0) {
+      int rc = ps_error_set(err, PS_E_IO, spec->path, 0, 0, "cannot write output file: %s", strerror(errno));
+      free(o->path);
+      free(o->tmp_path);
+      o->path = o->tmp_path = NULL;
+      return rc;
+    }
+    fchmod(fd, 0644);
+    o->f = fdopen(fd, "w");
+  }
+  const char *no_color = getenv("NO_COLOR");
+  bool color = cfg->color == PS_COLOR_ALWAYS ||
+               (cfg->color == PS_COLOR_AUTO && to_stdout && isatty(STDOUT_FILENO) && !(no_color && *no_color));
+  PsReportOptions ro = {spec->format, o->f, color, cfg->show_source, cfg->quiet, cfg->statistics};
+  o->rep = ps_report_new(&ro);
+  return 0;
+}
+
+/* Finishes one output: flush, close, rename. Returns 0 or PS_E_IO. */
+static int close_output(Output *o, bool keep) {
+  int rc = 0;
+  if (!o->f) return 0;
+  if (fflush(o->f) != 0 || ferror(o->f)) rc = PS_E_IO;
+  if (o->path) {
+    if (fclose(o->f) != 0) rc = PS_E_IO;
+    if (rc == 0 && keep) {
+      if (rename(o->tmp_path, o->path) != 0) rc = PS_E_IO;
+    }
+    if (rc != 0 || !keep) unlink(o->tmp_path);
+  }
+  if (rc && o->path)
+    fprintf(stderr, "pyshift: %s: cannot write output file: %s\n", o->path, strerror(errno));
+  ps_report_delete(o->rep);
+  free(o->path);
+  free(o->tmp_path);
+  memset(o, 0, sizeof *o);
+  return rc;
+}
+
+static bool stdout_broken(void) { return ferror(stdout) && (errno == EPIPE); }
+
+/* ---- workers ------------------------------------------------------------------- */
+
+typedef struct Shared {
+  const PsEngine *engine;
+  char **paths;
+  size_t n;
+  PsFileResult **results;
+  atomic_size_t next;
+  atomic_bool stop;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  const char *stdin_bytes; /* one in-memory file (stdin) */
+  size_t stdin_len;
+  char worker_error[PS_ERROR_MSG_MAX];
+} Shared;
+
+static void *worker_main(void *arg) {
+  Shared *sh = arg;
+  PsError err;
+  ps_error_clear(&err);
+  PsScanWorker *w = ps_scan_worker_new(sh->engine, &err);
+  for (;;) {
+    size_t i = atomic_fetch_add(&sh->next, 1);
+    if (i >= sh->n) break;
+    PsFileResult *r;
+    if (!w) {
+      r = ps_xcalloc(1, sizeof *r);
+      r->path = ps_xstrdup(sh->paths[i]);
+      r->errors = ps_xmalloc(sizeof(char *));
+      r->errors[0] = ps_xstrdup(err.msg);
+      r->n_errors = 1;
+      r->skipped = true;
+    } else if (atomic_load(&sh->stop)) {
+      r = ps_xcalloc(1, sizeof *r);
+      r->path = ps_xstrdup(sh->paths[i]);
+      r->skipped = true;
+    } else {
+      r = ps_engine_scan(w, sh->paths[i], sh->stdin_bytes, sh->stdin_len);
+    }
+    pthread_mutex_lock(&sh->mu);
+    sh->results[i] = r;
+    pthread_cond_broadcast(&sh->cv);
+    pthread_mutex_unlock(&sh->mu);
+  }
+  ps_scan_worker_delete(w);
+  return NULL;
+}
+
+static int ncpus(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (int)n : 1;
+}
+
+static void utc_now(char *buf, size_t n) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static char *read_stdin(size_t *len) {
+  PsBuf b = PS_BUF_INIT;
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) ps_buf_append(&b, chunk, n);
+  *len = b.len;
+  return ps_buf_steal(&b);
+}
+
+/* ---- the run ------------------------------------------------------------------- */
+
+int ps_run_check(PsConfig *cfg, int argc, char **argv) {
+  signal(SIGPIPE, SIG_IGN);
+  char start_time[32], end_time[32];
+  utc_now(start_time, sizeof start_time);
+  size_t n_errors = 0;
+  Array(PsNotification) notes;
+  Array(char *) note_strings; /* owned texts behind notes */
+  array_init(&notes);
+  array_init(&note_strings);
+  PsWalkResult walk = {0};
+  PsEngine *engine = NULL;
+  PsProject project = {0};
+  Output *outs = NULL;
+  const PsRule **enabled = NULL;
+  size_t n_enabled = 0;
+  char *stdin_bytes = NULL;
+  size_t stdin_len = 0;
+  Shared sh = {0};
+  int exit_code = 2;
+  bool broken_pipe = false;
+  PsError err;
+  ps_error_clear(&err);
+
+  /* Rules. */
+  size_t rule_errors = 0;
+  PsRegistry *reg = ps_run_load_rules(cfg, &rule_errors);
+  n_errors += rule_errors;
+  PsSelection sel = {
+      (const char *const *)cfg->select.items, cfg->select.size,
+      (const char *const *)cfg->extend_select.items, cfg->extend_select.size,
+      (const char *const *)cfg->ignore.items, cfg->ignore.size,
+      cfg->target, cfg->min_python,
+  };
+  if (ps_registry_select(reg, &sel, &enabled, &n_enabled, &err) != 0) {
+    ps_error_print(&err, stderr);
+    goto cleanup;
+  }
+
+  /* Files. */
+  bool use_stdin = cfg->stdin_filename != NULL;
+  if (!use_stdin) {
+    Array(const char *) excl;
+    array_init(&excl);
+    for (size_t i = 0; i < cfg->exclude.size; i++) array_push(&excl, cfg->exclude.items[i]);
+    for (size_t i = 0; i < cfg->extend_exclude.size; i++) array_push(&excl, cfg->extend_exclude.items[i]);
+    static const char *const EXT[] = {"py", "pyi"};
+    PsWalkOptions wo = {
+        (const char *const *)cfg->paths.items, cfg->paths.size, excl.items, excl.size,
+        !cfg->exclude_set, cfg->respect_gitignore, cfg->force_exclude, EXT, 2,
+    };
+    int rc = ps_walk(&wo, &walk, &err);
+    array_free(&excl);
+    if (rc) {
+      ps_error_print(&err, stderr);
+      goto cleanup;
+    }
+    for (size_t i = 0; i < walk.n_errors; i++) {
+      fprintf(stderr, "pyshift: %s: %s\n", walk.errors[i].path, walk.errors[i].message);
+      array_push(&notes, ((PsNotification){walk.errors[i].path, walk.errors[i].message}));
+      n_errors++;
+    }
+    sh.n = walk.n_files;
+    sh.paths = ps_xcalloc(sh.n ? sh.n : 1, sizeof(char *));
+    for (size_t i = 0; i < sh.n; i++) sh.paths[i] = walk.files[i].path;
+  } else {
+    stdin_bytes = read_stdin(&stdin_len);
+    sh.n = 1;
+    sh.paths = ps_xcalloc(1, sizeof(char *));
+    sh.paths[0] = cfg->stdin_filename;
+    sh.stdin_bytes = stdin_bytes;
+    sh.stdin_len = stdin_len;
+  }
+  ps_project_build(&project, (const char *const *)sh.paths, sh.n);
+
+  /* Engine. */
+  bool want_sarif = false;
+  for (size_t i = 0; i < cfg->n_outputs; i++) want_sarif |= cfg->outputs[i].format == PS_FORMAT_SARIF;
+  PsEngineOptions eo = {
+      .target = cfg->target,
+      .min_python = cfg->min_python,
+      .max_file_size = cfg->max_file_size,
+      .parse_budget_us = 20ULL * 1000 * 1000,
+      .fingerprints = want_sarif,
+      .parse_only = getenv("PYSHIFT_PARSE_ONLY") != NULL,
+      .no_prefilter = getenv("PYSHIFT_NO_PREFILTER") != NULL,
+      .per_file_ignores = cfg->per_file_ignores,
+      .n_per_file_ignores = cfg->n_per_file_ignores,
+      .is_first_party = ps_project_is_first_party,
+      .project = &project,
+  };
+  if (ps_engine_new(&engine, (const PsRule *const *)enabled, n_enabled, &eo, &err) != 0) {
+    ps_error_print(&err, stderr);
+    goto cleanup;
+  }
+
+  /* Outputs. */
+  outs = ps_xcalloc(cfg->n_outputs, sizeof(Output));
+  for (size_t i = 0; i < cfg->n_outputs; i++) {
+    if (open_output(&outs[i], &cfg->outputs[i], cfg, &err) != 0) {
+      ps_error_print(&err, stderr);
+      n_errors++;
+    }
+  }
+  char cwd[PATH_MAX];
+  if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, "/");
+  PsRunInfo run = {
+      .tool_version = PS_VERSION,
+      .rules = (const PsRuleMeta *const *)enabled,
+      .n_rules = n_enabled,
+      .argc = argc,
+      .argv = (const char *const *)argv,
+      .working_dir = cwd,
+      .automation_id = cfg->automation_id,
+      .target = cfg->target,
+      .min_python = cfg->min_python,
+      .start_time_utc = start_time,
+  };
+  for (size_t i = 0; i < cfg->n_outputs; i++)
+    if (outs[i].rep) ps_report_begin(outs[i].rep, &run);
+
+  /* Scan. */
+  int jobs = cfg->jobs > 0 ? cfg->jobs : ncpus();
+  if ((size_t)jobs > sh.n) jobs = sh.n ? (int)sh.n : 1;
+  sh.engine = engine;
+  sh.results = ps_xcalloc(sh.n ? sh.n : 1, sizeof(PsFileResult *));
+  pthread_mutex_init(&sh.mu, NULL);
+  pthread_cond_init(&sh.cv, NULL);
+  pthread_t *threads = ps_xcalloc((size_t)jobs, sizeof(pthread_t));
+  int started = 0;
+  if (sh.n) {
+    for (int t = 0; t < jobs; t++) {
+      if (pthread_create(&threads[t], NULL, worker_main, &sh) != 0) break;
+      started++;
+    }
+    if (!started) worker_main(&sh); /* no threads at all: scan here */
+  }
+  size_t n_findings = 0, n_files = 0;
+  for (size_t i = 0; i < sh.n; i++) {
+    pthread_mutex_lock(&sh.mu);
+    while (!sh.results[i]) pthread_cond_wait(&sh.cv, &sh.mu);
+    PsFileResult *r = sh.results[i];
+    sh.results[i] = NULL;
+    pthread_mutex_unlock(&sh.mu);
+    if (!broken_pipe) {
+      for (size_t k = 0; k < r->n_errors; k++) {
+        fprintf(stderr, "pyshift: %s: %s\n", r->path, r->errors[k]);
+        char *p = ps_xstrdup(r->path), *m = ps_xstrdup(r->errors[k]);
+        array_push(&note_strings, p);
+        array_push(&note_strings, m);
+        array_push(&notes, ((PsNotification){p, m}));
+        n_errors++;
+      }
+      if (!r->n_errors || r->n_findings) n_files++;
+      n_findings += r->n_findings;
+      for (size_t k = 0; k < cfg->n_outputs; k++)
+        if (outs[k].rep) ps_report_file(outs[k].rep, r);
+      if (stdout_broken()) {
+        broken_pipe = true;
+        atomic_store(&sh.stop, true);
+      }
+    }
+    ps_file_result_free(r);
+  }
+  for (int t = 0; t < started; t++) pthread_join(threads[t], NULL);
+  free(threads);
+  pthread_mutex_destroy(&sh.mu);
+  pthread_cond_destroy(&sh.cv);
+
+  utc_now(end_time, sizeof end_time);
+  run.notes = notes.items;
+  run.n_notes = notes.size;
+  run.n_files = n_files;
+  run.n_findings = n_findings;
+  run.execution_successful = n_errors == 0;
+  run.end_time_utc = end_time;
+  for (size_t i = 0; i < cfg->n_outputs; i++) {
+    if (!outs[i].rep) continue;
+    if (!broken_pipe && ps_report_end(outs[i].rep, &run) != 0) {
+      if (!outs[i].path && stdout_broken()) broken_pipe = true;
+      else n_errors++;
+    }
+    if (close_output(&outs[i], !broken_pipe) != 0 && !(broken_pipe && !outs[i].path)) n_errors++;
+  }
+  if (broken_pipe) {
+    exit_code = n_findings ? 1 : 0;
+  } else if (n_errors) {
+    exit_code = 2;
+  } else {
+    exit_code = n_findings && !cfg->exit_zero ? 1 : 0;
+  }
+
+cleanup:
+  if (outs) {
+    for (size_t i = 0; i < cfg->n_outputs; i++) close_output(&outs[i], false);
+    free(outs);
+  }
+  free(sh.results);
+  free(sh.paths);
+  free(stdin_bytes);
+  ps_engine_delete(engine);
+  ps_project_free(&project);
+  ps_walk_result_free(&walk);
+  free(enabled);
+  ps_registry_delete(reg);
+  for (size_t i = 0; i < note_strings.size; i++) free(note_strings.items[i]);
+  array_free(&note_strings);
+  array_free(&notes);
+  if (broken_pipe) {
+    /* Nothing more may reach the closed pipe. */
+    fclose(stdout);
+  }
+  return exit_code;
+}

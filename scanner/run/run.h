@@ -1,0 +1,64 @@
+/* run.h: one scan from configuration to exit code, and the per-file engine.
+ *
+ * ps_run walks the paths, loads and selects rules, builds the engine once,
+ * scans files on --jobs worker threads and hands each file's result to the
+ * reporters in sorted path order, so output is identical whatever the
+ * number of workers.
+ *
+ * The engine is the `match` stage: prefilter -> parse -> one summary walk
+ * with the built-in analyses -> one query pass -> suppressions ->
+ * findings. It is immutable after ps_engine_new and shared by workers; each
+ * worker has a PsScanWorker with its own parser, cursor, match data and
+ * arena.
+ */
+#ifndef PS_RUN_RUN_H
+#define PS_RUN_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/config.h"
+#include "core/core.h"
+#include "rules/rules.h"
+
+/* Runs `pyshift check` with `cfg`; returns the exit code (0, 1 or 2). argv is
+ * recorded in SARIF. */
+int ps_run_check(PsConfig *cfg, int argc, char **argv);
+
+/* Loads the built-in rules (PYSHIFT_RULES_DIR, else the source tree's
+ * rules/, else the installed ones) and cfg's extra rule directories into a
+ * new registry. Bad rule files are printed and counted in *n_errors. */
+PsRegistry *ps_run_load_rules(const PsConfig *cfg, size_t *n_errors);
+/* The directory of the built-in rules that ps_run_load_rules uses. */
+const char *ps_run_builtin_rules_dir(void);
+
+typedef struct PsEngine PsEngine;
+typedef struct PsScanWorker PsScanWorker;
+
+typedef struct PsEngineOptions {
+  PsPyVersion target;
+  PsPyVersion min_python;
+  size_t max_file_size;     /* 0: no limit but the parser's */
+  unsigned long long parse_budget_us; /* 0: none */
+  bool fingerprints;        /* compute primaryLocationLineHash (SARIF) */
+  bool parse_only;          /* benchmark baseline: load and parse, no rules */
+  bool no_prefilter;        /* parse every file even when no rule can fire */
+  const PsPerFileIgnore *per_file_ignores;
+  size_t n_per_file_ignores;
+  /* Top-level module names that are first-party in the scanned tree. */
+  bool (*is_first_party)(const void *project, const char *top, size_t len);
+  const void *project;
+} PsEngineOptions;
+
+/* Builds the engine for the enabled `rules` (borrowed, must outlive it). */
+int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const PsEngineOptions *opts,
+                  PsError *err);
+void ps_engine_delete(PsEngine *self);
+
+PsScanWorker *ps_scan_worker_new(const PsEngine *engine, PsError *err);
+void ps_scan_worker_delete(PsScanWorker *self);
+/* Scans one file, from disk (bytes == NULL) or from memory. Never fails:
+ * problems are in the result's errors. The caller frees the result. */
+PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *bytes, size_t len);
+
+#endif
