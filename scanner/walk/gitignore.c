@@ -131,12 +131,12 @@ PsIgnoreFile *ps_walk__ignore_compile(PsArena *arena, const char *buf, size_t le
   return self;
 }
 
-int ps_walk__ignore_load(PsIgnoreFile **out, PsArena *arena, const char *file, const char *base,
+int ps_walk__ignore_load(const PsIgnoreFile **out, PsArena *arena, const char *file, const char *base,
                          const PsIgnoreFile *up) {
   int rc = 0;
   char *buf = NULL;
   int fd = open(file, O_RDONLY | O_CLOEXEC);
-  *out = (PsIgnoreFile *)up;
+  *out = up;
   if (fd < 0) {
     rc = errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
     goto cleanup;

@@ -227,7 +227,7 @@ cleanup:
 /* Loads `file` on top of `up`; a read error becomes an error entry. */
 static const PsIgnoreFile *load_ignore(Walk *w, const char *file, const char *base,
                                        const PsIgnoreFile *up) {
-  PsIgnoreFile *f = NULL;
+  const PsIgnoreFile *f = NULL;
   int rc = ps_walk__ignore_load(&f, w->arena, file, base, up);
   if (rc < 0) add_errno(w, file, -rc);
   return f;

@@ -114,7 +114,7 @@ PsIgnoreFile *ps_walk__ignore_compile(PsArena *arena, const char *buf, size_t le
                                       const char *base, const PsIgnoreFile *up);
 /* Reads and compiles `file`; *out is the new file, or `up` when `file` is
  * missing or holds no pattern. Returns 0 or -errno when it cannot be read. */
-int ps_walk__ignore_load(PsIgnoreFile **out, PsArena *arena, const char *file, const char *base,
+int ps_walk__ignore_load(const PsIgnoreFile **out, PsArena *arena, const char *file, const char *base,
                          const PsIgnoreFile *up);
 /* True if `path` (relative to the work-tree top; a directory if is_dir) is
  * ignored by self or the files below it in precedence. */

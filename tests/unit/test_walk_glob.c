@@ -174,7 +174,7 @@ static void test_ignore_compile(void) {
   CHECK(ig(g, "pkg/sub/local.py", false) && !ig(g, "pkg/sub/z/local.py", false),
         "anchored to its own directory");
   CHECK(ps_walk__ignore_compile(a, "# only\n\n   \n", 12, "", NULL) == NULL, "no pattern");
-  PsIgnoreFile *h = NULL;
+  const PsIgnoreFile *h = NULL;
   CHECK_INT(ps_walk__ignore_load(&h, a, "/nonexistent/.gitignore", "", f), 0);
   CHECK(h == f, "missing file keeps the chain");
   ps_arena_delete(a);
