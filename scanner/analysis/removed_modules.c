@@ -78,9 +78,14 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     if (ps_pyver_cmp(v, target) > 0) continue; /* still present on the target */
     s->rows[s->n_rows++] = (Row){mod, strlen(mod), v.minor, i};
   }
-  /* Prefilter: every import of a.b.c names "a" as a word; when "a" is not
-   * itself a removed module (tkinter.tix, importlib.resources._legacy), the
-   * last component is the rarer word and is just as certain. */
+  /* Prefilter. Every import of a.b.c names "a" on the logical line of an
+   * `import`/`from` keyword (backslash continuations included), or as the
+   * start of a string for __import__/import_module. Common words such as
+   * `chunk` or `imp` are therefore only taken in that context. When "a" is
+   * not itself a removed module (tkinter.tix, importlib.resources._legacy),
+   * the last component is the rarer word; it is matched anywhere, as
+   * `from tkinter import (ttk,\n tix)` puts it on another line. */
+  PsBuf last = PS_BUF_INIT;
   for (size_t i = 0; i < s->n_rows; i++) {
     const char *m = s->rows[i].module;
     const char *dot = strchr(m, '.');
@@ -88,23 +93,24 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     bool top_is_row = false;
     for (size_t j = 0; j < s->n_rows; j++)
       top_is_row |= s->rows[j].len == top_len && !strncmp(s->rows[j].module, m, top_len);
-    const char *word = m;
-    size_t wl = top_len;
     if (dot && !top_is_row) {
-      word = strrchr(m, '.') + 1;
-      wl = strlen(word);
-    } else if (dot) {
-      continue; /* covered by the top-level row's word */
+      const char *word = strrchr(m, '.') + 1;
+      ps_buf_printf(&last, "%s%s", last.len ? "|" : "", word);
+    } else if (!dot) {
+      ps_buf_printf(&pre, "%s%.*s", pre.len ? "|" : "", (int)top_len, m);
     }
-    ps_buf_printf(&pre, "%s%.*s", pre.len ? "|" : "", (int)wl, word);
   }
   if (s->n_rows == 0) {
     self->empty = true;
   } else {
     PsBuf re = PS_BUF_INIT;
-    ps_buf_printf(&re, "(?<![\\w.])(?:%s)\\b", pre.data);
+    if (pre.len)
+      ps_buf_printf(&re, "\\b(?:import|from)[ \\t](?:[^\\n\\\\]|\\\\[\\s\\S])*?\\b(?:%s)\\b|[\"'](?:%s)\\b",
+                    pre.data, pre.data);
+    if (last.len) ps_buf_printf(&re, "%s\\b(?:%s)\\b", re.len ? "|" : "", last.data);
     self->prefilter = ps_buf_steal(&re);
   }
+  ps_buf_free(&last);
   ps_buf_free(&pre);
   return 0;
 }
