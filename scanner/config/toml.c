@@ -378,8 +378,8 @@ static int parse_string(Parser *p, PsBuf *b, bool key) {
   bool basic = q == '"';
   bool multi = peek(p, 1) == q && peek(p, 2) == q;
   if (multi && key) return fail(p, start, 3, "a multi-line string cannot be a key");
-  ps_buf_reset(b);
   ps_buf_reserve(b, 0);
+  ps_buf_reset(b); /* after reserve, so even "" is NUL-terminated */
   if (!multi) {
     p->pos++;
     for (;;) {

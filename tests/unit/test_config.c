@@ -265,6 +265,8 @@ static void test_wrong_types(void) {
   load_err("[tool.pyshift.per-file-ignores]\n\"a/*.py\" = \"FT\"\n", 2, 12,
            "`per-file-ignores.\"a/*.py\"` must be an array of strings, not a string");
   load_err("[tool.pyshift]\nrules = [[\"x\"]]\n", 2, 10, "`rules` must be an array of strings, but item 1 is an array");
+  load_err("[tool.pyshift]\nmin-python = \"\"\n", 2, 14,
+           "`min-python` must be a python version such as \"3.14\", \"py314\" or \"3.14t\"");
   load_err("[tool]\npyshift = 1\n", 2, 11, "`tool.pyshift` must be a table, not an integer");
   load_err("[project]\nrequires-python = 3\n", 2, 19, "`requires-python` must be a string, not an integer");
   load_err("[project]\nrequires-python = \"banana\"\n", 2, 19,

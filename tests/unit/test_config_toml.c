@@ -214,6 +214,12 @@ static void test_strings(void) {
   CHECK_STR(str(at(doc, "crlf")), "a\nb");
   CHECK_STR(str(at(doc, "utf8")), "\xe2\x98\x83");
   ps_toml_free(doc);
+  /* Empty strings are NUL-terminated too (found by fuzzing). */
+  doc = parse_ok("a = \"\"\nb = ''\nc = \"\"\"\"\"\"\nd = ''''''\n");
+  CHECK(strlen(str(at(doc, "a"))) == 0 && at(doc, "a")->u.str.len == 0, "empty basic");
+  CHECK(strlen(str(at(doc, "b"))) == 0 && strlen(str(at(doc, "c"))) == 0 && strlen(str(at(doc, "d"))) == 0,
+        "empty literal and multi-line");
+  ps_toml_free(doc);
 }
 
 static void test_numbers(void) {
