@@ -210,7 +210,8 @@ bool ps_walk__glob_match_rel(const char *pattern, const char *rel, const char *a
 bool ps_glob_match(const char *pattern, const char *path) {
   /* Normalise the path to what the walker compares against: "./" prefixes
    * and trailing slashes dropped, an absolute path under the working
-   * directory made relative to it. */
+   * directory made relative to it. The cwd is only looked up when an
+   * absolute path or pattern needs it. */
   PsBuf rel = PS_BUF_INIT, abs = PS_BUF_INIT;
   const char *p = path;
   while (p[0] == '.' && p[1] == '/') {
@@ -220,7 +221,7 @@ bool ps_glob_match(const char *pattern, const char *path) {
   size_t n = strlen(p);
   while (n > 1 && p[n - 1] == '/') n--;
   char cwd[PATH_MAX];
-  bool have_cwd = getcwd(cwd, sizeof cwd) != NULL;
+  bool have_cwd = (p[0] == '/' || pattern[0] == '/') && getcwd(cwd, sizeof cwd) != NULL;
   if (p[0] == '/') {
     ps_buf_append(&abs, p, n);
     size_t cl = have_cwd ? strlen(cwd) : 0;
@@ -236,10 +237,10 @@ bool ps_glob_match(const char *pattern, const char *path) {
     if (have_cwd) {
       ps_buf_puts(&abs, cwd);
       if (strcmp(cwd, "/") != 0) ps_buf_putc(&abs, '/');
+      ps_buf_append(&abs, p, n);
     }
-    ps_buf_append(&abs, p, n);
   }
-  bool r = ps_walk__glob_match_rel(pattern, rel.data, have_cwd || p[0] == '/' ? abs.data : NULL);
+  bool r = ps_walk__glob_match_rel(pattern, rel.data ? rel.data : "", abs.len ? abs.data : NULL);
   ps_buf_free(&rel);
   ps_buf_free(&abs);
   return r;
