@@ -271,7 +271,11 @@ int main(void) {
   setenv("HOME", root, 1);
   setenv("XDG_CONFIG_HOME", xdg, 1);
   setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-  setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+  /* An empty file of our own rather than /dev/null, which is not always a
+   * device in containers. */
+  char *gitconfig = ps_xasprintf("%s/empty-gitconfig", root);
+  tu_write(gitconfig, "");
+  setenv("GIT_CONFIG_GLOBAL", gitconfig, 1);
   unsetenv("GIT_DIR");
   unsetenv("GIT_WORK_TREE");
   if (chdir(root) != 0) return 2;
@@ -283,5 +287,6 @@ int main(void) {
   tu_rm_rf(root);
   free(root);
   free(xdg);
+  free(gitconfig);
   return CHECK_DONE();
 }
