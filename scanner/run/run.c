@@ -85,8 +85,16 @@ typedef struct Output {
 static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, PsError *err) {
   memset(o, 0, sizeof *o);
   bool to_stdout = !spec->path || !strcmp(spec->path, "-");
+  struct stat st;
   if (to_stdout) {
     o->f = stdout;
+  } else if (stat(spec->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    /* A device, FIFO or the like (/dev/null, /dev/stdout, a pipe): write
+     * to it directly; renaming a temp file over it would replace it. */
+    o->f = fopen(spec->path, "w");
+    if (!o->f)
+      return ps_error_set(err, PS_E_IO, spec->path, 0, 0, "cannot write output file: %s", strerror(errno));
+    o->path = ps_xstrdup(spec->path);
   } else {
     o->path = ps_xstrdup(spec->path);
     o->tmp_path = ps_xasprintf("%s.tmp.XXXXXX", spec->path);
@@ -116,10 +124,10 @@ static int close_output(Output *o, bool keep) {
   if (fflush(o->f) != 0 || ferror(o->f)) rc = PS_E_IO;
   if (o->path) {
     if (fclose(o->f) != 0) rc = PS_E_IO;
-    if (rc == 0 && keep) {
-      if (rename(o->tmp_path, o->path) != 0) rc = PS_E_IO;
+    if (o->tmp_path) {
+      if (rc == 0 && keep && rename(o->tmp_path, o->path) != 0) rc = PS_E_IO;
+      if (rc != 0 || !keep) unlink(o->tmp_path);
     }
-    if (rc != 0 || !keep) unlink(o->tmp_path);
   }
   if (rc && o->path)
     fprintf(stderr, "pyshift: %s: cannot write output file: %s\n", o->path, strerror(errno));
