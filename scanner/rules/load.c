@@ -549,6 +549,28 @@ int ps_rules__parse(PsRule *r, const char *path, const char *text, size_t len, P
     if (!v.len) ps_buf_puts(&v, "all");
     r->meta.versions = ps_buf_steal(&v);
   }
+  if (r->query) {
+    /* Predicates are compiled (and their arity and regexes checked) here,
+     * so a bad one is a load error pointing into this file. */
+    const PsRule *one = r;
+    PsQuerySet *qs = NULL;
+    rc = ps_queryset_new(&qs, &one, 1, err);
+    ps_queryset_delete(qs);
+    if (rc) {
+      if (err && err->line > 0) {
+        const char *lp = text;
+        for (int l = 1; l < err->line && lp; l++) {
+          lp = memchr(lp, '\n', (size_t)(text + len - lp));
+          if (lp) lp++;
+        }
+        if (lp) {
+          const char *nl = memchr(lp, '\n', (size_t)(text + len - lp));
+          ps_error_set_context(err, lp, nl ? (size_t)(nl - lp) : (size_t)(text + len - lp), 1);
+        }
+      }
+      goto cleanup;
+    }
+  }
   r->meta.help_uri = ps_xasprintf("https://github.com/pyshift/pyshift/blob/main/docs/rules/%s.md", r->meta.id);
 cleanup:
   ps_buf_free(&docs);

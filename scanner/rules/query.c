@@ -59,10 +59,6 @@ static int pred_error(const PsRule *r, PsError *err, uint32_t pattern_start_in_r
   char msg[PS_ERROR_MSG_MAX];
   snprintf(msg, sizeof msg, fmt, arg);
   ps_error_set(err, PS_E_RULE, r->path, line, col, "%s", msg);
-  /* Context: the pattern's first line. */
-  const char *q = r->query + pattern_start_in_rule;
-  const char *nl = strchr(q, '\n');
-  ps_error_set_context(err, q - (col - 1), (size_t)(nl ? nl - q : (long)strlen(q)) + (size_t)(col - 1), 1);
   return PS_E_RULE;
 }
 

@@ -27,7 +27,7 @@ static void test_load_ok(void) {
     CHECK_STR(r->meta.family, "XX");
     CHECK_STR(r->meta.tags[1], "b");
     CHECK(r->meta.tags[2] == NULL, "tags NULL-terminated");
-    CHECK_INT(r->query_line, 10);
+    CHECK_INT(r->query_line, 11);
     CHECK(strstr(r->meta.docs_md, "## What it does") == r->meta.docs_md, "docs start at the heading");
     CHECK(!strstr(r->meta.docs_md, "```query"), "query block is not in the docs");
     CHECK_STR(r->meta.summary, "found ...");
@@ -56,7 +56,7 @@ static void test_load_errors(void) {
   expect_error(HEAD "---\n```query\n(call\n  (identifer) @x)\n```\n", 9, 4, "invalid node type");
   expect_error(HEAD "---\n```query\n((identifier) @x (#frobnicate? @x \"a\"))\n```\n", 8, 1, "unknown predicate");
   expect_error(HEAD "---\n```query\n((identifier) @x (#match? @x \"(\"))\n```\n", 8, 1, "invalid regex");
-  expect_error(HEAD "---\n```query\n((identifier) @x (#eq? @x))\n```\n", 8, 1, "two arguments");
+  expect_error(HEAD "---\n```query\n((identifier) @x (#eq? @x))\n```\n", 8, 1, "one argument");
   expect_error(HEAD "analysis: removed-modules\n---\n```table\nmodule\tremoved_in\ncgi\n```\n", 10, 1, "cells");
   expect_error(HEAD "message: again\n---\n", 6, 1, "duplicate key");
   expect_error(HEAD "target: soon\n---\n", 6, 9, "version constraint");
