@@ -64,10 +64,28 @@ typedef struct PsCall {
   const char *scope;    /* enclosing def's qualified name, or "" at module level */
 } PsCall;
 
+typedef enum PsMutationKind {
+  PS_MUT_AUGASSIGN,  /* x += 1, obj.n -= 1, d[k] |= v */
+  PS_MUT_SUBSCRIPT,  /* d[k] = v, del d[k] */
+  PS_MUT_ATTRIBUTE,  /* obj.attr = v */
+  PS_MUT_METHOD,     /* x.append(v), d.setdefault(k, v), s.add(v) ... */
+  PS_MUT_GLOBAL,     /* `global x` in a function */
+} PsMutationKind;
+
+/* A write to something that may be shared: the FT analyses combine these
+ * across files with the calls that threads reach. */
+typedef struct PsMutation {
+  PsMutationKind kind;
+  const char *target;  /* dotted base being mutated: "cache", "self.items", "Registry.seen" */
+  uint32_t start, end;
+  const char *scope;   /* enclosing def's qualified name, or "" */
+} PsMutation;
+
 typedef struct PsSummary {
   Array(PsImport) imports;
-  Array(PsDef) defs;
+  Array(PsDef) defs;        /* functions, classes and module-level assignments */
   Array(PsCall) calls;
+  Array(PsMutation) mutations;
 } PsSummary;
 
 /* Everything an analysis sees for one file. */

@@ -27,7 +27,7 @@ struct PsWalker {
       s_dotted, s_aliased, s_relative, s_prefix, s_wildcard, s_identifier, s_attribute, s_string,
       s_string_content, s_interpolation, s_tuple, s_comparison, s_integer, s_subscript, s_block,
       s_elif, s_else, s_assignment, s_expression_statement, s_decorated, s_not, s_parenthesized,
-      s_argument_list, s_slice, s_boolean_op;
+      s_argument_list, s_slice, s_boolean_op, s_augmented, s_global, s_delete, s_module;
   TSFieldId f_name, f_alias, f_module_name, f_body, f_condition, f_consequence, f_alternative,
       f_value, f_function, f_arguments, f_left, f_object, f_attribute, f_argument, f_operators;
   Array(Frame) frames;
@@ -79,6 +79,10 @@ PsWalker *ps_walker_new(void) {
   w->s_argument_list = sym(l, "argument_list");
   w->s_slice = sym(l, "slice");
   w->s_boolean_op = sym(l, "boolean_operator");
+  w->s_augmented = sym(l, "augmented_assignment");
+  w->s_global = sym(l, "global_statement");
+  w->s_delete = sym(l, "delete_statement");
+  w->s_module = sym(l, "module");
   w->f_name = fld(l, "name");
   w->f_alias = fld(l, "alias");
   w->f_module_name = fld(l, "module_name");
@@ -109,12 +113,14 @@ void ps_summary_init(PsSummary *self) {
   array_init(&self->imports);
   array_init(&self->defs);
   array_init(&self->calls);
+  array_init(&self->mutations);
 }
 
 void ps_summary_free(PsSummary *self) {
   array_free(&self->imports);
   array_free(&self->defs);
   array_free(&self->calls);
+  array_free(&self->mutations);
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -473,6 +479,15 @@ static void visit_def(Walk *k, TSNode n, PsDefKind kind) {
   push_frame(w, ts_node_child_by_field_id(n, w->f_body), 0, 0, 0, q, kind == PS_DEF_FUNCTION);
 }
 
+static bool is_mutating_method(const char *m) {
+  static const char *const M[] = {"append", "extend", "insert", "pop", "popitem", "remove", "clear", "update",
+                                  "setdefault", "add", "discard", "appendleft", "extendleft", "sort", "reverse",
+                                  "__setitem__", "__delitem__", NULL};
+  for (const char *const *p = M; *p; p++)
+    if (!strcmp(*p, m)) return true;
+  return false;
+}
+
 static void visit_call(Walk *k, TSNode n) {
   PsWalker *w = k->w;
   TSNode fn = ts_node_child_by_field_id(n, w->f_function);
@@ -487,6 +502,11 @@ static void visit_call(Walk *k, TSNode n) {
   active_context(k, ts_node_start_byte(n), &g, &gl, &below, &scope, &module_level);
   PsCall c = {callee, ts_node_start_byte(n), ts_node_end_byte(n), scope};
   array_push(&k->out->calls, c);
+  const char *dot = strrchr(callee, '.');
+  if (dot && is_mutating_method(dot + 1)) {
+    PsMutation m = {PS_MUT_METHOD, ps_arena_strndup(k->arena, callee, (size_t)(dot - callee)), c.start, c.end, scope};
+    array_push(&k->out->mutations, m);
+  }
   /* Candidate dynamic import: first positional argument is a plain string. */
   const char *last = strrchr(callee, '.');
   last = last ? last + 1 : callee;
@@ -506,6 +526,64 @@ static void visit_call(Walk *k, TSNode n) {
   if (!val || !val[0]) return;
   array_push(&w->dyn, c);
   array_push(&w->dyn_arg, (uint32_t)(ts_node_start_byte(a0)));
+}
+
+static void add_mutation(Walk *k, PsMutationKind kind, const char *target, TSNode n) {
+  if (!target) return;
+  unsigned g;
+  uint32_t gl;
+  uint16_t below;
+  const char *scope;
+  bool module_level;
+  active_context(k, ts_node_start_byte(n), &g, &gl, &below, &scope, &module_level);
+  PsMutation m = {kind, target, ts_node_start_byte(n), ts_node_end_byte(n), scope};
+  array_push(&k->out->mutations, m);
+}
+
+/* The dotted base written through by an assignment target: `d` for d[k],
+ * `self.items` for self.items[k], `obj` for obj.attr; NULL for plain names
+ * (a binding, not a mutation) and anything else. */
+static const char *mutated_base(Walk *k, TSNode target, PsMutationKind *kind) {
+  const PsWalker *w = k->w;
+  TSSymbol s = ts_node_symbol(target);
+  if (s == w->s_subscript) {
+    *kind = PS_MUT_SUBSCRIPT;
+    return dotted(k, ts_node_child_by_field_id(target, w->f_value));
+  }
+  if (s == w->s_attribute) {
+    *kind = PS_MUT_ATTRIBUTE;
+    return dotted(k, ts_node_child_by_field_id(target, w->f_object));
+  }
+  return NULL;
+}
+
+static void visit_assignment(Walk *k, TSNode n, bool augmented) {
+  const PsWalker *w = k->w;
+  TSNode left = ts_node_child_by_field_id(n, w->f_left);
+  if (ts_node_is_null(left)) return;
+  PsMutationKind kind = PS_MUT_AUGASSIGN;
+  if (augmented) {
+    const char *t = ts_node_symbol(left) == w->s_identifier ? dotted(k, left) : NULL;
+    if (!t) {
+      PsMutationKind ignored;
+      t = mutated_base(k, left, &ignored);
+      if (ts_node_symbol(left) == w->s_attribute) t = dotted(k, left);
+    }
+    add_mutation(k, PS_MUT_AUGASSIGN, t, n);
+    return;
+  }
+  const char *base = mutated_base(k, left, &kind);
+  if (base) {
+    add_mutation(k, kind, kind == PS_MUT_ATTRIBUTE ? dotted(k, left) : base, n);
+    return;
+  }
+  /* Module-level bindings: `x = ...` with a plain name. */
+  if (ts_node_symbol(left) == w->s_identifier && ts_node_symbol(ts_node_parent(ts_node_parent(n))) == w->s_module) {
+    uint32_t len;
+    const char *t = ps_source_node_text(k->src, left, &len);
+    PsDef d = {PS_DEF_ASSIGN, ps_arena_strndup(k->arena, t, len), ts_node_start_byte(n), ts_node_end_byte(n), true};
+    array_push(&k->out->defs, d);
+  }
 }
 
 /* Is `callee` importlib.import_module or __import__ given this file's imports? */
@@ -573,6 +651,7 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&out->imports);
   array_clear(&out->defs);
   array_clear(&out->calls);
+  array_clear(&out->mutations);
   array_clear(&self->frames);
   array_clear(&self->dyn);
   array_clear(&self->dyn_arg);
@@ -603,6 +682,13 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
       visit_try(&k, n);
     } else if (s == self->s_if) {
       visit_if(&k, n);
+    } else if (s == self->s_assignment) {
+      visit_assignment(&k, n, false);
+    } else if (s == self->s_augmented) {
+      visit_assignment(&k, n, true);
+    } else if (s == self->s_global) {
+      uint32_t nc = ts_node_named_child_count(n);
+      for (uint32_t i = 0; i < nc; i++) add_mutation(&k, PS_MUT_GLOBAL, dotted(&k, ts_node_named_child(n, i)), n);
     }
     if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
     while (!ts_tree_cursor_goto_next_sibling(&cur)) {

@@ -1,0 +1,122 @@
+/* test_analysis.c: the per-file summary: imports in every form with their
+ * guards, definitions, module-level bindings, calls and mutations. */
+#include <stdlib.h>
+
+#include "analysis/analysis.h"
+#include "check.h"
+
+static PsParser *parser;
+static PsWalker *walker;
+static PsArena *arena;
+static PsSummary sum;
+
+static void summarize(const char *src) {
+  static PsSource s;
+  PsError err;
+  ps_source_release(&s);
+  ps_arena_reset(arena);
+  CHECK(ps_source_load_bytes(&s, arena, "t.py", src, strlen(src), &err) == 0, "load");
+  CHECK(ps_source_parse(&s, parser, 0, &err) == 0, "parse");
+  ps_walker_summarize(walker, &s, arena, &sum);
+}
+
+static const PsImport *imp(size_t i) { return i < sum.imports.size ? &sum.imports.items[i] : NULL; }
+
+static void test_imports(void) {
+  summarize("import a.b as c, d\nfrom e.f import g as h, i\nfrom ..j import k\nfrom . import l\nfrom m import *\n"
+            "import importlib as il\nx = il.import_module('n.o')\ny = __import__(\"p\")\nz = il.import_module(var)\n");
+  CHECK_INT(sum.imports.size, 10);
+  const PsImport *p = imp(0);
+  CHECK(p && p->kind == PS_IMPORT_MODULE && !strcmp(p->module, "a.b") && !strcmp(p->alias, "c"), "import a.b as c");
+  p = imp(1);
+  CHECK(p && !strcmp(p->module, "d") && !p->alias, "import d");
+  p = imp(2);
+  CHECK(p && p->kind == PS_IMPORT_FROM && !strcmp(p->module, "e.f") && !strcmp(p->name, "g") && !strcmp(p->alias, "h"),
+        "from e.f import g as h");
+  p = imp(4);
+  CHECK(p && p->level == 2 && !strcmp(p->module, "j") && !strcmp(p->name, "k"), "from ..j import k");
+  p = imp(5);
+  CHECK(p && p->level == 1 && !strcmp(p->module, "") && !strcmp(p->name, "l"), "from . import l");
+  p = imp(6);
+  CHECK(p && !strcmp(p->name, "*"), "star import");
+  p = imp(8);
+  CHECK(p && p->kind == PS_IMPORT_DYNAMIC && !strcmp(p->module, "n.o"), "il.import_module('n.o')");
+  p = imp(9);
+  CHECK(p && p->kind == PS_IMPORT_DYNAMIC && !strcmp(p->module, "p"), "__import__('p')");
+}
+
+static void test_guards(void) {
+  summarize("try:\n    import a\nexcept (ValueError, ImportError):\n    a = None\n"
+            "try:\n    import b\nexcept KeyError:\n    pass\n"
+            "import sys\nif sys.version_info < (3, 12):\n    import c\nelse:\n    import d\n"
+            "if sys.version_info >= (3, 13):\n    import e\nelse:\n    import f\n"
+            "if (3, 11) >= sys.version_info:\n    import g\n"
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import h\n"
+            "def fn():\n    import i\n");
+  struct { const char *mod; unsigned guards; unsigned below; bool module_level; } want[] = {
+      {"a", PS_GUARD_TRY_IMPORT_ERROR, 0, true}, {"b", 0, 0, true},
+      {"sys", 0, 0, true},
+      {"c", PS_GUARD_VERSION_OLD, 312, true}, {"d", PS_GUARD_VERSION_NEW, 0, true},
+      {"e", PS_GUARD_VERSION_NEW, 0, true}, {"f", PS_GUARD_VERSION_OLD, 313, true},
+      {"g", PS_GUARD_VERSION_OLD, 312, true},
+      {"typing", 0, 0, true}, {"h", PS_GUARD_TYPE_CHECKING, 0, true},
+      {"i", 0, 0, false},
+  };
+  size_t wi = 0;
+  for (size_t i = 0; i < sum.imports.size && wi < sizeof want / sizeof want[0]; i++) {
+    const PsImport *p = imp(i);
+    const char *m = p->kind == PS_IMPORT_FROM ? p->name : p->module;
+    CHECK(!strcmp(want[wi].mod, p->module) || !strcmp(want[wi].mod, m), "import %zu is %s, want %s", i, p->module,
+          want[wi].mod);
+    CHECK(p->guards == want[wi].guards, "%s guards %u, want %u", p->module, p->guards, want[wi].guards);
+    CHECK(p->version_below == want[wi].below, "%s below %u, want %u", p->module, p->version_below, want[wi].below);
+    CHECK(p->module_level == want[wi].module_level, "%s module level", p->module);
+    wi++;
+  }
+  CHECK_INT(wi, sizeof want / sizeof want[0]);
+}
+
+static void test_defs_and_mutations(void) {
+  summarize("CACHE = {}\ncount = 0\nclass Reg:\n    seen = set()\n    def add(self, x):\n        self.items[x] = 1\n"
+            "        Reg.seen.add(x)\n        self.n += 1\n"
+            "def bump():\n    global count\n    count += 1\n    CACHE.setdefault('k', []).append(1)\n    CACHE['a'] = 2\n");
+  const char *defs[] = {"CACHE", "count", "Reg", "Reg.add", "bump"};
+  size_t nd = 0;
+  for (size_t i = 0; i < sum.defs.size && nd < 5; i++)
+    if (!strcmp(sum.defs.items[i].name, defs[nd])) nd++;
+  CHECK_INT(nd, 5);
+  struct { PsMutationKind kind; const char *target; const char *scope; } want[] = {
+      {PS_MUT_SUBSCRIPT, "self.items", "Reg.add"}, {PS_MUT_METHOD, "Reg.seen", "Reg.add"},
+      {PS_MUT_AUGASSIGN, "self.n", "Reg.add"},     {PS_MUT_GLOBAL, "count", "bump"},
+      {PS_MUT_AUGASSIGN, "count", "bump"},         {PS_MUT_SUBSCRIPT, "CACHE", "bump"},
+  };
+  size_t found = 0;
+  for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+    for (size_t i = 0; i < sum.mutations.size; i++) {
+      const PsMutation *m = &sum.mutations.items[i];
+      if (m->kind == want[k].kind && !strcmp(m->target, want[k].target) && !strcmp(m->scope, want[k].scope)) {
+        found++;
+        break;
+      }
+    }
+  CHECK_INT(found, sizeof want / sizeof want[0]);
+  bool call_append = false;
+  for (size_t i = 0; i < sum.calls.size; i++) call_append |= !strcmp(sum.calls.items[i].callee, "Reg.seen.add");
+  CHECK(call_append, "calls record dotted callees");
+}
+
+int main(void) {
+  PsError err;
+  CHECK(ps_parser_new(&parser, &err) == 0, "parser");
+  walker = ps_walker_new();
+  arena = ps_arena_new(0);
+  ps_summary_init(&sum);
+  test_imports();
+  test_guards();
+  test_defs_and_mutations();
+  ps_summary_free(&sum);
+  ps_arena_delete(arena);
+  ps_walker_delete(walker);
+  ps_parser_delete(parser);
+  return CHECK_DONE();
+}
