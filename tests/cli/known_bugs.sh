@@ -1,0 +1,81 @@
+# Known bugs, one case each: bash known_bugs.sh PYSHIFT SOURCE_DIR CASE.
+# Each case asserts the correct behaviour and fails until the bug is fixed.
+# The list of open cases is tests/cli/known_bugs.txt.
+CASE=${3:-}
+set -- "${1:-}" "${2:-}"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+
+printf 'import imp\n' >good.py
+
+case $CASE in
+lone_cr_line_numbers)
+  # Python (and tree-sitter) end a line at a lone CR; positions must agree.
+  # Today: cr.py:1:18.
+  printf 'import os\rimport imp\r' >cr.py
+  run check cr.py
+  expect_rc rc 1
+  expect_out position 'cr.py:2:8: RM001'
+  ;;
+noqa_uppercase)
+  # suppress.c accepts "noqa" in any case (as flake8 and ruff do), but the
+  # engine only hands it comments that contain lower-case "noqa".
+  printf 'import imp  # NOQA\nimport cgi  # NoQA: RM001\n' >upper.py
+  run check upper.py
+  expect_rc rc 0
+  expect_no_out not_reported 'RM001'
+  ;;
+fingerprint_raw_bytes)
+  # docs/output-formats.md: the fingerprint is codeql-action's, computed on
+  # the file as Node decodes it (BOM kept, invalid sequences -> U+FFFD).
+  # pyshift hashes its decoded text (BOM stripped, latin-1 converted, each
+  # invalid byte replaced), so these files get different hashes.
+  printf 'import os\nimport imp\n\timport cgi\n' >plain.py
+  printf '\xef\xbb\xbfimport imp\nx = 1\n' >bom.py
+  printf '# -*- coding: latin-1 -*-\nimport imp  # \xe9\n' >latin.py
+  printf 'import imp  # \xe2\x82\n' >invalid.py
+  run check --format sarif plain.py bom.py latin.py invalid.py
+  cp "$OUT" out.sarif
+  LAST_CMD="codeql_fingerprint.py out.sarif"
+  if "$PY3" "$HERE/codeql_fingerprint.py" out.sarif >"$OUT" 2>"$ERR"; then ok; else
+    RC=1
+    fail fingerprints "primaryLocationLineHash differs from codeql-action's"
+  fi
+  cat "$OUT"
+  ;;
+stdin_drops_paths)
+  # With stdin selected, other paths are dropped without a word.
+  # Want: they are scanned too, or at least named in a warning/usage error.
+  run_stdin 'import imp\n' check - good.py
+  if grep -qF 'good.py' "$OUT" "$ERR"; then ok; else fail dash "good.py neither scanned nor mentioned"; fi
+  run_stdin 'import imp\n' check --stdin-filename x.py good.py
+  if grep -qF 'good.py' "$OUT" "$ERR"; then ok; else fail stdin_filename "good.py neither scanned nor mentioned"; fi
+  ;;
+usage_error_printed_twice)
+  # args.c: the --config/--isolated prescan calls match_opt(), which prints
+  # the error; the full pass then prints it again.
+  run check --no-such-option good.py
+  expect_rc rc 2
+  expect_eq once "$(grep -c 'unknown option' "$ERR")" 1
+  run check good.py --select
+  expect_eq needs_value_once "$(grep -c 'needs a value' "$ERR")" 1
+  ;;
+sarif_uri_outside_cwd)
+  # docs/output-formats.md: "a file outside it gets an absolute file:// URI
+  # and no uriBaseId". ../good.py gets {"uri": "../good.py", "uriBaseId":
+  # "%SRCROOT%"} instead.
+  mkdir sub
+  cd sub || exit 2
+  run check --format sarif ../good.py
+  "$PY3" -c '
+import json, sys
+a = json.load(open(sys.argv[1]))["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+ok = a["uri"].startswith("file:///") and a["uri"].endswith("/good.py") and "uriBaseId" not in a
+sys.exit(0 if ok else "artifactLocation %r" % (a,))' "$OUT" && ok || fail uri "outside file must get an absolute file:// uri"
+  ;;
+*)
+  echo "unknown case '$CASE' (see tests/cli/known_bugs.txt)" >&2
+  exit 2
+  ;;
+esac
+finish
