@@ -1,0 +1,2 @@
+x = "😀😀"; import cgi
+import imp  # éé

@@ -1,0 +1,2 @@
+﻿import telnetlib
+print("€")

@@ -1,0 +1,6 @@
+import cgi
+if True:
+	import imp
+		x = 1
+from distutils \
+    import core

@@ -1,0 +1,3 @@
+import cgi
+x = "ÿþÃ"
+import imp  # í €

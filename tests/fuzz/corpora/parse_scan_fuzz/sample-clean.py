@@ -1,0 +1,7 @@
+"""Nothing to report here."""
+import importlib.util
+import shutil
+
+
+def which(tool):
+    return shutil.which(tool) or importlib.util.find_spec(tool)

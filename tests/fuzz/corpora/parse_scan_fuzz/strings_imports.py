@@ -1,0 +1,6 @@
+"""import cgi"""
+s = '''
+import imp
+'''
+# import telnetlib
+text = "from distutils import core"

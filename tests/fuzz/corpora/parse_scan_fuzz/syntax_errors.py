@@ -1,0 +1,9 @@
+import cgi
+def f(:
+    import imp
+class
+from distutils import (
+import telnetlib as
+x = [1, 2
+print "hello"
+import asyncore
