@@ -17,12 +17,12 @@
 #   cli.docs_fresh   docs/rules/ matches `pyshift rules --markdown`, and
 #                    `pyshift rules --check` passes
 #
-# Known bugs: tests/cli/known_bugs.txt lists cases of tests/cli/known_bugs.sh
-# that fail today. They are registered (as cli.known_bug.<case>) only when
-# the environment variable PS_KNOWN_BUGS=1 is set at configure time, so CI
-# stays green while the bugs stay visible:
-#     PS_KNOWN_BUGS=1 cmake -S . -B build && ctest --test-dir build -R known_bug
-# Once a bug is fixed, move its case into the area script and off the list.
+# Regressions: tests/cli/regressions.sh holds one case per bug found by
+# these tests (lone CR line numbers, upper-case NOQA, fingerprints of raw
+# bytes, stdin mixed with paths, doubled usage errors, SARIF URIs outside
+# the working directory); each is registered as cli.regress.<case>.
+# tests/cli/known_bugs.txt lists cases that still fail: they are registered
+# as cli.known_bug.<case> only with PS_KNOWN_BUGS=1 at configure time.
 
 if(NOT TARGET pyshift)
   return()
@@ -37,6 +37,15 @@ endforeach()
 # The 2000-file SIGPIPE tree and the deep-nesting files are the slow parts.
 set_tests_properties(cli.bad_input PROPERTIES TIMEOUT 900)
 
+set(_ps_regressions lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
+    usage_error_printed_twice sarif_uri_outside_cwd)
+foreach(_case ${_ps_regressions})
+  add_test(NAME cli.regress.${_case}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/regressions.sh
+                   $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} ${_case})
+  set_tests_properties(cli.regress.${_case} PROPERTIES LABELS "cli;regress")
+endforeach()
+
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
              ${CMAKE_CURRENT_SOURCE_DIR}/cli/known_bugs.txt)
 if("$ENV{PS_KNOWN_BUGS}" STREQUAL "1")
@@ -45,7 +54,7 @@ if("$ENV{PS_KNOWN_BUGS}" STREQUAL "1")
     if(_line MATCHES "^([a-z0-9_]+)")
       set(_case ${CMAKE_MATCH_1})
       add_test(NAME cli.known_bug.${_case}
-               COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/known_bugs.sh
+               COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/regressions.sh
                        $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} ${_case})
       set_tests_properties(cli.known_bug.${_case} PROPERTIES LABELS "cli;known_bug")
     endif()

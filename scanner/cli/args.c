@@ -107,7 +107,10 @@ static void usage(FILE *out, unsigned cmd) {
     fprintf(out, "\nexit status: 0 nothing reported, 1 findings, 2 an error occurred\n");
 }
 
+static bool usage_quiet; /* set during the prescan, which must not print */
+
 static int usage_error(const char *fmt, const char *arg) {
+  if (usage_quiet) return 2;
   fprintf(stderr, "pyshift: ");
   fprintf(stderr, fmt, arg);
   fprintf(stderr, "\nrun `pyshift --help` for usage\n");
@@ -316,7 +319,9 @@ int ps_cli_main(int argc, char **argv) {
 
   PsConfig cfg;
   ps_config_init(&cfg);
+  usage_quiet = true;
   int rc = apply_args(argc, argv, 2, &cli, &cfg, true);
+  usage_quiet = false;
   size_t config_errors = 0;
   if (!cli.isolated) {
     char *path = NULL;
@@ -362,8 +367,18 @@ int ps_cli_main(int argc, char **argv) {
   }
   if (cfg.n_outputs == 0) ps_config_add_output(&cfg, PS_FORMAT_TEXT, NULL);
   if (cli.cmd == CMD_CHECK && cfg.paths.size == 0 && !cfg.stdin_filename) ps_strlist_push(&cfg.paths, ".");
-  for (size_t i = 0; i < cfg.paths.size; i++)
-    if (!strcmp(cfg.paths.items[i], "-") && !cfg.stdin_filename) cfg.stdin_filename = ps_xstrdup("-");
+  {
+    bool dash = false;
+    for (size_t i = 0; i < cfg.paths.size; i++) dash |= !strcmp(cfg.paths.items[i], "-");
+    if ((dash || cfg.stdin_filename) && cfg.paths.size > (dash ? 1u : 0u) && !(cfg.paths.size == 1 && !strcmp(cfg.paths.items[0], "."))) {
+      const char *other = cfg.paths.items[0];
+      for (size_t i = 0; i < cfg.paths.size; i++)
+        if (strcmp(cfg.paths.items[i], "-")) other = cfg.paths.items[i];
+      rc = usage_error("standard input (`-` or --stdin-filename) cannot be combined with other paths such as %s", other);
+      goto done;
+    }
+    if (dash && !cfg.stdin_filename) cfg.stdin_filename = ps_xstrdup("-");
+  }
 
   switch (cli.cmd) {
     case CMD_CHECK:

@@ -52,7 +52,7 @@ static void render_markdown(FILE *f, const PsRule *r) {
   fprintf(f, "| Since | %s |\n", m->since);
   if (r->explicit_only) fprintf(f, "| Selection | only by its exact id (`--select %s`) |\n", m->id);
   if (r->analysis) fprintf(f, "| Analysis | built-in `%s` |\n", r->analysis);
-  fprintf(f, "\nMessage: `%s`\n\n", m->message);
+  fprintf(f, "\nMessage: `` %s ``\n\n", m->message);
   fputs(m->docs_md, f);
   size_t dl = strlen(m->docs_md);
   if (dl && m->docs_md[dl - 1] != '\n') fputc('\n', f);

@@ -176,15 +176,21 @@ static char *sanitize_utf8(PsArena *arena, const char *s, size_t len, size_t *ou
   return buf;
 }
 
+/* Lines end at "\n", "\r\n" or a lone "\r", as Python's tokenizer and
+ * tree-sitter-python's newline handling count them. */
+static bool is_line_end(const char *t, uint32_t i, uint32_t len) {
+  return t[i] == '\n' || (t[i] == '\r' && (i + 1 >= len || t[i + 1] != '\n'));
+}
+
 static void build_line_index(PsSource *self, PsArena *arena) {
   uint32_t n = 1;
   for (uint32_t i = 0; i < self->len; i++)
-    if (self->text[i] == '\n') n++;
+    if (is_line_end(self->text, i, self->len)) n++;
   self->line_starts = ps_arena_alloc(arena, (size_t)n * sizeof(uint32_t));
   self->line_starts[0] = 0;
   uint32_t k = 1;
   for (uint32_t i = 0; i < self->len; i++)
-    if (self->text[i] == '\n') self->line_starts[k++] = i + 1;
+    if (is_line_end(self->text, i, self->len)) self->line_starts[k++] = i + 1;
   self->n_lines = n;
 }
 
@@ -193,6 +199,8 @@ int ps_source_load_bytes(PsSource *out, PsArena *arena, const char *path, const 
   memset(out, 0, sizeof *out);
   out->path = path;
   out->encoding = "utf-8";
+  const char *orig = bytes;
+  size_t orig_len = len;
   if (len > PS_MAX_SOURCE_BYTES)
     return ps_error_set(err, PS_E_INPUT, path, 0, 0, "file is larger than %zu bytes", PS_MAX_SOURCE_BYTES);
   if (memchr(bytes, '\0', len))
@@ -226,6 +234,12 @@ int ps_source_load_bytes(PsSource *out, PsArena *arena, const char *path, const 
                                     "results for this file may be incomplete",
                                     bad_line, bad_col);
   build_line_index(out, arena);
+  if (out->len == orig_len && !memcmp(out->text, orig, orig_len)) {
+    out->raw = out->text;
+  } else {
+    out->raw = ps_arena_strndup(arena, orig, orig_len);
+  }
+  out->raw_len = (uint32_t)orig_len;
   return 0;
 }
 
@@ -318,7 +332,10 @@ const char *ps_source_line(const PsSource *self, uint32_t line, uint32_t *len) {
     return "";
   }
   uint32_t a = self->line_starts[line - 1];
-  uint32_t b = line < self->n_lines ? self->line_starts[line] - 1 : self->len;
+  uint32_t b = line < self->n_lines ? self->line_starts[line] : self->len;
+  /* Drop the line ending: "\n", "\r\n" or "\r". */
+  if (b > a && line < self->n_lines && self->text[b - 1] == '\n') b--;
+  else if (b > a && line < self->n_lines && self->text[b - 1] == '\r') b--;
   if (b > a && self->text[b - 1] == '\r') b--;
   *len = b - a;
   return self->text + a;

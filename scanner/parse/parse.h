@@ -28,6 +28,9 @@ typedef struct PsSource {
   const char *path;        /* display path (borrowed) */
   char *text;              /* decoded UTF-8, NUL-terminated, in the arena */
   uint32_t len;
+  const char *raw;         /* the bytes as read (BOM, original encoding): text
+                              itself when they are identical */
+  uint32_t raw_len;
   uint32_t *line_starts;   /* byte offset of each line start; n_lines entries */
   uint32_t n_lines;
   const char *encoding;    /* "utf-8" or the cookie's name */

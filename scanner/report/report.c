@@ -162,7 +162,47 @@ char *ps_report_uri_encode(const char *s) {
   return ps_buf_steal(&b);
 }
 
+/* Lexically normalises an absolute path in place: "//", "/./" and "/x/../"
+ * collapse (symlinks are not resolved: the user's spelling is kept). */
+static void normalize_abs(char *p) {
+  char *out = p;
+  const char *in = p;
+  while (*in) {
+    while (*in == '/') in++;
+    if (!*in) break;
+    const char *e = strchr(in, '/');
+    size_t n = e ? (size_t)(e - in) : strlen(in);
+    if (n == 1 && in[0] == '.') {
+    } else if (n == 2 && in[0] == '.' && in[1] == '.') {
+      while (out > p && *--out != '/') {
+      }
+    } else {
+      *out++ = '/';
+      memmove(out, in, n);
+      out += n;
+    }
+    in += n;
+  }
+  if (out == p) *out++ = '/';
+  *out = '\0';
+}
+
 char *ps_report_artifact_uri(const char *path, const char *working_dir, bool *relative) {
+  /* A relative path that climbs out ("../x.py", "a/../../x.py") is made
+   * absolute: %SRCROOT%-relative URIs must stay inside the root. */
+  char *joined = NULL;
+  if (path[0] != '/' && working_dir && working_dir[0] &&
+      (!strncmp(path, "../", 3) || !strcmp(path, "..") || strstr(path, "/../") || ps_str_ends_with(path, "/.."))) {
+    joined = ps_xasprintf("%s/%s", working_dir, path);
+    normalize_abs(joined);
+    path = joined;
+  }
+  char *uri = ps_report__artifact_uri_abs(path, working_dir, relative);
+  free(joined);
+  return uri;
+}
+
+char *ps_report__artifact_uri_abs(const char *path, const char *working_dir, bool *relative) {
   if (path[0] == '/' && working_dir && working_dir[0]) {
     size_t n = strlen(working_dir);
     while (n > 1 && working_dir[n - 1] == '/') n--;

@@ -124,6 +124,8 @@ extern const PsReportOps ps_report__sarif_ops;
 
 /* Writes n bytes to self->opts.out; false once any write has failed. */
 bool ps_report__write(PsReporter *self, const char *data, size_t n);
+/* ps_report_artifact_uri for paths already absolute or inside the root. */
+char *ps_report__artifact_uri_abs(const char *path, const char *working_dir, bool *relative);
 /* Serialises `root` (2-space indent, insertion order), writes it and a
  * newline; false on failure. Does not take ownership of root. */
 bool ps_report__write_json(PsReporter *self, struct json_t *root);

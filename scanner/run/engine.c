@@ -1,5 +1,4 @@
 /* engine.c: the per-file pipeline, shared read-only by every worker. */
-#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,41 +198,32 @@ typedef struct LineDirective {
   PsSuppressDirective d;
 } LineDirective;
 
-/* Collects directives from the comments that mention "pyshift:" or "noqa"
- * (found with memmem, confirmed as comment nodes so strings never count).
+/* Collects suppression directives from every comment that may hold one:
+ * each '#' is looked up in the tree, so '#' inside strings never counts.
  * Only called for files with findings. */
 static void collect_directives(const PsSource *src, LineDirective **out, size_t *n_out) {
   Array(LineDirective) dirs;
-  Array(uint32_t) seen; /* comment start offsets already parsed */
   array_init(&dirs);
-  array_init(&seen);
   TSNode root = ts_tree_root_node(src->tree);
   TSSymbol comment = ts_language_symbol_for_name(ps_python_language(), "comment", 7, true);
-  static const char *const NEEDLES[2] = {"pyshift:", "noqa"};
-  for (int k = 0; k < 2; k++) {
-    const char *p = src->text, *end = src->text + src->len;
-    size_t nl = strlen(NEEDLES[k]);
-    while (p < end) {
-      const char *hit = memmem(p, (size_t)(end - p), NEEDLES[k], nl);
-      if (!hit) break;
-      p = hit + nl;
-      uint32_t off = (uint32_t)(hit - src->text);
-      TSNode n = ts_node_descendant_for_byte_range(root, off, off + 1);
-      if (ts_node_is_null(n) || ts_node_symbol(n) != comment) continue;
-      uint32_t cs = ts_node_start_byte(n);
-      bool done = false;
-      for (size_t i = 0; i < seen.size; i++) done |= seen.items[i] == cs;
-      if (done) continue;
-      array_push(&seen, cs);
-      uint32_t cl;
-      const char *ct = ps_source_node_text(src, n, &cl);
-      PsSuppressDirective d[2];
-      int nd = ps_suppress_parse(ct, cl, d);
-      uint32_t line = ts_node_start_point(n).row + 1;
-      for (int i = 0; i < nd; i++) array_push(&dirs, ((LineDirective){line, d[i]}));
+  const char *p = src->text, *end = src->text + src->len;
+  while (p < end) {
+    const char *hash = memchr(p, '#', (size_t)(end - p));
+    if (!hash) break;
+    uint32_t off = (uint32_t)(hash - src->text);
+    TSNode n = ts_node_descendant_for_byte_range(root, off, off + 1);
+    if (ts_node_is_null(n) || ts_node_symbol(n) != comment || ts_node_start_byte(n) != off) {
+      p = hash + 1;
+      continue;
     }
+    uint32_t cl;
+    const char *ct = ps_source_node_text(src, n, &cl);
+    PsSuppressDirective d[2];
+    int nd = ps_suppress_parse(ct, cl, d);
+    uint32_t line = ps_source_pos(src, off).line;
+    for (int i = 0; i < nd; i++) array_push(&dirs, ((LineDirective){line, d[i]}));
+    p = src->text + ts_node_end_byte(n);
   }
-  array_free(&seen);
   *out = dirs.items;
   *n_out = dirs.size;
 }
@@ -297,7 +287,9 @@ static void finish(PsScanWorker *w, PsFileResult *res, const PsSource *src) {
     unsigned *lines = ps_xmalloc(out.size * sizeof(unsigned));
     char **fps = ps_xcalloc(out.size, sizeof(char *));
     for (size_t i = 0; i < out.size; i++) lines[i] = out.items[i].range.start.line;
-    ps_fingerprint_lines(src->text, src->len, lines, out.size, fps);
+    /* GitHub hashes the file as it is on disk (BOM, encoding and invalid
+     * bytes included), so the raw bytes go in, not the decoded text. */
+    ps_fingerprint_lines(src->raw, src->raw_len, lines, out.size, fps);
     for (size_t i = 0; i < out.size; i++) out.items[i].fingerprint = fps[i];
     free(lines);
     free(fps);

@@ -6,6 +6,7 @@
  * the directory holds an __init__.py(i); the last package climbed (or the
  * file's own stem, at an import root) is the top-level name.
  */
+#include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,15 +80,16 @@ void ps_strset_put(PsStrSet *self, const char *s, size_t n, const char *value) {
 }
 
 static bool has_init(const char *dir) {
-  char p[PATH_MAX + 16];
+  char p[2 * PATH_MAX + 32];
   snprintf(p, sizeof p, "%s/__init__.py", dir);
   if (access(p, F_OK) == 0) return true;
   snprintf(p, sizeof p, "%s/__init__.pyi", dir);
   return access(p, F_OK) == 0;
 }
 
-/* The top package of directory `dir` (value NULL: dir is an import root). */
-static const char *dir_top(PsStrSet *cache, const char *dir, size_t n) {
+/* The top package of directory `dir` (value NULL: dir is an import root);
+ * the import root it climbs to goes into `roots`. */
+static const char *dir_top(PsStrSet *cache, PsStrSet *roots, const char *dir, size_t n) {
   const char *v = NULL;
   if (ps_strset_get(cache, dir, n, &v)) return v;
   char d[PATH_MAX], real[PATH_MAX];
@@ -102,16 +104,41 @@ static const char *dir_top(PsStrSet *cache, const char *dir, size_t n) {
       *slash = '\0';
       top = name;
     }
+    ps_strset_put(roots, real, strlen(real), NULL);
   }
   ps_strset_put(cache, dir, n, top);
   ps_strset_get(cache, dir, n, &v);
   return v;
 }
 
+/* Adds every module an import root provides: x.py, x.pyi, x.<abi>.so and
+ * packages x/ with an __init__.py(i). A file scanned alone (a pre-commit
+ * run) thus still sees its siblings: `import cgi` beside a cgi.py is
+ * first-party even when cgi.py is not among the paths. */
+static void add_root_modules(PsStrSet *set, const char *root) {
+  DIR *d = opendir(root);
+  if (!d) return;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    const char *nm = de->d_name;
+    if (nm[0] == '.') continue;
+    const char *dot = strchr(nm, '.');
+    if (dot && (!strcmp(dot, ".py") || !strcmp(dot, ".pyi") || ps_str_ends_with(nm, ".so"))) {
+      ps_strset_put(set, nm, (size_t)(dot - nm), NULL);
+    } else if (!dot) {
+      char sub[PATH_MAX + 16];
+      snprintf(sub, sizeof sub, "%s/%s", root, nm);
+      if (has_init(sub)) ps_strset_put(set, nm, strlen(nm), NULL);
+    }
+  }
+  closedir(d);
+}
+
 void ps_project_build(PsProject *self, const char *const *paths, size_t n) {
   ps_strset_init(&self->first_party);
-  PsStrSet cache;
+  PsStrSet cache, roots;
   ps_strset_init(&cache);
+  ps_strset_init(&roots);
   for (size_t i = 0; i < n; i++) {
     const char *p = paths[i];
     const char *slash = strrchr(p, '/');
@@ -119,7 +146,7 @@ void ps_project_build(PsProject *self, const char *const *paths, size_t n) {
     const char *dir = slash ? p : ".";
     size_t dn = slash ? (size_t)(slash - p) : 1;
     if (slash == p) dn = 1, dir = "/";
-    const char *top = dir_top(&cache, dir, dn);
+    const char *top = dir_top(&cache, &roots, dir, dn);
     if (top) {
       ps_strset_put(&self->first_party, top, strlen(top), NULL);
     } else {
@@ -129,7 +156,10 @@ void ps_project_build(PsProject *self, const char *const *paths, size_t n) {
       ps_strset_put(&self->first_party, base, bn, NULL);
     }
   }
+  for (size_t i = 0; i < roots.cap; i++)
+    if (roots.slots[i]) add_root_modules(&self->first_party, roots.slots[i]);
   ps_strset_free(&cache);
+  ps_strset_free(&roots);
 }
 
 void ps_project_free(PsProject *self) { ps_strset_free(&self->first_party); }

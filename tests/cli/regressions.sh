@@ -1,6 +1,6 @@
-# Known bugs, one case each: bash known_bugs.sh PYSHIFT SOURCE_DIR CASE.
-# Each case asserts the correct behaviour and fails until the bug is fixed.
-# The list of open cases is tests/cli/known_bugs.txt.
+# Regression cases for bugs the CLI tests found, one case each:
+# bash regressions.sh PYSHIFT SOURCE_DIR CASE. Each case asserts the correct
+# behaviour; open (still failing) cases are listed in known_bugs.txt.
 CASE=${3:-}
 set -- "${1:-}" "${2:-}"
 HERE=$(cd "$(dirname "$0")" && pwd)
