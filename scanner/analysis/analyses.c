@@ -25,16 +25,7 @@ int ps_analysis__rule_error(PsError *err, const PsRule *rule, int line, const ch
   va_start(ap, fmt);
   ps_error_vset(err, PS_E_RULE, rule->path, line, line ? 1 : 0, fmt, ap);
   va_end(ap);
-  /* Context: that line of the rule file. */
-  const char *p = rule->text;
-  for (int l = 1; l < line && p; l++) {
-    p = strchr(p, '\n');
-    if (p) p++;
-  }
-  if (p && line > 0) {
-    const char *nl = strchr(p, '\n');
-    ps_error_set_context(err, p, nl ? (size_t)(nl - p) : strlen(p), 1);
-  }
+  ps_error_set_context_at_line(err, rule->text, rule->text_len, line, 1);
   return PS_E_RULE;
 }
 

@@ -211,6 +211,16 @@ static void active_context(const Walk *k, uint32_t pos, unsigned *guards, uint32
   }
 }
 
+/* The enclosing def/class at `pos` ("" at module level). */
+static const char *scope_at(const Walk *k, uint32_t pos, bool *module_level) {
+  unsigned guards;
+  uint32_t guard_line;
+  uint16_t below;
+  const char *scope;
+  active_context(k, pos, &guards, &guard_line, &below, &scope, module_level);
+  return scope;
+}
+
 static void pop_frames(PsWalker *w, uint32_t pos) {
   while (w->frames.size && array_last(&w->frames)->end <= pos) w->frames.size--;
 }
@@ -466,12 +476,8 @@ static void visit_def(Walk *k, TSNode n, PsDefKind kind) {
   if (ts_node_is_null(name)) return;
   uint32_t len;
   const char *t = ps_source_node_text(k->src, name, &len);
-  unsigned g;
-  uint32_t gl;
-  uint16_t below;
-  const char *scope;
   bool module_level;
-  active_context(k, ts_node_start_byte(n), &g, &gl, &below, &scope, &module_level);
+  const char *scope = scope_at(k, ts_node_start_byte(n), &module_level);
   const char *q = scope[0] ? ps_arena_sprintf(k->arena, "%s.%.*s", scope, (int)len, t)
                            : ps_arena_strndup(k->arena, t, len);
   PsDef d = {kind, q, ts_node_start_byte(n), ts_node_end_byte(n), module_level};
@@ -494,12 +500,8 @@ static void visit_call(Walk *k, TSNode n) {
   if (ts_node_is_null(fn)) return;
   const char *callee = dotted(k, fn);
   if (!callee) return;
-  unsigned g;
-  uint32_t gl;
-  uint16_t below;
-  const char *scope;
   bool module_level;
-  active_context(k, ts_node_start_byte(n), &g, &gl, &below, &scope, &module_level);
+  const char *scope = scope_at(k, ts_node_start_byte(n), &module_level);
   PsCall c = {callee, ts_node_start_byte(n), ts_node_end_byte(n), scope};
   array_push(&k->out->calls, c);
   const char *dot = strrchr(callee, '.');
@@ -530,12 +532,8 @@ static void visit_call(Walk *k, TSNode n) {
 
 static void add_mutation(Walk *k, PsMutationKind kind, const char *target, TSNode n) {
   if (!target) return;
-  unsigned g;
-  uint32_t gl;
-  uint16_t below;
-  const char *scope;
   bool module_level;
-  active_context(k, ts_node_start_byte(n), &g, &gl, &below, &scope, &module_level);
+  const char *scope = scope_at(k, ts_node_start_byte(n), &module_level);
   PsMutation m = {kind, target, ts_node_start_byte(n), ts_node_end_byte(n), scope};
   array_push(&k->out->mutations, m);
 }

@@ -48,6 +48,18 @@ void ps_error_set_context(PsError *err, const char *line, size_t len, int span) 
   err->span = span < 1 ? 1 : span;
 }
 
+void ps_error_set_context_at_line(PsError *err, const char *text, size_t len, int line, int span) {
+  if (!err || line < 1) return;
+  const char *p = text, *end = text + len;
+  for (int l = 1; l < line; l++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl) return;
+    p = nl + 1;
+  }
+  const char *nl = memchr(p, '\n', (size_t)(end - p));
+  ps_error_set_context(err, p, nl ? (size_t)(nl - p) : (size_t)(end - p), span);
+}
+
 void ps_error_format(const PsError *err, char *buf, size_t n) {
   if (err->path[0] && err->line > 0 && err->col > 0)
     snprintf(buf, n, "%s:%d:%d: %s", err->path, err->line, err->col, err->msg);

@@ -44,6 +44,9 @@ int ps_error_vset(PsError *err, int code, const char *path, int line, int col,
                   const char *fmt, va_list ap);
 /* Records the source line and caret width to show under the message. */
 void ps_error_set_context(PsError *err, const char *line, size_t len, int span);
+/* Sets the context to 1-based line `line` of text[0..len) (no-op if the
+ * text has fewer lines). */
+void ps_error_set_context_at_line(PsError *err, const char *text, size_t len, int line, int span);
 /* Writes "pyshift: path:line:col: msg\n" plus the context line and caret. */
 void ps_error_print(const PsError *err, FILE *out);
 /* "path:line:col: msg" without prefix or newline, into buf. */

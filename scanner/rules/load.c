@@ -35,20 +35,7 @@ static int rule_error(PsError *err, const char *path, const char *text, size_t l
   va_start(ap, fmt);
   ps_error_vset(err, PS_E_RULE, path, line, col, fmt, ap);
   va_end(ap);
-  /* Find the line for context. */
-  const char *p = text, *end = text + len;
-  for (int l = 1; l < line && p < end; l++) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    if (!nl) {
-      p = end;
-      break;
-    }
-    p = nl + 1;
-  }
-  if (line > 0 && p < end) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    ps_error_set_context(err, p, nl ? (size_t)(nl - p) : (size_t)(end - p), span);
-  }
+  ps_error_set_context_at_line(err, text, len, line, span);
   return PS_E_RULE;
 }
 
@@ -398,6 +385,16 @@ static int check_query(Ctx *c, PsRule *r) {
                     (unsigned)qe < sizeof WHAT / sizeof WHAT[0] ? WHAT[qe] : "error");
 }
 
+/* "; min-python >=3.9,<3.13" (the separator only when v is not empty). */
+static void append_constraint(PsBuf *v, const char *label, const PsPyConstraint *c) {
+  ps_buf_printf(v, "%s%s ", v->len ? "; " : "", label);
+  for (int i = 0; i < c->n; i++) {
+    char b[16];
+    ps_pyver_format(c->clause[i].v, b, sizeof b);
+    ps_buf_printf(v, "%s%s%s", i ? "," : "", c->clause[i].op, b);
+  }
+}
+
 static bool line_is(const char *p, size_t n, const char *what) {
   size_t w = strlen(what);
   while (n && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
@@ -529,22 +526,8 @@ int ps_rules__parse(PsRule *r, const char *path, const char *text, size_t len, P
   }
   {
     PsBuf v = PS_BUF_INIT;
-    if (r->has_target) {
-      ps_buf_puts(&v, "target ");
-      for (int i = 0; i < r->target.n; i++) {
-        char b[16];
-        ps_pyver_format(r->target.clause[i].v, b, sizeof b);
-        ps_buf_printf(&v, "%s%s%s", i ? "," : "", r->target.clause[i].op, b);
-      }
-    }
-    if (r->has_min_python) {
-      ps_buf_printf(&v, "%smin-python ", v.len ? "; " : "");
-      for (int i = 0; i < r->min_python.n; i++) {
-        char b[16];
-        ps_pyver_format(r->min_python.clause[i].v, b, sizeof b);
-        ps_buf_printf(&v, "%s%s%s", i ? "," : "", r->min_python.clause[i].op, b);
-      }
-    }
+    if (r->has_target) append_constraint(&v, "target", &r->target);
+    if (r->has_min_python) append_constraint(&v, "min-python", &r->min_python);
     if (r->free_threaded_only) ps_buf_printf(&v, "%sfree-threaded builds", v.len ? "; " : "");
     if (!v.len) ps_buf_puts(&v, "all");
     r->meta.versions = ps_buf_steal(&v);
@@ -557,17 +540,7 @@ int ps_rules__parse(PsRule *r, const char *path, const char *text, size_t len, P
     rc = ps_queryset_new(&qs, &one, 1, err);
     ps_queryset_delete(qs);
     if (rc) {
-      if (err && err->line > 0) {
-        const char *lp = text;
-        for (int l = 1; l < err->line && lp; l++) {
-          lp = memchr(lp, '\n', (size_t)(text + len - lp));
-          if (lp) lp++;
-        }
-        if (lp) {
-          const char *nl = memchr(lp, '\n', (size_t)(text + len - lp));
-          ps_error_set_context(err, lp, nl ? (size_t)(nl - lp) : (size_t)(text + len - lp), 1);
-        }
-      }
+      if (err) ps_error_set_context_at_line(err, text, len, err->line, 1);
       goto cleanup;
     }
   }
