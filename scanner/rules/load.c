@@ -138,9 +138,19 @@ static int parse_analysis(const Ctx *c, PsRule *r, const yaml_node_t *n) {
     }
     const char *key = (const char *)k->data.scalar.value;
     if (!strcmp(key, "name")) {
+      if (r->analysis) {
+        rc = node_error(c, k, "duplicate key `%s` in analysis", key);
+        break;
+      }
       if ((rc = want_scalar(c, v, "analysis.name", &r->analysis))) break;
       r->analysis_line = node_line(c, v);
       continue;
+    }
+    bool dup = false;
+    for (size_t i = 0; i < params.size; i++) dup |= !strcmp(params.items[i].key, key);
+    if (dup) {
+      rc = node_error(c, k, "duplicate key `%s` in analysis", key);
+      break;
     }
     PsParam prm = {0};
     prm.key = ps_xstrdup(key);

@@ -88,9 +88,10 @@ static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, PsE
   struct stat st;
   if (to_stdout) {
     o->f = stdout;
-  } else if (stat(spec->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+  } else if (!strncmp(spec->path, "/dev/", 5) || (stat(spec->path, &st) == 0 && !S_ISREG(st.st_mode))) {
     /* A device, FIFO or the like (/dev/null, /dev/stdout, a pipe): write
-     * to it directly; renaming a temp file over it would replace it. */
+     * to it directly; renaming a temp file over it would replace it. Paths
+     * under /dev/ always count, even when one was already replaced. */
     o->f = fopen(spec->path, "w");
     if (!o->f)
       return ps_error_set(err, PS_E_IO, spec->path, 0, 0, "cannot write output file: %s", strerror(errno));
