@@ -9,11 +9,9 @@
  * under any compiler (fuzz.replay.<target>) and reproduces a crash file
  * without clang.
  *
- *   <target>_replay [--require-env=VAR] [-v] FILE_OR_DIR...
+ *   <target>_replay [-v] FILE_OR_DIR...
  *
- * --require-env=VAR: exit 77 (ctest's SKIP_RETURN_CODE) unless VAR=1 in the
- * environment; the known-crash tests use it with PS_KNOWN_BUGS.
- * Exit 0 after replaying everything, 1 if a file cannot be read or nothing
+ * -v names each input on stderr before running it. Exit 0 after replaying everything, 1 if a file cannot be read or nothing
  * was given; a crash in the target ends the process as it would under
  * libFuzzer, after naming the input on stderr.
  */
@@ -126,22 +124,16 @@ int main(int argc, char **argv) {
     const char *a = argv[first];
     if (!strcmp(a, "-v")) {
       verbose = 1;
-    } else if (!strncmp(a, "--require-env=", 14)) {
-      const char *v = getenv(a + 14);
-      if (!v || strcmp(v, "1") != 0) {
-        printf("skipped: set %s=1 to replay these inputs\n", a + 14);
-        return 77;
-      }
     } else if (!strcmp(a, "--")) {
       first++;
       break;
     } else {
-      fprintf(stderr, "usage: %s [--require-env=VAR] [-v] FILE_OR_DIR...\n", argv[0]);
+      fprintf(stderr, "usage: %s [-v] FILE_OR_DIR...\n", argv[0]);
       return 1;
     }
   }
   if (first >= argc) {
-    fprintf(stderr, "usage: %s [--require-env=VAR] [-v] FILE_OR_DIR...\n", argv[0]);
+    fprintf(stderr, "usage: %s [-v] FILE_OR_DIR...\n", argv[0]);
     return 1;
   }
   if (__sanitizer_set_death_callback) {
