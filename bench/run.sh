@@ -157,23 +157,27 @@ cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
   printf 'load_start\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 } >>"$META"
 
-# A rule that fires once on every parsed file: lists exactly what pyshift
-# scans (the walk's default excludes apply), to size the corpus.
-mkdir -p "$TMP/mark"
-cat >"$TMP/mark/BM999-bench-file-marker.rule" <<'EOF'
----
-id: BM999
-name: bench-file-marker
-severity: hint
-explicit: true
-message: "parsed"
----
-```query
-(module) @report
-```
-## What it does
-Marks every file pyshift parses (bench/run.sh sizes corpora with it).
-EOF
+# Sizes a corpus: the *.py/*.pyi files pyshift opens to scan (after the
+# walk's default excludes), traced with strace in a parse-only run. Without
+# strace, every *.py/*.pyi under the directory is counted instead.
+corpus_size() { # dir -> "files bytes method"
+  if command -v strace >/dev/null; then
+    PYSHIFT_PARSE_ONLY=1 strace -f -qq -e trace=openat -o "$TMP/open.log" \
+      "$PYSHIFT" check --isolated --exit-zero -q -j1 "$1" >/dev/null 2>&1 || true
+    python3 - "$TMP/open.log" <<'PY'
+import os, re, sys
+paths = set()
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    m = re.search(r'openat\(AT_FDCWD, "((?:[^"\\]|\\.)*)", ([^,)]*)[^=]*= (-?\d+)', line)
+    if m and int(m.group(3)) >= 0 and "O_DIRECTORY" not in m.group(2) and m.group(1).endswith((".py", ".pyi")):
+        paths.add(m.group(1))
+print(len(paths), sum(os.path.getsize(p) for p in paths), "strace")
+PY
+  else
+    find -L "$1" -type f \( -name '*.py' -o -name '*.pyi' \) -printf '%s\n' |
+      awk '{n++; s += $1} END {print n + 0, s + 0, "find"}'
+  fi
+}
 
 # No `-o /dev/null`: pyshift writes -o files through a temp file renamed over
 # the target, and when /dev/null is (even briefly) a regular file, that rename
@@ -193,15 +197,9 @@ for entry in "${CORPORA[@]}"; do
   name=${entry%%=*} dir=${entry#*=}
   echo "== $name ($dir)" >&2
 
-  # Size: the files pyshift parses, and their bytes.
-  "$PYSHIFT" check --isolated --exit-zero --rules "$TMP/mark" --select BM999 --format json \
-    -o "$TMP/mark.json" -j2 "$dir" 2>/dev/null || true
-  read -r files bytes < <(python3 -c '
-import json, os, sys
-paths = {f["path"] for f in json.load(open(sys.argv[1]))}
-print(len(paths), sum(os.path.getsize(p) for p in paths))' "$TMP/mark.json")
+  read -r files bytes method < <(corpus_size "$dir")
   walked=$(find -L "$dir" -type f \( -name '*.py' -o -name '*.pyi' \) | wc -l)
-  printf 'corpus\t%s\t%s\t%s\t%s\t%s\n' "$name" "$dir" "$files" "$bytes" "$walked" >>"$META"
+  printf 'corpus\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$dir" "$files" "$bytes" "$walked" "$method" >>"$META"
 
   # Correctness: the prefilter must not lose findings, and only per-file
   # problems (bad encodings in the test suite) may make pyshift exit 2.

@@ -44,7 +44,7 @@ perf sched timehist -i "$TMP/sched.data" --state 2>/dev/null | awk -v pid="$pid"
     t = $1 + 0; task = $3; wait = $4; delay = $5; run = $6; state = $7
     n = split(task, a, /[\[\/\]]/)
     tid = a[2]; p = (a[3] != "" ? a[3] : a[2])
-    if (p == pid) {
+    if (p == pid && tid + 0 > 0) {
       if (!(tid in seen)) { seen[tid] = 1; order[++nt] = tid; if (!t0 || t - run / 1000 < t0) t0 = t - run / 1000 }
       if (prev[tid] == "R") runnable[tid] += wait
       else { sleep[tid] += wait - delay; runnable[tid] += delay }
@@ -61,8 +61,11 @@ perf sched timehist -i "$TMP/sched.data" --state 2>/dev/null | awk -v pid="$pid"
       tid = order[k]
       printf "%-10s %10.1f %10.1f %10.1f %8d\n", (tid == pid ? "main" : "thread " tid), running[tid], runnable[tid], sleep[tid], ins[tid]
       total += running[tid]; wait_r += runnable[tid]
+      if (tid != pid) { wsum += running[tid]; if (running[tid] > wmax) wmax = running[tid] }
     }
     printf "wall %.1f ms (first to last event); pyshift ran %.1f ms = %.2f CPUs on average; %.1f ms runnable but not running\n", wall, total, total / wall, wait_r
+    if (wmax > 0)
+      printf "workers ran %.1f ms in all, the busiest %.1f ms: with a free CPU each, the workers would finish %.2fx faster than one worker doing it all\n", wsum, wmax, wsum / wmax
     for (i = 1; i <= no; i++) {
       if (ot[i] < t0 || ot[i] > t1) continue
       name = otask[i]; sub(/\[.*/, "", name)
