@@ -143,7 +143,9 @@ static void text_end(PsReporter *self, const PsRunInfo *run) {
                     st->counts[i].rule->name ? st->counts[i].rule->name : "");
   }
   if (!self->opts.quiet) {
-    if (st->n_findings == 0) {
+    if (st->n_findings == 0 && run && !run->execution_successful) {
+      ps_buf_puts(b, "No findings, but errors occurred (see above): results may be incomplete.\n");
+    } else if (st->n_findings == 0) {
       ps_buf_puts(b, "All checks passed!\n");
     } else {
       ps_buf_printf(b, "Found %zu finding%s in %zu file%s.\n", st->n_findings,

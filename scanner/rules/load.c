@@ -380,8 +380,33 @@ static int check_query(Ctx *c, PsRule *r) {
   TSQueryError qe = TSQueryErrorNone;
   TSQuery *q = ts_query_new(ps_python_language(), r->query, (uint32_t)strlen(r->query), &off, &qe);
   if (q) {
+    /* Every pattern must capture something to report; an explicit
+     * `report:` must name a capture that exists. */
+    int rc = 0;
+    for (uint32_t i = 0; i < ts_query_pattern_count(q) && !rc; i++) {
+      bool any = false;
+      for (uint32_t cid = 0; cid < ts_query_capture_count(q) && !any; cid++)
+        any = ts_query_capture_quantifier_for_id(q, i, cid) != TSQuantifierZero;
+      if (!any) {
+        int line, col;
+        ps_rules__query_pos(r, ts_query_start_byte_for_pattern(q, i), &line, &col);
+        rc = rule_error(c->err, c->path, c->text, c->len, line, col, 1,
+                        "query pattern captures nothing: add a capture such as @report to say what to report");
+      }
+    }
+    if (!rc && r->report_capture) {
+      bool found = false;
+      for (uint32_t cid = 0; cid < ts_query_capture_count(q); cid++) {
+        uint32_t len;
+        const char *name = ts_query_capture_name_for_id(q, cid, &len);
+        found |= len == strlen(r->report_capture) && !memcmp(name, r->report_capture, len);
+      }
+      if (!found)
+        rc = rule_error(c->err, c->path, c->text, c->len, r->query_line, 1, 1,
+                        "`report: %s` names no capture of the query", r->report_capture);
+    }
     ts_query_delete(q);
-    return 0;
+    return rc;
   }
   static const char *const WHAT[] = {"", "syntax error", "invalid node type", "invalid field name",
                                      "invalid capture name", "impossible pattern", "invalid structure",

@@ -189,6 +189,7 @@ int ps_registry_select(const PsRegistry *self, const PsSelection *sel, const PsR
     int pick = s > e ? s : e;
     int ig = best_match(sel->ignore, sel->n_ignore, id, false);
     if (pick < 0 || ig >= pick) continue;
+    if (!sel->preview && !strcmp(r->meta.status, "preview")) continue;
     if (r->has_target && !ps_pyconstraint_allows(&r->target, sel->target)) continue;
     if (r->has_min_python && !ps_pyconstraint_allows(&r->min_python, sel->min_python)) continue;
     if (r->free_threaded_only && !sel->target.free_threaded) continue;

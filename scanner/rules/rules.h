@@ -96,7 +96,8 @@ const PsRule *ps_registry_find(const PsRegistry *self, const char *id);
  * selector that matches it (an exact id beats a prefix, a longer prefix beats
  * a shorter one, "ALL" is the least specific) comes from select or
  * extend_select rather than ignore; ties go to ignore. Explicit-only rules
- * need their exact id. Rules whose version bounds exclude `target` /
+ * need their exact id; preview rules need `preview`. Rules whose version
+ * bounds exclude `target` /
  * `min_python` are off. Unknown selectors are PS_E_USAGE. */
 typedef struct PsSelection {
   const char *const *select; size_t n_select;
@@ -104,6 +105,7 @@ typedef struct PsSelection {
   const char *const *ignore; size_t n_ignore;
   PsPyVersion target;
   PsPyVersion min_python;
+  bool preview;  /* rules with status `preview` are on only with this */
 } PsSelection;
 
 /* Fills *out with the enabled rules sorted by id (heap array, caller frees

@@ -150,6 +150,7 @@ typedef struct Shared {
   PsFileResult **results;
   atomic_size_t next;
   atomic_bool stop;
+  size_t want;            /* the slot the main thread waits for (under mu) */
   pthread_mutex_t mu;
   pthread_cond_t cv;
   const char *stdin_bytes; /* one in-memory file (stdin) */
@@ -182,7 +183,8 @@ static void *worker_main(void *arg) {
     }
     pthread_mutex_lock(&sh->mu);
     sh->results[i] = r;
-    pthread_cond_broadcast(&sh->cv);
+    /* Only the slot the reporter waits for is worth a wake-up. */
+    if (i == sh->want) pthread_cond_signal(&sh->cv);
     pthread_mutex_unlock(&sh->mu);
   }
   ps_scan_worker_delete(w);
@@ -243,7 +245,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
       (const char *const *)cfg->select.items, cfg->select.size,
       (const char *const *)cfg->extend_select.items, cfg->extend_select.size,
       (const char *const *)cfg->ignore.items, cfg->ignore.size,
-      cfg->target, cfg->min_python,
+      cfg->target, cfg->min_python, cfg->preview,
   };
   if (ps_registry_select(reg, &sel, &enabled, &n_enabled, &err) != 0) {
     ps_error_print(&err, stderr);
@@ -351,6 +353,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   size_t n_findings = 0, n_files = 0;
   for (size_t i = 0; i < sh.n; i++) {
     pthread_mutex_lock(&sh.mu);
+    sh.want = i;
     while (!sh.results[i]) pthread_cond_wait(&sh.cv, &sh.mu);
     PsFileResult *r = sh.results[i];
     sh.results[i] = NULL;

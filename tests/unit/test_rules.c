@@ -63,6 +63,8 @@ static void test_load_errors(void) {
   expect_error(HEAD "---\n## What it does\n", 1, 1, "needs a ```query block or an `analysis`");
   expect_error("id: XX001\n", 1, 1, "starts with a `---` line");
   expect_error(HEAD "tags: [a\n---\n", 7, 0, "invalid YAML");
+  expect_error(HEAD "---\n```query\n(call)\n```\n", 8, 1, "captures nothing");
+  expect_error(HEAD "report: repotr\n---\n```query\n(call) @report\n```\n", 9, 1, "names no capture");
   expect_error(HEAD "prefilter: '('\n---\n```query\n(identifier) @x\n```\n", 6, 12, "invalid prefilter");
   expect_error("---\nid: XX001\nname: demo-rule\nseverity: warning\nmessage: \"bad {brace\"\n---\n", 5, 10, "unbalanced");
   /* A rule file's name must match its id and name. */
@@ -95,7 +97,7 @@ static PsRegistry *selection_registry(void) {
 
 static char *selected(const PsRegistry *reg, const char *const *sel, size_t ns, const char *const *ign, size_t ni,
                       const char *target, const char *minpy) {
-  PsSelection s = {sel, ns, NULL, 0, ign, ni, {3, 14, false}, {3, 9, false}};
+  PsSelection s = {sel, ns, NULL, 0, ign, ni, {3, 14, false}, {3, 9, false}, false};
   ps_pyver_parse(target, &s.target);
   ps_pyver_parse(minpy, &s.min_python);
   const PsRule **on;
