@@ -1,0 +1,30 @@
+# oracle.cmake: the independent ast oracle (tests/oracle/) against pyshift.
+#
+#   oracle.fixtures        fixtures/ at every target version; must agree 100%
+#   oracle.stdlib          Debian's /usr/lib/python3.11 (with the testsuite)  } only if the
+#   oracle.dist_packages   Debian's /usr/lib/python3/dist-packages            } directory exists;
+#                          LABELS slow (ctest -LE slow skips them)
+#
+# Always /usr/bin/python3 (Debian's 3.11, standard library only): the oracle
+# relies on that interpreter's `ast`.
+set(PS_ORACLE_PYTHON /usr/bin/python3)
+if(EXISTS ${PS_ORACLE_PYTHON})
+  set(_oracle ${CMAKE_CURRENT_SOURCE_DIR}/oracle/compare.py
+      --pyshift $<TARGET_FILE:pyshift> --rules-dir ${CMAKE_SOURCE_DIR}/rules)
+  add_test(NAME oracle.fixtures
+           COMMAND ${PS_ORACLE_PYTHON} ${_oracle} --min-recall 100
+                   --target-version 3.12 --target-version 3.13 --target-version 3.14
+                   --target-version 3.15 ${CMAKE_SOURCE_DIR}/fixtures)
+  set_tests_properties(oracle.fixtures PROPERTIES TIMEOUT 120)
+  foreach(_corpus "stdlib|/usr/lib/python3.11" "dist_packages|/usr/lib/python3/dist-packages")
+    string(REPLACE "|" ";" _corpus "${_corpus}")
+    list(GET _corpus 0 _name)
+    list(GET _corpus 1 _dir)
+    if(IS_DIRECTORY ${_dir})
+      add_test(NAME oracle.${_name}
+               COMMAND ${PS_ORACLE_PYTHON} ${_oracle}
+                       --target-version 3.14 --target-version 3.15 ${_dir})
+      set_tests_properties(oracle.${_name} PROPERTIES TIMEOUT 900 LABELS slow)
+    endif()
+  endforeach()
+endif()

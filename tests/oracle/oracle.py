@@ -1,0 +1,753 @@
+#!/usr/bin/python3
+"""oracle.py: an independent re-implementation of pyshift's table-driven rules
+with Python's own `ast` module.
+
+It reads the same rule files (front matter and the ```table block) as
+pyshift, selects the same files (docs/walk.md), and lists the findings the
+rules' documented semantics imply, as (path, line, rule) plus the message
+variables. It shares no code with the scanner: tests/oracle/compare.py runs
+both and diffs the results.
+
+    /usr/bin/python3 tests/oracle/oracle.py [--rules-dir DIR] [--select IDS]
+        [--target-version 3.14] [--json] PATHS...
+
+Standard library only (Python 3.11). Analyses are classes registered in
+ANALYSES by the `analysis:` name of the rule file; each gets the parsed file
+(`FileInfo`) with the guard context of every node and returns findings.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import io
+import json
+import os
+import re
+import stat
+import sys
+import tokenize
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+# ---------------------------------------------------------------------------
+# Versions
+
+
+def parse_version(text: str) -> tuple[int, ...] | None:
+    """'3.13' -> (3, 13); 'future' -> None (later than any release)."""
+    text = text.strip()
+    if text.lower().startswith("future"):
+        return None
+    m = re.match(r"^(\d+)\.(\d+)", text)
+    if not m:
+        raise ValueError(f"bad version {text!r}")
+    return (int(m.group(1)), int(m.group(2)))
+
+
+def version_constraint_holds(spec: str, version: tuple[int, int]) -> bool:
+    """'>=3.12' / '>=3.12,<3.15' / '==3.14'."""
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        m = re.match(r"^(>=|<=|==|!=|>|<)?\s*(\d+\.\d+)t?$", part)
+        if not m:
+            raise ValueError(f"bad version constraint {spec!r}")
+        op = m.group(1) or "=="
+        v = parse_version(m.group(2))
+        ok = {
+            ">=": version >= v, "<=": version <= v, "==": version == v,
+            "!=": version != v, ">": version > v, "<": version < v,
+        }[op]
+        if not ok:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Rule files: a small reader for the front matter (the YAML subset the rule
+# files use) and the ```table block.
+
+
+@dataclass
+class Rule:
+    id: str
+    name: str
+    path: str
+    meta: dict
+    analysis: str | None
+    params: dict
+    header: list[str]
+    rows: list[dict]
+
+    @property
+    def explicit(self) -> bool:
+        return str(self.meta.get("explicit", "false")).lower() == "true"
+
+
+def _yaml_scalar(text: str):
+    text = text.strip()
+    if text.startswith("[") and text.endswith("]"):
+        return [_yaml_scalar(x) for x in text[1:-1].split(",") if x.strip()]
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+def load_rule(path: str) -> Rule:
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise ValueError(f"{path}: no front matter")
+    meta: dict = {}
+    i = 1
+    current_map: dict | None = None
+    while i < len(lines) and lines[i].strip() != "---":
+        line = lines[i]
+        i += 1
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line[0] in " \t" and current_map is not None:
+            k, _, v = line.strip().partition(":")
+            current_map[k.strip()] = _yaml_scalar(v)
+            continue
+        k, _, v = line.partition(":")
+        k = k.strip()
+        if v.strip() == "":
+            current_map = {}
+            meta[k] = current_map
+        else:
+            current_map = None
+            meta[k] = _yaml_scalar(v)
+    body = lines[i + 1:]
+    analysis = meta.get("analysis")
+    params: dict = {}
+    if isinstance(analysis, dict):
+        params = {k: v for k, v in analysis.items() if k != "name"}
+        analysis = analysis.get("name")
+    header: list[str] = []
+    rows: list[dict] = []
+    in_table = False
+    for line in body:
+        if line.strip() == "```table":
+            in_table = True
+            continue
+        if in_table and line.strip() == "```":
+            in_table = False
+            continue
+        if not in_table:
+            continue
+        line = line.rstrip("\r")
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if not header:
+            header = [c.strip() for c in cells]
+            continue
+        if len(cells) != len(header):
+            raise ValueError(f"{path}: table row has {len(cells)} cells, header {len(header)}: {line!r}")
+        rows.append(dict(zip(header, (c.strip() for c in cells))))
+    return Rule(id=str(meta["id"]), name=str(meta.get("name", "")), path=path, meta=meta,
+                analysis=analysis, params=params, header=header, rows=rows)
+
+
+def load_rules(rules_dir: str) -> list[Rule]:
+    out = []
+    for root, dirs, files in os.walk(rules_dir):
+        dirs.sort()
+        for fn in sorted(files):
+            if fn.endswith(".rule"):
+                out.append(load_rule(os.path.join(root, fn)))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# File selection (docs/walk.md)
+
+DEFAULT_EXCLUDES = set("""
+.bzr .direnv .eggs .git .git-rewrite .hg .ipynb_checkpoints .mypy_cache .nox
+.pants.d .pyenv .pytest_cache .pytype .ruff_cache .svn .tox .venv .vscode
+__pypackages__ __pycache__ _build buck-out build dist node_modules
+site-packages venv
+""".split())
+EXTENSIONS = ("py", "pyi")
+
+
+def _has_ext(name: str) -> bool:
+    # A dot-file such as `.py` has no extension (splitext agrees).
+    return os.path.splitext(name)[1][1:] in EXTENSIONS
+
+
+def walk_paths(paths: list[str]) -> tuple[list[str], list[str]]:
+    """Returns (files, problems). Files are normalized as pyshift shows them,
+    deduplicated by inode keeping the byte-wise smallest path."""
+    found: dict[tuple[int, int], str] = {}
+    problems: list[str] = []
+
+    def add(p: str):
+        try:
+            st = os.stat(p)
+        except OSError as e:
+            problems.append(f"{p}: {e.strerror}")
+            return
+        key = (st.st_dev, st.st_ino)
+        old = found.get(key)
+        if old is None or os.fsencode(p) < os.fsencode(old):
+            found[key] = p
+
+    def recurse(d: str, ancestors: set[tuple[int, int]]):
+        try:
+            entries = sorted(os.listdir(d))
+        except OSError as e:
+            problems.append(f"{d}: {e.strerror}")
+            return
+        for name in entries:
+            p = os.path.join(d, name)
+            try:
+                st = os.stat(p)  # follows symlinks
+            except OSError:
+                continue  # dangling symlink found while recursing: skipped
+            if stat.S_ISDIR(st.st_mode):
+                if name in DEFAULT_EXCLUDES or os.path.exists(os.path.join(p, "pyvenv.cfg")):
+                    continue
+                key = (st.st_dev, st.st_ino)
+                if key in ancestors:
+                    problems.append(f"{p}: symlink loop")
+                    continue
+                recurse(p, ancestors | {key})
+            elif stat.S_ISREG(st.st_mode) and _has_ext(name):
+                add(p)
+
+    for p in paths:
+        p = os.path.normpath(p)
+        try:
+            st = os.stat(p)
+        except OSError as e:
+            problems.append(f"{p}: {e.strerror}")
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            recurse(p, {(st.st_dev, st.st_ino)})
+        else:
+            add(p)
+    files = sorted(found.values(), key=os.fsencode)
+    return files, problems
+
+
+# ---------------------------------------------------------------------------
+# First-party modules: the top-level names provided by the import roots of the
+# scanned files.
+
+
+def import_root(path: str) -> tuple[str, str]:
+    """(import root directory, top-level module name) of a scanned file."""
+    d = os.path.dirname(os.path.abspath(path))
+    if not os.path.isfile(os.path.join(d, "__init__.py")):
+        name = os.path.basename(path)
+        return d, name.split(".")[0]
+    top = d
+    while True:
+        parent = os.path.dirname(top)
+        if parent == top or not os.path.isfile(os.path.join(parent, "__init__.py")):
+            break
+        top = parent
+    return os.path.dirname(top), os.path.basename(top)
+
+
+def first_party_names(files: list[str]) -> set[str]:
+    names: set[str] = set()
+    roots: set[str] = set()
+    for f in files:
+        root, name = import_root(f)
+        roots.add(root)
+        names.add(name)
+    for root in roots:
+        try:
+            entries = os.listdir(root)
+        except OSError:
+            continue
+        for e in entries:
+            p = os.path.join(root, e)
+            if e.endswith(".py") or e.endswith(".pyi") or e.endswith(".so"):
+                if os.path.isfile(p):
+                    names.add(e.split(".")[0])
+            elif os.path.isfile(os.path.join(p, "__init__.py")):
+                names.add(e)
+    names.discard("")
+    return names
+
+
+# ---------------------------------------------------------------------------
+# Suppression comments (README: `# pyshift: ignore[RM001]`, `# noqa: RM001`,
+# `# pyshift: ignore-file[RM]`; ids or prefixes; bare forms mean all rules).
+
+_SUP_LINE = re.compile(r"#\s*pyshift:\s*ignore(?!-file)(?:\[([^\]]*)\])?", re.I)
+_SUP_FILE = re.compile(r"#\s*pyshift:\s*ignore-file(?:\[([^\]]*)\])?", re.I)
+_NOQA = re.compile(r"#\s*noqa(?::\s*([A-Z0-9][A-Z0-9, \t]*))?", re.I)
+
+
+def _codes(text: str | None) -> list[str] | None:
+    if text is None:
+        return None  # all rules
+    return [c for c in re.split(r"[,\s]+", text.strip()) if c]
+
+
+@dataclass
+class Suppressions:
+    by_line: dict[int, list[list[str] | None]] = field(default_factory=dict)
+    file_wide: list[list[str] | None] = field(default_factory=list)
+
+    def suppressed(self, line: int, rule: str) -> bool:
+        def hit(codes):
+            return codes is None or any(rule.startswith(c.upper()) for c in codes)
+        if any(hit(c) for c in self.file_wide):
+            return True
+        return any(hit(c) for c in self.by_line.get(line, []))
+
+
+def read_suppressions(text: str) -> Suppressions:
+    s = Suppressions()
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        toks = []
+    for t in toks:
+        if t.type != tokenize.COMMENT:
+            continue
+        c = t.string
+        for m in _SUP_FILE.finditer(c):
+            s.file_wide.append(_codes(m.group(1)))
+        for m in _SUP_LINE.finditer(c):
+            s.by_line.setdefault(t.start[0], []).append(_codes(m.group(1)))
+        for m in _NOQA.finditer(c):
+            s.by_line.setdefault(t.start[0], []).append(_codes(m.group(1)))
+    return s
+
+
+# ---------------------------------------------------------------------------
+# Guard context of every node.
+
+FALLBACK_EXCEPTIONS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+@dataclass(frozen=True)
+class Guards:
+    try_fallback: bool = False       # in the body of a try that catches ImportError & co.
+    type_checking: bool = False      # under `if TYPE_CHECKING:`
+    below: tuple | None = None       # only runs on versions < this (strict forms)
+    notes: tuple = ()                # other guards the strict semantics ignore
+
+    def with_(self, **kw) -> "Guards":
+        d = dict(try_fallback=self.try_fallback, type_checking=self.type_checking,
+                 below=self.below, notes=self.notes)
+        d.update(kw)
+        return Guards(**d)
+
+
+def _handler_catches_import_error(h: ast.ExceptHandler) -> bool:
+    if h.type is None:
+        return True
+    types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+    for t in types:
+        name = t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else None
+        if name in FALLBACK_EXCEPTIONS:
+            return True
+    return False
+
+
+def _is_sys_version_info(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "version_info"
+            and isinstance(node.value, ast.Name) and node.value.id == "sys")
+
+
+def _int_tuple(node: ast.AST) -> tuple | None:
+    if isinstance(node, ast.Tuple) and node.elts and all(
+            isinstance(e, ast.Constant) and type(e.value) is int for e in node.elts):
+        return tuple(e.value for e in node.elts)
+    return None
+
+
+def version_branches(test: ast.AST) -> tuple[tuple | None, tuple | None, str | None]:
+    """For an `if` test: (bound for the body, bound for the else, note).
+
+    The strict forms, as RM001's docs state them: `sys.version_info < T`
+    (the body runs only below T) and `sys.version_info >= T` (the else runs
+    only below T). Other forms that also mean "only below T" are returned as
+    a note, not a bound, so a disagreement can be explained."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None, None, None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if _is_sys_version_info(left) and _int_tuple(right) is not None:
+        t = _int_tuple(right)
+        if isinstance(op, ast.Lt):
+            return t, None, None
+        if isinstance(op, ast.GtE):
+            return None, t, None
+    # Other spellings, noted only.
+    src = ast.unparse(test)
+    subj = left
+    if isinstance(subj, ast.Subscript) and _is_sys_version_info(subj.value):
+        return None, None, f"version check `{src}`"
+    if isinstance(subj, ast.Attribute) and _is_sys_version_info(subj.value):
+        return None, None, f"version check `{src}`"
+    if _is_sys_version_info(right) or _is_sys_version_info(subj):
+        return None, None, f"version check `{src}`"
+    if isinstance(subj, ast.Name) and subj.id in ("version_info", "PY_VERSION", "PY2", "PY3"):
+        return None, None, f"version check `{src}`"
+    return None, None, None
+
+
+def _is_type_checking(test: ast.AST) -> bool:
+    if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING":
+        return True
+    return (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+            and isinstance(test.value, ast.Name) and test.value.id == "typing")
+
+
+def _min_bound(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def compute_guards(tree: ast.AST) -> dict[int, Guards]:
+    """id(node) -> Guards for every node in the tree."""
+    out: dict[int, Guards] = {}
+
+    def visit(node: ast.AST, g: Guards, in_function: bool):
+        out[id(node)] = g
+        if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            fallback = any(_handler_catches_import_error(h) for h in node.handlers)
+            gb = g.with_(try_fallback=True) if fallback else g
+            for s in node.body:
+                visit(s, gb, in_function)
+            for h in node.handlers:
+                visit(h, g, in_function)
+            for s in node.orelse + node.finalbody:
+                visit(s, g, in_function)
+            return
+        if isinstance(node, ast.If):
+            visit(node.test, g, in_function)
+            body_bound, else_bound, note = version_branches(node.test)
+            gb, ge = g, g
+            if _is_type_checking(node.test):
+                gb = g.with_(type_checking=True)
+            if body_bound is not None:
+                gb = gb.with_(below=_min_bound(g.below, body_bound))
+            if else_bound is not None:
+                ge = ge.with_(below=_min_bound(g.below, else_bound))
+            if note:
+                gb = gb.with_(notes=gb.notes + (f"if-body of {note}",))
+                ge = ge.with_(notes=ge.notes + (f"else of {note}",))
+            for s in node.body:
+                visit(s, gb, in_function)
+            for s in node.orelse:
+                visit(s, ge, in_function)
+            return
+        if isinstance(node, ast.IfExp):
+            _, _, note = version_branches(node.test)
+            visit(node.test, g, in_function)
+            if note:
+                visit(node.body, g.with_(notes=g.notes + (f"if-body of conditional {note}",)), in_function)
+                visit(node.orelse, g.with_(notes=g.notes + (f"else of conditional {note}",)), in_function)
+            else:
+                visit(node.body, g, in_function)
+                visit(node.orelse, g, in_function)
+            return
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and g.try_fallback \
+                and not in_function:
+            g = g.with_(notes=g.notes + ("function defined inside a guarded try",))
+        child_in_function = in_function or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        for child in ast.iter_child_nodes(node):
+            visit(child, g, child_in_function)
+
+    visit(tree, Guards(), False)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Per-file input to the analyses.
+
+
+@dataclass
+class Finding:
+    path: str
+    line: int
+    rule: str
+    vars: dict
+    notes: tuple = ()
+
+    def key(self):
+        return (self.path, self.line, self.rule)
+
+
+@dataclass
+class FileInfo:
+    path: str
+    text: str
+    lines: list[str]
+    tree: ast.Module
+    guards: dict[int, Guards]
+    first_party: set[str]
+
+    def guard(self, node: ast.AST) -> Guards:
+        return self.guards.get(id(node), Guards())
+
+    def name_line(self, node: ast.ImportFrom) -> int:
+        """Line of the module name in `from MODULE import ...` (it may follow
+        a backslash continuation)."""
+        first = self.lines[node.lineno - 1][node.col_offset:]
+        rest = "\n".join([first] + self.lines[node.lineno:node.lineno + 10])
+        m = re.match(r"from(?:[ \t\f]|\\\r?\n)+", rest)
+        return node.lineno + (m.group(0).count("\n") if m else 0)
+
+
+def read_source(path: str) -> str:
+    with tokenize.open(path) as f:
+        return f.read()
+
+
+# ---------------------------------------------------------------------------
+# Analyses
+
+class Analysis:
+    """One rule's analysis, configured for a target version."""
+
+    def __init__(self, rule: Rule, target: tuple[int, int]):
+        self.rule = rule
+        self.target = target
+
+    def empty(self) -> bool:
+        return False
+
+    def run(self, fi: FileInfo) -> list[Finding]:
+        raise NotImplementedError
+
+
+def select_rows(rule: Rule, target: tuple[int, int], when: str) -> list[dict]:
+    """Rows that apply to this run: `removed` keeps rows removed at or before
+    the target; `pending` keeps rows removed after it (or `future`)."""
+    out = []
+    for row in rule.rows:
+        v = parse_version(row["removed_in"])
+        if when == "removed":
+            if v is not None and v <= target:
+                out.append(row)
+        elif when == "pending":
+            if v is None or v > target:
+                out.append(row)
+        else:
+            raise ValueError(f"{rule.path}: unknown `when: {when}`")
+    return out
+
+
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+class RemovedModules(Analysis):
+    """RM001 / RM101 / DP001: imports of modules in the table."""
+
+    def __init__(self, rule: Rule, target):
+        super().__init__(rule, target)
+        when = str(rule.params.get("when", "removed"))
+        self.rows = {r["module"]: r for r in select_rows(rule, target, when)}
+
+    def empty(self):
+        return not self.rows
+
+    def row_for(self, module: str) -> dict | None:
+        """The most specific row: the longest table module that is `module`
+        or one of its parents."""
+        parts = module.split(".")
+        for n in range(len(parts), 0, -1):
+            r = self.rows.get(".".join(parts[:n]))
+            if r is not None:
+                return r
+        return None
+
+    def _skip(self, fi: FileInfo, node: ast.AST, row: dict) -> bool:
+        g = fi.guard(node)
+        if g.try_fallback or g.type_checking:
+            return True
+        if g.below is not None:
+            rm = parse_version(row["removed_in"])
+            if rm is not None and g.below <= rm:
+                return True
+        return False
+
+    def _emit(self, out, fi: FileInfo, node: ast.AST, line: int, module_row: dict):
+        if module_row["module"].split(".")[0] in fi.first_party:
+            return
+        if self._skip(fi, node, module_row):
+            return
+        out.append(Finding(fi.path, line, self.rule.id, dict(module_row), fi.guard(node).notes))
+
+    def run(self, fi: FileInfo) -> list[Finding]:
+        out: list[Finding] = []
+        importlib_names: set[str] = set()      # names bound to the importlib module
+        import_module_names: set[str] = set()  # names bound to importlib.import_module
+        for node in ast.walk(fi.tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name == "importlib" and a.asname:
+                        importlib_names.add(a.asname)
+                    elif a.name.split(".")[0] == "importlib" and not a.asname:
+                        importlib_names.add("importlib")
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "importlib":
+                for a in node.names:
+                    if a.name == "import_module":
+                        import_module_names.add(a.asname or a.name)
+
+        for node in ast.walk(fi.tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    row = self.row_for(a.name)
+                    if row:
+                        self._emit(out, fi, node, a.lineno, row)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level or not node.module:
+                    continue
+                module_row = self.row_for(node.module)
+                module_used = False
+                for a in node.names:
+                    sub = self.rows.get(node.module + "." + a.name) if a.name != "*" else None
+                    if sub is not None:
+                        self._emit(out, fi, node, a.lineno, sub)
+                    elif module_row is not None:
+                        module_used = True
+                if module_used:
+                    self._emit(out, fi, node, fi.name_line(node), module_row)
+            elif isinstance(node, ast.Call):
+                f = node.func
+                is_import = (
+                    (isinstance(f, ast.Name) and (f.id == "__import__" or f.id in import_module_names))
+                    or (isinstance(f, ast.Attribute) and f.attr == "import_module"
+                        and isinstance(f.value, ast.Name) and f.value.id in importlib_names))
+                if not is_import:
+                    continue
+                arg = node.args[0] if node.args else next(
+                    (k.value for k in node.keywords if k.arg == "name"), None)
+                if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                    continue
+                name = arg.value
+                if not _DOTTED.match(name):
+                    continue  # relative ('.x') or not a module name
+                if isinstance(f, ast.Name) and f.id == "__import__":
+                    level = node.args[4] if len(node.args) > 4 else next(
+                        (k.value for k in node.keywords if k.arg == "level"), None)
+                    if isinstance(level, ast.Constant) and level.value not in (0, None):
+                        continue
+                row = self.row_for(name)
+                if row:
+                    self._emit(out, fi, node, arg.lineno, row)
+        return out
+
+
+ANALYSES: dict[str, Callable[[Rule, tuple], Analysis]] = {
+    "removed-modules": RemovedModules,
+}
+
+
+def supported(rule: Rule) -> bool:
+    return rule.analysis in ANALYSES
+
+
+# ---------------------------------------------------------------------------
+# Driver
+
+
+@dataclass
+class OracleResult:
+    files: list[str]
+    unparsable: dict[str, str]          # path -> reason
+    findings: list[Finding]
+    problems: list[str]
+    rules: list[str]                    # rule ids that were run
+
+
+def rule_applies(rule: Rule, target: tuple[int, int]) -> bool:
+    spec = rule.meta.get("target")
+    return not spec or version_constraint_holds(str(spec), target)
+
+
+def run_oracle(paths: list[str], rules: list[Rule], target: tuple[int, int]) -> OracleResult:
+    analyses = [ANALYSES[r.analysis](r, target) for r in rules
+                if supported(r) and rule_applies(r, target)]
+    analyses = [a for a in analyses if not a.empty()]
+    files, problems = walk_paths(paths)
+    first_party = first_party_names(files)
+    unparsable: dict[str, str] = {}
+    findings: list[Finding] = []
+    for path in files:
+        try:
+            text = read_source(path)
+        except (SyntaxError, UnicodeDecodeError, LookupError, OSError) as e:
+            unparsable[path] = f"decode: {e.__class__.__name__}: {e}"
+            continue
+        try:
+            tree = ast.parse(text, filename=path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+            unparsable[path] = f"parse: {e.__class__.__name__}: {e}"
+            continue
+        if not analyses:
+            continue
+        fi = FileInfo(path, text, text.splitlines(), tree, compute_guards(tree), first_party)
+        sup = None
+        seen = set()
+        for a in analyses:
+            for f in a.run(fi):
+                if f.key() in seen:
+                    continue
+                if sup is None:
+                    sup = read_suppressions(text)
+                if sup.suppressed(f.line, f.rule):
+                    continue
+                seen.add(f.key())
+                findings.append(f)
+    findings.sort(key=lambda f: (os.fsencode(f.path), f.line, f.rule))
+    return OracleResult(files, unparsable, findings, problems, [a.rule.id for a in analyses])
+
+
+def filter_rules(rules: list[Rule], select: str | None) -> list[Rule]:
+    if not select:
+        return [r for r in rules if not r.explicit]
+    ids = [s.strip() for s in select.split(",") if s.strip()]
+    out = []
+    for r in rules:
+        if r.id in ids or (not r.explicit and any(i == "ALL" or r.id.startswith(i) for i in ids)):
+            out.append(r)
+    return out
+
+
+def default_rules_dir() -> str:
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "rules")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("paths", nargs="+")
+    ap.add_argument("--rules-dir", default=default_rules_dir())
+    ap.add_argument("--select", default=None, help="rule ids or prefixes (default: every non-explicit rule)")
+    ap.add_argument("--target-version", default="3.14")
+    ap.add_argument("--json", action="store_true", help="print findings as JSON")
+    args = ap.parse_args(argv)
+    target = parse_version(args.target_version.rstrip("t"))
+    rules = filter_rules(load_rules(args.rules_dir), args.select)
+    res = run_oracle(args.paths, rules, target)
+    if args.json:
+        json.dump([{"rule": f.rule, "path": f.path, "line": f.line, "vars": f.vars, "notes": list(f.notes)}
+                   for f in res.findings], sys.stdout, indent=2)
+        print()
+    else:
+        for f in res.findings:
+            what = f.vars.get("module") or f.vars.get("name") or ""
+            print(f"{f.path}:{f.line}: {f.rule} {what} (removed in {f.vars.get('removed_in')})")
+        print(f"{len(res.findings)} findings in {len(res.files)} files "
+              f"({len(res.unparsable)} skipped: not parsable by ast); rules: {','.join(res.rules)}",
+              file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
