@@ -12,6 +12,7 @@
 
 static const PsAnalysisClass *const CLASSES[] = {
     &ps_analysis__removed_modules,
+    &ps_analysis__removed_apis,
 };
 
 const char *const *ps_analysis_names(void) {

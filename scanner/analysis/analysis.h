@@ -27,6 +27,7 @@ enum {
   PS_GUARD_VERSION_OLD = 1u << 1,      /* branch that runs only on an older Python */
   PS_GUARD_TYPE_CHECKING = 1u << 2,    /* if TYPE_CHECKING: */
   PS_GUARD_VERSION_NEW = 1u << 3,      /* branch that runs only on a newer Python */
+  PS_GUARD_TRY_ATTRIBUTE_ERROR = 1u << 4, /* try: whose handler catches AttributeError */
 };
 
 typedef enum PsImportKind {
@@ -47,6 +48,7 @@ typedef struct PsImport {
   uint32_t guard_line; /* line of the innermost guard (try/if), 0 if none */
   uint16_t version_below; /* VERSION_OLD: runs only below 3.N, as 300 + N */
   bool module_level;   /* not inside a def or class body */
+  const char *scope;   /* enclosing def/class qualified name, "" at module level */
 } PsImport;
 
 typedef enum PsDefKind { PS_DEF_FUNCTION, PS_DEF_CLASS, PS_DEF_ASSIGN } PsDefKind;
@@ -56,13 +58,50 @@ typedef struct PsDef {
   const char *name;     /* qualified within the file: "C.method" */
   uint32_t start, end;
   bool module_level;
+  const char *bases;    /* CLASS: base expressions as written, comma-joined ("" if none) */
 } PsDef;
 
 typedef struct PsCall {
   const char *callee;   /* dotted callee text when it is a name or attribute chain */
   uint32_t start, end;  /* bytes of the call */
   const char *scope;    /* enclosing def's qualified name, or "" at module level */
+  uint32_t callee_start, callee_end;
+  unsigned guards;
+  uint16_t version_below;
 } PsCall;
+
+/* A keyword argument of calls[call]. */
+typedef struct PsKwarg {
+  uint32_t call;
+  const char *name;
+  uint32_t start, end;  /* bytes of `name=value` */
+} PsKwarg;
+
+/* A dotted attribute chain read somewhere (`ut.makeSuite`, `self.assertEquals`),
+ * outermost chains only. */
+typedef struct PsRef {
+  const char *chain;
+  uint32_t start, end;
+  const char *scope;
+  unsigned guards;
+  uint16_t version_below;
+} PsRef;
+
+typedef enum PsBindingKind {
+  PS_BIND_IMPORT, /* target: the qualified name the local name stands for */
+  PS_BIND_CALL,   /* `x = f(...)`: target is the callee as written */
+  PS_BIND_OTHER,  /* parameters, other assignments, defs, loop and with targets */
+} PsBindingKind;
+
+/* A local name bound in a scope. */
+typedef struct PsBinding {
+  PsBindingKind kind;
+  const char *name;
+  const char *scope;
+  const char *target;
+  unsigned guards;
+  uint16_t version_below;
+} PsBinding;
 
 typedef enum PsMutationKind {
   PS_MUT_AUGASSIGN,  /* x += 1, obj.n -= 1, d[k] |= v */
@@ -86,7 +125,21 @@ typedef struct PsSummary {
   Array(PsDef) defs;        /* functions, classes and module-level assignments */
   Array(PsCall) calls;
   Array(PsMutation) mutations;
+  Array(PsKwarg) kwargs;
+  Array(PsRef) refs;
+  Array(PsBinding) bindings;
 } PsSummary;
+
+/* Resolves a dotted chain read in `scope` to the qualified name it stands
+ * for through this file's imports (`ut.makeSuite` -> "unittest.makeSuite")
+ * and constructor-assigned names (`cp.readfp` after `cp =
+ * configparser.ConfigParser()` -> "configparser.ConfigParser.readfp").
+ * NULL when the head is unbound, bound to something else (a parameter, a
+ * local assignment: shadowed), or ambiguous. *guards receives the guards of
+ * the binding (a guarded import makes its uses guarded too). The result is
+ * in `arena`. */
+const char *ps_summary_resolve(const PsSummary *s, const char *chain, const char *scope, PsArena *arena,
+                               unsigned *guards);
 
 /* Everything an analysis sees for one file. */
 typedef struct PsFileContext {

@@ -26,6 +26,13 @@ struct PsAnalysis {
 int ps_analysis__rule_error(PsError *err, const PsRule *rule, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* 1 if a table row removed in `version` ("3.13" or "future") applies to
+ * this run (when: removed -> version <= target; when: pending -> version >
+ * target or future), 0 if not, -1 if the version is invalid. *removal gets
+ * a heap "in Python 3.16" / "in a future Python version". */
+int ps_analysis__row_applies(const char *version, bool pending, PsPyVersion target, char **removal);
+
 extern const PsAnalysisClass ps_analysis__removed_modules;
+extern const PsAnalysisClass ps_analysis__removed_apis;
 
 #endif

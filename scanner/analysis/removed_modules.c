@@ -1,8 +1,11 @@
 /* removed_modules.c: imports of modules the target Python no longer has.
  *
- * Table columns: module, removed_in (required); any others (replacement,
- * pep, deprecated_in...) are available to the message template by name.
- * Rows removed after the target are dropped at configuration.
+ * Table columns: module, removed_in (required; a version or `future`);
+ * any others (replacement, pep, deprecated_in...) are available to the
+ * message template by name, plus {removal} ("in Python 3.16"). With `when:
+ * removed` (the default) rows removed after the target are dropped at
+ * configuration; with `when: pending` only those (and `future` rows) stay,
+ * for rules about scheduled removals.
  *
  * Every import form is covered: `import a.b [as c]`, `from a import b`
  * (which may import the submodule a.b), `from a.b import c`,
@@ -21,8 +24,9 @@
 typedef struct Row {
   const char *module; /* borrowed from the rule's table */
   size_t len;
-  int removed_minor;
+  int removed_minor;  /* 99 for `future` */
   size_t index;       /* row index in the table */
+  char *removal;      /* "in Python 3.13" */
 } Row;
 
 typedef struct State {
@@ -30,11 +34,12 @@ typedef struct State {
   size_t n_rows;
 } State;
 
-static const char *const PARAMS[] = {NULL};
+static const char *const PARAMS[] = {"when", NULL};
 
 static void free_state(void *p) {
   State *s = p;
   if (!s) return;
+  for (size_t i = 0; i < s->n_rows; i++) free(s->rows[i].removal);
   free(s->rows);
   free(s);
 }
@@ -59,24 +64,35 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     return ps_analysis__rule_error(err, r, r->analysis_line,
                                    "analysis `removed-modules` needs a ```table with `module` and "
                                    "`removed_in` columns");
+  const PsParam *wp = ps_rule_param(r, "when");
+  const char *when = wp && wp->n_values == 1 ? wp->values[0] : "removed";
+  if (strcmp(when, "removed") && strcmp(when, "pending"))
+    return ps_analysis__rule_error(err, r, wp->line, "`when` must be removed or pending, got `%s`", when);
+  bool pending = !strcmp(when, "pending");
   State *s = ps_xcalloc(1, sizeof *s);
   self->state = s;
   s->rows = ps_xcalloc(t->n_rows ? t->n_rows : 1, sizeof(Row));
   PsBuf pre = PS_BUF_INIT;
   for (size_t i = 0; i < t->n_rows; i++) {
     const char *mod = t->rows[i][cm], *rem = t->rows[i][cr];
-    PsPyVersion v;
     if (!valid_module(mod))
       return ps_buf_free(&pre), ps_analysis__rule_error(err, r, t->row_lines[i], "invalid module name `%s`", mod);
-    if (ps_pyver_parse(rem, &v) != 0)
+    char *removal = NULL;
+    int applies = ps_analysis__row_applies(rem, pending, target, &removal);
+    if (applies < 0)
       return ps_buf_free(&pre),
              ps_analysis__rule_error(err, r, t->row_lines[i], "invalid removed_in version `%s`", rem);
     for (size_t j = 0; j < i; j++)
       if (!strcmp(t->rows[j][cm], mod))
         return ps_buf_free(&pre),
                ps_analysis__rule_error(err, r, t->row_lines[i], "module `%s` is listed twice", mod);
-    if (ps_pyver_cmp(v, target) > 0) continue; /* still present on the target */
-    s->rows[s->n_rows++] = (Row){mod, strlen(mod), v.minor, i};
+    if (!applies) {
+      free(removal);
+      continue;
+    }
+    PsPyVersion v = {3, 99, false};
+    if (strcmp(rem, "future") != 0) ps_pyver_parse(rem, &v);
+    s->rows[s->n_rows++] = (Row){mod, strlen(mod), v.minor, i, removal};
   }
   /* Prefilter. Every import of a.b.c names "a" on the logical line of an
    * `import`/`from` keyword (backslash continuations included), or as the
@@ -135,9 +151,10 @@ typedef struct TemplateCtx {
 static void emit_row(const PsAnalysis *self, const PsEmitter *emit, const Row *row, uint32_t start,
                      uint32_t end) {
   const PsTable *t = &self->rule->table;
-  PsVar vars[32];
+  PsVar vars[33];
   size_t n = 0;
   for (size_t j = 0; j < t->n_cols && n < 32; j++) vars[n++] = (PsVar){t->cols[j], t->rows[row->index][j]};
+  vars[n++] = (PsVar){"removal", row->removal};
   emit->emit(emit->ctx, self->rule, start, end, vars, n);
 }
 

@@ -27,9 +27,13 @@ struct PsWalker {
       s_dotted, s_aliased, s_relative, s_prefix, s_wildcard, s_identifier, s_attribute, s_string,
       s_string_content, s_interpolation, s_tuple, s_comparison, s_integer, s_subscript, s_block,
       s_elif, s_else, s_assignment, s_expression_statement, s_decorated, s_not, s_parenthesized,
-      s_argument_list, s_slice, s_boolean_op, s_augmented, s_global, s_delete, s_module;
+      s_argument_list, s_slice, s_boolean_op, s_augmented, s_global, s_delete, s_module, s_parameters,
+      s_default_parameter, s_typed_parameter, s_typed_default_parameter, s_list_splat_pattern,
+      s_dict_splat_pattern, s_pattern_list, s_tuple_pattern, s_list_pattern, s_for, s_with_item,
+      s_as_pattern, s_as_pattern_target, s_keyword_argument, s_expression_list, s_list;
   TSFieldId f_name, f_alias, f_module_name, f_body, f_condition, f_consequence, f_alternative,
-      f_value, f_function, f_arguments, f_left, f_object, f_attribute, f_argument, f_operators;
+      f_value, f_function, f_arguments, f_left, f_object, f_attribute, f_argument, f_operators,
+      f_superclasses, f_right, f_parameters;
   Array(Frame) frames;
   Array(PsCall) dyn; /* candidate dynamic-import calls, resolved after the walk */
   Array(uint32_t) dyn_arg;
@@ -83,6 +87,22 @@ PsWalker *ps_walker_new(void) {
   w->s_global = sym(l, "global_statement");
   w->s_delete = sym(l, "delete_statement");
   w->s_module = sym(l, "module");
+  w->s_parameters = sym(l, "parameters");
+  w->s_default_parameter = sym(l, "default_parameter");
+  w->s_typed_parameter = sym(l, "typed_parameter");
+  w->s_typed_default_parameter = sym(l, "typed_default_parameter");
+  w->s_list_splat_pattern = sym(l, "list_splat_pattern");
+  w->s_dict_splat_pattern = sym(l, "dictionary_splat_pattern");
+  w->s_pattern_list = sym(l, "pattern_list");
+  w->s_tuple_pattern = sym(l, "tuple_pattern");
+  w->s_list_pattern = sym(l, "list_pattern");
+  w->s_for = sym(l, "for_statement");
+  w->s_with_item = sym(l, "with_item");
+  w->s_as_pattern = sym(l, "as_pattern");
+  w->s_as_pattern_target = sym(l, "as_pattern_target");
+  w->s_keyword_argument = sym(l, "keyword_argument");
+  w->s_expression_list = sym(l, "expression_list");
+  w->s_list = sym(l, "list");
   w->f_name = fld(l, "name");
   w->f_alias = fld(l, "alias");
   w->f_module_name = fld(l, "module_name");
@@ -98,6 +118,9 @@ PsWalker *ps_walker_new(void) {
   w->f_attribute = fld(l, "attribute");
   w->f_argument = fld(l, "argument");
   w->f_operators = fld(l, "operators");
+  w->f_superclasses = fld(l, "superclasses");
+  w->f_right = fld(l, "right");
+  w->f_parameters = fld(l, "parameters");
   return w;
 }
 
@@ -114,6 +137,9 @@ void ps_summary_init(PsSummary *self) {
   array_init(&self->defs);
   array_init(&self->calls);
   array_init(&self->mutations);
+  array_init(&self->kwargs);
+  array_init(&self->refs);
+  array_init(&self->bindings);
 }
 
 void ps_summary_free(PsSummary *self) {
@@ -121,6 +147,9 @@ void ps_summary_free(PsSummary *self) {
   array_free(&self->defs);
   array_free(&self->calls);
   array_free(&self->mutations);
+  array_free(&self->kwargs);
+  array_free(&self->refs);
+  array_free(&self->bindings);
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -225,6 +254,35 @@ static void pop_frames(PsWalker *w, uint32_t pos) {
   while (w->frames.size && array_last(&w->frames)->end <= pos) w->frames.size--;
 }
 
+static void add_binding(Walk *k, PsBindingKind kind, const char *name, const char *target, uint32_t pos,
+                        const char *scope_override) {
+  if (!name || !*name) return;
+  bool module_level;
+  PsBinding b = {kind, name, scope_at(k, pos, &module_level), target, 0, 0};
+  uint32_t gl;
+  const char *sc;
+  active_context(k, pos, &b.guards, &gl, &b.version_below, &sc, &module_level);
+  if (scope_override) b.scope = scope_override;
+  array_push(&k->out->bindings, b);
+}
+
+/* Binds every plain name a target binds: `a`, `a, b`, `(a, [b, *c])`. */
+static void bind_targets(Walk *k, TSNode t, const char *scope_override, int depth) {
+  const PsWalker *w = k->w;
+  if (ts_node_is_null(t) || depth > 32) return;
+  TSSymbol s = ts_node_symbol(t);
+  if (s == w->s_identifier) {
+    uint32_t len;
+    const char *txt = ps_source_node_text(k->src, t, &len);
+    add_binding(k, PS_BIND_OTHER, ps_arena_strndup(k->arena, txt, len), NULL, ts_node_start_byte(t), scope_override);
+  } else if (s == w->s_pattern_list || s == w->s_tuple_pattern || s == w->s_list_pattern || s == w->s_tuple ||
+             s == w->s_list || s == w->s_list_splat_pattern || s == w->s_expression_list ||
+             s == w->s_parenthesized || s == w->s_as_pattern_target) {
+    uint32_t n = ts_node_named_child_count(t);
+    for (uint32_t i = 0; i < n; i++) bind_targets(k, ts_node_named_child(t, i), scope_override, depth + 1);
+  }
+}
+
 static void push_frame(PsWalker *w, TSNode n, unsigned guards, uint32_t line, uint16_t below,
                        const char *scope, bool is_def) {
   if (ts_node_is_null(n)) return;
@@ -254,7 +312,27 @@ static void add_import(Walk *k, PsImportKind kind, const char *module, const cha
   uint16_t below;
   active_context(k, im.start, &im.guards, &im.guard_line, &below, &scope, &im.module_level);
   im.version_below = below;
+  im.scope = scope;
   array_push(&k->out->imports, im);
+  /* The local name the statement binds, and what it stands for. */
+  const char *local = NULL, *target = NULL;
+  if (kind == PS_IMPORT_MODULE) {
+    if (alias) {
+      local = alias;
+      target = module;
+    } else {
+      const char *dot = strchr(module, '.');
+      local = dot ? ps_arena_strndup(k->arena, module, (size_t)(dot - module)) : module;
+      target = local;
+    }
+  } else if (kind == PS_IMPORT_FROM && strcmp(name, "*") != 0) {
+    local = alias ? alias : name;
+    target = level ? NULL : ps_arena_sprintf(k->arena, "%s.%s", module, name);
+  }
+  if (local) {
+    PsBinding b = {target ? PS_BIND_IMPORT : PS_BIND_OTHER, local, scope, target, im.guards, im.version_below};
+    array_push(&k->out->bindings, b);
+  }
 }
 
 static void visit_import(Walk *k, TSNode n) {
@@ -324,10 +402,12 @@ static void visit_import_from(Walk *k, TSNode n) {
 
 /* ---- guards ------------------------------------------------------------------- */
 
-static bool catches_import_error(Walk *k, TSNode except) {
+/* The PS_GUARD_TRY_* flags an except clause gives its try body. */
+static unsigned handler_guards(Walk *k, TSNode except) {
   const PsWalker *w = k->w;
   TSNode v = ts_node_child_by_field_id(except, w->f_value);
-  if (ts_node_is_null(v)) return true; /* bare except: catches everything */
+  if (ts_node_is_null(v)) return PS_GUARD_TRY_IMPORT_ERROR | PS_GUARD_TRY_ATTRIBUTE_ERROR; /* bare except */
+  unsigned g = 0;
   /* value may be a name, an attribute, a tuple or several values. */
   uint32_t cc = ts_node_child_count(except);
   for (uint32_t i = 0; i < cc; i++) {
@@ -349,12 +429,13 @@ static bool catches_import_error(Walk *k, TSNode except) {
       if (!d) continue;
       const char *last = strrchr(d, '.');
       last = last ? last + 1 : d;
-      if (!strcmp(last, "ImportError") || !strcmp(last, "ModuleNotFoundError") ||
-          !strcmp(last, "Exception") || !strcmp(last, "BaseException"))
-        return true;
+      if (!strcmp(last, "ImportError") || !strcmp(last, "ModuleNotFoundError")) g |= PS_GUARD_TRY_IMPORT_ERROR;
+      if (!strcmp(last, "AttributeError")) g |= PS_GUARD_TRY_ATTRIBUTE_ERROR;
+      if (!strcmp(last, "Exception") || !strcmp(last, "BaseException"))
+        g |= PS_GUARD_TRY_IMPORT_ERROR | PS_GUARD_TRY_ATTRIBUTE_ERROR;
     }
   }
-  return false;
+  return g;
 }
 
 /* Reads `(3, N)` / `(3, N, ...)`: returns N or -1. */
@@ -460,15 +541,39 @@ static void visit_try(Walk *k, TSNode n) {
   uint32_t cc = ts_node_named_child_count(n);
   for (uint32_t i = 0; i < cc; i++) {
     TSNode c = ts_node_named_child(n, i);
-    if (ts_node_symbol(c) == w->s_except && catches_import_error(k, c)) {
-      push_frame(w, ts_node_child_by_field_id(n, w->f_body), PS_GUARD_TRY_IMPORT_ERROR,
-                 line_of(k, c), 0, NULL, false);
+    unsigned g = ts_node_symbol(c) == w->s_except ? handler_guards(k, c) : 0;
+    if (g) {
+      push_frame(w, ts_node_child_by_field_id(n, w->f_body), g, line_of(k, c), 0, NULL, false);
       return;
     }
   }
 }
 
 /* ---- defs and calls -------------------------------------------------------------- */
+
+/* Binds a function's parameters in the function's own scope. */
+static void bind_parameters(Walk *k, TSNode params, const char *fn_scope) {
+  const PsWalker *w = k->w;
+  if (ts_node_is_null(params)) return;
+  uint32_t n = ts_node_named_child_count(params);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode p = ts_node_named_child(params, i);
+    TSSymbol s = ts_node_symbol(p);
+    if (s == w->s_identifier) {
+      bind_targets(k, p, fn_scope, 0);
+    } else if (s == w->s_default_parameter || s == w->s_typed_default_parameter) {
+      bind_targets(k, ts_node_child_by_field_id(p, w->f_name), fn_scope, 0);
+    } else if (s == w->s_typed_parameter || s == w->s_list_splat_pattern || s == w->s_dict_splat_pattern) {
+      for (uint32_t j = 0; j < ts_node_named_child_count(p); j++) {
+        TSNode c = ts_node_named_child(p, j);
+        TSSymbol cs = ts_node_symbol(c);
+        if (cs == w->s_identifier) bind_targets(k, c, fn_scope, 0);
+        else if (cs == w->s_list_splat_pattern || cs == w->s_dict_splat_pattern)
+          bind_targets(k, ts_node_named_child(c, 0), fn_scope, 0);
+      }
+    }
+  }
+}
 
 static void visit_def(Walk *k, TSNode n, PsDefKind kind) {
   PsWalker *w = k->w;
@@ -480,8 +585,23 @@ static void visit_def(Walk *k, TSNode n, PsDefKind kind) {
   const char *scope = scope_at(k, ts_node_start_byte(n), &module_level);
   const char *q = scope[0] ? ps_arena_sprintf(k->arena, "%s.%.*s", scope, (int)len, t)
                            : ps_arena_strndup(k->arena, t, len);
-  PsDef d = {kind, q, ts_node_start_byte(n), ts_node_end_byte(n), module_level};
+  PsDef d = {kind, q, ts_node_start_byte(n), ts_node_end_byte(n), module_level, ""};
+  if (kind == PS_DEF_CLASS) {
+    TSNode sup = ts_node_child_by_field_id(n, w->f_superclasses);
+    if (!ts_node_is_null(sup)) {
+      PsBuf b = PS_BUF_INIT;
+      uint32_t nb = ts_node_named_child_count(sup);
+      for (uint32_t i = 0; i < nb; i++) {
+        const char *base = dotted(k, ts_node_named_child(sup, i));
+        if (base) ps_buf_printf(&b, "%s%s", b.len ? "," : "", base);
+      }
+      if (b.len) d.bases = ps_arena_strndup(k->arena, b.data, b.len);
+      ps_buf_free(&b);
+    }
+  }
   array_push(&k->out->defs, d);
+  add_binding(k, PS_BIND_OTHER, ps_arena_strndup(k->arena, t, len), NULL, ts_node_start_byte(n), NULL);
+  if (kind == PS_DEF_FUNCTION) bind_parameters(k, ts_node_child_by_field_id(n, w->f_parameters), q);
   push_frame(w, ts_node_child_by_field_id(n, w->f_body), 0, 0, 0, q, kind == PS_DEF_FUNCTION);
 }
 
@@ -494,6 +614,23 @@ static bool is_mutating_method(const char *m) {
   return false;
 }
 
+/* Records outermost attribute chains (`a.b.c`, not its inner `a.b`). */
+static void visit_attribute(Walk *k, TSNode n) {
+  const PsWalker *w = k->w;
+  TSNode parent = ts_node_parent(n);
+  if (!ts_node_is_null(parent) && ts_node_symbol(parent) == w->s_attribute) {
+    TSNode obj = ts_node_child_by_field_id(parent, w->f_object);
+    if (ts_node_eq(obj, n)) return;
+  }
+  const char *chain = dotted(k, n);
+  if (!chain) return;
+  PsRef r = {chain, ts_node_start_byte(n), ts_node_end_byte(n), "", 0, 0};
+  uint32_t gl;
+  bool ml;
+  active_context(k, r.start, &r.guards, &gl, &r.version_below, &r.scope, &ml);
+  array_push(&k->out->refs, r);
+}
+
 static void visit_call(Walk *k, TSNode n) {
   PsWalker *w = k->w;
   TSNode fn = ts_node_child_by_field_id(n, w->f_function);
@@ -502,8 +639,30 @@ static void visit_call(Walk *k, TSNode n) {
   if (!callee) return;
   bool module_level;
   const char *scope = scope_at(k, ts_node_start_byte(n), &module_level);
-  PsCall c = {callee, ts_node_start_byte(n), ts_node_end_byte(n), scope};
+  PsCall c = {callee, ts_node_start_byte(n), ts_node_end_byte(n), scope, ts_node_start_byte(fn), ts_node_end_byte(fn),
+              0, 0};
+  {
+    uint32_t gl;
+    const char *sc;
+    bool ml;
+    active_context(k, c.start, &c.guards, &gl, &c.version_below, &sc, &ml);
+  }
+  uint32_t call_index = (uint32_t)k->out->calls.size;
   array_push(&k->out->calls, c);
+  TSNode argl = ts_node_child_by_field_id(n, w->f_arguments);
+  if (!ts_node_is_null(argl) && ts_node_symbol(argl) == w->s_argument_list) {
+    uint32_t na = ts_node_named_child_count(argl);
+    for (uint32_t i = 0; i < na; i++) {
+      TSNode a = ts_node_named_child(argl, i);
+      if (ts_node_symbol(a) != w->s_keyword_argument) continue;
+      TSNode kn = ts_node_child_by_field_id(a, w->f_name);
+      if (ts_node_is_null(kn)) continue;
+      uint32_t kl;
+      const char *kt = ps_source_node_text(k->src, kn, &kl);
+      PsKwarg kw = {call_index, ps_arena_strndup(k->arena, kt, kl), ts_node_start_byte(a), ts_node_end_byte(a)};
+      array_push(&k->out->kwargs, kw);
+    }
+  }
   const char *dot = strrchr(callee, '.');
   if (dot && is_mutating_method(dot + 1)) {
     PsMutation m = {PS_MUT_METHOD, ps_arena_strndup(k->arena, callee, (size_t)(dot - callee)), c.start, c.end, scope};
@@ -575,11 +734,23 @@ static void visit_assignment(Walk *k, TSNode n, bool augmented) {
     add_mutation(k, kind, kind == PS_MUT_ATTRIBUTE ? dotted(k, left) : base, n);
     return;
   }
+  /* `x = callee(...)` remembers the callee for receiver inference; any
+   * other plain-name target is a binding that shadows imports. */
+  TSNode right = ts_node_child_by_field_id(n, w->f_right);
+  if (ts_node_symbol(left) == w->s_identifier && !ts_node_is_null(right) && ts_node_symbol(right) == w->s_call) {
+    const char *callee = dotted(k, ts_node_child_by_field_id(right, w->f_function));
+    uint32_t len;
+    const char *t = ps_source_node_text(k->src, left, &len);
+    add_binding(k, callee ? PS_BIND_CALL : PS_BIND_OTHER, ps_arena_strndup(k->arena, t, len), callee,
+                ts_node_start_byte(n), NULL);
+  } else {
+    bind_targets(k, left, NULL, 0);
+  }
   /* Module-level bindings: `x = ...` with a plain name. */
   if (ts_node_symbol(left) == w->s_identifier && ts_node_symbol(ts_node_parent(ts_node_parent(n))) == w->s_module) {
     uint32_t len;
     const char *t = ps_source_node_text(k->src, left, &len);
-    PsDef d = {PS_DEF_ASSIGN, ps_arena_strndup(k->arena, t, len), ts_node_start_byte(n), ts_node_end_byte(n), true};
+    PsDef d = {PS_DEF_ASSIGN, ps_arena_strndup(k->arena, t, len), ts_node_start_byte(n), ts_node_end_byte(n), true, ""};
     array_push(&k->out->defs, d);
   }
 }
@@ -650,6 +821,9 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&out->defs);
   array_clear(&out->calls);
   array_clear(&out->mutations);
+  array_clear(&out->kwargs);
+  array_clear(&out->refs);
+  array_clear(&out->bindings);
   array_clear(&self->frames);
   array_clear(&self->dyn);
   array_clear(&self->dyn_arg);
@@ -684,6 +858,12 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
       visit_assignment(&k, n, false);
     } else if (s == self->s_augmented) {
       visit_assignment(&k, n, true);
+    } else if (s == self->s_attribute) {
+      visit_attribute(&k, n);
+    } else if (s == self->s_for) {
+      bind_targets(&k, ts_node_child_by_field_id(n, self->f_left), NULL, 0);
+    } else if (s == self->s_as_pattern_target) {
+      bind_targets(&k, n, NULL, 0);
     } else if (s == self->s_global) {
       uint32_t nc = ts_node_named_child_count(n);
       for (uint32_t i = 0; i < nc; i++) add_mutation(&k, PS_MUT_GLOBAL, dotted(&k, ts_node_named_child(n, i)), n);

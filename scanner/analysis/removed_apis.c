@@ -1,0 +1,353 @@
+/* removed_apis.c: uses of standard-library APIs that the target removed
+ * (when: removed) or that are scheduled for removal after it (when:
+ * pending), resolved through the file's imports.
+ *
+ * Table columns: name, removed_in (required); kind, keywords, receiver,
+ * instead, source (optional). Every column is a message variable, plus
+ * {used} (the code as written) and {removal} ("in Python 3.16" / "in a
+ * future Python version").
+ *
+ *   match: reference  a resolved chain equal to `name` or below it
+ *                     (`ut.makeSuite`, `ssl.wrap_socket(...)`), or a
+ *                     from-import of it
+ *   match: method     `self.m`/`cls.m` in a class whose bases resolve to
+ *                     the row's class or match `receiver`; `x.m` where x
+ *                     was assigned from the class; `Class.m`
+ *   match: keyword    a resolved call of `name` passing one of `keywords`
+ *
+ * Uses under a try whose handler catches ImportError/AttributeError, under
+ * TYPE_CHECKING, in branches for older Pythons, through guarded imports,
+ * or of first-party modules are not reported.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "analysis/analysis_internal.h"
+
+typedef enum Match { MATCH_REFERENCE, MATCH_METHOD, MATCH_KEYWORD } Match;
+
+typedef struct Row {
+  const char *name;     /* borrowed from the table */
+  size_t len;
+  const char *last;     /* last component of name */
+  size_t owner_len;     /* length of name without ".last" */
+  char **keywords;      /* NULL-terminated, keyword rows */
+  pcre2_code *receiver; /* method rows, may be NULL */
+  char *removal;        /* "in Python 3.16" */
+  size_t index;
+} Row;
+
+typedef struct State {
+  Match match;
+  Row *rows;
+  size_t n_rows;
+} State;
+
+static const char *const PARAMS[] = {"match", "when", NULL};
+
+static void free_state(void *p) {
+  State *s = p;
+  if (!s) return;
+  for (size_t i = 0; i < s->n_rows; i++) {
+    if (s->rows[i].keywords)
+      for (char **k = s->rows[i].keywords; *k; k++) free(*k);
+    free(s->rows[i].keywords);
+    pcre2_code_free(s->rows[i].receiver);
+    free(s->rows[i].removal);
+  }
+  free(s->rows);
+  free(s);
+}
+
+static const char *param(const PsRule *r, const char *key, const char *dflt) {
+  const PsParam *p = ps_rule_param(r, key);
+  return p && p->n_values == 1 ? p->values[0] : dflt;
+}
+
+/* Shared by removed-modules: 1 if a row removed in `version` applies this
+ * run, 0 if not, -1 if the version text is invalid. */
+int ps_analysis__row_applies(const char *version, bool pending, PsPyVersion target, char **removal) {
+  PsPyVersion v;
+  if (!strcmp(version, "future")) {
+    if (removal) *removal = ps_xstrdup("in a future Python version");
+    return pending ? 1 : 0;
+  }
+  if (ps_pyver_parse(version, &v) != 0) return -1;
+  if (removal) *removal = ps_xasprintf("in Python %d.%d", v.major, v.minor);
+  int c = ps_pyver_cmp(v, target);
+  return pending ? c > 0 : c <= 0;
+}
+
+static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
+  (void)min_python;
+  const PsRule *r = self->rule;
+  const PsTable *t = &r->table;
+  const char *match = param(r, "match", NULL), *when = param(r, "when", "removed");
+  Match m;
+  if (!match || (strcmp(match, "reference") && strcmp(match, "method") && strcmp(match, "keyword")))
+    return ps_analysis__rule_error(err, r, r->analysis_line,
+                                   "analysis `removed-apis` needs `match: reference`, `method` or `keyword`");
+  m = !strcmp(match, "reference") ? MATCH_REFERENCE : !strcmp(match, "method") ? MATCH_METHOD : MATCH_KEYWORD;
+  if (strcmp(when, "removed") && strcmp(when, "pending"))
+    return ps_analysis__rule_error(err, r, r->analysis_line, "`when` must be removed or pending, got `%s`", when);
+  bool pending = !strcmp(when, "pending");
+  int cn = ps_table_col(t, "name"), cv = ps_table_col(t, "removed_in"), ck = ps_table_col(t, "keywords"),
+      cr = ps_table_col(t, "receiver");
+  if (!t->cols || cn < 0 || cv < 0)
+    return ps_analysis__rule_error(err, r, r->analysis_line,
+                                   "analysis `removed-apis` needs a ```table with `name` and `removed_in` columns");
+  if (m == MATCH_KEYWORD && ck < 0)
+    return ps_analysis__rule_error(err, r, r->analysis_line, "`match: keyword` needs a `keywords` column");
+  State *s = ps_xcalloc(1, sizeof *s);
+  self->state = s;
+  s->match = m;
+  s->rows = ps_xcalloc(t->n_rows ? t->n_rows : 1, sizeof(Row));
+  PsBuf words = PS_BUF_INIT;
+  int rc = 0;
+  for (size_t i = 0; i < t->n_rows && !rc; i++) {
+    const char *name = t->rows[i][cn];
+    char *removal = NULL;
+    int applies = ps_analysis__row_applies(t->rows[i][cv], pending, target, &removal);
+    if (applies < 0) {
+      rc = ps_analysis__rule_error(err, r, t->row_lines[i], "invalid removed_in `%s` (a version or `future`)",
+                                   t->rows[i][cv]);
+      break;
+    }
+    const char *last = strrchr(name, '.');
+    if (!last || !last[1] || name[0] == '.' || strchr(name, ' ') || strchr(name, '(')) {
+      free(removal);
+      rc = ps_analysis__rule_error(err, r, t->row_lines[i], "`%s` is not a dotted name such as module.function", name);
+      break;
+    }
+    if (!applies) {
+      free(removal);
+      continue;
+    }
+    Row row = {name, strlen(name), last + 1, (size_t)(last - name), NULL, NULL, removal, i};
+    if (m == MATCH_KEYWORD) {
+      /* keywords: "a,b" or "a, b" */
+      Array(char *) kw;
+      array_init(&kw);
+      for (const char *p = t->rows[i][ck]; *p;) {
+        while (*p == ',' || *p == ' ') p++;
+        size_t n = strcspn(p, ", ");
+        if (n && !(n == 1 && *p == '-')) {
+          array_push(&kw, ps_xstrndup(p, n));
+          ps_buf_printf(&words, "%s%.*s", words.len ? "|" : "", (int)n, p);
+        }
+        p += n;
+      }
+      array_push(&kw, NULL);
+      row.keywords = kw.items;
+      if (kw.size == 1) {
+        s->rows[s->n_rows++] = row;
+        rc = ps_analysis__rule_error(err, r, t->row_lines[i], "keyword row `%s` lists no keywords", name);
+        break;
+      }
+    } else {
+      ps_buf_printf(&words, "%s%s", words.len ? "|" : "", row.last);
+    }
+    if (m == MATCH_METHOD && cr >= 0 && strcmp(t->rows[i][cr], "-") && t->rows[i][cr][0]) {
+      int code;
+      PCRE2_SIZE off;
+      row.receiver = pcre2_compile((PCRE2_SPTR)t->rows[i][cr], PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
+      if (!row.receiver) {
+        s->rows[s->n_rows++] = row;
+        rc = ps_analysis__rule_error(err, r, t->row_lines[i], "invalid receiver regex `%s`", t->rows[i][cr]);
+        break;
+      }
+    }
+    s->rows[s->n_rows++] = row;
+  }
+  if (!rc) {
+    if (!s->n_rows) self->empty = true;
+    else self->prefilter = ps_xasprintf("\\b(?:%s)\\b", words.data);
+  }
+  ps_buf_free(&words);
+  return rc;
+}
+
+/* ---- matching ------------------------------------------------------------------ */
+
+#define GUARDED (PS_GUARD_TRY_IMPORT_ERROR | PS_GUARD_TRY_ATTRIBUTE_ERROR | PS_GUARD_TYPE_CHECKING)
+
+static bool old_branch(unsigned guards, uint16_t below) {
+  /* A branch for Pythons older than 3.12 never runs on any target. */
+  return (guards & PS_GUARD_VERSION_OLD) && below && below <= 312;
+}
+
+static void emit_row(const PsAnalysis *self, const PsEmitter *emit, const Row *row, const char *used, uint32_t start,
+                     uint32_t end) {
+  const PsTable *t = &self->rule->table;
+  PsVar vars[34];
+  size_t n = 0;
+  for (size_t j = 0; j < t->n_cols && n < 32; j++) vars[n++] = (PsVar){t->cols[j], t->rows[row->index][j]};
+  vars[n++] = (PsVar){"used", used};
+  vars[n++] = (PsVar){"removal", row->removal};
+  emit->emit(emit->ctx, self->rule, start, end, vars, n);
+}
+
+static bool first_party(const PsFileContext *ctx, const char *q) {
+  const char *dot = strchr(q, '.');
+  return ctx->is_first_party && ctx->is_first_party(ctx->project, q, dot ? (size_t)(dot - q) : strlen(q));
+}
+
+/* The row whose name is q or the longest prefix of q at a dot. */
+static const Row *lookup_prefix(const State *s, const char *q) {
+  const Row *best = NULL;
+  size_t ql = strlen(q);
+  for (size_t i = 0; i < s->n_rows; i++) {
+    const Row *r = &s->rows[i];
+    if (r->len > ql || strncmp(r->name, q, r->len) != 0 || (r->len < ql && q[r->len] != '.')) continue;
+    if (!best || r->len > best->len) best = r;
+  }
+  return best;
+}
+
+static const PsDef *find_class(const PsSummary *sum, const char *name, size_t n) {
+  for (size_t i = 0; i < sum->defs.size; i++) {
+    const PsDef *d = &sum->defs.items[i];
+    if (d->kind == PS_DEF_CLASS && strlen(d->name) == n && !strncmp(d->name, name, n)) return d;
+  }
+  return NULL;
+}
+
+/* Does class `cls` (a def of this file) derive from the row's class: a base
+ * resolving to it, a base whose last name matches `receiver`, or an in-file
+ * base class that does? */
+static bool class_matches(const PsSummary *sum, const PsDef *cls, const Row *row, pcre2_match_data *md, PsArena *arena,
+                          int depth) {
+  if (!cls || depth > 5 || !cls->bases[0]) return false;
+  const char *outer = strrchr(cls->name, '.');
+  char *scope = outer ? ps_arena_strndup(arena, cls->name, (size_t)(outer - cls->name)) : "";
+  const char *p = cls->bases;
+  while (*p) {
+    const char *e = strchr(p, ',');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    char *base = ps_arena_strndup(arena, p, n);
+    const char *q = ps_summary_resolve(sum, base, scope, arena, NULL);
+    if (q && strlen(q) == row->owner_len && !strncmp(q, row->name, row->owner_len)) return true;
+    const char *last = strrchr(base, '.');
+    last = last ? last + 1 : base;
+    if (row->receiver && pcre2_match(row->receiver, (PCRE2_SPTR)last, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0)
+      return true;
+    if (!strchr(base, '.') && class_matches(sum, find_class(sum, base, n), row, md, arena, depth + 1)) return true;
+    p = e ? e + 1 : p + n;
+  }
+  return false;
+}
+
+/* The class a method body belongs to: scope "C.f" -> def "C". */
+static const PsDef *enclosing_class(const PsSummary *sum, const char *scope) {
+  const char *dot = strrchr(scope, '.');
+  return dot ? find_class(sum, scope, (size_t)(dot - scope)) : NULL;
+}
+
+static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit, PsArena *arena) {
+  const State *s = self->state;
+  const PsSummary *sum = ctx->summary;
+  for (size_t i = 0; i < sum->imports.size; i++) {
+    const PsImport *im = &sum->imports.items[i];
+    if (im->kind != PS_IMPORT_FROM || im->level || !strcmp(im->name, "*") || (im->guards & GUARDED) ||
+        old_branch(im->guards, im->version_below))
+      continue;
+    const char *q = ps_arena_sprintf(arena, "%s.%s", im->module, im->name);
+    const Row *row = lookup_prefix(s, q);
+    if (!row || first_party(ctx, q)) continue;
+    emit_row(self, emit, row, q, im->name_start, im->name_end);
+  }
+  for (size_t i = 0; i < sum->refs.size; i++) {
+    const PsRef *ref = &sum->refs.items[i];
+    if ((ref->guards & GUARDED) || old_branch(ref->guards, ref->version_below)) continue;
+    unsigned g;
+    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
+    if (!q || (g & GUARDED) || first_party(ctx, q)) continue;
+    const Row *row = lookup_prefix(s, q);
+    if (row) emit_row(self, emit, row, ref->chain, ref->start, ref->end);
+  }
+}
+
+static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit, PsArena *arena,
+                       pcre2_match_data *md) {
+  const State *s = self->state;
+  const PsSummary *sum = ctx->summary;
+  for (size_t i = 0; i < sum->refs.size; i++) {
+    const PsRef *ref = &sum->refs.items[i];
+    if ((ref->guards & GUARDED) || old_branch(ref->guards, ref->version_below)) continue;
+    const char *dot = strrchr(ref->chain, '.');
+    if (!dot) continue;
+    const char *m = dot + 1;
+    size_t head = (size_t)(dot - ref->chain);
+    for (size_t k = 0; k < s->n_rows; k++) {
+      const Row *row = &s->rows[k];
+      if (strcmp(row->last, m) != 0) continue;
+      bool hit = false;
+      if ((head == 4 && !strncmp(ref->chain, "self", 4)) || (head == 3 && !strncmp(ref->chain, "cls", 3))) {
+        hit = class_matches(sum, enclosing_class(sum, ref->scope), row, md, arena, 0);
+      } else {
+        unsigned g;
+        const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
+        hit = q && !(g & GUARDED) && !strcmp(q, row->name) && !first_party(ctx, q);
+      }
+      if (hit) {
+        emit_row(self, emit, row, ref->chain, ref->start, ref->end);
+        break;
+      }
+    }
+  }
+}
+
+static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit, PsArena *arena,
+                        pcre2_match_data *md) {
+  const State *s = self->state;
+  const PsSummary *sum = ctx->summary;
+  for (size_t i = 0; i < sum->kwargs.size; i++) {
+    const PsKwarg *kw = &sum->kwargs.items[i];
+    const PsCall *call = &sum->calls.items[kw->call];
+    if ((call->guards & GUARDED) || old_branch(call->guards, call->version_below)) continue;
+    const char *q = NULL;
+    const char *dot = strrchr(call->callee, '.');
+    bool via_self = dot && ((dot - call->callee == 4 && !strncmp(call->callee, "self", 4)) ||
+                            (dot - call->callee == 3 && !strncmp(call->callee, "cls", 3)));
+    if (!via_self) {
+      unsigned g;
+      q = ps_summary_resolve(sum, call->callee, call->scope, arena, &g);
+      if (!q || (g & GUARDED) || first_party(ctx, q)) continue;
+    }
+    for (size_t k = 0; k < s->n_rows; k++) {
+      const Row *row = &s->rows[k];
+      bool callee_hit = via_self ? !strcmp(dot + 1, row->last) &&
+                                       class_matches(sum, enclosing_class(sum, call->scope), row, md, arena, 0)
+                                 : !strcmp(q, row->name);
+      if (!callee_hit) continue;
+      for (char **w = row->keywords; w && *w; w++)
+        if (!strcmp(*w, kw->name)) {
+          emit_row(self, emit, row, call->callee, kw->start, kw->end);
+          break;
+        }
+    }
+  }
+}
+
+static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
+  const State *s = self->state;
+  /* Resolution scratch: small, per file; freed with this scratch arena. */
+  PsArena *arena = ps_arena_new(16 * 1024);
+  pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+  if (s->match == MATCH_REFERENCE) run_reference(self, ctx, emit, arena);
+  else if (s->match == MATCH_METHOD) run_method(self, ctx, emit, arena, md);
+  else run_keyword(self, ctx, emit, arena, md);
+  pcre2_match_data_free(md);
+  ps_arena_delete(arena);
+}
+
+const PsAnalysisClass ps_analysis__removed_apis = {
+    .name = "removed-apis",
+    .params = PARAMS,
+    .configure = configure,
+    .run = run,
+    .free_state = free_state,
+};
