@@ -105,6 +105,42 @@ static void test_defs_and_mutations(void) {
   CHECK(call_append, "calls record dotted callees");
 }
 
+static const char *resolve(const char *chain, const char *scope) {
+  return ps_summary_resolve(&sum, chain, scope, arena, NULL);
+}
+
+static void test_resolve(void) {
+  summarize("import unittest as ut\nimport os.path\nfrom ssl import wrap_socket as ws\nimport configparser\n"
+            "cp = configparser.ConfigParser()\n"
+            "def f(ut, x=1, *args, **kw):\n    import gzip\n    g = gzip.GzipFile()\n    return ut.x\n"
+            "class C:\n    ws = 1\n    def m(self):\n        return ws\n"
+            "for os in []:\n    pass\n"
+            "try:\n    import imp\nexcept ImportError:\n    imp = None\n");
+  const char *r;
+  r = resolve("ut.makeSuite", "");
+  CHECK(r && !strcmp(r, "unittest.makeSuite"), "alias: %s", r ? r : "(null)");
+  r = resolve("ws", "");
+  CHECK(r && !strcmp(r, "ssl.wrap_socket"), "from-import alias: %s", r ? r : "(null)");
+  r = resolve("cp.readfp", "");
+  CHECK(r && !strcmp(r, "configparser.ConfigParser.readfp"), "constructor receiver: %s", r ? r : "(null)");
+  CHECK(resolve("ut.x", "f") == NULL, "parameter shadows the import");
+  r = resolve("g.filename", "f");
+  CHECK(r && !strcmp(r, "gzip.GzipFile.filename"), "function-scope import and receiver: %s", r ? r : "(null)");
+  r = resolve("ws", "C.m");
+  CHECK(r && !strcmp(r, "ssl.wrap_socket"), "class-level names are invisible from methods: %s", r ? r : "(null)");
+  CHECK(resolve("ws", "C") == NULL, "class-level binding shadows in the class body");
+  CHECK(resolve("os.path.join", "") == NULL, "for-loop target shadows the import");
+  CHECK(resolve("imp.reload", "") == NULL, "import with a fallback assignment is ambiguous");
+  CHECK(resolve("nothing.here", "") == NULL, "unbound");
+  unsigned g = 0;
+  summarize("try:\n    import imp\nexcept ImportError:\n    pass\n");
+  r = ps_summary_resolve(&sum, "imp.reload", "", arena, &g);
+  CHECK(r && (g & PS_GUARD_TRY_IMPORT_ERROR), "guards of the binding are passed on");
+  summarize("import smtplib\ns = smtplib.SMTP()\ns.starttls(keyfile=k, certfile=c)\n");
+  CHECK_INT(sum.kwargs.size, 2);
+  CHECK(sum.kwargs.size == 2 && !strcmp(sum.kwargs.items[1].name, "certfile"), "keyword names");
+}
+
 int main(void) {
   PsError err;
   CHECK(ps_parser_new(&parser, &err) == 0, "parser");
@@ -114,6 +150,7 @@ int main(void) {
   test_imports();
   test_guards();
   test_defs_and_mutations();
+  test_resolve();
   ps_summary_free(&sum);
   ps_arena_delete(arena);
   ps_walker_delete(walker);
