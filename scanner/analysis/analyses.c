@@ -74,6 +74,8 @@ void ps_analysis_delete(PsAnalysis *self) {
 
 const char *ps_analysis_prefilter(const PsAnalysis *self) { return self->prefilter; }
 
+unsigned ps_analysis_needs(const PsAnalysis *self) { return self->cls->needs; }
+
 bool ps_analysis_is_empty(const PsAnalysis *self) { return self->empty; }
 
 void ps_analysis_run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {

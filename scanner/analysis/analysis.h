@@ -187,8 +187,22 @@ const char *const *ps_analysis_names(void);
 
 typedef struct PsWalker PsWalker;
 
-/* Per-worker: symbol ids resolved once. */
+/* What the walk collects beyond imports, defs and calls (always there):
+ * each analysis declares what it reads, the engine passes the union. */
+enum {
+  PS_NEED_REFS = 1u << 0,      /* attribute chains */
+  PS_NEED_BINDINGS = 1u << 1,  /* local bindings, for resolution */
+  PS_NEED_KWARGS = 1u << 2,    /* keyword arguments of calls */
+  PS_NEED_MUTATIONS = 1u << 3, /* writes to possibly shared state */
+  PS_NEED_ALL = 0xFu,
+};
+
+/* Per-worker: symbol ids resolved once. Collects PS_NEED_ALL until
+ * ps_walker_set_needs says otherwise. */
 PsWalker *ps_walker_new(void);
+void ps_walker_set_needs(PsWalker *self, unsigned needs);
+/* The PS_NEED_* flags an analysis reads. */
+unsigned ps_analysis_needs(const PsAnalysis *self);
 void ps_walker_delete(PsWalker *self);
 /* Clears `out` and fills it from the tree of `src`; strings go to `arena`. */
 void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, PsSummary *out);

@@ -7,6 +7,7 @@
 typedef struct PsAnalysisClass {
   const char *name;
   const char *const *params; /* accepted parameter names, NULL-terminated */
+  unsigned needs;            /* PS_NEED_* the run reads from the summary */
   /* Reads self->rule's params and table; sets self->state, self->prefilter
    * (heap PCRE2 source or NULL) and self->empty. */
   int (*configure)(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err);

@@ -246,6 +246,20 @@ static const PsDef *enclosing_class(const PsSummary *sum, const char *scope) {
   return dot ? find_class(sum, scope, (size_t)(dot - scope)) : NULL;
 }
 
+/* True if some component after the head of `chain` is the last name of a
+ * row: only then can the chain resolve to a row (or below one). */
+static bool names_a_row(const State *s, const char *chain) {
+  const char *p = strchr(chain, '.');
+  while (p) {
+    const char *c = p + 1;
+    p = strchr(c, '.');
+    size_t n = p ? (size_t)(p - c) : strlen(c);
+    for (size_t i = 0; i < s->n_rows; i++)
+      if (!strncmp(s->rows[i].last, c, n) && s->rows[i].last[n] == '\0') return true;
+  }
+  return false;
+}
+
 static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit, PsArena *arena) {
   const State *s = self->state;
   const PsSummary *sum = ctx->summary;
@@ -262,6 +276,7 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
     if ((ref->guards & GUARDED) || old_branch(ref->guards, ref->version_below)) continue;
+    if (!names_a_row(s, ref->chain)) continue; /* cheap test before resolving */
     unsigned g;
     const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
     if (!q || (g & GUARDED) || first_party(ctx, q)) continue;
@@ -307,6 +322,10 @@ static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const 
   for (size_t i = 0; i < sum->kwargs.size; i++) {
     const PsKwarg *kw = &sum->kwargs.items[i];
     const PsCall *call = &sum->calls.items[kw->call];
+    bool wanted = false;
+    for (size_t k = 0; k < s->n_rows && !wanted; k++)
+      for (char **w = s->rows[k].keywords; w && *w && !wanted; w++) wanted = !strcmp(*w, kw->name);
+    if (!wanted) continue; /* cheap test before resolving */
     if ((call->guards & GUARDED) || old_branch(call->guards, call->version_below)) continue;
     const char *q = NULL;
     const char *dot = strrchr(call->callee, '.');
@@ -347,6 +366,7 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
 const PsAnalysisClass ps_analysis__removed_apis = {
     .name = "removed-apis",
     .params = PARAMS,
+    .needs = PS_NEED_REFS | PS_NEED_BINDINGS | PS_NEED_KWARGS,
     .configure = configure,
     .run = run,
     .free_state = free_state,

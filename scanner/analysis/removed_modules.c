@@ -193,6 +193,7 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
 const PsAnalysisClass ps_analysis__removed_modules = {
     .name = "removed-modules",
     .params = PARAMS,
+    .needs = 0,
     .configure = configure,
     .run = run,
     .free_state = free_state,

@@ -35,6 +35,8 @@ struct PsWalker {
       f_value, f_function, f_arguments, f_left, f_object, f_attribute, f_argument, f_operators,
       f_superclasses, f_right, f_parameters;
   Array(Frame) frames;
+  Array(TSNode) path; /* ancestors of the node being visited, root first */
+  unsigned needs;     /* PS_NEED_* */
   Array(PsCall) dyn; /* candidate dynamic-import calls, resolved after the walk */
   Array(uint32_t) dyn_arg;
 };
@@ -48,6 +50,7 @@ static TSFieldId fld(const TSLanguage *l, const char *name) {
 
 PsWalker *ps_walker_new(void) {
   PsWalker *w = ps_xcalloc(1, sizeof *w);
+  w->needs = PS_NEED_ALL;
   const TSLanguage *l = w->lang = ps_python_language();
   w->s_import = sym(l, "import_statement");
   w->s_import_from = sym(l, "import_from_statement");
@@ -127,6 +130,7 @@ PsWalker *ps_walker_new(void) {
 void ps_walker_delete(PsWalker *self) {
   if (!self) return;
   array_free(&self->frames);
+  array_free(&self->path);
   array_free(&self->dyn);
   array_free(&self->dyn_arg);
   free(self);
@@ -250,13 +254,19 @@ static const char *scope_at(const Walk *k, uint32_t pos, bool *module_level) {
   return scope;
 }
 
+/* The ancestor `up` levels above the node being visited (0: its parent). */
+static TSNode ancestor(const Walk *k, size_t up) {
+  const PsWalker *w = k->w;
+  return up < w->path.size ? w->path.items[w->path.size - 1 - up] : (TSNode){0};
+}
+
 static void pop_frames(PsWalker *w, uint32_t pos) {
   while (w->frames.size && array_last(&w->frames)->end <= pos) w->frames.size--;
 }
 
 static void add_binding(Walk *k, PsBindingKind kind, const char *name, const char *target, uint32_t pos,
                         const char *scope_override) {
-  if (!name || !*name) return;
+  if (!name || !*name || !(k->w->needs & PS_NEED_BINDINGS)) return;
   bool module_level;
   PsBinding b = {kind, name, scope_at(k, pos, &module_level), target, 0, 0};
   uint32_t gl;
@@ -617,11 +627,11 @@ static bool is_mutating_method(const char *m) {
 /* Records outermost attribute chains (`a.b.c`, not its inner `a.b`). */
 static void visit_attribute(Walk *k, TSNode n) {
   const PsWalker *w = k->w;
-  TSNode parent = ts_node_parent(n);
-  if (!ts_node_is_null(parent) && ts_node_symbol(parent) == w->s_attribute) {
-    TSNode obj = ts_node_child_by_field_id(parent, w->f_object);
-    if (ts_node_eq(obj, n)) return;
-  }
+  TSNode parent = ancestor(k, 0);
+  /* The object of an attribute is its first child: same start byte. */
+  if (!ts_node_is_null(parent) && ts_node_symbol(parent) == w->s_attribute &&
+      ts_node_start_byte(parent) == ts_node_start_byte(n))
+    return;
   const char *chain = dotted(k, n);
   if (!chain) return;
   PsRef r = {chain, ts_node_start_byte(n), ts_node_end_byte(n), "", 0, 0};
@@ -650,7 +660,7 @@ static void visit_call(Walk *k, TSNode n) {
   uint32_t call_index = (uint32_t)k->out->calls.size;
   array_push(&k->out->calls, c);
   TSNode argl = ts_node_child_by_field_id(n, w->f_arguments);
-  if (!ts_node_is_null(argl) && ts_node_symbol(argl) == w->s_argument_list) {
+  if ((w->needs & PS_NEED_KWARGS) && !ts_node_is_null(argl) && ts_node_symbol(argl) == w->s_argument_list) {
     uint32_t na = ts_node_named_child_count(argl);
     for (uint32_t i = 0; i < na; i++) {
       TSNode a = ts_node_named_child(argl, i);
@@ -664,7 +674,7 @@ static void visit_call(Walk *k, TSNode n) {
     }
   }
   const char *dot = strrchr(callee, '.');
-  if (dot && is_mutating_method(dot + 1)) {
+  if ((w->needs & PS_NEED_MUTATIONS) && dot && is_mutating_method(dot + 1)) {
     PsMutation m = {PS_MUT_METHOD, ps_arena_strndup(k->arena, callee, (size_t)(dot - callee)), c.start, c.end, scope};
     array_push(&k->out->mutations, m);
   }
@@ -747,7 +757,8 @@ static void visit_assignment(Walk *k, TSNode n, bool augmented) {
     bind_targets(k, left, NULL, 0);
   }
   /* Module-level bindings: `x = ...` with a plain name. */
-  if (ts_node_symbol(left) == w->s_identifier && ts_node_symbol(ts_node_parent(ts_node_parent(n))) == w->s_module) {
+  TSNode grand = ancestor(k, 1);
+  if (ts_node_symbol(left) == w->s_identifier && !ts_node_is_null(grand) && ts_node_symbol(grand) == w->s_module) {
     uint32_t len;
     const char *t = ps_source_node_text(k->src, left, &len);
     PsDef d = {PS_DEF_ASSIGN, ps_arena_strndup(k->arena, t, len), ts_node_start_byte(n), ts_node_end_byte(n), true, ""};
@@ -816,6 +827,8 @@ static void resolve_dynamic(Walk *k) {
   }
 }
 
+void ps_walker_set_needs(PsWalker *self, unsigned needs) { self->needs = needs; }
+
 void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, PsSummary *out) {
   array_clear(&out->imports);
   array_clear(&out->defs);
@@ -825,10 +838,12 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&out->refs);
   array_clear(&out->bindings);
   array_clear(&self->frames);
+  array_clear(&self->path);
   array_clear(&self->dyn);
   array_clear(&self->dyn_arg);
   if (!src->tree) return;
   Walk k = {self, src, arena, out};
+  const unsigned needs = self->needs;
   TSNode root = ts_tree_root_node(src->tree);
   TSTreeCursor cur = ts_tree_cursor_new(root);
   for (;;) {
@@ -857,20 +872,27 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
     } else if (s == self->s_assignment) {
       visit_assignment(&k, n, false);
     } else if (s == self->s_augmented) {
-      visit_assignment(&k, n, true);
+      if (needs & PS_NEED_MUTATIONS) visit_assignment(&k, n, true);
     } else if (s == self->s_attribute) {
-      visit_attribute(&k, n);
+      if (needs & PS_NEED_REFS) visit_attribute(&k, n);
     } else if (s == self->s_for) {
       bind_targets(&k, ts_node_child_by_field_id(n, self->f_left), NULL, 0);
     } else if (s == self->s_as_pattern_target) {
       bind_targets(&k, n, NULL, 0);
-    } else if (s == self->s_global) {
+    } else if (s == self->s_global && (needs & PS_NEED_MUTATIONS)) {
       uint32_t nc = ts_node_named_child_count(n);
       for (uint32_t i = 0; i < nc; i++) add_mutation(&k, PS_MUT_GLOBAL, dotted(&k, ts_node_named_child(n, i)), n);
     }
-    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
+    /* Leaves have no children: skip the cursor call. The path keeps the
+     * ancestors so visitors never need ts_node_parent (which walks down
+     * from the root every time). */
+    if (descend && ts_node_child_count(n) && ts_tree_cursor_goto_first_child(&cur)) {
+      array_push(&self->path, n);
+      continue;
+    }
     while (!ts_tree_cursor_goto_next_sibling(&cur)) {
       if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+      self->path.size--;
     }
   }
 done:

@@ -19,6 +19,7 @@ struct PsEngine {
   Array(PsAnalysis *) analyses;
   pcre2_code *prefilter; /* NULL: parse every file */
   bool need_walk;
+  unsigned needs; /* union of the analyses' PS_NEED_* */
 };
 
 /* A finding before positions are resolved. */
@@ -63,6 +64,7 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       }
       array_push(&self->analyses, a);
       self->need_walk = true;
+      self->needs |= ps_analysis_needs(a);
       const char *p = ps_analysis_prefilter(a);
       if (!p) every_file = true;
       else ps_buf_printf(&pre, "%s(?:%s)", pre.len ? "|" : "", p);
@@ -109,6 +111,7 @@ PsScanWorker *ps_scan_worker_new(const PsEngine *engine, PsError *err) {
   w->parser = p;
   if (engine->qs && ps_queryset_query(engine->qs)) w->runner = ps_query_runner_new(engine->qs);
   w->walker = ps_walker_new();
+  ps_walker_set_needs(w->walker, engine->needs);
   ps_summary_init(&w->summary);
   w->arena = ps_arena_new(256 * 1024);
   w->md = pcre2_match_data_create(1, NULL);
