@@ -238,16 +238,23 @@ def walk_paths(paths: list[str]) -> tuple[list[str], list[str]]:
 # scanned files.
 
 
+def is_package(d: str) -> bool:
+    """A directory with an __init__.py, or an __init__.pyi (a stub package:
+    pyshift also scans stub trees; this follows pyshift, the brief named only
+    __init__.py)."""
+    return os.path.isfile(os.path.join(d, "__init__.py")) or os.path.isfile(os.path.join(d, "__init__.pyi"))
+
+
 def import_root(path: str) -> tuple[str, str]:
     """(import root directory, top-level module name) of a scanned file."""
     d = os.path.dirname(os.path.abspath(path))
-    if not os.path.isfile(os.path.join(d, "__init__.py")):
+    if not is_package(d):
         name = os.path.basename(path)
         return d, name.split(".")[0]
     top = d
     while True:
         parent = os.path.dirname(top)
-        if parent == top or not os.path.isfile(os.path.join(parent, "__init__.py")):
+        if parent == top or not is_package(parent):
             break
         top = parent
     return os.path.dirname(top), os.path.basename(top)
@@ -270,7 +277,7 @@ def first_party_names(files: list[str]) -> set[str]:
             if e.endswith(".py") or e.endswith(".pyi") or e.endswith(".so"):
                 if os.path.isfile(p):
                     names.add(e.split(".")[0])
-            elif os.path.isfile(os.path.join(p, "__init__.py")):
+            elif is_package(p):
                 names.add(e)
     names.discard("")
     return names
@@ -280,8 +287,11 @@ def first_party_names(files: list[str]) -> set[str]:
 # Suppression comments (README: `# pyshift: ignore[RM001]`, `# noqa: RM001`,
 # `# pyshift: ignore-file[RM]`; ids or prefixes; bare forms mean all rules).
 
-_SUP_LINE = re.compile(r"#\s*pyshift:\s*ignore(?!-file)(?:\[([^\]]*)\])?", re.I)
-_SUP_FILE = re.compile(r"#\s*pyshift:\s*ignore-file(?:\[([^\]]*)\])?", re.I)
+# `pyshift:` directives are case-sensitive and their codes upper-case (an
+# invalid list suppresses nothing); `noqa` is case-insensitive, as in ruff.
+_SUP_LINE = re.compile(r"#\s*pyshift:\s*ignore(?!-file)(?:\s*\[([^\]]*)\])?")
+_SUP_FILE = re.compile(r"#\s*pyshift:\s*ignore-file(?:\s*\[([^\]]*)\])?")
+_VALID_CODES = re.compile(r"^[\s,]*[A-Z][A-Z0-9]*([\s,]+[A-Z][A-Z0-9]*)*[\s,]*$")
 _NOQA = re.compile(r"#\s*noqa(?::\s*([A-Z0-9][A-Z0-9, \t]*))?", re.I)
 
 
@@ -315,9 +325,11 @@ def read_suppressions(text: str) -> Suppressions:
             continue
         c = t.string
         for m in _SUP_FILE.finditer(c):
-            s.file_wide.append(_codes(m.group(1)))
+            if m.group(1) is None or _VALID_CODES.match(m.group(1)):
+                s.file_wide.append(_codes(m.group(1)))
         for m in _SUP_LINE.finditer(c):
-            s.by_line.setdefault(t.start[0], []).append(_codes(m.group(1)))
+            if m.group(1) is None or _VALID_CODES.match(m.group(1)):
+                s.by_line.setdefault(t.start[0], []).append(_codes(m.group(1)))
         for m in _NOQA.finditer(c):
             s.by_line.setdefault(t.start[0], []).append(_codes(m.group(1)))
     return s
@@ -354,7 +366,10 @@ def _handler_catches_import_error(h: ast.ExceptHandler) -> bool:
     return False
 
 
-def _is_sys_version_info(node: ast.AST) -> bool:
+def _is_version_info(node: ast.AST) -> bool:
+    """`sys.version_info` or a bare `version_info` (from sys import version_info)."""
+    if isinstance(node, ast.Name):
+        return node.id == "version_info"
     return (isinstance(node, ast.Attribute) and node.attr == "version_info"
             and isinstance(node.value, ast.Name) and node.value.id == "sys")
 
@@ -366,34 +381,78 @@ def _int_tuple(node: ast.AST) -> tuple | None:
     return None
 
 
-def version_branches(test: ast.AST) -> tuple[tuple | None, tuple | None, str | None]:
-    """For an `if` test: (bound for the body, bound for the else, note).
+def _version_subject(node: ast.AST) -> str | None:
+    """'tuple' for version_info or a leading slice of it (`[:2]`), 'major' for
+    `version_info[0]` / `version_info.major`, else None."""
+    if _is_version_info(node):
+        return "tuple"
+    if isinstance(node, ast.Subscript) and _is_version_info(node.value):
+        sl = node.slice
+        if isinstance(sl, ast.Slice) and sl.lower is None and sl.step is None:
+            return "tuple"
+        if isinstance(sl, ast.Constant) and sl.value == 0:
+            return "major"
+    if isinstance(node, ast.Attribute) and node.attr == "major" and _is_version_info(node.value):
+        return "major"
+    return None
 
-    The strict forms, as RM001's docs state them: `sys.version_info < T`
-    (the body runs only below T) and `sys.version_info >= T` (the else runs
-    only below T). Other forms that also mean "only below T" are returned as
-    a note, not a bound, so a disagreement can be explained."""
+
+def _succ(t: tuple) -> tuple:
+    return t[:-1] + (t[-1] + 1,)
+
+
+_FLIP = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE, ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
+
+
+def condition_bounds(test: ast.AST) -> tuple[tuple | None, tuple | None]:
+    """(B_true, B_false): when the test is true (false), the running Python
+    is older than B. None: no such implication.
+
+    `version_info < T` is true only below T, `>= T` false only below T;
+    `<= T` / `> T` / `== T` use the successor of T (`<= (3, 11)` runs below
+    3.12); `version_info[0]` / `.major` compared with an int likewise; `not`,
+    `and`, `or` combine; parentheses are invisible in the ast."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        t, f = condition_bounds(test.operand)
+        return f, t
+    if isinstance(test, ast.BoolOp):
+        parts = [condition_bounds(v) for v in test.values]
+        ts = [p[0] for p in parts]
+        fs = [p[1] for p in parts]
+        if isinstance(test.op, ast.And):
+            known = [t for t in ts if t is not None]
+            return (min(known, key=_pad) if known else None,
+                    max(fs, key=_pad) if all(f is not None for f in fs) else None)
+        known = [f for f in fs if f is not None]
+        return (max(ts, key=_pad) if all(t is not None for t in ts) else None,
+                min(known, key=_pad) if known else None)
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
-        return None, None, None
-    left, op, right = test.left, test.ops[0], test.comparators[0]
-    if _is_sys_version_info(left) and _int_tuple(right) is not None:
+        return None, None
+    left, op, right = test.left, type(test.ops[0]), test.comparators[0]
+    if _version_subject(left) is None and _version_subject(right) is not None:
+        left, right, op = right, left, _FLIP.get(op, op)
+    subj = _version_subject(left)
+    if subj == "tuple":
         t = _int_tuple(right)
-        if isinstance(op, ast.Lt):
-            return t, None, None
-        if isinstance(op, ast.GtE):
-            return None, t, None
-    # Other spellings, noted only.
-    src = ast.unparse(test)
-    subj = left
-    if isinstance(subj, ast.Subscript) and _is_sys_version_info(subj.value):
-        return None, None, f"version check `{src}`"
-    if isinstance(subj, ast.Attribute) and _is_sys_version_info(subj.value):
-        return None, None, f"version check `{src}`"
-    if _is_sys_version_info(right) or _is_sys_version_info(subj):
-        return None, None, f"version check `{src}`"
-    if isinstance(subj, ast.Name) and subj.id in ("version_info", "PY_VERSION", "PY2", "PY3"):
-        return None, None, f"version check `{src}`"
-    return None, None, None
+    elif subj == "major" and isinstance(right, ast.Constant) and type(right.value) is int:
+        t = (right.value,)
+    else:
+        return None, None
+    if t is None:
+        return None, None
+    if op is ast.Lt:
+        return t, None
+    if op is ast.LtE or op is ast.Eq:
+        return _succ(t), None
+    if op is ast.GtE:
+        return None, t
+    if op is ast.Gt or op is ast.NotEq:
+        return None, _succ(t)
+    return None, None
+
+
+def _pad(t: tuple) -> tuple:
+    return tuple(t) + (0,) * (3 - len(t))
 
 
 def _is_type_checking(test: ast.AST) -> bool:
@@ -408,7 +467,7 @@ def _min_bound(a, b):
         return b
     if b is None:
         return a
-    return min(a, b)
+    return min(a, b, key=_pad)
 
 
 def compute_guards(tree: ast.AST) -> dict[int, Guards]:
@@ -427,33 +486,20 @@ def compute_guards(tree: ast.AST) -> dict[int, Guards]:
             for s in node.orelse + node.finalbody:
                 visit(s, g, in_function)
             return
-        if isinstance(node, ast.If):
+        if isinstance(node, (ast.If, ast.IfExp)):
+            # An elif is an If inside orelse, so it inherits the else bound.
             visit(node.test, g, in_function)
-            body_bound, else_bound, note = version_branches(node.test)
-            gb, ge = g, g
-            if _is_type_checking(node.test):
-                gb = g.with_(type_checking=True)
-            if body_bound is not None:
-                gb = gb.with_(below=_min_bound(g.below, body_bound))
-            if else_bound is not None:
-                ge = ge.with_(below=_min_bound(g.below, else_bound))
-            if note:
-                gb = gb.with_(notes=gb.notes + (f"if-body of {note}",))
-                ge = ge.with_(notes=ge.notes + (f"else of {note}",))
-            for s in node.body:
+            body_bound, else_bound = condition_bounds(node.test)
+            gb = g.with_(below=_min_bound(g.below, body_bound))
+            ge = g.with_(below=_min_bound(g.below, else_bound))
+            if isinstance(node, ast.If) and _is_type_checking(node.test):
+                gb = gb.with_(type_checking=True)
+            body = node.body if isinstance(node, ast.If) else [node.body]
+            orelse = node.orelse if isinstance(node, ast.If) else [node.orelse]
+            for s in body:
                 visit(s, gb, in_function)
-            for s in node.orelse:
+            for s in orelse:
                 visit(s, ge, in_function)
-            return
-        if isinstance(node, ast.IfExp):
-            _, _, note = version_branches(node.test)
-            visit(node.test, g, in_function)
-            if note:
-                visit(node.body, g.with_(notes=g.notes + (f"if-body of conditional {note}",)), in_function)
-                visit(node.orelse, g.with_(notes=g.notes + (f"else of conditional {note}",)), in_function)
-            else:
-                visit(node.body, g, in_function)
-                visit(node.orelse, g, in_function)
             return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and g.try_fallback \
                 and not in_function:
@@ -572,7 +618,7 @@ class RemovedModules(Analysis):
             return True
         if g.below is not None:
             rm = parse_version(row["removed_in"])
-            if rm is not None and g.below <= rm:
+            if rm is not None and _pad(g.below) <= _pad(rm):
                 return True
         return False
 
@@ -620,8 +666,14 @@ class RemovedModules(Analysis):
                     self._emit(out, fi, node, fi.name_line(node), module_row)
             elif isinstance(node, ast.Call):
                 f = node.func
-                is_import = (
-                    (isinstance(f, ast.Name) and (f.id == "__import__" or f.id in import_module_names))
+                # __import__, builtins.__import__, importlib.__import__ (the
+                # same function), importlib.import_module and its aliases.
+                dunder = ((isinstance(f, ast.Name) and f.id == "__import__")
+                          or (isinstance(f, ast.Attribute) and f.attr == "__import__"
+                              and isinstance(f.value, ast.Name)
+                              and (f.value.id == "builtins" or f.value.id in importlib_names)))
+                is_import = dunder or (
+                    (isinstance(f, ast.Name) and f.id in import_module_names)
                     or (isinstance(f, ast.Attribute) and f.attr == "import_module"
                         and isinstance(f.value, ast.Name) and f.value.id in importlib_names))
                 if not is_import:
@@ -633,7 +685,7 @@ class RemovedModules(Analysis):
                 name = arg.value
                 if not _DOTTED.match(name):
                     continue  # relative ('.x') or not a module name
-                if isinstance(f, ast.Name) and f.id == "__import__":
+                if dunder:
                     level = node.args[4] if len(node.args) > 4 else next(
                         (k.value for k in node.keywords if k.arg == "level"), None)
                     if isinstance(level, ast.Constant) and level.value not in (0, None):
