@@ -29,6 +29,8 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+import scopes
+
 # ---------------------------------------------------------------------------
 # Versions
 
@@ -89,6 +91,13 @@ def _yaml_scalar(text: str):
     text = text.strip()
     if text.startswith("[") and text.endswith("]"):
         return [_yaml_scalar(x) for x in text[1:-1].split(",") if x.strip()]
+    if text.startswith("{") and text.endswith("}"):  # flow mapping {name: x, when: y}
+        out = {}
+        for item in text[1:-1].split(","):
+            if item.strip():
+                k, _, v = item.partition(":")
+                out[k.strip()] = _yaml_scalar(v)
+        return out
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         return text[1:-1]
     return text
@@ -344,26 +353,31 @@ FALLBACK_EXCEPTIONS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseE
 @dataclass(frozen=True)
 class Guards:
     try_fallback: bool = False       # in the body of a try that catches ImportError & co.
+    try_attr: bool = False           # ... that catches AttributeError (or Exception, bare)
     type_checking: bool = False      # under `if TYPE_CHECKING:`
     below: tuple | None = None       # only runs on versions < this (strict forms)
     notes: tuple = ()                # other guards the strict semantics ignore
 
     def with_(self, **kw) -> "Guards":
-        d = dict(try_fallback=self.try_fallback, type_checking=self.type_checking,
+        d = dict(try_fallback=self.try_fallback, try_attr=self.try_attr, type_checking=self.type_checking,
                  below=self.below, notes=self.notes)
         d.update(kw)
         return Guards(**d)
 
 
-def _handler_catches_import_error(h: ast.ExceptHandler) -> bool:
+def _handler_catches(h: ast.ExceptHandler, names: set[str]) -> bool:
     if h.type is None:
         return True
     types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
     for t in types:
         name = t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else None
-        if name in FALLBACK_EXCEPTIONS:
+        if name in names:
             return True
     return False
+
+
+def _handler_catches_import_error(h: ast.ExceptHandler) -> bool:
+    return _handler_catches(h, FALLBACK_EXCEPTIONS)
 
 
 def _is_version_info(node: ast.AST) -> bool:
@@ -478,7 +492,13 @@ def compute_guards(tree: ast.AST) -> dict[int, Guards]:
         out[id(node)] = g
         if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
             fallback = any(_handler_catches_import_error(h) for h in node.handlers)
-            gb = g.with_(try_fallback=True) if fallback else g
+            attr = any(_handler_catches(h, {"AttributeError", "Exception", "BaseException"})
+                       for h in node.handlers)
+            gb = g
+            if fallback:
+                gb = gb.with_(try_fallback=True)
+            if attr:
+                gb = gb.with_(try_attr=True)
             for s in node.body:
                 visit(s, gb, in_function)
             for h in node.handlers:
@@ -536,9 +556,15 @@ class FileInfo:
     tree: ast.Module
     guards: dict[int, Guards]
     first_party: set[str]
+    _scopes: object = None
 
     def guard(self, node: ast.AST) -> Guards:
         return self.guards.get(id(node), Guards())
+
+    def scopes(self) -> "scopes.Scopes":
+        if self._scopes is None:
+            self._scopes = scopes.Scopes(self.tree)
+        return self._scopes
 
     def name_line(self, node: ast.ImportFrom) -> int:
         """Line of the module name in `from MODULE import ...` (it may follow
@@ -696,8 +722,233 @@ class RemovedModules(Analysis):
         return out
 
 
+class RemovedApis(Analysis):
+    """RM002-RM004 / DP002-DP004: removed (or pending) functions, classes,
+    attributes, methods and keyword arguments, resolved through the file's
+    imports (`match: reference | method | keyword`)."""
+
+    def __init__(self, rule: Rule, target):
+        super().__init__(rule, target)
+        self.match = str(rule.params.get("match", "reference"))
+        when = str(rule.params.get("when", "removed"))
+        self.rows = select_rows(rule, target, when)
+        self.by_name = {r["name"]: r for r in self.rows}
+        self.receivers = {}
+        for r in self.rows:
+            rx = r.get("receiver", "-")
+            self.receivers[r["name"]] = re.compile(rx) if rx and rx != "-" else None
+
+    def empty(self):
+        return not self.rows
+
+    # -- resolution ---------------------------------------------------------------
+
+    def _resolve_name(self, fi: FileInfo, sc: scopes.Scopes, node: ast.Name):
+        """(qualified name, import binding) of a loaded name bound only by
+        imports of one and the same thing; (None, None) otherwise."""
+        bs = sc.lookup(node.id, node)
+        if not bs or any(b.kind != "import" for b in bs):
+            return None, None
+        qs = {b.q for b in bs}
+        if len(qs) != 1 or None in qs:
+            return None, None
+        q = qs.pop()
+        if q.split(".")[0] in fi.first_party:
+            return None, None
+        return q, bs[0]
+
+    def qual(self, fi, sc, node, memo):
+        """Qualified name of a Name/Attribute chain and the import binding it
+        goes through."""
+        k = id(node)
+        if k in memo:
+            return memo[k]
+        r = (None, None)
+        if isinstance(node, ast.Name):
+            r = self._resolve_name(fi, sc, node)
+        elif isinstance(node, ast.Attribute):
+            q, b = self.qual(fi, sc, node.value, memo)
+            if q is not None:
+                r = (q + "." + node.attr, b)
+        memo[k] = r
+        return r
+
+    def _guarded(self, fi: FileInfo, nodes, row) -> bool:
+        for n in nodes:
+            if n is None:
+                continue
+            g = fi.guard(n)
+            if g.try_fallback or g.try_attr or g.type_checking:
+                return True
+            if g.below is not None:
+                rm = parse_version(row["removed_in"])
+                if rm is not None and _pad(g.below) <= _pad(rm):
+                    return True
+        return False
+
+    def _class_qualifies(self, fi, sc, cls: ast.ClassDef, rowclass: str, rx, memo, seen=None) -> bool:
+        seen = seen or set()
+        if id(cls) in seen:
+            return False
+        seen.add(id(cls))
+        for b in cls.bases:
+            q, _ = self.qual(fi, sc, b, memo)
+            if q == rowclass:
+                return True
+            textual = b.attr if isinstance(b, ast.Attribute) else b.id if isinstance(b, ast.Name) else None
+            if rx is not None:
+                if textual and rx.search(textual):
+                    return True
+                if q and rx.search(q.rsplit(".", 1)[-1]):
+                    return True
+            if isinstance(b, ast.Name):
+                bs = sc.lookup(b.id, b)
+                defs = [x.node for x in bs if x.kind == "class"]
+                if len(bs) == 1 and defs and self._class_qualifies(fi, sc, defs[0], rowclass, rx, memo, seen):
+                    return True
+        return False
+
+    def _class_defines(self, cls: ast.ClassDef, name: str) -> bool:
+        for st in cls.body:
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name:
+                return True
+            if isinstance(st, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in st.targets):
+                return True
+        return False
+
+    def _ctor_class(self, fi, sc, recv: ast.Name, memo):
+        """For `x` assigned from a call in the use's own scope: the qualified
+        name of the callee (all assignments agree); else None."""
+        # The docs say "in the same scope"; pyshift also follows a module-level
+        # `x = C()` into functions, which is as certain when every binding of
+        # `x` is such a call, so the oracle accepts any scope the lookup finds.
+        bs = sc.lookup(recv.id, recv)
+        if not bs or any(b.kind != "assign" for b in bs):
+            return None, None
+        qs = set()
+        node = None
+        for b in bs:
+            v = b.value
+            if not isinstance(v, ast.Call):
+                return None, None
+            q, _ = self.qual(fi, sc, v.func, memo)
+            if q is None:
+                return None, None
+            qs.add(q)
+            node = b.node
+        return (qs.pop(), node) if len(qs) == 1 else (None, None)
+
+    def _method_rows(self, fi, sc, attr: ast.Attribute, memo):
+        """Rows `Class.method` that `recv.method` reaches through `self`/`cls`
+        in a qualifying class, or a constructor-assigned variable."""
+        out = []
+        recv = attr.value
+        if not isinstance(recv, ast.Name):
+            return out
+        cands = [r for r in self.rows if r["name"].rsplit(".", 1)[-1] == attr.attr]
+        if not cands:
+            return out
+        if recv.id in ("self", "cls"):
+            cls = sc.enclosing_class_of_method(attr)
+            if cls is not None and not self._class_defines(cls, attr.attr):
+                for r in cands:
+                    rowclass = r["name"].rsplit(".", 1)[0]
+                    if self._class_qualifies(fi, sc, cls, rowclass, self.receivers[r["name"]], memo):
+                        out.append((r, None))
+                if out:
+                    return out
+        ctor, bnode = self._ctor_class(fi, sc, recv, memo)
+        if ctor is not None:
+            for r in cands:
+                rowclass = r["name"].rsplit(".", 1)[0]
+                rx = self.receivers[r["name"]]
+                if ctor == rowclass or (rx is not None and ctor.split(".")[0] == rowclass.split(".")[0]
+                                        and rx.search(ctor.rsplit(".", 1)[-1])):
+                    out.append((r, bnode))
+        return out
+
+    # -- run ----------------------------------------------------------------------
+
+    def run(self, fi: FileInfo) -> list[Finding]:
+        sc = fi.scopes()
+        memo: dict = {}
+        out: list[Finding] = []
+
+        def emit(line, row, nodes):
+            if self._guarded(fi, nodes, row):
+                return
+            out.append(Finding(fi.path, line, self.rule.id, dict(row)))
+
+        if self.match == "reference":
+            names = self.by_name
+            for node in ast.walk(fi.tree):
+                if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    if node.module.split(".")[0] in fi.first_party:
+                        continue
+                    for a in node.names:
+                        if a.name == "*":
+                            continue
+                        q = node.module + "." + a.name
+                        row = self._prefix_row(q)
+                        if row:
+                            emit(a.lineno, row, [node])
+                elif isinstance(node, ast.Import):
+                    for a in node.names:
+                        if a.name.split(".")[0] in fi.first_party:
+                            continue
+                        row = self._prefix_row(a.name)
+                        if row:
+                            emit(a.lineno, row, [node])
+                elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, (ast.Load, ast.Del)):
+                    # A store (`ssl.wrap_socket = shim`) works on any Python;
+                    # a read or a `del` of a missing attribute raises.
+                    q, b = self.qual(fi, sc, node, memo)
+                    if q in names:
+                        emit(node.lineno, names[q], [node, b.node if b else None])
+        elif self.match == "method":
+            for node in ast.walk(fi.tree):
+                if not (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)):
+                    continue
+                q, b = self.qual(fi, sc, node, memo)
+                if q in self.by_name:  # named through its class
+                    emit(node.lineno, self.by_name[q], [node, b.node if b else None])
+                    continue
+                for row, bnode in self._method_rows(fi, sc, node, memo):
+                    emit(node.lineno, row, [node, bnode])
+        elif self.match == "keyword":
+            for node in ast.walk(fi.tree):
+                if not (isinstance(node, ast.Call) and node.keywords):
+                    continue
+                kws = [k for k in node.keywords if k.arg]
+                if not kws:
+                    continue
+                rows = []
+                q, b = self.qual(fi, sc, node.func, memo)
+                if q in self.by_name:
+                    rows.append((self.by_name[q], b.node if b else None))
+                elif isinstance(node.func, ast.Attribute):
+                    rows = self._method_rows(fi, sc, node.func, memo)
+                for row, bnode in rows:
+                    allowed = {k.strip() for k in row["keywords"].split(",")}
+                    for k in kws:
+                        if k.arg in allowed:
+                            emit(k.lineno, row, [node, bnode])
+        else:
+            raise ValueError(f"{self.rule.path}: unknown `match: {self.match}`")
+        return out
+
+    def _prefix_row(self, q: str):
+        parts = q.split(".")
+        for n in range(len(parts), 0, -1):
+            r = self.by_name.get(".".join(parts[:n]))
+            if r is not None:
+                return r
+        return None
+
+
 ANALYSES: dict[str, Callable[[Rule, tuple], Analysis]] = {
     "removed-modules": RemovedModules,
+    "removed-apis": RemovedApis,
 }
 
 
@@ -777,6 +1028,7 @@ def default_rules_dir() -> str:
 
 
 def main(argv=None) -> int:
+    sys.dont_write_bytecode = True
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--rules-dir", default=default_rules_dir())
