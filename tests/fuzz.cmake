@@ -69,7 +69,8 @@ foreach(t ${PS_FUZZ_TARGETS})
     list(FILTER _known EXCLUDE REGEX "/(README\\.md|\\.[^/]*)$")
     if(_known)
       add_test(NAME fuzz.known_bug.${t} COMMAND ${t}_replay ${PS_FUZZ_DIR}/known_crashes/${t})
-      set_tests_properties(fuzz.known_bug.${t} PROPERTIES LABELS "fuzz;known_bug")
+      # Some are hangs: fail them in a minute, not ctest's default 25.
+      set_tests_properties(fuzz.known_bug.${t} PROPERTIES LABELS "fuzz;known_bug" TIMEOUT 60)
     endif()
   endif()
 

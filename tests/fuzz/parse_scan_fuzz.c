@@ -5,12 +5,13 @@
  * summary walk, every built-in analysis, the combined query, suppression
  * comments, positions, messages and fingerprints.
  *
- * The registry, the engine and one PsScanWorker are built once, on the first
- * call, from every rule in the source tree's rules/ directory
- * (PS_FUZZ_RULES_DIR, or $PYSHIFT_RULES_DIR), each selected by its exact id
- * so explicit-only rules are on too, with target 3.15t (free-threaded, the
- * newest) so no target bound switches a rule off. The prefilter is disabled
- * so every input is parsed and analysed. A rule directory that does not load
+ * The registry, the engines and their PsScanWorkers are built once, in
+ * LLVMFuzzerInitialize, from every rule in the source tree's rules/
+ * directory (PS_FUZZ_RULES_DIR, or $PYSHIFT_RULES_DIR), each selected by its
+ * exact id so explicit-only rules are on too. Rules' target bounds may
+ * exclude each other, so as few engines as needed (usually one, 3.14t or
+ * 3.15t) are built to switch every rule on, and each input is scanned by all
+ * of them. The prefilter is disabled so every input is parsed and analysed. A rule directory that does not load
  * cleanly aborts: a fuzzer running without its rules finds nothing.
  */
 #include <stdint.h>
@@ -24,10 +25,14 @@
 #error "build with -DPS_FUZZ_RULES_DIR=\"<source>/rules\""
 #endif
 
+/* One engine per target version needed to switch every rule on. */
+#define MAX_ENGINES 8
+
 static PsRegistry *registry;
-static const PsRule **enabled;
-static PsEngine *engine;
-static PsScanWorker *worker;
+static size_t n_engines;
+static const PsRule **enabled[MAX_ENGINES];
+static PsEngine *engines[MAX_ENGINES];
+static PsScanWorker *workers[MAX_ENGINES];
 
 static void die(const char *what, const PsError *err) {
   fprintf(stderr, "parse_scan_fuzz: %s\n", what);
@@ -47,6 +52,13 @@ static bool is_first_party(const void *project, const char *top, size_t len) {
   return len == 5 && memcmp(top, "mypkg", 5) == 0;
 }
 
+/* Target versions to try, newest first; free-threaded so free-threaded-only
+ * rules are on. */
+static const PsPyVersion TARGETS[] = {
+    {3, 15, true}, {3, 14, true}, {3, 13, true}, {3, 12, true}, {3, 11, false}, {3, 10, false}, {3, 9, false},
+};
+#define N_TARGETS (sizeof TARGETS / sizeof TARGETS[0])
+
 static void setup(void) {
   PsError err;
   ps_error_clear(&err);
@@ -57,26 +69,60 @@ static void setup(void) {
   size_t n = ps_registry_count(registry);
   if (n == 0) die("no rules loaded", NULL);
 
+  /* Every rule by its exact id, so explicit-only rules are on too. */
   const char **ids = calloc(n, sizeof *ids);
+  bool *covered = calloc(n, sizeof *covered);
   for (size_t i = 0; i < n; i++) ids[i] = ps_registry_at(registry, i)->meta.id;
   PsSelection sel = {0};
   sel.select = ids;
   sel.n_select = n;
-  sel.target = (PsPyVersion){3, 15, true};
   sel.min_python = (PsPyVersion){3, 9, false};
-  size_t n_enabled = 0;
-  if (ps_registry_select(registry, &sel, &enabled, &n_enabled, &err) != 0) die("rule selection failed", &err);
-  free(ids);
 
-  PsEngineOptions opts = {0};
-  opts.target = sel.target;
-  opts.min_python = sel.min_python;
-  opts.fingerprints = true;
-  opts.no_prefilter = true;
-  opts.is_first_party = is_first_party;
-  if (ps_engine_new(&engine, enabled, n_enabled, &opts, &err) != 0) die("ps_engine_new failed", &err);
-  if (!(worker = ps_scan_worker_new(engine, &err))) die("ps_scan_worker_new failed", &err);
-  fprintf(stderr, "parse_scan_fuzz: %zu of %zu rules enabled from %s\n", n_enabled, n, dir);
+  /* Version bounds differ between rules (DP006 wants a target below 3.15,
+   * RM005 one from 3.14), so no single target may switch all of them on.
+   * Greedily pick the target that enables the most rules not yet covered,
+   * until none adds any. */
+  size_t n_covered = 0;
+  while (n_engines < MAX_ENGINES && n_covered < n) {
+    size_t best = N_TARGETS, best_gain = 0;
+    for (size_t t = 0; t < N_TARGETS; t++) {
+      const PsRule **list = NULL;
+      size_t m = 0, gain = 0;
+      sel.target = TARGETS[t];
+      if (ps_registry_select(registry, &sel, &list, &m, &err) != 0) die("rule selection failed", &err);
+      for (size_t i = 0; i < m; i++)
+        for (size_t k = 0; k < n; k++)
+          if (ps_registry_at(registry, k) == list[i] && !covered[k]) gain++;
+      free(list);
+      if (gain > best_gain) best = t, best_gain = gain;
+    }
+    if (best == N_TARGETS) break;
+    size_t m = 0;
+    sel.target = TARGETS[best];
+    if (ps_registry_select(registry, &sel, &enabled[n_engines], &m, &err) != 0) die("rule selection failed", &err);
+    for (size_t i = 0; i < m; i++)
+      for (size_t k = 0; k < n; k++)
+        if (ps_registry_at(registry, k) == enabled[n_engines][i] && !covered[k]) covered[k] = true, n_covered++;
+
+    PsEngineOptions opts = {0};
+    opts.target = sel.target;
+    opts.min_python = sel.min_python;
+    opts.fingerprints = true;
+    opts.no_prefilter = true;
+    opts.is_first_party = is_first_party;
+    if (ps_engine_new(&engines[n_engines], enabled[n_engines], m, &opts, &err) != 0) die("ps_engine_new failed", &err);
+    if (!(workers[n_engines] = ps_scan_worker_new(engines[n_engines], &err))) die("ps_scan_worker_new failed", &err);
+    char v[16];
+    ps_pyver_format(sel.target, v, sizeof v);
+    fprintf(stderr, "parse_scan_fuzz: engine %zu: target %s, %zu rules\n", n_engines, v, m);
+    n_engines++;
+  }
+  fprintf(stderr, "parse_scan_fuzz: %zu of %zu rules from %s enabled in %zu engine(s)\n", n_covered, n, dir,
+          n_engines);
+  for (size_t k = 0; k < n; k++)
+    if (!covered[k]) fprintf(stderr, "parse_scan_fuzz: no target enables %s\n", ps_registry_at(registry, k)->meta.id);
+  free(covered);
+  free(ids);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
@@ -87,15 +133,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  PsFileResult *res = ps_engine_scan(worker, "fuzz.py", (const char *)data, size);
-  /* Touch every string the reporters would print. */
   size_t sum = 0;
-  for (size_t i = 0; i < res->n_findings; i++) {
-    const PsFinding *f = &res->findings[i];
-    if (f->range.start.line == 0 || f->range.start.byte > f->range.end.byte) abort();
-    sum += strlen(f->message) + strlen(f->source_line) + (f->fingerprint ? strlen(f->fingerprint) : 0);
+  for (size_t e = 0; e < n_engines; e++) {
+    PsFileResult *res = ps_engine_scan(workers[e], "fuzz.py", (const char *)data, size);
+    /* Touch every string the reporters would print. */
+    for (size_t i = 0; i < res->n_findings; i++) {
+      const PsFinding *f = &res->findings[i];
+      if (f->range.start.line == 0 || f->range.start.byte > f->range.end.byte) abort();
+      sum += strlen(f->message) + strlen(f->source_line) + (f->fingerprint ? strlen(f->fingerprint) : 0);
+    }
+    for (size_t i = 0; i < res->n_errors; i++) sum += strlen(res->errors[i]);
+    ps_file_result_free(res);
   }
-  for (size_t i = 0; i < res->n_errors; i++) sum += strlen(res->errors[i]);
-  ps_file_result_free(res);
   return sum == (size_t)-1;
 }
