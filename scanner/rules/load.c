@@ -384,6 +384,24 @@ static int check_query(Ctx *c, PsRule *r) {
      * `report:` must name a capture that exists. */
     int rc = 0;
     for (uint32_t i = 0; i < ts_query_pattern_count(q) && !rc; i++) {
+      /* A pattern rooted at the module node with child patterns makes the
+       * cursor try every statement against every other: quadratic in the
+       * size of the file. */
+      const char *p = r->query + ts_query_start_byte_for_pattern(q, i);
+      while (*p == '(' || *p == ' ' || *p == '\t' || *p == '\n' || *p == '[') p++;
+      if (!strncmp(p, "module", 6) && !isalnum((unsigned char)p[6]) && p[6] != '_') {
+        const char *close = p + 6;
+        while (*close == ' ' || *close == '\t' || *close == '\n') close++;
+        if (*close != ')') {
+          int line, col;
+          ps_rules__query_pos(r, (uint32_t)(p - r->query), &line, &col);
+          rc = rule_error(c->err, c->path, c->text, c->len, line, col, 6,
+                          "patterns rooted at (module ...) are quadratic in the number of statements: "
+                          "match the statement itself (use `.` anchors, or a built-in analysis for "
+                          "checks that depend on imports)");
+          break;
+        }
+      }
       bool any = false;
       for (uint32_t cid = 0; cid < ts_query_capture_count(q) && !any; cid++)
         any = ts_query_capture_quantifier_for_id(q, i, cid) != TSQuantifierZero;

@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -235,6 +236,9 @@ PsQueryRunner *ps_query_runner_new(const PsQuerySet *set) {
   PsQueryRunner *self = ps_xcalloc(1, sizeof *self);
   self->set = set;
   self->cursor = ts_query_cursor_new();
+  /* Bounds the in-progress matches a pathological pattern can pile up
+   * (sibling patterns under `module` are quadratic in its statements). */
+  ts_query_cursor_set_match_limit(self->cursor, 4096);
   self->md = pcre2_match_data_create(16, NULL);
   return self;
 }
@@ -283,11 +287,39 @@ static bool predicates_hold(PsQueryRunner *self, const PatternInfo *info, const 
   return true;
 }
 
-void ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text,
-                          void (*on_match)(void *ctx, const PsQueryMatch *m), void *ctx) {
+typedef struct Budget {
+  struct timespec deadline;
+  unsigned calls;
+  bool expired;
+} Budget;
+
+static bool over_budget(TSQueryCursorState *state) {
+  Budget *b = state->payload;
+  if (++b->calls % 256) return false; /* the clock is read every 256 steps */
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (now.tv_sec > b->deadline.tv_sec || (now.tv_sec == b->deadline.tv_sec && now.tv_nsec >= b->deadline.tv_nsec))
+    b->expired = true;
+  return b->expired;
+}
+
+int ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text, uint64_t budget_us,
+                         void (*on_match)(void *ctx, const PsQueryMatch *m), void *ctx) {
   const PsQuerySet *set = self->set;
-  if (!set->query) return;
-  ts_query_cursor_exec(self->cursor, set->query, root);
+  if (!set->query) return 0;
+  Budget b = {{0, 0}, 0, false};
+  /* tree-sitter keeps a pointer to the options during the whole cursor
+   * run: they must live as long as the loop below. */
+  TSQueryCursorOptions opts = {.payload = &b, .progress_callback = over_budget};
+  if (budget_us) {
+    clock_gettime(CLOCK_MONOTONIC, &b.deadline);
+    b.deadline.tv_sec += (time_t)(budget_us / 1000000);
+    b.deadline.tv_nsec += (long)(budget_us % 1000000) * 1000;
+    if (b.deadline.tv_nsec >= 1000000000L) b.deadline.tv_sec++, b.deadline.tv_nsec -= 1000000000L;
+    ts_query_cursor_exec_with_options(self->cursor, set->query, root, &opts);
+  } else {
+    ts_query_cursor_exec(self->cursor, set->query, root);
+  }
   TSQueryMatch m;
   while (ts_query_cursor_next_match(self->cursor, &m)) {
     const PatternInfo *info = &set->patterns[m.pattern_index];
@@ -302,4 +334,5 @@ void ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text,
     PsQueryMatch qm = {info->rule, report, m.captures, m.capture_count};
     on_match(ctx, &qm);
   }
+  return b.expired || ts_query_cursor_did_exceed_match_limit(self->cursor) ? PS_E_LIMIT : 0;
 }

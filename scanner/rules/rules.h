@@ -142,9 +142,12 @@ typedef struct PsQueryRunner PsQueryRunner;
 PsQueryRunner *ps_query_runner_new(const PsQuerySet *set);
 void ps_query_runner_delete(PsQueryRunner *self);
 /* Runs the query over `root` of `text`, calling on_match for each match whose
- * predicates hold. */
-void ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text,
-                          void (*on_match)(void *ctx, const PsQueryMatch *m), void *ctx);
+ * predicates hold. budget_us > 0 stops matching after that long. Returns 0,
+ * or PS_E_LIMIT when the budget ran out or too many matches were in
+ * progress at once (a pathological pattern): the matches reported so far
+ * stand, others may be missing. */
+int ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text, uint64_t budget_us,
+                         void (*on_match)(void *ctx, const PsQueryMatch *m), void *ctx);
 /* Name of capture `index` of the set's query. */
 const char *ps_queryset_capture_name(const PsQuerySet *self, uint32_t index, uint32_t *len);
 

@@ -343,7 +343,10 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
     PsEmitter em = {emit_vars, w};
     for (size_t i = 0; i < e->analyses.size; i++) ps_analysis_run(e->analyses.items[i], &ctx, &em);
   }
-  if (w->runner) ps_query_runner_exec(w->runner, ts_tree_root_node(src.tree), src.text, on_match, w);
+  if (w->runner &&
+      ps_query_runner_exec(w->runner, ts_tree_root_node(src.tree), src.text, e->opts.parse_budget_us, on_match, w))
+    add_error(res, ps_xasprintf("query matching hit its time or match limit; findings of query rules "
+                                "for this file may be incomplete"));
   finish(w, res, &src);
   w->src = NULL;
   ps_source_release(&src);

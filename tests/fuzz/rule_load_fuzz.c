@@ -110,7 +110,7 @@ static void run_rule(const PsRule *rule) {
     if (ps_queryset_query(set)) {
       PsQueryRunner *runner = ps_query_runner_new(set);
       Ctx c = {set, NULL, 0};
-      ps_query_runner_exec(runner, ts_tree_root_node(source.tree), source.text, on_match, &c);
+      ps_query_runner_exec(runner, ts_tree_root_node(source.tree), source.text, 2000000, on_match, &c);
       ps_query_runner_delete(runner);
     }
     ps_queryset_delete(set);

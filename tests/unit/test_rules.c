@@ -64,6 +64,8 @@ static void test_load_errors(void) {
   expect_error("id: XX001\n", 1, 1, "starts with a `---` line");
   expect_error(HEAD "tags: [a\n---\n", 7, 0, "invalid YAML");
   expect_error(HEAD "---\n```query\n(call)\n```\n", 8, 1, "captures nothing");
+  expect_error(HEAD "---\n```query\n(module\n  (import_statement) @a\n  (expression_statement) @b)\n```\n", 8, 2,
+               "quadratic");
   expect_error(HEAD "report: repotr\n---\n```query\n(call) @report\n```\n", 9, 1, "names no capture");
   expect_error(HEAD "prefilter: '('\n---\n```query\n(identifier) @x\n```\n", 6, 12, "invalid prefilter");
   expect_error("---\nid: XX001\nname: demo-rule\nseverity: warning\nmessage: \"bad {brace\"\n---\n", 5, 10, "unbalanced");
@@ -185,7 +187,7 @@ static void test_query_predicates(void) {
   CHECK(ps_source_parse(&s, p, 0, &err) == 0, "parse");
   PsQueryRunner *run = ps_query_runner_new(qs);
   Hits h = {"", qs, s.text};
-  ps_query_runner_exec(run, ts_tree_root_node(s.tree), s.text, on_match, &h);
+  CHECK_INT(ps_query_runner_exec(run, ts_tree_root_node(s.tree), s.text, 0, on_match, &h), 0);
   CHECK_STR(h.buf, "QQ001:eval(x);QQ001:evil(1);QQ002:alpha;QQ003:x = x;QQ004:NOT ok;");
   ps_query_runner_delete(run);
   ps_source_release(&s);
