@@ -27,7 +27,7 @@ typedef enum OptId {
   O_HELP, O_VERSION, O_SELECT, O_IGNORE, O_EXTEND_SELECT, O_TARGET, O_MIN_PYTHON, O_FORMAT, O_OUTPUT,
   O_JOBS, O_EXCLUDE, O_EXTEND_EXCLUDE, O_NO_GITIGNORE, O_FORCE_EXCLUDE, O_STDIN_FILENAME, O_RULES,
   O_EXIT_ZERO, O_STATISTICS, O_QUIET, O_SHOW_SOURCE, O_NO_SHOW_SOURCE, O_COLOR, O_CONFIG, O_ISOLATED,
-  O_AUTOMATION_ID, O_MAX_FILE_SIZE, O_PREVIEW, O_MARKDOWN, O_CHECK_RULES,
+  O_AUTOMATION_ID, O_MAX_FILE_SIZE, O_FILE_TIMEOUT, O_PREVIEW, O_MARKDOWN, O_CHECK_RULES,
 } OptId;
 
 typedef struct Opt {
@@ -69,6 +69,8 @@ static const Opt OPTS[] = {
     {O_ISOLATED, "isolated", 0, NULL, CMD_CHECK | CMD_RULES, "ignore every pyproject.toml"},
     {O_AUTOMATION_ID, "automation-id", 0, "ID", CMD_CHECK, "SARIF runs[0].automationDetails.id"},
     {O_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", CMD_CHECK, "skip (and report) larger files"},
+    {O_FILE_TIMEOUT, "file-timeout", 0, "SECONDS", CMD_CHECK,
+     "time budget for parsing and matching one file (default 20); a file over it is reported"},
     {O_PREVIEW, "preview", 0, NULL, CMD_CHECK | CMD_RULES, "enable preview rules"},
     {O_MARKDOWN, "markdown", 0, "DIR", CMD_RULES, "write docs/rules-style Markdown pages to DIR"},
     {O_CHECK_RULES, "check", 0, NULL, CMD_RULES,
@@ -282,6 +284,14 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
         else if (*end == 'm' || *end == 'M') n <<= 20, end++;
         if (*end || !n) return usage_error("--max-file-size must be a positive number of bytes (k/M suffix), got %s", v);
         cfg->max_file_size = (size_t)n;
+        break;
+      }
+      case O_FILE_TIMEOUT: {
+        char *end;
+        double secs = strtod(v, &end);
+        if (*end || !(secs > 0) || secs > 3600) return usage_error("--file-timeout must be seconds between 0 and 3600, got %s", v);
+        cfg->file_timeout_ms = (unsigned)(secs * 1000 + 0.5);
+        if (!cfg->file_timeout_ms) cfg->file_timeout_ms = 1;
         break;
       }
       case O_PREVIEW: cfg->preview = true; break;

@@ -54,6 +54,7 @@ typedef struct PsConfig {
   bool force_exclude;
   char *stdin_filename;       /* non-NULL: scan standard input as this path */
   size_t max_file_size;       /* bytes; 0 = no limit */
+  unsigned file_timeout_ms;   /* parse and query budget per file; 0 = the default (20 s) */
 
   /* which rules */
   PsStrList select;           /* default {"RM", "DP", "TY", "FT", "MP"} (all stable families) */

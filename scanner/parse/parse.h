@@ -69,7 +69,9 @@ const TSLanguage *ps_python_language(void);
 int ps_parser_new(PsParser **out, PsError *err);
 void ps_parser_delete(PsParser *self);
 /* Parses self->text. budget_us > 0 stops the parse after that many
- * microseconds (PS_E_LIMIT). Syntax errors are not failures. */
+ * microseconds of this thread's CPU time (PS_E_LIMIT): CPU time, so a
+ * busy machine does not turn a slow file into a skipped one. Syntax errors
+ * are not failures. */
 int ps_source_parse(PsSource *self, PsParser *parser, uint64_t budget_us, PsError *err);
 /* Frees the tree, if any. The text stays in its arena. */
 void ps_source_release(PsSource *self);

@@ -297,7 +297,7 @@ static bool over_budget(TSQueryCursorState *state) {
   Budget *b = state->payload;
   if (++b->calls % 256) return false; /* the clock is read every 256 steps */
   struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
   if (now.tv_sec > b->deadline.tv_sec || (now.tv_sec == b->deadline.tv_sec && now.tv_nsec >= b->deadline.tv_nsec))
     b->expired = true;
   return b->expired;
@@ -312,7 +312,7 @@ int ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text, uin
    * run: they must live as long as the loop below. */
   TSQueryCursorOptions opts = {.payload = &b, .progress_callback = over_budget};
   if (budget_us) {
-    clock_gettime(CLOCK_MONOTONIC, &b.deadline);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b.deadline);
     b.deadline.tv_sec += (time_t)(budget_us / 1000000);
     b.deadline.tv_nsec += (long)(budget_us % 1000000) * 1000;
     if (b.deadline.tv_nsec >= 1000000000L) b.deadline.tv_sec++, b.deadline.tv_nsec -= 1000000000L;

@@ -142,7 +142,8 @@ typedef struct PsQueryRunner PsQueryRunner;
 PsQueryRunner *ps_query_runner_new(const PsQuerySet *set);
 void ps_query_runner_delete(PsQueryRunner *self);
 /* Runs the query over `root` of `text`, calling on_match for each match whose
- * predicates hold. budget_us > 0 stops matching after that long. Returns 0,
+ * predicates hold. budget_us > 0 stops matching after that much of this
+ * thread's CPU time. Returns 0,
  * or PS_E_LIMIT when the budget ran out or too many matches were in
  * progress at once (a pathological pattern): the matches reported so far
  * stand, others may be missing. */

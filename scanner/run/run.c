@@ -295,7 +295,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
       .target = cfg->target,
       .min_python = cfg->min_python,
       .max_file_size = cfg->max_file_size,
-      .parse_budget_us = 20ULL * 1000 * 1000,
+      .parse_budget_us = (cfg->file_timeout_ms ? cfg->file_timeout_ms : 20000) * 1000ULL,
       .fingerprints = want_sarif,
       .parse_only = getenv("PYSHIFT_PARSE_ONLY") != NULL,
       .no_prefilter = getenv("PYSHIFT_NO_PREFILTER") != NULL,
