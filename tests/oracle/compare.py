@@ -79,7 +79,7 @@ def pct(a: int, b: int) -> float:
 def compare_one(args, rules, ids, target_s: str) -> bool:
     target = oracle.parse_version(target_s.rstrip("t"))
     t0 = time.monotonic()
-    res = oracle.run_oracle(args.paths, rules, target)
+    res = oracle.run_oracle(args.paths, rules, target, args.jobs)
     t_oracle = time.monotonic() - t0
     ps, warnings, t_ps, rc = run_pyshift(args.pyshift, args.rules_dir, ids, target_s, args.paths, args.jobs)
 

@@ -746,7 +746,7 @@ class RemovedApis(Analysis):
     def _resolve_name(self, fi: FileInfo, sc: scopes.Scopes, node: ast.Name):
         """(qualified name, import binding) of a loaded name bound only by
         imports of one and the same thing; (None, None) otherwise."""
-        bs = sc.lookup(node.id, node)
+        bs = [b for b in sc.lookup(node.id, node) if b.kind != "del"]
         if not bs or any(b.kind != "import" for b in bs):
             return None, None
         qs = {b.q for b in bs}
@@ -822,7 +822,7 @@ class RemovedApis(Analysis):
         # The docs say "in the same scope"; pyshift also follows a module-level
         # `x = C()` into functions, which is as certain when every binding of
         # `x` is such a call, so the oracle accepts any scope the lookup finds.
-        bs = sc.lookup(recv.id, recv)
+        bs = [b for b in sc.lookup(recv.id, recv) if b.kind != "del"]
         if not bs or any(b.kind != "assign" for b in bs):
             return None, None
         qs = set()
@@ -974,27 +974,30 @@ def rule_applies(rule: Rule, target: tuple[int, int]) -> bool:
     return not spec or version_constraint_holds(str(spec), target)
 
 
-def run_oracle(paths: list[str], rules: list[Rule], target: tuple[int, int]) -> OracleResult:
-    analyses = [ANALYSES[r.analysis](r, target) for r in rules
-                if supported(r) and rule_applies(r, target)]
-    analyses = [a for a in analyses if not a.empty()]
-    files, problems = walk_paths(paths)
-    first_party = first_party_names(files)
-    unparsable: dict[str, str] = {}
-    findings: list[Finding] = []
-    for path in files:
-        try:
-            text = read_source(path)
-        except (SyntaxError, UnicodeDecodeError, LookupError, OSError) as e:
-            unparsable[path] = f"decode: {e.__class__.__name__}: {e}"
-            continue
-        try:
-            tree = ast.parse(text, filename=path)
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
-            unparsable[path] = f"parse: {e.__class__.__name__}: {e}"
-            continue
-        if not analyses:
-            continue
+_W: dict = {}
+
+
+def _init_worker(analyses, first_party):
+    _W["analyses"] = analyses
+    _W["first_party"] = first_party
+    sys.setrecursionlimit(10000)
+
+
+def _scan_file(path: str):
+    """(path, findings, reason the file was skipped or None)."""
+    analyses, first_party = _W["analyses"], _W["first_party"]
+    try:
+        text = read_source(path)
+    except (SyntaxError, UnicodeDecodeError, LookupError, OSError) as e:
+        return path, [], f"decode: {e.__class__.__name__}: {e}"
+    try:
+        tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        return path, [], f"parse: {e.__class__.__name__}: {e}"
+    if not analyses:
+        return path, [], None
+    findings = []
+    try:
         fi = FileInfo(path, text, text.splitlines(), tree, compute_guards(tree), first_party)
         sup = None
         seen = set()
@@ -1008,6 +1011,31 @@ def run_oracle(paths: list[str], rules: list[Rule], target: tuple[int, int]) -> 
                     continue
                 seen.add(f.key())
                 findings.append(f)
+    except RecursionError:
+        return path, [], "oracle: nesting too deep"
+    return path, findings, None
+
+
+def run_oracle(paths: list[str], rules: list[Rule], target: tuple[int, int], jobs: int | None = None) -> OracleResult:
+    analyses = [ANALYSES[r.analysis](r, target) for r in rules
+                if supported(r) and rule_applies(r, target)]
+    analyses = [a for a in analyses if not a.empty()]
+    files, problems = walk_paths(paths)
+    first_party = first_party_names(files)
+    unparsable: dict[str, str] = {}
+    findings: list[Finding] = []
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(files) > 50:
+        import multiprocessing
+        with multiprocessing.get_context("fork").Pool(jobs, _init_worker, (analyses, first_party)) as pool:
+            results = list(pool.imap_unordered(_scan_file, files, chunksize=8))
+    else:
+        _init_worker(analyses, first_party)
+        results = [_scan_file(p) for p in files]
+    for path, fs, why in results:
+        if why:
+            unparsable[path] = why
+        findings.extend(fs)
     findings.sort(key=lambda f: (os.fsencode(f.path), f.line, f.rule))
     return OracleResult(files, unparsable, findings, problems, [a.rule.id for a in analyses])
 

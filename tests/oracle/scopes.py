@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Binding:
-    kind: str                 # import | assign | def | class | param | other
+    kind: str                 # import | assign | def | class | param | del | other
     node: ast.AST             # the statement (Import/ImportFrom/Assign/...) or def
     q: str | None = None      # import: the qualified name bound (None: relative)
     value: ast.AST | None = None  # assign: the value expression
@@ -170,8 +170,10 @@ class Scopes:
                 s = s.parent
             self._bind_target(node.target, s, "other", node)
         elif isinstance(node, ast.Delete):
+            # `del x` makes x local to the scope but binds no new value.
             for t in node.targets:
-                self._bind_target(t, scope, "other", node)
+                if isinstance(t, ast.Name):
+                    scope.bind(t.id, Binding("del", node))
         elif isinstance(node, ast.MatchAs) and node.name:
             scope.bind(node.name, Binding("other", node))
         elif isinstance(node, ast.MatchStar) and node.name:
