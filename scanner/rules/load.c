@@ -375,9 +375,44 @@ static int parse_table(Ctx *c, PsRule *r, const char *s, size_t n, int first_lin
   return 0;
 }
 
+/* Offset of a `*`, `+` or `?` outside every parenthesis and bracket
+ * (strings, comments and capture names skipped), or -1. tree-sitter 0.25.1's
+ * ts_query_new never returns on some of them (`(identifier)*+`,
+ * `((x)*)+`): found by fuzzing, see docs/fuzzing.md. */
+static long top_level_quantifier(const char *q) {
+  int depth = 0;
+  for (const char *p = q; *p; p++) {
+    if (*p == '"') {
+      for (p++; *p && *p != '"'; p++)
+        if (*p == '\\' && p[1]) p++;
+      if (!*p) break;
+    } else if (*p == ';') {
+      while (*p && *p != '\n') p++;
+      if (!*p) break;
+    } else if (*p == '@') {
+      while (p[1] && (isalnum((unsigned char)p[1]) || p[1] == '_' || p[1] == '.' || p[1] == '-')) p++;
+    } else if (*p == '(' || *p == '[') {
+      depth++;
+    } else if (*p == ')' || *p == ']') {
+      depth--;
+    } else if ((*p == '*' || *p == '+' || *p == '?') && depth <= 0) {
+      return (long)(p - q);
+    }
+  }
+  return -1;
+}
+
 static int check_query(Ctx *c, PsRule *r) {
   uint32_t off = 0;
   TSQueryError qe = TSQueryErrorNone;
+  long bad = top_level_quantifier(r->query);
+  if (bad >= 0) {
+    int line, col;
+    ps_rules__query_pos(r, (uint32_t)bad, &line, &col);
+    return rule_error(c->err, c->path, c->text, c->len, line, col, 1,
+                      "a quantifier (*, + or ?) at the top level of a query is not supported: "
+                      "put the quantified pattern inside a parent node");
+  }
   TSQuery *q = ts_query_new(ps_python_language(), r->query, (uint32_t)strlen(r->query), &off, &qe);
   if (q) {
     /* Every pattern must capture something to report; an explicit
