@@ -28,6 +28,7 @@ enum {
   PS_GUARD_TYPE_CHECKING = 1u << 2,    /* if TYPE_CHECKING: */
   PS_GUARD_VERSION_NEW = 1u << 3,      /* branch that runs only on a newer Python */
   PS_GUARD_TRY_ATTRIBUTE_ERROR = 1u << 4, /* try: whose handler catches AttributeError */
+  PS_RESOLVED_VIA_INSTANCE = 1u << 8,  /* resolution went through `x = Class(...)` */
 };
 
 typedef enum PsImportKind {

@@ -240,22 +240,35 @@ static bool class_matches(const PsSummary *sum, const PsDef *cls, const Row *row
   return false;
 }
 
+/* Does the file's class `cls` define method `m` itself (then self.m is
+ * that method, not the removed one)? */
+static bool class_defines(const PsSummary *sum, const PsDef *cls, const char *m) {
+  if (!cls) return false;
+  size_t cl = strlen(cls->name);
+  for (size_t i = 0; i < sum->defs.size; i++) {
+    const PsDef *d = &sum->defs.items[i];
+    if (d->kind == PS_DEF_FUNCTION && !strncmp(d->name, cls->name, cl) && d->name[cl] == '.' &&
+        !strcmp(d->name + cl + 1, m))
+      return true;
+  }
+  return false;
+}
+
 /* The class a method body belongs to: scope "C.f" -> def "C". */
 static const PsDef *enclosing_class(const PsSummary *sum, const char *scope) {
   const char *dot = strrchr(scope, '.');
   return dot ? find_class(sum, scope, (size_t)(dot - scope)) : NULL;
 }
 
-/* True if some component after the head of `chain` is the last name of a
- * row: only then can the chain resolve to a row (or below one). */
+/* True if some component of `chain` is the last name of a row: only then
+ * can the chain resolve to a row or below one. */
 static bool names_a_row(const State *s, const char *chain) {
-  const char *p = strchr(chain, '.');
-  while (p) {
-    const char *c = p + 1;
-    p = strchr(c, '.');
+  for (const char *c = chain; c;) {
+    const char *p = strchr(c, '.');
     size_t n = p ? (size_t)(p - c) : strlen(c);
     for (size_t i = 0; i < s->n_rows; i++)
       if (!strncmp(s->rows[i].last, c, n) && s->rows[i].last[n] == '\0') return true;
+    c = p ? p + 1 : NULL;
   }
   return false;
 }
@@ -276,11 +289,16 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
     if ((ref->guards & GUARDED) || old_branch(ref->guards, ref->version_below)) continue;
-    if (!names_a_row(s, ref->chain)) continue; /* cheap test before resolving */
+    /* Cheap test before resolving; bare names (few: only import-bound
+     * ones are recorded) are resolved whatever they are called. */
+    if (strchr(ref->chain, '.') && !names_a_row(s, ref->chain)) continue;
     unsigned g;
     const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
     if (!q || (g & GUARDED) || first_party(ctx, q)) continue;
     const Row *row = lookup_prefix(s, q);
+    /* Through an instance (`b = C(); b.open()`), only an exact row is a
+     * use: being below a removed class's name is the class use again. */
+    if (row && (g & PS_RESOLVED_VIA_INSTANCE) && row->len != strlen(q)) row = NULL;
     if (row) emit_row(self, emit, row, ref->chain, ref->start, ref->end);
   }
 }
@@ -301,7 +319,8 @@ static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const P
       if (strcmp(row->last, m) != 0) continue;
       bool hit = false;
       if ((head == 4 && !strncmp(ref->chain, "self", 4)) || (head == 3 && !strncmp(ref->chain, "cls", 3))) {
-        hit = class_matches(sum, enclosing_class(sum, ref->scope), row, md, arena, 0);
+        const PsDef *cls = enclosing_class(sum, ref->scope);
+        hit = !class_defines(sum, cls, m) && class_matches(sum, cls, row, md, arena, 0);
       } else {
         unsigned g;
         const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
@@ -338,8 +357,9 @@ static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const 
     }
     for (size_t k = 0; k < s->n_rows; k++) {
       const Row *row = &s->rows[k];
-      bool callee_hit = via_self ? !strcmp(dot + 1, row->last) &&
-                                       class_matches(sum, enclosing_class(sum, call->scope), row, md, arena, 0)
+      const PsDef *cls = via_self ? enclosing_class(sum, call->scope) : NULL;
+      bool callee_hit = via_self ? !strcmp(dot + 1, row->last) && !class_defines(sum, cls, row->last) &&
+                                       class_matches(sum, cls, row, md, arena, 0)
                                  : !strcmp(q, row->name);
       if (!callee_hit) continue;
       for (char **w = row->keywords; w && *w; w++)

@@ -45,6 +45,7 @@ static const char *resolve_depth(const PsSummary *s, const char *chain, const ch
           char *sc = ps_arena_strndup(arena, scope, sl);
           base = resolve_depth(s, found->target, sc, arena, guards, depth + 1);
           if (!base) return NULL;
+          if (guards) *guards |= PS_RESOLVED_VIA_INSTANCE;
         }
         if (guards) *guards |= found->guards;
         return dot ? ps_arena_sprintf(arena, "%s%s", base, dot) : base;

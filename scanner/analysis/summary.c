@@ -36,6 +36,7 @@ struct PsWalker {
       f_superclasses, f_right, f_parameters;
   Array(Frame) frames;
   Array(TSNode) path; /* ancestors of the node being visited, root first */
+  Array(const char *) imported; /* names bound by imports so far in this file */
   unsigned needs;     /* PS_NEED_* */
   Array(PsCall) dyn; /* candidate dynamic-import calls, resolved after the walk */
   Array(uint32_t) dyn_arg;
@@ -131,6 +132,7 @@ void ps_walker_delete(PsWalker *self) {
   if (!self) return;
   array_free(&self->frames);
   array_free(&self->path);
+  array_free(&self->imported);
   array_free(&self->dyn);
   array_free(&self->dyn_arg);
   free(self);
@@ -342,6 +344,7 @@ static void add_import(Walk *k, PsImportKind kind, const char *module, const cha
   if (local) {
     PsBinding b = {target ? PS_BIND_IMPORT : PS_BIND_OTHER, local, scope, target, im.guards, im.version_below};
     array_push(&k->out->bindings, b);
+    if (target) array_push(&k->w->imported, local);
   }
 }
 
@@ -427,6 +430,8 @@ static unsigned handler_guards(Walk *k, TSNode except) {
     if (!ts_node_is_null(alias) && ts_node_eq(alias, c)) continue;
     TSNode items[64];
     uint32_t n_items = 0;
+    /* `except (A, B) as e:` parses as an as_pattern around the types. */
+    if (ts_node_symbol(c) == w->s_as_pattern && ts_node_named_child_count(c)) c = ts_node_named_child(c, 0);
     TSSymbol s = ts_node_symbol(c);
     if (s == w->s_tuple || s == w->s_parenthesized) {
       uint32_t tn = ts_node_named_child_count(c);
@@ -476,11 +481,61 @@ static bool is_version_info(Walk *k, TSNode n) {
   return d && (!strcmp(d, "sys.version_info") || !strcmp(d, "version_info"));
 }
 
-/* Classifies an if condition: 1 = consequence runs only on old Pythons
- * (below *ver), 2 = only on new ones (>= *ver), 3 = TYPE_CHECKING, 0 none. */
+/* Is n `sys.version_info[0]` / `version_info.major` (the major version)? */
+static bool is_version_major(Walk *k, TSNode n) {
+  const PsWalker *w = k->w;
+  TSSymbol s = ts_node_symbol(n);
+  if (s == w->s_subscript) {
+    TSNode v = ts_node_child_by_field_id(n, w->f_value);
+    if (ts_node_is_null(v) || !is_version_info(k, v)) return false;
+    /* the index: the subscript's last named child */
+    uint32_t nc = ts_node_named_child_count(n);
+    TSNode idx = ts_node_named_child(n, nc - 1);
+    return ts_node_symbol(idx) == w->s_integer && text_is(k, idx, "0");
+  }
+  if (s == w->s_attribute) {
+    const char *d = dotted(k, n);
+    return d && (!strcmp(d, "sys.version_info.major") || !strcmp(d, "version_info.major"));
+  }
+  return false;
+}
+
+static int small_int(Walk *k, TSNode n) {
+  if (ts_node_symbol(n) != k->w->s_integer) return -1;
+  uint32_t len;
+  const char *t = ps_source_node_text(k->src, n, &len);
+  if (len != 1 || t[0] < '0' || t[0] > '9') return -1;
+  return t[0] - '0';
+}
+
+/* Classifies an if condition: 1 = the consequence runs only on old
+ * Pythons (below 3.*ver; *ver == 0 means Python 2), 2 = only on new ones
+ * (>= 3.*ver), 3 = TYPE_CHECKING, 0 none. Parentheses are looked through,
+ * `not` flips the answer, and `A and B` keeps A's (or B's) answer since
+ * the branch needs both. */
 static int classify_condition(Walk *k, TSNode cond, int *ver) {
   const PsWalker *w = k->w;
   TSSymbol s = ts_node_symbol(cond);
+  if (s == w->s_parenthesized && ts_node_named_child_count(cond) == 1)
+    return classify_condition(k, ts_node_named_child(cond, 0), ver);
+  if (s == w->s_not && ts_node_named_child_count(cond) == 1) {
+    int r = classify_condition(k, ts_node_named_child(cond, 0), ver);
+    return r == 1 ? 2 : r == 2 ? 1 : 0;
+  }
+  if (s == w->s_boolean_op && ts_node_named_child_count(cond) == 2) {
+    uint32_t len;
+    bool is_and = false;
+    for (uint32_t i = 0; i < ts_node_child_count(cond); i++) {
+      TSNode c = ts_node_child(cond, i);
+      if (ts_node_is_named(c)) continue;
+      const char *t = ps_source_node_text(k->src, c, &len);
+      is_and = len == 3 && !memcmp(t, "and", 3);
+    }
+    if (!is_and) return 0;
+    int r = classify_condition(k, ts_node_named_child(cond, 0), ver);
+    if (r == 1 || r == 2) return r;
+    return classify_condition(k, ts_node_named_child(cond, 1), ver) == 1 ? 1 : 0;
+  }
   if (s == w->s_identifier || s == w->s_attribute) {
     const char *d = dotted(k, cond);
     if (d && (!strcmp(d, "TYPE_CHECKING") || !strcmp(d, "typing.TYPE_CHECKING"))) return 3;
@@ -498,6 +553,17 @@ static int classify_condition(Walk *k, TSNode cond, int *ver) {
     const char *t = ps_source_node_text(k->src, c, &len);
     if (len <= 2) memcpy(op, t, len);
     break;
+  }
+  /* Python 2 checks: version_info[0] < 3, .major == 2, [0] >= 3 ... */
+  int major;
+  if (is_version_major(k, lhs) && (major = small_int(k, rhs)) >= 0) {
+    bool py2 = (!strcmp(op, "<") && major == 3) || (!strcmp(op, "==") && major == 2) ||
+               (!strcmp(op, "<=") && major == 2);
+    bool py3 = (!strcmp(op, ">=") && major == 3) || (!strcmp(op, ">") && major == 2) ||
+               (!strcmp(op, "==") && major == 3) || (!strcmp(op, "!=") && major == 2);
+    if (py2) return *ver = 0, 1;
+    if (py3) return *ver = 0, 2;
+    return 0;
   }
   bool flipped = false;
   int v;
@@ -532,16 +598,19 @@ static void visit_if(Walk *k, TSNode n) {
   unsigned cons_g = kind == 1 ? PS_GUARD_VERSION_OLD : kind == 2 ? PS_GUARD_VERSION_NEW : PS_GUARD_TYPE_CHECKING;
   unsigned alt_g = kind == 1 ? PS_GUARD_VERSION_NEW : kind == 2 ? PS_GUARD_VERSION_OLD : 0;
   uint16_t below = (uint16_t)(300 + ver);
-  /* Alternatives first (reverse order), then the consequence. Only a
-   * plain else is the opposite branch; elif conditions are their own. */
-  TSNode else_body = {0};
-  uint32_t cc = ts_node_named_child_count(n);
-  for (uint32_t i = 0; i < cc; i++) {
-    TSNode c = ts_node_named_child(n, i);
-    if (ts_node_symbol(c) == w->s_else) else_body = ts_node_child_by_field_id(c, w->f_body);
+  /* Alternatives first (reverse document order), then the consequence:
+   * every elif and the else run only when the condition is false. */
+  if (alt_g) {
+    uint32_t cc = ts_node_named_child_count(n);
+    for (uint32_t i = cc; i-- > 0;) {
+      TSNode c = ts_node_named_child(n, i);
+      TSNode body = {0};
+      if (ts_node_symbol(c) == w->s_else) body = ts_node_child_by_field_id(c, w->f_body);
+      else if (ts_node_symbol(c) == w->s_elif) body = ts_node_child_by_field_id(c, w->f_consequence);
+      if (!ts_node_is_null(body))
+        push_frame(w, body, alt_g, line, alt_g == PS_GUARD_VERSION_OLD ? below : 0, NULL, false);
+    }
   }
-  if (alt_g && !ts_node_is_null(else_body))
-    push_frame(w, else_body, alt_g, line, alt_g == PS_GUARD_VERSION_OLD ? below : 0, NULL, false);
   push_frame(w, ts_node_child_by_field_id(n, w->f_consequence), cons_g, line,
              cons_g == PS_GUARD_VERSION_OLD ? below : 0, NULL, false);
 }
@@ -632,9 +701,46 @@ static void visit_attribute(Walk *k, TSNode n) {
   if (!ts_node_is_null(parent) && ts_node_symbol(parent) == w->s_attribute &&
       ts_node_start_byte(parent) == ts_node_start_byte(n))
     return;
+  /* A store (`x.y = v`, `x.y += v`, `del x.y`) is not a use. */
+  if (!ts_node_is_null(parent) && ts_node_start_byte(parent) == ts_node_start_byte(n) &&
+      (ts_node_symbol(parent) == w->s_assignment || ts_node_symbol(parent) == w->s_augmented))
+    return;
+  if (!ts_node_is_null(parent) && ts_node_symbol(parent) == w->s_delete) return;
   const char *chain = dotted(k, n);
   if (!chain) return;
   PsRef r = {chain, ts_node_start_byte(n), ts_node_end_byte(n), "", 0, 0};
+  uint32_t gl;
+  bool ml;
+  active_context(k, r.start, &r.guards, &gl, &r.version_below, &r.scope, &ml);
+  array_push(&k->out->refs, r);
+}
+
+/* Records a bare name read (`fmt(...)`, `x = makeSuite`) when an import
+ * bound that name earlier in the file: only such names can stand for a
+ * removed API. Definitions, parameters, keyword names, attribute parts and
+ * assignment targets are not reads. */
+static void visit_identifier(Walk *k, TSNode n) {
+  PsWalker *w = k->w;
+  if (!w->imported.size) return;
+  uint32_t len;
+  const char *t = ps_source_node_text(k->src, n, &len);
+  bool bound = false;
+  for (size_t i = 0; i < w->imported.size && !bound; i++)
+    bound = !strncmp(w->imported.items[i], t, len) && w->imported.items[i][len] == '\0';
+  if (!bound) return;
+  TSNode parent = ancestor(k, 0);
+  if (ts_node_is_null(parent)) return;
+  TSSymbol ps = ts_node_symbol(parent);
+  bool first = ts_node_start_byte(parent) == ts_node_start_byte(n);
+  if (ps == w->s_attribute || ps == w->s_func || ps == w->s_class || ps == w->s_parameters ||
+      ps == w->s_default_parameter || ps == w->s_typed_parameter || ps == w->s_typed_default_parameter ||
+      ps == w->s_global || ps == w->s_dotted || ps == w->s_aliased || ps == w->s_as_pattern_target ||
+      ps == w->s_list_splat_pattern || ps == w->s_dict_splat_pattern || ps == w->s_pattern_list ||
+      ps == w->s_tuple_pattern || ps == w->s_delete)
+    return;
+  if (first && (ps == w->s_keyword_argument || ps == w->s_assignment || ps == w->s_augmented)) return;
+  if (ps == w->s_for && ts_node_eq(ts_node_child_by_field_id(parent, w->f_left), n)) return;
+  PsRef r = {ps_arena_strndup(k->arena, t, len), ts_node_start_byte(n), ts_node_end_byte(n), "", 0, 0};
   uint32_t gl;
   bool ml;
   active_context(k, r.start, &r.guards, &gl, &r.version_below, &r.scope, &ml);
@@ -839,6 +945,7 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&out->bindings);
   array_clear(&self->frames);
   array_clear(&self->path);
+  array_clear(&self->imported);
   array_clear(&self->dyn);
   array_clear(&self->dyn_arg);
   if (!src->tree) return;
@@ -875,6 +982,8 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
       if (needs & PS_NEED_MUTATIONS) visit_assignment(&k, n, true);
     } else if (s == self->s_attribute) {
       if (needs & PS_NEED_REFS) visit_attribute(&k, n);
+    } else if (s == self->s_identifier) {
+      if (needs & PS_NEED_REFS) visit_identifier(&k, n);
     } else if (s == self->s_for) {
       bind_targets(&k, ts_node_child_by_field_id(n, self->f_left), NULL, 0);
     } else if (s == self->s_as_pattern_target) {

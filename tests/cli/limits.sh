@@ -1,0 +1,74 @@
+# tests/cli/limits.sh: issue 5's limits and hostile inputs: a 50 MB file,
+# the per-file time budget, files that are not regular files, files that
+# vanish, and that every problem is reported on one line naming the file
+# while the rest of the run still reports (exit 2).
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+
+printf 'import imp\n' >good.py
+
+# ---- a 50 MB file ---------------------------------------------------------
+"$PY3" - <<'PY'
+line = "# " + "x" * 97 + "\n"
+with open("huge.py", "w") as f:
+    f.write("import cgi\n")
+    f.write(line * (50 * 1024 * 1024 // len(line)))
+PY
+run check --isolated huge.py good.py
+expect_rc huge.default_rc 2
+expect_err huge.named 'pyshift: huge.py: file is'
+expect_err huge.limit 'over the --max-file-size limit'
+expect_err_lines huge.one_line 1
+expect_out huge.others_reported 'good.py:1:8: RM001'
+run check --isolated --max-file-size 64M huge.py good.py
+expect_rc huge.scanned_rc 1
+expect_out huge.scanned 'huge.py:1:8: RM001'
+expect_err_empty huge.no_error
+rm -f huge.py
+
+# ---- the per-file time budget -----------------------------------------------
+"$PY3" -c "
+import sys
+sys.stdout.write('import cgi\n')
+sys.stdout.write(''.join('v%d = [%s]\n' % (i, ','.join(map(str, range(200)))) for i in range(4000)))
+" >slow.py
+run check --isolated --file-timeout 0.001 slow.py good.py
+expect_rc budget.rc 2
+expect_err budget.named 'pyshift: slow.py: parsing took more than the 1 ms CPU budget (--file-timeout), skipped'
+expect_out budget.others_reported 'good.py:1:8: RM001'
+run check --isolated slow.py
+expect_rc budget.default_rc 1
+expect_out budget.default_scanned 'slow.py:1:8: RM001'
+run check --isolated --file-timeout 0 slow.py
+expect_rc budget.bad_value 2
+expect_err budget.bad_value_msg 'file-timeout'
+
+# ---- not a regular file -----------------------------------------------------
+mkfifo fifo.py
+run check --isolated fifo.py good.py
+expect_rc fifo.rc 2
+expect_err fifo.named 'pyshift: fifo.py: not a regular file, skipped'
+expect_out fifo.others_reported 'good.py:1:8: RM001'
+rm -f fifo.py
+
+# ---- a file that vanishes between the walk and the scan ---------------------
+# A dangling symlink named on the command line is what the scan sees when a
+# file disappears after the walk listed it.
+ln -s gone-target.py gone.py
+run check --isolated gone.py good.py
+expect_rc vanish.rc 2
+expect_err vanish.named 'gone.py'
+expect_out vanish.others_reported 'good.py:1:8: RM001'
+rm -f gone.py
+
+# ---- a file that grows while it is read is read to its end ------------------
+# (the loader reads until EOF rather than trusting the size it stat()ed):
+# writing it through a pipe-fed file keeps growing it during the run.
+{ printf 'import os\n'; sleep 0.3; printf 'import cgi\n'; } >grow.py &
+sleep 0.05
+run check --isolated grow.py
+wait
+run check --isolated grow.py
+expect_out grow.complete 'grow.py:2:8: RM001'
+
+finish
