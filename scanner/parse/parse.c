@@ -248,7 +248,9 @@ int ps_source_load_file(PsSource *out, PsArena *arena, const char *path, size_t 
   memset(out, 0, sizeof *out);
   out->path = path;
   if (!max_bytes || max_bytes > PS_MAX_SOURCE_BYTES) max_bytes = PS_MAX_SOURCE_BYTES;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+   * writer forever. It is cleared once the file is known to be regular. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return ps_error_set(err, PS_E_IO, path, 0, 0, "cannot open: %s", strerror(errno));
   struct stat st;
   int rc = 0;
@@ -265,6 +267,7 @@ int ps_source_load_file(PsSource *out, PsArena *arena, const char *path, size_t 
     rc = ps_error_set(err, PS_E_INPUT, path, 0, 0, "not a regular file, skipped");
     goto cleanup;
   }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   if ((size_t)st.st_size > max_bytes) {
     rc = ps_error_set(err, PS_E_INPUT, path, 0, 0,
                       "file is %lld bytes, over the --max-file-size limit of %zu, skipped",
