@@ -105,7 +105,8 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   self->state = s;
   s->match = m;
   s->rows = ps_xcalloc(t->n_rows ? t->n_rows : 1, sizeof(Row));
-  PsBuf words = PS_BUF_INIT;
+  PsBuf mods = PS_BUF_INIT;  /* top-level modules of the rows */
+  PsBuf names = PS_BUF_INIT; /* method names of rows with a receiver regex */
   int rc = 0;
   for (size_t i = 0; i < t->n_rows && !rc; i++) {
     const char *name = t->rows[i][cn];
@@ -134,10 +135,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
       for (const char *p = t->rows[i][ck]; *p;) {
         while (*p == ',' || *p == ' ') p++;
         size_t n = strcspn(p, ", ");
-        if (n && !(n == 1 && *p == '-')) {
-          array_push(&kw, ps_xstrndup(p, n));
-          ps_buf_printf(&words, "%s%.*s", words.len ? "|" : "", (int)n, p);
-        }
+        if (n && !(n == 1 && *p == '-')) array_push(&kw, ps_xstrndup(p, n));
         p += n;
       }
       array_push(&kw, NULL);
@@ -147,13 +145,24 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
         rc = ps_analysis__rule_error(err, r, t->row_lines[i], "keyword row `%s` lists no keywords", name);
         break;
       }
-    } else {
-      ps_buf_printf(&words, "%s%s", words.len ? "|" : "", row.last);
+    }
+    {
+      /* Every use of the row goes through an import of its top-level
+       * module, except self.method in a class matched by `receiver`. */
+      size_t top = strcspn(name, ".");
+      bool seen = false;
+      for (const char *mp = mods.data; mp && *mp && !seen;) {
+        size_t n = strcspn(mp, "|");
+        seen = n == top && !strncmp(mp, name, top);
+        mp += n + (mp[n] == '|');
+      }
+      if (!seen) ps_buf_printf(&mods, "%s%.*s", mods.len ? "|" : "", (int)top, name);
     }
     if (m == MATCH_METHOD && cr >= 0 && strcmp(t->rows[i][cr], "-") && t->rows[i][cr][0]) {
       int code;
       PCRE2_SIZE off;
       row.receiver = pcre2_compile((PCRE2_SPTR)t->rows[i][cr], PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
+      ps_buf_printf(&names, "%s%s", names.len ? "|" : "", row.last);
       if (!row.receiver) {
         s->rows[s->n_rows++] = row;
         rc = ps_analysis__rule_error(err, r, t->row_lines[i], "invalid receiver regex `%s`", t->rows[i][cr]);
@@ -163,10 +172,19 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     s->rows[s->n_rows++] = row;
   }
   if (!rc) {
-    if (!s->n_rows) self->empty = true;
-    else self->prefilter = ps_xasprintf("\\b(?:%s)\\b", words.data);
+    if (!s->n_rows) {
+      self->empty = true;
+    } else {
+      /* The module named on the logical line of an import (as RM001's
+       * prefilter does), or a receiver-matched method name anywhere. */
+      PsBuf re = PS_BUF_INIT;
+      ps_buf_printf(&re, "\\b(?:import|from)[ \\t](?:[^\\n\\\\]|\\\\[\\s\\S])*?\\b(?:%s)\\b", mods.data);
+      if (names.len) ps_buf_printf(&re, "|\\b(?:%s)\\b", names.data);
+      self->prefilter = ps_buf_steal(&re);
+    }
   }
-  ps_buf_free(&words);
+  ps_buf_free(&mods);
+  ps_buf_free(&names);
   return rc;
 }
 

@@ -11,11 +11,19 @@
 #include "run/run.h"
 #include "walk/walk.h"
 
+/* Query rules are matched in groups: each rule with its own prefilter is a
+ * group gated by it (most files pass no gate, so most files see no query
+ * pass at all); the rules without one share a single ungated group. */
+typedef struct QueryGroup {
+  PsQuerySet *qs;
+  pcre2_code *gate; /* NULL: always run */
+} QueryGroup;
+
 struct PsEngine {
   PsEngineOptions opts;
   const PsRule *const *rules;
   size_t n_rules;
-  PsQuerySet *qs;
+  Array(QueryGroup) groups;
   Array(PsAnalysis *) analyses;
   pcre2_code *prefilter; /* NULL: parse every file */
   bool need_walk;
@@ -32,7 +40,8 @@ typedef struct RawFinding {
 struct PsScanWorker {
   const PsEngine *engine;
   PsParser *parser;
-  PsQueryRunner *runner;
+  PsQueryRunner **runners; /* one per engine group */
+  const PsQuerySet *current_qs; /* the group being matched, for captures */
   PsWalker *walker;
   PsSummary summary;
   PsArena *arena;
@@ -49,8 +58,35 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
   self->rules = rules;
   self->n_rules = n;
   if (opts->parse_only) return 0;
-  int rc = ps_queryset_new(&self->qs, rules, n, err);
-  if (rc) return rc;
+  int rc = 0;
+  {
+    Array(const PsRule *) ungated;
+    array_init(&ungated);
+    for (size_t i = 0; i < n && !rc; i++) {
+      if (!rules[i]->query) continue;
+      if (!rules[i]->prefilter || opts->no_prefilter) {
+        array_push(&ungated, rules[i]);
+        continue;
+      }
+      QueryGroup g = {NULL, NULL};
+      rc = ps_queryset_new(&g.qs, &rules[i], 1, err);
+      if (!rc) {
+        int code;
+        PCRE2_SIZE off;
+        g.gate = pcre2_compile((PCRE2_SPTR)rules[i]->prefilter, PCRE2_ZERO_TERMINATED,
+                               PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+        if (g.gate) pcre2_jit_compile(g.gate, PCRE2_JIT_COMPLETE);
+      }
+      array_push(&self->groups, g);
+    }
+    if (!rc && ungated.size) {
+      QueryGroup g = {NULL, NULL};
+      rc = ps_queryset_new(&g.qs, ungated.items, ungated.size, err);
+      array_push(&self->groups, g);
+    }
+    array_free(&ungated);
+    if (rc) return rc;
+  }
   PsBuf pre = PS_BUF_INIT;
   bool every_file = opts->no_prefilter;
   for (size_t i = 0; i < n; i++) {
@@ -96,7 +132,11 @@ cleanup:
 
 void ps_engine_delete(PsEngine *self) {
   if (!self) return;
-  ps_queryset_delete(self->qs);
+  for (size_t i = 0; i < self->groups.size; i++) {
+    ps_queryset_delete(self->groups.items[i].qs);
+    pcre2_code_free(self->groups.items[i].gate);
+  }
+  array_free(&self->groups);
   for (size_t i = 0; i < self->analyses.size; i++) ps_analysis_delete(self->analyses.items[i]);
   array_free(&self->analyses);
   pcre2_code_free(self->prefilter);
@@ -109,7 +149,9 @@ PsScanWorker *ps_scan_worker_new(const PsEngine *engine, PsError *err) {
   PsScanWorker *w = ps_xcalloc(1, sizeof *w);
   w->engine = engine;
   w->parser = p;
-  if (engine->qs && ps_queryset_query(engine->qs)) w->runner = ps_query_runner_new(engine->qs);
+  w->runners = ps_xcalloc(engine->groups.size + 1, sizeof(PsQueryRunner *));
+  for (size_t i = 0; i < engine->groups.size; i++)
+    if (ps_queryset_query(engine->groups.items[i].qs)) w->runners[i] = ps_query_runner_new(engine->groups.items[i].qs);
   w->walker = ps_walker_new();
   ps_walker_set_needs(w->walker, engine->needs);
   ps_summary_init(&w->summary);
@@ -121,7 +163,8 @@ PsScanWorker *ps_scan_worker_new(const PsEngine *engine, PsError *err) {
 void ps_scan_worker_delete(PsScanWorker *self) {
   if (!self) return;
   ps_parser_delete(self->parser);
-  ps_query_runner_delete(self->runner);
+  for (size_t i = 0; self->runners && i < self->engine->groups.size; i++) ps_query_runner_delete(self->runners[i]);
+  free(self->runners);
   ps_walker_delete(self->walker);
   ps_summary_free(&self->summary);
   ps_arena_delete(self->arena);
@@ -176,7 +219,7 @@ static const char *capture_lookup(void *ctx, const char *name, size_t len, size_
   const CaptureCtx *c = ctx;
   for (uint16_t i = 0; i < c->m->n_captures; i++) {
     uint32_t nl;
-    const char *cn = ps_queryset_capture_name(c->w->engine->qs, c->m->captures[i].index, &nl);
+    const char *cn = ps_queryset_capture_name(c->w->current_qs, c->m->captures[i].index, &nl);
     if (nl == len && !memcmp(cn, name, len)) {
       uint32_t tl;
       const char *t = ps_source_node_text(c->w->src, c->m->captures[i].node, &tl);
@@ -343,8 +386,17 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
     PsEmitter em = {emit_vars, w};
     for (size_t i = 0; i < e->analyses.size; i++) ps_analysis_run(e->analyses.items[i], &ctx, &em);
   }
-  if (w->runner &&
-      ps_query_runner_exec(w->runner, ts_tree_root_node(src.tree), src.text, e->opts.parse_budget_us, on_match, w))
+  bool query_limited = false;
+  for (size_t i = 0; i < e->groups.size; i++) {
+    const QueryGroup *g = &e->groups.items[i];
+    if (!w->runners[i]) continue;
+    if (g->gate && pcre2_match(g->gate, (PCRE2_SPTR)src.text, src.len, 0, 0, w->md, NULL) < 0) continue;
+    w->current_qs = g->qs;
+    if (ps_query_runner_exec(w->runners[i], ts_tree_root_node(src.tree), src.text, e->opts.parse_budget_us,
+                             on_match, w))
+      query_limited = true;
+  }
+  if (query_limited)
     add_error(res, ps_xasprintf("query matching hit its time or match limit; findings of query rules "
                                 "for this file may be incomplete"));
   finish(w, res, &src);
