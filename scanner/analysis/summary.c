@@ -706,6 +706,11 @@ static void visit_attribute(Walk *k, TSNode n) {
       (ts_node_symbol(parent) == w->s_assignment || ts_node_symbol(parent) == w->s_augmented))
     return;
   if (!ts_node_is_null(parent) && ts_node_symbol(parent) == w->s_delete) return;
+  /* Tuple and list targets (`sys.last_type, x = ...`) are stores too. */
+  if (!ts_node_is_null(parent) && (ts_node_symbol(parent) == w->s_pattern_list ||
+                                   ts_node_symbol(parent) == w->s_tuple_pattern ||
+                                   ts_node_symbol(parent) == w->s_list_pattern))
+    return;
   const char *chain = dotted(k, n);
   if (!chain) return;
   PsRef r = {chain, ts_node_start_byte(n), ts_node_end_byte(n), "", 0, 0};
