@@ -44,7 +44,39 @@ typedef struct State {
   Match match;
   Row *rows;
   size_t n_rows;
+  /* Open-addressing set of the rows' last names (method, function or
+   * keyword-callee names): the per-reference test before resolving. */
+  const char **lasts;
+  size_t lasts_cap; /* power of two */
 } State;
+
+static uint64_t name_hash(const char *p, size_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+  return h;
+}
+
+static bool is_row_last(const State *s, const char *p, size_t n) {
+  if (!s->lasts_cap) return false;
+  for (size_t i = (size_t)name_hash(p, n) & (s->lasts_cap - 1);; i = (i + 1) & (s->lasts_cap - 1)) {
+    const char *e = s->lasts[i];
+    if (!e) return false;
+    if (!strncmp(e, p, n) && e[n] == '\0') return true;
+  }
+}
+
+static void index_lasts(State *s) {
+  size_t cap = 16;
+  while (cap < s->n_rows * 2 + 2) cap *= 2;
+  s->lasts = ps_xcalloc(cap, sizeof(char *));
+  s->lasts_cap = cap;
+  for (size_t r = 0; r < s->n_rows; r++) {
+    const char *l = s->rows[r].last;
+    size_t n = strlen(l), i = (size_t)name_hash(l, n) & (cap - 1);
+    while (s->lasts[i] && strcmp(s->lasts[i], l) != 0) i = (i + 1) & (cap - 1);
+    s->lasts[i] = l;
+  }
+}
 
 static const char *const PARAMS[] = {"match", "when", NULL};
 
@@ -59,6 +91,7 @@ static void free_state(void *p) {
     free(s->rows[i].removal);
   }
   free(s->rows);
+  free(s->lasts);
   free(s);
 }
 
@@ -171,6 +204,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     }
     s->rows[s->n_rows++] = row;
   }
+  if (!rc) index_lasts(s);
   if (!rc) {
     if (!s->n_rows) {
       self->empty = true;
@@ -284,8 +318,7 @@ static bool names_a_row(const State *s, const char *chain) {
   for (const char *c = chain; c;) {
     const char *p = strchr(c, '.');
     size_t n = p ? (size_t)(p - c) : strlen(c);
-    for (size_t i = 0; i < s->n_rows; i++)
-      if (!strncmp(s->rows[i].last, c, n) && s->rows[i].last[n] == '\0') return true;
+    if (is_row_last(s, c, n)) return true;
     c = p ? p + 1 : NULL;
   }
   return false;
@@ -331,6 +364,7 @@ static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const P
     const char *dot = strrchr(ref->chain, '.');
     if (!dot) continue;
     const char *m = dot + 1;
+    if (!is_row_last(s, m, strlen(m))) continue;
     size_t head = (size_t)(dot - ref->chain);
     for (size_t k = 0; k < s->n_rows; k++) {
       const Row *row = &s->rows[k];
