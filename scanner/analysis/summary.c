@@ -693,6 +693,25 @@ static bool is_mutating_method(const char *m) {
   return false;
 }
 
+/* Is n, whose parent is `parent`, written rather than read: the target of
+ * `=`/`+=` (first child), part of a tuple or list target, or `del`-eted? */
+static bool is_store_target(const Walk *k, TSNode parent, TSNode n) {
+  const PsWalker *w = k->w;
+  TSSymbol ps = ts_node_symbol(parent);
+  if ((ps == w->s_assignment || ps == w->s_augmented) && ts_node_start_byte(parent) == ts_node_start_byte(n))
+    return true;
+  return ps == w->s_delete || ps == w->s_pattern_list || ps == w->s_tuple_pattern || ps == w->s_list_pattern;
+}
+
+/* Adds a reference read at node n, with its scope and guards. */
+static void push_ref(Walk *k, const char *chain, TSNode n) {
+  PsRef r = {chain, ts_node_start_byte(n), ts_node_end_byte(n), "", 0, 0};
+  uint32_t guard_line;
+  bool module_level;
+  active_context(k, r.start, &r.guards, &guard_line, &r.version_below, &r.scope, &module_level);
+  array_push(&k->out->refs, r);
+}
+
 /* Records outermost attribute chains (`a.b.c`, not its inner `a.b`). */
 static void visit_attribute(Walk *k, TSNode n) {
   const PsWalker *w = k->w;
@@ -702,22 +721,9 @@ static void visit_attribute(Walk *k, TSNode n) {
       ts_node_start_byte(parent) == ts_node_start_byte(n))
     return;
   /* A store (`x.y = v`, `x.y += v`, `del x.y`) is not a use. */
-  if (!ts_node_is_null(parent) && ts_node_start_byte(parent) == ts_node_start_byte(n) &&
-      (ts_node_symbol(parent) == w->s_assignment || ts_node_symbol(parent) == w->s_augmented))
-    return;
-  if (!ts_node_is_null(parent) && ts_node_symbol(parent) == w->s_delete) return;
-  /* Tuple and list targets (`sys.last_type, x = ...`) are stores too. */
-  if (!ts_node_is_null(parent) && (ts_node_symbol(parent) == w->s_pattern_list ||
-                                   ts_node_symbol(parent) == w->s_tuple_pattern ||
-                                   ts_node_symbol(parent) == w->s_list_pattern))
-    return;
+  if (ts_node_is_null(parent) || is_store_target(k, parent, n)) return;
   const char *chain = dotted(k, n);
-  if (!chain) return;
-  PsRef r = {chain, ts_node_start_byte(n), ts_node_end_byte(n), "", 0, 0};
-  uint32_t gl;
-  bool ml;
-  active_context(k, r.start, &r.guards, &gl, &r.version_below, &r.scope, &ml);
-  array_push(&k->out->refs, r);
+  if (chain) push_ref(k, chain, n);
 }
 
 /* Records a bare name read (`fmt(...)`, `x = makeSuite`) when an import
@@ -736,20 +742,17 @@ static void visit_identifier(Walk *k, TSNode n) {
   TSNode parent = ancestor(k, 0);
   if (ts_node_is_null(parent)) return;
   TSSymbol ps = ts_node_symbol(parent);
-  bool first = ts_node_start_byte(parent) == ts_node_start_byte(n);
+  /* Names that define rather than read: attribute parts, def and class
+   * names, parameters, global declarations, import names, keyword names. */
   if (ps == w->s_attribute || ps == w->s_func || ps == w->s_class || ps == w->s_parameters ||
       ps == w->s_default_parameter || ps == w->s_typed_parameter || ps == w->s_typed_default_parameter ||
       ps == w->s_global || ps == w->s_dotted || ps == w->s_aliased || ps == w->s_as_pattern_target ||
-      ps == w->s_list_splat_pattern || ps == w->s_dict_splat_pattern || ps == w->s_pattern_list ||
-      ps == w->s_tuple_pattern || ps == w->s_delete)
+      ps == w->s_list_splat_pattern || ps == w->s_dict_splat_pattern ||
+      (ps == w->s_keyword_argument && ts_node_start_byte(parent) == ts_node_start_byte(n)) ||
+      (ps == w->s_for && ts_node_eq(ts_node_child_by_field_id(parent, w->f_left), n)) ||
+      is_store_target(k, parent, n))
     return;
-  if (first && (ps == w->s_keyword_argument || ps == w->s_assignment || ps == w->s_augmented)) return;
-  if (ps == w->s_for && ts_node_eq(ts_node_child_by_field_id(parent, w->f_left), n)) return;
-  PsRef r = {ps_arena_strndup(k->arena, t, len), ts_node_start_byte(n), ts_node_end_byte(n), "", 0, 0};
-  uint32_t gl;
-  bool ml;
-  active_context(k, r.start, &r.guards, &gl, &r.version_below, &r.scope, &ml);
-  array_push(&k->out->refs, r);
+  push_ref(k, ps_arena_strndup(k->arena, t, len), n);
 }
 
 static void visit_call(Walk *k, TSNode n) {
