@@ -158,10 +158,28 @@ typedef struct PsVar {
   const char *value;
 } PsVar;
 
-/* Where analyses send findings. */
+/* One replacement of bytes [start, end) of the decoded text by `text`
+ * (start == end: an insertion). */
+typedef struct PsByteEdit {
+  uint32_t start, end;
+  const char *text;
+} PsByteEdit;
+
+/* A fix offered with a finding: edits that must be applied together. The
+ * edits may not overlap; they need not be sorted. Strings are copied. */
+typedef struct PsFixSpec {
+  const char *message; /* "Replace with `list`" */
+  const PsByteEdit *edits;
+  size_t n_edits;
+  bool safe;           /* false: applied only with --unsafe-fixes */
+} PsFixSpec;
+
+/* Where analyses send findings. `fix` may be NULL. */
 typedef struct PsEmitter {
   void (*emit)(void *ctx, const PsRule *rule, uint32_t start, uint32_t end, const PsVar *vars,
                size_t n_vars);
+  void (*emit_fix)(void *ctx, const PsRule *rule, uint32_t start, uint32_t end, const PsVar *vars,
+                   size_t n_vars, const PsFixSpec *fix);
   void *ctx;
 } PsEmitter;
 

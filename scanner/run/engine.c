@@ -35,6 +35,7 @@ typedef struct RawFinding {
   const PsRule *rule;
   uint32_t start, end;
   char *message; /* heap */
+  PsFix *fix;    /* heap, ranges hold only bytes until finish() */
 } RawFinding;
 
 struct PsScanWorker {
@@ -190,24 +191,65 @@ static const char *vars_lookup(void *ctx, const char *name, size_t len, size_t *
   return NULL;
 }
 
-static void add_raw(PsScanWorker *w, const PsRule *rule, uint32_t start, uint32_t end, char *message) {
+static void free_fix(PsFix *fix) {
+  if (!fix) return;
+  for (size_t i = 0; i < fix->n_edits; i++) free(fix->edits[i].text);
+  free(fix->edits);
+  free(fix->message);
+  free(fix);
+}
+
+static void add_raw(PsScanWorker *w, const PsRule *rule, uint32_t start, uint32_t end, char *message,
+                    PsFix *fix) {
   /* Identical findings (same rule, range and message) collapse. */
   for (size_t i = 0; i < w->raw.size; i++) {
     RawFinding *r = &w->raw.items[i];
     if (r->rule == rule && r->start == start && r->end == end && !strcmp(r->message, message)) {
       free(message);
+      free_fix(fix);
       return;
     }
   }
-  RawFinding f = {rule, start, end, message};
+  RawFinding f = {rule, start, end, message, fix};
   array_push(&w->raw, f);
+}
+
+static int edit_cmp(const void *a, const void *b) {
+  const PsEdit *x = a, *y = b;
+  if (x->range.start.byte != y->range.start.byte) return x->range.start.byte < y->range.start.byte ? -1 : 1;
+  return x->range.end.byte < y->range.end.byte ? -1 : x->range.end.byte > y->range.end.byte;
+}
+
+/* Copies a fix spec; edits are sorted by position, their ranges hold only
+ * byte offsets until finish() fills in lines and columns. */
+static PsFix *copy_fix(const PsFixSpec *spec) {
+  if (!spec || !spec->n_edits) return NULL;
+  PsFix *fix = ps_xcalloc(1, sizeof *fix);
+  fix->message = ps_xstrdup(spec->message ? spec->message : "");
+  fix->safe = spec->safe;
+  fix->n_edits = spec->n_edits;
+  fix->edits = ps_xcalloc(spec->n_edits, sizeof(PsEdit));
+  for (size_t i = 0; i < spec->n_edits; i++) {
+    fix->edits[i].range.start.byte = spec->edits[i].start;
+    fix->edits[i].range.end.byte = spec->edits[i].end;
+    fix->edits[i].text = ps_xstrdup(spec->edits[i].text ? spec->edits[i].text : "");
+  }
+  qsort(fix->edits, fix->n_edits, sizeof(PsEdit), edit_cmp);
+  return fix;
 }
 
 static void emit_vars(void *ctx, const PsRule *rule, uint32_t start, uint32_t end, const PsVar *vars,
                       size_t n_vars) {
   PsScanWorker *w = ctx;
   VarsCtx v = {vars, n_vars};
-  add_raw(w, rule, start, end, ps_template_render(rule->meta.message, vars_lookup, &v));
+  add_raw(w, rule, start, end, ps_template_render(rule->meta.message, vars_lookup, &v), NULL);
+}
+
+static void emit_vars_fix(void *ctx, const PsRule *rule, uint32_t start, uint32_t end, const PsVar *vars,
+                          size_t n_vars, const PsFixSpec *fix) {
+  PsScanWorker *w = ctx;
+  VarsCtx v = {vars, n_vars};
+  add_raw(w, rule, start, end, ps_template_render(rule->meta.message, vars_lookup, &v), copy_fix(fix));
 }
 
 typedef struct CaptureCtx {
@@ -234,7 +276,7 @@ static void on_match(void *ctx, const PsQueryMatch *m) {
   PsScanWorker *w = ctx;
   CaptureCtx c = {w, m};
   add_raw(w, m->rule, ts_node_start_byte(m->report), ts_node_end_byte(m->report),
-          ps_template_render(m->rule->meta.message, capture_lookup, &c));
+          ps_template_render(m->rule->meta.message, capture_lookup, &c), NULL);
 }
 
 /* ---- suppressions --------------------------------------------------------------- */
@@ -313,6 +355,7 @@ static void finish(PsScanWorker *w, PsFileResult *res, const PsSource *src) {
     if (suppressed(dirs, n_dirs, start.line, r->rule->meta.id) ||
         per_file_ignored(e, res->path, r->rule->meta.id)) {
       free(r->message);
+      free_fix(r->fix);
       continue;
     }
     PsFinding f = {0};
@@ -321,6 +364,11 @@ static void finish(PsScanWorker *w, PsFileResult *res, const PsSource *src) {
     f.range.start = start;
     f.range.end = ps_source_pos(src, r->end);
     f.message = r->message;
+    if ((f.fix = r->fix))
+      for (size_t k = 0; k < f.fix->n_edits; k++) {
+        f.fix->edits[k].range.start = ps_source_pos(src, f.fix->edits[k].range.start.byte);
+        f.fix->edits[k].range.end = ps_source_pos(src, f.fix->edits[k].range.end.byte);
+      }
     uint32_t ll;
     const char *lt = ps_source_line(src, start.line, &ll);
     f.source_line = ps_xstrndup(lt, ll);
@@ -383,7 +431,7 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
   if (e->need_walk) {
     ps_walker_summarize(w->walker, &src, w->arena, &w->summary);
     PsFileContext ctx = {&src, &w->summary, e->opts.is_first_party, e->opts.project};
-    PsEmitter em = {emit_vars, w};
+    PsEmitter em = {emit_vars, emit_vars_fix, w};
     for (size_t i = 0; i < e->analyses.size; i++) ps_analysis_run(e->analyses.items[i], &ctx, &em);
   }
   bool query_limited = false;
