@@ -17,13 +17,13 @@
 //   --settings JSON    extra settings merged over the top level (pyproject-style keys)
 //   --version          print the ruff version and exit
 //
-// Text lines:  path:row:col: CODE message [fix: "content"@row:col-row:col; ...]
+// Text lines:  path:row:col: CODE message [safe|unsafe fix: "content"@row:col-row:col; ...]
 // JSON lines:  {"path","code","row","col","end_row","end_col","message",
 //               "fix":null|{"message","applicability","edits":[{"content","row","col","end_row","end_col"}]}}
 // Rows and columns are 1-based, columns count characters (Unicode code
 // points: PositionEncoding.Utf32), ends are exclusive, as in pyshift's JSON.
-// The wasm API does not say whether a fix is safe or unsafe; "applicability"
-// is null unless known (see THRESHOLDS.md for what ruff's docs say per rule).
+// The wasm API does not say whether a fix is safe or unsafe: "applicability"
+// is inferred for the typing rules (see inferApplicability), else null.
 // Syntax errors are reported with code "invalid-syntax" (ruff then reports no
 // lint findings for that file). A file that cannot be read gives code "io-error".
 // Exit status: 0 always unless the arguments or the settings are wrong (2).
@@ -60,6 +60,7 @@ for (let i = 0; i < args.length; i++) {
   else paths.push(a);
 }
 if (!/^py3\d+$/.test(target)) usage(`--target: expected py3X, got ${target}`);
+const targetMinor = Number(target.slice(3));
 if (filesFrom !== null) {
   const text = readFileSync(filesFrom === "-" ? 0 : filesFrom, "utf8");
   for (const line of text.split("\n")) if (line.trim()) paths.push(line.replace(/\r$/, ""));
@@ -147,7 +148,7 @@ for (const p of paths) {
       fix: d.fix
         ? {
             message: d.fix.message,
-            applicability: null,
+            applicability: inferApplicability(d, src),
             edits: d.fix.edits.map((e) => ({
               content: e.content ?? "",
               row: e.location.row,
@@ -163,12 +164,50 @@ for (const p of paths) {
 }
 flush();
 
+// The wasm API leaves out a fix's applicability. For the typing rules it is
+// worked out here the way ruff's source decides it (crates/ruff_linter/src/
+// rules/pyupgrade, checked against a post-0.16.4 checkout; see THRESHOLDS.md),
+// with the settings this script uses (no lint.future-annotations, so no fix
+// adds a __future__ import). "Comments in the range" is approximated by a '#'
+// in the replaced text that the replacement lacks. Other rules: null.
+function inferApplicability(d, src) {
+  const fixText = d.fix.edits.map((e) => e.content ?? "").join("");
+  const rangeHasLostComment = () => {
+    const lines = src.split("\n");
+    const { row: r0, column: c0 } = d.start_location;
+    const { row: r1, column: c1 } = d.end_location;
+    let text;
+    if (r0 === r1) text = [...(lines[r0 - 1] ?? "")].slice(c0 - 1, c1 - 1).join("");
+    else text = [[...(lines[r0 - 1] ?? "")].slice(c0 - 1).join(""), ...lines.slice(r0, r1 - 1),
+                 [...(lines[r1 - 1] ?? "")].slice(0, c1 - 1).join("")].join("\n");
+    return text.includes("#") && !fixText.includes("#");
+  };
+  switch (d.code) {
+    case "UP006": return targetMinor >= 10 ? "safe" : "unsafe";
+    case "UP007":
+    case "UP045": return targetMinor >= 10 && !rangeHasLostComment() ? "safe" : "unsafe";
+    case "UP019":
+    case "UP035":
+    case "UP037": return "safe";
+    case "UP043": return rangeHasLostComment() ? "unsafe" : "safe";
+    case "UP040":
+      // TypeAlias annotations: always unsafe outside stubs; TypeAliasType: unsafe
+      // only when comments outside the value would be lost
+      if (d.message.includes("`TypeAlias` annotation")) return "unsafe";
+      return rangeHasLostComment() ? "unsafe" : "safe";
+    case "UP046":
+    case "UP047": return "unsafe";
+    case "UP049": return null; // safe, or display-only when a reference is spelled differently
+    default: return null;
+  }
+}
+
 function report(path, f) {
   if (json) {
     emit(JSON.stringify({ path, ...f }) + "\n");
   } else {
     let line = `${path}:${f.row}:${f.col}: ${f.code} ${f.message}`;
-    if (f.fix) line += ` [fix: ${fmtFixText(f.fix)}]`;
+    if (f.fix) line += ` [${f.fix.applicability ?? ""}${f.fix.applicability ? " " : ""}fix: ${fmtFixText(f.fix)}]`;
     emit(line + "\n");
   }
 }
