@@ -13,6 +13,7 @@
 static const PsAnalysisClass *const CLASSES[] = {
     &ps_analysis__removed_modules,
     &ps_analysis__removed_apis,
+    &ps_analysis__typing_modern,
 };
 
 const char *const *ps_analysis_names(void) {

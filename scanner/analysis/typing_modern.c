@@ -1,0 +1,876 @@
+/* typing_modern.c: outdated typing syntax, keyed on the oldest Python the
+ * code must run on (--min-python, else requires-python), with fixes.
+ *
+ * One analysis, `typing-modern`, configured per rule by `kind:`:
+ *
+ *   rename             a reference resolving to a table `name` (typing.List,
+ *                      typing.Text) -> `replacement`, importing `module`'s
+ *                      member when the replacement lives there (deque).
+ *                      Columns: name, replacement, module, since.
+ *                      `future-annotations: true`: below `since`, still
+ *                      fires inside annotations of files that have
+ *                      `from __future__ import annotations`.
+ *   pep604             `Union[X, Y]` -> `X | Y` (`operator: union`),
+ *                      `Optional[X]` -> `X | None` (`operator: optional`).
+ *   deprecated-import  `from <module> import <member>` where the member
+ *                      moved (columns module, member, target, since;
+ *                      target `=name` marks a rename: reported, no fix).
+ *   quoted-annotation  a string annotation that needs no quotes.
+ *   type-alias         `X: TypeAlias = Y` -> `type X = Y`.
+ *   future-annotations `from __future__ import annotations` once the
+ *                      minimum Python defers annotations itself (3.14).
+ *
+ * Context comes from the tree: a finding's node path from the root says
+ * whether it sits in an annotation, whether that annotation is evaluated at
+ * runtime, and whether it is a type definition (annotation, type alias
+ * value, cast() target) where a rewrite is safe.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis_internal.h"
+
+typedef enum Kind {
+  K_RENAME,
+  K_PEP604,
+  K_DEPRECATED_IMPORT,
+  K_QUOTED,
+  K_TYPE_ALIAS,
+  K_FUTURE,
+} Kind;
+
+typedef struct Row {
+  const char *name;        /* rename: qualified name; import: member */
+  const char *module;      /* rename: module of the replacement or NULL; import: source module */
+  const char *replacement; /* rename: replacement name; import: target module or "=name" */
+  size_t index;
+} Row;
+
+typedef struct State {
+  Kind kind;
+  bool optional;           /* pep604: Optional rather than Union */
+  bool future_ok;          /* rename: annotations under the future import */
+  bool active;             /* pep604/quoted...: min-python reaches the feature */
+  Row *rows;               /* rows that apply at min-python */
+  size_t n_rows;
+  Row *future_rows;        /* rename rows that apply only under the future import */
+  size_t n_future_rows;
+  PsPyVersion min_python;
+} State;
+
+static const char *const PARAMS[] = {"kind", "operator", "future-annotations", NULL};
+
+static void free_state(void *p) {
+  State *s = p;
+  if (!s) return;
+  free(s->rows);
+  free(s->future_rows);
+  free(s);
+}
+
+static const char *param(const PsRule *r, const char *key, const char *dflt) {
+  const PsParam *p = ps_rule_param(r, key);
+  return p && p->n_values == 1 ? p->values[0] : dflt;
+}
+
+/* 1 if `since` ("3.9", "any") is reached by min, 0 if not, -1 if invalid. */
+static int reached(const char *since, PsPyVersion min) {
+  if (!strcmp(since, "any")) return 1;
+  PsPyVersion v;
+  if (ps_pyver_parse(since, &v) != 0) return -1;
+  return ps_pyver_cmp(min, v) >= 0;
+}
+
+static PsPyVersion ver(int major, int minor) {
+  PsPyVersion v;
+  memset(&v, 0, sizeof v);
+  v.major = major;
+  v.minor = minor;
+  return v;
+}
+
+static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
+  (void)target;
+  const PsRule *r = self->rule;
+  const char *kind = param(r, "kind", NULL);
+  static const char *const KINDS[] = {"rename", "pep604", "deprecated-import", "quoted-annotation",
+                                      "type-alias", "future-annotations", NULL};
+  int k = -1;
+  for (int i = 0; kind && KINDS[i]; i++)
+    if (!strcmp(kind, KINDS[i])) k = i;
+  if (k < 0)
+    return ps_analysis__rule_error(err, r, r->analysis_line,
+                                   "analysis `typing-modern` needs `kind:` rename, pep604, deprecated-import, "
+                                   "quoted-annotation, type-alias or future-annotations");
+  State *s = ps_xcalloc(1, sizeof *s);
+  self->state = s;
+  s->kind = (Kind)k;
+  s->min_python = min_python;
+  const char *fa = param(r, "future-annotations", "false");
+  if (strcmp(fa, "true") && strcmp(fa, "false"))
+    return ps_analysis__rule_error(err, r, r->analysis_line, "`future-annotations` must be true or false");
+  s->future_ok = !strcmp(fa, "true");
+  const PsTable *t = &r->table;
+  if (s->kind == K_RENAME || s->kind == K_DEPRECATED_IMPORT) {
+    const char *need[4] = {"name", "replacement", "module", "since"};
+    if (s->kind == K_DEPRECATED_IMPORT) {
+      need[0] = "member";
+      need[1] = "target";
+    }
+    int c[4];
+    for (int i = 0; i < 4; i++)
+      if ((c[i] = ps_table_col(t, need[i])) < 0)
+        return ps_analysis__rule_error(err, r, r->analysis_line, "kind `%s` needs a ```table with columns %s, %s, %s, %s",
+                                       kind, need[0], need[1], need[2], need[3]);
+    s->rows = ps_xcalloc(t->n_rows + 1, sizeof(Row));
+    s->future_rows = ps_xcalloc(t->n_rows + 1, sizeof(Row));
+    for (size_t i = 0; i < t->n_rows; i++) {
+      const char *since = t->rows[i][c[3]];
+      int ok = reached(since, min_python);
+      if (ok < 0) return ps_analysis__rule_error(err, r, t->row_lines[i], "invalid since `%s` (a version or `any`)", since);
+      const char *mod = t->rows[i][c[2]];
+      Row row = {t->rows[i][c[0]], strcmp(mod, "-") ? mod : NULL, t->rows[i][c[1]], i};
+      if (s->kind == K_RENAME && !strchr(row.name, '.'))
+        return ps_analysis__rule_error(err, r, t->row_lines[i], "`%s` is not a qualified name such as typing.List",
+                                       row.name);
+      if (ok) s->rows[s->n_rows++] = row;
+      /* Under the future import annotations are strings: PEP 585 names
+       * work in them from 3.7. */
+      else if (s->future_ok && ps_pyver_cmp(min_python, ver(3, 7)) >= 0) s->future_rows[s->n_future_rows++] = row;
+    }
+    self->empty = !s->n_rows && !s->n_future_rows;
+    if (s->kind == K_RENAME) self->prefilter = ps_xstrdup("\\btyping(?:_extensions)?\\b");
+    else self->prefilter = ps_xstrdup("\\bfrom[ \\t]+(?:typing|typing_extensions|collections|mypy_extensions|typing\\.re|pipes|backports\\.strenum)\\b");
+    return 0;
+  }
+  if (s->kind == K_PEP604) {
+    const char *op = param(r, "operator", NULL);
+    if (!op || (strcmp(op, "union") && strcmp(op, "optional")))
+      return ps_analysis__rule_error(err, r, r->analysis_line, "kind `pep604` needs `operator: union` or `optional`");
+    s->optional = !strcmp(op, "optional");
+    s->active = ps_pyver_cmp(min_python, ver(3, 10)) >= 0;
+    /* Below 3.10 the rewrite is only possible in annotations under the
+     * future import (3.7+). */
+    self->empty = ps_pyver_cmp(min_python, ver(3, 7)) < 0;
+    self->prefilter = ps_xstrdup(s->optional ? "\\bOptional\\b" : "\\bUnion\\b");
+    return 0;
+  }
+  if (s->kind == K_QUOTED) {
+    s->active = ps_pyver_cmp(min_python, ver(3, 14)) >= 0;
+    self->prefilter = ps_xstrdup("(?:->|[\\w\\])][ \\t]*:)[ \\t]*[\\[\\w.]*[\"']");
+    return 0;
+  }
+  if (s->kind == K_TYPE_ALIAS) {
+    self->empty = ps_pyver_cmp(min_python, ver(3, 12)) < 0;
+    self->prefilter = ps_xstrdup("\\bTypeAlias\\b");
+    return 0;
+  }
+  /* K_FUTURE */
+  self->empty = ps_pyver_cmp(min_python, ver(3, 14)) < 0;
+  self->prefilter = ps_xstrdup("\\b__future__\\b");
+  return 0;
+}
+
+/* ---- tree helpers -------------------------------------------------------------- */
+
+#define MAX_PATH 512
+
+/* Nodes from the root down to the smallest node spanning [start, end). */
+typedef struct Path {
+  TSNode n[MAX_PATH];
+  size_t len;
+} Path;
+
+static bool node_path(TSNode root, uint32_t start, uint32_t end, Path *p) {
+  TSNode target = ts_node_descendant_for_byte_range(root, start, end);
+  p->len = 0;
+  if (ts_node_is_null(target)) return false;
+  TSNode cur = root;
+  p->n[p->len++] = cur;
+  while (!ts_node_eq(cur, target)) {
+    TSNode next = ts_node_child_with_descendant(cur, target);
+    if (ts_node_is_null(next) || p->len >= MAX_PATH) return false;
+    cur = next;
+    p->n[p->len++] = cur;
+  }
+  return true;
+}
+
+static bool is(TSNode n, const char *type) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type); }
+
+typedef struct Ctx {
+  const PsAnalysis *self;
+  const State *s;
+  const PsFileContext *fc;
+  const PsSource *src;
+  const PsEmitter *emit;
+  TSNode root;
+  PsArena *arena;
+  bool future;  /* from __future__ import annotations */
+  uint32_t future_start, future_end; /* the future import statement */
+} Ctx;
+
+/* Where a node sits. */
+typedef struct Where {
+  bool annotation;    /* inside a parameter, return or variable annotation */
+  bool runtime_annotation; /* ... one that Python evaluates (not a local variable's) */
+  bool type_def;      /* annotation, type alias value, cast() target, TypeVar bound */
+  bool in_string;     /* inside a string (a quoted annotation) */
+  bool in_function;   /* inside a def body */
+} Where;
+
+static bool inside_function(const Path *p, size_t upto) {
+  for (size_t i = 0; i < upto; i++)
+    if (is(p->n[i], "function_definition") || is(p->n[i], "lambda")) return true;
+  return false;
+}
+
+static const char *callee_last(const Ctx *c, TSNode call) {
+  TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+  if (ts_node_is_null(fn)) return NULL;
+  if (is(fn, "attribute")) fn = ts_node_child_by_field_name(fn, "attribute", 9);
+  if (!is(fn, "identifier")) return NULL;
+  uint32_t l;
+  const char *t = ps_source_node_text(c->src, fn, &l);
+  return ps_arena_strndup(c->arena, t, l);
+}
+
+static Where where(const Ctx *c, const Path *p) {
+  Where w = {0};
+  for (size_t i = 1; i < p->len; i++) {
+    TSNode n = p->n[i], parent = p->n[i - 1];
+    if (is(n, "string")) w.in_string = true;
+    if (is(n, "type") && !w.annotation) {
+      if (is(parent, "typed_parameter") || is(parent, "typed_default_parameter") ||
+          is(parent, "function_definition")) {
+        w.annotation = w.type_def = w.runtime_annotation = true;
+      } else if (is(parent, "assignment")) {
+        TSNode ty = ts_node_child_by_field_name(parent, "type", 4);
+        if (ts_node_eq(ty, n)) {
+          w.annotation = w.type_def = true;
+          /* Local variable annotations are never evaluated. */
+          w.runtime_annotation = !inside_function(p, i - 1);
+        } else {
+          w.type_def = true;
+        }
+      } else if (is(parent, "type_alias_statement")) {
+        w.type_def = true;
+      }
+    }
+    if (is(parent, "assignment") && !w.annotation) {
+      /* X: TypeAlias = <value> */
+      TSNode ty = ts_node_child_by_field_name(parent, "type", 4);
+      TSNode right = ts_node_child_by_field_name(parent, "right", 5);
+      if (!ts_node_is_null(ty) && ts_node_eq(right, n)) {
+        uint32_t l;
+        const char *t = ps_source_node_text(c->src, ty, &l);
+        if ((l >= 9 && !memcmp(t + l - 9, "TypeAlias", 9))) w.type_def = true;
+      }
+    }
+    if (is(parent, "argument_list") && i >= 2 && is(p->n[i - 2], "call")) {
+      const char *fn = callee_last(c, p->n[i - 2]);
+      if (fn && !strcmp(fn, "cast") && ts_node_eq(ts_node_named_child(parent, 0), n)) w.type_def = true;
+    }
+    if (is(parent, "keyword_argument") && i >= 3 && is(p->n[i - 3], "call")) {
+      const char *fn = callee_last(c, p->n[i - 3]);
+      TSNode kn = ts_node_child_by_field_name(parent, "name", 4);
+      uint32_t l = 0;
+      const char *kt = ts_node_is_null(kn) ? "" : ps_source_node_text(c->src, kn, &l);
+      if (fn && !strcmp(fn, "TypeVar") && !ts_node_is_null(kn) && l == 5 && !memcmp(kt, "bound", 5)) w.type_def = true;
+    }
+    if (is(n, "function_definition") || is(n, "lambda")) {
+      /* A def body: its own annotations are handled above; what is below
+       * the body is in a function. */
+      TSNode body = ts_node_child_by_field_name(n, "body", 4);
+      if (i + 1 < p->len && ts_node_eq(body, p->n[i + 1])) w.in_function = true;
+    }
+  }
+  return w;
+}
+
+/* Statement-level ancestor of depth d in the path: the first node whose
+ * type ends in _statement or is a definition. */
+static TSNode find_up(const Path *p, const char *type) {
+  for (size_t i = p->len; i-- > 0;)
+    if (is(p->n[i], type)) return p->n[i];
+  TSNode null = {0};
+  return null;
+}
+
+/* True if `name` is bound anywhere in the file other than by an import of
+ * `target` (NULL: by anything). */
+static bool name_bound(const PsSummary *sum, const char *name, const char *target) {
+  for (size_t i = 0; i < sum->bindings.size; i++) {
+    const PsBinding *b = &sum->bindings.items[i];
+    if (strcmp(b->name, name)) continue;
+    if (target && b->kind == PS_BIND_IMPORT && !strcmp(b->target, target)) continue;
+    return true;
+  }
+  for (size_t i = 0; i < sum->defs.size; i++) {
+    const char *d = sum->defs.items[i].name, *last = strrchr(d, '.');
+    if (!strcmp(last ? last + 1 : d, name)) return true;
+  }
+  return false;
+}
+
+/* True if `name` read in `scope` is bound there or in an enclosing scope
+ * (class bodies are skipped on the way out, as Python does): then it is
+ * not the builtin. */
+static bool bound_in_scope(const PsSummary *sum, const char *name, const char *scope) {
+  size_t sl = strlen(scope);
+  bool first = true;
+  for (;;) {
+    bool is_class = false;
+    for (size_t i = 0; i < sum->defs.size && !first; i++) {
+      const PsDef *d = &sum->defs.items[i];
+      if (d->kind == PS_DEF_CLASS && strlen(d->name) == sl && !strncmp(d->name, scope, sl)) is_class = true;
+    }
+    if (!is_class)
+      for (size_t i = 0; i < sum->bindings.size; i++) {
+        const PsBinding *b = &sum->bindings.items[i];
+        if (!strcmp(b->name, name) && strlen(b->scope) == sl && !strncmp(b->scope, scope, sl)) return true;
+      }
+    if (!sl) return false;
+    const char *p = scope + sl;
+    while (p > scope && p[-1] != '.') p--;
+    sl = p > scope ? (size_t)(p - scope - 1) : 0;
+    first = false;
+  }
+}
+
+/* A module-level import binding `name` to `target`. */
+static bool imported_as(const PsSummary *sum, const char *name, const char *target) {
+  for (size_t i = 0; i < sum->bindings.size; i++) {
+    const PsBinding *b = &sum->bindings.items[i];
+    if (b->kind == PS_BIND_IMPORT && !b->scope[0] && !b->guards && !strcmp(b->name, name) &&
+        !strcmp(b->target, target))
+      return true;
+  }
+  return false;
+}
+
+/* Where a new module-level import goes: the start of the line after the
+ * last unguarded module-level import, else after the docstring and
+ * __future__ imports, else the top of the file. */
+static uint32_t import_insert_point(const Ctx *c) {
+  const PsSummary *sum = c->fc->summary;
+  uint32_t best = 0;
+  bool found = false;
+  for (size_t i = 0; i < sum->imports.size; i++) {
+    const PsImport *im = &sum->imports.items[i];
+    if (!im->module_level || im->guards || im->kind == PS_IMPORT_DYNAMIC) continue;
+    Path p;
+    if (!node_path(c->root, im->start, im->end, &p) || p.len < 2) continue;
+    /* The statement is the root's child on the path. */
+    TSNode stmt = p.n[1];
+    if (!is(stmt, "import_statement") && !is(stmt, "import_from_statement")) continue;
+    uint32_t e = ts_node_end_byte(stmt);
+    if (!found || e > best) best = e;
+    found = true;
+  }
+  if (!found) {
+    uint32_t n = ts_node_named_child_count(c->root);
+    for (uint32_t i = 0; i < n; i++) {
+      TSNode ch = ts_node_named_child(c->root, i);
+      bool doc = i == 0 && is(ch, "expression_statement") && is(ts_node_named_child(ch, 0), "string");
+      if (doc || is(ch, "future_import_statement")) {
+        best = ts_node_end_byte(ch);
+        found = true;
+        continue;
+      }
+      if (!is(ch, "comment")) break;
+    }
+    if (!found) return 0;
+  }
+  const char *nl = memchr(c->src->text + best, '\n', c->src->len - best);
+  return nl ? (uint32_t)(nl - c->src->text) + 1 : c->src->len;
+}
+
+static bool future_annotations(const PsSource *src, TSNode root, uint32_t *start, uint32_t *end) {
+  uint32_t n = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode ch = ts_node_named_child(root, i);
+    if (is(ch, "future_import_statement")) {
+      uint32_t nc = ts_node_named_child_count(ch);
+      for (uint32_t k = 0; k < nc; k++) {
+        uint32_t l;
+        TSNode nm = ts_node_named_child(ch, k);
+        if (is(nm, "aliased_import")) nm = ts_node_child_by_field_name(nm, "name", 4);
+        const char *t = ps_source_node_text(src, nm, &l);
+        if (l == 11 && !memcmp(t, "annotations", 11)) {
+          *start = ts_node_start_byte(ch);
+          *end = ts_node_end_byte(ch);
+          return true;
+        }
+      }
+      continue;
+    }
+    if (i == 0 && is(ch, "expression_statement")) continue; /* docstring */
+    if (is(ch, "comment")) continue;
+    if (!is(ch, "future_import_statement")) break;
+  }
+  return false;
+}
+
+static void emit(const Ctx *c, uint32_t start, uint32_t end, const PsVar *vars, size_t n, const PsFixSpec *fix) {
+  c->emit->emit_fix(c->emit->ctx, c->self->rule, start, end, vars, n, fix);
+}
+
+static const char *text_of(const Ctx *c, TSNode n) {
+  uint32_t l;
+  const char *t = ps_source_node_text(c->src, n, &l);
+  return ps_arena_strndup(c->arena, t, l);
+}
+
+/* ---- rename (TY006, TY101) ----------------------------------------------------- */
+
+static const Row *find_row(const Row *rows, size_t n, const char *q) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(rows[i].name, q)) return &rows[i];
+  /* typing_extensions re-exports every typing name */
+  if (!strncmp(q, "typing_extensions.", 18)) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "typing.%s", q + 18);
+    for (size_t i = 0; i < n; i++)
+      if (!strcmp(rows[i].name, buf)) return &rows[i];
+  }
+  return NULL;
+}
+
+static void run_rename(Ctx *c) {
+  const State *s = c->s;
+  const PsSummary *sum = c->fc->summary;
+  uint32_t insert_at = UINT32_MAX;
+  for (size_t i = 0; i < sum->refs.size; i++) {
+    const PsRef *ref = &sum->refs.items[i];
+    const char *last = strrchr(ref->chain, '.');
+    last = last ? last + 1 : ref->chain;
+    unsigned guards;
+    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, &guards);
+    if (!q || strncmp(q, "typing", 6) != 0) continue;
+    const Row *row = find_row(s->rows, s->n_rows, q);
+    bool future_only = false;
+    if (!row && c->future) {
+      row = find_row(s->future_rows, s->n_future_rows, q);
+      future_only = row != NULL;
+    }
+    if (!row) continue;
+    Path p;
+    if (!node_path(c->root, ref->start, ref->end, &p)) continue;
+    Where w = where(c, &p);
+    if (future_only && !w.annotation) continue;
+    /* The replacement text: a builtin, or a member of row->module. */
+    const char *repl = row->replacement;
+    PsByteEdit edits[2];
+    size_t ne = 0;
+    bool fixable = true;
+    if (row->module) {
+      char *qual = ps_arena_sprintf(c->arena, "%s.%s", row->module, repl);
+      if (imported_as(sum, repl, qual)) {
+        /* already imported */
+      } else if (imported_as(sum, row->module, row->module)) {
+        repl = qual;
+      } else if (!name_bound(sum, repl, NULL)) {
+        if (insert_at == UINT32_MAX) insert_at = import_insert_point(c);
+        edits[ne++] = (PsByteEdit){insert_at, insert_at,
+                                   ps_arena_sprintf(c->arena, "from %s import %s\n", row->module, repl)};
+      } else {
+        fixable = false;
+      }
+    } else if (bound_in_scope(sum, repl, ref->scope)) {
+      fixable = false; /* the builtin is shadowed here */
+    }
+    edits[ne++] = (PsByteEdit){ref->start, ref->end, repl};
+    PsVar vars[] = {{"used", ref->chain}, {"name", q}, {"replacement", repl}};
+    char *msg = ps_arena_sprintf(c->arena, "Replace with `%s`", repl);
+    PsFixSpec fix = {msg, edits, ne, !future_only};
+    emit(c, ref->start, ref->end, vars, 3, fixable && !w.in_string ? &fix : NULL);
+  }
+}
+
+/* ---- pep604 (TY007, TY045) ----------------------------------------------------- */
+
+/* Can `n` stand as an operand of `|` without parentheses? */
+static bool operand_ok(TSNode n) {
+  static const char *const BAD[] = {"lambda", "conditional_expression", "boolean_operator", "not_operator",
+                                    "comparison_operator", "named_expression", "await", "yield",
+                                    "list_splat", "slice", "parenthesized_list_splat", NULL};
+  if (is(n, "type") && ts_node_named_child_count(n) == 1) n = ts_node_named_child(n, 0);
+  for (const char *const *b = BAD; *b; b++)
+    if (is(n, *b)) return false;
+  if (is(n, "type") && ts_node_named_child_count(n) != 1) return false; /* splat_type etc. */
+  return true;
+}
+
+static void run_pep604(Ctx *c) {
+  const State *s = c->s;
+  const PsSummary *sum = c->fc->summary;
+  const char *want = s->optional ? "Optional" : "Union";
+  for (size_t i = 0; i < sum->refs.size; i++) {
+    const PsRef *ref = &sum->refs.items[i];
+    const char *last = strrchr(ref->chain, '.');
+    last = last ? last + 1 : ref->chain;
+    if (strcmp(last, want) && strchr(ref->chain, '.') == NULL) {
+      /* an alias: from typing import Union as U; resolve below */
+    }
+    unsigned guards;
+    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, &guards);
+    if (!q) continue;
+    if (strcmp(q, s->optional ? "typing.Optional" : "typing.Union") &&
+        strcmp(q, s->optional ? "typing_extensions.Optional" : "typing_extensions.Union"))
+      continue;
+    Path p;
+    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 2) continue;
+    TSNode n = p.n[p.len - 1], parent = p.n[p.len - 2];
+    Array(TSNode) elems;
+    array_init(&elems);
+    TSNode whole;
+    if (is(parent, "subscript") && ts_node_eq(ts_node_child_by_field_name(parent, "value", 5), n)) {
+      whole = parent;
+      TSTreeCursor cur = ts_tree_cursor_new(parent);
+      if (ts_tree_cursor_goto_first_child(&cur)) do {
+          const char *f = ts_tree_cursor_current_field_name(&cur);
+          if (f && !strcmp(f, "subscript")) array_push(&elems, ts_tree_cursor_current_node(&cur));
+        } while (ts_tree_cursor_goto_next_sibling(&cur));
+      ts_tree_cursor_delete(&cur);
+    } else if (is(parent, "generic_type") && ts_node_eq(ts_node_named_child(parent, 0), n)) {
+      whole = parent;
+      TSNode tp = ts_node_named_child(parent, 1);
+      uint32_t nc = ts_node_named_child_count(tp);
+      for (uint32_t k = 0; k < nc; k++) array_push(&elems, ts_node_named_child(tp, k));
+    } else {
+      array_free(&elems);
+      continue;
+    }
+    Path wp;
+    Where w = where(c, &p);
+    (void)wp;
+    bool ok = s->active || (c->future && w.annotation);
+    if (!ok || w.in_string) {
+      array_free(&elems);
+      continue;
+    }
+    /* The fix: only in type definitions, with operands that stand alone. */
+    bool fixable = w.type_def && elems.size > 0;
+    if (s->optional && elems.size != 1) fixable = false;
+    if (elems.size == 1 && is(elems.items[0], "tuple")) {
+      if (s->optional) fixable = false;
+      TSNode tup = elems.items[0];
+      elems.size = 0;
+      uint32_t nc = ts_node_named_child_count(tup);
+      for (uint32_t k = 0; k < nc; k++) array_push(&elems, ts_node_named_child(tup, k));
+      if (!nc) fixable = false;
+    }
+    PsBuf b = PS_BUF_INIT;
+    for (size_t k = 0; k < elems.size && fixable; k++) {
+      TSNode e = elems.items[k];
+      if (!operand_ok(e) || is(e, "comment")) fixable = false;
+      ps_buf_printf(&b, "%s%s", k ? " | " : "", text_of(c, e));
+    }
+    if (s->optional) ps_buf_puts(&b, " | None");
+    /* Comments inside the brackets would be lost. */
+    uint32_t ws = ts_node_start_byte(whole), we = ts_node_end_byte(whole);
+    for (uint32_t k = ws; k < we && fixable; k++)
+      if (c->src->text[k] == '#') fixable = false;
+    /* A multi-line operand list needs parentheses outside brackets. */
+    if (fixable && memchr(b.data, '\n', b.len)) {
+      char *t = ps_arena_sprintf(c->arena, "(%s)", b.data);
+      ps_buf_reset(&b);
+      ps_buf_puts(&b, t);
+    }
+    char *repl = b.data ? ps_arena_strdup(c->arena, b.data) : "";
+    ps_buf_free(&b);
+    PsByteEdit ed = {ws, we, repl};
+    PsFixSpec fix = {"Convert to `X | Y`", &ed, 1, s->active};
+    PsVar vars[] = {{"used", ref->chain}, {"replacement", repl}};
+    emit(c, ws, we, vars, 2, fixable ? &fix : NULL);
+    array_free(&elems);
+  }
+}
+
+/* ---- deprecated-import (TY035) ------------------------------------------------- */
+
+typedef struct Member {
+  TSNode node;       /* dotted_name or aliased_import */
+  const char *name;
+  const Row *row;
+} Member;
+
+static void run_deprecated_import(Ctx *c) {
+  const State *s = c->s;
+  const PsSummary *sum = c->fc->summary;
+  uint32_t last_stmt = UINT32_MAX;
+  for (size_t i = 0; i < sum->imports.size; i++) {
+    const PsImport *im = &sum->imports.items[i];
+    if (im->kind != PS_IMPORT_FROM || im->level || !im->name || !strcmp(im->name, "*")) continue;
+    Path p;
+    if (!node_path(c->root, im->start, im->end, &p)) continue;
+    TSNode stmt = find_up(&p, "import_from_statement");
+    if (ts_node_is_null(stmt) || ts_node_start_byte(stmt) == last_stmt) continue;
+    last_stmt = ts_node_start_byte(stmt);
+    /* The statement's members. */
+    Array(Member) mem;
+    array_init(&mem);
+    uint32_t nc = ts_node_named_child_count(stmt);
+    TSNode modnode = ts_node_child_by_field_name(stmt, "module_name", 11);
+    for (uint32_t k = 0; k < nc; k++) {
+      TSNode ch = ts_node_named_child(stmt, k);
+      if (ts_node_eq(ch, modnode) || is(ch, "comment")) continue;
+      TSNode nm = is(ch, "aliased_import") ? ts_node_child_by_field_name(ch, "name", 4) : ch;
+      if (!is(nm, "dotted_name")) continue;
+      Member m = {ch, text_of(c, nm), NULL};
+      for (size_t r = 0; r < s->n_rows; r++)
+        if (!strcmp(s->rows[r].module, im->module) && !strcmp(s->rows[r].name, m.name)) m.row = &s->rows[r];
+      array_push(&mem, m);
+    }
+    bool has_comment = false;
+    for (uint32_t k = ts_node_start_byte(stmt); k < ts_node_end_byte(stmt); k++)
+      if (c->src->text[k] == '#') has_comment = true;
+    /* Indentation, if the statement starts its line. */
+    uint32_t ss = ts_node_start_byte(stmt), ls = ss;
+    while (ls > 0 && c->src->text[ls - 1] != '\n') ls--;
+    bool own_line = true;
+    for (uint32_t k = ls; k < ss; k++)
+      if (c->src->text[k] != ' ' && c->src->text[k] != '\t') own_line = false;
+    const char *indent = ps_arena_strndup(c->arena, c->src->text + ls, ss - ls);
+    /* Renamed members: one finding each, no fix. */
+    for (size_t k = 0; k < mem.size; k++) {
+      const Row *row = mem.items[k].row;
+      if (!row || row->replacement[0] != '=') continue;
+      char *q = ps_arena_sprintf(c->arena, "%s.%s", im->module, row->name);
+      char *detail = ps_arena_sprintf(c->arena, "`%s` is deprecated; use `%s`", q, row->replacement + 1);
+      PsVar vars[] = {{"used", q}, {"replacement", row->replacement + 1}, {"module", im->module}, {"detail", detail}};
+      emit(c, ss, ts_node_end_byte(stmt), vars, 4, NULL);
+    }
+    /* Moved members, grouped by target module: one finding per group. */
+    for (size_t k = 0; k < mem.size; k++) {
+      const Row *row = mem.items[k].row;
+      if (!row || row->replacement[0] == '=') continue;
+      bool first = true;
+      for (size_t j = 0; j < k; j++)
+        if (mem.items[j].row && !strcmp(mem.items[j].row->replacement, row->replacement)) first = false;
+      if (!first) continue;
+      const char *target = row->replacement;
+      PsBuf names = PS_BUF_INIT, moved = PS_BUF_INIT, kept = PS_BUF_INIT;
+      size_t n_kept = 0;
+      for (size_t j = 0; j < mem.size; j++) {
+        const Member *m = &mem.items[j];
+        const char *t = text_of(c, m->node);
+        if (m->row && !strcmp(m->row->replacement, target)) {
+          ps_buf_printf(&names, "%s`%s`", names.len ? ", " : "", m->name);
+          ps_buf_printf(&moved, "%s%s", moved.len ? ", " : "", t);
+        } else {
+          ps_buf_printf(&kept, "%s%s", kept.len ? ", " : "", t);
+          n_kept++;
+        }
+      }
+      char *repl;
+      bool fixable = !has_comment;
+      if (!n_kept) repl = ps_arena_sprintf(c->arena, "from %s import %s", target, moved.data);
+      else {
+        repl = ps_arena_sprintf(c->arena, "from %s import %s\n%sfrom %s import %s", im->module, kept.data, indent,
+                                target, moved.data);
+        if (!own_line) fixable = false;
+      }
+      PsByteEdit ed = {ss, ts_node_end_byte(stmt), repl};
+      char *msg = ps_arena_sprintf(c->arena, "Import from `%s`", target);
+      PsFixSpec fix = {msg, &ed, 1, true};
+      char *detail = ps_arena_sprintf(c->arena, "import %s from `%s` instead of `%s`", names.data, target, im->module);
+      PsVar vars[] = {{"used", names.data}, {"replacement", target}, {"module", im->module}, {"detail", detail}};
+      emit(c, ss, ts_node_end_byte(stmt), vars, 4, fixable ? &fix : NULL);
+      ps_buf_free(&names);
+      ps_buf_free(&moved);
+      ps_buf_free(&kept);
+    }
+    array_free(&mem);
+  }
+}
+
+/* ---- quoted-annotation (TY037) ------------------------------------------------- */
+
+/* Is the string node a plain literal whose content is the source text
+ * (no prefix, no escapes, no implicit concatenation)? */
+static bool plain_string(const Ctx *c, TSNode str, uint32_t *cs, uint32_t *ce) {
+  uint32_t nc = ts_node_child_count(str);
+  if (nc != 3) return false;
+  TSNode a = ts_node_child(str, 0), b = ts_node_child(str, 1), z = ts_node_child(str, 2);
+  if (!is(a, "string_start") || !is(b, "string_content") || !is(z, "string_end")) return false;
+  if (ts_node_named_child_count(b)) return false; /* escapes, interpolations */
+  uint32_t l;
+  const char *st = ps_source_node_text(c->src, a, &l);
+  if (l != 1 && l != 3) return false; /* prefixes: r, b, f, u */
+  (void)st;
+  *cs = ts_node_start_byte(b);
+  *ce = ts_node_end_byte(b);
+  return *ce > *cs;
+}
+
+static void quoted_in(Ctx *c, TSNode ty, bool runtime) {
+  /* Strings anywhere in the annotation: "Foo", List["Foo"]. */
+  TSTreeCursor cur = ts_tree_cursor_new(ty);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    bool descend = true;
+    if (is(n, "string")) {
+      descend = false;
+      uint32_t cs, ce;
+      bool ok = c->s->active || c->future || !runtime;
+      /* Literal["a"] holds values, not types. */
+      if (ok && plain_string(c, n, &cs, &ce)) {
+        TSNode par = ts_node_parent(n);
+        if (is(par, "type")) par = ts_node_parent(par);
+        if (is(par, "type_parameter")) par = ts_node_parent(par);
+        TSNode head = ts_node_is_null(par) ? par : ts_node_named_child(par, 0);
+        const char *ht = (is(par, "generic_type") || is(par, "subscript")) ? text_of(c, head) : "";
+        const char *hl = strrchr(ht, '.');
+        hl = hl ? hl + 1 : ht;
+        bool literal = !strcmp(hl, "Literal") || !strcmp(hl, "Annotated");
+        const char *inner = ps_arena_strndup(c->arena, c->src->text + cs, ce - cs);
+        bool blank = true;
+        for (const char *q = inner; *q; q++) blank &= isspace((unsigned char)*q) != 0;
+        if (!literal && !blank) {
+          char *repl = memchr(inner, '\n', ce - cs) ? ps_arena_sprintf(c->arena, "(%s)", inner) : (char *)inner;
+          PsByteEdit ed = {ts_node_start_byte(n), ts_node_end_byte(n), repl};
+          PsFixSpec fix = {"Remove quotes", &ed, 1, true};
+          PsVar vars[] = {{"used", text_of(c, n)}, {"replacement", repl}};
+          emit(c, ts_node_start_byte(n), ts_node_end_byte(n), vars, 2, &fix);
+        }
+      }
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
+    for (;;) {
+      if (ts_node_eq(ts_tree_cursor_current_node(&cur), ty)) goto done;
+      if (ts_tree_cursor_goto_next_sibling(&cur)) break;
+      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&cur);
+}
+
+static bool in_def_body(TSNode n) {
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
+    if (is(p, "function_definition")) return true;
+  return false;
+}
+
+static void run_quoted(Ctx *c) {
+  /* Every annotation: `type` children of parameters, returns and
+   * annotated assignments. */
+  TSTreeCursor cur = ts_tree_cursor_new(c->root);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    bool descend = ts_node_child_count(n) > 0;
+    const char *t = ts_node_type(n);
+    if (!strcmp(t, "string") || !strcmp(t, "comment")) descend = false;
+    else if (!strcmp(t, "type")) {
+      descend = false;
+      TSNode par = ts_node_parent(n);
+      bool ann = is(par, "typed_parameter") || is(par, "typed_default_parameter") || is(par, "function_definition");
+      if (is(par, "assignment") && ts_node_eq(ts_node_child_by_field_name(par, "type", 4), n)) ann = true;
+      /* Only a local variable's annotation is never evaluated. */
+      if (ann && memchr(c->src->text + ts_node_start_byte(n), '"', ts_node_end_byte(n) - ts_node_start_byte(n)) == NULL &&
+          memchr(c->src->text + ts_node_start_byte(n), '\'', ts_node_end_byte(n) - ts_node_start_byte(n)) == NULL)
+        ann = false;
+      if (ann) quoted_in(c, n, !(is(par, "assignment") && in_def_body(par)));
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cur))
+      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+  }
+done:
+  ts_tree_cursor_delete(&cur);
+}
+
+/* ---- type-alias (TY040) -------------------------------------------------------- */
+
+static void run_type_alias(Ctx *c) {
+  const PsSummary *sum = c->fc->summary;
+  for (size_t i = 0; i < sum->refs.size; i++) {
+    const PsRef *ref = &sum->refs.items[i];
+    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, NULL);
+    if (!q || (strcmp(q, "typing.TypeAlias") && strcmp(q, "typing_extensions.TypeAlias"))) continue;
+    Path p;
+    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 3) continue;
+    /* X: TypeAlias = value, the annotation being exactly TypeAlias. */
+    TSNode ty = p.n[p.len - 2], asg = p.n[p.len - 3];
+    if (!is(ty, "type") || !is(asg, "assignment")) continue;
+    TSNode left = ts_node_child_by_field_name(asg, "left", 4), right = ts_node_child_by_field_name(asg, "right", 5);
+    if (!is(left, "identifier") || ts_node_is_null(right)) continue;
+    if (!ts_node_eq(ts_node_child_by_field_name(asg, "type", 4), ty)) continue;
+    TSNode stmt = p.n[p.len - 4 < p.len ? p.len - 4 : 0];
+    bool fixable = is(stmt, "expression_statement") && ts_node_named_child_count(stmt) == 1;
+    const char *name = text_of(c, left), *value = text_of(c, right);
+    for (const char *k = value; *k && fixable; k++)
+      if (*k == '#') fixable = false;
+    char *repl = ps_arena_sprintf(c->arena, "type %s = %s", name, value);
+    PsByteEdit ed = {ts_node_start_byte(asg), ts_node_end_byte(asg), repl};
+    /* Unsafe: a type statement is lazily evaluated and is a TypeAliasType,
+     * not the value itself, so runtime uses (isinstance, calls) change. */
+    PsFixSpec fix = {"Use the `type` statement", &ed, 1, false};
+    PsVar vars[] = {{"used", text_of(c, asg)}, {"name", name}, {"replacement", repl}};
+    emit(c, ts_node_start_byte(asg), ts_node_end_byte(asg), vars, 3, fixable ? &fix : NULL);
+  }
+}
+
+/* ---- future-annotations (TY102) ------------------------------------------------ */
+
+static void run_future(Ctx *c) {
+  if (!c->future) return;
+  uint32_t s = c->future_start, e = c->future_end;
+  /* Remove the whole line when the import is alone on it. */
+  uint32_t ls = s, le = e;
+  while (ls > 0 && (c->src->text[ls - 1] == ' ' || c->src->text[ls - 1] == '\t')) ls--;
+  while (le < c->src->len && (c->src->text[le] == ' ' || c->src->text[le] == '\t')) le++;
+  bool whole_line = (ls == 0 || c->src->text[ls - 1] == '\n') && (le == c->src->len || c->src->text[le] == '\n' ||
+                                                                   c->src->text[le] == '\r');
+  Path p;
+  bool only_annotations = false;
+  if (node_path(c->root, s, e, &p) && p.len >= 2) {
+    TSNode stmt = p.n[1];
+    only_annotations = ts_node_named_child_count(stmt) == 1;
+  }
+  if (whole_line) {
+    if (le < c->src->len && c->src->text[le] == '\r') le++;
+    if (le < c->src->len && c->src->text[le] == '\n') le++;
+    s = ls;
+    e = le;
+  }
+  PsByteEdit ed = {s, e, ""};
+  /* Unsafe: __annotations__ holds objects instead of strings afterwards. */
+  PsFixSpec fix = {"Remove the `__future__` import", &ed, 1, false};
+  PsVar vars[] = {{"used", "from __future__ import annotations"}};
+  emit(c, c->future_start, c->future_end, vars, 1, whole_line && only_annotations ? &fix : NULL);
+}
+
+static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter *em) {
+  if (!fc->source->tree) return;
+  Ctx c = {0};
+  c.self = self;
+  c.s = self->state;
+  c.fc = fc;
+  c.src = fc->source;
+  c.emit = em;
+  c.root = ts_tree_root_node(fc->source->tree);
+  c.arena = ps_arena_new(16 * 1024);
+  c.future = future_annotations(c.src, c.root, &c.future_start, &c.future_end);
+  switch (c.s->kind) {
+  case K_RENAME: run_rename(&c); break;
+  case K_PEP604: run_pep604(&c); break;
+  case K_DEPRECATED_IMPORT: run_deprecated_import(&c); break;
+  case K_QUOTED: run_quoted(&c); break;
+  case K_TYPE_ALIAS: run_type_alias(&c); break;
+  case K_FUTURE: run_future(&c); break;
+  }
+  ps_arena_delete(c.arena);
+}
+
+const PsAnalysisClass ps_analysis__typing_modern = {
+    .name = "typing-modern",
+    .params = PARAMS,
+    .needs = PS_NEED_REFS | PS_NEED_BINDINGS,
+    .configure = configure,
+    .run = run,
+    .free_state = free_state,
+};
