@@ -105,9 +105,9 @@ static const char *iconv_name(const char *n) {
   return NULL;
 }
 
-/* Converts with iconv into the arena; 0 or PS_E_INPUT. */
-static int convert(PsArena *arena, const char *enc, const char *in, size_t len, char **out,
-                   size_t *out_len, const char *path, PsError *err) {
+/* An iconv descriptor between UTF-8 and the Python codec `enc` (to_utf8:
+ * decoding), or (iconv_t)-1. */
+static iconv_t open_codec(const char *enc, bool to_utf8) {
   const char *ic = iconv_name(enc);
   char tmp[64];
   if (!ic) {
@@ -116,7 +116,13 @@ static int convert(PsArena *arena, const char *enc, const char *in, size_t len, 
     tmp[i] = '\0';
     ic = tmp;
   }
-  iconv_t cd = iconv_open("UTF-8", ic);
+  return to_utf8 ? iconv_open("UTF-8", ic) : iconv_open(ic, "UTF-8");
+}
+
+/* Converts with iconv into the arena; 0 or PS_E_INPUT. */
+static int convert(PsArena *arena, const char *enc, const char *in, size_t len, char **out,
+                   size_t *out_len, const char *path, PsError *err) {
+  iconv_t cd = open_codec(enc, true);
   if (cd == (iconv_t)-1)
     return ps_error_set(err, PS_E_INPUT, path, 0, 0, "unknown encoding \"%s\" in coding cookie", enc);
   size_t cap = len * 4 + 16;
@@ -240,6 +246,74 @@ int ps_source_load_bytes(PsSource *out, PsArena *arena, const char *path, const 
     out->raw = ps_arena_strndup(arena, orig, orig_len);
   }
   out->raw_len = (uint32_t)orig_len;
+  return 0;
+}
+
+int ps_source_load_text(PsSource *out, PsArena *arena, const char *path, char *text, size_t len,
+                        PsError *err) {
+  memset(out, 0, sizeof *out);
+  out->path = path;
+  out->encoding = "utf-8";
+  if (len > PS_MAX_SOURCE_BYTES)
+    return ps_error_set(err, PS_E_INPUT, path, 0, 0, "text is larger than %zu bytes", PS_MAX_SOURCE_BYTES);
+  if (memchr(text, '\0', len) || !ps_utf8_valid((const unsigned char *)text, len))
+    return ps_error_set(err, PS_E_INPUT, path, 0, 0, "text is not valid UTF-8 without NUL bytes");
+  out->text = text;
+  out->len = (uint32_t)len;
+  out->raw = text;
+  out->raw_len = (uint32_t)len;
+  build_line_index(out, arena);
+  return 0;
+}
+
+int ps_source_encode(const PsSource *self, const char *text, size_t len, char **out, size_t *out_len,
+                     PsError *err) {
+  PsBuf b = PS_BUF_INIT;
+  *out = NULL;
+  *out_len = 0;
+  if (self->bom) ps_buf_append(&b, "\xEF\xBB\xBF", 3);
+  if (!strcmp(self->encoding, "utf-8")) {
+    ps_buf_append(&b, text, len);
+    *out_len = b.len;
+    *out = ps_buf_steal(&b);
+    return 0;
+  }
+  iconv_t cd = open_codec(self->encoding, false);
+  if (cd == (iconv_t)-1) {
+    ps_buf_free(&b);
+    return ps_error_set(err, PS_E_INPUT, self->path, 0, 0, "cannot encode as %s", self->encoding);
+  }
+  char *src = (char *)text;
+  size_t in_left = len;
+  int rc = 0;
+  /* The last call (in_left 0) flushes the shift state of stateful encodings. */
+  for (bool done = false; !done;) {
+    ps_buf_reserve(&b, in_left * 2 + 64);
+    char *dst = b.data + b.len;
+    size_t out_left = b.cap - b.len - 1;
+    bool flushing = in_left == 0;
+    size_t r = flushing ? iconv(cd, NULL, NULL, &dst, &out_left) : iconv(cd, &src, &in_left, &dst, &out_left);
+    b.len = (size_t)(dst - b.data);
+    if (r != (size_t)-1) {
+      done = flushing;
+    } else if (errno != E2BIG) {
+      size_t off = (size_t)(src - text), line = 1;
+      for (size_t i = 0; i < off; i++) line += text[i] == '\n';
+      uint32_t cp = 0;
+      ps_utf8_decode((const unsigned char *)src, len - off, &cp);
+      rc = ps_error_set(err, PS_E_INPUT, self->path, (int)line, 0,
+                        "U+%04X at line %zu cannot be encoded as %s", (unsigned)cp, line, self->encoding);
+      break;
+    }
+  }
+  iconv_close(cd);
+  if (rc) {
+    ps_buf_free(&b);
+    return rc;
+  }
+  b.data[b.len] = '\0';
+  *out_len = b.len;
+  *out = ps_buf_steal(&b);
   return 0;
 }
 

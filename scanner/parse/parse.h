@@ -49,6 +49,21 @@ int ps_source_load_file(PsSource *out, PsArena *arena, const char *path, size_t 
 int ps_source_load_bytes(PsSource *out, PsArena *arena, const char *path, const char *bytes,
                          size_t len, PsError *err);
 
+/* Loads text that is already decoded UTF-8 (the result of applying fixes):
+ * no BOM or coding-cookie handling, just the line index. `text` (len bytes,
+ * NUL-terminated) is borrowed, not copied: it must live as long as the
+ * source, typically in the same arena. raw is the text itself, encoding
+ * "utf-8", bom false. PS_E_INPUT if it is not valid UTF-8 or holds NUL. */
+int ps_source_load_text(PsSource *out, PsArena *arena, const char *path, char *text, size_t len,
+                        PsError *err);
+/* Encodes UTF-8 `text` the way self's file is stored, for writing it back:
+ * in self->encoding (iconv) and with a UTF-8 BOM if self had one. On
+ * success *out is a heap buffer (NUL-terminated, *out_len bytes) the caller
+ * frees. PS_E_INPUT, naming the line, for a character the encoding cannot
+ * represent. */
+int ps_source_encode(const PsSource *self, const char *text, size_t len, char **out, size_t *out_len,
+                     PsError *err);
+
 /* Position of a byte offset (clamped to the text). */
 PsPos ps_source_pos(const PsSource *self, uint32_t byte);
 /* Start and length (without newline) of 1-based line `line`. */

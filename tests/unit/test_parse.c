@@ -1,6 +1,7 @@
 /* test_parse.c: decoding (BOM, coding cookies, invalid UTF-8, NUL bytes),
  * the line index and positions (tabs, CRLF, multi-byte and astral
- * characters), and parsing with the pinned grammar. */
+ * characters), parsing with the pinned grammar, and loading decoded text and
+ * encoding it back (--fix). */
 #include <stdlib.h>
 
 #include "check.h"
@@ -92,9 +93,44 @@ static void test_parse(void) {
   ps_parser_delete(p);
 }
 
+/* Loading decoded text and encoding it back, as --fix does. */
+static void test_encode(void) {
+  PsArena *a = ps_arena_new(0);
+  PsError err;
+  PsSource s, t;
+  char *out;
+  size_t n;
+  /* latin-1 round trip, and a character latin-1 lacks. */
+  const char latin[] = "# -*- coding: latin-1 -*-\nx = '\xe9'\n";
+  CHECK_INT(load(&s, a, latin, sizeof latin - 1, &err), 0);
+  CHECK_INT(ps_source_encode(&s, s.text, s.len, &out, &n, &err), 0);
+  CHECK(n == sizeof latin - 1 && !memcmp(out, latin, n), "latin-1 encodes back to the same bytes");
+  free(out);
+  const char euro[] = "# coding: latin-1\nx = '\xe2\x82\xac'\n";
+  CHECK_INT(ps_source_encode(&s, euro, sizeof euro - 1, &out, &n, &err), PS_E_INPUT);
+  CHECK(out == NULL, "no output on error");
+  CHECK(strstr(err.msg, "U+20AC at line 2 cannot be encoded as latin-1") != NULL, "message: %s", err.msg);
+  /* A BOM is put back; plain UTF-8 is copied. */
+  CHECK_INT(load(&s, a, "\xEF\xBB\xBFx = 1\n", 9, &err), 0);
+  CHECK_INT(ps_source_encode(&s, "y = 2\n", 6, &out, &n, &err), 0);
+  CHECK(n == 9 && !memcmp(out, "\xEF\xBB\xBFy = 2\n", 9), "BOM kept");
+  free(out);
+  /* Decoded text is taken as is: no cookie handling, invalid UTF-8 refused. */
+  char *txt = ps_arena_strdup(a, "# coding: latin-1\nx = '\xc3\xa9'\r\ny = 1");
+  CHECK_INT(ps_source_load_text(&t, a, "t.py", txt, strlen(txt), &err), 0);
+  CHECK(t.text == txt && t.raw == txt, "not copied");
+  CHECK_STR(t.encoding, "utf-8");
+  CHECK_INT(t.n_lines, 3);
+  CHECK_INT(ps_source_pos(&t, (uint32_t)(strstr(txt, "y =") - txt)).line, 3);
+  char *bad = ps_arena_strdup(a, "x = '\xe9'\n");
+  CHECK_INT(ps_source_load_text(&t, a, "t.py", bad, strlen(bad), &err), PS_E_INPUT);
+  ps_arena_delete(a);
+}
+
 int main(void) {
   test_decoding();
   test_positions();
   test_parse();
+  test_encode();
   return CHECK_DONE();
 }
