@@ -119,7 +119,7 @@ static bool match_re(const char *re, const char *s) {
 static const char *const KNOWN_KEYS[] = {
     "id", "name", "severity", "status", "since", "message", "summary", "target", "min-python",
     "free-threaded", "tags", "precision", "explicit", "prefilter", "analysis", "report", "fixture",
-    NULL};
+    "fix", "fix-applicability", "fix-message", NULL};
 
 static int parse_analysis(const Ctx *c, PsRule *r, const yaml_node_t *n) {
   r->analysis_line = node_line(c, n);
@@ -182,6 +182,7 @@ static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) 
   int rc = 0;
   char *tmp = NULL;
   bool has_severity = false;
+  const yaml_node_t *fix_key = NULL; /* `fix-message` or `fix-applicability`, which need `fix` */
   yaml_parser_initialize(&parser);
   yaml_parser_set_input_string(&parser, (const unsigned char *)fm, fm_len);
   if (!yaml_parser_load(&parser, &doc)) {
@@ -299,7 +300,31 @@ static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) 
       if ((rc = want_scalar(c, v, key, &r->report_capture))) goto cleanup;
     } else if (!strcmp(key, "fixture")) {
       if ((rc = want_scalar(c, v, key, &r->fixture))) goto cleanup;
+    } else if (!strcmp(key, "fix") || !strcmp(key, "fix-message")) {
+      bool is_fix = !strcmp(key, "fix");
+      char **dst = is_fix ? &r->fix : &r->fix_message;
+      if ((rc = want_scalar(c, v, key, dst))) goto cleanup;
+      size_t bad;
+      if (ps_template_check(*dst, &bad) != 0) {
+        rc = node_error(c, v, "unbalanced `{` or `}` in `%s` template (write `{{` for a brace)", key);
+        goto cleanup;
+      }
+      if (is_fix) r->fix_line = node_line(c, v);
+      else fix_key = k;
+    } else if (!strcmp(key, "fix-applicability")) {
+      if ((rc = want_scalar(c, v, key, &tmp))) goto cleanup;
+      if (strcmp(tmp, "safe") && strcmp(tmp, "unsafe")) {
+        rc = node_error(c, v, "fix-applicability `%s` must be safe or unsafe", tmp);
+        goto cleanup;
+      }
+      r->fix_unsafe = !strcmp(tmp, "unsafe");
+      free(tmp), tmp = NULL;
+      fix_key = k;
     }
+  }
+  if (fix_key && !r->fix) {
+    rc = node_error(c, fix_key, "`%s` needs a `fix` template", (const char *)fix_key->data.scalar.value);
+    goto cleanup;
   }
   {
     const char *missing = !r->meta.id ? "id" : !r->meta.name ? "name" : !has_severity ? "severity"
@@ -402,6 +427,29 @@ static long top_level_quantifier(const char *q) {
   return -1;
 }
 
+/* The first `{name}` of a template that names no capture of q (pointing
+ * at the name), or NULL. */
+static const char *unknown_capture(const TSQuery *q, const char *tmpl) {
+  for (const char *p = tmpl; *p; p++) {
+    if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+      p++;
+      continue;
+    }
+    if (*p != '{') continue;
+    const char *e = strchr(p, '}');
+    if (!e) return NULL;
+    bool found = false;
+    for (uint32_t cid = 0; cid < ts_query_capture_count(q) && !found; cid++) {
+      uint32_t len;
+      const char *name = ts_query_capture_name_for_id(q, cid, &len);
+      found = len == (size_t)(e - p - 1) && !memcmp(name, p + 1, len);
+    }
+    if (!found) return p + 1;
+    p = e;
+  }
+  return NULL;
+}
+
 static int check_query(Ctx *c, PsRule *r) {
   uint32_t off = 0;
   TSQueryError qe = TSQueryErrorNone;
@@ -446,6 +494,25 @@ static int check_query(Ctx *c, PsRule *r) {
         rc = rule_error(c->err, c->path, c->text, c->len, line, col, 1,
                         "query pattern captures nothing: add a capture such as @report to say what to report");
       }
+    }
+    /* A fix template may only name captures: a typo must not end up in
+     * the rewritten source. */
+    const char *unknown = r->fix ? unknown_capture(q, r->fix) : NULL;
+    if (!rc && unknown) {
+      /* Point at `{name}` in the rule file's `fix:` line when it is there. */
+      int nl = (int)strcspn(unknown, "}"), col = 1, span = 1;
+      const char *ln = c->text;
+      for (int l = 1; l < r->fix_line && ln; l++) ln = memchr(ln, '\n', c->len - (size_t)(ln - c->text)), ln = ln ? ln + 1 : NULL;
+      if (ln) {
+        size_t ll = strcspn(ln, "\n");
+        for (size_t i = 0; i + (size_t)nl + 2 <= ll; i++)
+          if (ln[i] == '{' && !memcmp(ln + i + 1, unknown, (size_t)nl) && ln[i + 1 + nl] == '}') {
+            col = (int)i + 1, span = nl + 2;
+            break;
+          }
+      }
+      rc = rule_error(c->err, c->path, c->text, c->len, r->fix_line, col, span,
+                      "`fix` uses {%.*s}, which is not a capture of the query", nl, unknown);
     }
     if (!rc && r->report_capture) {
       bool found = false;
@@ -589,6 +656,11 @@ int ps_rules__parse(PsRule *r, const char *path, const char *text, size_t len, P
     rc = rule_error(err, path, text, len, 1, 1, 3, "a rule needs a ```query block or an `analysis`");
     goto cleanup;
   }
+  if (r->fix && !r->query) {
+    rc = rule_error(err, path, text, len, r->fix_line, 1, 3,
+                    "`fix` is for query rules (a built-in analysis emits its own fixes)");
+    goto cleanup;
+  }
   if (r->query && (rc = check_query(&c, r))) goto cleanup;
   if (!r->meta.status) r->meta.status = ps_xstrdup("stable");
   if (!r->meta.precision) r->meta.precision = ps_xstrdup("high");
@@ -685,6 +757,8 @@ void ps_rules__free_rule(PsRule *r) {
   free(r->params);
   free(r->prefilter);
   free(r->report_capture);
+  free(r->fix);
+  free(r->fix_message);
   free(r->fixture);
   free(r);
 }

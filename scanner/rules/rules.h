@@ -55,6 +55,10 @@ typedef struct PsRule {
   int analysis_line;
   char *prefilter;          /* PCRE2 source: a file that does not match cannot fire */
   char *report_capture;     /* capture that spans the finding ("report" by default) */
+  char *fix;                /* query rules: template replacing the report capture's text, or NULL */
+  char *fix_message;        /* template for the fix's description, or NULL (a default) */
+  bool fix_unsafe;          /* `fix-applicability: unsafe`: only with --unsafe-fixes */
+  int fix_line;             /* rule-file line of `fix:` */
 
   PsPyConstraint target;    /* on --target-version */
   bool has_target;
@@ -164,6 +168,10 @@ typedef const char *(*PsTemplateLookup)(void *ctx, const char *name, size_t name
  * (first line only, at most 120 characters), `{{` and `}}` are literal
  * braces, unknown names stay as written. */
 char *ps_template_render(const char *tmpl, PsTemplateLookup lookup, void *ctx);
+/* Renders a fix template: like ps_template_render, but each `{name}` is
+ * replaced by the whole text lookup gives (every line, no length limit).
+ * NULL if some name is unknown (lookup returns NULL): no fix then. */
+char *ps_template_render_exact(const char *tmpl, PsTemplateLookup lookup, void *ctx);
 /* PS_E_RULE if the template has an unbalanced brace (offset in *bad). */
 int ps_template_check(const char *tmpl, size_t *bad);
 

@@ -65,3 +65,26 @@ char *ps_template_render(const char *tmpl, PsTemplateLookup lookup, void *ctx) {
   }
   return ps_buf_steal(&out);
 }
+
+char *ps_template_render_exact(const char *tmpl, PsTemplateLookup lookup, void *ctx) {
+  PsBuf out = PS_BUF_INIT;
+  ps_buf_reserve(&out, strlen(tmpl) + 32);
+  for (const char *p = tmpl; *p; p++) {
+    if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+      ps_buf_putc(&out, *p++);
+    } else if (p[0] == '{') {
+      const char *e = strchr(p, '}');
+      size_t vlen = 0;
+      const char *v = e && lookup ? lookup(ctx, p + 1, (size_t)(e - p - 1), &vlen) : NULL;
+      if (!v) {
+        ps_buf_free(&out);
+        return NULL;
+      }
+      ps_buf_append(&out, v, vlen);
+      p = e;
+    } else {
+      ps_buf_putc(&out, *p);
+    }
+  }
+  return ps_buf_steal(&out);
+}

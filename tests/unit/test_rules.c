@@ -1,5 +1,6 @@
 /* test_rules.c: rule-file loading and its errors, selection, the combined
- * query with predicates, message templates and suppression comments. */
+ * query with predicates, message and fix templates and suppression
+ * comments. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -36,6 +37,30 @@ static void test_load_ok(void) {
   ps_registry_delete(reg);
 }
 
+static void test_load_fix(void) {
+  PsRegistry *reg = ps_registry_new();
+  PsError err;
+  int rc = load(reg,
+                HEAD "fix: \"str({name})\"\nfix-applicability: unsafe\nfix-message: \"Use `str`\"\n---\n"
+                     "```query\n(attribute attribute: (identifier) @name) @report\n```\n",
+                &err);
+  CHECK(rc == 0, "loads: %s", err.msg);
+  const PsRule *r = ps_registry_find(reg, "XX001");
+  if (r) {
+    CHECK_STR(r->fix, "str({name})");
+    CHECK_STR(r->fix_message, "Use `str`");
+    CHECK(r->fix_unsafe, "unsafe");
+    CHECK_INT(r->fix_line, 6);
+  }
+  ps_registry_delete(reg);
+  reg = ps_registry_new();
+  rc = load(reg, HEAD "fix: \"\"\n---\n```query\n(identifier) @report\n```\n", &err);
+  CHECK(rc == 0, "an empty fix (a deletion) loads: %s", err.msg);
+  r = ps_registry_find(reg, "XX001");
+  CHECK(r && r->fix && !r->fix_unsafe && !r->fix_message, "safe by default, no message");
+  ps_registry_delete(reg);
+}
+
 static void expect_error(const char *text, int line, int col, const char *needle) {
   PsRegistry *reg = ps_registry_new();
   PsError err;
@@ -49,6 +74,16 @@ static void expect_error(const char *text, int line, int col, const char *needle
 
 static void test_load_errors(void) {
   expect_error(HEAD "colour: red\n---\n```query\n(identifier) @x\n```\n", 6, 1, "unknown key `colour`");
+  expect_error(HEAD "fix: \"{nmae}\"\n---\n```query\n(identifier) @name\n```\n", 6, 7,
+               "`fix` uses {nmae}, which is not a capture");
+  expect_error(HEAD "fix: \"x{\"\n---\n```query\n(identifier) @report\n```\n", 6, 6, "unbalanced");
+  expect_error(HEAD "fix-applicability: maybe\nfix: x\n---\n```query\n(identifier) @report\n```\n", 6, 20,
+               "must be safe or unsafe");
+  expect_error(HEAD "fix-applicability: unsafe\n---\n```query\n(identifier) @report\n```\n", 6, 1,
+               "`fix-applicability` needs a `fix`");
+  expect_error(HEAD "fix-message: m\n---\n```query\n(identifier) @report\n```\n", 6, 1, "`fix-message` needs a `fix`");
+  expect_error(HEAD "fix: x\nfixes: y\n---\n```query\n(identifier) @report\n```\n", 7, 1, "unknown key `fixes`");
+  expect_error(HEAD "fix: x\nanalysis: removed-modules\n---\n", 6, 1, "`fix` is for query rules");
   expect_error("---\nid: X1\nname: a\nseverity: warning\nmessage: m\n---\n```query\n(identifier) @x\n```\n", 2, 5,
                "two capital letters");
   expect_error("---\nid: XX001\nname: a\nmessage: m\n---\n```query\n(identifier) @x\n```\n", 1, 1, "severity");
@@ -229,6 +264,11 @@ static void test_templates(void) {
   s = ps_template_render("{long}", lookup, NULL);
   CHECK(strlen(s) == 123, "long values are cut to 120 characters plus ...: %zu", strlen(s));
   free(s);
+  /* Fix templates take whole values, and fail on an unknown name. */
+  s = ps_template_render_exact("({ml}) {{x}} {long}", lookup, NULL);
+  CHECK(s && strlen(s) == 300 + 14 && !strncmp(s, "(ab\ncdef) {x} x123", 18), "exact: %s", s ? s : "(null)");
+  free(s);
+  CHECK(ps_template_render_exact("{mod}.{unknown}", lookup, NULL) == NULL, "unknown name: no fix");
   size_t bad;
   CHECK(ps_template_check("a {b} {{c}}", &bad) == 0, "balanced");
   CHECK(ps_template_check("a {b", &bad) != 0 && bad == 2, "unclosed");
@@ -267,6 +307,7 @@ static void test_suppress(void) {
 
 int main(void) {
   test_load_ok();
+  test_load_fix();
   test_load_errors();
   test_selection();
   test_query_predicates();
