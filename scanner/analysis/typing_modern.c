@@ -566,6 +566,10 @@ static void run_pep604(Ctx *c) {
     for (size_t k = 0; k < elems.size && fixable; k++) {
       TSNode e = elems.items[k];
       if (!operand_ok(e) || is(e, "comment")) fixable = false;
+      /* `int | "Foo"` raises TypeError where the annotation is evaluated. */
+      TSNode inner = is(e, "type") && ts_node_named_child_count(e) == 1 ? ts_node_named_child(e, 0) : e;
+      if ((is(inner, "string") || is(inner, "concatenated_string")) && !c->future && (w.runtime_annotation || !w.annotation))
+        fixable = false;
       ps_buf_printf(&b, "%s%s", k ? " | " : "", text_of(c, e));
     }
     if (s->optional) ps_buf_puts(&b, " | None");
