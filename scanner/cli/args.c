@@ -28,6 +28,7 @@ typedef enum OptId {
   O_JOBS, O_EXCLUDE, O_EXTEND_EXCLUDE, O_NO_GITIGNORE, O_FORCE_EXCLUDE, O_STDIN_FILENAME, O_RULES,
   O_EXIT_ZERO, O_STATISTICS, O_QUIET, O_SHOW_SOURCE, O_NO_SHOW_SOURCE, O_COLOR, O_CONFIG, O_ISOLATED,
   O_AUTOMATION_ID, O_MAX_FILE_SIZE, O_FILE_TIMEOUT, O_PREVIEW, O_MARKDOWN, O_CHECK_RULES,
+  O_FIX, O_NO_FIX, O_UNSAFE_FIXES, O_NO_UNSAFE_FIXES, O_DIFF,
 } OptId;
 
 typedef struct Opt {
@@ -57,7 +58,14 @@ static const Opt OPTS[] = {
     {O_NO_GITIGNORE, "no-respect-gitignore", 0, NULL, CMD_CHECK, "scan files that .gitignore excludes"},
     {O_FORCE_EXCLUDE, "force-exclude", 0, NULL, CMD_CHECK,
      "apply excludes to paths named on the command line too (for pre-commit)"},
-    {O_STDIN_FILENAME, "stdin-filename", 0, "NAME", CMD_CHECK, "scan standard input, reported as NAME"},
+    {O_STDIN_FILENAME, "stdin-filename", 0, "NAME", CMD_CHECK,
+     "scan standard input, reported as NAME (with --fix: the fixed source to stdout, the report to stderr)"},
+    {O_FIX, "fix", 0, NULL, CMD_CHECK, "apply safe fixes, rewriting the files; report what is left"},
+    {O_NO_FIX, "no-fix", 0, NULL, CMD_CHECK, "apply no fixes (overrides `fix = true`)"},
+    {O_UNSAFE_FIXES, "unsafe-fixes", 0, NULL, CMD_CHECK, "with --fix or --diff, apply unsafe fixes too"},
+    {O_NO_UNSAFE_FIXES, "no-unsafe-fixes", 0, NULL, CMD_CHECK, "apply only safe fixes (overrides `unsafe-fixes = true`)"},
+    {O_DIFF, "diff", 0, NULL, CMD_CHECK,
+     "print a unified diff of what --fix would change, write nothing (wins over --fix)"},
     {O_RULES, "rules", 0, "DIR", CMD_CHECK | CMD_RULES | CMD_EXPLAIN, "load extra rule files from DIR"},
     {O_EXIT_ZERO, "exit-zero", 0, NULL, CMD_CHECK, "exit 0 even when there are findings"},
     {O_STATISTICS, "statistics", 0, NULL, CMD_CHECK, "print counts per rule instead of findings"},
@@ -106,7 +114,8 @@ static void usage(FILE *out, unsigned cmd) {
     fprintf(out, "  %-34s %s\n", left, o->help);
   }
   if (cmd == CMD_CHECK)
-    fprintf(out, "\nexit status: 0 nothing reported, 1 findings, 2 an error occurred\n");
+    fprintf(out, "\nexit status: 0 nothing reported, 1 findings, 2 an error occurred\n"
+                 "  (--fix: 1 only if findings remain; --diff: 1 if something would be fixed)\n");
 }
 
 static bool usage_quiet; /* set during the prescan, which must not print */
@@ -295,6 +304,11 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
         break;
       }
       case O_PREVIEW: cfg->preview = true; break;
+      case O_FIX: cfg->fix = true; break;
+      case O_NO_FIX: cfg->fix = false; break;
+      case O_UNSAFE_FIXES: cfg->unsafe_fixes = true; break;
+      case O_NO_UNSAFE_FIXES: cfg->unsafe_fixes = false; break;
+      case O_DIFF: cfg->diff = true; break;
       case O_MARKDOWN: cli->markdown_dir = v; break;
       case O_CHECK_RULES: cli->check_rules = true; break;
     }
@@ -376,6 +390,12 @@ int ps_cli_main(int argc, char **argv) {
     cfg.outputs[0].path = ps_xstrdup(cli.output_file);
   }
   if (cfg.n_outputs == 0) ps_config_add_output(&cfg, PS_FORMAT_TEXT, NULL);
+  if (cli.cmd == CMD_CHECK && cfg.diff &&
+      (cfg.n_outputs != 1 || cfg.outputs[0].format != PS_FORMAT_TEXT || cfg.outputs[0].path)) {
+    rc = usage_error("%s", "--diff prints a diff on standard output (and its summary on standard error); "
+                           "it cannot be combined with --format or -o");
+    goto done;
+  }
   if (cli.cmd == CMD_CHECK && cfg.paths.size == 0 && !cfg.stdin_filename) ps_strlist_push(&cfg.paths, ".");
   {
     bool dash = false;

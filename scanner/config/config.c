@@ -232,6 +232,7 @@ typedef enum KeyKind {
 typedef enum KeyId {
   K_SELECT, K_EXTEND_SELECT, K_IGNORE, K_EXCLUDE, K_EXTEND_EXCLUDE, K_TARGET_VERSION, K_MIN_PYTHON,
   K_PER_FILE_IGNORES, K_RULES, K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_PREVIEW, K_MAX_FILE_SIZE,
+  K_FIX, K_UNSAFE_FIXES,
 } KeyId;
 
 static const struct {
@@ -252,6 +253,8 @@ static const struct {
     {"force-exclude", K_FORCE_EXCLUDE, KEY_BOOL},
     {"preview", K_PREVIEW, KEY_BOOL},
     {"max-file-size", K_MAX_FILE_SIZE, KEY_SIZE},
+    {"fix", K_FIX, KEY_BOOL},
+    {"unsafe-fixes", K_UNSAFE_FIXES, KEY_BOOL},
 };
 
 #define N_KNOWN_KEYS (sizeof known_keys / sizeof *known_keys)
@@ -431,6 +434,8 @@ static int apply_key(Loader *ld, size_t k, const PsTomlValue *v) {
   case K_RESPECT_GITIGNORE: cfg->respect_gitignore = v->u.b; break;
   case K_FORCE_EXCLUDE: cfg->force_exclude = v->u.b; break;
   case K_PREVIEW: cfg->preview = v->u.b; break;
+  case K_FIX: cfg->fix = v->u.b; break;
+  case K_UNSAFE_FIXES: cfg->unsafe_fixes = v->u.b; break;
   case K_MAX_FILE_SIZE:
     if (v->u.i < 0) return value_fail(ld, v, "`%s` must be a non-negative integer", name);
     if ((unsigned long long)v->u.i > SIZE_MAX) return value_fail(ld, v, "`%s` is too large", name);

@@ -44,6 +44,13 @@ typedef struct PsPerFileIgnore {
 
 typedef enum PsColor { PS_COLOR_AUTO, PS_COLOR_ALWAYS, PS_COLOR_NEVER } PsColor;
 
+/* What a run does with the fixes that findings carry. */
+typedef enum PsFixMode {
+  PS_FIX_OFF,   /* report them (JSON, SARIF, the fixable count), apply none */
+  PS_FIX_APPLY, /* --fix: rewrite the files */
+  PS_FIX_DIFF,  /* --diff: print what --fix would change, write nothing */
+} PsFixMode;
+
 typedef struct PsConfig {
   /* what to scan */
   PsStrList paths;
@@ -82,6 +89,11 @@ typedef struct PsConfig {
   PsColor color;
   char *automation_id;        /* SARIF runAutomationDetails.id */
 
+  /* fixes */
+  bool fix;                   /* --fix, `fix = true`: apply fixes */
+  bool unsafe_fixes;          /* --unsafe-fixes, `unsafe-fixes = true`: unsafe ones too */
+  bool diff;                  /* --diff: show fixes as a diff instead (wins over fix) */
+
   /* execution */
   int jobs;                   /* 0: number of cores */
 
@@ -106,7 +118,8 @@ char *ps_config_find_pyproject(const char *start_dir);
  * self. Keys: select, extend-select, ignore, exclude, extend-exclude,
  * target-version, min-python, per-file-ignores (table glob -> list of ids),
  * rules (list of dirs, relative to the pyproject's directory),
- * respect-gitignore, force-exclude, max-file-size, preview. Unknown keys in
+ * respect-gitignore, force-exclude, max-file-size, preview, fix,
+ * unsafe-fixes. Unknown keys in
  * [tool.pyshift] are errors. Returns 0 or PS_E_CONFIG with file:line:col. */
 int ps_config_load_pyproject(PsConfig *self, const char *path, PsError *err);
 

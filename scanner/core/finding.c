@@ -42,10 +42,17 @@ void ps_finding_free(PsFinding *f) {
   free(f->related);
 }
 
+void ps_findings_free(PsFinding *fs, size_t n) {
+  for (size_t i = 0; i < n; i++) ps_finding_free(&fs[i]);
+  free(fs);
+}
+
 void ps_file_result_free(PsFileResult *r) {
   if (!r) return;
-  for (size_t i = 0; i < r->n_findings; i++) ps_finding_free(&r->findings[i]);
-  free(r->findings);
+  ps_findings_free(r->findings, r->n_findings);
+  ps_findings_free(r->unfixed, r->n_unfixed);
+  free(r->fixed);
+  free(r->diff);
   for (size_t i = 0; i < r->n_errors; i++) free(r->errors[i]);
   free(r->errors);
   free(r->path);

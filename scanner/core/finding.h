@@ -88,7 +88,13 @@ typedef struct PsFinding {
 } PsFinding;
 
 /* Everything one file produced. `errors` are one-line messages (without the
- * "pyshift: path: " prefix) that made results for this file incomplete. */
+ * "pyshift: path: " prefix) that made results for this file incomplete.
+ *
+ * With --fix or --diff, `findings` are those left after fixing, with
+ * positions in the fixed text, and n_fixed counts the findings whose fixes
+ * were applied. Writing the file is the caller's job: `fixed` holds the new
+ * bytes and `unfixed` the findings of the file as it still is on disk, to
+ * report instead if the write fails. */
 typedef struct PsFileResult {
   char *path;          /* as displayed: relative to the working directory when possible */
   PsFinding *findings; /* sorted by (line, col, rule id) */
@@ -96,9 +102,20 @@ typedef struct PsFileResult {
   char **errors;
   size_t n_errors;
   bool skipped;        /* not scanned (prefilter, size limit...): no findings */
+
+  size_t n_fixed;      /* findings fixed (--fix) or that would be (--diff) */
+  char *fixed;         /* --fix: the whole new file, encoded as it was read; NULL: unchanged */
+  size_t fixed_len;
+  PsFinding *unfixed;  /* --fix, when `fixed`: the findings before fixing */
+  size_t n_unfixed;
+  uint64_t read_hash;  /* --fix, when `fixed`: ps_hash_bytes of the bytes that were read */
+  size_t read_len;
+  char *diff;          /* --diff: unified diff of the change ("--- path"...), NULL: none */
 } PsFileResult;
 
 void ps_finding_free(PsFinding *f); /* frees members, not f itself */
+/* Frees n findings and the array; NULL ok. */
+void ps_findings_free(PsFinding *fs, size_t n);
 void ps_file_result_free(PsFileResult *r); /* frees members and r; NULL ok */
 /* Sort comparator for findings: line, column, rule id, end, message. */
 int ps_finding_cmp(const void *a, const void *b);

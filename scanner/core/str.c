@@ -201,3 +201,10 @@ bool ps_utf8_valid(const unsigned char *s, size_t n) {
   }
   return true;
 }
+
+uint64_t ps_hash_bytes(const void *data, size_t n) {
+  const unsigned char *p = data;
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
+  return h;
+}

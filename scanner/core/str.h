@@ -50,6 +50,8 @@ size_t ps_utf8_seq_len(const unsigned char *s, size_t n);
 /* Decodes one UTF-8 sequence; returns its length (1 for an invalid byte,
  * with *cp = 0xFFFD). */
 size_t ps_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* A 64-bit FNV-1a hash of n bytes (to notice that a file changed). */
+uint64_t ps_hash_bytes(const void *data, size_t n);
 /* True if s[0..n) is valid UTF-8. */
 bool ps_utf8_valid(const unsigned char *s, size_t n);
 

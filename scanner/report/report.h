@@ -38,8 +38,15 @@ typedef struct PsRunInfo {
   const PsNotification *notes;
   size_t n_notes;
   size_t n_files;                 /* files scanned */
-  size_t n_findings;              /* findings reported (after suppressions) */
-  size_t n_fixable;
+  size_t n_findings;              /* findings reported (after suppressions; with
+                                     --fix, those that remain) */
+  size_t n_fixable;               /* reported findings with a fix that --fix
+                                     would apply (unsafe ones only with
+                                     --unsafe-fixes) */
+  size_t n_hidden_fixes;          /* reported findings with an unsafe fix that
+                                     --unsafe-fixes would enable */
+  size_t n_fixed;                 /* --fix: findings fixed; --diff: that would be */
+  PsFixMode fix_mode;
   bool execution_successful;      /* no error at all */
   const char *start_time_utc;     /* "2026-11-21T07:04:24Z" */
   const char *end_time_utc;

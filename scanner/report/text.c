@@ -2,9 +2,12 @@
  *
  * It streams: each file's lines are rendered into one buffer and written
  * whole, so output from a file is never interleaved. It ends with a
- * summary ("Found 3 findings in 2 files.") unless quiet; with statistics it
- * prints a per-rule count table instead of the findings.
+ * summary ("Found 3 findings in 2 files.", with --fix "Found 5 findings (3
+ * fixed, 2 remaining).", with --diff only "Would fix 3 findings.") unless
+ * quiet; with statistics it prints a per-rule count table instead of the
+ * findings.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,7 +104,8 @@ static void render_source(PsReporter *self, PsBuf *b, const PsFinding *f) {
 
 static void text_file(PsReporter *self, const PsFileResult *file) {
   TextState *st = self->state;
-  if (!file->n_findings) return;
+  /* --diff lists no findings: the diff is the output, this only the summary. */
+  if (!file->n_findings || (self->run && self->run->fix_mode == PS_FIX_DIFF)) return;
   st->n_findings += file->n_findings;
   st->n_files_with_findings++;
   PsFinding *fs = ps_report__sorted_findings(file);
@@ -143,15 +147,37 @@ static void text_end(PsReporter *self, const PsRunInfo *run) {
                     st->counts[i].rule->name ? st->counts[i].rule->name : "");
   }
   if (!self->opts.quiet) {
-    if (st->n_findings == 0 && run && !run->execution_successful) {
-      ps_buf_puts(b, "No findings, but errors occurred (see above): results may be incomplete.\n");
-    } else if (st->n_findings == 0) {
-      ps_buf_puts(b, "All checks passed!\n");
+    size_t fixed = run ? run->n_fixed : 0, hidden = run ? run->n_hidden_fixes : 0;
+    char hidden_note[96] = "";
+    if (hidden)
+      snprintf(hidden_note, sizeof hidden_note, "%zu hidden fix%s can be enabled with --unsafe-fixes", hidden,
+               hidden == 1 ? "" : "es");
+    if (run && run->fix_mode == PS_FIX_DIFF) {
+      if (fixed)
+        ps_buf_printf(b, "Would fix %zu finding%s", fixed, fixed == 1 ? "" : "s");
+      else
+        ps_buf_puts(b, "No findings would be fixed");
+      ps_buf_printf(b, "%s%s%s.\n", hidden ? " (" : "", hidden_note, hidden ? ")" : "");
     } else {
-      ps_buf_printf(b, "Found %zu finding%s in %zu file%s.\n", st->n_findings,
-                    st->n_findings == 1 ? "" : "s", st->n_files_with_findings,
-                    st->n_files_with_findings == 1 ? "" : "s");
-      if (run && run->n_fixable > 0) ps_buf_printf(b, "%zu fixable with --fix.\n", run->n_fixable);
+      if (st->n_findings == 0 && fixed == 0 && run && !run->execution_successful) {
+        ps_buf_puts(b, "No findings, but errors occurred (see above): results may be incomplete.\n");
+      } else if (fixed) {
+        ps_buf_printf(b, "Found %zu finding%s (%zu fixed, %zu remaining).\n", fixed + st->n_findings,
+                      fixed + st->n_findings == 1 ? "" : "s", fixed, st->n_findings);
+      } else if (st->n_findings == 0) {
+        ps_buf_puts(b, "All checks passed!\n");
+      } else {
+        ps_buf_printf(b, "Found %zu finding%s in %zu file%s.\n", st->n_findings,
+                      st->n_findings == 1 ? "" : "s", st->n_files_with_findings,
+                      st->n_files_with_findings == 1 ? "" : "s");
+      }
+      size_t fixable = run ? run->n_fixable : 0;
+      if (fixable && hidden)
+        ps_buf_printf(b, "%zu fixable with --fix (%s).\n", fixable, hidden_note);
+      else if (fixable)
+        ps_buf_printf(b, "%zu fixable with --fix.\n", fixable);
+      else if (hidden)
+        ps_buf_printf(b, "No fixes available (%s).\n", hidden_note);
     }
   }
   ps_report__write(self, b->data, b->len);

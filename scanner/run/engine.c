@@ -8,7 +8,7 @@
 #include "analysis/analysis.h"
 #include "parse/parse.h"
 #include "report/report.h"
-#include "run/run.h"
+#include "run/run_internal.h"
 #include "walk/walk.h"
 
 /* Query rules are matched in groups: each rule with its own prefilter is a
@@ -214,12 +214,6 @@ static void add_raw(PsScanWorker *w, const PsRule *rule, uint32_t start, uint32_
   array_push(&w->raw, f);
 }
 
-static int edit_cmp(const void *a, const void *b) {
-  const PsEdit *x = a, *y = b;
-  if (x->range.start.byte != y->range.start.byte) return x->range.start.byte < y->range.start.byte ? -1 : 1;
-  return x->range.end.byte < y->range.end.byte ? -1 : x->range.end.byte > y->range.end.byte;
-}
-
 /* Copies a fix spec; edits are sorted by position, their ranges hold only
  * byte offsets until finish() fills in lines and columns. */
 static PsFix *copy_fix(const PsFixSpec *spec) {
@@ -234,7 +228,7 @@ static PsFix *copy_fix(const PsFixSpec *spec) {
     fix->edits[i].range.end.byte = spec->edits[i].end;
     fix->edits[i].text = ps_xstrdup(spec->edits[i].text ? spec->edits[i].text : "");
   }
-  qsort(fix->edits, fix->n_edits, sizeof(PsEdit), edit_cmp);
+  qsort(fix->edits, fix->n_edits, sizeof(PsEdit), ps_fix__edit_cmp);
   return fix;
 }
 
@@ -272,11 +266,34 @@ static const char *capture_lookup(void *ctx, const char *name, size_t len, size_
   return NULL;
 }
 
+/* The description of a `fix:` without `fix-message:`. */
+static char *default_fix_message(const char *text) {
+  size_t n = strlen(text);
+  if (!n) return ps_xstrdup("Remove it");
+  if (n <= 60 && !strpbrk(text, "\r\n`")) return ps_xasprintf("Replace with `%s`", text);
+  return ps_xstrdup("Rewrite it");
+}
+
 static void on_match(void *ctx, const PsQueryMatch *m) {
   PsScanWorker *w = ctx;
   CaptureCtx c = {w, m};
-  add_raw(w, m->rule, ts_node_start_byte(m->report), ts_node_end_byte(m->report),
-          ps_template_render(m->rule->meta.message, capture_lookup, &c), NULL);
+  uint32_t start = ts_node_start_byte(m->report), end = ts_node_end_byte(m->report);
+  PsFix *fix = NULL;
+  if (m->rule->fix) {
+    /* The rendering replaces the report capture's text. A capture the
+     * template names but this match lacks (an optional one) means no fix. */
+    char *text = ps_template_render_exact(m->rule->fix, capture_lookup, &c);
+    if (text) {
+      char *msg = m->rule->fix_message ? ps_template_render(m->rule->fix_message, capture_lookup, &c)
+                                       : default_fix_message(text);
+      PsByteEdit edit = {start, end, text};
+      PsFixSpec spec = {msg, &edit, 1, !m->rule->fix_unsafe};
+      fix = copy_fix(&spec);
+      free(msg);
+      free(text);
+    }
+  }
+  add_raw(w, m->rule, start, end, ps_template_render(m->rule->meta.message, capture_lookup, &c), fix);
 }
 
 /* ---- suppressions --------------------------------------------------------------- */
@@ -342,7 +359,9 @@ static void add_error(PsFileResult *r, char *msg) {
   r->errors[r->n_errors++] = msg;
 }
 
-static void finish(PsScanWorker *w, PsFileResult *res, const PsSource *src) {
+/* Turns the raw findings into final ones for src: suppressions and
+ * per-file-ignores applied, positions resolved, sorted. Heap array. */
+static void finish(PsScanWorker *w, const char *path, const PsSource *src, PsFinding **out_fs, size_t *out_n) {
   const PsEngine *e = w->engine;
   LineDirective *dirs = NULL;
   size_t n_dirs = 0;
@@ -352,8 +371,7 @@ static void finish(PsScanWorker *w, PsFileResult *res, const PsSource *src) {
   for (size_t i = 0; i < w->raw.size; i++) {
     RawFinding *r = &w->raw.items[i];
     PsPos start = ps_source_pos(src, r->start);
-    if (suppressed(dirs, n_dirs, start.line, r->rule->meta.id) ||
-        per_file_ignored(e, res->path, r->rule->meta.id)) {
+    if (suppressed(dirs, n_dirs, start.line, r->rule->meta.id) || per_file_ignored(e, path, r->rule->meta.id)) {
       free(r->message);
       free_fix(r->fix);
       continue;
@@ -377,19 +395,195 @@ static void finish(PsScanWorker *w, PsFileResult *res, const PsSource *src) {
   array_clear(&w->raw);
   free(dirs);
   if (out.size) qsort(out.items, out.size, sizeof(PsFinding), ps_finding_cmp);
-  if (out.size && e->opts.fingerprints) {
-    unsigned *lines = ps_xmalloc(out.size * sizeof(unsigned));
-    char **fps = ps_xcalloc(out.size, sizeof(char *));
-    for (size_t i = 0; i < out.size; i++) lines[i] = out.items[i].range.start.line;
-    /* GitHub hashes the file as it is on disk (BOM, encoding and invalid
-     * bytes included), so the raw bytes go in, not the decoded text. */
-    ps_fingerprint_lines(src->raw, src->raw_len, lines, out.size, fps);
-    for (size_t i = 0; i < out.size; i++) out.items[i].fingerprint = fps[i];
-    free(lines);
-    free(fps);
+  *out_fs = out.items;
+  *out_n = out.size;
+}
+
+/* GitHub hashes the file as it is on disk (BOM, encoding and invalid bytes
+ * included), so the raw bytes go in, not the decoded text. */
+static void add_fingerprints(PsFinding *fs, size_t n, const char *raw, size_t raw_len) {
+  if (!n) return;
+  unsigned *lines = ps_xmalloc(n * sizeof(unsigned));
+  char **fps = ps_xcalloc(n, sizeof(char *));
+  for (size_t i = 0; i < n; i++) lines[i] = fs[i].range.start.line;
+  ps_fingerprint_lines(raw, raw_len, lines, n, fps);
+  for (size_t i = 0; i < n; i++) {
+    free(fs[i].fingerprint);
+    fs[i].fingerprint = fps[i];
   }
-  res->findings = out.items;
-  res->n_findings = out.size;
+  free(lines);
+  free(fps);
+}
+
+/* Runs the analyses and the query groups over the parsed src, collecting
+ * raw findings. Sets *limited if query matching hit a limit. */
+static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
+  const PsEngine *e = w->engine;
+  w->src = src;
+  if (e->need_walk) {
+    ps_walker_summarize(w->walker, src, w->arena, &w->summary);
+    PsFileContext ctx = {src, &w->summary, e->opts.is_first_party, e->opts.project};
+    PsEmitter em = {emit_vars, emit_vars_fix, w};
+    for (size_t i = 0; i < e->analyses.size; i++) ps_analysis_run(e->analyses.items[i], &ctx, &em);
+  }
+  for (size_t i = 0; i < e->groups.size; i++) {
+    const QueryGroup *g = &e->groups.items[i];
+    if (!w->runners[i]) continue;
+    if (g->gate && pcre2_match(g->gate, (PCRE2_SPTR)src->text, src->len, 0, 0, w->md, NULL) < 0) continue;
+    w->current_qs = g->qs;
+    if (ps_query_runner_exec(w->runners[i], ts_tree_root_node(src->tree), src->text, e->opts.parse_budget_us,
+                             on_match, w))
+      *limited = true;
+  }
+  w->src = NULL;
+}
+
+/* ---- fixing ---------------------------------------------------------------------- */
+
+static bool applicable(const PsEngine *e, const PsFix *fix) { return fix && (fix->safe || e->opts.unsafe_fixes); }
+
+static bool any_applicable(const PsEngine *e, const PsFinding *fs, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (applicable(e, fs[i].fix)) return true;
+  return false;
+}
+
+/* One round of fixes on src's text: the new text goes to the arena. */
+static size_t apply_round(const PsEngine *e, const PsSource *src, const PsFinding *fs, size_t n, PsArena *arena,
+                          char **out, size_t *out_len, PsBuf *culprits) {
+  PsBuf b = PS_BUF_INIT;
+  size_t k = ps_fix__apply(src->text, src->len, fs, n, e->opts.unsafe_fixes, &b, culprits);
+  if (k) {
+    *out = ps_arena_strndup(arena, b.data, b.len);
+    *out_len = b.len;
+  }
+  ps_buf_free(&b);
+  return k;
+}
+
+/* ERROR and MISSING nodes in the tree. */
+static size_t count_syntax_errors(const TSTree *tree) {
+  TSNode root = ts_tree_root_node(tree);
+  if (!ts_node_has_error(root)) return 0;
+  size_t n = 0;
+  TSTreeCursor cur = ts_tree_cursor_new(root);
+  for (;;) {
+    TSNode node = ts_tree_cursor_current_node(&cur);
+    if (ts_node_is_error(node) || ts_node_is_missing(node)) n++;
+    if (ts_node_has_error(node) && !ts_node_is_missing(node) && ts_tree_cursor_goto_first_child(&cur)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cur))
+      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+  }
+done:
+  ts_tree_cursor_delete(&cur);
+  return n;
+}
+
+/* Applies fixes to src (parsed, with its final findings *fs) round after
+ * round; see ps_engine_scan. On success *fs holds the remaining findings
+ * and res the new bytes or diff; on failure *fs is untouched and res gets
+ * an error. Either way *fp_raw is the bytes the reported findings refer
+ * to (for fingerprints; a heap copy in *fp_owned when new). */
+static void fix_file(PsScanWorker *w, PsFileResult *res, PsSource *src, PsFinding **fs, size_t *n,
+                     bool *limited, char **fp_owned, size_t *fp_len) {
+  const PsEngine *e = w->engine;
+  PsError err;
+  ps_error_clear(&err);
+  if (src->warning) {
+    add_error(res, ps_xstrdup("not fixed: the file is not valid in its encoding (see above), so it is never rewritten"));
+    return;
+  }
+  if (strcmp(src->encoding, "utf-8")) {
+    /* Only an encoding that gives back exactly the bytes read can be
+     * trusted to leave the rest of the file alone. */
+    char *again;
+    size_t again_len;
+    bool same = ps_source_encode(src, src->text, src->len, &again, &again_len, &err) == 0 &&
+                again_len == src->raw_len && !memcmp(again, src->raw, again_len);
+    free(again);
+    if (!same) {
+      add_error(res, ps_xasprintf("not fixed: encoding the text as %s again does not give back the bytes read",
+                                  src->encoding));
+      return;
+    }
+  }
+  size_t base_errors = src->has_error ? count_syntax_errors(src->tree) : 0;
+  PsSource cur = *src; /* the tree stays src's until a round replaces it */
+  PsFinding *cur_fs = *fs;
+  size_t cur_n = *n, n_fixed = 0;
+  PsBuf culprits = PS_BUF_INIT;
+  char *failure = NULL;
+  int round = 0;
+  for (; round < PS_FIX_MAX_ROUNDS && any_applicable(e, cur_fs, cur_n); round++) {
+    char *text;
+    size_t len;
+    size_t k = apply_round(e, &cur, cur_fs, cur_n, w->arena, &text, &len, &culprits);
+    if (!k || (len == cur.len && !memcmp(text, cur.text, len))) break; /* nothing, or nothing that changes */
+    PsSource next;
+    if (ps_source_load_text(&next, w->arena, res->path, text, len, &err) ||
+        ps_source_parse(&next, w->parser, e->opts.parse_budget_us, &err)) {
+      failure = ps_xasprintf("fixes were not applied: the fixed text: %s", err.msg);
+      break;
+    }
+    next.encoding = src->encoding;
+    next.bom = src->bom;
+    if (next.has_error && (!src->has_error || count_syntax_errors(next.tree) > base_errors)) {
+      failure = ps_xasprintf("fixes would introduce a syntax error; file left unchanged (from %s)", culprits.data);
+      ps_source_release(&next);
+      break;
+    }
+    PsFinding *next_fs;
+    size_t next_n;
+    run_rules(w, &next, limited);
+    finish(w, res->path, &next, &next_fs, &next_n);
+    if (cur_fs != *fs) ps_findings_free(cur_fs, cur_n);
+    if (cur.tree != src->tree) ps_source_release(&cur);
+    cur = next;
+    cur_fs = next_fs;
+    cur_n = next_n;
+    n_fixed += k;
+  }
+  if (!failure && round == PS_FIX_MAX_ROUNDS) {
+    char *text;
+    size_t len;
+    if (apply_round(e, &cur, cur_fs, cur_n, w->arena, &text, &len, &culprits))
+      add_error(res, ps_xasprintf("fixes did not settle after %d rounds; the findings left are reported "
+                                  "(still fixable: %s)",
+                                  PS_FIX_MAX_ROUNDS, culprits.data));
+  }
+  char *bytes = NULL;
+  size_t bytes_len = 0;
+  if (!failure && n_fixed && ps_source_encode(src, cur.text, cur.len, &bytes, &bytes_len, &err))
+    failure = ps_xasprintf("fixes were not applied: %s", err.msg);
+  if (!failure && bytes && bytes_len == src->raw_len && !memcmp(bytes, src->raw, bytes_len)) {
+    free(bytes); /* back where it started (fixes that undo each other) */
+    bytes = NULL;
+  }
+  if (failure || !bytes) {
+    if (failure) add_error(res, failure);
+    if (cur_fs != *fs) ps_findings_free(cur_fs, cur_n);
+  } else {
+    res->n_fixed = n_fixed;
+    if (e->opts.fix_mode == PS_FIX_DIFF) {
+      PsBuf d = PS_BUF_INIT;
+      ps_diff_unified(&d, res->path, src->raw, src->raw_len, res->path, bytes, bytes_len, 3);
+      res->diff = ps_buf_steal(&d);
+      ps_findings_free(*fs, *n);
+      *fp_owned = bytes;
+      *fp_len = bytes_len;
+    } else {
+      res->fixed = bytes;
+      res->fixed_len = bytes_len;
+      res->unfixed = *fs;
+      res->n_unfixed = *n;
+      res->read_hash = ps_hash_bytes(src->raw, src->raw_len);
+      res->read_len = src->raw_len;
+    }
+    *fs = cur_fs;
+    *n = cur_n;
+  }
+  if (cur.tree != src->tree) ps_source_release(&cur);
+  ps_buf_free(&culprits);
 }
 
 PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *bytes, size_t len) {
@@ -427,28 +621,31 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
     ps_source_release(&src);
     return res;
   }
-  w->src = &src;
-  if (e->need_walk) {
-    ps_walker_summarize(w->walker, &src, w->arena, &w->summary);
-    PsFileContext ctx = {&src, &w->summary, e->opts.is_first_party, e->opts.project};
-    PsEmitter em = {emit_vars, emit_vars_fix, w};
-    for (size_t i = 0; i < e->analyses.size; i++) ps_analysis_run(e->analyses.items[i], &ctx, &em);
-  }
   bool query_limited = false;
-  for (size_t i = 0; i < e->groups.size; i++) {
-    const QueryGroup *g = &e->groups.items[i];
-    if (!w->runners[i]) continue;
-    if (g->gate && pcre2_match(g->gate, (PCRE2_SPTR)src.text, src.len, 0, 0, w->md, NULL) < 0) continue;
-    w->current_qs = g->qs;
-    if (ps_query_runner_exec(w->runners[i], ts_tree_root_node(src.tree), src.text, e->opts.parse_budget_us,
-                             on_match, w))
-      query_limited = true;
-  }
+  PsFinding *fs;
+  size_t n;
+  run_rules(w, &src, &query_limited);
+  finish(w, res->path, &src, &fs, &n);
+  char *fp_owned = NULL; /* --diff: the fixed bytes, which only the diff keeps */
+  size_t fp_len = 0;
+  if (e->opts.fix_mode != PS_FIX_OFF && any_applicable(e, fs, n))
+    fix_file(w, res, &src, &fs, &n, &query_limited, &fp_owned, &fp_len);
   if (query_limited)
     add_error(res, ps_xasprintf("query matching hit its time or match limit; findings of query rules "
                                 "for this file may be incomplete"));
-  finish(w, res, &src);
-  w->src = NULL;
+  if (e->opts.fingerprints) {
+    if (res->fixed) {
+      add_fingerprints(fs, n, res->fixed, res->fixed_len);
+      add_fingerprints(res->unfixed, res->n_unfixed, src.raw, src.raw_len);
+    } else if (fp_owned) {
+      add_fingerprints(fs, n, fp_owned, fp_len);
+    } else {
+      add_fingerprints(fs, n, src.raw, src.raw_len);
+    }
+  }
+  free(fp_owned);
+  res->findings = fs;
+  res->n_findings = n;
   ps_source_release(&src);
   return res;
 }

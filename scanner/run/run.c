@@ -82,12 +82,14 @@ typedef struct Output {
   char *tmp_path; /* written, renamed over path at the end */
 } Output;
 
-static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, PsError *err) {
+/* An output to standard output goes to standard error instead when
+ * `to_stderr` (standard output carries the diff or the fixed source). */
+static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, bool to_stderr, PsError *err) {
   memset(o, 0, sizeof *o);
   bool to_stdout = !spec->path || !strcmp(spec->path, "-");
   struct stat st;
   if (to_stdout) {
-    o->f = stdout;
+    o->f = to_stderr ? stderr : stdout;
   } else if (!strncmp(spec->path, "/dev/", 5) || (stat(spec->path, &st) == 0 && !S_ISREG(st.st_mode))) {
     /* A device, FIFO or the like (/dev/null, /dev/stdout, a pipe): write
      * to it directly; renaming a temp file over it would replace it. Paths
@@ -112,7 +114,8 @@ static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, PsE
   }
   const char *no_color = getenv("NO_COLOR");
   bool color = cfg->color == PS_COLOR_ALWAYS ||
-               (cfg->color == PS_COLOR_AUTO && to_stdout && isatty(STDOUT_FILENO) && !(no_color && *no_color));
+               (cfg->color == PS_COLOR_AUTO && to_stdout && isatty(to_stderr ? STDERR_FILENO : STDOUT_FILENO) &&
+                !(no_color && *no_color));
   PsReportOptions ro = {spec->format, o->f, color, cfg->show_source, cfg->quiet, cfg->statistics};
   o->rep = ps_report_new(&ro);
   return 0;
@@ -140,6 +143,118 @@ static int close_output(Output *o, bool keep) {
 }
 
 static bool stdout_broken(void) { return ferror(stdout) && (errno == EPIPE); }
+
+/* ---- writing fixed files ------------------------------------------------------- */
+
+/* Reads a whole file into *out (heap); 0 or -1 with errno set. */
+static int read_all(const char *path, char **out, size_t *len) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return -1;
+  PsBuf b = PS_BUF_INIT;
+  char chunk[65536];
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      close(fd);
+      ps_buf_free(&b);
+      errno = e;
+      return -1;
+    }
+    if (n == 0) break;
+    ps_buf_append(&b, chunk, (size_t)n);
+  }
+  close(fd);
+  *len = b.len;
+  *out = ps_buf_steal(&b);
+  return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n) {
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* Replaces the file behind r->path with r->fixed: a symlink's target is
+ * rewritten and the link stays; the new content goes to a temporary file
+ * in the target's directory, is synced and renamed over it, so the file is
+ * never half-written; the mode bits (and, when allowed, the owner) are
+ * kept. The file must still hold what the scan read. Returns NULL, or a
+ * message (heap) saying why nothing was written. */
+static char *write_fixed(const PsFileResult *r) {
+  char *target = realpath(r->path, NULL), *tmp = NULL, *current = NULL, *msg = NULL;
+  int fd = -1;
+  struct stat st;
+  if (!target || stat(target, &st) != 0) {
+    msg = ps_xasprintf("cannot write the fixed file: %s", strerror(errno));
+    goto cleanup;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    msg = ps_xasprintf("cannot write the fixed file: not a regular file");
+    goto cleanup;
+  }
+  size_t cur_len;
+  if (read_all(target, &current, &cur_len) != 0) {
+    msg = ps_xasprintf("cannot write the fixed file: cannot read it again: %s", strerror(errno));
+    goto cleanup;
+  }
+  if (cur_len == r->fixed_len && !memcmp(current, r->fixed, cur_len)) goto cleanup; /* already so (a second link) */
+  if (cur_len != r->read_len || ps_hash_bytes(current, cur_len) != r->read_hash) {
+    msg = ps_xasprintf("changed while it was being fixed; the fixes were not written");
+    goto cleanup;
+  }
+  const char *slash = strrchr(target, '/');
+  tmp = ps_xasprintf("%.*s/.%s.pyshift-XXXXXX", (int)(slash - target), target, slash + 1);
+  if ((fd = mkstemp(tmp)) < 0) {
+    msg = ps_xasprintf("cannot write the fixed file: cannot create a temporary file in %.*s: %s",
+                       slash == target ? 1 : (int)(slash - target), target, strerror(errno));
+    free(tmp);
+    tmp = NULL;
+    goto cleanup;
+  }
+  /* Keep the owner (only root may) or at least the group (if we are in
+   * it); otherwise the new file is ours, as an editor would leave it. */
+  if (fchown(fd, st.st_uid, st.st_gid) != 0 && fchown(fd, (uid_t)-1, st.st_gid) != 0) {
+  }
+  if (write_all(fd, r->fixed, r->fixed_len) != 0 || fchmod(fd, st.st_mode & 07777) != 0 || fsync(fd) != 0) {
+    msg = ps_xasprintf("cannot write the fixed file: %s", strerror(errno));
+    goto cleanup;
+  }
+  if (close(fd) != 0) {
+    fd = -1;
+    msg = ps_xasprintf("cannot write the fixed file: %s", strerror(errno));
+    goto cleanup;
+  }
+  fd = -1;
+  if (rename(tmp, target) != 0) {
+    msg = ps_xasprintf("cannot write the fixed file: cannot replace it: %s", strerror(errno));
+    goto cleanup;
+  }
+  free(tmp);
+  tmp = NULL;
+  /* The rename is durable once the directory is synced. */
+  char *dir = ps_xstrndup(target, slash == target ? 1 : (size_t)(slash - target));
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  free(dir);
+cleanup:
+  if (fd >= 0) close(fd);
+  if (tmp) unlink(tmp);
+  free(tmp);
+  free(current);
+  free(target);
+  return msg;
+}
 
 /* ---- workers ------------------------------------------------------------------- */
 
@@ -289,6 +404,11 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   ps_project_build(&project, (const char *const *)sh.paths, sh.n);
 
   /* Engine. */
+  PsFixMode fix_mode = cfg->diff ? PS_FIX_DIFF : cfg->fix ? PS_FIX_APPLY : PS_FIX_OFF;
+  if (getenv("PYSHIFT_PARSE_ONLY")) fix_mode = PS_FIX_OFF;
+  /* Standard output carries the diffs, or the fixed standard input: the
+   * report goes to standard error then. */
+  bool report_to_stderr = fix_mode == PS_FIX_DIFF || (use_stdin && fix_mode == PS_FIX_APPLY);
   bool want_sarif = false;
   for (size_t i = 0; i < cfg->n_outputs; i++) want_sarif |= cfg->outputs[i].format == PS_FORMAT_SARIF;
   PsEngineOptions eo = {
@@ -299,6 +419,8 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
       .fingerprints = want_sarif,
       .parse_only = getenv("PYSHIFT_PARSE_ONLY") != NULL,
       .no_prefilter = getenv("PYSHIFT_NO_PREFILTER") != NULL,
+      .fix_mode = fix_mode,
+      .unsafe_fixes = cfg->unsafe_fixes,
       .per_file_ignores = cfg->per_file_ignores,
       .n_per_file_ignores = cfg->n_per_file_ignores,
       .is_first_party = ps_project_is_first_party,
@@ -312,7 +434,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   /* Outputs. */
   outs = ps_xcalloc(cfg->n_outputs, sizeof(Output));
   for (size_t i = 0; i < cfg->n_outputs; i++) {
-    if (open_output(&outs[i], &cfg->outputs[i], cfg, &err) != 0) {
+    if (open_output(&outs[i], &cfg->outputs[i], cfg, report_to_stderr, &err) != 0) {
       ps_error_print(&err, stderr);
       n_errors++;
     }
@@ -330,6 +452,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
       .target = cfg->target,
       .min_python = cfg->min_python,
       .start_time_utc = start_time,
+      .fix_mode = fix_mode,
   };
   for (size_t i = 0; i < cfg->n_outputs; i++)
     if (outs[i].rep) ps_report_begin(outs[i].rep, &run);
@@ -350,7 +473,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     }
     if (!started) worker_main(&sh); /* no threads at all: scan here */
   }
-  size_t n_findings = 0, n_files = 0;
+  size_t n_findings = 0, n_files = 0, n_fixed = 0, n_fixable = 0, n_hidden = 0;
   for (size_t i = 0; i < sh.n; i++) {
     pthread_mutex_lock(&sh.mu);
     sh.want = i;
@@ -358,7 +481,37 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     PsFileResult *r = sh.results[i];
     sh.results[i] = NULL;
     pthread_mutex_unlock(&sh.mu);
+    if (!broken_pipe && r->fixed && !use_stdin) {
+      char *why = write_fixed(r);
+      if (why) {
+        /* Nothing changed on disk: report the file as it is. */
+        r->errors = ps_xrealloc(r->errors, (r->n_errors + 1) * sizeof(char *));
+        r->errors[r->n_errors++] = why;
+        ps_findings_free(r->findings, r->n_findings);
+        r->findings = r->unfixed;
+        r->n_findings = r->n_unfixed;
+        r->unfixed = NULL;
+        r->n_unfixed = 0;
+        r->n_fixed = 0;
+      }
+    }
     if (!broken_pipe) {
+      if (use_stdin && fix_mode == PS_FIX_APPLY) {
+        /* As ruff does: the fixed source (or the input unchanged) on stdout. */
+        if (r->fixed) fwrite(r->fixed, 1, r->fixed_len, stdout);
+        else fwrite(stdin_bytes, 1, stdin_len, stdout);
+        fflush(stdout);
+      }
+      if (r->diff) {
+        fputs(r->diff, stdout);
+        fflush(stdout);
+      }
+      n_fixed += r->n_fixed;
+      for (size_t k = 0; k < r->n_findings; k++) {
+        const PsFix *fx = r->findings[k].fix;
+        if (fx && (fx->safe || cfg->unsafe_fixes)) n_fixable++;
+        else if (fx) n_hidden++;
+      }
       for (size_t k = 0; k < r->n_errors; k++) {
         fprintf(stderr, "pyshift: %s: %s\n", r->path, r->errors[k]);
         char *p = ps_xstrdup(r->path), *m = ps_xstrdup(r->errors[k]);
@@ -388,6 +541,9 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   run.n_notes = notes.size;
   run.n_files = n_files;
   run.n_findings = n_findings;
+  run.n_fixed = n_fixed;
+  run.n_fixable = n_fixable;
+  run.n_hidden_fixes = n_hidden;
   run.execution_successful = n_errors == 0;
   run.end_time_utc = end_time;
   for (size_t i = 0; i < cfg->n_outputs; i++) {
@@ -398,12 +554,15 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     }
     if (close_output(&outs[i], !broken_pipe) != 0 && !(broken_pipe && !outs[i].path)) n_errors++;
   }
+  /* --diff fails when something would be fixed; otherwise what counts is
+   * what is left (with --fix, 0 when everything was fixed). */
+  bool failing = fix_mode == PS_FIX_DIFF ? n_fixed > 0 : n_findings > 0;
   if (broken_pipe) {
-    exit_code = n_findings ? 1 : 0;
+    exit_code = failing ? 1 : 0;
   } else if (n_errors) {
     exit_code = 2;
   } else {
-    exit_code = n_findings && !cfg->exit_zero ? 1 : 0;
+    exit_code = failing && !cfg->exit_zero ? 1 : 0;
   }
 
 cleanup:

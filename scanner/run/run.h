@@ -33,6 +33,10 @@ PsRegistry *ps_run_load_rules(const PsConfig *cfg, size_t *n_errors);
 const char *ps_run_builtin_rules_dir(void);
 
 typedef struct PsEngine PsEngine;
+
+/* Rounds of fixing per file: fixes that overlap, or nest
+ * (`Optional[List[int]]`), are applied in later rounds. */
+#define PS_FIX_MAX_ROUNDS 10
 typedef struct PsScanWorker PsScanWorker;
 
 typedef struct PsEngineOptions {
@@ -43,6 +47,8 @@ typedef struct PsEngineOptions {
   bool fingerprints;        /* compute primaryLocationLineHash (SARIF) */
   bool parse_only;          /* benchmark baseline: load and parse, no rules */
   bool no_prefilter;        /* parse every file even when no rule can fire */
+  PsFixMode fix_mode;       /* OFF: findings keep their fixes, nothing is applied */
+  bool unsafe_fixes;        /* apply unsafe fixes too */
   const PsPerFileIgnore *per_file_ignores;
   size_t n_per_file_ignores;
   /* Top-level module names that are first-party in the scanned tree. */
@@ -58,7 +64,16 @@ void ps_engine_delete(PsEngine *self);
 PsScanWorker *ps_scan_worker_new(const PsEngine *engine, PsError *err);
 void ps_scan_worker_delete(PsScanWorker *self);
 /* Scans one file, from disk (bytes == NULL) or from memory. Never fails:
- * problems are in the result's errors. The caller frees the result. */
+ * problems are in the result's errors. The caller frees the result.
+ *
+ * With a fix mode, once the findings are final the applicable fixes are
+ * applied to the decoded text (in order of position; a fix that overlaps
+ * one already taken waits for the next round), the new text is parsed and
+ * scanned again, and so on for at most PS_FIX_MAX_ROUNDS rounds. If a round
+ * adds syntax errors, the file keeps its original text and findings and
+ * gets an error. The result holds the remaining findings, n_fixed, and the
+ * new bytes (APPLY: `fixed`, encoded as the file was read) or their diff
+ * (DIFF: `diff`). Nothing is written here. */
 PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *bytes, size_t len);
 
 #endif

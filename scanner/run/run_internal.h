@@ -24,4 +24,20 @@ void ps_project_build(PsProject *self, const char *const *paths, size_t n);
 void ps_project_free(PsProject *self);
 bool ps_project_is_first_party(const void *project, const char *top, size_t len);
 
+/* ---- fix.c ----------------------------------------------------------------- */
+
+/* Edits by (start, end) byte offset (a qsort comparator on PsEdit). */
+int ps_fix__edit_cmp(const void *a, const void *b);
+
+/* One round of fixing text[0..len) (UTF-8) with the fixes of fs[0..n)
+ * (edit ranges by byte offset into text; unsafe ones only if `unsafe`):
+ * picks, in order of position, every fix that changes the text and
+ * conflicts with none picked before (overlapping edits, or two insertions
+ * at one offset), and writes the text with them applied to `out` (reset
+ * first). A fix identical to edits already picked counts as applied.
+ * Returns the number of findings fixed, 0 if none (out untouched then).
+ * `culprits` receives "ID at line N, ..." for the fixes picked. */
+size_t ps_fix__apply(const char *text, size_t len, const PsFinding *fs, size_t n, bool unsafe, PsBuf *out,
+                     PsBuf *culprits);
+
 #endif
