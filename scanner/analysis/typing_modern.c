@@ -38,6 +38,8 @@ typedef enum Kind {
   K_QUOTED,
   K_TYPE_ALIAS,
   K_FUTURE,
+  K_PEP695_CLASS,
+  K_PEP695_FUNCTION,
 } Kind;
 
 typedef struct Row {
@@ -95,14 +97,16 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   const PsRule *r = self->rule;
   const char *kind = param(r, "kind", NULL);
   static const char *const KINDS[] = {"rename", "pep604", "deprecated-import", "quoted-annotation",
-                                      "type-alias", "future-annotations", NULL};
+                                      "type-alias", "future-annotations", "pep695-class", "pep695-function",
+                                      NULL};
   int k = -1;
   for (int i = 0; kind && KINDS[i]; i++)
     if (!strcmp(kind, KINDS[i])) k = i;
   if (k < 0)
     return ps_analysis__rule_error(err, r, r->analysis_line,
                                    "analysis `typing-modern` needs `kind:` rename, pep604, deprecated-import, "
-                                   "quoted-annotation, type-alias or future-annotations");
+                                   "quoted-annotation, type-alias, future-annotations, pep695-class or "
+                                   "pep695-function");
   State *s = ps_xcalloc(1, sizeof *s);
   self->state = s;
   s->kind = (Kind)k;
@@ -166,6 +170,11 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     self->prefilter = ps_xstrdup("\\bTypeAlias\\b");
     return 0;
   }
+  if (s->kind == K_PEP695_CLASS || s->kind == K_PEP695_FUNCTION) {
+    self->empty = ps_pyver_cmp(min_python, ver(3, 12)) < 0;
+    self->prefilter = ps_xstrdup("\\b(?:TypeVar|ParamSpec|TypeVarTuple)\\b");
+    return 0;
+  }
   /* K_FUTURE */
   self->empty = ps_pyver_cmp(min_python, ver(3, 14)) < 0;
   self->prefilter = ps_xstrdup("\\b__future__\\b");
@@ -208,6 +217,7 @@ typedef struct Ctx {
   TSNode root;
   PsArena *arena;
   bool future;  /* from __future__ import annotations */
+  Array(const char *) heads; /* see typing_heads() */
   uint32_t future_start, future_end; /* the future import statement */
 } Ctx;
 
@@ -221,8 +231,10 @@ typedef struct Where {
 } Where;
 
 static bool inside_function(const Path *p, size_t upto) {
-  for (size_t i = 0; i < upto; i++)
+  for (size_t i = upto; i-- > 0;) {
     if (is(p->n[i], "function_definition") || is(p->n[i], "lambda")) return true;
+    if (is(p->n[i], "class_definition")) return false;
+  }
   return false;
 }
 
@@ -249,7 +261,8 @@ static Where where(const Ctx *c, const Path *p) {
         TSNode ty = ts_node_child_by_field_name(parent, "type", 4);
         if (ts_node_eq(ty, n)) {
           w.annotation = w.type_def = true;
-          /* Local variable annotations are never evaluated. */
+          /* Local variable annotations are never evaluated (class
+           * bodies are, even inside a function). */
           w.runtime_annotation = !inside_function(p, i - 1);
         } else {
           w.type_def = true;
@@ -413,6 +426,26 @@ static bool future_annotations(const PsSource *src, TSNode root, uint32_t *start
   return false;
 }
 
+/* Local names that imports bind to typing or typing_extensions (or their
+ * members): only references starting with one can resolve into them. */
+static void typing_heads(Ctx *c) {
+  const PsSummary *sum = c->fc->summary;
+  for (size_t i = 0; i < sum->bindings.size; i++) {
+    const PsBinding *b = &sum->bindings.items[i];
+    if (b->kind != PS_BIND_IMPORT || strncmp(b->target, "typing", 6) != 0) continue;
+    bool seen = false;
+    for (size_t k = 0; k < c->heads.size && !seen; k++) seen = !strcmp(c->heads.items[k], b->name);
+    if (!seen) array_push(&c->heads, b->name);
+  }
+}
+
+static bool typing_candidate(const Ctx *c, const char *chain) {
+  size_t hl = strcspn(chain, ".");
+  for (size_t k = 0; k < c->heads.size; k++)
+    if (!strncmp(c->heads.items[k], chain, hl) && c->heads.items[k][hl] == '\0') return true;
+  return false;
+}
+
 static void emit(const Ctx *c, uint32_t start, uint32_t end, const PsVar *vars, size_t n, const PsFixSpec *fix) {
   c->emit->emit_fix(c->emit->ctx, c->self->rule, start, end, vars, n, fix);
 }
@@ -444,8 +477,7 @@ static void run_rename(Ctx *c) {
   uint32_t insert_at = UINT32_MAX;
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
-    const char *last = strrchr(ref->chain, '.');
-    last = last ? last + 1 : ref->chain;
+    if (!typing_candidate(c, ref->chain)) continue;
     unsigned guards;
     const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, &guards);
     if (!q || strncmp(q, "typing", 6) != 0) continue;
@@ -506,14 +538,9 @@ static bool operand_ok(TSNode n) {
 static void run_pep604(Ctx *c) {
   const State *s = c->s;
   const PsSummary *sum = c->fc->summary;
-  const char *want = s->optional ? "Optional" : "Union";
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
-    const char *last = strrchr(ref->chain, '.');
-    last = last ? last + 1 : ref->chain;
-    if (strcmp(last, want) && strchr(ref->chain, '.') == NULL) {
-      /* an alias: from typing import Union as U; resolve below */
-    }
+    if (!typing_candidate(c, ref->chain)) continue;
     unsigned guards;
     const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, &guards);
     if (!q) continue;
@@ -551,6 +578,21 @@ static void run_pep604(Ctx *c) {
       array_free(&elems);
       continue;
     }
+    /* `int | "Foo"` raises TypeError where the annotation is evaluated:
+     * with a quoted operand there, nothing can be rewritten (as ruff). */
+    bool quoted_operand = false;
+    for (size_t k = 0; k < elems.size; k++) {
+      TSNode e = elems.items[k];
+      if (is(e, "type") && ts_node_named_child_count(e) == 1) e = ts_node_named_child(e, 0);
+      if (is(e, "tuple"))
+        for (uint32_t j = 0; j < ts_node_named_child_count(e); j++)
+          quoted_operand |= is(ts_node_named_child(e, j), "string") || is(ts_node_named_child(e, j), "concatenated_string");
+      quoted_operand |= is(e, "string") || is(e, "concatenated_string");
+    }
+    if (quoted_operand && !c->future && (w.runtime_annotation || !w.annotation)) {
+      array_free(&elems);
+      continue;
+    }
     /* The fix: only in type definitions, with operands that stand alone. */
     bool fixable = w.type_def && elems.size > 0;
     if (s->optional && elems.size != 1) fixable = false;
@@ -566,10 +608,6 @@ static void run_pep604(Ctx *c) {
     for (size_t k = 0; k < elems.size && fixable; k++) {
       TSNode e = elems.items[k];
       if (!operand_ok(e) || is(e, "comment")) fixable = false;
-      /* `int | "Foo"` raises TypeError where the annotation is evaluated. */
-      TSNode inner = is(e, "type") && ts_node_named_child_count(e) == 1 ? ts_node_named_child(e, 0) : e;
-      if ((is(inner, "string") || is(inner, "concatenated_string")) && !c->future && (w.runtime_annotation || !w.annotation))
-        fixable = false;
       ps_buf_printf(&b, "%s%s", k ? " | " : "", text_of(c, e));
     }
     if (s->optional) ps_buf_puts(&b, " | None");
@@ -753,38 +791,59 @@ done:
   ts_tree_cursor_delete(&cur);
 }
 
-static bool in_def_body(TSNode n) {
-  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
-    if (is(p, "function_definition")) return true;
-  return false;
-}
-
 static void run_quoted(Ctx *c) {
   /* Every annotation: `type` children of parameters, returns and
-   * annotated assignments. */
+   * annotated assignments. The cursor walk keeps its ancestors, so parents
+   * cost nothing (ts_node_parent walks down from the root). */
+  const TSLanguage *L = ts_tree_language(c->src->tree);
+  TSSymbol s_type = ts_language_symbol_for_name(L, "type", 4, true),
+           s_string = ts_language_symbol_for_name(L, "string", 6, true),
+           s_comment = ts_language_symbol_for_name(L, "comment", 7, true),
+           s_tp = ts_language_symbol_for_name(L, "typed_parameter", 15, true),
+           s_tdp = ts_language_symbol_for_name(L, "typed_default_parameter", 23, true),
+           s_func = ts_language_symbol_for_name(L, "function_definition", 19, true),
+           s_class = ts_language_symbol_for_name(L, "class_definition", 16, true),
+           s_assign = ts_language_symbol_for_name(L, "assignment", 10, true);
+  Array(TSNode) up;
+  array_init(&up);
   TSTreeCursor cur = ts_tree_cursor_new(c->root);
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&cur);
+    TSSymbol sym = ts_node_symbol(n);
     bool descend = ts_node_child_count(n) > 0;
-    const char *t = ts_node_type(n);
-    if (!strcmp(t, "string") || !strcmp(t, "comment")) descend = false;
-    else if (!strcmp(t, "type")) {
+    if (sym == s_string || sym == s_comment) descend = false;
+    else if (sym == s_type) {
       descend = false;
-      TSNode par = ts_node_parent(n);
-      bool ann = is(par, "typed_parameter") || is(par, "typed_default_parameter") || is(par, "function_definition");
-      if (is(par, "assignment") && ts_node_eq(ts_node_child_by_field_name(par, "type", 4), n)) ann = true;
-      /* Only a local variable's annotation is never evaluated. */
-      if (ann && memchr(c->src->text + ts_node_start_byte(n), '"', ts_node_end_byte(n) - ts_node_start_byte(n)) == NULL &&
-          memchr(c->src->text + ts_node_start_byte(n), '\'', ts_node_end_byte(n) - ts_node_start_byte(n)) == NULL)
-        ann = false;
-      if (ann) quoted_in(c, n, !(is(par, "assignment") && in_def_body(par)));
+      TSNode par = up.size ? up.items[up.size - 1] : n;
+      TSSymbol ps = ts_node_symbol(par);
+      uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+      bool ann = ps == s_tp || ps == s_tdp || ps == s_func ||
+                 (ps == s_assign && ts_node_eq(ts_node_child_by_field_name(par, "type", 4), n));
+      if (ann && (memchr(c->src->text + a, '"', b - a) || memchr(c->src->text + a, '\'', b - a))) {
+        /* Only a local variable's annotation is never evaluated; a class
+         * body is evaluated even inside a function. */
+        bool local = false;
+        if (ps == s_assign)
+          for (size_t k = up.size; k-- > 0;) {
+            TSSymbol as = ts_node_symbol(up.items[k]);
+            if (as == s_func) { local = true; break; }
+            if (as == s_class) break;
+          }
+        quoted_in(c, n, !local);
+      }
     }
-    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cur))
+    if (descend && ts_tree_cursor_goto_first_child(&cur)) {
+      array_push(&up, n);
+      continue;
+    }
+    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
       if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+      up.size--;
+    }
   }
 done:
   ts_tree_cursor_delete(&cur);
+  array_free(&up);
 }
 
 /* ---- type-alias (TY040) -------------------------------------------------------- */
@@ -793,6 +852,7 @@ static void run_type_alias(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
+    if (!typing_candidate(c, ref->chain)) continue;
     const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, NULL);
     if (!q || (strcmp(q, "typing.TypeAlias") && strcmp(q, "typing_extensions.TypeAlias"))) continue;
     Path p;
@@ -848,6 +908,238 @@ static void run_future(Ctx *c) {
   emit(c, c->future_start, c->future_end, vars, 1, whole_line && only_annotations ? &fix : NULL);
 }
 
+/* ---- pep695-class / pep695-function (TY046, TY047) ---------------------------- */
+
+typedef struct TypeVarDef {
+  const char *name;
+  char kind;          /* 'T' TypeVar, 'P' ParamSpec, 'S' TypeVarTuple */
+  const char *bound;  /* "int", "(int, str)" or NULL */
+  bool has_default;
+  bool variance;      /* covariant= / contravariant= / infer_variance= */
+} TypeVarDef;
+
+typedef Array(TypeVarDef) TypeVarDefs;
+typedef Array(const TypeVarDef *) TypeVarRefs;
+
+/* Module-level `T = TypeVar("T", ...)` (ParamSpec, TypeVarTuple) of this file. */
+static void collect_typevars(Ctx *c, TypeVarDefs *out) {
+  const PsSummary *sum = c->fc->summary;
+  uint32_t n = ts_node_named_child_count(c->root);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode st = ts_node_named_child(c->root, i);
+    if (!is(st, "expression_statement") || ts_node_named_child_count(st) != 1) continue;
+    TSNode asg = ts_node_named_child(st, 0);
+    if (!is(asg, "assignment")) continue;
+    TSNode left = ts_node_child_by_field_name(asg, "left", 4), right = ts_node_child_by_field_name(asg, "right", 5);
+    if (!is(left, "identifier") || !is(right, "call")) continue;
+    TSNode fn = ts_node_child_by_field_name(right, "function", 8);
+    if (!is(fn, "identifier") && !is(fn, "attribute")) continue;
+    const char *q = ps_summary_resolve(sum, text_of(c, fn), "", c->arena, NULL);
+    if (!q) continue;
+    const char *last = strrchr(q, '.');
+    if (!last || (strncmp(q, "typing.", 7) && strncmp(q, "typing_extensions.", 18))) continue;
+    last++;
+    TypeVarDef d = {text_of(c, left), 0, NULL, false, false};
+    if (!strcmp(last, "TypeVar")) d.kind = 'T';
+    else if (!strcmp(last, "ParamSpec")) d.kind = 'P';
+    else if (!strcmp(last, "TypeVarTuple")) d.kind = 'S';
+    else continue;
+    TSNode args = ts_node_child_by_field_name(right, "arguments", 9);
+    uint32_t na = ts_node_named_child_count(args);
+    PsBuf cons = PS_BUF_INIT;
+    size_t n_cons = 0;
+    for (uint32_t k = 1; k < na; k++) {
+      TSNode a = ts_node_named_child(args, k);
+      if (is(a, "keyword_argument")) {
+        const char *kn = text_of(c, ts_node_child_by_field_name(a, "name", 4));
+        if (!strcmp(kn, "bound")) d.bound = text_of(c, ts_node_child_by_field_name(a, "value", 5));
+        else if (!strcmp(kn, "default")) d.has_default = true;
+        else d.variance = true;
+      } else if (!is(a, "comment")) {
+        ps_buf_printf(&cons, "%s%s", n_cons ? ", " : "", text_of(c, a));
+        n_cons++;
+      }
+    }
+    if (n_cons) d.bound = ps_arena_sprintf(c->arena, "(%s)", cons.data);
+    ps_buf_free(&cons);
+    array_push(out, d);
+  }
+}
+
+static const TypeVarDef *find_typevar(const TypeVarDefs *defs, const char *name, size_t len) {
+  for (size_t i = 0; i < defs->size; i++)
+    if (strlen(defs->items[i].name) == len && !strncmp(defs->items[i].name, name, len)) return &defs->items[i];
+  return NULL;
+}
+
+static void param_text(PsBuf *b, const TypeVarDef *d) {
+  if (b->len) ps_buf_puts(b, ", ");
+  if (d->kind == 'P') ps_buf_printf(b, "**%s", d->name);
+  else if (d->kind == 'S') ps_buf_printf(b, "*%s", d->name);
+  else if (d->bound) ps_buf_printf(b, "%s: %s", d->name, d->bound);
+  else ps_buf_puts(b, d->name);
+}
+
+/* Collects, in order of first use, the file's type variables named by
+ * identifiers under n. *foreign: an identifier that is a TypeVar-like
+ * name but not defined here (imported) cannot be checked. */
+static void used_typevars(Ctx *c, TSNode n, const TypeVarDefs *defs, TypeVarRefs *out) {
+  TSTreeCursor cur = ts_tree_cursor_new(n);
+  for (;;) {
+    TSNode x = ts_tree_cursor_current_node(&cur);
+    bool descend = true;
+    if (is(x, "identifier")) {
+      uint32_t l;
+      const char *t = ps_source_node_text(c->src, x, &l);
+      const TypeVarDef *d = find_typevar(defs, t, l);
+      bool seen = false;
+      for (size_t k = 0; d && k < out->size; k++) seen |= out->items[k] == d;
+      if (d && !seen) array_push(out, d);
+    } else if (is(x, "string")) {
+      descend = false;
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
+    for (;;) {
+      if (ts_node_eq(ts_tree_cursor_current_node(&cur), n)) goto done;
+      if (ts_tree_cursor_goto_next_sibling(&cur)) break;
+      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&cur);
+}
+
+static void run_pep695_class(Ctx *c) {
+  const PsSummary *sum = c->fc->summary;
+  TypeVarDefs defs;
+  array_init(&defs);
+  bool collected = false;
+  for (size_t i = 0; i < sum->refs.size; i++) {
+    const PsRef *ref = &sum->refs.items[i];
+    if (!typing_candidate(c, ref->chain)) continue;
+    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, NULL);
+    if (!q || (strcmp(q, "typing.Generic") && strcmp(q, "typing_extensions.Generic"))) continue;
+    Path p;
+    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 4) continue;
+    TSNode sub = p.n[p.len - 2], args = p.n[p.len - 3], cls = p.n[p.len - 4];
+    if (!is(sub, "subscript") || !is(args, "argument_list") || !is(cls, "class_definition")) continue;
+    if (!ts_node_is_null(ts_node_child_by_field_name(cls, "type_parameters", 15))) continue;
+    /* Only module-level classes (if/try blocks allowed): a class in a def
+     * or in another class may use variables its enclosing scope binds. */
+    bool nested = false;
+    for (size_t k = 0; k + 4 < p.len; k++) nested |= is(p.n[k], "function_definition") || is(p.n[k], "class_definition");
+    if (nested) continue;
+    if (!collected) {
+      collect_typevars(c, &defs);
+      collected = true;
+    }
+    /* Generic's arguments: each a type variable of this file. */
+    bool fixable = true, skip = false;
+    PsBuf params = PS_BUF_INIT;
+    TSTreeCursor cur = ts_tree_cursor_new(sub);
+    if (ts_tree_cursor_goto_first_child(&cur)) do {
+        const char *f = ts_tree_cursor_current_field_name(&cur);
+        if (!f || strcmp(f, "subscript")) continue;
+        TSNode a = ts_tree_cursor_current_node(&cur);
+        uint32_t l;
+        const char *t = ps_source_node_text(c->src, a, &l);
+        const TypeVarDef *d = is(a, "identifier") ? find_typevar(&defs, t, l) : NULL;
+        if (!d) {
+          fixable = false; /* Unpack[Ts], *Ts, imported variables */
+          continue;
+        }
+        if (d->has_default) skip = true; /* PEP 696 defaults: ruff only in preview */
+        if (d->kind == 'P' || d->kind == 'S') fixable = false;
+        param_text(&params, d);
+      } while (ts_tree_cursor_goto_next_sibling(&cur));
+    ts_tree_cursor_delete(&cur);
+    if (skip) {
+      ps_buf_free(&params);
+      continue;
+    }
+    const char *cname = text_of(c, ts_node_child_by_field_name(cls, "name", 4));
+    /* Delete the base with its separating comma, or the whole base list. */
+    PsByteEdit ed[2];
+    uint32_t ne = ts_node_named_child_count(args), ds, de;
+    uint32_t bases = 0;
+    for (uint32_t k = 0; k < ne; k++) bases += !is(ts_node_named_child(args, k), "comment");
+    if (bases == 1) {
+      ds = ts_node_start_byte(args);
+      de = ts_node_end_byte(args);
+    } else {
+      TSNode prev = ts_node_prev_sibling(sub), next = ts_node_next_sibling(sub);
+      if (is(prev, ",")) {
+        ds = ts_node_start_byte(prev);
+        de = ts_node_end_byte(sub);
+      } else {
+        ds = ts_node_start_byte(sub);
+        de = ts_node_start_byte(ts_node_next_sibling(next));
+      }
+    }
+    TSNode nm = ts_node_child_by_field_name(cls, "name", 4);
+    ed[0] = (PsByteEdit){ts_node_end_byte(nm), ts_node_end_byte(nm), ps_arena_sprintf(c->arena, "[%s]", params.data ? params.data : "")};
+    ed[1] = (PsByteEdit){ds, de, ""};
+    PsFixSpec fix = {"Use type parameters", ed, 2, false};
+    PsVar vars[] = {{"used", text_of(c, sub)}, {"name", cname}};
+    emit(c, ts_node_start_byte(sub), ts_node_end_byte(sub), vars, 2, fixable && params.len ? &fix : NULL);
+    ps_buf_free(&params);
+  }
+  array_free(&defs);
+}
+
+static void run_pep695_function(Ctx *c) {
+  TypeVarDefs defs;
+  array_init(&defs);
+  collect_typevars(c, &defs);
+  if (!defs.size) {
+    array_free(&defs);
+    return;
+  }
+  /* Functions outside classes (a method may use its class's variables). */
+  TSTreeCursor cur = ts_tree_cursor_new(c->root);
+  Array(TSNode) up;
+  array_init(&up);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    bool descend = ts_node_child_count(n) > 0 && !is(n, "string") && !is(n, "class_definition") &&
+                   !is(n, "function_definition");
+    if (is(n, "function_definition")) {
+      TSNode params = ts_node_child_by_field_name(n, "parameters", 10);
+      TypeVarRefs used;
+      array_init(&used);
+      if (ts_node_is_null(ts_node_child_by_field_name(n, "type_parameters", 15)) && !ts_node_is_null(params))
+        used_typevars(c, params, &defs, &used);
+      bool skip = !used.size, fixable = true;
+      PsBuf pt = PS_BUF_INIT;
+      for (size_t k = 0; k < used.size; k++) {
+        if (used.items[k]->has_default) skip = true;
+        param_text(&pt, used.items[k]);
+      }
+      if (!skip) {
+        TSNode nm = ts_node_child_by_field_name(n, "name", 4);
+        PsByteEdit ed = {ts_node_end_byte(nm), ts_node_end_byte(nm), ps_arena_sprintf(c->arena, "[%s]", pt.data)};
+        PsFixSpec fix = {"Use type parameters", &ed, 1, false};
+        PsVar vars[] = {{"used", text_of(c, nm)}, {"name", text_of(c, nm)}};
+        emit(c, ts_node_start_byte(nm), ts_node_end_byte(nm), vars, 2, fixable ? &fix : NULL);
+      }
+      ps_buf_free(&pt);
+      array_free(&used);
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&cur)) {
+      array_push(&up, n);
+      continue;
+    }
+    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+      up.size--;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&cur);
+  array_free(&up);
+  array_free(&defs);
+}
+
 static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter *em) {
   if (!fc->source->tree) return;
   Ctx c = {0};
@@ -859,6 +1151,8 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   c.root = ts_tree_root_node(fc->source->tree);
   c.arena = ps_arena_new(16 * 1024);
   c.future = future_annotations(c.src, c.root, &c.future_start, &c.future_end);
+  array_init(&c.heads);
+  typing_heads(&c);
   switch (c.s->kind) {
   case K_RENAME: run_rename(&c); break;
   case K_PEP604: run_pep604(&c); break;
@@ -866,7 +1160,10 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   case K_QUOTED: run_quoted(&c); break;
   case K_TYPE_ALIAS: run_type_alias(&c); break;
   case K_FUTURE: run_future(&c); break;
+  case K_PEP695_CLASS: run_pep695_class(&c); break;
+  case K_PEP695_FUNCTION: run_pep695_function(&c); break;
   }
+  array_free(&c.heads);
   ps_arena_delete(c.arena);
 }
 
