@@ -293,6 +293,8 @@ def main():
     g.add_argument("--pyshift", help="the pyshift binary (e.g. build-ruff/pyshift)")
     g.add_argument("--no-pyshift", action="store_true",
                    help="run ruff only (every finding is ruff-only): ruff's counts")
+    g.add_argument("--list-files", metavar="DIR",
+                   help="print the files of DIR that would be compared (relative, one a line) and exit")
     ap.add_argument("--corpus", action="append", metavar="NAME=DIR",
                     help="corpus to scan (repeatable; default stdlib and django)")
     ap.add_argument("--targets", default="3.9,3.10,3.12", help="comma-separated 3.X (default %(default)s)")
@@ -307,6 +309,13 @@ def main():
     ap.add_argument("--node", default="node")
     ap.add_argument("--rules-dir", help="pass --rules DIR to pyshift")
     args = ap.parse_args()
+
+    if args.list_files:
+        if not os.path.isdir(args.list_files):
+            die(f"{args.list_files} is not a directory")
+        kept, _excluded = corpus_files(os.path.abspath(args.list_files), args.jobs)
+        sys.stdout.write("".join(f + "\n" for f in kept))
+        return 0
 
     corpora = DEFAULT_CORPORA
     if args.corpus:
