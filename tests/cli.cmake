@@ -16,6 +16,10 @@
 #                    modules shadowing removed stdlib ones
 #   cli.docs_fresh   docs/rules/ matches `pyshift rules --markdown`, and
 #                    `pyshift rules --check` passes
+#   cli.fix          --fix, --unsafe-fixes and --diff with the test rules of
+#                    tests/fix/rules: contents byte for byte, encodings,
+#                    BOM, CRLF, broken fixes, symlinks, modes, unwritable
+#                    directories, standard input, pyproject keys
 #
 # Regressions: tests/cli/regressions.sh holds one case per bug found by
 # these tests (lone CR line numbers, upper-case NOQA, fingerprints of raw
@@ -28,7 +32,7 @@ if(NOT TARGET pyshift)
   return()
 endif()
 
-foreach(_area exit_codes bad_input gitignore docs_fresh limits)
+foreach(_area exit_codes bad_input gitignore docs_fresh limits fix)
   add_test(NAME cli.${_area}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/${_area}.sh
                    $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
