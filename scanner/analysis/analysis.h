@@ -202,6 +202,14 @@ void ps_analysis_run(const PsAnalysis *self, const PsFileContext *ctx, const PsE
 /* Names of the built-in analyses, NULL-terminated (for docs and errors). */
 const char *const *ps_analysis_names(void);
 
+/* Edits to `after` (the text after fixes, with its tree) that remove the
+ * import items the fixes left unused: names used (as whole words outside
+ * import statements) in `before` and no longer in `after`. Statements with
+ * comments, wildcard and __future__ imports are left alone. Returns the
+ * number of edits; *out and the texts are in `arena`. */
+size_t ps_unused_import_edits(const char *before, size_t before_len, const TSTree *before_tree, const char *after,
+                              size_t after_len, const TSTree *after_tree, PsArena *arena, PsByteEdit **out);
+
 /* ---- the summary walk ---------------------------------------------------------- */
 
 typedef struct PsWalker PsWalker;

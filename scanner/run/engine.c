@@ -479,6 +479,56 @@ done:
   return n;
 }
 
+static int byte_edit_cmp(const void *a, const void *b) {
+  const PsByteEdit *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* After the fix rounds: removes the import items the fixes left unused
+ * (ps_unused_import_edits), rescanning the result. The cleanup is dropped
+ * if it would not parse. *cur and its findings are replaced on success. */
+static void drop_unused_imports(PsScanWorker *w, PsFileResult *res, const PsSource *src, PsSource *cur,
+                                PsFinding **cur_fs, size_t *cur_n, const PsFinding *orig_fs, bool *limited) {
+  const PsEngine *e = w->engine;
+  PsByteEdit *edits;
+  size_t n = ps_unused_import_edits(src->text, src->len, src->tree, cur->text, cur->len, cur->tree, w->arena, &edits);
+  if (!n) return;
+  qsort(edits, n, sizeof *edits, byte_edit_cmp);
+  PsBuf b = PS_BUF_INIT;
+  uint32_t at = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (edits[i].start < at) continue; /* overlapping: keep the first */
+    ps_buf_append(&b, cur->text + at, edits[i].start - at);
+    ps_buf_puts(&b, edits[i].text);
+    at = edits[i].end;
+  }
+  ps_buf_append(&b, cur->text + at, cur->len - at);
+  PsSource next;
+  PsError err;
+  ps_error_clear(&err);
+  char *text = ps_arena_strndup(w->arena, b.data ? b.data : "", b.len);
+  size_t len = b.len;
+  ps_buf_free(&b);
+  if (ps_source_load_text(&next, w->arena, res->path, text, len, &err) ||
+      ps_source_parse(&next, w->parser, e->opts.parse_budget_us, &err))
+    return;
+  next.encoding = src->encoding;
+  next.bom = src->bom;
+  if (next.has_error && count_syntax_errors(next.tree) > (cur->has_error ? count_syntax_errors(cur->tree) : 0)) {
+    ps_source_release(&next);
+    return;
+  }
+  PsFinding *next_fs;
+  size_t next_n;
+  run_rules(w, &next, limited);
+  finish(w, res->path, &next, &next_fs, &next_n);
+  if (*cur_fs != orig_fs) ps_findings_free(*cur_fs, *cur_n);
+  if (cur->tree != src->tree) ps_source_release(cur);
+  *cur = next;
+  *cur_fs = next_fs;
+  *cur_n = next_n;
+}
+
 /* Applies fixes to src (parsed, with its final findings *fs) round after
  * round; see ps_engine_scan. On success *fs holds the remaining findings
  * and res the new bytes or diff; on failure *fs is untouched and res gets
@@ -551,6 +601,7 @@ static void fix_file(PsScanWorker *w, PsFileResult *res, PsSource *src, PsFindin
                                   "(still fixable: %s)",
                                   PS_FIX_MAX_ROUNDS, culprits.data));
   }
+  if (!failure && n_fixed) drop_unused_imports(w, res, src, &cur, &cur_fs, &cur_n, *fs, limited);
   char *bytes = NULL;
   size_t bytes_len = 0;
   if (!failure && n_fixed && ps_source_encode(src, cur.text, cur.len, &bytes, &bytes_len, &err))
