@@ -189,6 +189,12 @@ static void test_partial_and_precedence(void) {
   CHECK(cfg.respect_gitignore && cfg.max_file_size == PS_CONFIG_DEFAULT_MAX_FILE_SIZE, "defaults kept");
   CHECK_STR(cfg.min_python_origin, "default");
   CHECK(!cfg.min_python_set && cfg.target.minor == 14, "versions untouched");
+  CHECK(!cfg.fix && !cfg.unsafe_fixes && !cfg.diff, "no fixing by default");
+  ps_config_free(&cfg);
+
+  /* The fixing keys. */
+  CHECK_INT(load_text(&cfg, "[tool.pyshift]\nfix = true\nunsafe-fixes = true\n", &err, NULL), 0);
+  CHECK(cfg.fix && cfg.unsafe_fixes && !cfg.diff, "fix and unsafe-fixes");
   ps_config_free(&cfg);
 
   /* min-python beats requires-python, even when requires-python is bad. */
@@ -255,6 +261,9 @@ static void test_wrong_types(void) {
   load_err("[tool.pyshift]\nignore = [\"FT\", 1]\n", 2, 17, "`ignore` must be an array of strings, but item 2 is an integer");
   load_err("[tool.pyshift]\nrespect-gitignore = \"yes\"\n", 2, 21, "`respect-gitignore` must be a boolean, not a string");
   load_err("[tool.pyshift]\npreview = 1\n", 2, 11, "`preview` must be a boolean, not an integer");
+  load_err("[tool.pyshift]\nfix = \"yes\"\n", 2, 7, "`fix` must be a boolean, not a string");
+  load_err("[tool.pyshift]\nunsafe_fixes = true\n", 2, 1,
+           "unknown key `unsafe_fixes` in [tool.pyshift]; did you mean `unsafe-fixes`?");
   load_err("[tool.pyshift]\nmax-file-size = -1\n", 2, 17, "`max-file-size` must be a non-negative integer");
   load_err("[tool.pyshift]\nmax-file-size = 1.5\n", 2, 17, "`max-file-size` must be a non-negative integer, not a float");
   load_err("[tool.pyshift]\ntarget-version = \"2.7x\"\n", 2, 18,
