@@ -302,7 +302,7 @@ int ps_source_encode(const PsSource *self, const char *text, size_t len, char **
       uint32_t cp = 0;
       ps_utf8_decode((const unsigned char *)src, len - off, &cp);
       rc = ps_error_set(err, PS_E_INPUT, self->path, (int)line, 0,
-                        "U+%04X at line %zu cannot be encoded as %s", (unsigned)cp, line, self->encoding);
+                        "U+%04X cannot be encoded as %s", (unsigned)cp, self->encoding);
       break;
     }
   }

@@ -59,8 +59,9 @@ int ps_source_load_text(PsSource *out, PsArena *arena, const char *path, char *t
 /* Encodes UTF-8 `text` the way self's file is stored, for writing it back:
  * in self->encoding (iconv) and with a UTF-8 BOM if self had one. On
  * success *out is a heap buffer (NUL-terminated, *out_len bytes) the caller
- * frees. PS_E_INPUT, naming the line, for a character the encoding cannot
- * represent. */
+ * frees. PS_E_INPUT for a character the encoding cannot represent: the
+ * message names it ("U+20AC cannot be encoded as latin-1"), err->line is
+ * its 1-based line in `text`. */
 int ps_source_encode(const PsSource *self, const char *text, size_t len, char **out, size_t *out_len,
                      PsError *err);
 

@@ -461,6 +461,28 @@ static size_t apply_round(const PsEngine *e, const PsSource *src, const PsFindin
   return k;
 }
 
+/* For a file stored in an encoding other than UTF-8: the first applicable
+ * fix that inserts a character the encoding cannot hold (err says which),
+ * or NULL. */
+static const PsFinding *unencodable_fix(const PsEngine *e, const PsSource *src, const PsFinding *fs, size_t n,
+                                        PsError *err) {
+  if (!strcmp(src->encoding, "utf-8")) return NULL;
+  for (size_t i = 0; i < n; i++) {
+    if (!applicable(e, fs[i].fix)) continue;
+    for (size_t k = 0; k < fs[i].fix->n_edits; k++) {
+      const char *t = fs[i].fix->edits[k].text;
+      bool ascii = true;
+      for (const char *c = t; *c && ascii; c++) ascii = !((unsigned char)*c & 0x80);
+      if (ascii) continue;
+      char *out;
+      size_t len;
+      if (ps_source_encode(src, t, strlen(t), &out, &len, err)) return &fs[i];
+      free(out);
+    }
+  }
+  return NULL;
+}
+
 /* ERROR and MISSING nodes in the tree. */
 static size_t count_syntax_errors(const TSTree *tree) {
   TSNode root = ts_tree_root_node(tree);
@@ -565,6 +587,12 @@ static void fix_file(PsScanWorker *w, PsFileResult *res, PsSource *src, PsFindin
   char *failure = NULL;
   int round = 0;
   for (; round < PS_FIX_MAX_ROUNDS && any_applicable(e, cur_fs, cur_n); round++) {
+    const PsFinding *bad = unencodable_fix(e, src, cur_fs, cur_n, &err);
+    if (bad) {
+      failure = ps_xasprintf("fixes were not applied: the fix for %s at line %u: %s; file left unchanged",
+                             bad->rule->id, (unsigned)bad->range.start.line, err.msg);
+      break;
+    }
     char *text;
     size_t len;
     size_t k = apply_round(e, &cur, cur_fs, cur_n, w->arena, &text, &len, &culprits);
@@ -605,7 +633,8 @@ static void fix_file(PsScanWorker *w, PsFileResult *res, PsSource *src, PsFindin
   char *bytes = NULL;
   size_t bytes_len = 0;
   if (!failure && n_fixed && ps_source_encode(src, cur.text, cur.len, &bytes, &bytes_len, &err))
-    failure = ps_xasprintf("fixes were not applied: %s", err.msg);
+    failure = ps_xasprintf("fixes were not applied: %s (line %d of the fixed text); file left unchanged", err.msg,
+                           err.line);
   if (!failure && bytes && bytes_len == src->raw_len && !memcmp(bytes, src->raw, bytes_len)) {
     free(bytes); /* back where it started (fixes that undo each other) */
     bytes = NULL;

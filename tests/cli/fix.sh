@@ -29,9 +29,9 @@ expect_same() {
   if cmp -s "$2" "$3"; then ok; else fail "$1" "$2 changed"; fi
 }
 
-SRC_A='import typing\n\nx: typing.Text = "a"\ny: typing.List[typing.List[typing.Text]] = []\nif x == None:\n    pass\nimport os, sys\n'
-FIXED_A='import typing\n\nx: str = "a"\ny: list[list[str]] = []\nif x == None:\n    pass\nimport os\nimport sys\n'
-FIXED_A_UNSAFE='import typing\n\nx: str = "a"\ny: list[list[str]] = []\nif x is None:\n    pass\nimport os\nimport sys\n'
+SRC_A='import typing\n\nx: typing.Text = "a"\ny: typing.List[typing.List[typing.Text]] = []\nif x == None:\n    pass\nimport os, sys\nT = typing.TypeVar("T")\n'
+FIXED_A='import typing\n\nx: str = "a"\ny: list[list[str]] = []\nif x == None:\n    pass\nimport os\nimport sys\nT = typing.TypeVar("T")\n'
+FIXED_A_UNSAFE='import typing\n\nx: str = "a"\ny: list[list[str]] = []\nif x is None:\n    pass\nimport os\nimport sys\nT = typing.TypeVar("T")\n'
 
 # ---- reporting without --fix -------------------------------------------------
 printf "$SRC_A" >a.py
@@ -101,7 +101,7 @@ expect_no_out diff.no_findings 'XF002'
 cat >"$T/.want" <<'EOF'
 --- d.py
 +++ d.py
-@@ -1,7 +1,8 @@
+@@ -1,8 +1,9 @@
  import typing
  
 -x: typing.Text = "a"
@@ -113,6 +113,7 @@ cat >"$T/.want" <<'EOF'
 -import os, sys
 +import os
 +import sys
+ T = typing.TypeVar("T")
 EOF
 if cmp -s "$OUT" "$T/.want"; then ok; else fail diff.exact "diff output differs:"; diff "$T/.want" "$OUT" | sed 's/^/    /'; fi
 # The hunks are what `diff -u` prints between the file and its --fix result,
@@ -152,30 +153,37 @@ fx --diff -o out.txt d.py
 expect_rc diff_output.rc 2
 
 # ---- encodings, BOM, line endings ---------------------------------------------
-printf '# -*- coding: latin-1 -*-\nimport typing\ns: typing.Text = "caf\xe9"\n' >lat.py
+printf '# -*- coding: latin-1 -*-\ns: typing.Text = "caf\xe9"\n' >lat.py
 fx --fix lat.py
 expect_rc latin1.rc 0
-expect_bytes latin1.content lat.py '# -*- coding: latin-1 -*-\nimport typing\ns: str = "caf\xe9"\n'
+expect_bytes latin1.content lat.py '# -*- coding: latin-1 -*-\ns: str = "caf\xe9"\n'
 
 printf '# coding: latin-1\nimport typing\nprice = EURO\nx: typing.Text = "\xe9"\n' >euro.py
 cp euro.py euro.orig
 fx --fix euro.py
 expect_rc latin1_unencodable.rc 2
 expect_same latin1_unencodable.untouched euro.py euro.orig
-expect_err latin1_unencodable.msg 'pyshift: euro.py: fixes were not applied: U+20AC at line 3 cannot be encoded as latin-1'
+expect_err latin1_unencodable.msg 'pyshift: euro.py: fixes were not applied: the fix for XF006 at line 3: U+20AC cannot be encoded as latin-1; file left unchanged'
 expect_out latin1_unencodable.original_findings 'euro.py:4:4: XF001'
 
-printf '\xef\xbb\xbfimport typing\r\nx: typing.Text\r\n' >bom.py
+printf '\xef\xbb\xbfimport os\r\nx: typing.Text\r\n' >bom.py
 fx --fix bom.py
-expect_bytes bom.content bom.py '\xef\xbb\xbfimport typing\r\nx: str\r\n'
+expect_bytes bom.content bom.py '\xef\xbb\xbfimport os\r\nx: str\r\n'
 
-printf 'import typing, os\r\nx: typing.Text = 1\r\n' >crlf.py
+printf 'import json, os\r\nx: typing.Text = 1\r\n' >crlf.py
 fx --fix crlf.py
 expect_rc crlf.rc 0
-expect_bytes crlf.content crlf.py 'import typing\r\nimport os\r\nx: str = 1\r\n'
-printf 'import typing, os\ny: typing.Text\n' >lf.py
+expect_bytes crlf.content crlf.py 'import json\r\nimport os\r\nx: str = 1\r\n'
+printf 'import json, os\ny: typing.Text\n' >lf.py
 fx --fix lf.py
-expect_bytes lf.content lf.py 'import typing\nimport os\ny: str\n'
+expect_bytes lf.content lf.py 'import json\nimport os\ny: str\n'
+
+# Imports that the fixes leave unused go too (the engine's cleanup after the
+# rounds), and the file's line endings stay.
+printf 'import typing\r\nimport os\r\nx: typing.Text = os.sep\r\n' >unused.py
+fx --fix unused.py
+expect_rc unused_import.rc 0
+expect_bytes unused_import.content unused.py 'import os\r\nx: str = os.sep\r\n'
 
 # A file whose UTF-8 had to be repaired is never rewritten.
 printf 'import typing\nx: typing.Text = "\xff"\n' >bad_utf8.py
@@ -188,7 +196,7 @@ expect_err bad_utf8.msg 'pyshift: bad_utf8.py: not fixed: the file is not valid 
 # ---- fixes that break the syntax ----------------------------------------------
 mkdir -p mixed
 printf 'import typing\nbreakpoint()\nx: typing.Text\n' >mixed/broken.py
-printf 'import typing\nx: typing.Text\n' >mixed/good.py
+printf 'x: typing.Text\n' >mixed/good.py
 cp mixed/broken.py broken.orig
 fx --fix mixed
 expect_rc broken.rc 2
@@ -196,12 +204,12 @@ expect_same broken.untouched mixed/broken.py broken.orig
 expect_err broken.msg 'pyshift: mixed/broken.py: fixes would introduce a syntax error; file left unchanged (from XF003 at line 2'
 expect_out broken.original_findings 'mixed/broken.py:2:1: XF003'
 expect_out broken.original_findings2 'mixed/broken.py:3:4: XF001'
-expect_bytes broken.others_fixed mixed/good.py 'import typing\nx: str\n'
+expect_bytes broken.others_fixed mixed/good.py 'x: str\n'
 expect_out broken.summary 'Found 3 findings (1 fixed, 2 remaining).'
 # A file that had syntax errors already may be fixed, as long as it gets no more.
-printf 'import typing\nx: typing.Text\ndef f(:\n' >was_broken.py
+printf 'x: typing.Text\ndef f(:\n' >was_broken.py
 fx --fix was_broken.py
-expect_bytes was_broken.fixed was_broken.py 'import typing\nx: str\ndef f(:\n'
+expect_bytes was_broken.fixed was_broken.py 'x: str\ndef f(:\n'
 
 # ---- a fix that never settles ---------------------------------------------------
 printf 'z = (grow)\n' >grow.py
@@ -212,32 +220,32 @@ expect_bytes grow.content grow.py 'z = (((((((((((grow)))))))))))\n'
 
 # ---- files on disk: symlinks, modes, permissions ----------------------------------
 mkdir -p real
-printf 'import typing\nx: typing.Text\n' >real/target.py
+printf 'x: typing.Text\n' >real/target.py
 ln -s real/target.py link.py
 fx --fix link.py
 expect_rc symlink.rc 0
 if [ -L link.py ] && [ "$(readlink link.py)" = real/target.py ]; then ok; else fail symlink.still_a_link "link.py is no longer the same symlink"; fi
-expect_bytes symlink.target real/target.py 'import typing\nx: str\n'
+expect_bytes symlink.target real/target.py 'x: str\n'
 # The link and its target in one run: the second write finds the file
 # already fixed, which is no error.
-printf 'import typing\nx: typing.Text\n' >real/target.py
+printf 'x: typing.Text\n' >real/target.py
 fx --fix link.py real/target.py
 expect_rc symlink_twice.rc 0
 expect_err_empty symlink_twice.stderr
-expect_bytes symlink_twice.target real/target.py 'import typing\nx: str\n'
+expect_bytes symlink_twice.target real/target.py 'x: str\n'
 
-printf 'import typing\nx: typing.Text\n' >mode.py
+printf 'x: typing.Text\n' >mode.py
 chmod 751 mode.py
 fx --fix mode.py
 expect_eq mode.kept "$(stat -c %a mode.py)" 751
-expect_bytes mode.content mode.py 'import typing\nx: str\n'
+expect_bytes mode.content mode.py 'x: str\n'
 expect_eq mode.no_temp_left "$(ls -a | grep -c pyshift-)" 0
 
 # An unwritable directory: an error naming the file, the file as it was, the
 # others fixed. Root writes anywhere, so as root this runs as nobody.
 mkdir -p ro rw
-printf 'import typing\nx: typing.Text\n' >ro/locked.py
-printf 'import typing\nx: typing.Text\n' >rw/open.py
+printf 'x: typing.Text\n' >ro/locked.py
+printf 'x: typing.Text\n' >rw/open.py
 cp ro/locked.py locked.orig
 if [ "$(id -u)" -ne 0 ]; then
   chmod 555 ro
@@ -265,8 +273,8 @@ if [ "$skip_ro" = no ]; then
   expect_err unwritable.msg 'pyshift: ro/locked.py: cannot write the fixed file: cannot create a temporary file in'
   expect_err unwritable.reason 'Permission denied'
   expect_same unwritable.untouched ro/locked.py locked.orig
-  expect_out unwritable.original_reported 'ro/locked.py:2:4: XF001'
-  expect_bytes unwritable.others_fixed rw/open.py 'import typing\nx: str\n'
+  expect_out unwritable.original_reported 'ro/locked.py:1:4: XF001'
+  expect_bytes unwritable.others_fixed rw/open.py 'x: str\n'
   expect_out unwritable.summary 'Found 2 findings (1 fixed, 1 remaining).'
 fi
 
