@@ -40,4 +40,16 @@ int ps_fix__edit_cmp(const void *a, const void *b);
 size_t ps_fix__apply(const char *text, size_t len, const PsFinding *fs, size_t n, bool unsafe, PsBuf *out,
                      PsBuf *culprits);
 
+/* ---- write.c ---------------------------------------------------------------- */
+
+/* Replaces the file behind r->path with r->fixed (r->fixed_len bytes): a
+ * symlink's target is rewritten and the link stays; the new content goes to
+ * a temporary file in the target's directory, is synced and renamed over
+ * it, so the file is never half-written; the mode bits (and, when allowed,
+ * the owner and group) are kept. The file must still hold what the scan
+ * read (r->read_len, r->read_hash); if it already holds r->fixed (the same
+ * file reached by two paths), nothing is done. Returns NULL, or a message
+ * (heap, without the path) saying why nothing was written. */
+char *ps_run__write_fixed(const PsFileResult *r);
+
 #endif
