@@ -282,6 +282,28 @@ def describe(kind, f, root, src):
 
 # ---------------------------------------------------------------- main
 
+def write_markdown(path, results, ruff_version):
+    """ruff's findings: N (fixable F, of which S safe) per rule x corpus/target."""
+    cols, cells, rules = [], {}, []
+    for r in results:
+        if "ruff" not in r:
+            continue
+        col = f"{r['corpus']} {r['target']}"
+        if col not in cols:
+            cols.append(col)
+        if r["rule"] not in rules:
+            rules.append(r["rule"])
+        n, fx, sf = r["ruff"], r["ruff_fixable"], r["ruff_fix_safe"]
+        cells[(r["rule"], col)] = "0" if n == 0 else (f"{n} ({fx}/{sf})" if fx else f"{n} (-)")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f"ruff {ruff_version}: findings (with a fix / with a safe fix)\n\n")
+        fh.write("| rule | " + " | ".join(cols) + " |\n")
+        fh.write("| --- |" + " ---: |" * len(cols) + "\n")
+        ty_to_up = {v: k for k, v in UP_TO_TY.items()}
+        for rule in rules:
+            fh.write(f"| {ty_to_up[rule]} / {rule} | " + " | ".join(cells.get((rule, c), "") for c in cols) + " |\n")
+
+
 def pct(a, b):
     return "  -   " if b == 0 else f"{100.0 * a / b:6.2f}"
 
@@ -303,6 +325,8 @@ def main():
     ap.add_argument("--show", type=int, default=10, metavar="N", help="differences shown per rule (default 10)")
     ap.add_argument("--list-all", metavar="FILE", help="write every difference to FILE")
     ap.add_argument("--json-out", metavar="FILE", help="write the counts as JSON to FILE")
+    ap.add_argument("--markdown", metavar="FILE",
+                    help="write ruff's counts per rule, corpus and target as a Markdown table to FILE")
     ap.add_argument("--min-agreement", type=float, default=0.99,
                     help="fail below this agreement in either direction (default %(default)s)")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="pyshift -j and file checking (default 2)")
@@ -452,6 +476,8 @@ def main():
     if args.json_out:
         with open(args.json_out, "w", encoding="utf-8") as fh:
             json.dump({"ruff": ruff_version, "results": results}, fh, indent=1)
+    if args.markdown:
+        write_markdown(args.markdown, results, ruff_version)
     if failures:
         print(f"\nFAIL: {len(failures)} rule/corpus/target below {args.min_agreement}:")
         for f in failures:

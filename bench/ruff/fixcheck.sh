@@ -84,11 +84,13 @@ for dir in "$@"; do
     (cd "$work" && "$pyshift" check --isolated --select TY --min-python "$minpy" --fix \
         --no-respect-gitignore -j2 --exit-zero . >"$tmp/$n-fix.out" 2>"$tmp/$n-fix.err") || rc=$?
     if [ "$rc" -ge 2 ]; then
+        # e.g. "fixes would introduce a syntax error; file left unchanged": a
+        # fix bug; the other checks still run on what was written
         echo "  FAIL: pyshift --fix exited $rc:"; sed 's/^/    /' "$tmp/$n-fix.err" | head -20
         status=1
-        continue
+    elif [ -s "$tmp/$n-fix.err" ]; then
+        sed 's/^/  pyshift stderr: /' "$tmp/$n-fix.err" | head -5
     fi
-    [ -s "$tmp/$n-fix.err" ] && sed 's/^/  pyshift stderr: /' "$tmp/$n-fix.err" | head -5
     tail -n 3 "$tmp/$n-fix.out" | sed 's/^/  pyshift: /'
 
     # changed files; a file added or removed by --fix is a failure

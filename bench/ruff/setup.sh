@@ -1,9 +1,11 @@
 #!/bin/sh
 # setup.sh: install what the ruff comparison needs (idempotent).
 #   bench/ruff/setup.sh            node + npm, the pinned ruff wasm package
-#   bench/ruff/setup.sh --corpora  also the corpora: python3-django and
+#   bench/ruff/setup.sh --corpora  also the corpora: python3-django,
 #                                  libpython3.11-testsuite (the stdlib corpus is
 #                                  /usr/lib/python3.11 with its test/ directory)
+#                                  and python3-mypy (annotated code with
+#                                  `from __future__ import annotations`)
 # Needs root for apt-get (only when something is missing).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,6 +33,6 @@ if [ ! -f "$here/node_modules/@astral-sh/ruff-wasm-nodejs/ruff_wasm_bg.wasm" ] |
 fi
 
 if [ "${1:-}" = "--corpora" ]; then
-    apt_install python3-django libpython3.11-testsuite
+    apt_install python3-django libpython3.11-testsuite python3-mypy
     [ -d /usr/lib/python3.11 ] || apt_install libpython3.11-stdlib
 fi
