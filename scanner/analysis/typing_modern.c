@@ -40,6 +40,7 @@ typedef enum Kind {
   K_FUTURE,
   K_PEP695_CLASS,
   K_PEP695_FUNCTION,
+  K_ASYNC_ITERATOR,
 } Kind;
 
 typedef struct Row {
@@ -98,15 +99,15 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   const char *kind = param(r, "kind", NULL);
   static const char *const KINDS[] = {"rename", "pep604", "deprecated-import", "quoted-annotation",
                                       "type-alias", "future-annotations", "pep695-class", "pep695-function",
-                                      NULL};
+                                      "async-iterator", NULL};
   int k = -1;
   for (int i = 0; kind && KINDS[i]; i++)
     if (!strcmp(kind, KINDS[i])) k = i;
   if (k < 0)
     return ps_analysis__rule_error(err, r, r->analysis_line,
                                    "analysis `typing-modern` needs `kind:` rename, pep604, deprecated-import, "
-                                   "quoted-annotation, type-alias, future-annotations, pep695-class or "
-                                   "pep695-function");
+                                   "quoted-annotation, type-alias, future-annotations, pep695-class, "
+                                   "pep695-function or async-iterator");
   State *s = ps_xcalloc(1, sizeof *s);
   self->state = s;
   s->kind = (Kind)k;
@@ -167,12 +168,16 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   }
   if (s->kind == K_TYPE_ALIAS) {
     self->empty = ps_pyver_cmp(min_python, ver(3, 12)) < 0;
-    self->prefilter = ps_xstrdup("\\bTypeAlias\\b");
+    self->prefilter = ps_xstrdup("\\bTypeAlias(?:Type)?\\b");
     return 0;
   }
   if (s->kind == K_PEP695_CLASS || s->kind == K_PEP695_FUNCTION) {
     self->empty = ps_pyver_cmp(min_python, ver(3, 12)) < 0;
     self->prefilter = ps_xstrdup("\\b(?:TypeVar|ParamSpec|TypeVarTuple)\\b");
+    return 0;
+  }
+  if (s->kind == K_ASYNC_ITERATOR) {
+    self->prefilter = ps_xstrdup("\\bAsyncGenerator\\b");
     return 0;
   }
   /* K_FUTURE */
@@ -1140,6 +1145,198 @@ done:
   array_free(&defs);
 }
 
+/* ---- async-iterator (TY100) --------------------------------------------------- */
+
+/* Does the body of a def use the value of a `yield` (x = yield v, await
+ * (yield), f((yield))), not counting nested defs, lambdas and classes? */
+static bool yield_value_used(TSNode body) {
+  TSTreeCursor cur = ts_tree_cursor_new(body);
+  bool used = false;
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    bool descend = ts_node_child_count(n) > 0;
+    if (is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) descend = false;
+    else if (is(n, "yield")) {
+      TSNode par = ts_node_parent(n);
+      if (!is(par, "expression_statement")) used = true;
+      descend = false;
+    }
+    if (used) break;
+    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
+    for (;;) {
+      if (ts_node_eq(ts_tree_cursor_current_node(&cur), body)) goto done;
+      if (ts_tree_cursor_goto_next_sibling(&cur)) break;
+      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&cur);
+  return used;
+}
+
+static bool is_async_def(const Ctx *c, TSNode def) {
+  TSNode first = ts_node_child(def, 0);
+  uint32_t l;
+  const char *t = ps_source_node_text(c->src, first, &l);
+  return l == 5 && !memcmp(t, "async", 5);
+}
+
+static void run_async_iterator(Ctx *c) {
+  const PsSummary *sum = c->fc->summary;
+  const char *text = c->src->text;
+  /* A caller in this file that sends into or closes a generator needs the
+   * generator type. */
+  if (strstr(text, ".asend(") || strstr(text, ".athrow(") || strstr(text, ".aclose(")) return;
+  uint32_t insert_at = UINT32_MAX;
+  for (size_t i = 0; i < sum->refs.size; i++) {
+    const PsRef *ref = &sum->refs.items[i];
+    const char *last = strrchr(ref->chain, '.');
+    last = last ? last + 1 : ref->chain;
+    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, NULL);
+    if (!q) continue;
+    const char *qdot = strrchr(q, '.');
+    if (!qdot || strcmp(qdot + 1, "AsyncGenerator")) continue;
+    const char *mod = ps_arena_strndup(c->arena, q, (size_t)(qdot - q));
+    if (strcmp(mod, "typing") && strcmp(mod, "typing_extensions") && strcmp(mod, "collections.abc")) continue;
+    Path p;
+    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 4) continue;
+    /* def f(...) -> AsyncGenerator[Y, None]: the return annotation. */
+    TSNode head = p.n[p.len - 1], gen = p.n[p.len - 2];
+    TSNode elem_y = {0}, elem_none = {0};
+    size_t n_elems = 0;
+    if (is(gen, "generic_type") && ts_node_eq(ts_node_named_child(gen, 0), head)) {
+      TSNode tp = ts_node_named_child(gen, 1);
+      n_elems = ts_node_named_child_count(tp);
+      if (n_elems == 2) {
+        elem_y = ts_node_named_child(tp, 0);
+        elem_none = ts_node_named_child(tp, 1);
+      }
+    } else if (is(gen, "subscript") && ts_node_eq(ts_node_child_by_field_name(gen, "value", 5), head)) {
+      TSTreeCursor cur = ts_tree_cursor_new(gen);
+      if (ts_tree_cursor_goto_first_child(&cur)) do {
+          const char *f = ts_tree_cursor_current_field_name(&cur);
+          if (!f || strcmp(f, "subscript")) continue;
+          if (n_elems == 0) elem_y = ts_tree_cursor_current_node(&cur);
+          else if (n_elems == 1) elem_none = ts_tree_cursor_current_node(&cur);
+          n_elems++;
+        } while (ts_tree_cursor_goto_next_sibling(&cur));
+      ts_tree_cursor_delete(&cur);
+    } else {
+      continue;
+    }
+    if (n_elems != 2 || strcmp(text_of(c, elem_none), "None")) continue;
+    TSNode ty = p.n[p.len - 3], def = p.n[p.len - 4];
+    if (!is(ty, "type") || !is(def, "function_definition")) continue;
+    if (!ts_node_eq(ts_node_child_by_field_name(def, "return_type", 11), ty)) continue;
+    if (!is_async_def(c, def)) continue;
+    TSNode body = ts_node_child_by_field_name(def, "body", 4);
+    if (ts_node_is_null(body) || yield_value_used(body)) continue;
+    /* The replacement name, spelled the way AsyncGenerator was. */
+    PsByteEdit edits[2];
+    size_t ne = 0;
+    bool fixable = true;
+    const char *repl;
+    if (strchr(ref->chain, '.')) {
+      repl = ps_arena_sprintf(c->arena, "%.*sAsyncIterator", (int)(last - ref->chain), ref->chain);
+    } else {
+      char *qual = ps_arena_sprintf(c->arena, "%s.AsyncIterator", mod);
+      repl = "AsyncIterator";
+      if (imported_as(sum, repl, qual)) {
+        /* already there */
+      } else if (!name_bound(sum, repl, NULL)) {
+        if (insert_at == UINT32_MAX) insert_at = import_insert_point(c);
+        edits[ne++] = (PsByteEdit){insert_at, insert_at, ps_arena_sprintf(c->arena, "from %s import AsyncIterator\n", mod)};
+      } else {
+        fixable = false;
+      }
+    }
+    char *whole = ps_arena_sprintf(c->arena, "%s[%s]", repl, text_of(c, elem_y));
+    edits[ne++] = (PsByteEdit){ts_node_start_byte(gen), ts_node_end_byte(gen), whole};
+    const char *fname = text_of(c, ts_node_child_by_field_name(def, "name", 4));
+    PsVar vars[] = {{"used", text_of(c, gen)}, {"name", fname}, {"replacement", whole}};
+    /* Unsafe: callers in other files may still call asend()/aclose(). */
+    PsFixSpec fix = {ps_arena_sprintf(c->arena, "Annotate as `%s`", whole), edits, ne, false};
+    emit(c, ts_node_start_byte(gen), ts_node_end_byte(gen), vars, 3, fixable ? &fix : NULL);
+  }
+}
+
+/* X = TypeAliasType("X", value, type_params=(T,)) -> type X[T] = value (TY040). */
+static void run_type_alias_type(Ctx *c) {
+  const PsSummary *sum = c->fc->summary;
+  TypeVarDefs defs;
+  array_init(&defs);
+  bool collected = false;
+  for (size_t i = 0; i < sum->refs.size; i++) {
+    const PsRef *ref = &sum->refs.items[i];
+    if (!typing_candidate(c, ref->chain)) continue;
+    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, NULL);
+    if (!q || (strcmp(q, "typing.TypeAliasType") && strcmp(q, "typing_extensions.TypeAliasType"))) continue;
+    Path p;
+    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 4) continue;
+    TSNode call = p.n[p.len - 2], asg = p.n[p.len - 3], stmt = p.n[p.len - 4];
+    if (!is(call, "call") || !is(asg, "assignment") || !is(stmt, "expression_statement")) continue;
+    if (!ts_node_eq(ts_node_child_by_field_name(asg, "right", 5), call)) continue;
+    TSNode left = ts_node_child_by_field_name(asg, "left", 4);
+    if (!is(left, "identifier") || !ts_node_is_null(ts_node_child_by_field_name(asg, "type", 4))) continue;
+    TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+    TSNode name_arg = {0}, value = {0}, params = {0};
+    int pos = 0;
+    bool odd = false;
+    for (uint32_t k = 0; k < ts_node_named_child_count(args); k++) {
+      TSNode a = ts_node_named_child(args, k);
+      if (is(a, "comment")) continue;
+      if (is(a, "keyword_argument")) {
+        const char *kn = text_of(c, ts_node_child_by_field_name(a, "name", 4));
+        TSNode v = ts_node_child_by_field_name(a, "value", 5);
+        if (!strcmp(kn, "name")) name_arg = v;
+        else if (!strcmp(kn, "value")) value = v;
+        else if (!strcmp(kn, "type_params")) params = v;
+        else odd = true;
+      } else if (pos == 0) {
+        name_arg = a;
+        pos++;
+      } else if (pos == 1) {
+        value = a;
+        pos++;
+      } else {
+        odd = true;
+      }
+    }
+    if (odd || ts_node_is_null(name_arg) || ts_node_is_null(value) || !is(name_arg, "string")) continue;
+    const char *nm = text_of(c, left), *lit = text_of(c, name_arg);
+    size_t nl = strlen(nm), ll = strlen(lit);
+    if (ll != nl + 2 || strncmp(lit + 1, nm, nl) != 0) continue; /* the name must match the target */
+    PsBuf tp = PS_BUF_INIT;
+    bool fixable = true;
+    if (!ts_node_is_null(params)) {
+      if (!is(params, "tuple")) fixable = false;
+      if (!collected) {
+        collect_typevars(c, &defs);
+        collected = true;
+      }
+      for (uint32_t k = 0; fixable && k < ts_node_named_child_count(params); k++) {
+        TSNode t = ts_node_named_child(params, k);
+        uint32_t l;
+        const char *tt = ps_source_node_text(c->src, t, &l);
+        const TypeVarDef *d = is(t, "identifier") ? find_typevar(&defs, tt, l) : NULL;
+        if (d) param_text(&tp, d);
+        else fixable = false;
+      }
+    }
+    const char *val = text_of(c, value);
+    if (strchr(val, '#')) fixable = false;
+    char *repl = tp.len ? ps_arena_sprintf(c->arena, "type %s[%s] = %s", nm, tp.data, val)
+                        : ps_arena_sprintf(c->arena, "type %s = %s", nm, val);
+    ps_buf_free(&tp);
+    PsByteEdit ed = {ts_node_start_byte(asg), ts_node_end_byte(asg), repl};
+    /* Safe: the type statement creates the same TypeAliasType. */
+    PsFixSpec fix = {"Use the `type` statement", &ed, 1, true};
+    PsVar vars[] = {{"used", text_of(c, asg)}, {"name", nm}, {"replacement", repl}};
+    emit(c, ts_node_start_byte(asg), ts_node_end_byte(asg), vars, 3, fixable ? &fix : NULL);
+  }
+  array_free(&defs);
+}
+
 static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter *em) {
   if (!fc->source->tree) return;
   Ctx c = {0};
@@ -1158,10 +1355,14 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   case K_PEP604: run_pep604(&c); break;
   case K_DEPRECATED_IMPORT: run_deprecated_import(&c); break;
   case K_QUOTED: run_quoted(&c); break;
-  case K_TYPE_ALIAS: run_type_alias(&c); break;
+  case K_TYPE_ALIAS:
+    run_type_alias(&c);
+    run_type_alias_type(&c);
+    break;
   case K_FUTURE: run_future(&c); break;
   case K_PEP695_CLASS: run_pep695_class(&c); break;
   case K_PEP695_FUNCTION: run_pep695_function(&c); break;
+  case K_ASYNC_ITERATOR: run_async_iterator(&c); break;
   }
   array_free(&c.heads);
   ps_arena_delete(c.arena);
