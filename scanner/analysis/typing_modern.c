@@ -476,54 +476,181 @@ static const Row *find_row(const Row *rows, size_t n, const char *q) {
   return NULL;
 }
 
-static void run_rename(Ctx *c) {
+/* ---- names inside quoted annotations ------------------------------------------- */
+
+static bool plain_string(const Ctx *c, TSNode str, uint32_t *cs, uint32_t *ce);
+
+/* A dotted name read inside a plain string annotation ("List[int]"): the
+ * summary does not look into strings, so these are found here. */
+typedef struct StrRef {
+  const char *chain;
+  uint32_t start, end;  /* bytes of the name in the file */
+  uint32_t str_end;     /* end of the string's content */
+  const char *scope;
+  bool runtime;         /* the annotation is evaluated (without the future import) */
+} StrRef;
+
+typedef Array(StrRef) StrRefs;
+
+/* The scope a node's code runs in: enclosing defs and classes, by body;
+ * a def's own parameters and return annotation belong to the outer scope. */
+static const char *scope_of(Ctx *c, const Path *p) {
+  PsBuf b = PS_BUF_INIT;
+  for (size_t i = 0; i + 1 < p->len; i++) {
+    TSNode n = p->n[i];
+    if (!is(n, "function_definition") && !is(n, "class_definition")) continue;
+    if (!ts_node_eq(ts_node_child_by_field_name(n, "body", 4), p->n[i + 1])) continue;
+    ps_buf_printf(&b, "%s%s", b.len ? "." : "", text_of(c, ts_node_child_by_field_name(n, "name", 4)));
+  }
+  const char *r = b.data ? ps_arena_strdup(c->arena, b.data) : "";
+  ps_buf_free(&b);
+  return r;
+}
+
+static bool ident_start(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_'; }
+static bool ident_char(char ch) { return ident_start(ch) || (ch >= '0' && ch <= '9'); }
+
+static void lex_string(Ctx *c, uint32_t cs, uint32_t ce, const char *scope, bool runtime, StrRefs *out) {
+  const char *t = c->src->text;
+  for (uint32_t k = cs; k < ce;) {
+    char ch = t[k];
+    if (ch == '"' || ch == '\'') return; /* nested strings: not a plain type expression */
+    if (!ident_start(ch) || (k > cs && (ident_char(t[k - 1]) || t[k - 1] == '.'))) {
+      k++;
+      continue;
+    }
+    uint32_t a = k;
+    while (k < ce && (ident_char(t[k]) || (t[k] == '.' && k + 1 < ce && ident_start(t[k + 1])))) k++;
+    StrRef r = {ps_arena_strndup(c->arena, t + a, k - a), a, k, ce, scope, runtime};
+    if (typing_candidate(c, r.chain)) array_push(out, r);
+  }
+}
+
+/* Plain string annotations (parameters, returns, annotated assignments). */
+static void collect_string_refs(Ctx *c, StrRefs *out) {
+  if (!c->heads.size) return;
+  TSTreeCursor cur = ts_tree_cursor_new(c->root);
+  Array(TSNode) up;
+  array_init(&up);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    bool descend = ts_node_child_count(n) > 0 && !is(n, "string") && !is(n, "comment");
+    if (is(n, "type") && up.size) {
+      descend = false;
+      TSNode par = up.items[up.size - 1];
+      bool ann = is(par, "typed_parameter") || is(par, "typed_default_parameter") || is(par, "function_definition") ||
+                 (is(par, "assignment") && ts_node_eq(ts_node_child_by_field_name(par, "type", 4), n));
+      uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+      if (ann && (memchr(c->src->text + a, '"', b - a) || memchr(c->src->text + a, '\'', b - a))) {
+        bool local = false;
+        if (is(par, "assignment"))
+          for (size_t k = up.size; k-- > 0;) {
+            if (is(up.items[k], "function_definition")) { local = true; break; }
+            if (is(up.items[k], "class_definition")) break;
+          }
+        /* Each plain string inside the annotation. */
+        TSTreeCursor sc = ts_tree_cursor_new(n);
+        for (;;) {
+          TSNode x = ts_tree_cursor_current_node(&sc);
+          bool d2 = ts_node_child_count(x) > 0;
+          if (is(x, "string")) {
+            d2 = false;
+            uint32_t cs, ce;
+            if (plain_string(c, x, &cs, &ce)) {
+              Path p;
+              if (node_path(c->root, ts_node_start_byte(x), ts_node_end_byte(x), &p))
+                lex_string(c, cs, ce, scope_of(c, &p), !local, out);
+            }
+          }
+          if (d2 && ts_tree_cursor_goto_first_child(&sc)) continue;
+          for (;;) {
+            if (ts_node_eq(ts_tree_cursor_current_node(&sc), n)) goto sdone;
+            if (ts_tree_cursor_goto_next_sibling(&sc)) break;
+            if (!ts_tree_cursor_goto_parent(&sc)) goto sdone;
+          }
+        }
+      sdone:
+        ts_tree_cursor_delete(&sc);
+      }
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&cur)) {
+      array_push(&up, n);
+      continue;
+    }
+    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+      up.size--;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&cur);
+  array_free(&up);
+}
+
+static void rename_one(Ctx *c, const char *chain, uint32_t start, uint32_t end, const char *scope, const Where *w,
+                       bool in_string, uint32_t *insert_at) {
   const State *s = c->s;
+  const PsSummary *sum = c->fc->summary;
+  unsigned guards;
+  const char *q = ps_summary_resolve(sum, chain, scope, c->arena, &guards);
+  if (!q || strncmp(q, "typing", 6) != 0) return;
+  const Row *row = find_row(s->rows, s->n_rows, q);
+  bool future_only = false;
+  if (!row && c->future) {
+    row = find_row(s->future_rows, s->n_future_rows, q);
+    future_only = row != NULL;
+  }
+  if (!row) return;
+  if (future_only && !w->annotation) return;
+  /* The replacement text: a builtin, or a member of row->module. */
+  const char *repl = row->replacement;
+  PsByteEdit edits[2];
+  size_t ne = 0;
+  bool fixable = !w->in_string;
+  if (row->module) {
+    char *qual = ps_arena_sprintf(c->arena, "%s.%s", row->module, repl);
+    if (imported_as(sum, repl, qual)) {
+      /* already imported */
+    } else if (imported_as(sum, row->module, row->module)) {
+      repl = qual;
+    } else if (!name_bound(sum, repl, NULL)) {
+      if (*insert_at == UINT32_MAX) *insert_at = import_insert_point(c);
+      edits[ne++] = (PsByteEdit){*insert_at, *insert_at,
+                                 ps_arena_sprintf(c->arena, "from %s import %s\n", row->module, repl)};
+    } else {
+      fixable = false;
+    }
+  } else if (bound_in_scope(sum, repl, scope)) {
+    fixable = false; /* the builtin is shadowed here */
+  }
+  (void)in_string;
+  edits[ne++] = (PsByteEdit){start, end, repl};
+  PsVar vars[] = {{"used", chain}, {"name", q}, {"replacement", repl}};
+  char *msg = ps_arena_sprintf(c->arena, "Replace with `%s`", repl);
+  PsFixSpec fix = {msg, edits, ne, !future_only};
+  emit(c, start, end, vars, 3, fixable ? &fix : NULL);
+}
+
+static void run_rename(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
   uint32_t insert_at = UINT32_MAX;
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
     if (!typing_candidate(c, ref->chain)) continue;
-    unsigned guards;
-    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, &guards);
-    if (!q || strncmp(q, "typing", 6) != 0) continue;
-    const Row *row = find_row(s->rows, s->n_rows, q);
-    bool future_only = false;
-    if (!row && c->future) {
-      row = find_row(s->future_rows, s->n_future_rows, q);
-      future_only = row != NULL;
-    }
-    if (!row) continue;
     Path p;
     if (!node_path(c->root, ref->start, ref->end, &p)) continue;
     Where w = where(c, &p);
-    if (future_only && !w.annotation) continue;
-    /* The replacement text: a builtin, or a member of row->module. */
-    const char *repl = row->replacement;
-    PsByteEdit edits[2];
-    size_t ne = 0;
-    bool fixable = true;
-    if (row->module) {
-      char *qual = ps_arena_sprintf(c->arena, "%s.%s", row->module, repl);
-      if (imported_as(sum, repl, qual)) {
-        /* already imported */
-      } else if (imported_as(sum, row->module, row->module)) {
-        repl = qual;
-      } else if (!name_bound(sum, repl, NULL)) {
-        if (insert_at == UINT32_MAX) insert_at = import_insert_point(c);
-        edits[ne++] = (PsByteEdit){insert_at, insert_at,
-                                   ps_arena_sprintf(c->arena, "from %s import %s\n", row->module, repl)};
-      } else {
-        fixable = false;
-      }
-    } else if (bound_in_scope(sum, repl, ref->scope)) {
-      fixable = false; /* the builtin is shadowed here */
-    }
-    edits[ne++] = (PsByteEdit){ref->start, ref->end, repl};
-    PsVar vars[] = {{"used", ref->chain}, {"name", q}, {"replacement", repl}};
-    char *msg = ps_arena_sprintf(c->arena, "Replace with `%s`", repl);
-    PsFixSpec fix = {msg, edits, ne, !future_only};
-    emit(c, ref->start, ref->end, vars, 3, fixable && !w.in_string ? &fix : NULL);
+    rename_one(c, ref->chain, ref->start, ref->end, ref->scope, &w, false, &insert_at);
   }
+  /* Inside quoted annotations: the edit stays inside the string. */
+  StrRefs sr;
+  array_init(&sr);
+  collect_string_refs(c, &sr);
+  for (size_t i = 0; i < sr.size; i++) {
+    Where w = {.annotation = true, .type_def = true, .runtime_annotation = sr.items[i].runtime};
+    rename_one(c, sr.items[i].chain, sr.items[i].start, sr.items[i].end, sr.items[i].scope, &w, true, &insert_at);
+  }
+  array_free(&sr);
 }
 
 /* ---- pep604 (TY007, TY045) ----------------------------------------------------- */
@@ -634,6 +761,66 @@ static void run_pep604(Ctx *c) {
     emit(c, ws, we, vars, 2, fixable ? &fix : NULL);
     array_free(&elems);
   }
+}
+
+/* Union[...] / Optional[...] inside a plain string annotation: the
+ * brackets and top-level commas are found in the text. */
+static void pep604_in_strings(Ctx *c) {
+  const State *s = c->s;
+  const PsSummary *sum = c->fc->summary;
+  StrRefs sr;
+  array_init(&sr);
+  collect_string_refs(c, &sr);
+  const char *t = c->src->text;
+  for (size_t i = 0; i < sr.size; i++) {
+    const StrRef *r = &sr.items[i];
+    const char *q = ps_summary_resolve(sum, r->chain, r->scope, c->arena, NULL);
+    if (!q) continue;
+    if (strcmp(q, s->optional ? "typing.Optional" : "typing.Union") &&
+        strcmp(q, s->optional ? "typing_extensions.Optional" : "typing_extensions.Union"))
+      continue;
+    if (!(s->active || c->future)) continue;
+    uint32_t k = r->end;
+    if (k >= r->str_end || t[k] != '[') continue;
+    /* Matching bracket and top-level commas. */
+    uint32_t cuts[64], n_cuts = 0, depth = 0, close = 0;
+    cuts[n_cuts++] = k + 1;
+    for (uint32_t j = k; j < r->str_end; j++) {
+      char ch = t[j];
+      if (ch == '[' || ch == '(' || ch == '{') depth++;
+      else if (ch == ']' || ch == ')' || ch == '}') {
+        if (--depth == 0) {
+          close = j;
+          break;
+        }
+      } else if (ch == ',' && depth == 1 && n_cuts < 63) {
+        cuts[n_cuts++] = j + 1;
+      }
+    }
+    if (!close) continue;
+    PsBuf b = PS_BUF_INIT;
+    size_t n_elems = 0;
+    bool fixable = true;
+    for (uint32_t e = 0; e < n_cuts; e++) {
+      uint32_t a = cuts[e], z = e + 1 < n_cuts ? cuts[e + 1] - 1 : close;
+      while (a < z && (t[a] == ' ' || t[a] == '\t' || t[a] == '\n')) a++;
+      while (z > a && (t[z - 1] == ' ' || t[z - 1] == '\t' || t[z - 1] == '\n')) z--;
+      if (a == z) continue; /* a trailing comma */
+      const char *el = ps_arena_strndup(c->arena, t + a, z - a);
+      if (strstr(el, "lambda") || strstr(el, ":=") || strstr(el, " if ") || strchr(el, '*')) fixable = false;
+      ps_buf_printf(&b, "%s%s", n_elems ? " | " : "", el);
+      n_elems++;
+    }
+    if (!n_elems || (s->optional && n_elems != 1)) fixable = false;
+    if (s->optional) ps_buf_puts(&b, " | None");
+    char *repl = b.data ? ps_arena_strdup(c->arena, b.data) : "";
+    ps_buf_free(&b);
+    PsByteEdit ed = {r->start, close + 1, repl};
+    PsFixSpec fix = {"Convert to `X | Y`", &ed, 1, s->active};
+    PsVar vars[] = {{"used", r->chain}, {"replacement", repl}};
+    emit(c, r->start, close + 1, vars, 2, fixable ? &fix : NULL);
+  }
+  array_free(&sr);
 }
 
 /* ---- deprecated-import (TY035) ------------------------------------------------- */
@@ -1352,7 +1539,10 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   typing_heads(&c);
   switch (c.s->kind) {
   case K_RENAME: run_rename(&c); break;
-  case K_PEP604: run_pep604(&c); break;
+  case K_PEP604:
+    run_pep604(&c);
+    pep604_in_strings(&c);
+    break;
   case K_DEPRECATED_IMPORT: run_deprecated_import(&c); break;
   case K_QUOTED: run_quoted(&c); break;
   case K_TYPE_ALIAS:
