@@ -213,7 +213,10 @@ static bool node_path(TSNode root, uint32_t start, uint32_t end, Path *p) {
 
 static bool is(TSNode n, const char *type) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type); }
 
-typedef struct Ctx {
+typedef struct Ctx Ctx;
+static const char *text_of(const Ctx *c, TSNode n);
+
+struct Ctx {
   const PsAnalysis *self;
   const State *s;
   const PsFileContext *fc;
@@ -224,7 +227,7 @@ typedef struct Ctx {
   bool future;  /* from __future__ import annotations */
   Array(const char *) heads; /* see typing_heads() */
   uint32_t future_start, future_end; /* the future import statement */
-} Ctx;
+};
 
 /* Where a node sits. */
 typedef struct Where {
@@ -253,11 +256,28 @@ static const char *callee_last(const Ctx *c, TSNode call) {
   return ps_arena_strndup(c->arena, t, l);
 }
 
+/* Is `value` (the subscripted object of `value[...]`) a generic type:
+ * a builtin collection or a name from typing, typing_extensions,
+ * collections or collections.abc? Its arguments are then type
+ * expressions (as ruff treats them). */
+static bool generic_value(const Ctx *c, TSNode value) {
+  if (!is(value, "identifier") && !is(value, "attribute")) return false;
+  const char *t = text_of(c, value);
+  static const char *const BUILTIN[] = {"list", "dict", "set", "frozenset", "tuple", "type", NULL};
+  for (const char *const *b = BUILTIN; *b; b++)
+    if (!strcmp(t, *b)) return true;
+  const char *q = ps_summary_resolve(c->fc->summary, t, "", c->arena, NULL);
+  return q && (!strncmp(q, "typing.", 7) || !strncmp(q, "typing_extensions.", 18) || !strncmp(q, "collections.", 12));
+}
+
 static Where where(const Ctx *c, const Path *p) {
   Where w = {0};
   for (size_t i = 1; i < p->len; i++) {
     TSNode n = p->n[i], parent = p->n[i - 1];
     if (is(n, "string")) w.in_string = true;
+    if (is(parent, "subscript") && !ts_node_eq(ts_node_child_by_field_name(parent, "value", 5), n) &&
+        generic_value(c, ts_node_child_by_field_name(parent, "value", 5)))
+      w.type_def = true;
     if (is(n, "type") && !w.annotation) {
       if (is(parent, "typed_parameter") || is(parent, "typed_default_parameter") ||
           is(parent, "function_definition")) {
