@@ -169,7 +169,9 @@ def run_pyshift(pyshift, root, files, target, jobs, rules_dir):
            "--format", "json", "--no-respect-gitignore", "-j%d" % jobs]
     if rules_dir:
         cmd += ["--rules", rules_dir]
-    cmd += ["--"] + files if files else []
+    if not files:
+        return [], "", 0.0
+    cmd += ["--"] + files
     t0 = time.monotonic()
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
     if proc.returncode not in (0, 1):
