@@ -555,6 +555,29 @@ static void collect_string_refs(Ctx *c, StrRefs *out) {
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&cur);
     bool descend = ts_node_child_count(n) > 0 && !is(n, "string") && !is(n, "comment");
+    if (is(n, "string") && up.size >= 2) {
+      /* cast("T", v) and X: TypeAlias = "T": type expressions in strings,
+       * evaluated by nobody. */
+      TSNode par = up.items[up.size - 1], gp = up.items[up.size - 2];
+      bool typedef_string = false;
+      if (is(par, "argument_list") && is(gp, "call") && ts_node_eq(ts_node_named_child(par, 0), n)) {
+        const char *fn = callee_last(c, gp);
+        typedef_string = fn && !strcmp(fn, "cast");
+      } else if (is(par, "assignment") && ts_node_eq(ts_node_child_by_field_name(par, "right", 5), n)) {
+        TSNode ty = ts_node_child_by_field_name(par, "type", 4);
+        if (!ts_node_is_null(ty)) {
+          const char *tt = text_of(c, ty);
+          size_t tl = strlen(tt);
+          typedef_string = tl >= 9 && !strcmp(tt + tl - 9, "TypeAlias");
+        }
+      }
+      uint32_t cs, ce;
+      if (typedef_string && plain_string(c, n, &cs, &ce)) {
+        Path p;
+        if (node_path(c->root, ts_node_start_byte(n), ts_node_end_byte(n), &p))
+          lex_string(c, cs, ce, scope_of(c, &p), false, out);
+      }
+    }
     if (is(n, "type") && up.size) {
       descend = false;
       TSNode par = up.items[up.size - 1];
@@ -741,7 +764,7 @@ static void run_pep604(Ctx *c) {
           quoted_operand |= is(ts_node_named_child(e, j), "string") || is(ts_node_named_child(e, j), "concatenated_string");
       quoted_operand |= is(e, "string") || is(e, "concatenated_string");
     }
-    if (quoted_operand && !c->future && (w.runtime_annotation || !w.annotation)) {
+    if (quoted_operand && !(w.annotation && (c->future || !w.runtime_annotation))) {
       array_free(&elems);
       continue;
     }
@@ -1059,36 +1082,6 @@ done:
 }
 
 /* ---- type-alias (TY040) -------------------------------------------------------- */
-
-static void run_type_alias(Ctx *c) {
-  const PsSummary *sum = c->fc->summary;
-  for (size_t i = 0; i < sum->refs.size; i++) {
-    const PsRef *ref = &sum->refs.items[i];
-    if (!typing_candidate(c, ref->chain)) continue;
-    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, NULL);
-    if (!q || (strcmp(q, "typing.TypeAlias") && strcmp(q, "typing_extensions.TypeAlias"))) continue;
-    Path p;
-    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 3) continue;
-    /* X: TypeAlias = value, the annotation being exactly TypeAlias. */
-    TSNode ty = p.n[p.len - 2], asg = p.n[p.len - 3];
-    if (!is(ty, "type") || !is(asg, "assignment")) continue;
-    TSNode left = ts_node_child_by_field_name(asg, "left", 4), right = ts_node_child_by_field_name(asg, "right", 5);
-    if (!is(left, "identifier") || ts_node_is_null(right)) continue;
-    if (!ts_node_eq(ts_node_child_by_field_name(asg, "type", 4), ty)) continue;
-    TSNode stmt = p.n[p.len - 4 < p.len ? p.len - 4 : 0];
-    bool fixable = is(stmt, "expression_statement") && ts_node_named_child_count(stmt) == 1;
-    const char *name = text_of(c, left), *value = text_of(c, right);
-    for (const char *k = value; *k && fixable; k++)
-      if (*k == '#') fixable = false;
-    char *repl = ps_arena_sprintf(c->arena, "type %s = %s", name, value);
-    PsByteEdit ed = {ts_node_start_byte(asg), ts_node_end_byte(asg), repl};
-    /* Unsafe: a type statement is lazily evaluated and is a TypeAliasType,
-     * not the value itself, so runtime uses (isinstance, calls) change. */
-    PsFixSpec fix = {"Use the `type` statement", &ed, 1, false};
-    PsVar vars[] = {{"used", text_of(c, asg)}, {"name", name}, {"replacement", repl}};
-    emit(c, ts_node_start_byte(asg), ts_node_end_byte(asg), vars, 3, fixable ? &fix : NULL);
-  }
-}
 
 /* ---- future-annotations (TY102) ------------------------------------------------ */
 
@@ -1465,6 +1458,61 @@ static void run_async_iterator(Ctx *c) {
     PsFixSpec fix = {ps_arena_sprintf(c->arena, "Annotate as `%s`", whole), edits, ne, false};
     emit(c, ts_node_start_byte(gen), ts_node_end_byte(gen), vars, 3, fixable ? &fix : NULL);
   }
+}
+
+static void run_type_alias(Ctx *c) {
+  const PsSummary *sum = c->fc->summary;
+  TypeVarDefs defs;
+  array_init(&defs);
+  bool collected = false;
+  for (size_t i = 0; i < sum->refs.size; i++) {
+    const PsRef *ref = &sum->refs.items[i];
+    if (!typing_candidate(c, ref->chain)) continue;
+    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, NULL);
+    if (!q || (strcmp(q, "typing.TypeAlias") && strcmp(q, "typing_extensions.TypeAlias"))) continue;
+    Path p;
+    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 3) continue;
+    /* X: TypeAlias = value, the annotation being exactly TypeAlias. */
+    TSNode ty = p.n[p.len - 2], asg = p.n[p.len - 3];
+    if (!is(ty, "type") || !is(asg, "assignment")) continue;
+    TSNode left = ts_node_child_by_field_name(asg, "left", 4), right = ts_node_child_by_field_name(asg, "right", 5);
+    if (!is(left, "identifier") || ts_node_is_null(right)) continue;
+    if (!ts_node_eq(ts_node_child_by_field_name(asg, "type", 4), ty)) continue;
+    TSNode stmt = p.n[p.len - 4 < p.len ? p.len - 4 : 0];
+    bool fixable = is(stmt, "expression_statement") && ts_node_named_child_count(stmt) == 1;
+    const char *name = text_of(c, left), *value = text_of(c, right);
+    for (const char *k = value; *k && fixable; k++)
+      if (*k == '#') fixable = false;
+    /* The alias's own type variables become its parameters. */
+    if (!collected) {
+      collect_typevars(c, &defs);
+      collected = true;
+    }
+    TypeVarRefs used;
+    array_init(&used);
+    used_typevars(c, right, &defs, &used);
+    PsBuf tp = PS_BUF_INIT;
+    bool skip = false;
+    for (size_t k = 0; k < used.size; k++) {
+      if (used.items[k]->has_default) skip = true; /* PEP 696 defaults: as ruff, not reported */
+      param_text(&tp, used.items[k]);
+    }
+    array_free(&used);
+    if (skip) {
+      ps_buf_free(&tp);
+      continue;
+    }
+    char *repl = tp.len ? ps_arena_sprintf(c->arena, "type %s[%s] = %s", name, tp.data, value)
+                        : ps_arena_sprintf(c->arena, "type %s = %s", name, value);
+    ps_buf_free(&tp);
+    PsByteEdit ed = {ts_node_start_byte(asg), ts_node_end_byte(asg), repl};
+    /* Unsafe: a type statement is lazily evaluated and is a TypeAliasType,
+     * not the value itself, so runtime uses (isinstance, calls) change. */
+    PsFixSpec fix = {"Use the `type` statement", &ed, 1, false};
+    PsVar vars[] = {{"used", text_of(c, asg)}, {"name", name}, {"replacement", repl}};
+    emit(c, ts_node_start_byte(asg), ts_node_end_byte(asg), vars, 3, fixable ? &fix : NULL);
+  }
+  array_free(&defs);
 }
 
 /* X = TypeAliasType("X", value, type_params=(T,)) -> type X[T] = value (TY040). */
