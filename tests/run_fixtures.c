@@ -73,10 +73,12 @@ static void parse_marks(const char *text, MarkArray *marks, PsPyVersion *target,
       }
       const char *fx = strstr(hash, "pyshift-fixture:");
       if (fx) {
+        /* The version after each option, up to a space or the line end. */
+        char ver[16];
         const char *t = strstr(fx, "--target-version");
-        if (t) ps_pyver_parse(strtok(strdup(t + 17), " "), target);
+        if (t) ps_pyver_parse((snprintf(ver, sizeof ver, "%.*s", (int)strcspn(t + 17, " \r\n"), t + 17), ver), target);
         const char *mp = strstr(fx, "--min-python");
-        if (mp) ps_pyver_parse(strtok(strdup(mp + 13), " "), minpy);
+        if (mp) ps_pyver_parse((snprintf(ver, sizeof ver, "%.*s", (int)strcspn(mp + 13, " \r\n"), mp + 13), ver), minpy);
       }
     }
     if (!nl) break;
