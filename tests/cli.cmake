@@ -32,7 +32,7 @@ if(NOT TARGET pyshift)
   return()
 endif()
 
-foreach(_area exit_codes bad_input gitignore docs_fresh limits fix)
+foreach(_area exit_codes bad_input gitignore docs_fresh limits fix ty_fix)
   add_test(NAME cli.${_area}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/${_area}.sh
                    $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
