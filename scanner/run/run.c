@@ -361,7 +361,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     }
     if (!started) worker_main(&sh); /* no threads at all: scan here */
   }
-  size_t n_findings = 0, n_files = 0, n_fixed = 0, n_fixable = 0, n_hidden = 0;
+  size_t n_findings = 0, n_files = 0, n_fixed = 0, n_fixable = 0, n_hidden = 0, write_errors = 0;
   for (size_t i = 0; i < sh.n; i++) {
     pthread_mutex_lock(&sh.mu);
     sh.want = i;
@@ -369,9 +369,15 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     PsFileResult *r = sh.results[i];
     sh.results[i] = NULL;
     pthread_mutex_unlock(&sh.mu);
-    if (!broken_pipe && r->fixed && !use_stdin) {
+    /* Files are fixed even once standard output is gone (`pyshift check
+     * --fix | head`): the rewrite is what was asked for, not the report. */
+    if (r->fixed && !use_stdin) {
       char *why = ps_run__write_fixed(r);
-      if (why) {
+      if (why && broken_pipe) {
+        fprintf(stderr, "pyshift: %s: %s\n", r->path, why);
+        free(why);
+        write_errors++;
+      } else if (why) {
         /* Nothing changed on disk: report the file as it is. */
         r->errors = ps_xrealloc(r->errors, (r->n_errors + 1) * sizeof(char *));
         r->errors[r->n_errors++] = why;
@@ -414,7 +420,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
         if (outs[k].rep) ps_report_file(outs[k].rep, r);
       if (stdout_broken()) {
         broken_pipe = true;
-        atomic_store(&sh.stop, true);
+        if (fix_mode != PS_FIX_APPLY || use_stdin) atomic_store(&sh.stop, true);
       }
     }
     ps_file_result_free(r);
@@ -446,7 +452,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
    * what is left (with --fix, 0 when everything was fixed). */
   bool failing = fix_mode == PS_FIX_DIFF ? n_fixed > 0 : n_findings > 0;
   if (broken_pipe) {
-    exit_code = failing ? 1 : 0;
+    exit_code = write_errors ? 2 : failing ? 1 : 0;
   } else if (n_errors) {
     exit_code = 2;
   } else {

@@ -278,6 +278,17 @@ if [ "$skip_ro" = no ]; then
   expect_out unwritable.summary 'Found 2 findings (1 fixed, 1 remaining).'
 fi
 
+# A closed standard output stops the report, not the fixing.
+mkdir -p many
+for i in $(seq 1 300); do printf 'x: typing.Text\nif x == None:\n    pass\n' >many/m$i.py; done
+LAST_CMD="pyshift check --isolated --select XF --fix many | head -1"
+"$PS" check --isolated --select XF --fix -j 2 many 2>"$ERR" | head -1 >/dev/null
+RC=${PIPESTATUS[0]}
+sanitizer_check
+expect_rc broken_pipe.rc 1
+expect_eq broken_pipe.all_fixed "$(cat many/*.py | grep -c '^x: str$')" 300
+expect_err_empty broken_pipe.stderr
+
 # ---- standard input -------------------------------------------------------------
 run_stdin "$SRC_A" check --isolated --select XF --fix --stdin-filename in.py
 expect_rc stdin.rc 1
