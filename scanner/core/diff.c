@@ -22,7 +22,7 @@
 typedef struct Line {
   const char *p;
   size_t n;    /* bytes, the '\n' included when there is one */
-  uint64_t h;  /* FNV-1a of the bytes, to reject most unequal pairs fast */
+  uint64_t h;  /* ps_hash_bytes of the bytes, to reject most unequal pairs fast */
 } Line;
 
 typedef struct Side {
@@ -51,9 +51,7 @@ static void split_lines(Side *s, const char *text, size_t len) {
     Line *l = &s->lines[k++];
     l->p = text + start;
     l->n = i + 1 - start;
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t j = 0; j < l->n; j++) h = (h ^ (unsigned char)l->p[j]) * 1099511628211ULL;
-    l->h = h;
+    l->h = ps_hash_bytes(l->p, l->n);
     start = i + 1;
   }
 }
@@ -162,7 +160,8 @@ static void compare(Ctx *c, long a0, long a1, long b0, long b1) {
       return;
     }
     compare(c, a0, xm, b0, ym);
-    /* The second half iteratively: recursion depth stays logarithmic-ish. */
+    /* Each side of the snake holds about half the edits, so recursing on
+     * one and looping on the other keeps the depth logarithmic. */
     a0 = xe;
     b0 = ye;
   }
