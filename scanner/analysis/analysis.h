@@ -121,6 +121,22 @@ typedef struct PsMutation {
   const char *scope;   /* enclosing def's qualified name, or "" */
 } PsMutation;
 
+typedef enum PsAnnotationKind {
+  PS_ANN_PARAMETER,   /* def f(x: <here>) */
+  PS_ANN_RETURN,      /* def f() -> <here> */
+  PS_ANN_VARIABLE,    /* x: <here> = ... */
+  PS_ANN_TYPE_STRING, /* a string holding a type: cast("T", v), X: TypeAlias = "T" */
+} PsAnnotationKind;
+
+/* An annotation (the `type` node) or a type-holding string. */
+typedef struct PsAnnotation {
+  PsAnnotationKind kind;
+  uint32_t start, end;
+  const char *scope;  /* where its names are looked up */
+  bool local;         /* a variable annotation in a function body: never evaluated */
+  bool quoted;        /* holds a string literal (a quote character) */
+} PsAnnotation;
+
 typedef struct PsSummary {
   Array(PsImport) imports;
   Array(PsDef) defs;        /* functions, classes and module-level assignments */
@@ -129,6 +145,7 @@ typedef struct PsSummary {
   Array(PsKwarg) kwargs;
   Array(PsRef) refs;
   Array(PsBinding) bindings;
+  Array(PsAnnotation) annotations; /* PS_NEED_ANNOTATIONS */
 } PsSummary;
 
 /* Resolves a dotted chain read in `scope` to the qualified name it stands
@@ -221,7 +238,8 @@ enum {
   PS_NEED_BINDINGS = 1u << 1,  /* local bindings, for resolution */
   PS_NEED_KWARGS = 1u << 2,    /* keyword arguments of calls */
   PS_NEED_MUTATIONS = 1u << 3, /* writes to possibly shared state */
-  PS_NEED_ALL = 0xFu,
+  PS_NEED_ANNOTATIONS = 1u << 4, /* annotations and type strings */
+  PS_NEED_ALL = 0x1Fu,
 };
 
 /* Per-worker: symbol ids resolved once. Collects PS_NEED_ALL until

@@ -30,10 +30,10 @@ struct PsWalker {
       s_argument_list, s_slice, s_boolean_op, s_augmented, s_global, s_delete, s_module, s_parameters,
       s_default_parameter, s_typed_parameter, s_typed_default_parameter, s_list_splat_pattern,
       s_dict_splat_pattern, s_pattern_list, s_tuple_pattern, s_list_pattern, s_for, s_with_item,
-      s_as_pattern, s_as_pattern_target, s_keyword_argument, s_expression_list, s_list;
+      s_as_pattern, s_as_pattern_target, s_keyword_argument, s_expression_list, s_list, s_type;
   TSFieldId f_name, f_alias, f_module_name, f_body, f_condition, f_consequence, f_alternative,
       f_value, f_function, f_arguments, f_left, f_object, f_attribute, f_argument, f_operators,
-      f_superclasses, f_right, f_parameters;
+      f_superclasses, f_right, f_parameters, f_type;
   Array(Frame) frames;
   Array(TSNode) path; /* ancestors of the node being visited, root first */
   Array(const char *) imported; /* names bound by imports so far in this file */
@@ -125,6 +125,8 @@ PsWalker *ps_walker_new(void) {
   w->f_superclasses = fld(l, "superclasses");
   w->f_right = fld(l, "right");
   w->f_parameters = fld(l, "parameters");
+  w->f_type = fld(l, "type");
+  w->s_type = sym(l, "type");
   return w;
 }
 
@@ -146,6 +148,7 @@ void ps_summary_init(PsSummary *self) {
   array_init(&self->kwargs);
   array_init(&self->refs);
   array_init(&self->bindings);
+  array_init(&self->annotations);
 }
 
 void ps_summary_free(PsSummary *self) {
@@ -156,6 +159,7 @@ void ps_summary_free(PsSummary *self) {
   array_free(&self->kwargs);
   array_free(&self->refs);
   array_free(&self->bindings);
+  array_free(&self->annotations);
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -941,6 +945,62 @@ static void resolve_dynamic(Walk *k) {
   }
 }
 
+/* The innermost def or class body at pos: is it a def's? */
+static bool in_def_body(const Walk *k, uint32_t pos) {
+  const PsWalker *w = k->w;
+  bool def = false;
+  for (size_t i = 0; i < w->frames.size; i++) {
+    const Frame *f = &w->frames.items[i];
+    if (f->scope && pos >= f->start && pos < f->end) def = f->is_def;
+  }
+  return def;
+}
+
+static bool has_quote(const Walk *k, TSNode n) {
+  uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+  return memchr(k->src->text + a, '"', b - a) || memchr(k->src->text + a, '\'', b - a);
+}
+
+static void add_annotation(Walk *k, PsAnnotationKind kind, TSNode n, bool local) {
+  bool module_level;
+  PsAnnotation a = {kind, ts_node_start_byte(n), ts_node_end_byte(n), scope_at(k, ts_node_start_byte(n), &module_level),
+                    local, has_quote(k, n)};
+  array_push(&k->out->annotations, a);
+}
+
+/* A `type` node: a parameter, return or variable annotation? */
+static void visit_type(Walk *k, TSNode n) {
+  const PsWalker *w = k->w;
+  TSNode parent = ancestor(k, 0);
+  if (ts_node_is_null(parent)) return;
+  TSSymbol ps = ts_node_symbol(parent);
+  if (ps == w->s_typed_parameter || ps == w->s_typed_default_parameter) add_annotation(k, PS_ANN_PARAMETER, n, false);
+  else if (ps == w->s_func) add_annotation(k, PS_ANN_RETURN, n, false);
+  else if (ps == w->s_assignment && ts_node_eq(ts_node_child_by_field_id(parent, w->f_type), n))
+    add_annotation(k, PS_ANN_VARIABLE, n, in_def_body(k, ts_node_start_byte(n)));
+}
+
+/* A string that holds a type: the first argument of cast(), or the value
+ * of `X: TypeAlias = "..."`. */
+static void visit_type_string(Walk *k, TSNode n) {
+  const PsWalker *w = k->w;
+  TSNode parent = ancestor(k, 0), gp = ancestor(k, 1);
+  if (ts_node_is_null(parent)) return;
+  TSSymbol ps = ts_node_symbol(parent);
+  if (ps == w->s_argument_list && !ts_node_is_null(gp) && ts_node_symbol(gp) == w->s_call &&
+      ts_node_eq(ts_node_named_child(parent, 0), n)) {
+    TSNode fn = ts_node_child_by_field_id(gp, w->f_function);
+    if (ts_node_symbol(fn) == w->s_attribute) fn = ts_node_child_by_field_id(fn, w->f_attribute);
+    if (text_is(k, fn, "cast")) add_annotation(k, PS_ANN_TYPE_STRING, n, false);
+  } else if (ps == w->s_assignment && ts_node_eq(ts_node_child_by_field_id(parent, w->f_right), n)) {
+    TSNode ty = ts_node_child_by_field_id(parent, w->f_type);
+    uint32_t l = 0;
+    const char *t = ts_node_is_null(ty) ? "" : ps_source_node_text(k->src, ty, &l);
+    if (!ts_node_is_null(ty) && l >= 9 && !memcmp(t + l - 9, "TypeAlias", 9))
+      add_annotation(k, PS_ANN_TYPE_STRING, n, false);
+  }
+}
+
 void ps_walker_set_needs(PsWalker *self, unsigned needs) { self->needs = needs; }
 
 void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, PsSummary *out) {
@@ -951,6 +1011,7 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&out->kwargs);
   array_clear(&out->refs);
   array_clear(&out->bindings);
+  array_clear(&out->annotations);
   array_clear(&self->frames);
   array_clear(&self->path);
   array_clear(&self->imported);
@@ -972,8 +1033,13 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
     } else if (s == self->s_import_from) {
       visit_import_from(&k, n);
       descend = false;
-    } else if (s == self->s_future || s == self->s_string) {
+    } else if (s == self->s_future) {
       descend = false;
+    } else if (s == self->s_string) {
+      if (needs & PS_NEED_ANNOTATIONS) visit_type_string(&k, n);
+      descend = false;
+    } else if (s == self->s_type) {
+      if (needs & PS_NEED_ANNOTATIONS) visit_type(&k, n);
     } else if (s == self->s_call) {
       visit_call(&k, n);
     } else if (s == self->s_func) {

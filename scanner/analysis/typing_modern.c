@@ -512,21 +512,6 @@ typedef struct StrRef {
 
 typedef Array(StrRef) StrRefs;
 
-/* The scope a node's code runs in: enclosing defs and classes, by body;
- * a def's own parameters and return annotation belong to the outer scope. */
-static const char *scope_of(Ctx *c, const Path *p) {
-  PsBuf b = PS_BUF_INIT;
-  for (size_t i = 0; i + 1 < p->len; i++) {
-    TSNode n = p->n[i];
-    if (!is(n, "function_definition") && !is(n, "class_definition")) continue;
-    if (!ts_node_eq(ts_node_child_by_field_name(n, "body", 4), p->n[i + 1])) continue;
-    ps_buf_printf(&b, "%s%s", b.len ? "." : "", text_of(c, ts_node_child_by_field_name(n, "name", 4)));
-  }
-  const char *r = b.data ? ps_arena_strdup(c->arena, b.data) : "";
-  ps_buf_free(&b);
-  return r;
-}
-
 static bool ident_start(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_'; }
 static bool ident_char(char ch) { return ident_start(ch) || (ch >= '0' && ch <= '9'); }
 
@@ -546,88 +531,35 @@ static void lex_string(Ctx *c, uint32_t cs, uint32_t ce, const char *scope, bool
   }
 }
 
-/* Plain string annotations (parameters, returns, annotated assignments). */
+/* Plain strings in annotations and type strings, from the summary's list. */
 static void collect_string_refs(Ctx *c, StrRefs *out) {
   if (!c->heads.size) return;
-  TSTreeCursor cur = ts_tree_cursor_new(c->root);
-  Array(TSNode) up;
-  array_init(&up);
-  for (;;) {
-    TSNode n = ts_tree_cursor_current_node(&cur);
-    bool descend = ts_node_child_count(n) > 0 && !is(n, "string") && !is(n, "comment");
-    if (is(n, "string") && up.size >= 2) {
-      /* cast("T", v) and X: TypeAlias = "T": type expressions in strings,
-       * evaluated by nobody. */
-      TSNode par = up.items[up.size - 1], gp = up.items[up.size - 2];
-      bool typedef_string = false;
-      if (is(par, "argument_list") && is(gp, "call") && ts_node_eq(ts_node_named_child(par, 0), n)) {
-        const char *fn = callee_last(c, gp);
-        typedef_string = fn && !strcmp(fn, "cast");
-      } else if (is(par, "assignment") && ts_node_eq(ts_node_child_by_field_name(par, "right", 5), n)) {
-        TSNode ty = ts_node_child_by_field_name(par, "type", 4);
-        if (!ts_node_is_null(ty)) {
-          const char *tt = text_of(c, ty);
-          size_t tl = strlen(tt);
-          typedef_string = tl >= 9 && !strcmp(tt + tl - 9, "TypeAlias");
-        }
+  const PsSummary *sum = c->fc->summary;
+  for (size_t i = 0; i < sum->annotations.size; i++) {
+    const PsAnnotation *an = &sum->annotations.items[i];
+    if (!an->quoted) continue;
+    bool runtime = an->kind != PS_ANN_TYPE_STRING && !an->local;
+    TSNode n = ts_node_descendant_for_byte_range(c->root, an->start, an->end);
+    /* Each plain string inside (n itself for a quoted annotation). */
+    TSTreeCursor sc = ts_tree_cursor_new(n);
+    for (;;) {
+      TSNode x = ts_tree_cursor_current_node(&sc);
+      bool d2 = ts_node_child_count(x) > 0;
+      if (is(x, "string")) {
+        d2 = false;
+        uint32_t cs, ce;
+        if (plain_string(c, x, &cs, &ce)) lex_string(c, cs, ce, an->scope, runtime, out);
       }
-      uint32_t cs, ce;
-      if (typedef_string && plain_string(c, n, &cs, &ce)) {
-        Path p;
-        if (node_path(c->root, ts_node_start_byte(n), ts_node_end_byte(n), &p))
-          lex_string(c, cs, ce, scope_of(c, &p), false, out);
+      if (d2 && ts_tree_cursor_goto_first_child(&sc)) continue;
+      for (;;) {
+        if (ts_node_eq(ts_tree_cursor_current_node(&sc), n)) goto sdone;
+        if (ts_tree_cursor_goto_next_sibling(&sc)) break;
+        if (!ts_tree_cursor_goto_parent(&sc)) goto sdone;
       }
     }
-    if (is(n, "type") && up.size) {
-      descend = false;
-      TSNode par = up.items[up.size - 1];
-      bool ann = is(par, "typed_parameter") || is(par, "typed_default_parameter") || is(par, "function_definition") ||
-                 (is(par, "assignment") && ts_node_eq(ts_node_child_by_field_name(par, "type", 4), n));
-      uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
-      if (ann && (memchr(c->src->text + a, '"', b - a) || memchr(c->src->text + a, '\'', b - a))) {
-        bool local = false;
-        if (is(par, "assignment"))
-          for (size_t k = up.size; k-- > 0;) {
-            if (is(up.items[k], "function_definition")) { local = true; break; }
-            if (is(up.items[k], "class_definition")) break;
-          }
-        /* Each plain string inside the annotation. */
-        TSTreeCursor sc = ts_tree_cursor_new(n);
-        for (;;) {
-          TSNode x = ts_tree_cursor_current_node(&sc);
-          bool d2 = ts_node_child_count(x) > 0;
-          if (is(x, "string")) {
-            d2 = false;
-            uint32_t cs, ce;
-            if (plain_string(c, x, &cs, &ce)) {
-              Path p;
-              if (node_path(c->root, ts_node_start_byte(x), ts_node_end_byte(x), &p))
-                lex_string(c, cs, ce, scope_of(c, &p), !local, out);
-            }
-          }
-          if (d2 && ts_tree_cursor_goto_first_child(&sc)) continue;
-          for (;;) {
-            if (ts_node_eq(ts_tree_cursor_current_node(&sc), n)) goto sdone;
-            if (ts_tree_cursor_goto_next_sibling(&sc)) break;
-            if (!ts_tree_cursor_goto_parent(&sc)) goto sdone;
-          }
-        }
-      sdone:
-        ts_tree_cursor_delete(&sc);
-      }
-    }
-    if (descend && ts_tree_cursor_goto_first_child(&cur)) {
-      array_push(&up, n);
-      continue;
-    }
-    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
-      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
-      up.size--;
-    }
+  sdone:
+    ts_tree_cursor_delete(&sc);
   }
-done:
-  ts_tree_cursor_delete(&cur);
-  array_free(&up);
 }
 
 static void rename_one(Ctx *c, const char *chain, uint32_t start, uint32_t end, const char *scope, const Where *w,
@@ -1027,58 +959,14 @@ done:
 }
 
 static void run_quoted(Ctx *c) {
-  /* Every annotation: `type` children of parameters, returns and
-   * annotated assignments. The cursor walk keeps its ancestors, so parents
-   * cost nothing (ts_node_parent walks down from the root). */
-  const TSLanguage *L = ts_tree_language(c->src->tree);
-  TSSymbol s_type = ts_language_symbol_for_name(L, "type", 4, true),
-           s_string = ts_language_symbol_for_name(L, "string", 6, true),
-           s_comment = ts_language_symbol_for_name(L, "comment", 7, true),
-           s_tp = ts_language_symbol_for_name(L, "typed_parameter", 15, true),
-           s_tdp = ts_language_symbol_for_name(L, "typed_default_parameter", 23, true),
-           s_func = ts_language_symbol_for_name(L, "function_definition", 19, true),
-           s_class = ts_language_symbol_for_name(L, "class_definition", 16, true),
-           s_assign = ts_language_symbol_for_name(L, "assignment", 10, true);
-  Array(TSNode) up;
-  array_init(&up);
-  TSTreeCursor cur = ts_tree_cursor_new(c->root);
-  for (;;) {
-    TSNode n = ts_tree_cursor_current_node(&cur);
-    TSSymbol sym = ts_node_symbol(n);
-    bool descend = ts_node_child_count(n) > 0;
-    if (sym == s_string || sym == s_comment) descend = false;
-    else if (sym == s_type) {
-      descend = false;
-      TSNode par = up.size ? up.items[up.size - 1] : n;
-      TSSymbol ps = ts_node_symbol(par);
-      uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
-      bool ann = ps == s_tp || ps == s_tdp || ps == s_func ||
-                 (ps == s_assign && ts_node_eq(ts_node_child_by_field_name(par, "type", 4), n));
-      if (ann && (memchr(c->src->text + a, '"', b - a) || memchr(c->src->text + a, '\'', b - a))) {
-        /* Only a local variable's annotation is never evaluated; a class
-         * body is evaluated even inside a function. */
-        bool local = false;
-        if (ps == s_assign)
-          for (size_t k = up.size; k-- > 0;) {
-            TSSymbol as = ts_node_symbol(up.items[k]);
-            if (as == s_func) { local = true; break; }
-            if (as == s_class) break;
-          }
-        quoted_in(c, n, !local);
-      }
-    }
-    if (descend && ts_tree_cursor_goto_first_child(&cur)) {
-      array_push(&up, n);
-      continue;
-    }
-    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
-      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
-      up.size--;
-    }
+  const PsSummary *sum = c->fc->summary;
+  for (size_t i = 0; i < sum->annotations.size; i++) {
+    const PsAnnotation *an = &sum->annotations.items[i];
+    if (!an->quoted || an->kind == PS_ANN_TYPE_STRING) continue;
+    /* Only a local variable's annotation is never evaluated; a class body
+     * is evaluated even inside a function. */
+    quoted_in(c, ts_node_descendant_for_byte_range(c->root, an->start, an->end), !an->local);
   }
-done:
-  ts_tree_cursor_delete(&cur);
-  array_free(&up);
 }
 
 /* ---- type-alias (TY040) -------------------------------------------------------- */
@@ -1300,48 +1188,35 @@ static void run_pep695_function(Ctx *c) {
     array_free(&defs);
     return;
   }
-  /* Functions outside classes (a method may use its class's variables). */
-  TSTreeCursor cur = ts_tree_cursor_new(c->root);
-  Array(TSNode) up;
-  array_init(&up);
-  for (;;) {
-    TSNode n = ts_tree_cursor_current_node(&cur);
-    bool descend = ts_node_child_count(n) > 0 && !is(n, "string") && !is(n, "class_definition") &&
-                   !is(n, "function_definition");
-    if (is(n, "function_definition")) {
-      TSNode params = ts_node_child_by_field_name(n, "parameters", 10);
-      TypeVarRefs used;
-      array_init(&used);
-      if (ts_node_is_null(ts_node_child_by_field_name(n, "type_parameters", 15)) && !ts_node_is_null(params))
-        used_typevars(c, params, &defs, &used);
-      bool skip = !used.size, fixable = true;
-      PsBuf pt = PS_BUF_INIT;
-      for (size_t k = 0; k < used.size; k++) {
-        if (used.items[k]->has_default) skip = true;
-        param_text(&pt, used.items[k]);
-      }
-      if (!skip) {
-        TSNode nm = ts_node_child_by_field_name(n, "name", 4);
-        PsByteEdit ed = {ts_node_end_byte(nm), ts_node_end_byte(nm), ps_arena_sprintf(c->arena, "[%s]", pt.data)};
-        PsFixSpec fix = {"Use type parameters", &ed, 1, false};
-        PsVar vars[] = {{"used", text_of(c, nm)}, {"name", text_of(c, nm)}};
-        emit(c, ts_node_start_byte(nm), ts_node_end_byte(nm), vars, 2, fixable ? &fix : NULL);
-      }
-      ps_buf_free(&pt);
-      array_free(&used);
+  /* Module-level functions, also in if/try blocks (a method may use its
+   * class's variables, a nested function its enclosing function's). */
+  const PsSummary *sum = c->fc->summary;
+  for (size_t i = 0; i < sum->defs.size; i++) {
+    const PsDef *df = &sum->defs.items[i];
+    if (df->kind != PS_DEF_FUNCTION || strchr(df->name, '.')) continue;
+    TSNode n = ts_node_descendant_for_byte_range(c->root, df->start, df->end);
+    if (!is(n, "function_definition")) continue;
+    TSNode params = ts_node_child_by_field_name(n, "parameters", 10);
+    TypeVarRefs used;
+    array_init(&used);
+    if (ts_node_is_null(ts_node_child_by_field_name(n, "type_parameters", 15)) && !ts_node_is_null(params))
+      used_typevars(c, params, &defs, &used);
+    bool skip = !used.size;
+    PsBuf pt = PS_BUF_INIT;
+    for (size_t k = 0; k < used.size; k++) {
+      if (used.items[k]->has_default) skip = true;
+      param_text(&pt, used.items[k]);
     }
-    if (descend && ts_tree_cursor_goto_first_child(&cur)) {
-      array_push(&up, n);
-      continue;
+    if (!skip) {
+      TSNode nm = ts_node_child_by_field_name(n, "name", 4);
+      PsByteEdit ed = {ts_node_end_byte(nm), ts_node_end_byte(nm), ps_arena_sprintf(c->arena, "[%s]", pt.data)};
+      PsFixSpec fix = {"Use type parameters", &ed, 1, false};
+      PsVar vars[] = {{"used", text_of(c, nm)}, {"name", text_of(c, nm)}};
+      emit(c, ts_node_start_byte(nm), ts_node_end_byte(nm), vars, 2, &fix);
     }
-    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
-      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
-      up.size--;
-    }
+    ps_buf_free(&pt);
+    array_free(&used);
   }
-done:
-  ts_tree_cursor_delete(&cur);
-  array_free(&up);
   array_free(&defs);
 }
 
@@ -1629,7 +1504,7 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
 const PsAnalysisClass ps_analysis__typing_modern = {
     .name = "typing-modern",
     .params = PARAMS,
-    .needs = PS_NEED_REFS | PS_NEED_BINDINGS,
+    .needs = PS_NEED_REFS | PS_NEED_BINDINGS | PS_NEED_ANNOTATIONS,
     .configure = configure,
     .run = run,
     .free_state = free_state,
