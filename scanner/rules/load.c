@@ -119,7 +119,7 @@ static bool match_re(const char *re, const char *s) {
 static const char *const KNOWN_KEYS[] = {
     "id", "name", "severity", "status", "since", "message", "summary", "target", "min-python",
     "free-threaded", "tags", "precision", "explicit", "prefilter", "analysis", "report", "fixture",
-    "fix", "fix-applicability", "fix-message", NULL};
+    "fix", "fix-applicability", "fix-message", "prefilter-scope", NULL};
 
 static int parse_analysis(const Ctx *c, PsRule *r, const yaml_node_t *n) {
   r->analysis_line = node_line(c, n);
@@ -183,6 +183,7 @@ static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) 
   char *tmp = NULL;
   bool has_severity = false;
   const yaml_node_t *fix_key = NULL; /* `fix-message` or `fix-applicability`, which need `fix` */
+  const yaml_node_t *scope_key = NULL; /* `prefilter-scope`, which needs `prefilter` */
   yaml_parser_initialize(&parser);
   yaml_parser_set_input_string(&parser, (const unsigned char *)fm, fm_len);
   if (!yaml_parser_load(&parser, &doc)) {
@@ -311,6 +312,15 @@ static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) 
       }
       if (is_fix) r->fix_line = node_line(c, v);
       else fix_key = k;
+    } else if (!strcmp(key, "prefilter-scope")) {
+      if ((rc = want_scalar(c, v, key, &tmp))) goto cleanup;
+      if (strcmp(tmp, "file") && strcmp(tmp, "statement")) {
+        rc = node_error(c, v, "prefilter-scope `%s` must be file or statement", tmp);
+        goto cleanup;
+      }
+      r->prefilter_statement = !strcmp(tmp, "statement");
+      free(tmp), tmp = NULL;
+      scope_key = k;
     } else if (!strcmp(key, "fix-applicability")) {
       if ((rc = want_scalar(c, v, key, &tmp))) goto cleanup;
       if (strcmp(tmp, "safe") && strcmp(tmp, "unsafe")) {
@@ -321,6 +331,10 @@ static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) 
       free(tmp), tmp = NULL;
       fix_key = k;
     }
+  }
+  if (scope_key && !r->prefilter) {
+    rc = node_error(c, scope_key, "%s", "`prefilter-scope` needs a `prefilter`");
+    goto cleanup;
   }
   if (fix_key && !r->fix) {
     rc = node_error(c, fix_key, "`%s` needs a `fix` template", (const char *)fix_key->data.scalar.value);

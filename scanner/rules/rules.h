@@ -54,6 +54,8 @@ typedef struct PsRule {
   size_t n_params;
   int analysis_line;
   char *prefilter;          /* PCRE2 source: a file that does not match cannot fire */
+  bool prefilter_statement; /* prefilter-scope: statement: every match of the query lies in a
+                               top-level statement that holds a prefilter match */
   char *report_capture;     /* capture that spans the finding ("report" by default) */
   char *fix;                /* query rules: template replacing the report capture's text, or NULL */
   char *fix_message;        /* template for the fix's description, or NULL (a default) */

@@ -17,6 +17,7 @@
 typedef struct QueryGroup {
   PsQuerySet *qs;
   pcre2_code *gate; /* NULL: always run */
+  bool local;       /* prefilter-scope: statement: match only the statements the gate hits */
 } QueryGroup;
 
 struct PsEngine {
@@ -69,7 +70,7 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
         array_push(&ungated, rules[i]);
         continue;
       }
-      QueryGroup g = {NULL, NULL};
+      QueryGroup g = {NULL, NULL, rules[i]->prefilter_statement};
       rc = ps_queryset_new(&g.qs, &rules[i], 1, err);
       if (!rc) {
         int code;
@@ -81,7 +82,7 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       array_push(&self->groups, g);
     }
     if (!rc && ungated.size) {
-      QueryGroup g = {NULL, NULL};
+      QueryGroup g = {NULL, NULL, false};
       rc = ps_queryset_new(&g.qs, ungated.items, ungated.size, err);
       array_push(&self->groups, g);
     }
@@ -429,8 +430,28 @@ static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
   for (size_t i = 0; i < e->groups.size; i++) {
     const QueryGroup *g = &e->groups.items[i];
     if (!w->runners[i]) continue;
-    if (g->gate && pcre2_match(g->gate, (PCRE2_SPTR)src->text, src->len, 0, 0, w->md, NULL) < 0) continue;
     w->current_qs = g->qs;
+    if (g->gate && g->local) {
+      /* Only the top-level statements that hold a prefilter match. */
+      TSNode root = ts_tree_root_node(src->tree);
+      PCRE2_SIZE at = 0;
+      while (at <= src->len &&
+             pcre2_match(g->gate, (PCRE2_SPTR)src->text, src->len, at, 0, w->md, NULL) >= 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(w->md);
+        uint32_t hit = (uint32_t)ov[0];
+        TSNode st = ts_node_first_child_for_byte(root, hit);
+        if (ts_node_is_null(st)) break;
+        if (ts_node_start_byte(st) <= hit &&
+            ps_query_runner_exec(w->runners[i], st, src->text, e->opts.parse_budget_us, on_match, w))
+          *limited = true;
+        /* Next hit after this statement (or after the hit, between statements). */
+        PCRE2_SIZE next = ts_node_start_byte(st) <= hit ? ts_node_end_byte(st) : hit + 1;
+        at = next > ov[1] ? next : (ov[1] > at ? ov[1] : at + 1);
+        while (at < src->len && ((unsigned char)src->text[at] & 0xC0) == 0x80) at++; /* a character start */
+      }
+      continue;
+    }
+    if (g->gate && pcre2_match(g->gate, (PCRE2_SPTR)src->text, src->len, 0, 0, w->md, NULL) < 0) continue;
     if (ps_query_runner_exec(w->runners[i], ts_tree_root_node(src->tree), src->text, e->opts.parse_budget_us,
                              on_match, w))
       *limited = true;

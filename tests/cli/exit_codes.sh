@@ -297,4 +297,30 @@ run --help
 expect_rc help.rc 0
 expect_out help.usage 'usage: pyshift check'
 
+# prefilter-scope: statement queries only the top-level statements holding a
+# prefilter match; file (the default) the whole tree.
+mkdir -p scope_rules
+for scope in statement file; do
+  cat > scope_rules/XS00${#scope}-scope-$scope.rule <<RULE
+---
+id: XS00${#scope}
+name: scope-$scope
+severity: warning
+message: "call of {fn}"
+summary: test rule
+prefilter: 'marker'
+prefilter-scope: $scope
+---
+\`\`\`query
+(call function: (identifier) @fn (#eq? @fn "probe")) @report
+\`\`\`
+RULE
+done
+printf 'def a():\n    probe()  # marker\n\n\ndef b():\n    probe()\n\n\nclass C:\n    x = "marker"\n    y = probe()\n' > scope.py
+run check --isolated --rules scope_rules --select XS scope.py
+expect_out "scope.statement hit in a" "scope.py:2:5: XS009"
+expect_out "scope.statement hit in C" "scope.py:11:9: XS009"
+expect_no_out "scope.statement skips b" "scope.py:6:5: XS009"
+expect_out "scope.file hits b too" "scope.py:6:5: XS004"
+
 finish
