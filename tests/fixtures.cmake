@@ -7,3 +7,8 @@ file(GLOB PS_FIXTURES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/fixtures/*/[A-Z][A-Z
 add_test(NAME fixtures COMMAND run_fixtures ${CMAKE_SOURCE_DIR}/rules ${PS_FIXTURES})
 add_test(NAME rules.check COMMAND pyshift rules --check)
 set_tests_properties(rules.check PROPERTIES ENVIRONMENT "PYSHIFT_RULES_DIR=${CMAKE_SOURCE_DIR}/rules")
+# RM006 reports DP006's patterns as removals from 3.15: the queries must not drift.
+add_test(NAME rules.same_query
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/same_query.sh
+                 ${CMAKE_SOURCE_DIR}/rules/deprecated/DP006-pending-removal-3-15-behaviour.rule
+                 ${CMAKE_SOURCE_DIR}/rules/removed/RM006-removed-3-15-behaviour.rule)
