@@ -145,8 +145,42 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
       else if (s->future_ok && ps_pyver_cmp(min_python, ver(3, 7)) >= 0) s->future_rows[s->n_future_rows++] = row;
     }
     self->empty = !s->n_rows && !s->n_future_rows;
-    if (s->kind == K_RENAME) self->prefilter = ps_xstrdup("\\btyping(?:_extensions)?\\b");
-    else self->prefilter = ps_xstrdup("\\bfrom[ \\t]+(?:typing|typing_extensions|collections|mypy_extensions|typing\\.re|pipes|backports\\.strenum)\\b");
+    if (s->kind == K_RENAME) {
+      self->prefilter = ps_xstrdup("\\btyping(?:_extensions)?\\b");
+    } else {
+      /* `from M import` for each row module M; for collections (whose
+       * other members are fine) only when a row's member follows. */
+      PsBuf re = PS_BUF_INIT, mods = PS_BUF_INIT, coll = PS_BUF_INIT;
+      for (size_t i = 0; i < s->n_rows + s->n_future_rows; i++) {
+        const Row *row = i < s->n_rows ? &s->rows[i] : &s->future_rows[i - s->n_rows];
+        PsBuf *into = !strcmp(row->module, "collections") ? &coll : &mods;
+        const char *item = into == &coll ? row->name : row->module;
+        char *quoted = ps_xasprintf("|%s|", item);
+        bool seen = into->data && (strstr(into->data, quoted) != NULL);
+        free(quoted);
+        if (seen) continue;
+        if (!into->len) ps_buf_putc(into, '|');
+        ps_buf_printf(into, "%s|", item);
+      }
+      /* Module names are dotted: escape the dots. */
+      PsBuf alt = PS_BUF_INIT;
+      for (const char *p = mods.data ? mods.data + 1 : ""; *p; p++) {
+        if (*p == '.') ps_buf_puts(&alt, "\\.");
+        else if (*p == '|' && !p[1]) break;
+        else ps_buf_putc(&alt, *p);
+      }
+      if (alt.len) ps_buf_printf(&re, "\\bfrom[ \\t]+(?:%s)[ \\t]+import\\b", alt.data);
+      if (coll.len) {
+        coll.data[coll.len - 1] = '\0';
+        ps_buf_printf(&re, "%s\\bfrom[ \\t]+collections[ \\t]+import[ \\t]+(?:\\([^)]*|[^\\n]*)\\b(?:%s)\\b",
+                      re.len ? "|" : "", coll.data + 1);
+      }
+      self->prefilter = re.len ? ps_buf_steal(&re) : ps_xstrdup("(*FAIL)");
+      ps_buf_free(&re);
+      ps_buf_free(&alt);
+      ps_buf_free(&mods);
+      ps_buf_free(&coll);
+    }
     return 0;
   }
   if (s->kind == K_PEP604) {
@@ -163,7 +197,13 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   }
   if (s->kind == K_QUOTED) {
     s->active = ps_pyver_cmp(min_python, ver(3, 14)) >= 0;
-    self->prefilter = ps_xstrdup("(?:->|[\\w\\])][ \\t]*:)[ \\t]*[\\[\\w.]*[\"']");
+    /* From 3.14 any quoted annotation; before, only files with the future
+     * import, or a local variable annotation holding a quote (an indented
+     * `name: ...'...` line). */
+    if (s->active) self->prefilter = ps_xstrdup("(?:->|[\\w\\])][ \\t]*:)[ \\t]*[\\[\\w.]*[\"']");
+    else
+      self->prefilter = ps_xstrdup("\\b__future__\\b[^\\n]*\\bannotations\\b|"
+                                   "\\n[ \\t]+[A-Za-z_]\\w*[ \\t]*:[ \\t]*[\\w.\\[\\], ]*[\"'][^=\\n]*(?:=|\\n)");
     return 0;
   }
   if (s->kind == K_TYPE_ALIAS) {
