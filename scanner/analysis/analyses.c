@@ -70,7 +70,43 @@ void ps_analysis_delete(PsAnalysis *self) {
   if (!self) return;
   if (self->cls && self->cls->free_state) self->cls->free_state(self->state);
   free(self->prefilter);
+  free(self->gates);
+  for (char **w = self->gate_words; w && *w; w++) free(*w);
+  free(self->gate_words);
   free(self);
+}
+
+static bool same(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
+
+void ps_analysis__add_gate(PsAnalysis *self, const char *w0, unsigned how0, const char *w1, unsigned how1,
+                           const char *w2, unsigned how2, const char *re) {
+  /* Drop repeated words (a.a.b), then duplicates of whole gates. */
+  if (w1 && same(w1, w0)) w1 = NULL;
+  if (w2 && (same(w2, w0) || same(w2, w1))) w2 = NULL;
+  PsWordGate g = {{w0, w1, w2}, {(unsigned char)(w0 ? how0 : 0), (unsigned char)(w1 ? how1 : 0),
+                                  (unsigned char)(w2 ? how2 : 0)}, re};
+  for (size_t i = 0; i < self->n_gates; i++) {
+    const PsWordGate *o = &self->gates[i];
+    if (same(o->w[0], g.w[0]) && same(o->w[1], g.w[1]) && same(o->w[2], g.w[2]) && same(o->re, re) &&
+        !memcmp(o->how, g.how, sizeof g.how))
+      return;
+  }
+  self->gates = ps_xrealloc(self->gates, (self->n_gates + 1) * sizeof *self->gates);
+  self->gates[self->n_gates++] = g;
+}
+
+const char *ps_analysis__keep(PsAnalysis *self, const char *s, size_t n) {
+  size_t k = 0;
+  while (self->gate_words && self->gate_words[k]) k++;
+  self->gate_words = ps_xrealloc(self->gate_words, (k + 2) * sizeof(char *));
+  self->gate_words[k] = ps_xstrndup(s, n);
+  self->gate_words[k + 1] = NULL;
+  return self->gate_words[k];
+}
+
+size_t ps_analysis_gates(const PsAnalysis *self, const PsWordGate **out) {
+  *out = self->gates;
+  return self->n_gates;
 }
 
 const char *ps_analysis_prefilter(const PsAnalysis *self) { return self->prefilter; }

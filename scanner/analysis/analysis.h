@@ -212,6 +212,24 @@ void ps_analysis_delete(PsAnalysis *self);
 /* A PCRE2 regex that every file this analysis can report on matches, or
  * NULL (then every file must be parsed). Owned by the analysis. */
 const char *ps_analysis_prefilter(const PsAnalysis *self);
+/* Word gates: the analysis can only fire on a file that contains, as whole
+ * identifiers, every word of at least one gate and
+ * matches its regex if it has one. An
+ * analysis with gates is admitted by them instead of its prefilter, and the
+ * engine runs it only on the files its gates admit. 0: no gates. Owned by
+ * the analysis. */
+enum {
+  PS_WORD_ANY = 1u << 0,     /* anywhere */
+  PS_WORD_MEMBER = 1u << 1,  /* after a `.` or inside an import statement */
+  PS_WORD_KEYWORD = 1u << 2, /* followed by `=` (not `==`): a keyword argument */
+};
+
+typedef struct PsWordGate {
+  const char *w[3];     /* NULL-padded */
+  unsigned char how[3]; /* PS_WORD_* each word must have been seen as (0: ANY) */
+  const char *re;       /* and, if not NULL, this PCRE2 regex matches the text */
+} PsWordGate;
+size_t ps_analysis_gates(const PsAnalysis *self, const PsWordGate **out);
 /* True if the analysis would emit nothing at all this run (e.g. no table row
  * applies to the target): the engine leaves it out. */
 bool ps_analysis_is_empty(const PsAnalysis *self);

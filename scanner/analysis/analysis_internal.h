@@ -21,7 +21,17 @@ struct PsAnalysis {
   void *state;
   char *prefilter;
   bool empty;
+  PsWordGate *gates; /* heap; the words point into the rule's table or `gate_words` */
+  size_t n_gates;
+  char **gate_words; /* heap strings the gates own, NULL-terminated, or NULL */
 };
+
+/* Adds a gate: words w0..w2 (NULL: none) seen as how0..how2 (PS_WORD_*).
+ * Words are not copied: they must outlive the analysis. */
+void ps_analysis__add_gate(PsAnalysis *self, const char *w0, unsigned how0, const char *w1, unsigned how1,
+                           const char *w2, unsigned how2, const char *re);
+/* A copy of n bytes of s kept by the analysis, for gate words. */
+const char *ps_analysis__keep(PsAnalysis *self, const char *s, size_t n);
 
 /* An error at `line` of the rule file, with that line as context. */
 int ps_analysis__rule_error(PsError *err, const PsRule *rule, int line, const char *fmt, ...)

@@ -203,6 +203,40 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
       }
     }
     s->rows[s->n_rows++] = row;
+    /* Word gate: a use names every component of the row (`x.sax.y`
+     * needs `import xml.sax...`, `from a.b import C; C().m`, `self.m` in
+     * a subclass of the imported class): gate on the first, the one
+     * before the last, and the last (the keyword for keyword rows). A
+     * method matched through a receiver regex needs only its name and a
+     * class name the regex accepts. */
+    {
+      const char *top = ps_analysis__keep(self, name, strcspn(name, "."));
+      const char *prev = row.last - 1 > name ? row.last - 2 : NULL;
+      while (prev && prev > name && prev[-1] != '.') prev--;
+      const char *second = prev ? ps_analysis__keep(self, prev, strcspn(prev, ".")) : NULL;
+      /* The last name is an attribute (`.name`) or imported by name; a
+       * keyword is followed by `=`. */
+      if (m == MATCH_KEYWORD) {
+        for (char **k = row.keywords; k && *k; k++)
+          ps_analysis__add_gate(self, second ? second : top, PS_WORD_ANY, row.last, PS_WORD_MEMBER, *k,
+                                PS_WORD_KEYWORD, NULL);
+      } else {
+        ps_analysis__add_gate(self, top, PS_WORD_ANY, second, PS_WORD_ANY, row.last, PS_WORD_MEMBER, NULL);
+        if (row.receiver) {
+          /* The class a receiver regex names (`(Raw)?ConfigParser$`) is
+           * in the text as a base: its anchors become word boundaries. */
+          const char *rx = t->rows[i][cr];
+          PsBuf b = PS_BUF_INIT;
+          if (rx[0] == '^') rx++;
+          ps_buf_puts(&b, "\\b");
+          ps_buf_puts(&b, rx);
+          if (b.len && b.data[b.len - 1] == '$') b.data[--b.len] = '\0';
+          ps_buf_puts(&b, "\\b");
+          ps_analysis__add_gate(self, row.last, PS_WORD_MEMBER, NULL, 0, NULL, 0, ps_analysis__keep(self, b.data, b.len));
+          ps_buf_free(&b);
+        }
+      }
+    }
   }
   if (!rc) index_lasts(s);
   if (!rc) {

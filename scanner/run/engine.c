@@ -29,6 +29,16 @@ struct PsEngine {
   pcre2_code *prefilter; /* NULL: parse every file */
   bool need_walk;
   unsigned needs; /* union of the analyses' PS_NEED_* */
+  /* Word gates (ps_analysis_gates): the words, a hash table over them, and
+   * per analysis its gates as triples of word ids. */
+  Array(const char *) words;
+  uint32_t *word_slots; /* word id + 1, 0 empty; word_cap entries */
+  size_t word_cap;
+  Array(uint32_t) gate_ids;  /* 3 per gate (UINT32_MAX: none), all analyses' gates in order */
+  Array(unsigned char) gate_how; /* 3 per gate: the PS_WORD_* flags each word needs */
+  Array(pcre2_code *) gate_re; /* 1 per gate, NULL if none */
+  size_t *gate_start;        /* per analysis: first gate (in pairs), and */
+  size_t *gate_count;        /* how many; 0: not gated */
 };
 
 /* A finding before positions are resolved. */
@@ -50,7 +60,130 @@ struct PsScanWorker {
   pcre2_match_data *md;
   Array(RawFinding) raw;
   const PsSource *src; /* the file being scanned, for capture lookups */
+  uint8_t *present;    /* per engine word: seen in the text being scanned */
+  Array(uint32_t) seen; /* the words set in `present`, to clear them */
+  bool *active;        /* per analysis: runs on the text being scanned */
 };
+
+/* ---- word gates ------------------------------------------------------------------ */
+
+static uint64_t word_hash(const char *p, size_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+  return h;
+}
+
+/* The id of a word, or UINT32_MAX. */
+static uint32_t word_find(const PsEngine *e, const char *p, size_t n) {
+  if (!e->word_cap) return UINT32_MAX;
+  for (size_t i = (size_t)word_hash(p, n) & (e->word_cap - 1);; i = (i + 1) & (e->word_cap - 1)) {
+    uint32_t v = e->word_slots[i];
+    if (!v) return UINT32_MAX;
+    const char *w = e->words.items[v - 1];
+    if (!strncmp(w, p, n) && w[n] == '\0') return v - 1;
+  }
+}
+
+static void word_table_build(PsEngine *e) {
+  size_t cap = 16;
+  while (cap < e->words.size * 2 + 2) cap *= 2;
+  free(e->word_slots);
+  e->word_slots = ps_xcalloc(cap, sizeof(uint32_t));
+  e->word_cap = cap;
+  for (size_t k = 0; k < e->words.size; k++) {
+    const char *w = e->words.items[k];
+    size_t i = (size_t)word_hash(w, strlen(w)) & (cap - 1);
+    while (e->word_slots[i]) i = (i + 1) & (cap - 1);
+    e->word_slots[i] = (uint32_t)k + 1;
+  }
+}
+
+static uint32_t word_intern(PsEngine *e, const char *w) {
+  if (!w) return UINT32_MAX;
+  uint32_t id = word_find(e, w, strlen(w));
+  if (id != UINT32_MAX) return id;
+  array_push(&e->words, w);
+  word_table_build(e); /* configuration time only: rebuilding is fine */
+  return (uint32_t)e->words.size - 1;
+}
+
+static bool word_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+/* Marks the engine words that occur in text as whole identifiers, with how
+ * they occur (PS_WORD_*): after a `.` or in an import statement (MEMBER),
+ * followed by a single `=` (KEYWORD). Import statements are tracked
+ * roughly (erring on the side of admitting): from a statement whose first
+ * word is `import` or `from` (at a line start, after `;` or `:`) to the end
+ * of the logical line (open brackets and backslashes continue it). Returns
+ * true if some gated analysis is admitted; fills w->active for every
+ * analysis (ungated ones are always active). */
+static bool gate_analyses(PsScanWorker *w, const char *text, size_t len) {
+  const PsEngine *e = w->engine;
+  for (size_t i = 0; i < w->seen.size; i++) w->present[w->seen.items[i]] = 0;
+  array_clear(&w->seen);
+  if (e->words.size) {
+    bool line_start = true, in_import = false;
+    int depth = 0;
+    for (size_t i = 0; i < len;) {
+      unsigned char c = (unsigned char)text[i];
+      if (c == '\n') {
+        size_t p = i;
+        while (p > 0 && text[p - 1] == '\r') p--;
+        if (depth <= 0 && !(p > 0 && text[p - 1] == '\\')) in_import = false, depth = 0;
+        line_start = true;
+        i++;
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
+        i++;
+        continue;
+      }
+      if (!word_char(c) || (c >= '0' && c <= '9')) {
+        if (in_import) depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+        /* `a; import b` and `if x: import b` start a statement too. */
+        line_start = c == ';' || c == ':';
+        i++;
+        continue;
+      }
+      size_t j = i;
+      while (j < len && word_char((unsigned char)text[j])) j++;
+      size_t n = j - i;
+      if (line_start && ((n == 6 && !memcmp(text + i, "import", 6)) || (n == 4 && !memcmp(text + i, "from", 4))))
+        in_import = true;
+      line_start = false;
+      uint32_t id = word_find(e, text + i, n);
+      if (id != UINT32_MAX) {
+        unsigned char how = PS_WORD_ANY;
+        size_t b = i;
+        while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t')) b--;
+        if (in_import || (b > 0 && text[b - 1] == '.')) how |= PS_WORD_MEMBER;
+        size_t a = j;
+        while (a < len && (text[a] == ' ' || text[a] == '\t')) a++;
+        if (a < len && text[a] == '=' && (a + 1 >= len || text[a + 1] != '=')) how |= PS_WORD_KEYWORD;
+        if (!w->present[id]) array_push(&w->seen, id);
+        w->present[id] |= how;
+      }
+      i = j;
+    }
+  }
+  bool any = false;
+  for (size_t a = 0; a < e->analyses.size; a++) {
+    bool on = e->gate_count[a] == 0 || e->opts.no_prefilter;
+    for (size_t g = 0; g < e->gate_count[a] && !on; g++) {
+      const uint32_t *ids = &e->gate_ids.items[3 * (e->gate_start[a] + g)];
+      const unsigned char *how = &e->gate_how.items[3 * (e->gate_start[a] + g)];
+      on = true;
+      for (int k = 0; k < 3 && on; k++) on = ids[k] == UINT32_MAX || (w->present[ids[k]] & how[k]);
+      pcre2_code *re = e->gate_re.items[e->gate_start[a] + g];
+      if (on && re) on = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, w->md, NULL) >= 0;
+    }
+    w->active[a] = on;
+    if (on && e->gate_count[a]) any = true;
+  }
+  return any;
+}
 
 int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const PsEngineOptions *opts,
                   PsError *err) {
@@ -103,6 +236,32 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       array_push(&self->analyses, a);
       self->need_walk = true;
       self->needs |= ps_analysis_needs(a);
+      const PsWordGate *gates;
+      size_t ng = ps_analysis_gates(a, &gates);
+      self->gate_start = ps_xrealloc(self->gate_start, self->analyses.size * sizeof(size_t));
+      self->gate_count = ps_xrealloc(self->gate_count, self->analyses.size * sizeof(size_t));
+      self->gate_start[self->analyses.size - 1] = self->gate_ids.size / 3;
+      self->gate_count[self->analyses.size - 1] = ng;
+      for (size_t g = 0; g < ng; g++) {
+        for (int k = 0; k < 3; k++) {
+          array_push(&self->gate_ids, word_intern(self, gates[g].w[k]));
+          array_push(&self->gate_how, (unsigned char)(gates[g].how[k] ? gates[g].how[k] : PS_WORD_ANY));
+        }
+        pcre2_code *re = NULL;
+        if (gates[g].re) {
+          int code;
+          PCRE2_SIZE off;
+          re = pcre2_compile((PCRE2_SPTR)gates[g].re, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                             &code, &off, NULL);
+          if (!re) {
+            rc = ps_error_set(err, PS_E_RULE, r->path, 0, 0, "word gate regex `%s` does not compile", gates[g].re);
+            goto cleanup;
+          }
+          pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+        }
+        array_push(&self->gate_re, re);
+      }
+      if (ng) continue; /* admitted by its word gates, not by the regex */
       const char *p = ps_analysis_prefilter(a);
       if (!p) every_file = true;
       else ps_buf_printf(&pre, "%s(?:%s)", pre.len ? "|" : "", p);
@@ -142,6 +301,14 @@ void ps_engine_delete(PsEngine *self) {
   for (size_t i = 0; i < self->analyses.size; i++) ps_analysis_delete(self->analyses.items[i]);
   array_free(&self->analyses);
   pcre2_code_free(self->prefilter);
+  array_free(&self->words);
+  free(self->word_slots);
+  array_free(&self->gate_ids);
+  array_free(&self->gate_how);
+  for (size_t i = 0; i < self->gate_re.size; i++) pcre2_code_free(self->gate_re.items[i]);
+  array_free(&self->gate_re);
+  free(self->gate_start);
+  free(self->gate_count);
   free(self);
 }
 
@@ -156,6 +323,8 @@ PsScanWorker *ps_scan_worker_new(const PsEngine *engine, PsError *err) {
     if (ps_queryset_query(engine->groups.items[i].qs)) w->runners[i] = ps_query_runner_new(engine->groups.items[i].qs);
   w->walker = ps_walker_new();
   ps_walker_set_needs(w->walker, engine->needs);
+  w->present = ps_xcalloc(engine->words.size + 1, 1);
+  w->active = ps_xcalloc(engine->analyses.size + 1, sizeof(bool));
   ps_summary_init(&w->summary);
   w->arena = ps_arena_new(256 * 1024);
   w->md = pcre2_match_data_create(1, NULL);
@@ -172,6 +341,9 @@ void ps_scan_worker_delete(PsScanWorker *self) {
   ps_arena_delete(self->arena);
   pcre2_match_data_free(self->md);
   array_free(&self->raw);
+  free(self->present);
+  array_free(&self->seen);
+  free(self->active);
   free(self);
 }
 
@@ -422,10 +594,24 @@ static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
   const PsEngine *e = w->engine;
   w->src = src;
   if (e->need_walk) {
-    ps_walker_summarize(w->walker, src, w->arena, &w->summary);
-    PsFileContext ctx = {src, &w->summary, e->opts.is_first_party, e->opts.project};
-    PsEmitter em = {emit_vars, emit_vars_fix, w};
-    for (size_t i = 0; i < e->analyses.size; i++) ps_analysis_run(e->analyses.items[i], &ctx, &em);
+    /* Only the analyses whose word gates this text passes, and only what
+     * they read from the walk. */
+    gate_analyses(w, src->text, src->len);
+    unsigned needs = 0;
+    bool any = false;
+    for (size_t i = 0; i < e->analyses.size; i++)
+      if (w->active[i]) {
+        needs |= ps_analysis_needs(e->analyses.items[i]);
+        any = true;
+      }
+    if (any) {
+      ps_walker_set_needs(w->walker, needs);
+      ps_walker_summarize(w->walker, src, w->arena, &w->summary);
+      PsFileContext ctx = {src, &w->summary, e->opts.is_first_party, e->opts.project};
+      PsEmitter em = {emit_vars, emit_vars_fix, w};
+      for (size_t i = 0; i < e->analyses.size; i++)
+        if (w->active[i]) ps_analysis_run(e->analyses.items[i], &ctx, &em);
+    }
   }
   for (size_t i = 0; i < e->groups.size; i++) {
     const QueryGroup *g = &e->groups.items[i];
@@ -707,8 +893,10 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
   }
   if (src.warning) add_error(res, ps_xstrdup(src.warning));
   if (e->prefilter && !e->opts.parse_only) {
-    int m = pcre2_match(e->prefilter, (PCRE2_SPTR)src.text, src.len, 0, 0, w->md, NULL);
-    if (m < 0) {
+    /* Word gates first (one pass, usually decisive), then the regex of
+     * the query rules and ungated analyses. */
+    bool gated = e->words.size && gate_analyses(w, src.text, src.len);
+    if (!gated && pcre2_match(e->prefilter, (PCRE2_SPTR)src.text, src.len, 0, 0, w->md, NULL) < 0) {
       res->skipped = true;
       return res;
     }
