@@ -146,6 +146,11 @@ typedef struct PsSummary {
   Array(PsRef) refs;
   Array(PsBinding) bindings;
   Array(PsAnnotation) annotations; /* PS_NEED_ANNOTATIONS */
+  /* Bindings by name (for resolution): a hash table of chain heads and,
+   * per binding, the next one with the same name; index + 1, 0 ends. */
+  uint32_t *bind_slots;
+  size_t bind_cap;
+  Array(uint32_t) bind_next;
 } PsSummary;
 
 /* Resolves a dotted chain read in `scope` to the qualified name it stands
@@ -158,6 +163,10 @@ typedef struct PsSummary {
  * in `arena`. */
 const char *ps_summary_resolve(const PsSummary *s, const char *chain, const char *scope, PsArena *arena,
                                unsigned *guards);
+/* Rebuilds the by-name index of s->bindings (the walk does it; call it
+ * after changing bindings by hand). Resolution falls back to a scan when
+ * the index is stale. */
+void ps_summary__index_bindings(PsSummary *s);
 
 /* Everything an analysis sees for one file. */
 typedef struct PsFileContext {

@@ -149,6 +149,9 @@ void ps_summary_init(PsSummary *self) {
   array_init(&self->refs);
   array_init(&self->bindings);
   array_init(&self->annotations);
+  self->bind_slots = NULL;
+  self->bind_cap = 0;
+  array_init(&self->bind_next);
 }
 
 void ps_summary_free(PsSummary *self) {
@@ -160,6 +163,8 @@ void ps_summary_free(PsSummary *self) {
   array_free(&self->refs);
   array_free(&self->bindings);
   array_free(&self->annotations);
+  free(self->bind_slots);
+  array_free(&self->bind_next);
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -1081,4 +1086,5 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
 done:
   ts_tree_cursor_delete(&cur);
   resolve_dynamic(&k);
+  ps_summary__index_bindings(out);
 }
