@@ -152,7 +152,9 @@ static int check_rules(const PsRegistry *reg) {
 
 int ps_cli__rules(const PsConfig *cfg, const char *markdown_dir, bool check) {
   size_t n_errors = 0;
-  PsRegistry *reg = ps_run_load_rules(cfg, &n_errors);
+  PsConfig c = *cfg; /* --check compiles every query, built-in ones included */
+  c.validate_rules = check;
+  PsRegistry *reg = ps_run_load_rules(&c, &n_errors);
   int rc = n_errors ? 2 : 0;
   if (markdown_dir) {
     int r = write_markdown(reg, markdown_dir);

@@ -72,6 +72,7 @@ typedef struct PsConfig {
   size_t n_per_file_ignores;
   PsPerFileIgnore *per_file_ignores;
   bool preview;
+  bool validate_rules; /* compile the built-in rules' queries at load (`rules --check`) */
 
   /* versions */
   PsPyVersion target;         /* default 3.14 */

@@ -68,6 +68,7 @@ typedef struct PsRule {
   bool has_min_python;
   bool free_threaded_only;
   bool explicit_only;       /* selected only by its exact id */
+  bool query_unchecked;     /* loaded trusted: the query was not compiled at load */
   char *fixture;            /* fixtures/<family>/<ID>-<name>.py, if given */
 
   char **tag_storage;       /* backing for meta.tags */
@@ -82,6 +83,11 @@ typedef void (*PsErrorFn)(void *ctx, const PsError *err);
 typedef struct PsRegistry PsRegistry;
 
 PsRegistry *ps_registry_new(void);
+/* Rules loaded while `trusted` skip the load-time compilation of their
+ * query (its cost dominates a small run's start-up); the engine compiles a
+ * query when a file first needs it. For the built-in rules, which
+ * `pyshift rules --check` (CI) compiles. Default false. */
+void ps_registry_set_trusted(PsRegistry *self, bool trusted);
 void ps_registry_delete(PsRegistry *self);
 /* Loads one rule file. 0 or PS_E_RULE (err points into the file). */
 int ps_registry_load_file(PsRegistry *self, const char *path, PsError *err);

@@ -1,4 +1,6 @@
 /* engine.c: the per-file pipeline, shared read-only by every worker. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,14 +16,23 @@
 /* Query rules are matched in groups: each rule with its own prefilter is a
  * group gated by it (most files pass no gate, so most files see no query
  * pass at all); the rules without one share a single ungated group. */
+/* A group's query is compiled when a file first needs it (most runs of a
+ * few files never do; ts_query_new costs tens of milliseconds for a large
+ * rule): `ready` is set under the engine's mutex once qs (or err) is. */
 typedef struct QueryGroup {
   PsQuerySet *qs;
   pcre2_code *gate; /* NULL: always run */
   bool local;       /* prefilter-scope: statement: match only the statements the gate hits */
+  const PsRule **rules; /* heap */
+  size_t n_rules;
+  _Atomic bool ready;
+  char *err;        /* heap: why the query does not compile, once ready */
+  _Atomic bool reported;
 } QueryGroup;
 
 struct PsEngine {
   PsEngineOptions opts;
+  pthread_mutex_t lazy; /* compiling query groups */
   const PsRule *const *rules;
   size_t n_rules;
   Array(QueryGroup) groups;
@@ -63,6 +74,7 @@ struct PsScanWorker {
   uint8_t *present;    /* per engine word: seen in the text being scanned */
   Array(uint32_t) seen; /* the words set in `present`, to clear them */
   bool *active;        /* per analysis: runs on the text being scanned */
+  const char *query_error; /* a query group failed to compile on this file */
 };
 
 /* ---- word gates ------------------------------------------------------------------ */
@@ -192,6 +204,7 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
   self->opts = *opts;
   self->rules = rules;
   self->n_rules = n;
+  pthread_mutex_init(&self->lazy, NULL);
   if (opts->parse_only) return 0;
   int rc = 0;
   {
@@ -203,23 +216,36 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
         array_push(&ungated, rules[i]);
         continue;
       }
-      QueryGroup g = {NULL, NULL, rules[i]->prefilter_statement};
-      rc = ps_queryset_new(&g.qs, &rules[i], 1, err);
-      if (!rc) {
-        int code;
-        PCRE2_SIZE off;
-        g.gate = pcre2_compile((PCRE2_SPTR)rules[i]->prefilter, PCRE2_ZERO_TERMINATED,
-                               PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
-        if (g.gate) pcre2_jit_compile(g.gate, PCRE2_JIT_COMPLETE);
-      }
+      QueryGroup g = {0};
+      g.local = rules[i]->prefilter_statement;
+      g.rules = ps_xmalloc(sizeof(PsRule *));
+      g.rules[0] = rules[i];
+      g.n_rules = 1;
+      int code;
+      PCRE2_SIZE off;
+      g.gate = pcre2_compile((PCRE2_SPTR)rules[i]->prefilter, PCRE2_ZERO_TERMINATED,
+                             PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+      if (g.gate) pcre2_jit_compile(g.gate, PCRE2_JIT_COMPLETE);
       array_push(&self->groups, g);
     }
-    if (!rc && ungated.size) {
-      QueryGroup g = {NULL, NULL, false};
-      rc = ps_queryset_new(&g.qs, ungated.items, ungated.size, err);
+    if (ungated.size) {
+      QueryGroup g = {0};
+      g.rules = ungated.items; /* the group takes the array */
+      g.n_rules = ungated.size;
       array_push(&self->groups, g);
+    } else {
+      array_free(&ungated);
     }
-    array_free(&ungated);
+    /* Rules checked at load compile now, so a broken user rule is an error
+     * before any file is scanned; trusted (built-in) ones when needed. */
+    for (size_t i = 0; i < self->groups.size && !rc; i++) {
+      QueryGroup *g = &self->groups.items[i];
+      bool trusted = false;
+      for (size_t k = 0; k < g->n_rules; k++) trusted |= g->rules[k]->query_unchecked;
+      if (trusted) continue;
+      rc = ps_queryset_new(&g->qs, g->rules, g->n_rules, err);
+      atomic_store(&g->ready, true);
+    }
     if (rc) return rc;
   }
   PsBuf pre = PS_BUF_INIT;
@@ -296,7 +322,10 @@ void ps_engine_delete(PsEngine *self) {
   for (size_t i = 0; i < self->groups.size; i++) {
     ps_queryset_delete(self->groups.items[i].qs);
     pcre2_code_free(self->groups.items[i].gate);
+    free(self->groups.items[i].rules);
+    free(self->groups.items[i].err);
   }
+  pthread_mutex_destroy(&self->lazy);
   array_free(&self->groups);
   for (size_t i = 0; i < self->analyses.size; i++) ps_analysis_delete(self->analyses.items[i]);
   array_free(&self->analyses);
@@ -319,8 +348,7 @@ PsScanWorker *ps_scan_worker_new(const PsEngine *engine, PsError *err) {
   w->engine = engine;
   w->parser = p;
   w->runners = ps_xcalloc(engine->groups.size + 1, sizeof(PsQueryRunner *));
-  for (size_t i = 0; i < engine->groups.size; i++)
-    if (ps_queryset_query(engine->groups.items[i].qs)) w->runners[i] = ps_query_runner_new(engine->groups.items[i].qs);
+  /* Runners are made when a group is first used (group_runner). */
   w->walker = ps_walker_new();
   ps_walker_set_needs(w->walker, engine->needs);
   w->present = ps_xcalloc(engine->words.size + 1, 1);
@@ -590,6 +618,34 @@ static void add_fingerprints(PsFinding *fs, size_t n, const char *raw, size_t ra
 
 /* Runs the analyses and the query groups over the parsed src, collecting
  * raw findings. Sets *limited if query matching hit a limit. */
+/* The worker's runner for group i, compiling the group's query on first
+ * use (once per engine, under its mutex); NULL if it does not compile. */
+static PsQueryRunner *group_runner(PsScanWorker *w, size_t i) {
+  if (w->runners[i]) return w->runners[i];
+  PsEngine *e = (PsEngine *)w->engine; /* the lazy part: guarded by e->lazy */
+  QueryGroup *g = &e->groups.items[i];
+  if (!atomic_load(&g->ready)) {
+    pthread_mutex_lock(&e->lazy);
+    if (!atomic_load(&g->ready)) {
+      PsError err;
+      ps_error_clear(&err);
+      if (ps_queryset_new(&g->qs, g->rules, g->n_rules, &err)) {
+        ps_queryset_delete(g->qs);
+        g->qs = NULL;
+        g->err = ps_xasprintf("rule %s: %s", g->rules[0]->meta.id, err.msg);
+      }
+      atomic_store(&g->ready, true);
+    }
+    pthread_mutex_unlock(&e->lazy);
+  }
+  if (!g->qs || !ps_queryset_query(g->qs)) {
+    /* Reported once per run, with the file that needed it. */
+    if (g->err && !atomic_exchange(&g->reported, true)) w->query_error = g->err;
+    return NULL;
+  }
+  return w->runners[i] = ps_query_runner_new(g->qs);
+}
+
 static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
   const PsEngine *e = w->engine;
   w->src = src;
@@ -615,8 +671,6 @@ static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
   }
   for (size_t i = 0; i < e->groups.size; i++) {
     const QueryGroup *g = &e->groups.items[i];
-    if (!w->runners[i]) continue;
-    w->current_qs = g->qs;
     if (g->gate && g->local) {
       /* Only the top-level statements that hold a prefilter match. */
       TSNode root = ts_tree_root_node(src->tree);
@@ -627,8 +681,10 @@ static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
         uint32_t hit = (uint32_t)ov[0];
         TSNode st = ts_node_first_child_for_byte(root, hit);
         if (ts_node_is_null(st)) break;
-        if (ts_node_start_byte(st) <= hit &&
-            ps_query_runner_exec(w->runners[i], st, src->text, e->opts.parse_budget_us, on_match, w))
+        PsQueryRunner *run = ts_node_start_byte(st) <= hit ? group_runner(w, i) : NULL;
+        if (!run && ts_node_start_byte(st) <= hit) break; /* does not compile: reported */
+        w->current_qs = g->qs;
+        if (run && ps_query_runner_exec(run, st, src->text, e->opts.parse_budget_us, on_match, w))
           *limited = true;
         /* Next hit after this statement (or after the hit, between statements). */
         PCRE2_SIZE next = ts_node_start_byte(st) <= hit ? ts_node_end_byte(st) : hit + 1;
@@ -638,8 +694,10 @@ static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
       continue;
     }
     if (g->gate && pcre2_match(g->gate, (PCRE2_SPTR)src->text, src->len, 0, 0, w->md, NULL) < 0) continue;
-    if (ps_query_runner_exec(w->runners[i], ts_tree_root_node(src->tree), src->text, e->opts.parse_budget_us,
-                             on_match, w))
+    PsQueryRunner *run = group_runner(w, i);
+    if (!run) continue;
+    w->current_qs = g->qs;
+    if (ps_query_runner_exec(run, ts_tree_root_node(src->tree), src->text, e->opts.parse_budget_us, on_match, w))
       *limited = true;
   }
   w->src = NULL;
@@ -913,7 +971,9 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
   bool query_limited = false;
   PsFinding *fs;
   size_t n;
+  w->query_error = NULL;
   run_rules(w, &src, &query_limited);
+  if (w->query_error) add_error(res, ps_xasprintf("%s (its findings are missing from this run)", w->query_error));
   finish(w, res->path, &src, &fs, &n);
   char *fp_owned = NULL; /* --diff: the fixed bytes, which only the diff keeps */
   size_t fp_len = 0;

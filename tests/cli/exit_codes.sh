@@ -323,4 +323,32 @@ expect_out "scope.statement hit in C" "scope.py:11:9: XS009"
 expect_no_out "scope.statement skips b" "scope.py:6:5: XS009"
 expect_out "scope.file hits b too" "scope.py:6:5: XS004"
 
+# Built-in rules (PYSHIFT_RULES_DIR) are trusted: their queries compile when
+# a file first needs one. A broken one is an error once, naming the rule,
+# and `rules --check` (CI) refuses it up front.
+mkdir -p trusted_rules
+cat > trusted_rules/XB001-broken-query.rule <<'RULE'
+---
+id: XB001
+name: broken-query
+severity: warning
+message: "x"
+summary: test rule
+prefilter: 'probe'
+---
+```query
+(call function: (identifer) @report)
+```
+RULE
+printf 'probe()\n' > t1.py; cp t1.py t2.py; printf 'x = 1\n' > t3.py
+PYSHIFT_RULES_DIR=$T/trusted_rules run check --isolated --select XB001 t3.py
+expect_rc "trusted.unneeded query is never compiled" 0
+PYSHIFT_RULES_DIR=$T/trusted_rules run check --isolated --select XB001 -j1 t1.py t2.py t3.py
+expect_rc "trusted.broken query is an error" 2
+expect_err "trusted.error names the rule" "rule XB001"
+expect_eq "trusted.reported once" "$(grep -c 'rule XB001' "$ERR")" 1
+PYSHIFT_RULES_DIR=$T/trusted_rules run rules --check
+expect_rc "trusted.rules --check compiles every query" 2
+expect_err "trusted.rules --check points at the query" "XB001-broken-query.rule:10:"
+
 finish
