@@ -146,7 +146,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     }
     self->empty = !s->n_rows && !s->n_future_rows;
     if (s->kind == K_RENAME) {
-      self->prefilter = ps_xstrdup("\\btyping(?:_extensions)?\\b");
+      self->prefilter = ps_xstrdup("\\b(?:typing|typing_extensions)\\b");
     } else {
       /* `from M import` for each row module M; for collections (whose
        * other members are fine) only when a row's member follows. */
@@ -169,7 +169,19 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
         else if (*p == '|' && !p[1]) break;
         else ps_buf_putc(&alt, *p);
       }
-      if (alt.len) ps_buf_printf(&re, "\\bfrom[ \\t]+(?:%s)[ \\t]+import\\b", alt.data);
+      /* Plain module names in one group, dotted ones each on their own
+       * (so the engine can check the words before running the regex). */
+      PsBuf plain = PS_BUF_INIT;
+      for (const char *p = alt.data ? alt.data : ""; *p;) {
+        size_t n = strcspn(p, "|");
+        if (memchr(p, '\\', n))
+          ps_buf_printf(&re, "%s\\bfrom[ \\t]+%.*s[ \\t]+import\\b", re.len ? "|" : "", (int)n, p);
+        else
+          ps_buf_printf(&plain, "%s%.*s", plain.len ? "|" : "", (int)n, p);
+        p += n + (p[n] == '|');
+      }
+      if (plain.len) ps_buf_printf(&re, "%s\\bfrom[ \\t]+(?:%s)[ \\t]+import\\b", re.len ? "|" : "", plain.data);
+      ps_buf_free(&plain);
       if (coll.len) {
         coll.data[coll.len - 1] = '\0';
         ps_buf_printf(&re, "%s\\bfrom[ \\t]+collections[ \\t]+import[ \\t]+(?:\\([^)]*|[^\\n]*)\\b(?:%s)\\b",
@@ -208,7 +220,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   }
   if (s->kind == K_TYPE_ALIAS) {
     self->empty = ps_pyver_cmp(min_python, ver(3, 12)) < 0;
-    self->prefilter = ps_xstrdup("\\bTypeAlias(?:Type)?\\b");
+    self->prefilter = ps_xstrdup("\\b(?:TypeAlias|TypeAliasType)\\b");
     return 0;
   }
   if (s->kind == K_PEP695_CLASS || s->kind == K_PEP695_FUNCTION) {

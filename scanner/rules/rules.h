@@ -74,6 +74,13 @@ typedef struct PsRule {
   char **tag_storage;       /* backing for meta.tags */
 } PsRule;
 
+/* Whole words (identifiers) of which every match of the PCRE2 regex `re`
+ * contains at least one, derived conservatively from its top-level
+ * alternatives; NULL-terminated heap array, or NULL when some alternative
+ * has no delimited literal word (then nothing can be skipped). */
+char **ps_regex_required_words(const char *re);
+void ps_regex_words_free(char **words);
+
 /* Looks up a param; NULL if absent. */
 const PsParam *ps_rule_param(const PsRule *rule, const char *key);
 

@@ -23,6 +23,8 @@ typedef struct QueryGroup {
   PsQuerySet *qs;
   pcre2_code *gate; /* NULL: always run */
   bool local;       /* prefilter-scope: statement: match only the statements the gate hits */
+  uint32_t *words;  /* heap: one of these must occur for the gate to match (NULL: unknown) */
+  size_t n_words;
   const PsRule **rules; /* heap */
   size_t n_rules;
   _Atomic bool ready;
@@ -37,12 +39,16 @@ struct PsEngine {
   size_t n_rules;
   Array(QueryGroup) groups;
   Array(PsAnalysis *) analyses;
-  pcre2_code *prefilter; /* NULL: parse every file */
+  pcre2_code *prefilter; /* the regexes with required words (see prefilter_part), or NULL */
+  pcre2_code *prefilter_plain; /* the regexes without, or NULL */
+  bool filtering;       /* false: parse every file */
+  Array(uint32_t) prefilter_words; /* one of them must occur for `prefilter` to be run */
   bool need_walk;
   unsigned needs; /* union of the analyses' PS_NEED_* */
   /* Word gates (ps_analysis_gates): the words, a hash table over them, and
    * per analysis its gates as triples of word ids. */
   Array(const char *) words;
+  Array(char *) kept_words; /* heap copies of words derived from regexes */
   uint32_t *word_slots; /* word id + 1, 0 empty; word_cap entries */
   size_t word_cap;
   Array(uint32_t) gate_ids;  /* 3 per gate (UINT32_MAX: none), all analyses' gates in order */
@@ -197,6 +203,52 @@ static bool gate_analyses(PsScanWorker *w, const char *text, size_t len) {
   return any;
 }
 
+/* word_intern for a transient string: the engine keeps a copy. */
+static uint32_t intern_copy(PsEngine *e, const char *w) {
+  uint32_t id = word_find(e, w, strlen(w));
+  if (id != UINT32_MAX) return id;
+  char *copy = ps_xstrdup(w);
+  array_push(&e->kept_words, copy);
+  return word_intern(e, copy);
+}
+
+/* Adds a prefilter regex: to the worded part if every match must contain
+ * one of its derivable words (ps_regex_required_words), else to the plain
+ * part that runs on every file. */
+static void prefilter_part(PsEngine *e, PsBuf *worded, PsBuf *plain, const char *re) {
+  char **words = ps_regex_required_words(re);
+  PsBuf *into = words ? worded : plain;
+  ps_buf_printf(into, "%s(?:%s)", into->len ? "|" : "", re);
+  for (char **w = words; w && *w; w++) {
+    uint32_t id = intern_copy(e, *w);
+    bool seen = false;
+    for (size_t i = 0; i < e->prefilter_words.size && !seen; i++) seen = e->prefilter_words.items[i] == id;
+    if (!seen) array_push(&e->prefilter_words, id);
+  }
+  ps_regex_words_free(words);
+}
+
+static bool any_word(const PsScanWorker *w, const uint32_t *ids, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (w->present[ids[i]]) return true;
+  return false;
+}
+
+static pcre2_code *compile_prefilter(const PsBuf *b, PsError *err, int *rc) {
+  if (!b->len) return NULL;
+  int code;
+  PCRE2_SIZE off;
+  pcre2_code *re = pcre2_compile((PCRE2_SPTR)b->data, b->len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+  if (!re) {
+    PCRE2_UCHAR buf[200];
+    pcre2_get_error_message(code, buf, sizeof buf);
+    *rc = ps_error_set(err, PS_E_RULE, "", 0, 0, "combined prefilter does not compile: %s", (char *)buf);
+    return NULL;
+  }
+  pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+  return re;
+}
+
 int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const PsEngineOptions *opts,
                   PsError *err) {
   PsEngine *self = ps_xcalloc(1, sizeof *self);
@@ -248,7 +300,7 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
     }
     if (rc) return rc;
   }
-  PsBuf pre = PS_BUF_INIT;
+  PsBuf pre = PS_BUF_INIT, plain = PS_BUF_INIT;
   bool every_file = opts->no_prefilter;
   for (size_t i = 0; i < n; i++) {
     const PsRule *r = rules[i];
@@ -290,29 +342,33 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       if (ng) continue; /* admitted by its word gates, not by the regex */
       const char *p = ps_analysis_prefilter(a);
       if (!p) every_file = true;
-      else ps_buf_printf(&pre, "%s(?:%s)", pre.len ? "|" : "", p);
+      else prefilter_part(self, &pre, &plain, p);
     }
     if (r->query) {
       if (!r->prefilter) every_file = true;
-      else ps_buf_printf(&pre, "%s(?:%s)", pre.len ? "|" : "", r->prefilter);
+      else prefilter_part(self, &pre, &plain, r->prefilter);
     }
+  }
+  /* Each gated query group: the words its regex needs. */
+  for (size_t i = 0; i < self->groups.size; i++) {
+    QueryGroup *g = &self->groups.items[i];
+    if (!g->gate) continue;
+    char **words = ps_regex_required_words(g->rules[0]->prefilter);
+    for (char **wd = words; wd && *wd; wd++) {
+      g->words = ps_xrealloc(g->words, (g->n_words + 1) * sizeof(uint32_t));
+      g->words[g->n_words++] = intern_copy(self, *wd);
+    }
+    ps_regex_words_free(words);
   }
   if (!every_file) {
-    /* No rule at all: nothing needs parsing, an empty pattern never matches. */
-    if (!pre.len) ps_buf_puts(&pre, "(*FAIL)");
-    int code;
-    PCRE2_SIZE off;
-    self->prefilter = pcre2_compile((PCRE2_SPTR)pre.data, pre.len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-                                    &code, &off, NULL);
-    if (!self->prefilter) {
-      PCRE2_UCHAR buf[200];
-      pcre2_get_error_message(code, buf, sizeof buf);
-      rc = ps_error_set(err, PS_E_RULE, "", 0, 0, "combined prefilter does not compile: %s", (char *)buf);
-      goto cleanup;
-    }
-    pcre2_jit_compile(self->prefilter, PCRE2_JIT_COMPLETE);
+    /* With no rule at all nothing needs parsing: both parts stay NULL. */
+    self->filtering = true;
+    self->prefilter = compile_prefilter(&pre, err, &rc);
+    if (!rc) self->prefilter_plain = compile_prefilter(&plain, err, &rc);
+    if (rc) goto cleanup;
   }
 cleanup:
+  ps_buf_free(&plain);
   ps_buf_free(&pre);
   return rc;
 }
@@ -323,6 +379,7 @@ void ps_engine_delete(PsEngine *self) {
     ps_queryset_delete(self->groups.items[i].qs);
     pcre2_code_free(self->groups.items[i].gate);
     free(self->groups.items[i].rules);
+    free(self->groups.items[i].words);
     free(self->groups.items[i].err);
   }
   pthread_mutex_destroy(&self->lazy);
@@ -330,6 +387,10 @@ void ps_engine_delete(PsEngine *self) {
   for (size_t i = 0; i < self->analyses.size; i++) ps_analysis_delete(self->analyses.items[i]);
   array_free(&self->analyses);
   pcre2_code_free(self->prefilter);
+  pcre2_code_free(self->prefilter_plain);
+  array_free(&self->prefilter_words);
+  for (size_t i = 0; i < self->kept_words.size; i++) free(self->kept_words.items[i]);
+  array_free(&self->kept_words);
   array_free(&self->words);
   free(self->word_slots);
   array_free(&self->gate_ids);
@@ -649,10 +710,11 @@ static PsQueryRunner *group_runner(PsScanWorker *w, size_t i) {
 static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
   const PsEngine *e = w->engine;
   w->src = src;
+  if (e->words.size) gate_analyses(w, src->text, src->len); /* `present` for this text */
   if (e->need_walk) {
     /* Only the analyses whose word gates this text passes, and only what
      * they read from the walk. */
-    gate_analyses(w, src->text, src->len);
+    if (!e->words.size) gate_analyses(w, src->text, src->len);
     unsigned needs = 0;
     bool any = false;
     for (size_t i = 0; i < e->analyses.size; i++)
@@ -671,6 +733,7 @@ static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
   }
   for (size_t i = 0; i < e->groups.size; i++) {
     const QueryGroup *g = &e->groups.items[i];
+    if (g->gate && g->words && !any_word(w, g->words, g->n_words)) continue; /* its regex cannot match */
     if (g->gate && g->local) {
       /* Only the top-level statements that hold a prefilter match. */
       TSNode root = ts_tree_root_node(src->tree);
@@ -950,11 +1013,16 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
     return res;
   }
   if (src.warning) add_error(res, ps_xstrdup(src.warning));
-  if (e->prefilter && !e->opts.parse_only) {
-    /* Word gates first (one pass, usually decisive), then the regex of
-     * the query rules and ungated analyses. */
-    bool gated = e->words.size && gate_analyses(w, src.text, src.len);
-    if (!gated && pcre2_match(e->prefilter, (PCRE2_SPTR)src.text, src.len, 0, 0, w->md, NULL) < 0) {
+  if (e->filtering && !e->opts.parse_only) {
+    /* One identifier scan decides the word-gated analyses and whether the
+     * worded regexes can match at all; the regexes run only then, and the
+     * plain ones always. */
+    bool admit = e->words.size && gate_analyses(w, src.text, src.len);
+    if (!admit && e->prefilter && any_word(w, e->prefilter_words.items, e->prefilter_words.size))
+      admit = pcre2_match(e->prefilter, (PCRE2_SPTR)src.text, src.len, 0, 0, w->md, NULL) >= 0;
+    if (!admit && e->prefilter_plain)
+      admit = pcre2_match(e->prefilter_plain, (PCRE2_SPTR)src.text, src.len, 0, 0, w->md, NULL) >= 0;
+    if (!admit) {
       res->skipped = true;
       return res;
     }

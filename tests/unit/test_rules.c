@@ -309,7 +309,38 @@ static void test_suppress(void) {
   CHECK_INT(d[0].n_codes, PS_SUPPRESS_MAX_CODES);
 }
 
+/* The words any match must contain: "a b" (any of), or NULL (none derivable). */
+static void expect_words(const char *re, const char *want) {
+  char **w = ps_regex_required_words(re);
+  PsBuf b = PS_BUF_INIT;
+  for (char **p = w; p && *p; p++) ps_buf_printf(&b, "%s%s", b.len ? " " : "", *p);
+  if (!want) CHECK(w == NULL, "%s: got words \"%s\", want none", re, b.data ? b.data : "");
+  else CHECK_STR(b.data ? b.data : "", want);
+  ps_buf_free(&b);
+  ps_regex_words_free(w);
+}
+
+static void test_regex_words(void) {
+  expect_words("\\bpathlib\\.", "pathlib");
+  expect_words("asyncio\\.get_event_loop\\b", "get_event_loop"); /* asyncio may be a suffix */
+  expect_words("\\bre\\.(?:sub|subn|split)\\b", "sub subn split");
+  expect_words("\\bdef\\s+(?:visit_Num|find_module)\\b", "visit_Num find_module"); /* def is everywhere */
+  expect_words("~\\s*(?:True|bool)\\b|\\bstruct\\.Struct\\b", "True bool struct");
+  expect_words("\\b(?:import|from)[ \\t](?:[^\\n\\\\]|\\\\[\\s\\S])*?\\b(?:cgi|imp)\\b", "cgi imp");
+  expect_words("@classmethod\\b\\s*(?:#[^\\n]*)?\\n\\s*@", "classmethod");
+  /* Not derivable: an undelimited word, an optional or repeated part,
+   * an alternative with no word at all, a lookahead. */
+  expect_words("_use_broken", NULL);
+  expect_words("\\btyping(?:_extensions)?\\b", NULL);
+  expect_words("\\bfoo+\\b", NULL);
+  expect_words("\\bfoo\\b|\\n[ \\t]+x", NULL);
+  expect_words("\\b(?=foo)\\w+", NULL);
+  expect_words("\\bfoo\\w*\\b", NULL);
+  expect_words("[a-z]foo\\b", NULL);
+}
+
 int main(void) {
+  test_regex_words();
   test_load_ok();
   test_load_fix();
   test_load_errors();
