@@ -50,15 +50,9 @@ typedef struct State {
   size_t lasts_cap; /* power of two */
 } State;
 
-static uint64_t name_hash(const char *p, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-  return h;
-}
-
 static bool is_row_last(const State *s, const char *p, size_t n) {
   if (!s->lasts_cap) return false;
-  for (size_t i = (size_t)name_hash(p, n) & (s->lasts_cap - 1);; i = (i + 1) & (s->lasts_cap - 1)) {
+  for (size_t i = (size_t)ps_hash_bytes(p, n) & (s->lasts_cap - 1);; i = (i + 1) & (s->lasts_cap - 1)) {
     const char *e = s->lasts[i];
     if (!e) return false;
     if (!strncmp(e, p, n) && e[n] == '\0') return true;
@@ -72,7 +66,7 @@ static void index_lasts(State *s) {
   s->lasts_cap = cap;
   for (size_t r = 0; r < s->n_rows; r++) {
     const char *l = s->rows[r].last;
-    size_t n = strlen(l), i = (size_t)name_hash(l, n) & (cap - 1);
+    size_t n = strlen(l), i = (size_t)ps_hash_bytes(l, n) & (cap - 1);
     while (s->lasts[i] && strcmp(s->lasts[i], l) != 0) i = (i + 1) & (cap - 1);
     s->lasts[i] = l;
   }

@@ -11,12 +11,6 @@
 
 #include "analysis/analysis.h"
 
-static uint64_t name_hash(const char *p, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-  return h;
-}
-
 void ps_summary__index_bindings(PsSummary *s) {
   size_t n = s->bindings.size, cap = 16;
   while (cap < 2 * n + 2) cap *= 2;
@@ -32,7 +26,7 @@ void ps_summary__index_bindings(PsSummary *s) {
   /* Walk backwards so each chain lists bindings in file order. */
   for (size_t i = n; i-- > 0;) {
     const char *nm = s->bindings.items[i].name;
-    size_t len = strlen(nm), h = (size_t)name_hash(nm, len) & (s->bind_cap - 1);
+    size_t len = strlen(nm), h = (size_t)ps_hash_bytes(nm, len) & (s->bind_cap - 1);
     for (;; h = (h + 1) & (s->bind_cap - 1)) {
       uint32_t v = s->bind_slots[h];
       if (!v) {
@@ -58,7 +52,7 @@ static uint32_t first_binding(const PsSummary *s, const char *p, size_t n) {
     }
     return 0;
   }
-  for (size_t h = (size_t)name_hash(p, n) & (s->bind_cap - 1);; h = (h + 1) & (s->bind_cap - 1)) {
+  for (size_t h = (size_t)ps_hash_bytes(p, n) & (s->bind_cap - 1);; h = (h + 1) & (s->bind_cap - 1)) {
     uint32_t v = s->bind_slots[h];
     if (!v) return 0;
     const char *nm = s->bindings.items[v - 1].name;

@@ -125,15 +125,9 @@ static Node *node_new(PsTomlType type, Parser *p, size_t off, int depth) {
   return n;
 }
 
-static size_t hash_key(const char *s, size_t len) {
-  size_t h = 1469598103934665603ull & SIZE_MAX;
-  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * (size_t)1099511628211ull;
-  return h;
-}
-
 static void index_insert(Node *t, size_t i) {
   size_t mask = t->index_cap - 1;
-  size_t h = hash_key(t->v.u.table.keys[i], t->key_lens[i]) & mask;
+  size_t h = ps_hash_bytes(t->v.u.table.keys[i], t->key_lens[i]) & mask;
   while (t->index[h]) h = (h + 1) & mask;
   t->index[h] = i + 1;
 }
@@ -152,7 +146,7 @@ static long table_find(const Node *t, const char *key, size_t len) {
   const PsTomlValue *v = &t->v;
   if (t->index_cap) {
     size_t mask = t->index_cap - 1;
-    for (size_t h = hash_key(key, len) & mask; t->index[h]; h = (h + 1) & mask) {
+    for (size_t h = ps_hash_bytes(key, len) & mask; t->index[h]; h = (h + 1) & mask) {
       size_t i = t->index[h] - 1;
       if (t->key_lens[i] == len && memcmp(v->u.table.keys[i], key, len) == 0) return (long)i;
     }

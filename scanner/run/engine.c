@@ -85,16 +85,10 @@ struct PsScanWorker {
 
 /* ---- word gates ------------------------------------------------------------------ */
 
-static uint64_t word_hash(const char *p, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-  return h;
-}
-
 /* The id of a word, or UINT32_MAX. */
 static uint32_t word_find(const PsEngine *e, const char *p, size_t n) {
   if (!e->word_cap) return UINT32_MAX;
-  for (size_t i = (size_t)word_hash(p, n) & (e->word_cap - 1);; i = (i + 1) & (e->word_cap - 1)) {
+  for (size_t i = (size_t)ps_hash_bytes(p, n) & (e->word_cap - 1);; i = (i + 1) & (e->word_cap - 1)) {
     uint32_t v = e->word_slots[i];
     if (!v) return UINT32_MAX;
     const char *w = e->words.items[v - 1];
@@ -110,7 +104,7 @@ static void word_table_build(PsEngine *e) {
   e->word_cap = cap;
   for (size_t k = 0; k < e->words.size; k++) {
     const char *w = e->words.items[k];
-    size_t i = (size_t)word_hash(w, strlen(w)) & (cap - 1);
+    size_t i = (size_t)ps_hash_bytes(w, strlen(w)) & (cap - 1);
     while (e->word_slots[i]) i = (i + 1) & (cap - 1);
     e->word_slots[i] = (uint32_t)k + 1;
   }

@@ -14,12 +14,6 @@
 
 #include "run/run_internal.h"
 
-static uint64_t hash(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-  return h;
-}
-
 void ps_strset_init(PsStrSet *self) {
   self->cap = 64;
   self->size = 0;
@@ -40,7 +34,7 @@ void ps_strset_free(PsStrSet *self) {
 }
 
 static size_t find_slot(const PsStrSet *self, const char *s, size_t n) {
-  size_t i = (size_t)hash(s, n) & (self->cap - 1);
+  size_t i = (size_t)ps_hash_bytes(s, n) & (self->cap - 1);
   while (self->slots[i] && !(strlen(self->slots[i]) == n && !memcmp(self->slots[i], s, n)))
     i = (i + 1) & (self->cap - 1);
   return i;
