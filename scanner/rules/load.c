@@ -414,8 +414,9 @@ static int parse_table(Ctx *c, PsRule *r, const char *s, size_t n, int first_lin
   return 0;
 }
 
-/* Offset of a `*`, `+` or `?` outside every parenthesis and bracket
- * (strings, comments and capture names skipped), or -1. tree-sitter 0.25.1's
+/* Offset of a `*`, `+` or `?` outside every parenthesis and bracket, or of
+ * a quantifier that follows another one anywhere (strings, comments and
+ * capture names skipped), or -1. tree-sitter 0.25.1's
  * ts_query_new never returns on some of them (`(identifier)*+`,
  * `((x)*)+`): found by fuzzing, see docs/fuzzing.md. */
 static long top_level_quantifier(const char *q) {
@@ -434,8 +435,13 @@ static long top_level_quantifier(const char *q) {
       depth++;
     } else if (*p == ')' || *p == ']') {
       depth--;
-    } else if ((*p == '*' || *p == '+' || *p == '?') && depth <= 0) {
-      return (long)(p - q);
+    } else if (*p == '*' || *p == '+' || *p == '?') {
+      if (depth <= 0) return (long)(p - q);
+      /* Stacked quantifiers (`@x ?+`, `)*+`) mean nothing more than one
+       * and also hang ts_query_new (found by fuzzing). */
+      const char *n = p + 1;
+      while (*n == ' ' || *n == '\t' || *n == '\n' || *n == '\r') n++;
+      if (*n == '*' || *n == '+' || *n == '?') return (long)(n - q);
     }
   }
   return -1;
@@ -471,6 +477,11 @@ static int check_query(Ctx *c, PsRule *r) {
   if (bad >= 0) {
     int line, col;
     ps_rules__query_pos(r, (uint32_t)bad, &line, &col);
+    const char *b = r->query + bad;
+    while (b > r->query && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n' || b[-1] == '\r')) b--;
+    if (b > r->query && (b[-1] == '*' || b[-1] == '+' || b[-1] == '?'))
+      return rule_error(c->err, c->path, c->text, c->len, line, col, 1,
+                        "a quantifier after another one is not supported: keep one of them");
     return rule_error(c->err, c->path, c->text, c->len, line, col, 1,
                       "a quantifier (*, + or ?) at the top level of a query is not supported: "
                       "put the quantified pattern inside a parent node");

@@ -88,6 +88,7 @@ static void test_load_errors(void) {
                "two capital letters");
   expect_error("---\nid: XX001\nname: a\nmessage: m\n---\n```query\n(identifier) @x\n```\n", 1, 1, "severity");
   expect_error(HEAD "severity2: x\n---\n", 6, 1, "unknown key");
+  expect_error(HEAD "---\n```query\n((identifier) @fn ?+ (string))\n```\n", 8, 20, "after another one");
   expect_error(HEAD "prefilter: x\nprefilter-scope: module\n---\n```query\n(identifier) @report\n```\n", 7, 18,
                "must be file or statement");
   expect_error(HEAD "prefilter-scope: statement\n---\n```query\n(identifier) @report\n```\n", 6, 1,
