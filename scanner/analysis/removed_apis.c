@@ -259,14 +259,16 @@ static bool old_branch(unsigned guards, uint16_t below) {
   return (guards & PS_GUARD_VERSION_OLD) && below && below <= 312;
 }
 
-static void emit_row(const PsAnalysis *self, const PsEmitter *emit, const Row *row, const char *used, uint32_t start,
-                     uint32_t end) {
+/* `keyword` is the keyword argument found (keyword rows), else NULL. */
+static void emit_row(const PsAnalysis *self, const PsEmitter *emit, const Row *row, const char *used,
+                     const char *keyword, uint32_t start, uint32_t end) {
   const PsTable *t = &self->rule->table;
-  PsVar vars[34];
+  PsVar vars[35];
   size_t n = 0;
   for (size_t j = 0; j < t->n_cols && n < 32; j++) vars[n++] = (PsVar){t->cols[j], t->rows[row->index][j]};
   vars[n++] = (PsVar){"used", used};
   vars[n++] = (PsVar){"removal", row->removal};
+  if (keyword) vars[n++] = (PsVar){"keyword", keyword};
   emit->emit(emit->ctx, self->rule, start, end, vars, n);
 }
 
@@ -363,7 +365,7 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
     const char *q = ps_arena_sprintf(arena, "%s.%s", im->module, im->name);
     const Row *row = lookup_prefix(s, q);
     if (!row || first_party(ctx, q)) continue;
-    emit_row(self, emit, row, q, im->name_start, im->name_end);
+    emit_row(self, emit, row, q, NULL, im->name_start, im->name_end);
   }
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
@@ -378,7 +380,7 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
     /* Through an instance (`b = C(); b.open()`), only an exact row is a
      * use: being below a removed class's name is the class use again. */
     if (row && (g & PS_RESOLVED_VIA_INSTANCE) && row->len != strlen(q)) row = NULL;
-    if (row) emit_row(self, emit, row, ref->chain, ref->start, ref->end);
+    if (row) emit_row(self, emit, row, ref->chain, NULL, ref->start, ref->end);
   }
 }
 
@@ -407,7 +409,7 @@ static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const P
         hit = q && !(g & GUARDED) && !strcmp(q, row->name) && !first_party(ctx, q);
       }
       if (hit) {
-        emit_row(self, emit, row, ref->chain, ref->start, ref->end);
+        emit_row(self, emit, row, ref->chain, NULL, ref->start, ref->end);
         break;
       }
     }
@@ -444,7 +446,7 @@ static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const 
       if (!callee_hit) continue;
       for (char **w = row->keywords; w && *w; w++)
         if (!strcmp(*w, kw->name)) {
-          emit_row(self, emit, row, call->callee, kw->start, kw->end);
+          emit_row(self, emit, row, call->callee, kw->name, kw->start, kw->end);
           break;
         }
     }
