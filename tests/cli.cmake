@@ -41,7 +41,7 @@ endforeach()
 # The 2000-file SIGPIPE tree and the deep-nesting files are the slow parts.
 set_tests_properties(cli.bad_input PROPERTIES TIMEOUT 900)
 
-set(_ps_regressions lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
+set(_ps_regressions stubs_are_not_first_party lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
     usage_error_printed_twice sarif_uri_outside_cwd)
 foreach(_case ${_ps_regressions})
   add_test(NAME cli.regress.${_case}

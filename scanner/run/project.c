@@ -3,8 +3,10 @@
  *
  * A top-level module is first-party when a scanned file is that module or
  * lies inside that package: for each file, climb from its directory while
- * the directory holds an __init__.py(i); the last package climbed (or the
- * file's own stem, at an import root) is the top-level name.
+ * the directory holds an __init__.py; the last package climbed (or the
+ * file's own stem, at an import root) is the top-level name. Stub files
+ * (.pyi) and stub-only packages are not runtime modules and count for
+ * nothing.
  */
 #include <dirent.h>
 #include <limits.h>
@@ -73,11 +75,11 @@ void ps_strset_put(PsStrSet *self, const char *s, size_t n, const char *value) {
   self->values[i] = value ? ps_xstrdup(value) : NULL;
 }
 
+/* A runtime package: __init__.py. A stub package (__init__.pyi only, as in
+ * typeshed) imports nothing at runtime, so it shadows nothing. */
 static bool has_init(const char *dir) {
   char p[2 * PATH_MAX + 32];
   snprintf(p, sizeof p, "%s/__init__.py", dir);
-  if (access(p, F_OK) == 0) return true;
-  snprintf(p, sizeof p, "%s/__init__.pyi", dir);
   return access(p, F_OK) == 0;
 }
 
@@ -105,10 +107,12 @@ static const char *dir_top(PsStrSet *cache, PsStrSet *roots, const char *dir, si
   return v;
 }
 
-/* Adds every module an import root provides: x.py, x.pyi, x.<abi>.so and
- * packages x/ with an __init__.py(i). A file scanned alone (a pre-commit
- * run) thus still sees its siblings: `import cgi` beside a cgi.py is
- * first-party even when cgi.py is not among the paths. */
+/* Adds every module an import root provides at runtime: x.py, x.<abi>.so
+ * and packages x/ with an __init__.py (stubs, x.pyi, are not modules: a
+ * typeshed tree of cgi.pyi and distutils/ must not hide the real ones). A
+ * file scanned alone (a pre-commit run) thus still sees its siblings:
+ * `import cgi` beside a cgi.py is first-party even when cgi.py is not among
+ * the paths. */
 static void add_root_modules(PsStrSet *set, const char *root) {
   DIR *d = opendir(root);
   if (!d) return;
@@ -117,7 +121,7 @@ static void add_root_modules(PsStrSet *set, const char *root) {
     const char *nm = de->d_name;
     if (nm[0] == '.') continue;
     const char *dot = strchr(nm, '.');
-    if (dot && (!strcmp(dot, ".py") || !strcmp(dot, ".pyi") || ps_str_ends_with(nm, ".so"))) {
+    if (dot && (!strcmp(dot, ".py") || ps_str_ends_with(nm, ".so"))) {
       ps_strset_put(set, nm, (size_t)(dot - nm), NULL);
     } else if (!dot) {
       char sub[PATH_MAX + 16];
@@ -135,6 +139,7 @@ void ps_project_build(PsProject *self, const char *const *paths, size_t n) {
   ps_strset_init(&roots);
   for (size_t i = 0; i < n; i++) {
     const char *p = paths[i];
+    if (ps_str_ends_with(p, ".pyi")) continue; /* a stub defines no runtime module */
     const char *slash = strrchr(p, '/');
     const char *base = slash ? slash + 1 : p;
     const char *dir = slash ? p : ".";

@@ -73,6 +73,23 @@ a = json.load(open(sys.argv[1]))["runs"][0]["results"][0]["locations"][0]["physi
 ok = a["uri"].startswith("file:///") and a["uri"].endswith("/good.py") and "uriBaseId" not in a
 sys.exit(0 if ok else "artifactLocation %r" % (a,))' "$OUT" && ok || fail uri "outside file must get an absolute file:// uri"
   ;;
+stubs_are_not_first_party)
+  # A typeshed-like tree of stubs (cgi.pyi, distutils/__init__.pyi) beside
+  # the code made every stdlib name first-party, so nothing was reported on
+  # dist-packages once python3-mypy was installed. Stubs are not runtime
+  # modules; a real cgi.py still is.
+  mkdir -p tree/typeshed/stdlib/distutils tree/app
+  printf 'def escape(s: str) -> str: ...\n' >tree/typeshed/stdlib/cgi.pyi
+  printf '' >tree/typeshed/stdlib/distutils/__init__.pyi
+  printf 'import cgi\nimport distutils.core\n' >tree/app/main.py
+  run check tree
+  expect_rc rc 1
+  expect_out cgi_reported 'main.py:1:8: RM001'
+  expect_out distutils_reported 'main.py:2:8: RM001'
+  printf 'x = 1\n' >tree/app/cgi.py
+  run check tree
+  expect_no_out real_module_shadows 'main.py:1:8: RM001'
+  ;;
 *)
   echo "unknown case '$CASE' (see tests/cli/known_bugs.txt)" >&2
   exit 2

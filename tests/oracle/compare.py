@@ -107,6 +107,10 @@ def compare_one(args, rules, ids, target_s: str) -> bool:
         for w in warnings:
             print(f"   pyshift: {w}")
     ok = True
+    if len(o_set) < args.min_findings:
+        print(f"   the oracle found {len(o_set)} findings, fewer than --min-findings {args.min_findings}: "
+              "the corpus proves nothing (first-party detection hiding everything?)")
+        ok = False
     known = args.known_set
     print(f"   {'rule':<6} {'TP':>5} {'FP':>5} {'FN':>5} {'precision':>10} {'recall':>8}"
           + ("   (known pyshift bugs: FP FN; thresholds apply to the rest)" if known else ""))
@@ -164,6 +168,8 @@ def main(argv=None) -> int:
                     help="repeatable (default 3.14)")
     ap.add_argument("--min-precision", type=float, default=100.0)
     ap.add_argument("--min-recall", type=float, default=99.0)
+    ap.add_argument("--min-findings", type=int, default=0,
+                    help="fail if the oracle finds fewer than this at any target (a vacuous corpus proves nothing)")
     ap.add_argument("-j", "--jobs", type=int, default=None)
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--known", default=None,

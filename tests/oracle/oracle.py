@@ -248,10 +248,10 @@ def walk_paths(paths: list[str]) -> tuple[list[str], list[str]]:
 
 
 def is_package(d: str) -> bool:
-    """A directory with an __init__.py, or an __init__.pyi (a stub package:
-    pyshift also scans stub trees; this follows pyshift, the brief named only
-    __init__.py)."""
-    return os.path.isfile(os.path.join(d, "__init__.py")) or os.path.isfile(os.path.join(d, "__init__.pyi"))
+    """A directory with an __init__.py: a runtime package. A stub-only
+    package (__init__.pyi, as in typeshed) is importable by nobody at runtime
+    and shadows no standard-library module."""
+    return os.path.isfile(os.path.join(d, "__init__.py"))
 
 
 def import_root(path: str) -> tuple[str, str]:
@@ -273,6 +273,8 @@ def first_party_names(files: list[str]) -> set[str]:
     names: set[str] = set()
     roots: set[str] = set()
     for f in files:
+        if f.endswith(".pyi"):
+            continue  # a stub is not a runtime module
         root, name = import_root(f)
         roots.add(root)
         names.add(name)
@@ -283,7 +285,7 @@ def first_party_names(files: list[str]) -> set[str]:
             continue
         for e in entries:
             p = os.path.join(root, e)
-            if e.endswith(".py") or e.endswith(".pyi") or e.endswith(".so"):
+            if e.endswith(".py") or e.endswith(".so"):
                 if os.path.isfile(p):
                     names.add(e.split(".")[0])
             elif is_package(p):
