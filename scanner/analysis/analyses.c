@@ -22,6 +22,11 @@ const char *const *ps_analysis_names(void) {
   return names;
 }
 
+const char *ps_analysis__param(const PsRule *rule, const char *key, const char *dflt) {
+  const PsParam *p = ps_rule_param(rule, key);
+  return p && p->n_values == 1 ? p->values[0] : dflt;
+}
+
 int ps_analysis__rule_error(PsError *err, const PsRule *rule, int line, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -33,6 +33,9 @@ void ps_analysis__add_gate(PsAnalysis *self, const char *w0, unsigned how0, cons
 /* A copy of n bytes of s kept by the analysis, for gate words. */
 const char *ps_analysis__keep(PsAnalysis *self, const char *s, size_t n);
 
+/* The value of a scalar parameter of the rule's `analysis:`, or dflt. */
+const char *ps_analysis__param(const PsRule *rule, const char *key, const char *dflt);
+
 /* An error at `line` of the rule file, with that line as context. */
 int ps_analysis__rule_error(PsError *err, const PsRule *rule, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

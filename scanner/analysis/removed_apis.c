@@ -89,11 +89,6 @@ static void free_state(void *p) {
   free(s);
 }
 
-static const char *param(const PsRule *r, const char *key, const char *dflt) {
-  const PsParam *p = ps_rule_param(r, key);
-  return p && p->n_values == 1 ? p->values[0] : dflt;
-}
-
 /* Shared by removed-modules: 1 if a row removed in `version` applies this
  * run, 0 if not, -1 if the version text is invalid. */
 int ps_analysis__row_applies(const char *version, bool pending, PsPyVersion target, char **removal) {
@@ -112,7 +107,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   (void)min_python;
   const PsRule *r = self->rule;
   const PsTable *t = &r->table;
-  const char *match = param(r, "match", NULL), *when = param(r, "when", "removed");
+  const char *match = ps_analysis__param(r, "match", NULL), *when = ps_analysis__param(r, "when", "removed");
   Match m;
   if (!match || (strcmp(match, "reference") && strcmp(match, "method") && strcmp(match, "keyword")))
     return ps_analysis__rule_error(err, r, r->analysis_line,

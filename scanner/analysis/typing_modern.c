@@ -72,11 +72,6 @@ static void free_state(void *p) {
   free(s);
 }
 
-static const char *param(const PsRule *r, const char *key, const char *dflt) {
-  const PsParam *p = ps_rule_param(r, key);
-  return p && p->n_values == 1 ? p->values[0] : dflt;
-}
-
 /* 1 if `since` ("3.9", "any") is reached by min, 0 if not, -1 if invalid. */
 static int reached(const char *since, PsPyVersion min) {
   if (!strcmp(since, "any")) return 1;
@@ -96,7 +91,7 @@ static PsPyVersion ver(int major, int minor) {
 static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
   (void)target;
   const PsRule *r = self->rule;
-  const char *kind = param(r, "kind", NULL);
+  const char *kind = ps_analysis__param(r, "kind", NULL);
   static const char *const KINDS[] = {"rename", "pep604", "deprecated-import", "quoted-annotation",
                                       "type-alias", "future-annotations", "pep695-class", "pep695-function",
                                       "async-iterator", NULL};
@@ -112,7 +107,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   self->state = s;
   s->kind = (Kind)k;
   s->min_python = min_python;
-  const char *fa = param(r, "future-annotations", "false");
+  const char *fa = ps_analysis__param(r, "future-annotations", "false");
   if (strcmp(fa, "true") && strcmp(fa, "false"))
     return ps_analysis__rule_error(err, r, r->analysis_line, "`future-annotations` must be true or false");
   s->future_ok = !strcmp(fa, "true");
@@ -196,7 +191,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     return 0;
   }
   if (s->kind == K_PEP604) {
-    const char *op = param(r, "operator", NULL);
+    const char *op = ps_analysis__param(r, "operator", NULL);
     if (!op || (strcmp(op, "union") && strcmp(op, "optional")))
       return ps_analysis__rule_error(err, r, r->analysis_line, "kind `pep604` needs `operator: union` or `optional`");
     s->optional = !strcmp(op, "optional");
@@ -523,6 +518,16 @@ static bool typing_candidate(const Ctx *c, const char *chain) {
   return false;
 }
 
+/* Does ref name typing.<name> (or typing_extensions.<name>)? Then *p gets
+ * the node path to it. */
+static bool typing_ref(Ctx *c, const PsRef *ref, const char *name, Path *p) {
+  if (!typing_candidate(c, ref->chain)) return false;
+  const char *q = ps_summary_resolve(c->fc->summary, ref->chain, ref->scope, c->arena, NULL);
+  if (!q) return false;
+  const char *m = !strncmp(q, "typing.", 7) ? q + 7 : !strncmp(q, "typing_extensions.", 18) ? q + 18 : NULL;
+  return m && !strcmp(m, name) && node_path(c->root, ref->start, ref->end, p);
+}
+
 static void emit(const Ctx *c, uint32_t start, uint32_t end, const PsVar *vars, size_t n, const PsFixSpec *fix) {
   c->emit->emit_fix(c->emit->ctx, c->self->rule, start, end, vars, n, fix);
 }
@@ -699,15 +704,8 @@ static void run_pep604(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
-    if (!typing_candidate(c, ref->chain)) continue;
-    unsigned guards;
-    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, &guards);
-    if (!q) continue;
-    if (strcmp(q, s->optional ? "typing.Optional" : "typing.Union") &&
-        strcmp(q, s->optional ? "typing_extensions.Optional" : "typing_extensions.Union"))
-      continue;
     Path p;
-    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 2) continue;
+    if (!typing_ref(c, ref, s->optional ? "Optional" : "Union", &p) || p.len < 2) continue;
     TSNode n = p.n[p.len - 1], parent = p.n[p.len - 2];
     Array(TSNode) elems;
     array_init(&elems);
@@ -1161,11 +1159,8 @@ static void run_pep695_class(Ctx *c) {
   bool collected = false;
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
-    if (!typing_candidate(c, ref->chain)) continue;
-    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, NULL);
-    if (!q || (strcmp(q, "typing.Generic") && strcmp(q, "typing_extensions.Generic"))) continue;
     Path p;
-    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 4) continue;
+    if (!typing_ref(c, ref, "Generic", &p) || p.len < 4) continue;
     TSNode sub = p.n[p.len - 2], args = p.n[p.len - 3], cls = p.n[p.len - 4];
     if (!is(sub, "subscript") || !is(args, "argument_list") || !is(cls, "class_definition")) continue;
     if (!ts_node_is_null(ts_node_child_by_field_name(cls, "type_parameters", 15))) continue;
@@ -1394,11 +1389,8 @@ static void run_type_alias(Ctx *c) {
   bool collected = false;
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
-    if (!typing_candidate(c, ref->chain)) continue;
-    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, NULL);
-    if (!q || (strcmp(q, "typing.TypeAlias") && strcmp(q, "typing_extensions.TypeAlias"))) continue;
     Path p;
-    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 3) continue;
+    if (!typing_ref(c, ref, "TypeAlias", &p) || p.len < 3) continue;
     /* X: TypeAlias = value, the annotation being exactly TypeAlias. */
     TSNode ty = p.n[p.len - 2], asg = p.n[p.len - 3];
     if (!is(ty, "type") || !is(asg, "assignment")) continue;
@@ -1450,11 +1442,8 @@ static void run_type_alias_type(Ctx *c) {
   bool collected = false;
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
-    if (!typing_candidate(c, ref->chain)) continue;
-    const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, NULL);
-    if (!q || (strcmp(q, "typing.TypeAliasType") && strcmp(q, "typing_extensions.TypeAliasType"))) continue;
     Path p;
-    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 4) continue;
+    if (!typing_ref(c, ref, "TypeAliasType", &p) || p.len < 4) continue;
     TSNode call = p.n[p.len - 2], asg = p.n[p.len - 3], stmt = p.n[p.len - 4];
     if (!is(call, "call") || !is(asg, "assignment") || !is(stmt, "expression_statement")) continue;
     if (!ts_node_eq(ts_node_child_by_field_name(asg, "right", 5), call)) continue;
