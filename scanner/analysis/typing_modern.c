@@ -273,6 +273,7 @@ struct Ctx {
   PsArena *arena;
   bool future;  /* from __future__ import annotations */
   Array(const char *) heads; /* see typing_heads() */
+  void *typevars; /* TypeVarDefs *, collected on first use (see typevars()) */
   uint32_t future_start, future_end; /* the future import statement */
 };
 
@@ -1109,6 +1110,17 @@ static void collect_typevars(Ctx *c, TypeVarDefs *out) {
   }
 }
 
+/* The file's module-level type variables, collected once per file. */
+static const TypeVarDefs *typevars(Ctx *c) {
+  if (!c->typevars) {
+    TypeVarDefs *d = ps_arena_calloc(c->arena, sizeof *d);
+    array_init(d);
+    collect_typevars(c, d);
+    c->typevars = d;
+  }
+  return c->typevars;
+}
+
 static const TypeVarDef *find_typevar(const TypeVarDefs *defs, const char *name, size_t len) {
   for (size_t i = 0; i < defs->size; i++)
     if (strlen(defs->items[i].name) == len && !strncmp(defs->items[i].name, name, len)) return &defs->items[i];
@@ -1154,9 +1166,6 @@ done:
 
 static void run_pep695_class(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
-  TypeVarDefs defs;
-  array_init(&defs);
-  bool collected = false;
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
     Path p;
@@ -1169,10 +1178,6 @@ static void run_pep695_class(Ctx *c) {
     bool nested = false;
     for (size_t k = 0; k + 4 < p.len; k++) nested |= is(p.n[k], "function_definition") || is(p.n[k], "class_definition");
     if (nested) continue;
-    if (!collected) {
-      collect_typevars(c, &defs);
-      collected = true;
-    }
     /* Generic's arguments: each a type variable of this file. */
     bool fixable = true, skip = false;
     PsBuf params = PS_BUF_INIT;
@@ -1183,7 +1188,7 @@ static void run_pep695_class(Ctx *c) {
         TSNode a = ts_tree_cursor_current_node(&cur);
         uint32_t l;
         const char *t = ps_source_node_text(c->src, a, &l);
-        const TypeVarDef *d = is(a, "identifier") ? find_typevar(&defs, t, l) : NULL;
+        const TypeVarDef *d = is(a, "identifier") ? find_typevar(typevars(c), t, l) : NULL;
         if (!d) {
           fixable = false; /* Unpack[Ts], *Ts, imported variables */
           continue;
@@ -1224,17 +1229,11 @@ static void run_pep695_class(Ctx *c) {
     emit(c, ts_node_start_byte(sub), ts_node_end_byte(sub), vars, 2, fixable && params.len ? &fix : NULL);
     ps_buf_free(&params);
   }
-  array_free(&defs);
 }
 
 static void run_pep695_function(Ctx *c) {
-  TypeVarDefs defs;
-  array_init(&defs);
-  collect_typevars(c, &defs);
-  if (!defs.size) {
-    array_free(&defs);
-    return;
-  }
+  const TypeVarDefs *defs = typevars(c);
+  if (!defs->size) return;
   /* Module-level functions, also in if/try blocks (a method may use its
    * class's variables, a nested function its enclosing function's). */
   const PsSummary *sum = c->fc->summary;
@@ -1247,7 +1246,7 @@ static void run_pep695_function(Ctx *c) {
     TypeVarRefs used;
     array_init(&used);
     if (ts_node_is_null(ts_node_child_by_field_name(n, "type_parameters", 15)) && !ts_node_is_null(params))
-      used_typevars(c, params, &defs, &used);
+      used_typevars(c, params, defs, &used);
     bool skip = !used.size;
     PsBuf pt = PS_BUF_INIT;
     for (size_t k = 0; k < used.size; k++) {
@@ -1264,7 +1263,6 @@ static void run_pep695_function(Ctx *c) {
     ps_buf_free(&pt);
     array_free(&used);
   }
-  array_free(&defs);
 }
 
 /* ---- async-iterator (TY100) --------------------------------------------------- */
@@ -1384,9 +1382,6 @@ static void run_async_iterator(Ctx *c) {
 
 static void run_type_alias(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
-  TypeVarDefs defs;
-  array_init(&defs);
-  bool collected = false;
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
     Path p;
@@ -1403,13 +1398,9 @@ static void run_type_alias(Ctx *c) {
     for (const char *k = value; *k && fixable; k++)
       if (*k == '#') fixable = false;
     /* The alias's own type variables become its parameters. */
-    if (!collected) {
-      collect_typevars(c, &defs);
-      collected = true;
-    }
     TypeVarRefs used;
     array_init(&used);
-    used_typevars(c, right, &defs, &used);
+    used_typevars(c, right, typevars(c), &used);
     PsBuf tp = PS_BUF_INIT;
     bool skip = false;
     for (size_t k = 0; k < used.size; k++) {
@@ -1431,15 +1422,11 @@ static void run_type_alias(Ctx *c) {
     PsVar vars[] = {{"used", text_of(c, asg)}, {"name", name}, {"replacement", repl}};
     emit(c, ts_node_start_byte(asg), ts_node_end_byte(asg), vars, 3, fixable ? &fix : NULL);
   }
-  array_free(&defs);
 }
 
 /* X = TypeAliasType("X", value, type_params=(T,)) -> type X[T] = value (TY040). */
 static void run_type_alias_type(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
-  TypeVarDefs defs;
-  array_init(&defs);
-  bool collected = false;
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
     Path p;
@@ -1481,15 +1468,11 @@ static void run_type_alias_type(Ctx *c) {
     bool fixable = true;
     if (!ts_node_is_null(params)) {
       if (!is(params, "tuple")) fixable = false;
-      if (!collected) {
-        collect_typevars(c, &defs);
-        collected = true;
-      }
       for (uint32_t k = 0; fixable && k < ts_node_named_child_count(params); k++) {
         TSNode t = ts_node_named_child(params, k);
         uint32_t l;
         const char *tt = ps_source_node_text(c->src, t, &l);
-        const TypeVarDef *d = is(t, "identifier") ? find_typevar(&defs, tt, l) : NULL;
+        const TypeVarDef *d = is(t, "identifier") ? find_typevar(typevars(c), tt, l) : NULL;
         if (d) param_text(&tp, d);
         else fixable = false;
       }
@@ -1505,7 +1488,6 @@ static void run_type_alias_type(Ctx *c) {
     PsVar vars[] = {{"used", text_of(c, asg)}, {"name", nm}, {"replacement", repl}};
     emit(c, ts_node_start_byte(asg), ts_node_end_byte(asg), vars, 3, fixable ? &fix : NULL);
   }
-  array_free(&defs);
 }
 
 static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter *em) {
@@ -1539,6 +1521,7 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   case K_ASYNC_ITERATOR: run_async_iterator(&c); break;
   }
   array_free(&c.heads);
+  if (c.typevars) array_free((TypeVarDefs *)c.typevars);
   ps_arena_delete(c.arena);
 }
 
