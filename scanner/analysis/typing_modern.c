@@ -260,6 +260,17 @@ static bool node_path(TSNode root, uint32_t start, uint32_t end, Path *p) {
 
 static bool is(TSNode n, const char *type) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type); }
 
+/* Steps a pre-order walk of the subtree rooted at `root` (the cursor
+ * started there); `descend`: enter the current node. False at the end. */
+static bool subtree_next(TSTreeCursor *cur, TSNode root, bool descend) {
+  if (descend && ts_tree_cursor_goto_first_child(cur)) return true;
+  for (;;) {
+    if (ts_node_eq(ts_tree_cursor_current_node(cur), root)) return false;
+    if (ts_tree_cursor_goto_next_sibling(cur)) return true;
+    if (!ts_tree_cursor_goto_parent(cur)) return false;
+  }
+}
+
 typedef struct Ctx Ctx;
 static const char *text_of(const Ctx *c, TSNode n);
 
@@ -608,14 +619,8 @@ static void collect_string_refs(Ctx *c, StrRefs *out) {
         uint32_t cs, ce;
         if (plain_string(c, x, &cs, &ce)) lex_string(c, cs, ce, an->scope, runtime, out);
       }
-      if (d2 && ts_tree_cursor_goto_first_child(&sc)) continue;
-      for (;;) {
-        if (ts_node_eq(ts_tree_cursor_current_node(&sc), n)) goto sdone;
-        if (ts_tree_cursor_goto_next_sibling(&sc)) break;
-        if (!ts_tree_cursor_goto_parent(&sc)) goto sdone;
-      }
+      if (!subtree_next(&sc, n, d2)) break;
     }
-  sdone:
     ts_tree_cursor_delete(&sc);
   }
 }
@@ -998,14 +1003,8 @@ static void quoted_in(Ctx *c, TSNode ty, bool runtime) {
         }
       }
     }
-    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
-    for (;;) {
-      if (ts_node_eq(ts_tree_cursor_current_node(&cur), ty)) goto done;
-      if (ts_tree_cursor_goto_next_sibling(&cur)) break;
-      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
-    }
+    if (!subtree_next(&cur, ty, descend)) break;
   }
-done:
   ts_tree_cursor_delete(&cur);
 }
 
@@ -1153,14 +1152,8 @@ static void used_typevars(Ctx *c, TSNode n, const TypeVarDefs *defs, TypeVarRefs
     } else if (is(x, "string")) {
       descend = false;
     }
-    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
-    for (;;) {
-      if (ts_node_eq(ts_tree_cursor_current_node(&cur), n)) goto done;
-      if (ts_tree_cursor_goto_next_sibling(&cur)) break;
-      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
-    }
+    if (!subtree_next(&cur, n, descend)) break;
   }
-done:
   ts_tree_cursor_delete(&cur);
 }
 
@@ -1282,14 +1275,8 @@ static bool yield_value_used(TSNode body) {
       descend = false;
     }
     if (used) break;
-    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
-    for (;;) {
-      if (ts_node_eq(ts_tree_cursor_current_node(&cur), body)) goto done;
-      if (ts_tree_cursor_goto_next_sibling(&cur)) break;
-      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
-    }
+    if (!subtree_next(&cur, body, descend)) break;
   }
-done:
   ts_tree_cursor_delete(&cur);
   return used;
 }

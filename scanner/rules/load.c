@@ -176,6 +176,20 @@ static int check_constraint(const Ctx *c, const yaml_node_t *v, const char *key,
   return 0;
 }
 
+/* A scalar that must be `no` or `yes`: *out = (value is `yes`). */
+static int want_choice(const Ctx *c, const yaml_node_t *v, const char *key, const char *no, const char *yes, bool *out) {
+  char *tmp = NULL;
+  int rc = want_scalar(c, v, key, &tmp);
+  if (!rc && strcmp(tmp, no) && strcmp(tmp, yes)) {
+    char what[256];
+    snprintf(what, sizeof what, "%s `%s` must be %s or %s", key, tmp, no, yes);
+    rc = node_error(c, v, "%s", what);
+  }
+  if (!rc) *out = !strcmp(tmp, yes);
+  free(tmp);
+  return rc;
+}
+
 static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) {
   yaml_parser_t parser;
   yaml_document_t doc;
@@ -313,22 +327,10 @@ static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) 
       if (is_fix) r->fix_line = node_line(c, v);
       else fix_key = k;
     } else if (!strcmp(key, "prefilter-scope")) {
-      if ((rc = want_scalar(c, v, key, &tmp))) goto cleanup;
-      if (strcmp(tmp, "file") && strcmp(tmp, "statement")) {
-        rc = node_error(c, v, "prefilter-scope `%s` must be file or statement", tmp);
-        goto cleanup;
-      }
-      r->prefilter_statement = !strcmp(tmp, "statement");
-      free(tmp), tmp = NULL;
+      if ((rc = want_choice(c, v, key, "file", "statement", &r->prefilter_statement))) goto cleanup;
       scope_key = k;
     } else if (!strcmp(key, "fix-applicability")) {
-      if ((rc = want_scalar(c, v, key, &tmp))) goto cleanup;
-      if (strcmp(tmp, "safe") && strcmp(tmp, "unsafe")) {
-        rc = node_error(c, v, "fix-applicability `%s` must be safe or unsafe", tmp);
-        goto cleanup;
-      }
-      r->fix_unsafe = !strcmp(tmp, "unsafe");
-      free(tmp), tmp = NULL;
+      if ((rc = want_choice(c, v, key, "safe", "unsafe", &r->fix_unsafe))) goto cleanup;
       fix_key = k;
     }
   }
