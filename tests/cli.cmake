@@ -41,6 +41,14 @@ endforeach()
 # The 2000-file SIGPIPE tree and the deep-nesting files are the slow parts.
 set_tests_properties(cli.bad_input PROPERTIES TIMEOUT 900)
 
+# Real pre-commit against .pre-commit-hooks.yaml; the hook's first run builds
+# pyshift (tools/pre-commit-hook), once per build tree.
+add_test(NAME cli.precommit
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/precommit.sh
+                 $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli.precommit PROPERTIES TIMEOUT 900 LABELS "cli;slow"
+                     ENVIRONMENT "PS_HOOK_CACHE=${CMAKE_BINARY_DIR}/hook-cache")
+
 set(_ps_regressions stubs_are_not_first_party lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
     usage_error_printed_twice sarif_uri_outside_cwd)
 foreach(_case ${_ps_regressions})
