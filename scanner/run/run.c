@@ -198,6 +198,10 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
+static bool is_first_party(const void *modules, const char *top, size_t len) {
+  return ps_modules_is_first_party(modules, top, len);
+}
+
 static int ncpus(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? (int)n : 1;
@@ -232,7 +236,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   array_init(&note_strings);
   PsWalkResult walk = {0};
   PsEngine *engine = NULL;
-  PsProject project = {0};
+  PsModules modules = {0};
   Output *outs = NULL;
   const PsRule **enabled = NULL;
   size_t n_enabled = 0;
@@ -293,7 +297,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     sh.stdin_bytes = stdin_bytes;
     sh.stdin_len = stdin_len;
   }
-  ps_project_build(&project, (const char *const *)sh.paths, sh.n);
+  ps_modules_build(&modules, (const char *const *)sh.paths, sh.n);
 
   /* Engine. */
   PsFixMode fix_mode = cfg->diff ? PS_FIX_DIFF : cfg->fix ? PS_FIX_APPLY : PS_FIX_OFF;
@@ -315,8 +319,8 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
       .unsafe_fixes = cfg->unsafe_fixes,
       .per_file_ignores = cfg->per_file_ignores,
       .n_per_file_ignores = cfg->n_per_file_ignores,
-      .is_first_party = ps_project_is_first_party,
-      .project = &project,
+      .is_first_party = is_first_party,
+      .project = &modules,
   };
   if (ps_engine_new(&engine, (const PsRule *const *)enabled, n_enabled, &eo, &err) != 0) {
     ps_error_print(&err, stderr);
@@ -472,7 +476,7 @@ cleanup:
   free(sh.paths);
   free(stdin_bytes);
   ps_engine_delete(engine);
-  ps_project_free(&project);
+  ps_modules_free(&modules);
   ps_walk_result_free(&walk);
   free(enabled);
   ps_registry_delete(reg);

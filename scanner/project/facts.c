@@ -1,0 +1,50 @@
+/* facts.c: one file's facts, copied out of its arena (see project.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "project/project.h"
+
+PsFileFacts *ps_facts_new(const char *path, const char *module, bool is_package) {
+  PsFileFacts *self = ps_xcalloc(1, sizeof *self);
+  ps_pool_init(&self->strings);
+  self->path = ps_pool_intern_cstr(&self->strings, path);
+  self->module = ps_pool_intern_cstr(&self->strings, module ? module : "");
+  self->is_package = is_package;
+  self->is_stub = ps_str_ends_with(path, ".pyi");
+  return self;
+}
+
+void ps_facts_delete(PsFileFacts *self) {
+  if (!self) return;
+  array_free(&self->imports);
+  array_free(&self->defs);
+  array_free(&self->calls);
+  array_free(&self->kwargs);
+  array_free(&self->bindings);
+  array_free(&self->accesses);
+  array_free(&self->suppressions);
+  ps_pool_free(&self->strings);
+  free(self);
+}
+
+const char *ps_facts_str(PsFileFacts *self, const char *s) { return ps_pool_intern_cstr(&self->strings, s); }
+
+const char *ps_facts_strn(PsFileFacts *self, const char *s, size_t n) { return ps_pool_intern(&self->strings, s, n); }
+
+const char *ps_facts_qualify(PsFileFacts *self, const char *local) {
+  if (!local || !*local) return self->module;
+  if (!*self->module) return ps_facts_str(self, local);
+  char *q = ps_xasprintf("%s.%s", self->module, local);
+  const char *r = ps_facts_str(self, q);
+  free(q);
+  return r;
+}
+
+bool ps_facts_suppressed(const PsFileFacts *self, uint32_t line, const char *id) {
+  for (size_t i = 0; i < self->suppressions.size; i++) {
+    const PsFactSuppression *s = &self->suppressions.items[i];
+    if (s->d.kind == PS_SUPPRESS_FILE && ps_suppress_covers(&s->d, id)) return true;
+    if (s->d.kind == PS_SUPPRESS_LINE && s->line == line && ps_suppress_covers(&s->d, id)) return true;
+  }
+  return false;
+}
