@@ -19,6 +19,7 @@
 
 #include "core/core.h"
 #include "parse/parse.h"
+#include "project/project.h"
 #include "rules/rules.h"
 
 /* Why an import may not run on the target: it sits under a fallback. */
@@ -167,6 +168,12 @@ const char *ps_summary_resolve(const PsSummary *s, const char *chain, const char
  * after changing bindings by hand). Resolution falls back to a scan when
  * the index is stale. */
 void ps_summary__index_bindings(PsSummary *s);
+/* Copies what `what` (PS_FACT_*) asks for from the summary of src into f
+ * (whose module name is set): strings interned in f, scopes qualified with
+ * the module name, positions resolved. Call resolution reads the bindings
+ * when the walk collected them; `arena` is scratch for it. */
+void ps_summary_copy_facts(const PsSummary *s, const PsSource *src, unsigned what, PsArena *arena,
+                           PsFileFacts *f);
 
 /* Everything an analysis sees for one file. */
 typedef struct PsFileContext {

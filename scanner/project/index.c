@@ -138,7 +138,7 @@ static char *reexport(const PsProjectIndex *self, const char *q) {
     size_t hn = dot ? (size_t)(dot - rest) : strlen(rest);
     for (size_t i = 0; i < f->imports.size; i++) {
       const PsFactImport *im = &f->imports.items[i];
-      if (*im->scope || im->dynamic || !*im->module) continue;
+      if (strcmp(im->scope, f->module) || im->dynamic || !*im->module) continue;
       const char *local = im->alias ? im->alias : im->name;
       if (im->name) {
         if (!strcmp(im->name, "*") || strlen(local) != hn || memcmp(local, rest, hn)) continue;

@@ -103,7 +103,7 @@ typedef struct PsFactImport {
   const char *module;  /* absolute dotted module (relative imports resolved; "" if unresolvable) */
   const char *name;    /* from-import: the imported name or "*"; else NULL */
   const char *alias;   /* the `as` name, or NULL */
-  const char *scope;   /* qualified name of the enclosing def/class ("" at module level) */
+  const char *scope;   /* qualified name of the enclosing def/class (the module's at module level) */
   PsPos pos;
   unsigned guards;     /* PS_GUARD_* of analysis.h */
   bool dynamic;        /* importlib.import_module("...") / __import__ */

@@ -10,8 +10,9 @@ static PsWalker *walker;
 static PsArena *arena;
 static PsSummary sum;
 
+static PsSource s;
+
 static void summarize(const char *src) {
-  static PsSource s;
   PsError err;
   ps_source_release(&s);
   ps_arena_reset(arena);
@@ -141,6 +142,78 @@ static void test_resolve(void) {
   CHECK(sum.kwargs.size == 2 && !strcmp(sum.kwargs.items[1].name, "certfile"), "keyword names");
 }
 
+
+/* The copy-out into a PsFileFacts: qualified names, resolved relative
+ * imports, positions, keyword values by call (nested calls included), and
+ * the record standing alone once the arena is reset. */
+static void test_facts(void) {
+  summarize("import threading\n"
+            "from ..util import cache as c\n"
+            "_seen = {}\n"
+            "class Worker(threading.Thread):\n"
+            "    lock = threading.Lock()\n"
+            "    def run(self):\n"
+            "        _seen[1] = 2\n"
+            "def start():\n"
+            "    t = threading.Thread(target=g(x=1), name='w', daemon=True)\n");
+  PsFileFacts *f = ps_facts_new("pkg/sub/mod.py", "pkg.sub.mod", false);
+  ps_summary_copy_facts(&sum, &s, PS_FACT_IMPORTS | PS_FACT_DEFS | PS_FACT_CALLS | PS_FACT_BINDINGS | PS_FACT_ACCESSES,
+                        arena, f);
+  ps_source_release(&s);
+  ps_arena_reset(arena); /* nothing of the record may point into it */
+  CHECK_INT(f->imports.size, 2);
+  if (f->imports.size == 2) {
+    CHECK_STR(f->imports.items[0].module, "threading");
+    CHECK_STR(f->imports.items[0].scope, "pkg.sub.mod");
+    CHECK_STR(f->imports.items[1].module, "pkg.util");
+    CHECK_STR(f->imports.items[1].name, "cache");
+    CHECK_STR(f->imports.items[1].alias, "c");
+    CHECK_INT(f->imports.items[1].pos.line, 2);
+  }
+  bool run = false, worker = false;
+  for (size_t i = 0; i < f->defs.size; i++) {
+    run |= !strcmp(f->defs.items[i].qualname, "pkg.sub.mod.Worker.run") && f->defs.items[i].pos.line == 6;
+    worker |= !strcmp(f->defs.items[i].qualname, "pkg.sub.mod.Worker") && f->defs.items[i].bases &&
+              !strcmp(f->defs.items[i].bases, "threading.Thread");
+  }
+  CHECK(run, "def Worker.run qualified, at line 6");
+  CHECK(worker, "class Worker with its bases");
+  const PsFactCall *thread = NULL, *g = NULL;
+  for (size_t i = 0; i < f->calls.size; i++) {
+    if (!strcmp(f->calls.items[i].callee, "threading.Thread") && f->calls.items[i].pos.line == 9)
+      thread = &f->calls.items[i];
+    if (!strcmp(f->calls.items[i].callee, "g")) g = &f->calls.items[i];
+  }
+  CHECK(thread != NULL, "the Thread call");
+  if (thread) {
+    CHECK_STR(thread->scope, "pkg.sub.mod.start");
+    CHECK_STR(thread->resolved, "threading.Thread");
+    CHECK_INT(thread->n_kwargs, 3);
+    if (thread->n_kwargs == 3) {
+      CHECK_STR(f->kwargs.items[thread->first_kwarg].name, "target");
+      CHECK_STR(f->kwargs.items[thread->first_kwarg].value, "g(x=1)");
+      CHECK_STR(f->kwargs.items[thread->first_kwarg + 1].value, "'w'");
+      CHECK_STR(f->kwargs.items[thread->first_kwarg + 2].value, "True");
+    }
+  }
+  CHECK(g && g->n_kwargs == 1 && !strcmp(f->kwargs.items[g->first_kwarg].value, "1"), "the nested call's keyword");
+  bool seen = false, lock = false, local_t = false;
+  for (size_t i = 0; i < f->bindings.size; i++) {
+    seen |= !strcmp(f->bindings.items[i].name, "_seen") && !strcmp(f->bindings.items[i].scope, "pkg.sub.mod");
+    lock |= !strcmp(f->bindings.items[i].name, "lock") && !strcmp(f->bindings.items[i].scope, "pkg.sub.mod.Worker");
+    local_t |= !strcmp(f->bindings.items[i].name, "t");
+  }
+  CHECK(seen, "module-level binding _seen");
+  CHECK(lock, "class-level binding Worker.lock");
+  CHECK(!local_t, "function locals are not shared bindings");
+  bool mut = false;
+  for (size_t i = 0; i < f->accesses.size; i++)
+    mut |= !strcmp(f->accesses.items[i].target, "_seen") && !strcmp(f->accesses.items[i].scope, "pkg.sub.mod.Worker.run") &&
+           f->accesses.items[i].pos.line == 7;
+  CHECK(mut, "the write to _seen in Worker.run");
+  ps_facts_delete(f);
+}
+
 int main(void) {
   PsError err;
   CHECK(ps_parser_new(&parser, &err) == 0, "parser");
@@ -151,6 +224,7 @@ int main(void) {
   test_guards();
   test_defs_and_mutations();
   test_resolve();
+  test_facts();
   ps_summary_free(&sum);
   ps_arena_delete(arena);
   ps_walker_delete(walker);

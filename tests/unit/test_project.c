@@ -123,7 +123,7 @@ static void test_relative(void) {
 static PsFileFacts *facts_with_import(const char *path, const char *module, bool pkg, const char *from,
                                       const char *name) {
   PsFileFacts *f = ps_facts_new(path, module, pkg);
-  PsFactImport im = {ps_facts_str(f, from), ps_facts_str(f, name), NULL, ps_facts_str(f, ""), {1, 1, 1, 0}, 0,
+  PsFactImport im = {ps_facts_str(f, from), ps_facts_str(f, name), NULL, ps_facts_qualify(f, ""), {1, 1, 1, 0}, 0,
                      false};
   array_push(&f->imports, im);
   return f;
