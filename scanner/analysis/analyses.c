@@ -76,6 +76,7 @@ void ps_analysis_delete(PsAnalysis *self) {
   if (self->cls && self->cls->free_state) self->cls->free_state(self->state);
   free(self->prefilter);
   free(self->gates);
+  free(self->fact_gates);
   for (char **w = self->gate_words; w && *w; w++) free(*w);
   free(self->gate_words);
   free(self);
@@ -122,4 +123,28 @@ bool ps_analysis_is_empty(const PsAnalysis *self) { return self->empty; }
 
 void ps_analysis_run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   if (!self->empty) self->cls->run(self, ctx, emit);
+}
+
+unsigned ps_analysis_facts(const PsAnalysis *self) { return self->empty ? 0 : self->cls->facts; }
+
+size_t ps_analysis_fact_gates(const PsAnalysis *self, const PsWordGate **out) {
+  *out = self->fact_gates;
+  return self->n_fact_gates;
+}
+
+void ps_analysis_join_all(PsAnalysis *const *analyses, size_t n, const PsJoinContext *ctx,
+                          const PsProjectEmitter *emit) {
+  const PsAnalysis **same = ps_xcalloc(n + 1, sizeof *same);
+  for (size_t i = 0; i < n; i++) {
+    const PsAnalysisClass *cls = analyses[i]->cls;
+    if (!cls->join || analyses[i]->empty) continue;
+    bool seen = false;
+    for (size_t k = 0; k < i && !seen; k++) seen = analyses[k]->cls == cls && !analyses[k]->empty;
+    if (seen) continue; /* its class already joined */
+    size_t m = 0;
+    for (size_t k = i; k < n; k++)
+      if (analyses[k]->cls == cls && !analyses[k]->empty) same[m++] = analyses[k];
+    cls->join(same, m, ctx, emit);
+  }
+  free(same);
 }

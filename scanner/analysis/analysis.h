@@ -250,6 +250,42 @@ size_t ps_analysis_gates(const PsAnalysis *self, const PsWordGate **out);
  * applies to the target): the engine leaves it out. */
 bool ps_analysis_is_empty(const PsAnalysis *self);
 void ps_analysis_run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit);
+
+/* ---- project analyses: facts and joins ---------------------------------------- */
+
+/* The PS_FACT_* an analysis' join step reads from every file (0: it has no
+ * join). The engine copies the union out of each file it scans. */
+unsigned ps_analysis_facts(const PsAnalysis *self);
+/* The word gates of the files the join needs facts from, even where no
+ * per-file rule admits them (same form as ps_analysis_gates; 0 gates and a
+ * non-zero ps_analysis_facts: every file). */
+size_t ps_analysis_fact_gates(const PsAnalysis *self, const PsWordGate **out);
+
+/* A location in any file, for project findings. */
+typedef struct PsProjectLocation {
+  const char *path;    /* as displayed (a PsFileFacts path) */
+  PsPos start, end;
+  const char *message; /* related locations: what happens there */
+} PsProjectLocation;
+
+/* Where join steps send findings: at `at`, with related locations in any
+ * file. Template variables as for PsEmitter. Strings are copied. */
+typedef struct PsProjectEmitter {
+  void (*emit)(void *ctx, const PsRule *rule, const PsProjectLocation *at, const PsVar *vars, size_t n_vars,
+               const PsProjectLocation *related, size_t n_related);
+  void *ctx;
+} PsProjectEmitter;
+
+typedef struct PsJoinContext {
+  PsProjectIndex *index; /* every scanned file's facts, in path order */
+  const PsModules *modules;
+} PsJoinContext;
+
+/* Runs the join step of each analysis class among analyses[0..n), once per
+ * class with all of that class's configured analyses (one per rule), in
+ * the order the classes first appear. */
+void ps_analysis_join_all(PsAnalysis *const *analyses, size_t n, const PsJoinContext *ctx,
+                          const PsProjectEmitter *emit);
 /* Names of the built-in analyses, NULL-terminated (for docs and errors). */
 const char *const *ps_analysis_names(void);
 

@@ -13,6 +13,11 @@ typedef struct PsAnalysisClass {
   int (*configure)(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err);
   void (*run)(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit);
   void (*free_state)(void *state);
+  /* Project analyses: the PS_FACT_* the join reads (0: no join), and the
+   * join itself, run once per run with every configured analysis of the
+   * class (all[0..n), n >= 1) after the last file. */
+  unsigned facts;
+  void (*join)(const PsAnalysis *const *all, size_t n, const PsJoinContext *ctx, const PsProjectEmitter *emit);
 } PsAnalysisClass;
 
 struct PsAnalysis {
@@ -24,6 +29,8 @@ struct PsAnalysis {
   PsWordGate *gates; /* heap; the words point into the rule's table or `gate_words` */
   size_t n_gates;
   char **gate_words; /* heap strings the gates own, NULL-terminated, or NULL */
+  PsWordGate *fact_gates; /* heap: files whose facts the join needs (see ps_analysis_fact_gates) */
+  size_t n_fact_gates;
 };
 
 /* Adds a gate: words w0..w2 (NULL: none) seen as how0..how2 (PS_WORD_*).
