@@ -20,6 +20,7 @@
 typedef struct PsNotification {
   const char *path;    /* may be "" for run-level problems */
   const char *message; /* one line */
+  const char *level;   /* SARIF level: NULL for "error", or "warning" */
 } PsNotification;
 
 typedef struct PsRunInfo {

@@ -363,7 +363,7 @@ static json_t *invocation_json(const PsRunInfo *run) {
   for (size_t i = 0; i < run->n_notes; i++) {
     const PsNotification *n = &run->notes[i];
     json_t *note = json_object();
-    json_object_set_new(note, "level", json_string("error"));
+    json_object_set_new(note, "level", json_string(n->level ? n->level : "error"));
     json_object_set_new(note, "message", text_obj(n->message));
     if (n->path && n->path[0]) {
       json_t *artifact = artifact_location(n->path, run->working_dir);

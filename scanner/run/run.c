@@ -282,9 +282,10 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
       goto cleanup;
     }
     for (size_t i = 0; i < walk.n_errors; i++) {
-      fprintf(stderr, "pyshift: %s: %s\n", walk.errors[i].path, walk.errors[i].message);
-      array_push(&notes, ((PsNotification){walk.errors[i].path, walk.errors[i].message}));
-      n_errors++;
+      const PsWalkError *we = &walk.errors[i];
+      fprintf(stderr, "pyshift: %s%s: %s\n", we->warning ? "warning: " : "", we->path, we->message);
+      array_push(&notes, ((PsNotification){we->path, we->message, we->warning ? "warning" : NULL}));
+      if (!we->warning) n_errors++;
     }
     sh.n = walk.n_files;
     sh.paths = ps_xcalloc(sh.n ? sh.n : 1, sizeof(char *));
@@ -419,7 +420,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
         char *p = ps_xstrdup(r->path), *m = ps_xstrdup(r->errors[k]);
         array_push(&note_strings, p);
         array_push(&note_strings, m);
-        array_push(&notes, ((PsNotification){p, m}));
+        array_push(&notes, ((PsNotification){p, m, NULL}));
         n_errors++;
       }
       if (!r->n_errors || r->n_findings) n_files++;

@@ -99,7 +99,12 @@ typedef struct Walk {
 } Walk;
 
 static void add_error(Walk *w, const char *path, const char *msg) {
-  PsWalkError e = {ps_xstrdup(path), ps_xstrdup(msg)};
+  PsWalkError e = {ps_xstrdup(path), ps_xstrdup(msg), false};
+  array_push(&w->errors, e);
+}
+
+static void add_warning(Walk *w, const char *path, const char *msg) {
+  PsWalkError e = {ps_xstrdup(path), ps_xstrdup(msg), true};
   array_push(&w->errors, e);
 }
 
@@ -437,7 +442,9 @@ static void walk_dir(Walk *w, Dir *d) {
   d->ino = st.st_ino;
   for (const Dir *a = d->parent; a; a = a->parent) {
     if (a->dev == d->dev && a->ino == d->ino) {
-      add_error(w, shown, "symlink loop");
+      /* Common in real repositories (frontend/shared/shared -> ../shared):
+       * the files are scanned once, through the first path. */
+      add_warning(w, shown, "symlink loop, not followed");
       close(fd);
       return;
     }

@@ -49,6 +49,8 @@ typedef struct PsWalkFile {
 typedef struct PsWalkError {
   char *path;
   char *message;   /* one line, e.g. "symlink loop" or strerror text */
+  bool warning;    /* not an error of the scan (a symlink loop inside a tree:
+                      reported, not followed, as ruff and ripgrep do) */
 } PsWalkError;
 
 typedef struct PsWalkResult {

@@ -156,12 +156,22 @@ expect_out deep_if.innermost 'deep_if.py:10002:1258: RM001 `cgi`'
 mkdir -p loop/a
 ln -s .. loop/a/back
 printf 'import imp\n' >loop/a/m.py
+# A loop inside a tree is common (frontend/shared/shared -> ../shared): a
+# warning, not an error of the scan, as in ruff and ripgrep (issue 12).
 run check loop good.py
-expect_rc symlink_loop.rc 2
-expect_err symlink_loop.msg 'pyshift: loop/a/back: symlink loop'
+expect_rc symlink_loop.rc 1
+expect_err symlink_loop.msg 'pyshift: warning: loop/a/back: symlink loop, not followed'
 expect_err_lines symlink_loop.one_line 1
 expect_out symlink_loop.inside 'loop/a/m.py:1:8: RM001'
 expect_out symlink_loop.good "$GOOD"
+run check --exit-zero loop
+expect_rc symlink_loop.exit_zero 0
+printf 'import os\n' >loop/a/m.py
+run check loop
+expect_rc symlink_loop.clean 0
+run check --format sarif loop
+expect_out symlink_loop.sarif_warning '"level": "warning"'
+printf 'import imp\n' >loop/a/m.py
 
 bad_file missing_path missing.py
 expect_err missing_path.msg 'no such file or directory'

@@ -459,8 +459,8 @@ static PsFileResult **rich_files(size_t *n) {
 }
 
 static const PsNotification RICH_NOTES[] = {
-    {"src/broken.py", "cannot decode: invalid utf-8 at byte 12"},
-    {"", "rule directory /x is empty"},
+    {"src/broken.py", "cannot decode: invalid utf-8 at byte 12", NULL},
+    {"", "rule directory /x is empty", NULL},
 };
 static const char *const RICH_ARGV[] = {"pyshift", "check", "--output-format", "sarif", "my dir"};
 
