@@ -4,7 +4,18 @@
  *   # pyshift: ignore               this line, every rule
  *   # pyshift: ignore-file[FT]      the whole file (anywhere in it)
  *   # noqa: RM001,TY006             this line (ruff/flake8 compatible)
- *   # noqa                          this line, every rule
+ *   # noqa: UP006                   this line: ruff's UPnnn is pyshift's TYnnn
+ *   # noqa                          this line, the TY rules only
+ *   # ruff: noqa: UP035             the whole file, TY035 (also `# flake8:`)
+ *   # ruff: noqa                    the whole file, the TY rules only
+ *
+ * A blanket `# noqa` was written for some linter's warning (flake8's unused
+ * import on `import imp`, say); it must not hide that the line breaks on
+ * the target Python. So a noqa without codes covers the TY family, which
+ * mirrors ruff's pyupgrade rules, and nothing else: RM, DP, FT and MP
+ * findings need their ids (or `# pyshift: ignore`). ruff's UP codes map to
+ * the TY rule of the same number, so a project that silenced ruff's rule
+ * is not told the same thing again by pyshift.
  *
  * The parser is strict about what it accepts and never reads past `len`:
  * it is fed arbitrary bytes by a fuzzer.
@@ -39,6 +50,8 @@ static size_t parse_codes(const char *s, size_t i, size_t n, char stop, PsSuppre
     if (d->n_codes < PS_SUPPRESS_MAX_CODES && j - i < sizeof d->codes[0]) {
       memcpy(d->codes[d->n_codes], s + i, j - i);
       d->codes[d->n_codes][j - i] = '\0';
+      /* In a noqa list, ruff's UPnnn is TYnnn. */
+      if (!stop && j - i >= 2 && s[i] == 'U' && s[i + 1] == 'P') memcpy(d->codes[d->n_codes], "TY", 2);
       d->n_codes++;
     }
     i = j;
@@ -49,6 +62,13 @@ static size_t parse_codes(const char *s, size_t i, size_t n, char stop, PsSuppre
 static bool word_at(const char *s, size_t i, size_t n, const char *w) {
   size_t k = strlen(w);
   return i + k <= n && strncasecmp(s + i, w, k) == 0;
+}
+
+/* A noqa without codes: the TY family only (see the top of the file). */
+static void blanket_noqa(PsSuppressDirective *d) {
+  d->all = false;
+  d->n_codes = 1;
+  memcpy(d->codes[0], "TY", 3);
 }
 
 int ps_suppress_parse(const char *comment, size_t len, PsSuppressDirective out[2]) {
@@ -79,18 +99,26 @@ int ps_suppress_parse(const char *comment, size_t len, PsSuppressDirective out[2
       }
       out[found++] = d;
       have_pyshift = true;
-    } else if (!have_noqa && word_at(comment, j, len, "noqa")) {
-      size_t k = j + 4;
+    } else if (!have_noqa && (word_at(comment, j, len, "noqa") || word_at(comment, j, len, "ruff:") ||
+                              word_at(comment, j, len, "flake8:"))) {
       PsSuppressDirective d = {0};
       d.kind = PS_SUPPRESS_LINE;
+      size_t k = j;
+      if (!word_at(comment, j, len, "noqa")) {
+        /* `# ruff: noqa` / `# flake8: noqa`: file-level. */
+        k = skip_sp(comment, j + (comment[j] == 'r' || comment[j] == 'R' ? 5 : 7), len);
+        if (!word_at(comment, k, len, "noqa")) continue;
+        d.kind = PS_SUPPRESS_FILE;
+      }
+      k += 4;
       if (k < len && comment[k] == ':') {
         size_t e = parse_codes(comment, k + 1, len, 0, &d);
         (void)e;
-        if (d.n_codes == 0) d.all = true; /* "# noqa:" with nothing usable */
+        if (d.n_codes == 0) blanket_noqa(&d); /* "# noqa:" with nothing usable */
       } else if (k < len && (isalnum((unsigned char)comment[k]) || comment[k] == '_')) {
         continue; /* "# noqaxyz" */
       } else {
-        d.all = true;
+        blanket_noqa(&d);
       }
       out[found++] = d;
       have_noqa = true;

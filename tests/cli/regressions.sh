@@ -9,6 +9,25 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 printf 'import imp\n' >good.py
 
 case $CASE in
+noqa_ruff_codes)
+  # Issue 12 item 7: ruff's UPnnn in `# noqa` and `# ruff: noqa` is TYnnn
+  # (a project that silenced ruff's rule does not want pyshift's mirror of
+  # it), and a blanket noqa (written for another linter) never hides a
+  # removal. Before: UP006 was an unknown code, `# ruff: noqa` nothing, and
+  # a bare `# noqa` hid RM001.
+  printf 'import typing\nx: typing.List[int] = []  # noqa: UP006\ny: typing.Optional[int] = None  # noqa\nimport imp  # noqa\n' >up.py
+  printf '# ruff: noqa: UP035\nfrom typing import Callable\nimport typing\nz: typing.List[int] = []\n' >file_up.py
+  printf '# flake8: noqa\nimport typing\nz: typing.List[int] = []\nimport cgi\n' >file_all.py
+  run check -q --min-python 3.10 up.py file_up.py file_all.py
+  expect_rc rc 1
+  expect_no_out up006_mapped 'up.py:2:4: TY006'
+  expect_no_out blanket_covers_ty 'up.py:3:4: TY045'
+  expect_out blanket_keeps_removal 'up.py:4:8: RM001'
+  expect_no_out file_up035 'file_up.py:2:1: TY035'
+  expect_out file_up035_only 'file_up.py:4:4: TY006'
+  expect_no_out file_blanket_ty 'file_all.py:3:4: TY006'
+  expect_out file_blanket_keeps_removal 'file_all.py:4:8: RM001'
+  ;;
 lone_cr_line_numbers)
   # Python (and tree-sitter) end a line at a lone CR; positions must agree.
   # Today: cr.py:1:18.
@@ -20,8 +39,8 @@ lone_cr_line_numbers)
 noqa_uppercase)
   # suppress.c accepts "noqa" in any case (as flake8 and ruff do), but the
   # engine only hands it comments that contain lower-case "noqa".
-  printf 'import imp  # NOQA\nimport cgi  # NoQA: RM001\n' >upper.py
-  run check upper.py
+  printf 'import typing\nx: typing.List[int]  # NOQA\nimport cgi  # NoQA: RM001\n' >upper.py
+  run check --min-python 3.9 upper.py
   expect_rc rc 0
   expect_no_out not_reported 'RM001'
   ;;
