@@ -49,7 +49,7 @@ add_test(NAME cli.precommit
 set_tests_properties(cli.precommit PROPERTIES TIMEOUT 900 LABELS "cli;slow"
                      ENVIRONMENT "PS_HOOK_CACHE=${CMAKE_BINARY_DIR}/hook-cache")
 
-set(_ps_regressions noqa_ruff_codes stubs_are_not_first_party lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
+set(_ps_regressions unused_import_prose noqa_ruff_codes stubs_are_not_first_party lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
     usage_error_printed_twice sarif_uri_outside_cwd)
 foreach(_case ${_ps_regressions})
   add_test(NAME cli.regress.${_case}

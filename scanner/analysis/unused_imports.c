@@ -1,10 +1,11 @@
 /* unused_imports.c: after fixes, remove the imports they left unused.
  *
- * A name an import binds is "made unused" when the original text used it
- * (a whole-word occurrence outside import statements) and the fixed text
- * does not. Counting words rather than resolved references is deliberately
- * conservative: a mention in a comment, a string (`__all__`, a quoted
- * annotation) or a docstring keeps the import. Imports that were unused
+ * A name an import binds is "made unused" when the original tree used it
+ * and the fixed tree does not (collect_used: identifiers outside imports,
+ * and the words of strings that can hold type expressions or re-exports,
+ * `__all__ = ["List"]`, `x: "List[int]"`). A mention in a comment or a
+ * docstring does not keep an import: ruff's cleanup does the same, and
+ * typed code often names `List` in prose. Imports that were unused
  * before the fixes are not touched (that is a different rule's business),
  * nor are `__future__` imports or statements holding comments.
  */
@@ -13,12 +14,7 @@
 
 #include "analysis/analysis.h"
 
-typedef struct Span {
-  uint32_t start, end;
-} Span;
-
 typedef Array(TSNode) NodeList;
-typedef Array(Span) SpanList;
 
 static bool is(TSNode n, const char *type) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type); }
 
@@ -38,40 +34,77 @@ done:
   ts_tree_cursor_delete(&cur);
 }
 
+/* The names a tree really uses: identifiers outside import statements,
+ * except an attribute's name (`x.List` is not `List`) and a keyword
+ * argument's name; plus the words of strings that may hold type
+ * expressions or re-exports (`x: "List[int]"`, `cast("Dict", v)`,
+ * `__all__ = ["List"]`): short strings made only of names, dots, brackets,
+ * commas, `|` and spaces. Comments and docstrings never count. */
 static bool word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          (unsigned char)c >= 0x80;
 }
 
-static const char *find(const char *h, size_t hl, const char *n, size_t nl) {
-  for (const char *p = h; nl && (size_t)(h + hl - p) >= nl; p++) {
-    p = memchr(p, n[0], (size_t)(h + hl - p) - nl + 1);
-    if (!p) return NULL;
-    if (!memcmp(p, n, nl)) return p;
+static void add_string_words(PsStrSet *used, const char *t, size_t n) {
+  if (n > 400) return;
+  for (size_t i = 0; i < n; i++) {
+    char c = t[i];
+    if (!(word_char(c) || strchr(".,[]| \t\"'", c))) return; /* prose or code, not a type expression */
   }
-  return NULL;
+  for (size_t i = 0; i < n;) {
+    if (!word_char(t[i]) || (t[i] >= '0' && t[i] <= '9')) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < n && word_char(t[j])) j++;
+    if (i == 0 || t[i - 1] != '.') ps_strset_put(used, t + i, j - i, NULL);
+    i = j;
+  }
 }
 
-/* Whole-word occurrences of name in text outside the spans (sorted). */
-static bool used_outside(const char *text, size_t len, const char *name, size_t nl, const SpanList *skip) {
-  size_t si = 0;
-  for (const char *p = text; (p = find(p, len - (size_t)(p - text), name, nl)) != NULL; p += nl) {
-    uint32_t off = (uint32_t)(p - text);
-    if (off > 0 && word_char(text[off - 1])) continue;
-    if (off + nl < len && word_char(text[off + nl])) continue;
-    /* `.name` is an attribute of something else, not this binding. */
-    if (off > 0 && text[off - 1] == '.') continue;
-    while (si < skip->size && skip->items[si].end <= off) si++;
-    if (si < skip->size && skip->items[si].start <= off) continue;
-    return true;
+static void collect_used(const char *text, TSNode root, PsStrSet *used) {
+  TSTreeCursor cur = ts_tree_cursor_new(root);
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    const char *type = ts_node_type(n);
+    bool descend = true;
+    if (!strcmp(type, "import_statement") || !strcmp(type, "import_from_statement") || !strcmp(type, "comment") ||
+        !strcmp(type, "future_import_statement")) {
+      descend = false;
+    } else if (!strcmp(type, "identifier")) {
+      const char *field = ts_tree_cursor_current_field_name(&cur);
+      TSNode parent = ts_node_parent(n);
+      bool attr_name = field && !strcmp(field, "attribute") && is(parent, "attribute");
+      bool kw_name = field && !strcmp(field, "name") && is(parent, "keyword_argument");
+      if (!attr_name && !kw_name) {
+        uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+        ps_strset_put(used, text + a, b - a, NULL);
+      }
+      descend = false;
+    } else if (!strcmp(type, "string")) {
+      TSNode parent = ts_node_parent(n);
+      bool docstring = is(parent, "expression_statement") && ts_node_named_child_count(parent) == 1;
+      if (docstring) {
+        descend = false;
+      } else {
+        /* The string's own text; interpolations are walked as nodes. */
+        for (uint32_t k = 0; k < ts_node_named_child_count(n); k++) {
+          TSNode c = ts_node_named_child(n, k);
+          if (is(c, "string_content"))
+            add_string_words(used, text + ts_node_start_byte(c), ts_node_end_byte(c) - ts_node_start_byte(c));
+        }
+      }
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&cur)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cur))
+      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
   }
-  return false;
+done:
+  ts_tree_cursor_delete(&cur);
 }
 
-static void spans_of(const NodeList *imps, SpanList *out) {
-  for (size_t i = 0; i < imps->size; i++)
-    array_push(out, ((Span){ts_node_start_byte(imps->items[i]), ts_node_end_byte(imps->items[i])}));
-}
+static bool is_used(const PsStrSet *used, const char *name, size_t nl) { return ps_strset_get(used, name, nl, NULL); }
 
 /* The local name an import item binds: `a.b` -> `a`, `x as y` -> `y`. */
 static const char *local_name(const char *text, TSNode item, bool from, size_t *len) {
@@ -95,11 +128,13 @@ size_t ps_unused_import_edits(const char *before, size_t before_len, const TSTre
   array_init(&ai);
   collect_imports(ts_tree_root_node(before_tree), &bi);
   collect_imports(ts_tree_root_node(after_tree), &ai);
-  SpanList bs, as;
-  array_init(&bs);
-  array_init(&as);
-  spans_of(&bi, &bs);
-  spans_of(&ai, &as);
+  PsStrSet bu, au;
+  ps_strset_init(&bu);
+  ps_strset_init(&au);
+  collect_used(before, ts_tree_root_node(before_tree), &bu);
+  collect_used(after, ts_tree_root_node(after_tree), &au);
+  (void)before_len;
+  (void)after_len;
   Array(PsByteEdit) edits;
   array_init(&edits);
   for (size_t i = 0; i < ai.size; i++) {
@@ -121,7 +156,7 @@ size_t ps_unused_import_edits(const char *before, size_t before_len, const TSTre
       n_items++;
       size_t nl;
       const char *nm = local_name(after, it, from, &nl);
-      bool drop = !used_outside(after, after_len, nm, nl, &as) && used_outside(before, before_len, nm, nl, &bs);
+      bool drop = !is_used(&au, nm, nl) && is_used(&bu, nm, nl);
       if (drop) n_drop++;
       else array_push(&keep, it);
     }
@@ -163,8 +198,8 @@ size_t ps_unused_import_edits(const char *before, size_t before_len, const TSTre
   }
   array_free(&bi);
   array_free(&ai);
-  array_free(&bs);
-  array_free(&as);
+  ps_strset_free(&bu);
+  ps_strset_free(&au);
   size_t n = edits.size;
   *out = n ? ps_arena_alloc(arena, n * sizeof(PsByteEdit)) : NULL;
   if (n) memcpy(*out, edits.items, n * sizeof(PsByteEdit));

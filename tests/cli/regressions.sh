@@ -28,6 +28,22 @@ noqa_ruff_codes)
   expect_no_out file_blanket_ty 'file_all.py:3:4: TY006'
   expect_out file_blanket_keeps_removal 'file_all.py:4:8: RM001'
   ;;
+unused_import_prose)
+  # Issue 12 item 13: the cleanup after --fix kept any import whose name
+  # appeared in a comment or docstring (one unused `from typing import
+  # List` per fixed file on typed code). Only real references count: names
+  # in code, in type-expression strings and in __all__.
+  printf '"""Returns a List of names."""\nfrom typing import List, Dict\n\n\ndef f(x: List[int]) -> Dict[str, int]:  # a List\n    """The List."""\n    return {}\n' >prose.py
+  printf 'from typing import List\n\n__all__ = ["List"]\nx: List[int] = []\n' >reexport.py
+  printf 'from typing import List\nx: List[int] = []\ny: "List[str]" = []\n' >quoted.py
+  run check --fix --min-python 3.9 prose.py reexport.py quoted.py
+  expect_rc rc 1
+  expect_out only_reexport_left 'Found 6 findings (5 fixed, 1 remaining).'
+  expect_out reexport_left 'reexport.py:1:1: TY035'
+  expect_eq quoted_fixed "$(cat quoted.py)" "$(printf 'x: list[int] = []\ny: "list[str]" = []')"
+  expect_eq prose_dropped "$(cat prose.py)" "$(printf '"""Returns a List of names."""\n\n\ndef f(x: list[int]) -> dict[str, int]:  # a List\n    """The List."""\n    return {}')"
+  expect_eq all_keeps "$(head -1 reexport.py)" "from typing import List"
+  ;;
 lone_cr_line_numbers)
   # Python (and tree-sitter) end a line at a lone CR; positions must agree.
   # Today: cr.py:1:18.
