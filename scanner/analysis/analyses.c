@@ -14,6 +14,7 @@ static const PsAnalysisClass *const CLASSES[] = {
     &ps_analysis__removed_modules,
     &ps_analysis__removed_apis,
     &ps_analysis__typing_modern,
+    &ps_analysis__project_calls,
 };
 
 const char *const *ps_analysis_names(void) {

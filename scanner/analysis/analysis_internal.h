@@ -56,5 +56,6 @@ int ps_analysis__row_applies(const char *version, bool pending, PsPyVersion targ
 extern const PsAnalysisClass ps_analysis__removed_modules;
 extern const PsAnalysisClass ps_analysis__removed_apis;
 extern const PsAnalysisClass ps_analysis__typing_modern;
+extern const PsAnalysisClass ps_analysis__project_calls;
 
 #endif

@@ -73,7 +73,8 @@ void ps_summary_copy_facts(const PsSummary *s, const PsSource *src, unsigned wha
           .callee = ps_facts_str(f, c->callee ? c->callee : ""),
           .resolved = NULL,
           .scope = ps_facts_qualify(f, c->scope),
-          .pos = ps_source_pos(src, c->start),
+          .pos = ps_source_pos(src, c->callee_end > c->callee_start ? c->callee_start : c->start),
+          .end = ps_source_pos(src, c->callee_end > c->callee_start ? c->callee_end : c->end),
           .first_kwarg = (uint32_t)f->kwargs.size,
       };
       if (c->callee && *c->callee && s->bindings.size) {

@@ -129,7 +129,7 @@ typedef struct PsFactCall {
   const char *callee;   /* as written: "threading.Thread", "self.start" ("" if not a name chain) */
   const char *resolved; /* through the file's imports ("threading.Thread"), or NULL */
   const char *scope;    /* qualified name of the caller ("pkg.mod" at module level) */
-  PsPos pos;
+  PsPos pos, end;       /* the callee (the whole call if it is not a name chain) */
   uint32_t first_kwarg, n_kwargs; /* into PsFileFacts.kwargs */
 } PsFactCall;
 
