@@ -203,6 +203,14 @@ static const char *dotted(const Walk *k, TSNode n) {
   return o;
 }
 
+/* True if a string literal's prefix (the letters before its quote) makes
+ * it an f-string or a t-string. */
+static bool is_interpolated(const char *t, uint32_t n) {
+  for (uint32_t i = 0; i < n && i < 3 && t[i] != '"' && t[i] != '\''; i++)
+    if (t[i] == 'f' || t[i] == 'F' || t[i] == 't' || t[i] == 'T') return true;
+  return false;
+}
+
 /* The value of a plain string literal (no interpolation, no escapes
  * needed for module names), or NULL. */
 static const char *string_value(const Walk *k, TSNode n, uint32_t *start, uint32_t *end) {
@@ -1042,7 +1050,9 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
       descend = false;
     } else if (s == self->s_string) {
       if (needs & PS_NEED_ANNOTATIONS) visit_type_string(&k, n);
-      descend = false;
+      /* An f-string's (or 3.14 t-string's) interpolations are code:
+       * f"{datetime.utcnow()}" calls utcnow. Other strings hold no code. */
+      descend = is_interpolated(src->text + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
     } else if (s == self->s_type) {
       if (needs & PS_NEED_ANNOTATIONS) visit_type(&k, n);
     } else if (s == self->s_call) {
