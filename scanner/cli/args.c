@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,12 +288,19 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
         cfg->automation_id = ps_xstrdup(v);
         break;
       case O_MAX_FILE_SIZE: {
-        char *end;
-        unsigned long long n = strtoull(v, &end, 10);
-        if (*end == 'k' || *end == 'K') n <<= 10, end++;
-        else if (*end == 'm' || *end == 'M') n <<= 20, end++;
-        if (*end || !n) return usage_error("--max-file-size must be a positive number of bytes (k/M suffix), got %s", v);
-        cfg->max_file_size = (size_t)n;
+        /* 0 is refused here and in the pyproject.toml alike (it is not
+         * "no limit"); so are signs (strtoull takes "-1" for 2^64-1) and
+         * values that overflow with their suffix. */
+        char *end = NULL;
+        unsigned long long n = 0;
+        int shift = 0;
+        errno = 0;
+        if (*v >= '0' && *v <= '9') n = strtoull(v, &end, 10);
+        if (n && (*end == 'k' || *end == 'K')) shift = 10, end++;
+        else if (n && (*end == 'm' || *end == 'M')) shift = 20, end++;
+        if (!n || *end || errno == ERANGE || n > (unsigned long long)(SIZE_MAX >> shift))
+          return usage_error("--max-file-size must be a positive number of bytes (k/M suffix), got %s", v);
+        cfg->max_file_size = (size_t)(n << shift);
         break;
       }
       case O_FILE_TIMEOUT: {

@@ -9,11 +9,13 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* pyproject.toml files bigger than this are refused rather than parsed. */
 #define PS_CONFIG_MAX_FILE_BYTES (4u * 1024 * 1024)
@@ -83,6 +85,8 @@ void ps_config_free(PsConfig *self) {
   ps_strlist_free(&self->extend_select);
   ps_strlist_free(&self->ignore);
   ps_strlist_free(&self->rules_dirs);
+  ps_strlist_free(&self->project_rules_dirs);
+  free(self->project_root);
   free_per_file_ignores(self);
   for (size_t i = 0; i < self->n_outputs; i++) free(self->outputs[i].path);
   free(self->outputs);
@@ -101,16 +105,18 @@ void ps_config_add_output(PsConfig *self, PsFormat format, const char *path) {
 
 /* ---- reading files -------------------------------------------------------- */
 
-/* Reads a whole regular file; PS_E_IO with the reason on failure. */
+/* Reads a whole regular file; PS_E_IO with the reason on failure (PS_E_CONFIG
+ * when it is too big). A FIFO or a device is refused without blocking: it
+ * is opened with O_NONBLOCK and checked with fstat before any read. */
 static int read_file(const char *path, char **out, size_t *len, PsError *err) {
-  FILE *f = NULL;
+  int fd = -1;
   char *data = NULL;
-  size_t n = 0, cap = 0;
+  size_t n = 0, cap;
   int rc = 0;
   struct stat st;
   *out = NULL;
   *len = 0;
-  if (stat(path, &st) != 0) {
+  if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0 || fstat(fd, &st) != 0) {
     rc = ps_error_set(err, PS_E_IO, path, 0, 0, "cannot read: %s", strerror(errno));
     goto cleanup;
   }
@@ -118,65 +124,63 @@ static int read_file(const char *path, char **out, size_t *len, PsError *err) {
     rc = ps_error_set(err, PS_E_IO, path, 0, 0, "not a regular file");
     goto cleanup;
   }
-  if (!(f = fopen(path, "rb"))) {
-    rc = ps_error_set(err, PS_E_IO, path, 0, 0, "cannot read: %s", strerror(errno));
+  if ((unsigned long long)st.st_size > PS_CONFIG_MAX_FILE_BYTES) {
+    rc = ps_error_set(err, PS_E_CONFIG, path, 0, 0, "file is larger than %u bytes",
+                      (unsigned)PS_CONFIG_MAX_FILE_BYTES);
     goto cleanup;
   }
+  cap = (size_t)st.st_size + 1; /* the file may still grow: the loop checks */
+  data = ps_xmalloc(cap + 1);
   for (;;) {
     if (n == cap) {
-      cap = cap ? cap * 2 : 16384;
+      cap *= 2;
       data = ps_xrealloc(data, cap + 1);
     }
-    size_t got = fread(data + n, 1, cap - n, f);
-    n += got;
+    ssize_t got = read(fd, data + n, cap - n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      rc = ps_error_set(err, PS_E_IO, path, 0, 0, "read error: %s", strerror(errno));
+      goto cleanup;
+    }
+    if (got == 0) break;
+    n += (size_t)got;
     if (n > PS_CONFIG_MAX_FILE_BYTES) {
       rc = ps_error_set(err, PS_E_CONFIG, path, 0, 0, "file is larger than %u bytes",
                         (unsigned)PS_CONFIG_MAX_FILE_BYTES);
       goto cleanup;
     }
-    if (got == 0) break;
-  }
-  if (ferror(f)) {
-    rc = ps_error_set(err, PS_E_IO, path, 0, 0, "read error");
-    goto cleanup;
   }
   data[n] = '\0';
   *out = data;
   *len = n;
   data = NULL;
 cleanup:
-  if (f) fclose(f);
+  if (fd >= 0) close(fd);
   free(data);
   return rc;
 }
 
-/* Whether a pyproject.toml that does not parse still looks meant for us: a
- * [tool.pyshift...] or [project] header at the start of a line. */
-static bool mentions_tables(const char *text) {
-  for (const char *line = text; line; line = strchr(line, '\n')) {
-    if (*line == '\n') line++;
-    while (*line == ' ' || *line == '\t') line++;
-    if (ps_str_starts_with(line, "[tool.pyshift") || ps_str_starts_with(line, "[project]") ||
-        ps_str_starts_with(line, "tool.pyshift."))
-      return true;
-  }
-  return false;
-}
-
-/* Whether `path` is a pyproject.toml that configures this project. */
+/* Whether discovery stops at `path`: a pyproject.toml with a [tool.pyshift]
+ * or [project] table, or one that exists but cannot be read or parsed
+ * (too big, not a regular file, unreadable, bad TOML). Whether the latter
+ * was meant for us cannot be known, and skipping it would silently drop
+ * its settings; loading it reports the problem. */
 static bool is_config_pyproject(const char *path) {
   char *text = NULL;
   size_t len;
   PsTomlValue *doc = NULL;
   bool yes = false;
-  if (read_file(path, &text, &len, NULL) != 0) return false;
+  struct stat st;
+  if (lstat(path, &st) != 0) return errno != ENOENT && errno != ENOTDIR;
+  if (read_file(path, &text, &len, NULL) != 0) {
+    /* A dangling symlink is no file; anything else that exists is. */
+    return !(stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR));
+  }
   if (ps_toml_parse(&doc, text, len, path, NULL) == 0) {
     const PsTomlValue *tool = ps_toml_get(doc, "tool");
     yes = ps_toml_get(tool, "pyshift") || ps_toml_get(doc, "project");
   } else {
-    /* A broken file that is clearly ours is found, so that loading it
-     * reports the syntax error instead of silently using defaults. */
-    yes = mentions_tables(text);
+    yes = true;
   }
   ps_toml_free(doc);
   free(text);
@@ -225,7 +229,7 @@ typedef enum KeyKind {
   KEY_STRINGS,      /* array of strings */
   KEY_STRING,
   KEY_BOOL,
-  KEY_SIZE,         /* non-negative integer */
+  KEY_SIZE,         /* positive integer */
   KEY_TABLE_STRINGS /* table of arrays of strings */
 } KeyKind;
 
@@ -277,7 +281,7 @@ static const char *kind_name(KeyKind k) {
   case KEY_STRINGS: return "an array of strings";
   case KEY_STRING: return "a string";
   case KEY_BOOL: return "a boolean";
-  case KEY_SIZE: return "a non-negative integer";
+  case KEY_SIZE: return "a positive integer";
   case KEY_TABLE_STRINGS: return "a table of arrays of strings";
   }
   return "?";
@@ -352,19 +356,45 @@ static void push_strings(PsStrList *list, const PsTomlValue *v) {
   for (size_t i = 0; i < v->u.array.size; i++) ps_strlist_push(list, v->u.array.items[i]->u.str.s);
 }
 
-/* `rules` directories are relative to the pyproject's directory. */
-static void push_dirs(Loader *ld, PsStrList *list, const PsTomlValue *v) {
+/* Whether relative path d has a `..` component. */
+static bool has_dotdot(const char *d) {
+  for (const char *p = d; *p;) {
+    size_t n = strcspn(p, "/");
+    if (n == 2 && p[0] == '.' && p[1] == '.') return true;
+    p += n;
+    while (*p == '/') p++;
+  }
+  return false;
+}
+
+/* `rules` paths are relative to the pyproject's directory (the project
+ * root) and must stay inside it: the file may come from a hostile pull
+ * request, and a rule path such as "/proc/self/environ" would be read and
+ * reported on. Lexically here (no absolute path, no `..`); symlinks are
+ * resolved when the rules are loaded (ps_registry_set_root). */
+static int push_dirs(Loader *ld, const PsTomlValue *v) {
+  PsConfig *cfg = ld->cfg;
   const char *slash = strrchr(ld->path, '/');
   for (size_t i = 0; i < v->u.array.size; i++) {
+    const PsTomlValue *item = v->u.array.items[i];
+    if (item->u.str.s[0] == '/' || has_dotdot(item->u.str.s))
+      return value_fail(ld, item, "`rules` paths must be relative and stay inside the project (no absolute path, "
+                                  "no `..`); use --rules for rules elsewhere");
+  }
+  if (!cfg->project_root)
+    cfg->project_root = slash ? ps_xstrndup(ld->path, slash == ld->path ? 1 : (size_t)(slash - ld->path))
+                              : ps_xstrdup(".");
+  for (size_t i = 0; i < v->u.array.size; i++) {
     const char *d = v->u.array.items[i]->u.str.s;
-    if (d[0] == '/' || !slash) {
-      ps_strlist_push(list, d);
+    if (!slash) {
+      ps_strlist_push(&cfg->project_rules_dirs, d);
     } else {
       char *joined = ps_xasprintf("%.*s/%s", (int)(slash - ld->path), ld->path, d);
-      ps_strlist_push(list, slash == ld->path ? joined + 1 : joined);
+      ps_strlist_push(&cfg->project_rules_dirs, slash == ld->path ? joined + 1 : joined);
       free(joined);
     }
   }
+  return 0;
 }
 
 static int apply_per_file_ignores(Loader *ld, const PsTomlValue *v) {
@@ -415,7 +445,7 @@ static int apply_key(Loader *ld, size_t k, const PsTomlValue *v) {
     cfg->exclude_set = true;
     break;
   case K_EXTEND_EXCLUDE: push_strings(&cfg->extend_exclude, v); break;
-  case K_RULES: push_dirs(ld, &cfg->rules_dirs, v); break;
+  case K_RULES: rc = push_dirs(ld, v); break;
   case K_TARGET_VERSION:
   case K_MIN_PYTHON: {
     PsPyVersion ver;
@@ -437,7 +467,8 @@ static int apply_key(Loader *ld, size_t k, const PsTomlValue *v) {
   case K_FIX: cfg->fix = v->u.b; break;
   case K_UNSAFE_FIXES: cfg->unsafe_fixes = v->u.b; break;
   case K_MAX_FILE_SIZE:
-    if (v->u.i < 0) return value_fail(ld, v, "`%s` must be a non-negative integer", name);
+    /* As --max-file-size: 0 is refused, not "no limit". */
+    if (v->u.i <= 0) return value_fail(ld, v, "`%s` must be a positive number of bytes", name);
     if ((unsigned long long)v->u.i > SIZE_MAX) return value_fail(ld, v, "`%s` is too large", name);
     cfg->max_file_size = (size_t)v->u.i;
     break;

@@ -60,7 +60,7 @@ typedef struct PsConfig {
   bool respect_gitignore;     /* default true */
   bool force_exclude;
   char *stdin_filename;       /* non-NULL: scan standard input as this path */
-  size_t max_file_size;       /* bytes; 0 = no limit */
+  size_t max_file_size;       /* bytes, > 0 (0 is refused in the file and on the command line) */
   unsigned file_timeout_ms;   /* parse and query budget per file; 0 = the default (20 s) */
 
   /* which rules */
@@ -68,7 +68,10 @@ typedef struct PsConfig {
   bool select_set;
   PsStrList extend_select;
   PsStrList ignore;
-  PsStrList rules_dirs;       /* extra rule directories */
+  PsStrList rules_dirs;       /* extra rule directories or files from --rules: anywhere */
+  PsStrList project_rules_dirs; /* from `rules` in the pyproject.toml, joined to its directory;
+                                   they must resolve inside project_root */
+  char *project_root;         /* the directory of that pyproject.toml, when it sets `rules` */
   size_t n_per_file_ignores;
   PsPerFileIgnore *per_file_ignores;
   bool preview;
@@ -111,14 +114,17 @@ void ps_config_free(PsConfig *self);
 void ps_config_add_output(PsConfig *self, PsFormat format, const char *path);
 
 /* Finds the pyproject.toml nearest to `start_dir` (itself, then parents) that
- * has a [tool.pyshift] table or a [project] table. Returns a heap path, or
- * NULL if none. */
+ * has a [tool.pyshift] table or a [project] table, or that exists but cannot
+ * be read or parsed (too big, not a regular file, bad TOML: loading it then
+ * reports why, rather than its settings being skipped). Returns a heap
+ * path, or NULL if none. */
 char *ps_config_find_pyproject(const char *start_dir);
 
 /* Reads `path` and applies [tool.pyshift] and [project].requires-python to
  * self. Keys: select, extend-select, ignore, exclude, extend-exclude,
  * target-version, min-python, per-file-ignores (table glob -> list of ids),
- * rules (list of dirs, relative to the pyproject's directory),
+ * rules (list of dirs, relative to the pyproject's directory and inside it:
+ * absolute paths and `..` are errors; into project_rules_dirs),
  * respect-gitignore, force-exclude, max-file-size, preview, fix,
  * unsafe-fixes. Unknown keys in
  * [tool.pyshift] are errors. Returns 0 or PS_E_CONFIG with file:line:col. */

@@ -190,6 +190,39 @@ static int want_choice(const Ctx *c, const yaml_node_t *v, const char *key, cons
   return rc;
 }
 
+/* Refuses front matter nested deeper than PS_RULE_YAML_MAX_DEPTH before
+ * libyaml builds a document of it: composing a deep flow sequence is
+ * quadratic in its depth (a 100,000-deep `[[[...]]]` took 23 s). Events are
+ * read only up to the first one too deep, and libyaml's scanner looks at
+ * most 1024 characters ahead, so this costs little whatever the input. A
+ * syntax error is left to yaml_parser_load, which reports it. */
+static int check_yaml_depth(const Ctx *c, const char *fm, size_t fm_len) {
+  yaml_parser_t parser;
+  yaml_event_t ev;
+  int depth = 0, rc = 0;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)fm, fm_len);
+  for (;;) {
+    if (!yaml_parser_parse(&parser, &ev)) break;
+    yaml_event_type_t type = ev.type;
+    if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+      if (++depth > PS_RULE_YAML_MAX_DEPTH) {
+        rc = rule_error(c->err, c->path, c->text, c->len, (int)ev.start_mark.line + c->fm_line,
+                        (int)ev.start_mark.column + 1, 1, "front matter is nested more than %d levels deep",
+                        PS_RULE_YAML_MAX_DEPTH);
+        yaml_event_delete(&ev);
+        break;
+      }
+    } else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+      depth--;
+    }
+    yaml_event_delete(&ev);
+    if (type == YAML_STREAM_END_EVENT) break;
+  }
+  yaml_parser_delete(&parser);
+  return rc;
+}
+
 static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) {
   yaml_parser_t parser;
   yaml_document_t doc;
@@ -198,6 +231,7 @@ static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) 
   bool has_severity = false;
   const yaml_node_t *fix_key = NULL; /* `fix-message` or `fix-applicability`, which need `fix` */
   const yaml_node_t *scope_key = NULL; /* `prefilter-scope`, which needs `prefilter` */
+  if ((rc = check_yaml_depth(c, fm, fm_len)) != 0) return rc;
   yaml_parser_initialize(&parser);
   yaml_parser_set_input_string(&parser, (const unsigned char *)fm, fm_len);
   if (!yaml_parser_load(&parser, &doc)) {
@@ -416,6 +450,68 @@ static int parse_table(Ctx *c, PsRule *r, const char *s, size_t n, int first_lin
   return 0;
 }
 
+/* The size limits of a query, checked before ts_query_new sees it: its
+ * analysis costs milliseconds per pattern that has child patterns (20,000
+ * alternatives ran for minutes) and its parser recurses once per level of
+ * nesting. Strings, `;` comments and capture names are skipped; predicates
+ * (`(#eq? ...)`) count for depth only. Returns 0, or PS_E_RULE pointing at
+ * the first thing over a limit. */
+static int check_query_size(Ctx *c, const PsRule *r) {
+  const char *q = r->query;
+  size_t len = strlen(q);
+  int line, col;
+  if (len > PS_RULE_QUERY_MAX_BYTES)
+    return rule_error(c->err, c->path, c->text, c->len, r->query_line, 1, 1,
+                      "query is %zu bytes, more than the limit of %u", len, (unsigned)PS_RULE_QUERY_MAX_BYTES);
+  /* For each open bracket: '(' or '[', and whether it is a predicate. */
+  char kind[PS_RULE_QUERY_MAX_DEPTH + 1];
+  bool pred[PS_RULE_QUERY_MAX_DEPTH + 1];
+  int depth = 0;
+  unsigned patterns = 0, nodes = 0;
+  for (const char *p = q; *p; p++) {
+    const char *item = NULL; /* a pattern or an alternative starts here */
+    if (*p == '"') {
+      const char *s = p;
+      for (p++; *p && *p != '"'; p++)
+        if (*p == '\\' && p[1]) p++;
+      if (!(depth > 0 && pred[depth - 1])) item = s;
+      if (!*p) p--; /* unterminated: ts_query_new reports it */
+    } else if (*p == ';') {
+      while (p[1] && p[1] != '\n') p++;
+    } else if (*p == '@') {
+      while (p[1] && (isalnum((unsigned char)p[1]) || p[1] == '_' || p[1] == '.' || p[1] == '-')) p++;
+    } else if (*p == '(' || *p == '[') {
+      bool is_pred = *p == '(' && p[1] == '#';
+      if (depth == PS_RULE_QUERY_MAX_DEPTH) {
+        ps_rules__query_pos(r, (uint32_t)(p - q), &line, &col);
+        return rule_error(c->err, c->path, c->text, c->len, line, col, 1,
+                          "query is nested more than %d levels deep", PS_RULE_QUERY_MAX_DEPTH);
+      }
+      if (!is_pred && !(depth > 0 && pred[depth - 1])) item = p;
+      kind[depth] = *p;
+      pred[depth] = is_pred || (depth > 0 && pred[depth - 1]);
+      depth++;
+    } else if (*p == ')' || *p == ']') {
+      if (depth > 0) depth--;
+    }
+    if (!item) continue;
+    /* Every node pattern counts; a top-level pattern or a direct member of
+     * an alternation `[...]` also counts as a pattern or alternative
+     * (the item that opened this level is depth - 1 for brackets). */
+    int outer = (*item == '(' || *item == '[') ? depth - 1 : depth;
+    bool is_alt = outer == 0 || kind[outer - 1] == '[';
+    if (++nodes > PS_RULE_QUERY_MAX_NODES || (is_alt && ++patterns > PS_RULE_QUERY_MAX_PATTERNS)) {
+      ps_rules__query_pos(r, (uint32_t)(item - q), &line, &col);
+      return rule_error(c->err, c->path, c->text, c->len, line, col, 1,
+                        nodes > PS_RULE_QUERY_MAX_NODES
+                            ? "query has more than %d node patterns"
+                            : "query has more than %d patterns and alternatives",
+                        nodes > PS_RULE_QUERY_MAX_NODES ? PS_RULE_QUERY_MAX_NODES : PS_RULE_QUERY_MAX_PATTERNS);
+    }
+  }
+  return 0;
+}
+
 /* Offset of a `*`, `+` or `?` outside every parenthesis and bracket, or of
  * a quantifier that follows another one anywhere (strings, comments and
  * capture names skipped), or -1. tree-sitter 0.25.1's
@@ -475,6 +571,8 @@ static const char *unknown_capture(const TSQuery *q, const char *tmpl) {
 static int check_query(Ctx *c, PsRule *r) {
   uint32_t off = 0;
   TSQueryError qe = TSQueryErrorNone;
+  int size_rc = check_query_size(c, r);
+  if (size_rc) return size_rc;
   long bad = top_level_quantifier(r->query);
   if (bad >= 0) {
     int line, col;
@@ -596,8 +694,12 @@ int ps_rules__parse(PsRule *r, const char *path, const char *text, size_t len, P
     return rule_error(err, path, text, len, 0, 0, 1, "rule file is not valid UTF-8");
   size_t first_nl = 0;
   while (first_nl < len && text[first_nl] != '\n') first_nl++;
+  /* Not a rule file: a hostile config may name /proc/self/environ or a key
+   * file, so nothing of it is shown (no source line), only that it is not
+   * one. Past this point the file is a rule file and errors quote it. */
   if (!line_is(text, first_nl, "---"))
-    return rule_error(err, path, text, len, 1, 1, 3, "a rule file starts with a `---` line, then YAML front matter");
+    return ps_error_set(err, PS_E_RULE, path, 1, 1,
+                        "not a rule file: a rule file starts with a `---` line, then YAML front matter");
   /* Find the closing `---`. */
   const char *fm = text + first_nl + 1, *end = text + len, *p = fm;
   int line = 2;

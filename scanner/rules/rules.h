@@ -74,6 +74,16 @@ typedef struct PsRule {
   char **tag_storage;       /* backing for meta.tags */
 } PsRule;
 
+/* Size limits of a rule file, so that loading one costs little whatever it
+ * holds; docs/rule-format.md lists them. The largest built-in query
+ * (RM005) has 7.4 KB, 8 levels of nesting, 42 patterns and alternatives and
+ * 177 node patterns; its front matter nests 3 deep. */
+#define PS_RULE_QUERY_MAX_BYTES (64u * 1024)
+#define PS_RULE_QUERY_MAX_DEPTH 32     /* nested (...) and [...] */
+#define PS_RULE_QUERY_MAX_PATTERNS 256 /* top-level patterns plus members of [...] */
+#define PS_RULE_QUERY_MAX_NODES 1024   /* (...), [...] and "..." outside predicates */
+#define PS_RULE_YAML_MAX_DEPTH 64      /* nested sequences and mappings */
+
 /* Whole words (identifiers) of which every match of the PCRE2 regex `re`
  * contains at least one, derived conservatively from its top-level
  * alternatives; NULL-terminated heap array, or NULL when some alternative
@@ -95,12 +105,20 @@ PsRegistry *ps_registry_new(void);
  * query when a file first needs it. For the built-in rules, which
  * `pyshift rules --check` (CI) compiles. Default false. */
 void ps_registry_set_trusted(PsRegistry *self, bool trusted);
+/* With a root, every rule file and directory loaded from now on must
+ * resolve (realpath: symlinks and `..` followed) inside `root`; others are
+ * load errors that show no part of the file. For rule paths that come from
+ * a pyproject.toml of the scanned project, which may be hostile. NULL lifts
+ * the constraint. PS_E_IO if root cannot be resolved. */
+int ps_registry_set_root(PsRegistry *self, const char *root, PsError *err);
 void ps_registry_delete(PsRegistry *self);
 /* Loads one rule file. 0 or PS_E_RULE (err points into the file). */
 int ps_registry_load_file(PsRegistry *self, const char *path, PsError *err);
-/* Loads every *.rule under dir, recursively, in sorted order. Each bad file
- * is reported through on_error and skipped. Returns the number of bad files
- * (0: all loaded) or PS_E_IO if dir cannot be read. */
+/* Loads every *.rule under dir, recursively (8 levels), in sorted order.
+ * Only regular files are read; a directory reached again through a
+ * symlink is read once, a symlink loop is an error. Each bad file is
+ * reported through on_error and skipped. Returns the number of errors
+ * reported (0: all loaded) or PS_E_IO if dir cannot be read. */
 int ps_registry_load_dir(PsRegistry *self, const char *dir, PsErrorFn on_error, void *ctx);
 /* Parses a rule from memory (tests and the fuzzer). On success the registry
  * owns the rule. */

@@ -54,6 +54,18 @@ static void print_rule_error(void *ctx, const PsError *err) {
   (*n)++;
 }
 
+/* A --rules or `rules` path: one rule file, or a directory of them. */
+static void load_rule_path(PsRegistry *reg, const char *d, size_t *n_errors) {
+  struct stat st;
+  if (stat(d, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    PsError e;
+    ps_error_clear(&e);
+    if (ps_registry_load_file(reg, d, &e) != 0) print_rule_error(n_errors, &e);
+  } else {
+    ps_registry_load_dir(reg, d, print_rule_error, n_errors);
+  }
+}
+
 PsRegistry *ps_run_load_rules(const PsConfig *cfg, size_t *n_errors) {
   PsRegistry *reg = ps_registry_new();
   *n_errors = 0;
@@ -63,17 +75,19 @@ PsRegistry *ps_run_load_rules(const PsConfig *cfg, size_t *n_errors) {
   ps_registry_set_trusted(reg, !cfg->validate_rules);
   if (ps_registry_load_dir(reg, dir, print_rule_error, n_errors) < 0 && *n_errors == 0) (*n_errors)++;
   ps_registry_set_trusted(reg, false);
-  for (size_t i = 0; i < cfg->rules_dirs.size; i++) {
-    const char *d = cfg->rules_dirs.items[i];
-    struct stat st;
-    if (stat(d, &st) == 0 && S_ISREG(st.st_mode)) {
-      PsError e;
-      ps_error_clear(&e);
-      if (ps_registry_load_file(reg, d, &e) != 0) print_rule_error(n_errors, &e);
+  /* `rules` from the pyproject.toml first, confined to its directory (the
+   * file may come from a hostile pull request), then --rules, anywhere. */
+  if (cfg->project_rules_dirs.size) {
+    PsError e;
+    ps_error_clear(&e);
+    if (ps_registry_set_root(reg, cfg->project_root, &e) != 0) {
+      print_rule_error(n_errors, &e);
     } else {
-      ps_registry_load_dir(reg, d, print_rule_error, n_errors);
+      for (size_t i = 0; i < cfg->project_rules_dirs.size; i++) load_rule_path(reg, cfg->project_rules_dirs.items[i], n_errors);
     }
+    ps_registry_set_root(reg, NULL, NULL);
   }
+  for (size_t i = 0; i < cfg->rules_dirs.size; i++) load_rule_path(reg, cfg->rules_dirs.items[i], n_errors);
   return reg;
 }
 

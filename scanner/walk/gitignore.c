@@ -135,7 +135,7 @@ int ps_walk__ignore_load(const PsIgnoreFile **out, PsArena *arena, const char *f
                          const PsIgnoreFile *up) {
   int rc = 0;
   char *buf = NULL;
-  int fd = open(file, O_RDONLY | O_CLOEXEC);
+  int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY); /* a FIFO must not block */
   *out = up;
   if (fd < 0) {
     rc = errno == ENOENT || errno == ENOTDIR ? 0 : -errno;

@@ -95,6 +95,158 @@ usage_error_printed_twice)
   run check good.py --select
   expect_eq needs_value_once "$(grep -c 'needs a value' "$ERR")" 1
   ;;
+# ---- issue 14, reliability II (items 4, 7, 9, 11, 12, 17) --------------------
+# Each case runs pyshift under `timeout` (tps): the bugs were hangs.
+r14_04_unreadable_pyproject_is_an_error)
+  # A discovered pyproject.toml over 4 MiB was silently ignored (its select
+  # did not apply, exit 1); with --config it was refused. Same for one that
+  # is a FIFO, or that does not parse. Each is an error naming the file.
+  printf '#!/bin/sh\nexec timeout 60 "%s" "$@"\n' "$PS" >tps && chmod +x tps && PS=$T/tps
+  mkdir big && printf 'import imp\n' >big/m.py
+  { printf '[tool.pyshift]\nselect = ["DP"]\n'; head -c 4300000 /dev/zero | tr '\0' '#'; printf '\n'; } >big/pyproject.toml
+  run check big/m.py
+  expect_rc big.rc 2
+  expect_err big.names_file 'big/pyproject.toml: file is larger than 4194304 bytes'
+  expect_err_lines big.one_line 1
+  run check --config big/pyproject.toml big/m.py
+  expect_rc big_config.rc 2
+  expect_err_lines big_config.one_line 1
+  mkdir fifo && printf 'import imp\n' >fifo/m.py && mkfifo fifo/pyproject.toml
+  run check fifo/m.py
+  expect_rc fifo.rc 2
+  expect_err fifo.names_file 'fifo/pyproject.toml: not a regular file'
+  mkdir broken && printf 'import imp\n' >broken/m.py && printf '[tool.black\n' >broken/pyproject.toml
+  run check broken/m.py
+  expect_rc broken.rc 2
+  expect_err broken.names_file 'broken/pyproject.toml:1:'
+  ;;
+r14_07_rule_size_limits)
+  # 20,000 alternatives in one query ran past 120 s in ts_query_new; a
+  # 100,000-deep YAML flow sequence took 23 s in libyaml. Both are refused
+  # at once with an error pointing into the rule file.
+  printf '#!/bin/sh\nexec timeout 60 "%s" "$@"\n' "$PS" >tps && chmod +x tps && PS=$T/tps
+  mkdir alts deep nest
+  "$PY3" - <<'PY'
+alts = " ".join("(call function: (identifier) @report)" for _ in range(20000))
+head = '---\nid: XA%03d\nname: %s\nseverity: warning\nmessage: "m"\n'
+open("alts/XA001-alts.rule", "w").write(head % (1, "alts") + "---\n```query\n(expression_statement [%s])\n```\n" % alts)
+few = " ".join("(call function: (identifier) @report)" for _ in range(300))
+open("alts/XA002-few.rule", "w").write(head % (2, "few") + "---\n```query\n(expression_statement [%s])\n```\n" % few)
+open("deep/XA003-deep.rule", "w").write(head % (3, "deep") + "tags: " + "[" * 100000 + "]" * 100000 + "\n---\n```query\n(identifier) @report\n```\n")
+open("nest/XA004-nest.rule", "w").write(head % (4, "nest") + "---\n```query\n" + "(_ " * 40 + "(identifier) @report" + ")" * 40 + "\n```\n")
+PY
+  run check --isolated --rules alts good.py
+  expect_rc alts.rc 2
+  expect_err alts.bytes 'alts/XA001-alts.rule:8:1: query is 760025 bytes, more than the limit of 65536'
+  expect_err alts.count 'alts/XA002-few.rule:8:'
+  expect_err alts.count_msg 'query has more than 256 patterns and alternatives'
+  run check --isolated --rules deep good.py
+  expect_rc deep.rc 2
+  expect_err deep.msg 'deep/XA003-deep.rule:6:'
+  expect_err deep.msg2 'front matter is nested more than 64 levels deep'
+  run check --isolated --rules nest good.py
+  expect_rc nest.rc 2
+  expect_err nest.msg 'nest/XA004-nest.rule:8:97: query is nested more than 32 levels deep'
+  ;;
+r14_09_toml_linear)
+  # 40,000 keys under another tool's table (578 KB) took 10.7 s: locate()
+  # rescanned the file from the start for each key. Now a line index. With
+  # 160,000 keys (3.6 MB) the old code needs minutes; this one 0.5 s (6 s
+  # under ASan), so the 60 s bound is generous both ways.
+  printf '#!/bin/sh\nexec timeout 60 "%s" "$@"\n' "$PS" >tps && chmod +x tps && PS=$T/tps
+  "$PY3" -c '
+import sys
+keys = "".join("key_%06d = \"value\"\n" % i for i in range(160000))
+inline = ", ".join("k%d = 1" % i for i in range(20000))
+open("pyproject.toml", "w").write("[tool.pyshift]\nselect = [\"RM\"]\n[tool.other]\n" + keys + "[tool.third]\nx = {" + inline + "}\n")'
+  run check good.py
+  expect_rc rc 1
+  expect_out found 'good.py:1:8: RM001'
+  expect_err_empty no_error
+  ;;
+r14_11_rule_paths_stay_in_project)
+  # `rules = ["/etc/passwd"]` in a scanned pyproject.toml printed a line of
+  # /etc/passwd; "../../../../etc" walked /etc. Paths from the config must
+  # stay inside its directory, and a file that is not a rule file is never
+  # quoted in an error.
+  mkdir -p proj/myrules proj/inner
+  printf 'import imp\nfoo()\n' >proj/m.py
+  printf -- '---\nid: XP001\nname: foo-call\nseverity: warning\nmessage: "foo"\n---\n```query\n(call function: (identifier) @f (#eq? @f "foo")) @report\n```\n' \
+    >proj/myrules/XP001-foo-call.rule
+  for bad in '"/etc/passwd"' '"../../../../etc"' '"myrules/../../proj/myrules"'; do
+    printf '[tool.pyshift]\nrules = [%s]\n' "$bad" >proj/pyproject.toml
+    run check proj/m.py
+    expect_rc "lexical $bad rc" 2
+    expect_err "lexical $bad msg" '`rules` paths must be relative and stay inside the project'
+    expect_no_err "lexical $bad no content" 'root:'
+  done
+  ln -s /etc/passwd proj/passwd.rule
+  ln -s /etc proj/etc
+  ln -s /etc/passwd proj/inner/XX001-leak.rule
+  for bad in passwd.rule etc inner; do
+    printf '[tool.pyshift]\nrules = ["%s"]\n' "$bad" >proj/pyproject.toml
+    run check proj/m.py
+    expect_rc "symlink $bad rc" 2
+    expect_err "symlink $bad msg" 'rule path leads outside the project'
+    expect_no_err "symlink $bad no content" 'root:'
+  done
+  printf '[tool.pyshift]\nrules = ["myrules"]\nextend-select = ["XP"]\n' >proj/pyproject.toml
+  run check proj/m.py
+  expect_rc inside.rc 1
+  expect_out inside.fires 'proj/m.py:2:1: XP001'
+  # On the command line any path is allowed, but a file that is not a rule
+  # file is not quoted.
+  run check --isolated --rules /etc/passwd good.py
+  expect_rc cli.rc 2
+  expect_err cli.msg '/etc/passwd:1:1: not a rule file'
+  expect_no_err cli.no_content 'root:'
+  expect_err_lines cli.one_line 1
+  ;;
+r14_12_rule_dir_special_files)
+  # An empty subdirectory of a rules directory was qsort(NULL, 0) (UBSan);
+  # a symlink loop ran for minutes; a FIFO named *.rule, or a FIFO
+  # .gitignore, hung forever.
+  printf '#!/bin/sh\nexec timeout 60 "%s" "$@"\n' "$PS" >tps && chmod +x tps && PS=$T/tps
+  mkdir -p empty/sub
+  run check --isolated --rules empty good.py
+  expect_rc empty.rc 1
+  expect_err_empty empty.quiet
+  mkdir -p loop/a/b/c
+  ln -s ../../.. loop/a/b/c/up
+  ln -s . loop/a/self
+  run check --isolated --rules loop good.py
+  expect_rc loop.rc 2
+  expect_err loop.reported 'symlink loop'
+  expect_err_lines loop.two_lines 2
+  mkdir fifo && mkfifo fifo/XF001-fifo.rule
+  run check --isolated --rules fifo good.py
+  expect_rc fifo_dir.rc 2
+  expect_err fifo_dir.msg 'fifo/XF001-fifo.rule: rule file is not a regular file'
+  run check --isolated --rules fifo/XF001-fifo.rule good.py
+  expect_rc fifo_file.rc 2
+  expect_err fifo_file.msg 'rule file is not a regular file'
+  mkdir -p repo/.git && printf 'import imp\n' >repo/m.py && mkfifo repo/.gitignore
+  run check --isolated repo
+  expect_rc gitignore_fifo.rc 1
+  expect_out gitignore_fifo.scanned 'repo/m.py:1:8: RM001'
+  ;;
+r14_17_max_file_size_zero)
+  # `--max-file-size 0` was refused but `max-file-size = 0` in the config
+  # meant "no limit". 0 is refused in both, as is a negative or overflowing
+  # size on the command line.
+  printf '[tool.pyshift]\nmax-file-size = 0\n' >pyproject.toml
+  run check good.py
+  expect_rc config.rc 2
+  expect_err config.names_line 'pyproject.toml:2:17: `max-file-size` must be a positive number of bytes'
+  rm pyproject.toml
+  for v in 0 0k -1 17592186044416M 1x; do
+    run check --max-file-size "$v" good.py
+    expect_rc "cli $v" 2
+    expect_err "cli $v msg" '--max-file-size must be a positive number of bytes'
+  done
+  run check --max-file-size 1k good.py
+  expect_rc cli_1k 1
+  ;;
 sarif_uri_outside_cwd)
   # docs/output-formats.md: "a file outside it gets an absolute file:// URI
   # and no uriBaseId". ../good.py gets {"uri": "../good.py", "uriBaseId":

@@ -10,6 +10,9 @@
  * the analysis parameters and table) that scans the same snippet.
  *
  * The snippet is parsed once, on the first call; its tree is only read.
+ * The corpus holds inputs just over each size limit of load.c (YAML depth,
+ * query bytes, nesting, patterns and alternatives, node patterns: the
+ * yaml_deep_* and query_too_* files) and at them.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -129,15 +132,18 @@ static void run_rule(const PsRule *rule) {
       ps_file_result_free(ps_engine_scan(w, "snippet.py", SNIPPET, sizeof SNIPPET - 1));
       ps_scan_worker_delete(w);
     }
-    ps_engine_delete(engine);
   }
+  ps_engine_delete(engine); /* set even when ps_engine_new fails */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   PsRegistry *reg = ps_registry_new();
   PsError err;
   ps_error_clear(&err);
-  if (ps_registry_load_text(reg, "fuzz.rule", (const char *)data, size, &err) == 0) {
+  /* Not "*.rule": a path ending in .rule must be named after the rule's id
+   * and name, which "fuzz.rule" never is, so every rule was rejected and
+   * run_rule never ran (found for issue 14). */
+  if (ps_registry_load_text(reg, "fuzz-input", (const char *)data, size, &err) == 0) {
     if (ps_registry_count(reg) != 1) abort();
     run_rule(ps_registry_at(reg, 0));
   } else {

@@ -160,8 +160,9 @@ static void test_doc_example(void) {
   CHECK_STR(cfg.min_python_origin, origin);
   free(origin);
   char *rules = ps_xasprintf("%s/tools/pyshift-rules", dir);
-  CHECK(cfg.rules_dirs.size == 1, "one rules dir");
-  if (cfg.rules_dirs.size == 1) CHECK_STR(cfg.rules_dirs.items[0], rules);
+  CHECK(cfg.project_rules_dirs.size == 1 && cfg.rules_dirs.size == 0, "one project rules dir");
+  if (cfg.project_rules_dirs.size == 1) CHECK_STR(cfg.project_rules_dirs.items[0], rules);
+  CHECK(cfg.project_root && !strcmp(cfg.project_root, dir), "project root %s", cfg.project_root);
   free(rules);
   CHECK(cfg.respect_gitignore && !cfg.preview, "booleans");
   CHECK_INT(cfg.max_file_size, 2000000);
@@ -223,14 +224,15 @@ static void test_partial_and_precedence(void) {
                       "tool.pyshift.exclude = [\".venv\"]\n"
                       "tool.pyshift.respect-gitignore = false\n"
                       "tool.pyshift.force-exclude = true\n"
-                      "tool.pyshift.max-file-size = 0\n"
-                      "tool.pyshift.rules = [\"/abs/rules\"]\n"
+                      "tool.pyshift.max-file-size = 1\n"
+                      "tool.pyshift.rules = [\"sub/rules\", \"a..b/c\"]\n"
                       "[tool.other]\nanything = 1\n",
                       &err, NULL),
             0);
   CHECK(list_is(&cfg.exclude, exc, 1) && cfg.exclude_set, "exclude");
-  CHECK(!cfg.respect_gitignore && cfg.force_exclude && cfg.max_file_size == 0, "bools and size");
-  CHECK(cfg.rules_dirs.size == 1 && strcmp(cfg.rules_dirs.items[0], "/abs/rules") == 0, "absolute rules dir");
+  CHECK(!cfg.respect_gitignore && cfg.force_exclude && cfg.max_file_size == 1, "bools and size");
+  CHECK(cfg.project_rules_dirs.size == 2 && ps_str_ends_with(cfg.project_rules_dirs.items[0], "/sub/rules"),
+        "relative rules dir");
   ps_config_free(&cfg);
 
   /* An empty select is allowed here; the registry decides what it means. */
@@ -256,6 +258,9 @@ static void test_unknown_keys(void) {
   ps_config_free(&cfg);
 }
 
+#define RULES_OUTSIDE \
+  "`rules` paths must be relative and stay inside the project (no absolute path, no `..`); use --rules for rules elsewhere"
+
 static void test_wrong_types(void) {
   load_err("[tool.pyshift]\nselect = \"FT\"\n", 2, 10, "`select` must be an array of strings, not a string");
   load_err("[tool.pyshift]\nignore = [\"FT\", 1]\n", 2, 17, "`ignore` must be an array of strings, but item 2 is an integer");
@@ -264,8 +269,14 @@ static void test_wrong_types(void) {
   load_err("[tool.pyshift]\nfix = \"yes\"\n", 2, 7, "`fix` must be a boolean, not a string");
   load_err("[tool.pyshift]\nunsafe_fixes = true\n", 2, 1,
            "unknown key `unsafe_fixes` in [tool.pyshift]; did you mean `unsafe-fixes`?");
-  load_err("[tool.pyshift]\nmax-file-size = -1\n", 2, 17, "`max-file-size` must be a non-negative integer");
-  load_err("[tool.pyshift]\nmax-file-size = 1.5\n", 2, 17, "`max-file-size` must be a non-negative integer, not a float");
+  load_err("[tool.pyshift]\nmax-file-size = -1\n", 2, 17, "`max-file-size` must be a positive number of bytes");
+  /* issue 14 item 17: 0 is refused as on the command line, not "no limit". */
+  load_err("[tool.pyshift]\nmax-file-size = 0\n", 2, 17, "`max-file-size` must be a positive number of bytes");
+  load_err("[tool.pyshift]\nmax-file-size = 1.5\n", 2, 17, "`max-file-size` must be a positive integer, not a float");
+  /* issue 14 item 11: rule paths from a (possibly hostile) pyproject stay inside the project. */
+  load_err("[tool.pyshift]\nrules = [\"ok\", \"/etc/passwd\"]\n", 2, 16, RULES_OUTSIDE);
+  load_err("[tool.pyshift]\nrules = [\"../../../../etc\"]\n", 2, 10, RULES_OUTSIDE);
+  load_err("[tool.pyshift]\nrules = [\"a/../../b\"]\n", 2, 10, RULES_OUTSIDE);
   load_err("[tool.pyshift]\ntarget-version = \"2.7x\"\n", 2, 18,
            "`target-version` must be a python version such as \"3.14\", \"py314\" or \"3.14t\"");
   load_err("[tool.pyshift]\nmin-python = 3.10\n", 2, 14, "`min-python` must be a string, not a float");
@@ -309,7 +320,7 @@ static void test_find(void) {
   free(put(root, "a/pyproject.toml", "[build-system]\nrequires = []\n")); /* neither table: skipped */
   free(put(root, "a/b/mod.py", "x = 1\n"));
   free(put(root, "c/pyproject.toml", "[tool.pyshift]\nselect = [\n"));  /* broken but ours */
-  free(put(root, "d/pyproject.toml", "[tool.black\n"));                 /* broken, not ours */
+  free(put(root, "d/pyproject.toml", "[tool.black\n"));                 /* broken: maybe ours (issue 14 item 4) */
   free(put(root, "e/pyproject.toml", "tool.pyshift.preview = true\n")); /* dotted form */
 
   char *top = ps_xasprintf("%s/pyproject.toml", root);
@@ -334,8 +345,33 @@ static void test_find(void) {
   CHECK(found && ps_str_ends_with(found, "/c/pyproject.toml"), "broken but ours: %s", found ? found : "(null)");
   free(found);
   found = ps_config_find_pyproject(d);
-  CHECK_STR(found, top);
+  CHECK(found && ps_str_ends_with(found, "/d/pyproject.toml"), "broken, maybe ours: %s", found ? found : "(null)");
   free(found);
+  /* Too big to read, or not a regular file: found, so that loading reports
+   * it instead of its settings being silently skipped (issue 14 item 4). */
+  {
+    char *f = ps_xasprintf("%s/pyproject.toml", d);
+    PsConfig big;
+    PsError err;
+    CHECK(truncate(f, 5 << 20) == 0, "truncate");
+    found = ps_config_find_pyproject(d);
+    CHECK(found && ps_str_ends_with(found, "/d/pyproject.toml"), "oversized: %s", found ? found : "(null)");
+    ps_config_init(&big);
+    CHECK(found && ps_config_load_pyproject(&big, found, &err) == PS_E_CONFIG && strstr(err.msg, "larger than"),
+          "oversized refused");
+    ps_config_free(&big);
+    free(found);
+    unlink(f);
+    CHECK(mkfifo(f, 0644) == 0, "mkfifo");
+    found = ps_config_find_pyproject(d); /* must not block */
+    CHECK(found && ps_str_ends_with(found, "/d/pyproject.toml"), "fifo: %s", found ? found : "(null)");
+    ps_config_init(&big);
+    CHECK(found && ps_config_load_pyproject(&big, found, &err) != 0 && strstr(err.msg, "not a regular file"),
+          "fifo refused");
+    ps_config_free(&big);
+    free(found);
+    free(f);
+  }
   found = ps_config_find_pyproject(e);
   CHECK(found && ps_str_ends_with(found, "/e/pyproject.toml"), "dotted tool.pyshift");
   free(found);

@@ -164,6 +164,62 @@ static char *selected(const PsRegistry *reg, const char *const *sel, size_t ns, 
   return ps_buf_steal(&b);
 }
 
+/* Issue 14 item 7: loading is bounded; each limit is refused one past it,
+ * pointing at the first thing over it, and accepted at it. */
+static void test_load_limits(void) {
+  PsBuf b = PS_BUF_INIT;
+  /* Query nesting: the 33rd `(` is at column 1 + 32 * 3. */
+  ps_buf_puts(&b, HEAD "---\n```query\n");
+  for (int i = 0; i < PS_RULE_QUERY_MAX_DEPTH + 1; i++) ps_buf_puts(&b, "(_ ");
+  ps_buf_puts(&b, "(identifier) @name");
+  for (int i = 0; i < PS_RULE_QUERY_MAX_DEPTH + 1; i++) ps_buf_putc(&b, ')');
+  ps_buf_puts(&b, "\n```\n");
+  expect_error(b.data, 8, 1 + 3 * PS_RULE_QUERY_MAX_DEPTH, "nested more than 32 levels");
+  /* Patterns and alternatives: one over, pointing at the extra one. */
+  ps_buf_reset(&b);
+  ps_buf_puts(&b, HEAD "---\n```query\n");
+  for (int i = 0; i <= PS_RULE_QUERY_MAX_PATTERNS; i++) ps_buf_puts(&b, "(identifier) @name\n");
+  ps_buf_puts(&b, "```\n");
+  expect_error(b.data, 8 + PS_RULE_QUERY_MAX_PATTERNS, 1, "more than 256 patterns and alternatives");
+  /* Node patterns: strings in predicates do not count, others do. */
+  ps_buf_reset(&b);
+  ps_buf_puts(&b, HEAD "---\n```query\n((identifier) @name (#any-of? @name");
+  for (int i = 0; i < 2 * PS_RULE_QUERY_MAX_NODES; i++) ps_buf_puts(&b, " \"(\"");
+  ps_buf_puts(&b, "))\n```\n");
+  {
+    PsRegistry *reg = ps_registry_new();
+    PsError err;
+    CHECK(load(reg, b.data, &err) == 0, "predicate strings do not count: %s", err.msg);
+    ps_registry_delete(reg);
+  }
+  ps_buf_reset(&b);
+  ps_buf_puts(&b, HEAD "---\n```query\n(call arguments: (argument_list");
+  for (int i = 0; i < PS_RULE_QUERY_MAX_NODES; i++) ps_buf_puts(&b, " \"(\"");
+  ps_buf_puts(&b, ")) @name\n```\n");
+  expect_error(b.data, 8, 0, "more than 1024 node patterns");
+  /* Bytes. */
+  ps_buf_reset(&b);
+  ps_buf_puts(&b, HEAD "---\n```query\n");
+  while (b.len < PS_RULE_QUERY_MAX_BYTES + 200) ps_buf_puts(&b, "; padding padding padding padding\n");
+  ps_buf_puts(&b, "(identifier) @name\n```\n");
+  expect_error(b.data, 8, 1, "more than the limit of 65536");
+  /* YAML nesting: refused one past the limit, at the opening bracket. */
+  ps_buf_reset(&b);
+  ps_buf_puts(&b, HEAD "tags: ");
+  for (int i = 0; i <= PS_RULE_YAML_MAX_DEPTH; i++) ps_buf_putc(&b, '[');
+  for (int i = 0; i <= PS_RULE_YAML_MAX_DEPTH; i++) ps_buf_putc(&b, ']');
+  ps_buf_puts(&b, "\n---\n```query\n(identifier) @name\n```\n");
+  /* The root mapping is level 1, so tags' 64th `[` is level 65. */
+  expect_error(b.data, 6, 7 + PS_RULE_YAML_MAX_DEPTH - 1, "nested more than 64 levels");
+  ps_buf_reset(&b);
+  ps_buf_puts(&b, HEAD "tags: ");
+  for (int i = 0; i < PS_RULE_YAML_MAX_DEPTH - 1; i++) ps_buf_putc(&b, '[');
+  for (int i = 0; i < PS_RULE_YAML_MAX_DEPTH - 1; i++) ps_buf_putc(&b, ']');
+  ps_buf_puts(&b, "\n---\n```query\n(identifier) @name\n```\n");
+  expect_error(b.data, 6, 0, "`tags` must be a list of strings"); /* past the depth check */
+  ps_buf_free(&b);
+}
+
 static void test_selection(void) {
   PsRegistry *reg = selection_registry();
   const char *all[] = {"ALL"}, *rm[] = {"RM"}, *rm101[] = {"RM101"}, *rm0[] = {"RM0"}, *ign1[] = {"RM001"},
@@ -345,6 +401,7 @@ int main(void) {
   test_load_ok();
   test_load_fix();
   test_load_errors();
+  test_load_limits();
   test_selection();
   test_query_predicates();
   test_templates();
