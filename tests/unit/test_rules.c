@@ -350,7 +350,16 @@ static void test_suppress(void) {
   CHECK_INT(parse_one("# noqa: RM001,TY006 trailing words", d), 1);
   CHECK(d[0].n_codes == 2 && ps_suppress_covers(&d[0], "TY006"), "noqa codes");
   CHECK_INT(parse_one("# NOQA", d), 1);
-  CHECK(d[0].all, "bare noqa");
+  CHECK(!d[0].all && ps_suppress_covers(&d[0], "TY006") && !ps_suppress_covers(&d[0], "RM001"),
+        "a bare noqa covers the TY family only");
+  CHECK_INT(parse_one("# noqa: UP006, F401", d), 1);
+  CHECK(ps_suppress_covers(&d[0], "TY006") && !ps_suppress_covers(&d[0], "TY007"), "UP006 is TY006");
+  CHECK_INT(parse_one("# ruff: noqa: UP035", d), 1);
+  CHECK(d[0].kind == PS_SUPPRESS_FILE && ps_suppress_covers(&d[0], "TY035"), "ruff: noqa is file-level");
+  CHECK_INT(parse_one("# flake8: noqa", d), 1);
+  CHECK(d[0].kind == PS_SUPPRESS_FILE && ps_suppress_covers(&d[0], "TY100") && !ps_suppress_covers(&d[0], "RM001"),
+        "flake8: noqa covers the TY rules of the file");
+  CHECK_INT(parse_one("# ruff: isort: skip", d), 0);
   CHECK_INT(parse_one("# noqa: E501  # pyshift: ignore[RM001]", d), 2);
   CHECK_INT(parse_one("# pyshift: ignore[", d), 0);
   CHECK_INT(parse_one("# pyshift: ignore[rm001]", d), 0);
