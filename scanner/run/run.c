@@ -233,6 +233,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   PsWalkResult walk = {0};
   PsEngine *engine = NULL;
   PsProject project = {0};
+  PsWriteScope scope = {0};
   Output *outs = NULL;
   const PsRule **enabled = NULL;
   size_t n_enabled = 0;
@@ -294,6 +295,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     sh.stdin_len = stdin_len;
   }
   ps_project_build(&project, (const char *const *)sh.paths, sh.n);
+  if (!use_stdin) ps_write_scope_init(&scope, (const char *const *)cfg->paths.items, cfg->paths.size);
 
   /* Engine. */
   PsFixMode fix_mode = cfg->diff ? PS_FIX_DIFF : cfg->fix ? PS_FIX_APPLY : PS_FIX_OFF;
@@ -376,7 +378,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     /* Files are fixed even once standard output is gone (`pyshift check
      * --fix | head`): the rewrite is what was asked for, not the report. */
     if (r->fixed && !use_stdin) {
-      char *why = ps_run__write_fixed(r);
+      char *why = ps_run__write_fixed(r, &scope);
       if (why && broken_pipe) {
         fprintf(stderr, "pyshift: %s: %s\n", r->path, why);
         free(why);
@@ -473,6 +475,7 @@ cleanup:
   free(stdin_bytes);
   ps_engine_delete(engine);
   ps_project_free(&project);
+  ps_write_scope_free(&scope);
   ps_walk_result_free(&walk);
   free(enabled);
   ps_registry_delete(reg);

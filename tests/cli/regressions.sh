@@ -103,6 +103,45 @@ r14_08_glob_starstar_repeat)
   # The four runs take milliseconds; a generous bound for a busy machine.
   if [ $((SECONDS - t0)) -lt 20 ]; then ok; else fail time "took $((SECONDS - t0)) s"; fi
   ;;
+r14_13_fix_links_scope_readonly)
+  # Issue 14, item 13: --fix broke hard links (one name got a new inode, the
+  # other kept the old code), wrote through a symlink to a file outside the
+  # scanned tree, and renamed over a read-only (0444) file.
+  export PYSHIFT_RULES_DIR="$SRC/tests/fix/rules"
+  printf 'x: typing.Text\n' >a.py
+  ln a.py b.py
+  ino=$(stat -c %i a.py)
+  run check --isolated --select XF --fix a.py
+  expect_rc hardlink_rc 0
+  expect_eq hardlink_inode "$(stat -c %i a.py)" "$ino"
+  expect_eq hardlink_count "$(stat -c %h a.py)" 2
+  expect_eq hardlink_other_name "$(cat b.py)" 'x: str'
+  mkdir -p proj outside
+  printf 'x: typing.Text\n' >outside/t.py
+  printf 'x: typing.Text\n' >proj/in.py
+  ln -s ../outside/t.py proj/link.py
+  run check --isolated --select XF --fix proj
+  expect_rc symlink_out_rc 2
+  expect_err symlink_out_msg 'pyshift: proj/link.py: resolves to '
+  expect_err symlink_out_why 'outside the paths being checked; the fixes were not written'
+  expect_eq symlink_out_untouched "$(cat outside/t.py)" 'x: typing.Text'
+  expect_eq symlink_out_others_fixed "$(cat proj/in.py)" 'x: str'
+  # Named on the command line, the outside directory is in scope.
+  run check --isolated --select XF --fix proj outside
+  expect_rc symlink_in_scope_rc 0
+  expect_eq symlink_in_scope_fixed "$(cat outside/t.py)" 'x: str'
+  printf 'x: typing.Text\n' >ro.py
+  chmod 444 ro.py
+  ino=$(stat -c %i ro.py)
+  run check --isolated --select XF --fix ro.py
+  expect_rc readonly_rc 2
+  expect_err readonly_msg 'pyshift: ro.py: '
+  expect_err readonly_why 'the fixes were not written'
+  expect_eq readonly_untouched "$(cat ro.py)" 'x: typing.Text'
+  expect_eq readonly_inode "$(stat -c %i ro.py)" "$ino"
+  expect_eq readonly_mode "$(stat -c %a ro.py)" 444
+  expect_eq no_temp_left "$(find . -name '*pyshift-*' | wc -l)" 0
+  ;;
 stubs_are_not_first_party)
   # A typeshed-like tree of stubs (cgi.pyi, distutils/__init__.pyi) beside
   # the code made every stdlib name first-party, so nothing was reported on

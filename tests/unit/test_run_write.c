@@ -56,7 +56,7 @@ int main(void) {
   put(f, "x: typing.Text\n");
   chmod(f, 0640);
   PsFileResult r = result(f, "x: typing.Text\n", "x: str\n");
-  char *why = ps_run__write_fixed(&r);
+  char *why = ps_run__write_fixed(&r, NULL);
   CHECK(why == NULL, "written: %s", why);
   CHECK_STR(get(f), "x: str\n");
   struct stat st;
@@ -66,25 +66,25 @@ int main(void) {
   /* Through a symlink: the target changes, the link stays. */
   CHECK(symlink("f.py", l) == 0, "symlink");
   r = result(l, "x: str\n", "y: str\n");
-  why = ps_run__write_fixed(&r);
+  why = ps_run__write_fixed(&r, NULL);
   CHECK(why == NULL, "written through the link: %s", why);
   CHECK_STR(get(f), "y: str\n");
   CHECK(lstat(l, &st) == 0 && S_ISLNK(st.st_mode), "still a link");
 
   /* Already what the fix makes it: nothing to do, no error. */
   r = result(f, "x: str\n", "y: str\n");
-  why = ps_run__write_fixed(&r);
+  why = ps_run__write_fixed(&r, NULL);
   CHECK(why == NULL, "already fixed: %s", why);
 
   /* Changed since it was read: not written. */
   r = result(f, "x: str\n", "z: str\n");
-  why = ps_run__write_fixed(&r);
+  why = ps_run__write_fixed(&r, NULL);
   CHECK(why && strstr(why, "changed while it was being fixed"), "changed: %s", why ? why : "(null)");
   CHECK_STR(get(f), "y: str\n");
   free(why);
 
   r = result(g, "a\n", "b\n");
-  why = ps_run__write_fixed(&r);
+  why = ps_run__write_fixed(&r, NULL);
   CHECK(why && strstr(why, "cannot write the fixed file: No such file or directory"), "missing: %s",
         why ? why : "(null)");
   free(why);
