@@ -9,6 +9,7 @@
 #include "report/report.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,10 +44,19 @@ int ps_report_end(PsReporter *self, const PsRunInfo *run) {
   }
   self->run = run;
   self->ops->end(self, run);
-  if (!self->write_failed && fflush(self->opts.out) != 0) self->write_failed = true;
-  if (ferror(self->opts.out)) self->write_failed = true;
+  errno = 0;
+  if (!self->write_failed && fflush(self->opts.out) != 0) {
+    self->write_failed = true;
+    self->write_errno = errno ? errno : EIO;
+  }
+  if (ferror(self->opts.out) && !self->write_failed) {
+    self->write_failed = true;
+    self->write_errno = EIO;
+  }
   return self->write_failed ? PS_E_IO : 0;
 }
+
+int ps_report_write_errno(const PsReporter *self) { return self->write_failed ? self->write_errno : 0; }
 
 void ps_report_delete(PsReporter *self) {
   if (!self) return;
@@ -56,7 +66,11 @@ void ps_report_delete(PsReporter *self) {
 
 bool ps_report__write(PsReporter *self, const char *data, size_t n) {
   if (self->write_failed) return false;
-  if (n && fwrite(data, 1, n, self->opts.out) != n) self->write_failed = true;
+  errno = 0;
+  if (n && fwrite(data, 1, n, self->opts.out) != n) {
+    self->write_failed = true;
+    self->write_errno = errno ? errno : EIO;
+  }
   return !self->write_failed;
 }
 
@@ -64,6 +78,7 @@ bool ps_report__write_json(PsReporter *self, json_t *root) {
   char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   if (!text) {
     self->write_failed = true; /* only on out-of-memory */
+    self->write_errno = ENOMEM;
     return false;
   }
   bool ok = ps_report__write(self, text, strlen(text)) && ps_report__write(self, "\n", 1);

@@ -70,6 +70,9 @@ void ps_report_file(PsReporter *self, const PsFileResult *file);
 /* Writes what is buffered and the summary; returns 0 or PS_E_IO if a write
  * to out failed (broken pipe included). */
 int ps_report_end(PsReporter *self, const PsRunInfo *run);
+/* The errno of the first failed write to out (EPIPE, ENOSPC, EIO, EBADF...),
+ * 0 if none failed. */
+int ps_report_write_errno(const PsReporter *self);
 void ps_report_delete(PsReporter *self);
 
 /* GitHub's primaryLocationLineHash, computed exactly as
@@ -122,6 +125,7 @@ struct PsReporter {
   const PsRunInfo *run; /* from begin(); borrowed */
   void *state;          /* the format's own */
   bool write_failed;    /* a write to opts.out failed: write nothing more */
+  int write_errno;      /* errno of that failure */
 };
 
 extern const PsReportOps ps_report__text_ops;

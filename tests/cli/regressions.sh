@@ -142,6 +142,62 @@ r14_13_fix_links_scope_readonly)
   expect_eq readonly_mode "$(stat -c %a ro.py)" 444
   expect_eq no_temp_left "$(find . -name '*pyshift-*' | wc -l)" 0
   ;;
+r14_15_outputs_collide_fail_signal)
+  # Issue 14, item 15: two outputs to one file kept only the last; -o onto a
+  # scanned file replaced the source with the report; /dev/full or a closed
+  # standard output exited 2 without a word; SIGTERM left *.tmp.XXXXXX.
+  printf 'x = 1\n' >b.py
+  run check --format sarif=F --format json=F good.py
+  expect_rc same_path_rc 2
+  expect_err same_path_msg 'pyshift: F: two outputs would write this file'
+  expect_eq same_path_nothing_written "$(ls F* 2>/dev/null)" ""
+  run check --format sarif=F --format json=./F good.py
+  expect_rc same_path_spelled_rc 2
+  run check --format json=/dev/null --format sarif=/dev/null good.py
+  expect_rc devnull_twice_ok 1
+  run check -o b.py good.py b.py
+  expect_rc onto_input_rc 2
+  expect_err onto_input_msg 'pyshift: b.py: the output file is b.py, one of the files being checked'
+  expect_eq onto_input_untouched "$(cat b.py)" 'x = 1'
+  ln -s b.py alias.txt
+  run check -o alias.txt good.py b.py
+  expect_rc onto_input_link_rc 2
+  expect_eq onto_input_link_untouched "$(cat b.py)" 'x = 1'
+  if [ -w /dev/full ]; then
+    LAST_CMD="pyshift check good.py >/dev/full"
+    "$PS" check good.py >/dev/full 2>"$ERR" </dev/null; RC=$?
+    expect_rc full_rc 2
+    expect_err full_msg 'pyshift: standard output: write error: No space left on device'
+    run check --format json=/dev/full good.py
+    expect_rc full_file_rc 2
+    expect_err full_file_msg 'pyshift: /dev/full: write error: No space left on device'
+  fi
+  LAST_CMD="pyshift check good.py >&-"
+  "$PS" check good.py >&- 2>"$ERR" </dev/null; RC=$?
+  expect_rc closed_rc 2
+  expect_err closed_msg 'pyshift: standard output: write error: '
+  LAST_CMD="pyshift check good.py | true"
+  "$PS" check good.py 2>"$ERR" </dev/null | true; RC=${PIPESTATUS[0]}
+  expect_err_empty broken_pipe_quiet
+  # SIGTERM while the report is being written to its temporary file.
+  "$PY3" -c '
+import sys
+for i in range(12):
+    open("slow%d.py" % i, "w").write("from typing import Optional\n" + "x: Optional[int] = None\n" * 20000)'
+  "$PS" check -j1 -o report.txt slow*.py >/dev/null 2>"$ERR" </dev/null &
+  pid=$!
+  for _ in $(seq 100); do ls report.txt.tmp.* >/dev/null 2>&1 && break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    wait "$pid"; RC=$?
+    expect_rc sigterm_status 143
+    expect_eq sigterm_no_temp "$(ls report.txt.tmp.* 2>/dev/null)" ""
+    expect_eq sigterm_no_report "$(ls report.txt 2>/dev/null)" ""
+  else
+    wait "$pid"
+    echo "SKIP: sigterm: the run ended before the signal"
+  fi
+  ;;
 stubs_are_not_first_party)
   # A typeshed-like tree of stubs (cgi.pyi, distutils/__init__.pyi) beside
   # the code made every stdlib name first-party, so nothing was reported on

@@ -3,7 +3,9 @@
  * fixed through another path, a missing file, no temporary files left. */
 #include <dirent.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -88,6 +90,23 @@ int main(void) {
   CHECK(why && strstr(why, "cannot write the fixed file: No such file or directory"), "missing: %s",
         why ? why : "(null)");
   free(why);
+
+  /* Issue 14 item 15: a registered temporary file is removed when SIGTERM
+   * ends the process, which still dies of the signal. */
+  char t[128];
+  snprintf(t, sizeof t, "%s/.x.pyshift-tmp", dir);
+  pid_t pid = fork();
+  if (pid == 0) {
+    ps_tmpfiles_install();
+    put(t, "partial");
+    ps_tmpfiles_add(t);
+    raise(SIGTERM);
+    _exit(0); /* not reached */
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "killed by SIGTERM (status %d)", status);
+  CHECK(access(t, F_OK) != 0, "temporary file removed by the handler");
 
   CHECK_INT(entries(), 2); /* f.py and l.py, no temporary files */
   unlink(l);
