@@ -106,6 +106,37 @@ json_t *ps_report__jstr(const char *s) {
   return j;
 }
 
+/* ---- paths in text ---------------------------------------------------------- */
+
+void ps_report_escape_path(PsBuf *b, const char *path) {
+  static const char HEX[] = "0123456789ABCDEF";
+  const unsigned char *s = (const unsigned char *)path;
+  size_t n = strlen(path);
+  for (size_t i = 0; i < n;) {
+    size_t len = ps_utf8_seq_len(s + i, n - i);
+    uint32_t cp = 0;
+    if (len) ps_utf8_decode(s + i, n - i, &cp);
+    bool escape = !len || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x2028 || cp == 0x2029;
+    if (!escape) {
+      ps_buf_append(b, path + i, len);
+      i += len;
+      continue;
+    }
+    if (!len) len = 1;
+    for (size_t k = 0; k < len; k++) {
+      char esc[3] = {'%', HEX[s[i + k] >> 4], HEX[s[i + k] & 15]};
+      ps_buf_append(b, esc, 3);
+    }
+    i += len;
+  }
+}
+
+char *ps_report_escaped_path(const char *path) {
+  PsBuf b = PS_BUF_INIT;
+  ps_report_escape_path(&b, path);
+  return ps_buf_steal(&b);
+}
+
 /* ---- batches ------------------------------------------------------------ */
 
 void ps_report__batch_add(PsReportBatch *self, const char *path, json_t *items) {

@@ -82,6 +82,15 @@ void ps_report_delete(PsReporter *self);
 void ps_fingerprint_lines(const char *src, size_t len, const unsigned *lines, size_t n,
                           char **out);
 
+/* Appends `path` to b as text output shows it: a file name cannot start a
+ * new line or send terminal escapes. C0 controls (newline included), DEL,
+ * C1 controls, U+2028/U+2029 and bytes that are not UTF-8 become %XX (each
+ * byte, upper-case hex, as the github format escapes CR and LF); everything
+ * else, '%' included, is copied. */
+void ps_report_escape_path(PsBuf *b, const char *path);
+/* The same into a heap string. */
+char *ps_report_escaped_path(const char *path);
+
 /* The documentation URL of a rule (helpUri). */
 char *ps_report_help_uri(const PsRuleMeta *rule);
 

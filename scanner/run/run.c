@@ -340,7 +340,9 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
       goto cleanup;
     }
     for (size_t i = 0; i < walk.n_errors; i++) {
-      fprintf(stderr, "pyshift: %s: %s\n", walk.errors[i].path, walk.errors[i].message);
+      char *shown = ps_report_escaped_path(walk.errors[i].path);
+      fprintf(stderr, "pyshift: %s: %s\n", shown, walk.errors[i].message);
+      free(shown);
       array_push(&notes, ((PsNotification){walk.errors[i].path, walk.errors[i].message}));
       n_errors++;
     }
@@ -450,7 +452,9 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     if (r->fixed && !use_stdin) {
       char *why = ps_run__write_fixed(r, &scope);
       if (why && broken_pipe) {
-        fprintf(stderr, "pyshift: %s: %s\n", r->path, why);
+        char *shown = ps_report_escaped_path(r->path);
+        fprintf(stderr, "pyshift: %s: %s\n", shown, why);
+        free(shown);
         free(why);
         write_errors++;
       } else if (why) {
@@ -487,7 +491,9 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
         else if (fx) n_hidden++;
       }
       for (size_t k = 0; k < r->n_errors; k++) {
-        fprintf(stderr, "pyshift: %s: %s\n", r->path, r->errors[k]);
+        char *shown = ps_report_escaped_path(r->path);
+        fprintf(stderr, "pyshift: %s: %s\n", shown, r->errors[k]);
+        free(shown);
         char *p = ps_xstrdup(r->path), *m = ps_xstrdup(r->errors[k]);
         array_push(&note_strings, p);
         array_push(&note_strings, m);

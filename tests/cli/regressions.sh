@@ -198,6 +198,31 @@ for i in range(12):
     echo "SKIP: sigterm: the run ended before the signal"
   fi
   ;;
+r14_16_path_escapes)
+  # Issue 14, item 16: text output printed a file name with a newline raw,
+  # so the name could forge a finding line in a CI log; JSON turned each
+  # non-UTF-8 byte of a name into U+FFFD, so the file could not be found.
+  mkdir d
+  printf 'import imp\n' >"d/$(printf 'x\nforged.py:9:9: RM999 fake\ny.py')"
+  printf 'import imp\n' >"d/$(printf 'esc\033[31m.py')"
+  printf 'import imp\n' >"d/$(printf 'lat\351.py')"
+  run check d
+  expect_rc rc 1
+  expect_eq one_line_per_finding "$(wc -l <"$OUT")" 4
+  if grep -q '^forged.py' "$OUT"; then fail no_forged_line "a line starts with the forged finding"; else ok; fi
+  expect_out newline_escaped 'd/x%0Aforged.py:9:9: RM999 fake%0Ay.py:1:8: RM001'
+  expect_out escape_escaped 'd/esc%1B[31m.py:1:8: RM001'
+  expect_out latin1_escaped 'd/lat%E9.py:1:8: RM001'
+  run check --format json d
+  "$PY3" -c '
+import base64, json, os, sys
+fs = json.load(open(sys.argv[1]))
+names = set()
+for f in fs:
+    names.add(base64.b64decode(f["path_bytes"]) if "path_bytes" in f else os.fsencode(f["path"]))
+want = {os.path.join(b"d", n) for n in os.listdir(b"d")}
+sys.exit(0 if names == want else "json names %r != files %r" % (names, want))' "$OUT" && ok || fail json_recoverable "json paths do not name the files"
+  ;;
 stubs_are_not_first_party)
   # A typeshed-like tree of stubs (cgi.pyi, distutils/__init__.pyi) beside
   # the code made every stdlib name first-party, so nothing was reported on
