@@ -44,7 +44,7 @@ set_tests_properties(cli.bad_input PROPERTIES TIMEOUT 900)
 set(_ps_regressions stubs_are_not_first_party lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
     usage_error_printed_twice sarif_uri_outside_cwd)
 # Issue 14, items 8, 13-16 (helper C).
-list(APPEND _ps_regressions r14_08_glob_starstar_repeat r14_13_fix_links_scope_readonly
+list(APPEND _ps_regressions r14_08_glob_starstar_repeat r14_13_fix_links_scope_readonly r14_14_fix_python_rejects
      r14_15_outputs_collide_fail_signal r14_16_path_escapes)
 foreach(_case ${_ps_regressions})
   add_test(NAME cli.regress.${_case}

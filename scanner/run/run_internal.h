@@ -42,6 +42,16 @@ int ps_fix__edit_cmp(const void *a, const void *b);
 size_t ps_fix__apply(const char *text, size_t len, const PsFinding *fs, size_t n, bool unsafe, PsBuf *out,
                      PsBuf *culprits);
 
+/* True if new_text (parsed as new_root), the result of fixing old_text
+ * (old_root), holds more of what CPython rejects and tree-sitter parses
+ * without an error than the old text did, where the two differ: a statement,
+ * clause or decorated definition indented as no enclosing block allows
+ * (unexpected indent, a dedent to no outer level, tabs and spaces that
+ * disagree), or a starred expression where Python has none (`*Ts | None`,
+ * `y = *a`). */
+bool ps_fix__python_rejects(const char *old_text, size_t old_len, TSNode old_root, const char *new_text,
+                            size_t new_len, TSNode new_root);
+
 /* ---- tmpfiles.c --------------------------------------------------------------- */
 
 /* Installs the SIGINT/SIGTERM/SIGHUP handler that unlinks the registered

@@ -223,6 +223,45 @@ for f in fs:
 want = {os.path.join(b"d", n) for n in os.listdir(b"d")}
 sys.exit(0 if names == want else "json names %r != files %r" % (names, want))' "$OUT" && ok || fail json_recoverable "json paths do not name the files"
   ;;
+r14_14_fix_python_rejects)
+  # Issue 14, item 14: "safe" fixes that broke code. `Union[(int, str)]`
+  # became `(int, str)` (a tuple), `Optional[*Ts]` became `*Ts | None` (a
+  # syntax error for CPython), and a rule fix that adds an unexpected indent
+  # or a starred expression was written because tree-sitter parses it.
+  printf 'from typing import Optional, Union, TypeVarTuple\nTs = TypeVarTuple("Ts")\nz: Union[(int, str)] = 1\ndef f(*args: Optional[*Ts]) -> None: ...\nw: tuple[Optional[*Ts]]\nq: Optional[int] = None\n' >ty.py
+  run check --isolated --select TY007,TY045 --preview --min-python 3.11 --fix ty.py
+  expect_out tuple_not_fixed 'ty.py:3:4: TY007'
+  expect_out splat_not_fixed 'ty.py:4:14: TY045'
+  expect_out splat_subscript_not_fixed 'ty.py:5:10: TY045'
+  expect_eq tuple_kept "$(sed -n 3p ty.py)" 'z: Union[(int, str)] = 1'
+  expect_eq others_fixed "$(sed -n 6p ty.py)" 'q: int | None = None'
+  mkdir -p xr
+  printf -- '---\nid: XI001\nname: call-to-old\nseverity: info\nmessage: "`old()` is gone"\nfix: "new()\\n    log()"\n---\n```query\n((call function: (identifier) @f) @report\n (#eq? @f "old"))\n```\n## What it does\n\nAdds an indented line.\n' >xr/XI001-call-to-old.rule
+  printf -- '---\nid: XI002\nname: splat-assign\nseverity: info\nmessage: "`parts` spelled out"\nfix: "*parts"\n---\n```query\n((assignment right: (identifier) @report)\n (#eq? @report "parts"))\n```\n## What it does\n\nMakes `y = *parts`.\n' >xr/XI002-splat-assign.rule
+  printf 'old()\n' >top.py
+  printf 'def f():\n  x = 1\n  old()\n' >nested.py
+  printf 'if a:\n\tx = 1\n\told()\n' >tabs.py
+  printf 'y = parts\n' >splat.py
+  cp top.py top.orig; cp nested.py nested.orig; cp tabs.py tabs.orig; cp splat.py splat.orig
+  run check --isolated --rules xr --select XI --fix top.py nested.py tabs.py splat.py
+  expect_rc rules_rc 2
+  for f in top nested tabs splat; do
+    expect_err "${f}_msg" "pyshift: $f.py: fixes would introduce code that Python rejects"
+    if cmp -s $f.py $f.orig; then ok; else fail "${f}_untouched" "$f.py was rewritten"; fi
+  done
+  # Whatever was written must compile with every Python at hand (3.11+:
+  # `*Ts` in a subscript is 3.11 syntax).
+  for py in /usr/bin/python3 "$HOME"/.pyenv/versions/3.1[1-9]*/bin/python; do
+    [ -x "$py" ] || continue
+    "$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || continue
+    for f in ty.py top.py nested.py tabs.py splat.py; do
+      LAST_CMD="$py compile $f"
+      if "$py" -c 'import sys; compile(open(sys.argv[1]).read(), sys.argv[1], "exec")' $f 2>"$ERR"; then ok; else
+        fail "compiles_$(basename "$(dirname "$(dirname "$py")")")_$f" "$(tail -1 "$ERR")"
+      fi
+    done
+  done
+  ;;
 stubs_are_not_first_party)
   # A typeshed-like tree of stubs (cgi.pyi, distutils/__init__.pyi) beside
   # the code made every stdlib name first-party, so nothing was reported on

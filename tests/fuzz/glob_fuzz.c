@@ -202,7 +202,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* .gitignore. */
   PsArena *a = ps_arena_new(0);
   (void)ignored(a, pattern, path, is_dir);
-  bool one_line = !strpbrk(pattern, "\r\n") && pattern[0] != '!' && pattern[0] != '#' && plen;
+  /* (A leading BOM is dropped from the file, not from the "!" line.) */
+  bool one_line = !strpbrk(pattern, "\r\n") && pattern[0] != '!' && pattern[0] != '#' && plen &&
+                  strncmp(pattern, "\xEF\xBB\xBF", 3) != 0;
   if (one_line && *path) {
     char *file = malloc(2 * plen + 4);
     memcpy(file, pattern, plen);
