@@ -51,9 +51,11 @@ set_tests_properties(cli.precommit PROPERTIES TIMEOUT 900 LABELS "cli;slow"
 
 set(_ps_regressions unused_import_prose noqa_ruff_codes stubs_are_not_first_party lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
     usage_error_printed_twice sarif_uri_outside_cwd)
-# issue 14, reliability II: helper B's items
+# Issue 14 (reliability II): one case per item
 list(APPEND _ps_regressions r14_04_unreadable_pyproject_is_an_error r14_07_rule_size_limits r14_09_toml_linear
      r14_11_rule_paths_stay_in_project r14_12_rule_dir_special_files r14_17_max_file_size_zero)
+list(APPEND _ps_regressions r14_08_glob_starstar_repeat r14_13_fix_links_scope_readonly r14_14_fix_python_rejects
+     r14_15_outputs_collide_fail_signal r14_16_path_escapes)
 foreach(_case ${_ps_regressions})
   add_test(NAME cli.regress.${_case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/regressions.sh

@@ -22,7 +22,7 @@
 # -fsanitize=address,undefined in that build. docs/fuzzing.md says how to run.
 
 set(PS_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR}/fuzz)
-set(PS_FUZZ_TARGETS parse_scan_fuzz rule_load_fuzz toml_fuzz suppress_fuzz)
+set(PS_FUZZ_TARGETS parse_scan_fuzz rule_load_fuzz toml_fuzz suppress_fuzz glob_fuzz)
 
 if(PS_FUZZ)
   if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")

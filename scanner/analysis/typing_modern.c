@@ -697,7 +697,7 @@ static void run_rename(Ctx *c) {
 static bool operand_ok(TSNode n) {
   static const char *const BAD[] = {"lambda", "conditional_expression", "boolean_operator", "not_operator",
                                     "comparison_operator", "named_expression", "await", "yield",
-                                    "list_splat", "slice", "parenthesized_list_splat", NULL};
+                                    "list_splat", "slice", "parenthesized_list_splat", "splat_type", NULL};
   if (is(n, "type") && ts_node_named_child_count(n) == 1) n = ts_node_named_child(n, 0);
   for (const char *const *b = BAD; *b; b++)
     if (is(n, *b)) return false;
@@ -759,6 +759,14 @@ static void run_pep604(Ctx *c) {
     /* The fix: only in type definitions, with operands that stand alone. */
     bool fixable = w.type_def && elems.size > 0;
     if (s->optional && elems.size != 1) fixable = false;
+    /* A parenthesised tuple (`Union[(int, str)]`) would come out as
+     * `(int, str)`, a tuple, and `*Ts` cannot be an operand of `|`
+     * (operand_ok): no fix for either (issue 14). */
+    for (size_t k = 0; k < elems.size; k++) {
+      TSNode e = elems.items[k];
+      if (is(e, "type") && ts_node_named_child_count(e) == 1) e = ts_node_named_child(e, 0);
+      if (is(e, "tuple")) fixable = false;
+    }
     if (elems.size == 1 && is(elems.items[0], "tuple")) {
       if (s->optional) fixable = false;
       TSNode tup = elems.items[0];

@@ -6,6 +6,7 @@
  * read, then in full on top of it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -324,6 +325,45 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
   return -1;
 }
 
+/* Where an output file lands, for comparing two outputs: "d:i" of an
+ * existing file, else its directory's real path joined with its name (a file
+ * that does not exist yet). NULL for standard output and for existing files
+ * that are not regular (/dev/null may take several outputs). Heap. */
+static char *output_key(const char *path) {
+  struct stat st;
+  if (!path || !strcmp(path, "-")) return NULL;
+  if (stat(path, &st) == 0)
+    return S_ISREG(st.st_mode) ? ps_xasprintf("inode %ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino) : NULL;
+  const char *slash = strrchr(path, '/');
+  char *dir = slash ? ps_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : ps_xstrdup(".");
+  char *real = realpath(dir, NULL);
+  char *key = ps_xasprintf("path %s/%s", real ? real : dir, slash ? slash + 1 : path);
+  free(real);
+  free(dir);
+  return key;
+}
+
+/* Two outputs to one file: the second rename would silently win. */
+static int check_outputs_distinct(const PsConfig *cfg) {
+  int rc = -1;
+  char **keys = ps_xcalloc(cfg->n_outputs ? cfg->n_outputs : 1, sizeof(char *));
+  for (size_t i = 0; i < cfg->n_outputs && rc < 0; i++) {
+    keys[i] = output_key(cfg->outputs[i].path);
+    for (size_t k = 0; k < i && keys[i] && rc < 0; k++)
+      if (keys[k] && !strcmp(keys[k], keys[i])) {
+        char msg[PATH_MAX + 128];
+        bool same = !strcmp(cfg->outputs[k].path, cfg->outputs[i].path);
+        snprintf(msg, sizeof msg, "%s: two outputs would write this file%s%s%s; give each its own",
+                 cfg->outputs[i].path, same ? "" : " (also as ", same ? "" : cfg->outputs[k].path,
+                 same ? "" : ")");
+        rc = usage_error("%s", msg);
+      }
+  }
+  for (size_t i = 0; i < cfg->n_outputs; i++) free(keys[i]);
+  free(keys);
+  return rc;
+}
+
 static bool exists_dir(const char *p) {
   struct stat st;
   return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
@@ -398,6 +438,7 @@ int ps_cli_main(int argc, char **argv) {
     cfg.outputs[0].path = ps_xstrdup(cli.output_file);
   }
   if (cfg.n_outputs == 0) ps_config_add_output(&cfg, PS_FORMAT_TEXT, NULL);
+  if (cli.cmd == CMD_CHECK && (rc = check_outputs_distinct(&cfg)) >= 0) goto done;
   if (cli.cmd == CMD_CHECK && cfg.diff &&
       (cfg.n_outputs != 1 || cfg.outputs[0].format != PS_FORMAT_TEXT || cfg.outputs[0].path)) {
     rc = usage_error("%s", "--diff prints a diff on standard output (and its summary on standard error); "

@@ -5,13 +5,15 @@
  * them all, files sorted by path, keys in a fixed order. An empty run is
  * "[]".
  *
- *   {"rule", "name", "severity", "message", "path",
+ *   {"rule", "name", "severity", "message", "path", ["path_bytes",]
  *    "range": {"start": {"line", "column", "column_utf16", "offset"}, "end"},
  *    "fix": null | {"message", "applicability", "edits": [{"range", "content"}]},
  *    "related": [{"message", "range"}], "fingerprint", "url"}
  */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report/report.h"
 
@@ -47,6 +49,22 @@ static json_t *fix_json(const PsFix *fix) {
   return o;
 }
 
+/* Standard base64 (RFC 4648, padded) of s. */
+static json_t *base64_json(const char *s) {
+  static const char A[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = strlen(s);
+  PsBuf b = PS_BUF_INIT;
+  for (size_t i = 0; i < n; i += 3) {
+    uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+    char q[4] = {A[v >> 18 & 63], A[v >> 12 & 63], i + 1 < n ? A[v >> 6 & 63] : '=', i + 2 < n ? A[v & 63] : '='};
+    ps_buf_append(&b, q, 4);
+  }
+  json_t *j = json_stringn(b.data ? b.data : "", b.len);
+  ps_buf_free(&b);
+  return j;
+}
+
 static json_t *finding_json(const char *path, const PsFinding *f) {
   json_t *o = json_object();
   json_object_set_new(o, "rule", ps_report__jstr(f->rule->id));
@@ -54,6 +72,9 @@ static json_t *finding_json(const char *path, const PsFinding *f) {
   json_object_set_new(o, "severity", json_string(ps_severity_name(f->severity)));
   json_object_set_new(o, "message", ps_report__jstr(f->message ? f->message : ""));
   json_object_set_new(o, "path", ps_report__jstr(path));
+  /* A file name that is not UTF-8 cannot be a JSON string as it is: `path`
+   * has U+FFFD for each bad byte, and path_bytes the exact bytes. */
+  if (!ps_utf8_valid((const unsigned char *)path, strlen(path))) json_object_set_new(o, "path_bytes", base64_json(path));
   json_object_set_new(o, "range", range_json(&f->range));
   json_object_set_new(o, "fix", fix_json(f->fix));
   json_t *related = json_array();

@@ -9,6 +9,7 @@
 #include "report/report.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,10 +44,19 @@ int ps_report_end(PsReporter *self, const PsRunInfo *run) {
   }
   self->run = run;
   self->ops->end(self, run);
-  if (!self->write_failed && fflush(self->opts.out) != 0) self->write_failed = true;
-  if (ferror(self->opts.out)) self->write_failed = true;
+  errno = 0;
+  if (!self->write_failed && fflush(self->opts.out) != 0) {
+    self->write_failed = true;
+    self->write_errno = errno ? errno : EIO;
+  }
+  if (ferror(self->opts.out) && !self->write_failed) {
+    self->write_failed = true;
+    self->write_errno = EIO;
+  }
   return self->write_failed ? PS_E_IO : 0;
 }
+
+int ps_report_write_errno(const PsReporter *self) { return self->write_failed ? self->write_errno : 0; }
 
 void ps_report_delete(PsReporter *self) {
   if (!self) return;
@@ -56,7 +66,11 @@ void ps_report_delete(PsReporter *self) {
 
 bool ps_report__write(PsReporter *self, const char *data, size_t n) {
   if (self->write_failed) return false;
-  if (n && fwrite(data, 1, n, self->opts.out) != n) self->write_failed = true;
+  errno = 0;
+  if (n && fwrite(data, 1, n, self->opts.out) != n) {
+    self->write_failed = true;
+    self->write_errno = errno ? errno : EIO;
+  }
   return !self->write_failed;
 }
 
@@ -64,6 +78,7 @@ bool ps_report__write_json(PsReporter *self, json_t *root) {
   char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   if (!text) {
     self->write_failed = true; /* only on out-of-memory */
+    self->write_errno = ENOMEM;
     return false;
   }
   bool ok = ps_report__write(self, text, strlen(text)) && ps_report__write(self, "\n", 1);
@@ -89,6 +104,37 @@ json_t *ps_report__jstr(const char *s) {
   json_t *j = json_stringn(b.data, b.len);
   ps_buf_free(&b);
   return j;
+}
+
+/* ---- paths in text ---------------------------------------------------------- */
+
+void ps_report_escape_path(PsBuf *b, const char *path) {
+  static const char HEX[] = "0123456789ABCDEF";
+  const unsigned char *s = (const unsigned char *)path;
+  size_t n = strlen(path);
+  for (size_t i = 0; i < n;) {
+    size_t len = ps_utf8_seq_len(s + i, n - i);
+    uint32_t cp = 0;
+    if (len) ps_utf8_decode(s + i, n - i, &cp);
+    bool escape = !len || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x2028 || cp == 0x2029;
+    if (!escape) {
+      ps_buf_append(b, path + i, len);
+      i += len;
+      continue;
+    }
+    if (!len) len = 1;
+    for (size_t k = 0; k < len; k++) {
+      char esc[3] = {'%', HEX[s[i + k] >> 4], HEX[s[i + k] & 15]};
+      ps_buf_append(b, esc, 3);
+    }
+    i += len;
+  }
+}
+
+char *ps_report_escaped_path(const char *path) {
+  PsBuf b = PS_BUF_INIT;
+  ps_report_escape_path(&b, path);
+  return ps_buf_steal(&b);
 }
 
 /* ---- batches ------------------------------------------------------------ */

@@ -71,6 +71,9 @@ void ps_report_file(PsReporter *self, const PsFileResult *file);
 /* Writes what is buffered and the summary; returns 0 or PS_E_IO if a write
  * to out failed (broken pipe included). */
 int ps_report_end(PsReporter *self, const PsRunInfo *run);
+/* The errno of the first failed write to out (EPIPE, ENOSPC, EIO, EBADF...),
+ * 0 if none failed. */
+int ps_report_write_errno(const PsReporter *self);
 void ps_report_delete(PsReporter *self);
 
 /* GitHub's primaryLocationLineHash, computed exactly as
@@ -79,6 +82,15 @@ void ps_report_delete(PsReporter *self);
  * "<16 hex digits>:<occurrence>" to out[i]. */
 void ps_fingerprint_lines(const char *src, size_t len, const unsigned *lines, size_t n,
                           char **out);
+
+/* Appends `path` to b as text output shows it: a file name cannot start a
+ * new line or send terminal escapes. C0 controls (newline included), DEL,
+ * C1 controls, U+2028/U+2029 and bytes that are not UTF-8 become %XX (each
+ * byte, upper-case hex, as the github format escapes CR and LF); everything
+ * else, '%' included, is copied. */
+void ps_report_escape_path(PsBuf *b, const char *path);
+/* The same into a heap string. */
+char *ps_report_escaped_path(const char *path);
 
 /* The documentation URL of a rule (helpUri). */
 char *ps_report_help_uri(const PsRuleMeta *rule);
@@ -123,6 +135,7 @@ struct PsReporter {
   const PsRunInfo *run; /* from begin(); borrowed */
   void *state;          /* the format's own */
   bool write_failed;    /* a write to opts.out failed: write nothing more */
+  int write_errno;      /* errno of that failure */
 };
 
 extern const PsReportOps ps_report__text_ops;

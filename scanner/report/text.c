@@ -111,6 +111,9 @@ static void text_file(PsReporter *self, const PsFileResult *file) {
   PsFinding *fs = ps_report__sorted_findings(file);
   PsBuf *b = &st->buf;
   ps_buf_reset(b);
+  /* A file name cannot start a line of its own (a forged finding) or send
+   * terminal escapes. */
+  char *path = ps_report_escaped_path(file->path);
   for (size_t i = 0; i < file->n_findings; i++) {
     const PsFinding *f = &fs[i];
     if (self->opts.statistics) {
@@ -118,15 +121,16 @@ static void text_file(PsReporter *self, const PsFileResult *file) {
       continue;
     }
     if (self->opts.color)
-      ps_buf_printf(b, SGR_BOLD "%s" SGR_RESET ":%u:%u: %s%s" SGR_RESET " %s\n", file->path,
+      ps_buf_printf(b, SGR_BOLD "%s" SGR_RESET ":%u:%u: %s%s" SGR_RESET " %s\n", path,
                     (unsigned)f->range.start.line, (unsigned)f->range.start.col,
                     severity_color(f->severity), f->rule->id, f->message ? f->message : "");
     else
-      ps_buf_printf(b, "%s:%u:%u: %s %s\n", file->path, (unsigned)f->range.start.line,
+      ps_buf_printf(b, "%s:%u:%u: %s %s\n", path, (unsigned)f->range.start.line,
                     (unsigned)f->range.start.col, f->rule->id, f->message ? f->message : "");
     if (self->opts.show_source && f->source_line) render_source(self, b, f);
   }
   free(fs);
+  free(path);
   ps_report__write(self, b->data, b->len);
 }
 

@@ -858,7 +858,9 @@ static void drop_unused_imports(PsScanWorker *w, PsFileResult *res, const PsSour
     return;
   next.encoding = src->encoding;
   next.bom = src->bom;
-  if (next.has_error && count_syntax_errors(next.tree) > (cur->has_error ? count_syntax_errors(cur->tree) : 0)) {
+  if ((next.has_error && count_syntax_errors(next.tree) > (cur->has_error ? count_syntax_errors(cur->tree) : 0)) ||
+      ps_fix__python_rejects(cur->text, cur->len, ts_tree_root_node(cur->tree), next.text, next.len,
+                             ts_tree_root_node(next.tree))) {
     ps_source_release(&next);
     return;
   }
@@ -929,6 +931,13 @@ static void fix_file(PsScanWorker *w, PsFileResult *res, PsSource *src, PsFindin
     next.bom = src->bom;
     if (next.has_error && (!src->has_error || count_syntax_errors(next.tree) > base_errors)) {
       failure = ps_xasprintf("fixes would introduce a syntax error; file left unchanged (from %s)", culprits.data);
+      ps_source_release(&next);
+      break;
+    }
+    if (ps_fix__python_rejects(cur.text, cur.len, ts_tree_root_node(cur.tree), next.text, next.len,
+                               ts_tree_root_node(next.tree))) {
+      failure = ps_xasprintf("fixes would introduce code that Python rejects (indentation or a starred "
+                             "expression); file left unchanged (from %s)", culprits.data);
       ps_source_release(&next);
       break;
     }

@@ -155,3 +155,128 @@ size_t ps_fix__apply(const char *text, size_t len, const PsFinding *fs, size_t n
   array_free(&taken);
   return fixed;
 }
+
+/* ---- what CPython rejects and tree-sitter accepts ------------------------------ */
+
+/* tree-sitter's Python grammar is more lenient than CPython: it parses a
+ * statement indented where no block opens ("unexpected indent"), a dedent
+ * to a level that matches no enclosing one, tabs and spaces mixed
+ * inconsistently, and starred expressions anywhere (`*Ts | None`, `y =
+ * *a`). A fix that creates one of these must not be written, so the fixed
+ * tree is checked where the text changed, against the tree before. */
+
+typedef struct Indent {
+  unsigned w8, w1; /* width with tabs to multiples of 8, and with tabs as 1: CPython compares both */
+} Indent;
+
+/* The indentation before `pos` if only blanks precede it on its line. */
+static bool indent_at(const char *text, uint32_t pos, Indent *out) {
+  uint32_t ls = pos;
+  while (ls > 0 && text[ls - 1] != '\n' && text[ls - 1] != '\r') ls--;
+  Indent in = {0, 0};
+  for (uint32_t i = ls; i < pos; i++) {
+    char ch = text[i];
+    if (ch == ' ') in.w8++, in.w1++;
+    else if (ch == '\t') in.w8 = (in.w8 / 8 + 1) * 8, in.w1++;
+    else if (ch == '\f') in.w8 = in.w1 = 0;
+    else return false;
+  }
+  *out = in;
+  return true;
+}
+
+/* The indentation of the line holding `pos` (its leading blanks). */
+static Indent line_indent(const char *text, uint32_t pos) {
+  uint32_t ls = pos;
+  while (ls > 0 && text[ls - 1] != '\n' && text[ls - 1] != '\r') ls--;
+  uint32_t e = ls;
+  while (text[e] == ' ' || text[e] == '\t' || text[e] == '\f') e++;
+  Indent in = {0, 0};
+  indent_at(text, e, &in);
+  return in;
+}
+
+static bool kind_is(TSNode n, const char *kind) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), kind); }
+
+static bool kind_in(TSNode n, const char *const *kinds) {
+  for (; *kinds; kinds++)
+    if (kind_is(n, *kinds)) return true;
+  return false;
+}
+
+/* Statements of a module or block: each at the start of its line must be
+ * indented as the first one, a block's deeper than its header's line, and
+ * a module's not at all. Returns the number of statements that are not. */
+static size_t bad_statement_indents(const char *text, TSNode body) {
+  bool is_module = kind_is(body, "module");
+  Indent head = {0, 0}, first = {0, 0};
+  if (!is_module) head = line_indent(text, ts_node_start_byte(ts_node_parent(body)));
+  bool have_first = false;
+  size_t bad = 0;
+  uint32_t nc = ts_node_named_child_count(body);
+  for (uint32_t i = 0; i < nc; i++) {
+    TSNode st = ts_node_named_child(body, i);
+    Indent in;
+    if (kind_is(st, "comment") || ts_node_is_extra(st) || !indent_at(text, ts_node_start_byte(st), &in)) continue;
+    bool ok = is_module ? in.w8 == 0 && in.w1 == 0 : in.w8 > head.w8 && in.w1 > head.w1;
+    if (have_first && (in.w8 != first.w8 || in.w1 != first.w1)) ok = false;
+    if (!have_first) first = in, have_first = true;
+    bad += !ok;
+  }
+  return bad;
+}
+
+static size_t rejects_at(const char *text, TSNode n) {
+  static const char *const SPLAT_PARENTS[] = {"list", "tuple", "set", "argument_list", "expression_list",
+                                              "subscript", NULL};
+  static const char *const CLAUSES[] = {"elif_clause", "else_clause", "except_clause", "except_group_clause",
+                                        "finally_clause", NULL};
+  TSNode parent = ts_node_parent(n);
+  if (kind_is(n, "list_splat")) return !kind_in(parent, SPLAT_PARENTS);
+  if (kind_is(n, "splat_type")) {
+    /* `tuple[*Ts]`, `def f(*args: *Ts)`; nowhere else. */
+    TSNode up = ts_node_parent(parent);
+    if (kind_is(up, "type_parameter")) return 0;
+    if (kind_is(up, "typed_parameter") && kind_is(ts_node_named_child(up, 0), "list_splat_pattern")) return 0;
+    return 1;
+  }
+  if (kind_is(n, "module") || kind_is(n, "block")) return bad_statement_indents(text, n);
+  Indent in;
+  if (kind_in(n, CLAUSES) && indent_at(text, ts_node_start_byte(n), &in)) {
+    Indent head = line_indent(text, ts_node_start_byte(parent));
+    return in.w8 != head.w8 || in.w1 != head.w1;
+  }
+  if (kind_is(parent, "decorated_definition") && indent_at(text, ts_node_start_byte(n), &in)) {
+    Indent head = line_indent(text, ts_node_start_byte(parent));
+    return in.w8 != head.w8 || in.w1 != head.w1;
+  }
+  return 0;
+}
+
+/* Counts what CPython would reject among the nodes overlapping [a, b]. */
+static size_t rejects_in(const char *text, TSNode root, uint32_t a, uint32_t b) {
+  size_t n = 0;
+  TSTreeCursor cur = ts_tree_cursor_new(root);
+  for (;;) {
+    TSNode node = ts_tree_cursor_current_node(&cur);
+    bool overlaps = ts_node_start_byte(node) <= b && ts_node_end_byte(node) >= a;
+    if (overlaps) n += rejects_at(text, node);
+    if (overlaps && ts_tree_cursor_goto_first_child(&cur)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cur))
+      if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+  }
+done:
+  ts_tree_cursor_delete(&cur);
+  return n;
+}
+
+bool ps_fix__python_rejects(const char *old_text, size_t old_len, TSNode old_root, const char *new_text,
+                            size_t new_len, TSNode new_root) {
+  size_t pre = 0, suf = 0, min = old_len < new_len ? old_len : new_len;
+  while (pre < min && old_text[pre] == new_text[pre]) pre++;
+  while (suf < min - pre && old_text[old_len - 1 - suf] == new_text[new_len - 1 - suf]) suf++;
+  if (pre == old_len && pre == new_len) return false;
+  size_t before = rejects_in(old_text, old_root, (uint32_t)pre, (uint32_t)(old_len - suf));
+  size_t after = rejects_in(new_text, new_root, (uint32_t)pre, (uint32_t)(new_len - suf));
+  return after > before;
+}

@@ -98,12 +98,19 @@ typedef struct Output {
   FILE *f;
   char *path;     /* final path, NULL for stdout */
   char *tmp_path; /* written, renamed over path at the end */
+  int tmp_slot;   /* in the signal-time cleanup registry (tmpfiles.c) */
 } Output;
+
+/* How messages name an output. */
+static const char *output_name(const Output *o) {
+  return o->path ? o->path : o->f == stderr ? "standard error" : "standard output";
+}
 
 /* An output to standard output goes to standard error instead when
  * `to_stderr` (standard output carries the diff or the fixed source). */
 static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, bool to_stderr, PsError *err) {
   memset(o, 0, sizeof *o);
+  o->tmp_slot = -1;
   bool to_stdout = !spec->path || !strcmp(spec->path, "-");
   struct stat st;
   if (to_stdout) {
@@ -127,6 +134,7 @@ static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, boo
       o->path = o->tmp_path = NULL;
       return rc;
     }
+    o->tmp_slot = ps_tmpfiles_add(o->tmp_path);
     fchmod(fd, 0644);
     o->f = fdopen(fd, "w");
   }
@@ -139,28 +147,79 @@ static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, boo
   return 0;
 }
 
-/* Finishes one output: flush, close, rename. Returns 0 or PS_E_IO. */
-static int close_output(Output *o, bool keep) {
-  int rc = 0;
+/* Finishes one output: flush, close, rename (when `keep`; otherwise the
+ * temporary file is removed). A failure is printed as one line, unless
+ * `quiet` (already reported, or a broken pipe). Returns 0 or PS_E_IO. */
+static int close_output(Output *o, bool keep, bool quiet) {
+  int rc = 0, e = 0;
+  const char *what = "write error";
   if (!o->f) return 0;
-  if (fflush(o->f) != 0 || ferror(o->f)) rc = PS_E_IO;
+  errno = 0;
+  if (fflush(o->f) != 0 || ferror(o->f)) rc = PS_E_IO, e = errno ? errno : EIO;
   if (o->path) {
-    if (fclose(o->f) != 0) rc = PS_E_IO;
+    errno = 0;
+    if (fclose(o->f) != 0 && !rc) rc = PS_E_IO, e = errno ? errno : EIO;
     if (o->tmp_path) {
-      if (rc == 0 && keep && rename(o->tmp_path, o->path) != 0) rc = PS_E_IO;
+      if (rc == 0 && keep && rename(o->tmp_path, o->path) != 0)
+        rc = PS_E_IO, e = errno, what = "cannot write output file";
       if (rc != 0 || !keep) unlink(o->tmp_path);
+      ps_tmpfiles_remove(o->tmp_slot);
     }
   }
-  if (rc && o->path)
-    fprintf(stderr, "pyshift: %s: cannot write output file: %s\n", o->path, strerror(errno));
+  if (rc && !quiet) fprintf(stderr, "pyshift: %s: %s: %s\n", output_name(o), what, strerror(e));
   ps_report_delete(o->rep);
   free(o->path);
   free(o->tmp_path);
   memset(o, 0, sizeof *o);
+  o->tmp_slot = -1;
   return rc;
 }
 
-static bool stdout_broken(void) { return ferror(stdout) && (errno == EPIPE); }
+/* errno of the first failed direct write to standard output (diffs, the
+ * fixed standard input), 0 if none. */
+static int stdout_errno;
+
+static void note_stdout(void) {
+  if (!stdout_errno && ferror(stdout)) stdout_errno = errno ? errno : EIO;
+}
+
+/* Standard output is a closed pipe: stop quietly (STYLE.md). Any other
+ * write error is reported. */
+static bool stdout_broken(const Output *outs, size_t n) {
+  if (stdout_errno == EPIPE) return true;
+  for (size_t i = 0; i < n; i++)
+    if (outs[i].rep && outs[i].f == stdout && ps_report_write_errno(outs[i].rep) == EPIPE) return true;
+  return false;
+}
+
+/* Same file: by device and inode when it exists (s/ok from stat). */
+static bool same_inode(const struct stat *a, const struct stat *b) {
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* An output file that is one of the files to check would replace it with
+ * the report: a usage error, found before anything is scanned or written. */
+static int check_outputs_not_inputs(const PsConfig *cfg, const PsWalkResult *walk, PsError *err) {
+  int rc = 0;
+  struct stat *ost = ps_xcalloc(cfg->n_outputs ? cfg->n_outputs : 1, sizeof *ost);
+  bool any = false;
+  for (size_t i = 0; i < cfg->n_outputs; i++) {
+    const char *p = cfg->outputs[i].path;
+    if (p && strcmp(p, "-") && stat(p, &ost[i]) == 0 && S_ISREG(ost[i].st_mode)) any = true;
+    else ost[i].st_ino = 0, ost[i].st_dev = 0, ost[i].st_mode = 0;
+  }
+  for (size_t f = 0; any && f < walk->n_files && !rc; f++) {
+    struct stat st;
+    if (stat(walk->files[f].path, &st) != 0) continue;
+    for (size_t i = 0; i < cfg->n_outputs && !rc; i++)
+      if (S_ISREG(ost[i].st_mode) && same_inode(&ost[i], &st))
+        rc = ps_error_set(err, PS_E_USAGE, cfg->outputs[i].path, 0, 0,
+                          "the output file is %s, one of the files being checked; refusing to overwrite it",
+                          walk->files[f].path);
+  }
+  free(ost);
+  return rc;
+}
 
 /* ---- workers ------------------------------------------------------------------- */
 
@@ -241,6 +300,8 @@ static char *read_stdin(size_t *len) {
 
 int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
+  ps_tmpfiles_install();
+  stdout_errno = 0;
   char start_time[32], end_time[32];
   utc_now(start_time, sizeof start_time);
   size_t n_errors = 0;
@@ -251,6 +312,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   PsWalkResult walk = {0};
   PsEngine *engine = NULL;
   PsModules modules = {0};
+  PsWriteScope scope = {0};
   Output *outs = NULL;
   const PsRule **enabled = NULL;
   size_t n_enabled = 0;
@@ -297,13 +359,19 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     }
     for (size_t i = 0; i < walk.n_errors; i++) {
       const PsWalkError *we = &walk.errors[i];
-      fprintf(stderr, "pyshift: %s%s: %s\n", we->warning ? "warning: " : "", we->path, we->message);
+      char *shown = ps_report_escaped_path(we->path);
+      fprintf(stderr, "pyshift: %s%s: %s\n", we->warning ? "warning: " : "", shown, we->message);
+      free(shown);
       array_push(&notes, ((PsNotification){we->path, we->message, we->warning ? "warning" : NULL}));
       if (!we->warning) n_errors++;
     }
     sh.n = walk.n_files;
     sh.paths = ps_xcalloc(sh.n ? sh.n : 1, sizeof(char *));
     for (size_t i = 0; i < sh.n; i++) sh.paths[i] = walk.files[i].path;
+    if (check_outputs_not_inputs(cfg, &walk, &err) != 0) {
+      ps_error_print(&err, stderr);
+      goto cleanup;
+    }
   } else {
     stdin_bytes = read_stdin(&stdin_len);
     sh.n = 1;
@@ -313,6 +381,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     sh.stdin_len = stdin_len;
   }
   ps_modules_build(&modules, (const char *const *)sh.paths, sh.n);
+  if (!use_stdin) ps_write_scope_init(&scope, (const char *const *)cfg->paths.items, cfg->paths.size);
 
   /* Engine. */
   PsFixMode fix_mode = cfg->diff ? PS_FIX_DIFF : cfg->fix ? PS_FIX_APPLY : PS_FIX_OFF;
@@ -378,10 +447,15 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   pthread_t *threads = ps_xcalloc((size_t)jobs, sizeof(pthread_t));
   int started = 0;
   if (sh.n) {
+    /* Workers inherit a mask without the termination signals, so the main
+     * thread, which owns the temporary files, is the one that takes them. */
+    sigset_t old_mask;
+    ps_tmpfiles_block(&old_mask);
     for (int t = 0; t < jobs; t++) {
       if (pthread_create(&threads[t], NULL, worker_main, &sh) != 0) break;
       started++;
     }
+    ps_tmpfiles_unblock(&old_mask);
     if (!started) worker_main(&sh); /* no threads at all: scan here */
   }
   size_t n_findings = 0, n_files = 0, n_fixed = 0, n_fixable = 0, n_hidden = 0, write_errors = 0;
@@ -395,9 +469,11 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     /* Files are fixed even once standard output is gone (`pyshift check
      * --fix | head`): the rewrite is what was asked for, not the report. */
     if (r->fixed && !use_stdin) {
-      char *why = ps_run__write_fixed(r);
+      char *why = ps_run__write_fixed(r, &scope);
       if (why && broken_pipe) {
-        fprintf(stderr, "pyshift: %s: %s\n", r->path, why);
+        char *shown = ps_report_escaped_path(r->path);
+        fprintf(stderr, "pyshift: %s: %s\n", shown, why);
+        free(shown);
         free(why);
         write_errors++;
       } else if (why) {
@@ -415,13 +491,17 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     if (!broken_pipe) {
       if (use_stdin && fix_mode == PS_FIX_APPLY) {
         /* As ruff does: the fixed source (or the input unchanged) on stdout. */
+        errno = 0;
         if (r->fixed) fwrite(r->fixed, 1, r->fixed_len, stdout);
         else fwrite(stdin_bytes, 1, stdin_len, stdout);
         fflush(stdout);
+        note_stdout();
       }
       if (r->diff) {
+        errno = 0;
         fputs(r->diff, stdout);
         fflush(stdout);
+        note_stdout();
       }
       n_fixed += r->n_fixed;
       for (size_t k = 0; k < r->n_findings; k++) {
@@ -430,7 +510,9 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
         else if (fx) n_hidden++;
       }
       for (size_t k = 0; k < r->n_errors; k++) {
-        fprintf(stderr, "pyshift: %s: %s\n", r->path, r->errors[k]);
+        char *shown = ps_report_escaped_path(r->path);
+        fprintf(stderr, "pyshift: %s: %s\n", shown, r->errors[k]);
+        free(shown);
         char *p = ps_xstrdup(r->path), *m = ps_xstrdup(r->errors[k]);
         array_push(&note_strings, p);
         array_push(&note_strings, m);
@@ -441,7 +523,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
       n_findings += r->n_findings;
       for (size_t k = 0; k < cfg->n_outputs; k++)
         if (outs[k].rep) ps_report_file(outs[k].rep, r);
-      if (stdout_broken()) {
+      if (stdout_broken(outs, cfg->n_outputs)) {
         broken_pipe = true;
         if (fix_mode != PS_FIX_APPLY || use_stdin) atomic_store(&sh.stop, true);
       }
@@ -465,11 +547,20 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   run.end_time_utc = end_time;
   for (size_t i = 0; i < cfg->n_outputs; i++) {
     if (!outs[i].rep) continue;
-    if (!broken_pipe && ps_report_end(outs[i].rep, &run) != 0) {
-      if (!outs[i].path && stdout_broken()) broken_pipe = true;
-      else n_errors++;
+    int e = 0;
+    if (!broken_pipe && ps_report_end(outs[i].rep, &run) != 0) e = ps_report_write_errno(outs[i].rep);
+    if (e == EPIPE && outs[i].f == stdout) {
+      broken_pipe = true;
+    } else if (e) {
+      fprintf(stderr, "pyshift: %s: write error: %s\n", output_name(&outs[i]), strerror(e));
+      n_errors++;
     }
-    if (close_output(&outs[i], !broken_pipe) != 0 && !(broken_pipe && !outs[i].path)) n_errors++;
+    bool to_pipe = broken_pipe && outs[i].f == stdout;
+    if (close_output(&outs[i], !broken_pipe && !e, e || to_pipe) != 0 && !to_pipe && !e) n_errors++;
+  }
+  if (stdout_errno && stdout_errno != EPIPE) {
+    fprintf(stderr, "pyshift: standard output: write error: %s\n", strerror(stdout_errno));
+    n_errors++;
   }
   /* --diff fails when something would be fixed; otherwise what counts is
    * what is left (with --fix, 0 when everything was fixed). */
@@ -484,7 +575,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
 
 cleanup:
   if (outs) {
-    for (size_t i = 0; i < cfg->n_outputs; i++) close_output(&outs[i], false);
+    for (size_t i = 0; i < cfg->n_outputs; i++) close_output(&outs[i], false, true);
     free(outs);
   }
   free(sh.results);
@@ -492,6 +583,7 @@ cleanup:
   free(stdin_bytes);
   ps_engine_delete(engine);
   ps_modules_free(&modules);
+  ps_write_scope_free(&scope);
   ps_walk_result_free(&walk);
   free(enabled);
   ps_registry_delete(reg);

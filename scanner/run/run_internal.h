@@ -2,6 +2,8 @@
 #ifndef PS_RUN_INTERNAL_H
 #define PS_RUN_INTERNAL_H
 
+#include <signal.h>
+
 #include "project/project.h"
 #include "run/run.h"
 
@@ -21,16 +23,58 @@ int ps_fix__edit_cmp(const void *a, const void *b);
 size_t ps_fix__apply(const char *text, size_t len, const PsFinding *fs, size_t n, bool unsafe, PsBuf *out,
                      PsBuf *culprits);
 
+/* True if new_text (parsed as new_root), the result of fixing old_text
+ * (old_root), holds more of what CPython rejects and tree-sitter parses
+ * without an error than the old text did, where the two differ: a statement,
+ * clause or decorated definition indented as no enclosing block allows
+ * (unexpected indent, a dedent to no outer level, tabs and spaces that
+ * disagree), or a starred expression where Python has none (`*Ts | None`,
+ * `y = *a`). */
+bool ps_fix__python_rejects(const char *old_text, size_t old_len, TSNode old_root, const char *new_text,
+                            size_t new_len, TSNode new_root);
+
+/* ---- tmpfiles.c --------------------------------------------------------------- */
+
+/* Installs the SIGINT/SIGTERM/SIGHUP handler that unlinks the registered
+ * temporary files, then dies of the signal (signals the parent ignored stay
+ * ignored). Call once, from the main thread, before any thread starts. */
+void ps_tmpfiles_install(void);
+/* Registers a live temporary file (the path is copied); returns a slot for
+ * ps_tmpfiles_remove, or -1 when the registry is full (not an error). Call
+ * ps_tmpfiles_remove after the file was renamed or unlinked. */
+int ps_tmpfiles_add(const char *path);
+void ps_tmpfiles_remove(int slot);
+/* Blocks those signals in the calling thread (old mask in *old) / restores
+ * it: around a write that must not be cut in half, and in worker threads,
+ * so that only the main thread takes the signals. */
+void ps_tmpfiles_block(sigset_t *old);
+void ps_tmpfiles_unblock(const sigset_t *old);
+
 /* ---- write.c ---------------------------------------------------------------- */
 
-/* Replaces the file behind r->path with r->fixed (r->fixed_len bytes): a
- * symlink's target is rewritten and the link stays; the new content goes to
- * a temporary file in the target's directory, is synced and renamed over
- * it, so the file is never half-written; the mode bits (and, when allowed,
- * the owner and group) are kept. The file must still hold what the scan
- * read (r->read_len, r->read_hash); if it already holds r->fixed (the same
- * file reached by two paths), nothing is done. Returns NULL, or a message
- * (heap, without the path) saying why nothing was written. */
-char *ps_run__write_fixed(const PsFileResult *r);
+/* Real paths of the command line's roots: --fix writes only below them. */
+typedef struct PsWriteScope {
+  char **roots; /* realpath of each path named (or "."), heap */
+  size_t n_roots;
+} PsWriteScope;
+void ps_write_scope_init(PsWriteScope *self, const char *const *paths, size_t n);
+void ps_write_scope_free(PsWriteScope *self);
+
+/* Writes r->fixed (r->fixed_len bytes) to the file behind r->path. The file
+ * must still hold what the scan read (r->read_len, r->read_hash); if it
+ * already holds r->fixed (the same file reached by two paths), nothing is
+ * done. Refused, with the file untouched: a path that resolves outside
+ * `scope` (a symlink out of the scanned tree; scope NULL: no limit), a file
+ * that is not a regular file, and a read-only file (no write permission for
+ * the user; for root, no write bit at all). A file with one link is replaced
+ * atomically: a symlink's target is rewritten and the link stays; the new
+ * content goes to a temporary file in the target's directory (removed on
+ * SIGINT/SIGTERM), is synced and renamed over it; the mode bits (and, when
+ * allowed, the owner and group) are kept. A file with several hard links is
+ * rewritten in place, so every name sees the fix: space is reserved first
+ * (a full disk leaves it untouched), and SIGINT/SIGTERM wait until the write
+ * is done. Returns NULL, or a message (heap, without the path) saying why
+ * nothing was written. */
+char *ps_run__write_fixed(const PsFileResult *r, const PsWriteScope *scope);
 
 #endif

@@ -14,21 +14,10 @@
 #include "walk/walk.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Results of one matching attempt. The two abort values prune the search:
- * once a star has tried every suffix of the text, no enclosing star can do
- * better (ABORT_ALL), and a star that cannot cross '/' hands the search back
- * to the nearest enclosing '/'-crossing star (ABORT_TO_STARSTAR). This keeps
- * patterns like "*a*a*a*b" polynomial. */
-enum { WM_MATCH = 0, WM_NOMATCH = 1, WM_ABORT_ALL = -1, WM_ABORT_TO_STARSTAR = -2 };
-
-typedef struct Wm {
-  const unsigned char *pattern; /* start, to tell whether `**` opens a component */
-  unsigned flags;
-} Wm;
 
 static bool class_has(const char *name, size_t len, int c) {
 #define IS(s) (len == sizeof(s) - 1 && memcmp(name, s, len) == 0)
@@ -57,12 +46,40 @@ static bool class_known(const char *name, size_t len) {
   return false;
 }
 
-/* Matches the bracket expression starting just after '[' at *pp against byte
- * c. On return *pp points at the closing ']'. Returns 1 matched, 0 not, -1
- * malformed (unterminated). */
-static int match_class(const unsigned char **pp, int c) {
+/* The matcher compiles the pattern into tokens and runs them as an NFA over
+ * the text: the set of live token positions advances one text byte at a
+ * time, so each (token, byte) pair is visited at most once and a match costs
+ * O(pattern x text) whatever the pattern: no backtracking, nothing
+ * exponential ("**" + "/" repeated 40 times, "*a*a*a*b"). Adjacent
+ * "**" + "/" tokens, and adjacent stars, are collapsed while compiling. */
+typedef enum TokKind {
+  T_BYTE,  /* one byte, c */
+  T_ANY,   /* `?`: any byte ('/' only without PATHNAME) */
+  T_CLASS, /* `[...]`: a byte in set[] */
+  T_STAR,  /* `*` or a `**`: any run of bytes, of non-'/' bytes unless cross */
+  T_DIRS,  /* a component `**` + "/": nothing (skip the T_LOOP after it) or T_LOOP */
+  T_LOOP,  /* after T_DIRS: any run of bytes ending in '/' */
+  T_DEAD,  /* a malformed class or a trailing backslash: never matches */
+  T_END,   /* the accepting position */
+} TokKind;
+
+typedef struct Tok {
+  unsigned char kind, c;
+  bool cross;
+  uint32_t set[8]; /* T_CLASS: bit b set if byte b is in the class */
+} Tok;
+
+static void set_bit(uint32_t set[8], int b) { set[b >> 5] |= 1u << (b & 31); }
+
+/* Fills set[] from the bracket expression starting just after '[' at *pp;
+ * on return *pp points at the closing ']'. Returns false if malformed
+ * (unterminated). Git's syntax: `!`/`^` negate, a leading ']' is a member,
+ * `\` quotes, `a-z` ranges (empty when reversed), `[:name:]` classes (an
+ * unknown name matches nothing). */
+static bool compile_class(const unsigned char **pp, uint32_t set[8]) {
   const unsigned char *p = *pp;
-  bool negate = false, matched = false;
+  uint32_t in[8] = {0};
+  bool negate = false;
   if (*p == '!' || *p == '^') {
     negate = true;
     p++;
@@ -71,105 +88,212 @@ static int match_class(const unsigned char **pp, int c) {
   bool first = true;
   for (;; p++, first = false) {
     int ch = *p;
-    if (ch == '\0') return -1;
+    if (ch == '\0') return false;
     if (ch == ']' && !first) break;
     if (ch == '\\') {
       ch = *++p;
-      if (ch == '\0') return -1;
-      if (c == ch) matched = true;
+      if (ch == '\0') return false;
+      set_bit(in, ch);
       prev = ch;
     } else if (ch == '-' && prev >= 0 && p[1] && p[1] != ']') {
       int hi = *++p;
       if (hi == '\\') {
         hi = *++p;
-        if (hi == '\0') return -1;
+        if (hi == '\0') return false;
       }
-      if (c >= prev && c <= hi) matched = true;
+      for (int b = prev; b <= hi; b++) set_bit(in, b);
       prev = -1;
     } else if (ch == '[' && p[1] == ':') {
       const unsigned char *name = p + 2, *end = name;
       while (*end && !(end[0] == ':' && end[1] == ']')) end++;
-      if (*end == '\0') return -1;
-      if (class_has((const char *)name, (size_t)(end - name), c)) matched = true;
+      if (*end == '\0') return false;
+      size_t len = (size_t)(end - name);
+      if (class_known((const char *)name, len))
+        for (int b = 1; b < 128; b++)
+          if (class_has((const char *)name, len, b)) set_bit(in, b);
       p = end + 1; /* at the class's ']' */
       prev = -1;
     } else {
-      if (c == ch) matched = true;
+      set_bit(in, ch);
       prev = ch;
     }
   }
+  for (int k = 0; k < 8; k++) set[k] = negate ? ~in[k] : in[k];
   *pp = p;
-  return matched != negate;
+  return true;
 }
 
-static int wm(const Wm *m, const unsigned char *p, const unsigned char *text) {
-  for (; *p; p++, text++) {
-    int c = *p;
-    if (*text == '\0' && c != '*') return WM_ABORT_ALL;
-    switch (c) {
+/* Compiles pattern into toks (room for strlen(pattern) + 1 entries: a
+ * T_DIRS + T_LOOP pair stands for three bytes) and
+ * returns how many there are. The last is T_END, or T_DEAD: nothing after
+ * a malformed part can be reached, so compiling stops there. */
+static size_t compile(const unsigned char *pattern, unsigned flags, Tok *toks) {
+  size_t n = 0;
+  bool pathname = (flags & PS_WM_PATHNAME) != 0;
+  for (const unsigned char *p = pattern; *p; p++) {
+    Tok t = {.kind = T_BYTE, .c = *p};
+    switch (*p) {
     case '\\':
-      c = *++p;
-      if (c == '\0') return WM_ABORT_ALL; /* a trailing backslash never matches */
-      if (*text != c) return WM_NOMATCH;
+      if (p[1] == '\0') t.kind = T_DEAD; /* a trailing backslash never matches */
+      else t.c = *++p;
       break;
     case '?':
-      if ((m->flags & PS_WM_PATHNAME) && *text == '/') return WM_NOMATCH;
+      t.kind = T_ANY;
       break;
     case '[': {
-      if ((m->flags & PS_WM_PATHNAME) && *text == '/') {
-        const unsigned char *q = p + 1;
-        if (match_class(&q, '/') < 0) return WM_ABORT_ALL;
-        return WM_NOMATCH;
+      const unsigned char *q = p + 1;
+      if (!compile_class(&q, t.set)) {
+        t.kind = T_DEAD;
+        break;
       }
-      p++;
-      int r = match_class(&p, *text);
-      if (r < 0) return WM_ABORT_ALL;
-      if (r == 0) return WM_NOMATCH;
+      /* With PATHNAME a class never matches '/', even a negated one. */
+      if (pathname) t.set['/' >> 5] &= ~(1u << ('/' & 31));
+      t.kind = T_CLASS;
+      p = q;
       break;
     }
     case '*': {
       const unsigned char *first = p;
-      bool cross;
+      t.kind = T_STAR;
+      t.cross = !pathname;
       if (p[1] == '*') {
         while (p[1] == '*') p++;
-        bool opens = first == m->pattern || first[-1] == '/';
+        bool opens = first == pattern || first[-1] == '/';
         bool closes = p[1] == '\0' || p[1] == '/';
-        if (!(m->flags & PS_WM_PATHNAME)) {
-          cross = true;
+        if (!pathname) {
+          t.cross = true;
         } else if (opens && closes) {
-          cross = true;
-          /* "**" followed by '/' may stand for no directory at all. */
-          if (p[1] == '/' && wm(m, p + 2, text) == WM_MATCH) return WM_MATCH;
+          t.cross = true;
+          if (p[1] == '/') {
+            t.kind = T_DIRS;
+            p++; /* the '/' is part of the token */
+          }
         } else {
-          cross = (m->flags & PS_WM_STARSTAR_ANY) != 0;
+          t.cross = (flags & PS_WM_STARSTAR_ANY) != 0;
         }
-      } else {
-        cross = !(m->flags & PS_WM_PATHNAME);
       }
-      p++;
-      if (*p == '\0') {
-        if (!cross && strchr((const char *)text, '/')) return WM_ABORT_TO_STARSTAR;
-        return WM_MATCH;
+      /* "**" "/" "**" "/" matches what "**" "/" does, and "*" "*" what "*"
+       * does. */
+      if (t.kind == T_DIRS) {
+        if (n && toks[n - 1].kind == T_LOOP) continue;
+        toks[n++] = t;
+        t = (Tok){.kind = T_LOOP};
+      } else if (n && toks[n - 1].kind == T_STAR && toks[n - 1].cross == t.cross) {
+        continue;
       }
-      for (;;) {
-        int r = wm(m, p, text);
-        if (r != WM_NOMATCH && (!cross || r != WM_ABORT_TO_STARSTAR)) return r;
-        if (*text == '\0') return WM_ABORT_ALL;
-        if (!cross && *text == '/') return WM_ABORT_TO_STARSTAR;
-        text++;
-      }
-    }
-    default:
-      if (*text != c) return WM_NOMATCH;
       break;
     }
+    default:
+      break;
+    }
+    toks[n++] = t;
+    if (t.kind == T_DEAD) return n;
   }
-  return *text ? WM_NOMATCH : WM_MATCH;
+  toks[n++] = (Tok){.kind = T_END};
+  return n;
+}
+
+/* A set of token positions: a list, with membership in a stamp array
+ * shared by both sets (stamp[s] == gen: s is in the set being built). */
+typedef struct StateSet {
+  uint32_t *list;
+  size_t size;
+} StateSet;
+
+static void add_one(StateSet *set, uint32_t *stamp, uint32_t gen, uint32_t s) {
+  if (stamp[s] == gen) return;
+  stamp[s] = gen;
+  set->list[set->size++] = s;
+}
+
+/* Adds position s, and the positions it reaches without consuming a byte:
+ * a star may match nothing, and T_DIRS is its T_LOOP or what follows that. */
+static void add_state(StateSet *set, uint32_t *stamp, uint32_t gen, const Tok *toks, uint32_t s) {
+  for (;;) {
+    switch (toks[s].kind) {
+    case T_DIRS:
+      add_one(set, stamp, gen, s + 1);
+      s += 2;
+      continue;
+    case T_STAR:
+      if (stamp[s] == gen) return;
+      add_one(set, stamp, gen, s);
+      s++;
+      continue;
+    default:
+      add_one(set, stamp, gen, s);
+      return;
+    }
+  }
+}
+
+/* work: room for 3 * n uint32_t. */
+static bool run_nfa(const Tok *toks, size_t n, const unsigned char *text, unsigned flags, uint32_t *work,
+                    size_t *steps) {
+  bool pathname = (flags & PS_WM_PATHNAME) != 0;
+  StateSet cur = {work, 0}, next = {work + n, 0};
+  uint32_t *stamp = work + 2 * n;
+  memset(stamp, 0, n * sizeof *stamp);
+  uint32_t gen = 1;
+  size_t count = 0;
+  add_state(&cur, stamp, gen, toks, 0);
+  for (; *text && cur.size; text++) {
+    unsigned char b = *text;
+    next.size = 0;
+    gen++;
+    for (size_t i = 0; i < cur.size; i++) {
+      uint32_t s = cur.list[i];
+      const Tok *t = &toks[s];
+      count++;
+      switch (t->kind) {
+      case T_BYTE:
+        if (b == t->c) add_state(&next, stamp, gen, toks, s + 1);
+        break;
+      case T_ANY:
+        if (!(pathname && b == '/')) add_state(&next, stamp, gen, toks, s + 1);
+        break;
+      case T_CLASS:
+        if ((t->set[b >> 5] >> (b & 31)) & 1u) add_state(&next, stamp, gen, toks, s + 1);
+        break;
+      case T_STAR:
+        if (t->cross || b != '/') add_state(&next, stamp, gen, toks, s);
+        break;
+      case T_LOOP:
+        add_one(&next, stamp, gen, s);
+        if (b == '/') add_state(&next, stamp, gen, toks, s + 1);
+        break;
+      default: /* T_DEAD, T_END: nothing follows; T_DIRS is never in a set */
+        break;
+      }
+    }
+    StateSet tmp = cur;
+    cur = next;
+    next = tmp;
+  }
+  if (steps) *steps = count;
+  if (*text) return false;
+  for (size_t i = 0; i < cur.size; i++)
+    if (toks[cur.list[i]].kind == T_END) return true;
+  return false;
+}
+
+bool ps_walk__wildmatch_steps(const char *pattern, const char *text, unsigned flags, size_t *steps) {
+  enum { SMALL = 64 };
+  size_t room = strlen(pattern) + 1;
+  Tok small_toks[SMALL];
+  uint32_t small_work[3 * SMALL];
+  Tok *toks = room <= SMALL ? small_toks : ps_xmalloc(room * sizeof *toks);
+  size_t n = compile((const unsigned char *)pattern, flags, toks);
+  uint32_t *work = n <= SMALL ? small_work : ps_xmalloc(3 * n * sizeof *work);
+  if (steps) *steps = 0;
+  bool r = toks[n - 1].kind == T_END && run_nfa(toks, n, (const unsigned char *)text, flags, work, steps);
+  if (toks != small_toks) free(toks);
+  if (work != small_work) free(work);
+  return r;
 }
 
 bool ps_walk__wildmatch(const char *pattern, const char *text, unsigned flags) {
-  Wm m = {(const unsigned char *)pattern, flags};
-  return wm(&m, m.pattern, (const unsigned char *)text) == WM_MATCH;
+  return ps_walk__wildmatch_steps(pattern, text, flags, NULL);
 }
 
 bool ps_walk__glob_is_path(const char *pattern) {

@@ -98,6 +98,10 @@ int ps_glob_check(const char *pattern, PsError *err);
 #define PS_WM_STARSTAR_ANY 2u
 /* Does text match pattern (bytes, `\` escapes, classes, stars)? */
 bool ps_walk__wildmatch(const char *pattern, const char *text, unsigned flags);
+/* The same, also counting in *steps (when not NULL) the (pattern token, text
+ * byte) pairs visited: at most (strlen(pattern) + 1) * strlen(text), the
+ * bound that tests/fuzz/glob_fuzz.c checks. */
+bool ps_walk__wildmatch_steps(const char *pattern, const char *text, unsigned flags, size_t *steps);
 /* True if the exclude glob compares against paths (has a '/' that is not a
  * trailing one), false if against basenames. */
 bool ps_walk__glob_is_path(const char *pattern);

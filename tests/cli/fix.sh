@@ -256,7 +256,7 @@ elif command -v setpriv >/dev/null 2>&1 && setpriv --reuid=nobody --regid=nogrou
   chmod 755 "$T"
   chmod 555 ro
   chmod 777 rw
-  chmod 666 rw/open.py
+  chmod 666 rw/open.py ro/locked.py # the file writable, its directory not
   LAST_CMD="(as nobody) pyshift check --isolated --select XF --fix ro rw"
   RC=0
   setpriv --reuid=nobody --regid=nogroup --clear-groups "$PS" check --isolated --select XF --fix ro rw \

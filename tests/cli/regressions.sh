@@ -260,6 +260,195 @@ a = json.load(open(sys.argv[1]))["runs"][0]["results"][0]["locations"][0]["physi
 ok = a["uri"].startswith("file:///") and a["uri"].endswith("/good.py") and "uriBaseId" not in a
 sys.exit(0 if ok else "artifactLocation %r" % (a,))' "$OUT" && ok || fail uri "outside file must get an absolute file:// uri"
   ;;
+r14_08_glob_starstar_repeat)
+  # Issue 14, item 8: '**/' repeated 40 times in a .gitignore or --exclude
+  # took 80 s on a 10-deep tree (backtracking in the matcher, exponential in
+  # the number of '**/'). Now an NFA: linear in pattern x path.
+  mkdir -p t/.git
+  d=t
+  for i in 1 2 3 4 5 6 7 8 9 10; do d=$d/d$i; done
+  mkdir -p "$d"
+  printf 'import imp\n' >"$d/a.py"
+  pat=$(printf '**/%.0s' $(seq 40))
+  t0=$SECONDS
+  r14_run() {
+    LAST_CMD="pyshift $*"
+    timeout 60 "$PS" "$@" >"$OUT" 2>"$ERR" </dev/null
+    RC=$?
+  }
+  printf '%szz\n' "$pat" >t/.gitignore
+  r14_run check t
+  expect_rc gitignore_nomatch 1
+  expect_out gitignore_nomatch_finding 'a.py:1:8: RM001'
+  printf '%sa.py\n' "$pat" >t/.gitignore
+  r14_run check t
+  expect_rc gitignore_match 0
+  r14_run check --no-respect-gitignore --exclude "${pat}zz" t
+  expect_rc exclude_nomatch 1
+  r14_run check --no-respect-gitignore --exclude "${pat}a.py" t
+  expect_rc exclude_match 0
+  # The four runs take milliseconds; a generous bound for a busy machine.
+  if [ $((SECONDS - t0)) -lt 20 ]; then ok; else fail time "took $((SECONDS - t0)) s"; fi
+  ;;
+r14_13_fix_links_scope_readonly)
+  # Issue 14, item 13: --fix broke hard links (one name got a new inode, the
+  # other kept the old code), wrote through a symlink to a file outside the
+  # scanned tree, and renamed over a read-only (0444) file.
+  export PYSHIFT_RULES_DIR="$SRC/tests/fix/rules"
+  printf 'x: typing.Text\n' >a.py
+  ln a.py b.py
+  ino=$(stat -c %i a.py)
+  run check --isolated --select XF --fix a.py
+  expect_rc hardlink_rc 0
+  expect_eq hardlink_inode "$(stat -c %i a.py)" "$ino"
+  expect_eq hardlink_count "$(stat -c %h a.py)" 2
+  expect_eq hardlink_other_name "$(cat b.py)" 'x: str'
+  mkdir -p proj outside
+  printf 'x: typing.Text\n' >outside/t.py
+  printf 'x: typing.Text\n' >proj/in.py
+  ln -s ../outside/t.py proj/link.py
+  run check --isolated --select XF --fix proj
+  expect_rc symlink_out_rc 2
+  expect_err symlink_out_msg 'pyshift: proj/link.py: resolves to '
+  expect_err symlink_out_why 'outside the paths being checked; the fixes were not written'
+  expect_eq symlink_out_untouched "$(cat outside/t.py)" 'x: typing.Text'
+  expect_eq symlink_out_others_fixed "$(cat proj/in.py)" 'x: str'
+  # Named on the command line, the outside directory is in scope.
+  run check --isolated --select XF --fix proj outside
+  expect_rc symlink_in_scope_rc 0
+  expect_eq symlink_in_scope_fixed "$(cat outside/t.py)" 'x: str'
+  printf 'x: typing.Text\n' >ro.py
+  chmod 444 ro.py
+  ino=$(stat -c %i ro.py)
+  run check --isolated --select XF --fix ro.py
+  expect_rc readonly_rc 2
+  expect_err readonly_msg 'pyshift: ro.py: '
+  expect_err readonly_why 'the fixes were not written'
+  expect_eq readonly_untouched "$(cat ro.py)" 'x: typing.Text'
+  expect_eq readonly_inode "$(stat -c %i ro.py)" "$ino"
+  expect_eq readonly_mode "$(stat -c %a ro.py)" 444
+  expect_eq no_temp_left "$(find . -name '*pyshift-*' | wc -l)" 0
+  ;;
+r14_15_outputs_collide_fail_signal)
+  # Issue 14, item 15: two outputs to one file kept only the last; -o onto a
+  # scanned file replaced the source with the report; /dev/full or a closed
+  # standard output exited 2 without a word; SIGTERM left *.tmp.XXXXXX.
+  printf 'x = 1\n' >b.py
+  run check --format sarif=F --format json=F good.py
+  expect_rc same_path_rc 2
+  expect_err same_path_msg 'pyshift: F: two outputs would write this file'
+  expect_eq same_path_nothing_written "$(ls F* 2>/dev/null)" ""
+  run check --format sarif=F --format json=./F good.py
+  expect_rc same_path_spelled_rc 2
+  run check --format json=/dev/null --format sarif=/dev/null good.py
+  expect_rc devnull_twice_ok 1
+  run check -o b.py good.py b.py
+  expect_rc onto_input_rc 2
+  expect_err onto_input_msg 'pyshift: b.py: the output file is b.py, one of the files being checked'
+  expect_eq onto_input_untouched "$(cat b.py)" 'x = 1'
+  ln -s b.py alias.txt
+  run check -o alias.txt good.py b.py
+  expect_rc onto_input_link_rc 2
+  expect_eq onto_input_link_untouched "$(cat b.py)" 'x = 1'
+  if [ -w /dev/full ]; then
+    LAST_CMD="pyshift check good.py >/dev/full"
+    "$PS" check good.py >/dev/full 2>"$ERR" </dev/null; RC=$?
+    expect_rc full_rc 2
+    expect_err full_msg 'pyshift: standard output: write error: No space left on device'
+    run check --format json=/dev/full good.py
+    expect_rc full_file_rc 2
+    expect_err full_file_msg 'pyshift: /dev/full: write error: No space left on device'
+  fi
+  LAST_CMD="pyshift check good.py >&-"
+  "$PS" check good.py >&- 2>"$ERR" </dev/null; RC=$?
+  expect_rc closed_rc 2
+  expect_err closed_msg 'pyshift: standard output: write error: '
+  LAST_CMD="pyshift check good.py | true"
+  "$PS" check good.py 2>"$ERR" </dev/null | true; RC=${PIPESTATUS[0]}
+  expect_err_empty broken_pipe_quiet
+  # SIGTERM while the report is being written to its temporary file.
+  "$PY3" -c '
+import sys
+for i in range(12):
+    open("slow%d.py" % i, "w").write("from typing import Optional\n" + "x: Optional[int] = None\n" * 20000)'
+  "$PS" check -j1 -o report.txt slow*.py >/dev/null 2>"$ERR" </dev/null &
+  pid=$!
+  for _ in $(seq 100); do ls report.txt.tmp.* >/dev/null 2>&1 && break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    wait "$pid"; RC=$?
+    expect_rc sigterm_status 143
+    expect_eq sigterm_no_temp "$(ls report.txt.tmp.* 2>/dev/null)" ""
+    expect_eq sigterm_no_report "$(ls report.txt 2>/dev/null)" ""
+  else
+    wait "$pid"
+    echo "SKIP: sigterm: the run ended before the signal"
+  fi
+  ;;
+r14_16_path_escapes)
+  # Issue 14, item 16: text output printed a file name with a newline raw,
+  # so the name could forge a finding line in a CI log; JSON turned each
+  # non-UTF-8 byte of a name into U+FFFD, so the file could not be found.
+  mkdir d
+  printf 'import imp\n' >"d/$(printf 'x\nforged.py:9:9: RM999 fake\ny.py')"
+  printf 'import imp\n' >"d/$(printf 'esc\033[31m.py')"
+  printf 'import imp\n' >"d/$(printf 'lat\351.py')"
+  run check d
+  expect_rc rc 1
+  expect_eq one_line_per_finding "$(wc -l <"$OUT")" 4
+  if grep -q '^forged.py' "$OUT"; then fail no_forged_line "a line starts with the forged finding"; else ok; fi
+  expect_out newline_escaped 'd/x%0Aforged.py:9:9: RM999 fake%0Ay.py:1:8: RM001'
+  expect_out escape_escaped 'd/esc%1B[31m.py:1:8: RM001'
+  expect_out latin1_escaped 'd/lat%E9.py:1:8: RM001'
+  run check --format json d
+  "$PY3" -c '
+import base64, json, os, sys
+fs = json.load(open(sys.argv[1]))
+names = set()
+for f in fs:
+    names.add(base64.b64decode(f["path_bytes"]) if "path_bytes" in f else os.fsencode(f["path"]))
+want = {os.path.join(b"d", n) for n in os.listdir(b"d")}
+sys.exit(0 if names == want else "json names %r != files %r" % (names, want))' "$OUT" && ok || fail json_recoverable "json paths do not name the files"
+  ;;
+r14_14_fix_python_rejects)
+  # Issue 14, item 14: "safe" fixes that broke code. `Union[(int, str)]`
+  # became `(int, str)` (a tuple), `Optional[*Ts]` became `*Ts | None` (a
+  # syntax error for CPython), and a rule fix that adds an unexpected indent
+  # or a starred expression was written because tree-sitter parses it.
+  printf 'from typing import Optional, Union, TypeVarTuple\nTs = TypeVarTuple("Ts")\nz: Union[(int, str)] = 1\ndef f(*args: Optional[*Ts]) -> None: ...\nw: tuple[Optional[*Ts]]\nq: Optional[int] = None\n' >ty.py
+  run check --isolated --select TY007,TY045 --preview --min-python 3.11 --fix ty.py
+  expect_out tuple_not_fixed 'ty.py:3:4: TY007'
+  expect_out splat_not_fixed 'ty.py:4:14: TY045'
+  expect_out splat_subscript_not_fixed 'ty.py:5:10: TY045'
+  expect_eq tuple_kept "$(sed -n 3p ty.py)" 'z: Union[(int, str)] = 1'
+  expect_eq others_fixed "$(sed -n 6p ty.py)" 'q: int | None = None'
+  mkdir -p xr
+  printf -- '---\nid: XI001\nname: call-to-old\nseverity: info\nmessage: "`old()` is gone"\nfix: "new()\\n    log()"\n---\n```query\n((call function: (identifier) @f) @report\n (#eq? @f "old"))\n```\n## What it does\n\nAdds an indented line.\n' >xr/XI001-call-to-old.rule
+  printf -- '---\nid: XI002\nname: splat-assign\nseverity: info\nmessage: "`parts` spelled out"\nfix: "*parts"\n---\n```query\n((assignment right: (identifier) @report)\n (#eq? @report "parts"))\n```\n## What it does\n\nMakes `y = *parts`.\n' >xr/XI002-splat-assign.rule
+  printf 'old()\n' >top.py
+  printf 'def f():\n  x = 1\n  old()\n' >nested.py
+  printf 'if a:\n\tx = 1\n\told()\n' >tabs.py
+  printf 'y = parts\n' >splat.py
+  cp top.py top.orig; cp nested.py nested.orig; cp tabs.py tabs.orig; cp splat.py splat.orig
+  run check --isolated --rules xr --select XI --fix top.py nested.py tabs.py splat.py
+  expect_rc rules_rc 2
+  for f in top nested tabs splat; do
+    expect_err "${f}_msg" "pyshift: $f.py: fixes would introduce code that Python rejects"
+    if cmp -s $f.py $f.orig; then ok; else fail "${f}_untouched" "$f.py was rewritten"; fi
+  done
+  # Whatever was written must compile with every Python at hand (3.11+:
+  # `*Ts` in a subscript is 3.11 syntax).
+  for py in /usr/bin/python3 "$HOME"/.pyenv/versions/3.1[1-9]*/bin/python; do
+    [ -x "$py" ] || continue
+    "$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || continue
+    for f in ty.py top.py nested.py tabs.py splat.py; do
+      LAST_CMD="$py compile $f"
+      if "$py" -c 'import sys; compile(open(sys.argv[1]).read(), sys.argv[1], "exec")' $f 2>"$ERR"; then ok; else
+        fail "compiles_$(basename "$(dirname "$(dirname "$py")")")_$f" "$(tail -1 "$ERR")"
+      fi
+    done
+  done
+  ;;
 stubs_are_not_first_party)
   # A typeshed-like tree of stubs (cgi.pyi, distutils/__init__.pyi) beside
   # the code made every stdlib name first-party, so nothing was reported on
