@@ -7,7 +7,7 @@ if(NOT TARGET pyshift)
   return()
 endif()
 
-foreach(_case r14_05_base_class_paths)
+foreach(_case r14_05_base_class_paths r14_10_file_memory_budget)
   add_test(NAME cli.regress.${_case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/regressions.sh
                    $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} ${_case})

@@ -62,6 +62,7 @@ typedef struct PsConfig {
   char *stdin_filename;       /* non-NULL: scan standard input as this path */
   size_t max_file_size;       /* bytes; 0 = no limit */
   unsigned file_timeout_ms;   /* parse and query budget per file; 0 = the default (20 s) */
+  size_t max_file_memory;     /* memory budget per file, bytes; 0 = the default (ps_memory_default_budget) */
 
   /* which rules */
   PsStrList select;           /* default {"RM", "DP", "TY", "FT", "MP"} (all stable families) */
@@ -119,8 +120,8 @@ char *ps_config_find_pyproject(const char *start_dir);
  * self. Keys: select, extend-select, ignore, exclude, extend-exclude,
  * target-version, min-python, per-file-ignores (table glob -> list of ids),
  * rules (list of dirs, relative to the pyproject's directory),
- * respect-gitignore, force-exclude, max-file-size, preview, fix,
- * unsafe-fixes. Unknown keys in
+ * respect-gitignore, force-exclude, max-file-size, max-file-memory,
+ * preview, fix, unsafe-fixes. Unknown keys in
  * [tool.pyshift] are errors. Returns 0 or PS_E_CONFIG with file:line:col. */
 int ps_config_load_pyproject(PsConfig *self, const char *path, PsError *err);
 
