@@ -177,6 +177,7 @@ def _tree(d, depth):
 
 
 def gitignore_stars(d, p):
+    os.makedirs(os.path.join(d, ".git"), exist_ok=True)  # .gitignore counts in a work tree only
     w(os.path.join(d, ".gitignore"), "**/" * p["stars"] + "zz\n")
     found = _tree(d, p["depth"])
     return dict(item=8, args=["--isolated", "."], must_report=found, counts={"RM001": len(found)})
