@@ -284,57 +284,209 @@ static const Row *lookup_prefix(const State *s, const char *q) {
   return best;
 }
 
-static const PsDef *find_class(const PsSummary *sum, const char *name, size_t n) {
-  for (size_t i = 0; i < sum->defs.size; i++) {
-    const PsDef *d = &sum->defs.items[i];
-    if (d->kind == PS_DEF_CLASS && strlen(d->name) == n && !strncmp(d->name, name, n)) return d;
+/* ---- the file's classes ---------------------------------------------------------- */
+
+/* The longest chain of in-file base classes followed from a class to one
+ * whose bases match a row: `class A(B)`, `class B(C)`, ... `class F(ConfigParser)`
+ * is A's match at depth 5. */
+#define MAX_BASE_DEPTH 5
+
+/* The file's classes as a graph, built once per file when a method or
+ * keyword row first asks about a class: per class its bases, each
+ * resolved once, and the in-file class a bare base names. A row's verdict
+ * for every class is one breadth-first pass over the reversed edges from
+ * the classes whose own bases match, so a class is resolved once per file
+ * whatever the inheritance (20 classes each deriving from the 19 others
+ * used to be explored path by path: 19^5 resolutions). Everything lives in
+ * the run's scratch arena. */
+typedef struct Base {
+  const char *text;     /* as written */
+  const char *resolved; /* ps_summary_resolve of it in the class's scope, or NULL */
+  const char *last;     /* its last component */
+  uint32_t target;      /* the in-file class a bare name names, or NONE */
+} Base;
+
+#define NONE UINT32_MAX
+
+typedef struct Classes {
+  bool built;
+  uint32_t n;             /* classes */
+  uint32_t *def;          /* class -> index in sum->defs */
+  uint32_t *slots;        /* name -> first class of that name + 1, 0 empty */
+  size_t cap;             /* power of two */
+  uint32_t *base_start;   /* class -> first of its bases (n + 1 entries) */
+  Base *bases;
+  uint32_t *sub_start;    /* class -> first of its in-file subclasses (n + 1 entries) */
+  uint32_t *subs;
+  signed char **verdict;  /* per row: NULL until computed, then 1/0 per class */
+  signed char **defines;  /* per row: per class, 1/0 once known, -1 unknown (class_defines) */
+  uint32_t *queue;        /* BFS scratch, n entries */
+  unsigned char *dist;
+} Classes;
+
+/* The first class named name[0..n), as a class index, or NONE. */
+static uint32_t class_index(const Classes *c, const PsSummary *sum, const char *name, size_t n) {
+  if (!c->cap) return NONE;
+  for (size_t i = (size_t)ps_hash_bytes(name, n) & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
+    uint32_t v = c->slots[i];
+    if (!v) return NONE;
+    const char *d = sum->defs.items[c->def[v - 1]].name;
+    if (!strncmp(d, name, n) && d[n] == '\0') return v - 1;
   }
-  return NULL;
 }
 
-/* Does class `cls` (a def of this file) derive from the row's class: a base
- * resolving to it, a base whose last name matches `receiver`, or an in-file
- * base class that does? */
-static bool class_matches(const PsSummary *sum, const PsDef *cls, const Row *row, pcre2_match_data *md, PsArena *arena,
-                          int depth) {
-  if (!cls || depth > 5 || !cls->bases[0]) return false;
-  const char *outer = strrchr(cls->name, '.');
-  char *scope = outer ? ps_arena_strndup(arena, cls->name, (size_t)(outer - cls->name)) : "";
-  const char *p = cls->bases;
-  while (*p) {
-    const char *e = strchr(p, ',');
-    size_t n = e ? (size_t)(e - p) : strlen(p);
-    char *base = ps_arena_strndup(arena, p, n);
-    const char *q = ps_summary_resolve(sum, base, scope, arena, NULL);
+static void build_classes(Classes *c, const PsSummary *sum, size_t n_rows, PsArena *arena) {
+  c->built = true;
+  uint32_t n = 0;
+  size_t n_bases = 0;
+  for (size_t i = 0; i < sum->defs.size; i++) {
+    const PsDef *d = &sum->defs.items[i];
+    if (d->kind != PS_DEF_CLASS) continue;
+    n++;
+    for (const char *p = d->bases; *p; p++) n_bases += *p == ','; /* at most commas + 1 bases */
+    n_bases++;
+  }
+  c->n = n;
+  c->def = ps_arena_alloc(arena, (n + 1) * sizeof(uint32_t));
+  c->cap = 16;
+  while (c->cap < 2 * (size_t)n + 2) c->cap *= 2;
+  c->slots = ps_arena_calloc(arena, c->cap * sizeof(uint32_t));
+  n = 0;
+  for (size_t i = 0; i < sum->defs.size; i++) {
+    const PsDef *d = &sum->defs.items[i];
+    if (d->kind != PS_DEF_CLASS) continue;
+    c->def[n] = (uint32_t)i;
+    size_t len = strlen(d->name), h = (size_t)ps_hash_bytes(d->name, len) & (c->cap - 1);
+    for (;; h = (h + 1) & (c->cap - 1)) {
+      uint32_t v = c->slots[h];
+      if (!v) {
+        c->slots[h] = n + 1;
+        break;
+      }
+      if (!strcmp(sum->defs.items[c->def[v - 1]].name, d->name)) break; /* keep the first */
+    }
+    n++;
+  }
+  c->base_start = ps_arena_alloc(arena, (n + 1) * sizeof(uint32_t));
+  c->bases = ps_arena_alloc(arena, (n_bases + 1) * sizeof(Base));
+  c->sub_start = ps_arena_calloc(arena, (n + 2) * sizeof(uint32_t));
+  size_t k = 0, n_edges = 0;
+  for (uint32_t x = 0; x < n; x++) {
+    const PsDef *d = &sum->defs.items[c->def[x]];
+    c->base_start[x] = (uint32_t)k;
+    if (!d->bases[0]) continue;
+    const char *outer = strrchr(d->name, '.');
+    char *scope = outer ? ps_arena_strndup(arena, d->name, (size_t)(outer - d->name)) : "";
+    for (const char *p = d->bases; *p;) {
+      const char *e = strchr(p, ',');
+      size_t len = e ? (size_t)(e - p) : strlen(p);
+      Base *b = &c->bases[k++];
+      b->text = ps_arena_strndup(arena, p, len);
+      b->resolved = ps_summary_resolve(sum, b->text, scope, arena, NULL);
+      b->last = strrchr(b->text, '.');
+      b->last = b->last ? b->last + 1 : b->text;
+      b->target = strchr(b->text, '.') ? NONE : class_index(c, sum, b->text, len);
+      if (b->target != NONE) c->sub_start[b->target + 1]++, n_edges++;
+      p = e ? e + 1 : p + len;
+    }
+  }
+  c->base_start[n] = (uint32_t)k;
+  /* The reversed edges, grouped by base class (counting sort). */
+  for (uint32_t x = 0; x < n; x++) c->sub_start[x + 1] += c->sub_start[x];
+  c->subs = ps_arena_alloc(arena, (n_edges + 1) * sizeof(uint32_t));
+  uint32_t *fill = ps_arena_alloc(arena, (n + 1) * sizeof(uint32_t));
+  memcpy(fill, c->sub_start, n * sizeof(uint32_t));
+  for (uint32_t x = 0; x < n; x++)
+    for (uint32_t b = c->base_start[x]; b < c->base_start[x + 1]; b++)
+      if (c->bases[b].target != NONE) c->subs[fill[c->bases[b].target]++] = x;
+  c->verdict = ps_arena_calloc(arena, (n_rows + 1) * sizeof(signed char *));
+  c->defines = ps_arena_calloc(arena, (n_rows + 1) * sizeof(signed char *));
+  c->queue = ps_arena_alloc(arena, (n + 1) * sizeof(uint32_t));
+  c->dist = ps_arena_alloc(arena, n + 1);
+}
+
+/* Do class x's own bases name the row's class: one resolving to it, or one
+ * whose last name matches `receiver`? */
+static bool bases_match(const Classes *c, uint32_t x, const Row *row, pcre2_match_data *md) {
+  for (uint32_t b = c->base_start[x]; b < c->base_start[x + 1]; b++) {
+    const Base *base = &c->bases[b];
+    const char *q = base->resolved;
     if (q && strlen(q) == row->owner_len && !strncmp(q, row->name, row->owner_len)) return true;
-    const char *last = strrchr(base, '.');
-    last = last ? last + 1 : base;
-    if (row->receiver && pcre2_match(row->receiver, (PCRE2_SPTR)last, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0)
-      return true;
-    if (!strchr(base, '.') && class_matches(sum, find_class(sum, base, n), row, md, arena, depth + 1)) return true;
-    p = e ? e + 1 : p + n;
-  }
-  return false;
-}
-
-/* Does the file's class `cls` define method `m` itself (then self.m is
- * that method, not the removed one)? */
-static bool class_defines(const PsSummary *sum, const PsDef *cls, const char *m) {
-  if (!cls) return false;
-  size_t cl = strlen(cls->name);
-  for (size_t i = 0; i < sum->defs.size; i++) {
-    const PsDef *d = &sum->defs.items[i];
-    if (d->kind == PS_DEF_FUNCTION && !strncmp(d->name, cls->name, cl) && d->name[cl] == '.' &&
-        !strcmp(d->name + cl + 1, m))
+    if (row->receiver &&
+        pcre2_match(row->receiver, (PCRE2_SPTR)base->last, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0)
       return true;
   }
   return false;
 }
 
-/* The class a method body belongs to: scope "C.f" -> def "C". */
-static const PsDef *enclosing_class(const PsSummary *sum, const char *scope) {
+/* Every class's verdict for one row: it matches if a class at most
+ * MAX_BASE_DEPTH in-file base steps up matches by its own bases. */
+static const signed char *row_verdicts(Classes *c, const State *s, const Row *row, pcre2_match_data *md,
+                                       PsArena *arena) {
+  size_t r = (size_t)(row - s->rows);
+  if (c->verdict[r]) return c->verdict[r];
+  signed char *v = ps_arena_calloc(arena, c->n + 1);
+  uint32_t head = 0, tail = 0;
+  for (uint32_t x = 0; x < c->n; x++)
+    if (bases_match(c, x, row, md)) {
+      v[x] = 1;
+      c->dist[x] = 0;
+      c->queue[tail++] = x;
+    }
+  while (head < tail) {
+    uint32_t x = c->queue[head++];
+    if (c->dist[x] == MAX_BASE_DEPTH) continue;
+    for (uint32_t k = c->sub_start[x]; k < c->sub_start[x + 1]; k++) {
+      uint32_t y = c->subs[k];
+      if (v[y]) continue;
+      v[y] = 1;
+      c->dist[y] = (unsigned char)(c->dist[x] + 1);
+      c->queue[tail++] = y;
+    }
+  }
+  return c->verdict[r] = v;
+}
+
+/* Does the file's class `x` derive from the row's class: a base resolving
+ * to it, a base whose last name matches `receiver`, or an in-file base
+ * class that does? */
+static bool class_matches(Classes *c, const State *s, uint32_t x, const Row *row, pcre2_match_data *md,
+                          PsArena *arena) {
+  return x != NONE && row_verdicts(c, s, row, md, arena)[x];
+}
+
+/* Does the file's class x define the row's method itself (then self.m is
+ * that method, not the removed one)? Memoised per row and class. */
+static bool class_defines(Classes *c, const State *s, const PsSummary *sum, uint32_t x, const Row *row,
+                          PsArena *arena) {
+  if (x == NONE) return false;
+  size_t r = (size_t)(row - s->rows);
+  if (!c->defines[r]) {
+    c->defines[r] = ps_arena_alloc(arena, c->n + 1);
+    memset(c->defines[r], -1, c->n + 1);
+  }
+  signed char *known = &c->defines[r][x];
+  if (*known < 0) {
+    const char *cls = sum->defs.items[c->def[x]].name;
+    size_t cl = strlen(cls);
+    *known = 0;
+    for (size_t i = 0; i < sum->defs.size && !*known; i++) {
+      const PsDef *d = &sum->defs.items[i];
+      if (d->kind == PS_DEF_FUNCTION && !strncmp(d->name, cls, cl) && d->name[cl] == '.' &&
+          !strcmp(d->name + cl + 1, row->last))
+        *known = 1;
+    }
+  }
+  return *known;
+}
+
+/* The class a method body belongs to: scope "C.f" -> class "C", or NONE. */
+static uint32_t enclosing_class(Classes *c, const PsSummary *sum, size_t n_rows, const char *scope,
+                                PsArena *arena) {
   const char *dot = strrchr(scope, '.');
-  return dot ? find_class(sum, scope, (size_t)(dot - scope)) : NULL;
+  if (!dot) return NONE;
+  if (!c->built) build_classes(c, sum, n_rows, arena);
+  return class_index(c, sum, scope, (size_t)(dot - scope));
 }
 
 /* True if some component of `chain` is the last name of a row: only then
@@ -380,7 +532,7 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
 }
 
 static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit, PsArena *arena,
-                       pcre2_match_data *md) {
+                       pcre2_match_data *md, Classes *classes) {
   const State *s = self->state;
   const PsSummary *sum = ctx->summary;
   for (size_t i = 0; i < sum->refs.size; i++) {
@@ -396,8 +548,8 @@ static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const P
       if (strcmp(row->last, m) != 0) continue;
       bool hit = false;
       if ((head == 4 && !strncmp(ref->chain, "self", 4)) || (head == 3 && !strncmp(ref->chain, "cls", 3))) {
-        const PsDef *cls = enclosing_class(sum, ref->scope);
-        hit = !class_defines(sum, cls, m) && class_matches(sum, cls, row, md, arena, 0);
+        uint32_t cls = enclosing_class(classes, sum, s->n_rows, ref->scope, arena);
+        hit = !class_defines(classes, s, sum, cls, row, arena) && class_matches(classes, s, cls, row, md, arena);
       } else {
         unsigned g;
         const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
@@ -412,7 +564,7 @@ static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const P
 }
 
 static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit, PsArena *arena,
-                        pcre2_match_data *md) {
+                        pcre2_match_data *md, Classes *classes) {
   const State *s = self->state;
   const PsSummary *sum = ctx->summary;
   for (size_t i = 0; i < sum->kwargs.size; i++) {
@@ -434,9 +586,9 @@ static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const 
     }
     for (size_t k = 0; k < s->n_rows; k++) {
       const Row *row = &s->rows[k];
-      const PsDef *cls = via_self ? enclosing_class(sum, call->scope) : NULL;
-      bool callee_hit = via_self ? !strcmp(dot + 1, row->last) && !class_defines(sum, cls, row->last) &&
-                                       class_matches(sum, cls, row, md, arena, 0)
+      uint32_t cls = via_self ? enclosing_class(classes, sum, s->n_rows, call->scope, arena) : NONE;
+      bool callee_hit = via_self ? !strcmp(dot + 1, row->last) && !class_defines(classes, s, sum, cls, row, arena) &&
+                                       class_matches(classes, s, cls, row, md, arena)
                                  : !strcmp(q, row->name);
       if (!callee_hit) continue;
       for (char **w = row->keywords; w && *w; w++)
@@ -453,9 +605,10 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
   /* Resolution scratch: small, per file; freed with this scratch arena. */
   PsArena *arena = ps_arena_new(16 * 1024);
   pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+  Classes classes = {0};
   if (s->match == MATCH_REFERENCE) run_reference(self, ctx, emit, arena);
-  else if (s->match == MATCH_METHOD) run_method(self, ctx, emit, arena, md);
-  else run_keyword(self, ctx, emit, arena, md);
+  else if (s->match == MATCH_METHOD) run_method(self, ctx, emit, arena, md, &classes);
+  else run_keyword(self, ctx, emit, arena, md, &classes);
   pcre2_match_data_free(md);
   ps_arena_delete(arena);
 }

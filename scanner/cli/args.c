@@ -31,6 +31,7 @@ typedef enum OptId {
   O_EXIT_ZERO, O_STATISTICS, O_QUIET, O_SHOW_SOURCE, O_NO_SHOW_SOURCE, O_COLOR, O_CONFIG, O_ISOLATED,
   O_AUTOMATION_ID, O_MAX_FILE_SIZE, O_FILE_TIMEOUT, O_PREVIEW, O_MARKDOWN, O_CHECK_RULES,
   O_FIX, O_NO_FIX, O_UNSAFE_FIXES, O_NO_UNSAFE_FIXES, O_DIFF,
+  O_MAX_FILE_MEMORY,
 } OptId;
 
 typedef struct Opt {
@@ -79,6 +80,8 @@ static const Opt OPTS[] = {
     {O_ISOLATED, "isolated", 0, NULL, CMD_CHECK | CMD_RULES, "ignore every pyproject.toml"},
     {O_AUTOMATION_ID, "automation-id", 0, "ID", CMD_CHECK, "SARIF runs[0].automationDetails.id"},
     {O_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", CMD_CHECK, "skip (and report) larger files"},
+    {O_MAX_FILE_MEMORY, "max-file-memory", 0, "SIZE", CMD_CHECK,
+     "memory budget per file (k/M/G suffix; default: half the memory shared by the jobs, 256M to 2G)"},
     {O_FILE_TIMEOUT, "file-timeout", 0, "SECONDS", CMD_CHECK,
      "time budget for parsing and matching one file (default 20); a file over it is reported"},
     {O_PREVIEW, "preview", 0, NULL, CMD_CHECK | CMD_RULES, "enable preview rules"},
@@ -302,6 +305,17 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
         if (!n || *end || errno == ERANGE || n > (unsigned long long)(SIZE_MAX >> shift))
           return usage_error("--max-file-size must be a positive number of bytes (k/M suffix), got %s", v);
         cfg->max_file_size = (size_t)(n << shift);
+        break;
+      }
+      case O_MAX_FILE_MEMORY: {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(v, &end, 10);
+        int shift = *end == 'k' || *end == 'K' ? 10 : *end == 'm' || *end == 'M' ? 20 : *end == 'g' || *end == 'G' ? 30 : 0;
+        if (shift) end++;
+        if (*end || !n || v[0] == '-' || errno || n > (SIZE_MAX >> shift))
+          return usage_error("--max-file-memory must be a positive number of bytes (k/M/G suffix), got %s", v);
+        cfg->max_file_memory = (size_t)n << shift;
         break;
       }
       case O_FILE_TIMEOUT: {

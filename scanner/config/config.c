@@ -237,6 +237,7 @@ typedef enum KeyId {
   K_SELECT, K_EXTEND_SELECT, K_IGNORE, K_EXCLUDE, K_EXTEND_EXCLUDE, K_TARGET_VERSION, K_MIN_PYTHON,
   K_PER_FILE_IGNORES, K_RULES, K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_PREVIEW, K_MAX_FILE_SIZE,
   K_FIX, K_UNSAFE_FIXES,
+  K_MAX_FILE_MEMORY,
 } KeyId;
 
 static const struct {
@@ -259,6 +260,7 @@ static const struct {
     {"max-file-size", K_MAX_FILE_SIZE, KEY_SIZE},
     {"fix", K_FIX, KEY_BOOL},
     {"unsafe-fixes", K_UNSAFE_FIXES, KEY_BOOL},
+    {"max-file-memory", K_MAX_FILE_MEMORY, KEY_SIZE},
 };
 
 #define N_KNOWN_KEYS (sizeof known_keys / sizeof *known_keys)
@@ -471,6 +473,12 @@ static int apply_key(Loader *ld, size_t k, const PsTomlValue *v) {
     if (v->u.i <= 0) return value_fail(ld, v, "`%s` must be a positive number of bytes", name);
     if ((unsigned long long)v->u.i > SIZE_MAX) return value_fail(ld, v, "`%s` is too large", name);
     cfg->max_file_size = (size_t)v->u.i;
+    break;
+  case K_MAX_FILE_MEMORY:
+    /* 0 is refused as on the command line: there is no "no budget". */
+    if (v->u.i <= 0) return value_fail(ld, v, "`%s` must be a positive number of bytes", name);
+    if ((unsigned long long)v->u.i > SIZE_MAX) return value_fail(ld, v, "`%s` is too large", name);
+    cfg->max_file_memory = (size_t)v->u.i;
     break;
   }
   return rc;

@@ -62,6 +62,7 @@ typedef struct PsConfig {
   char *stdin_filename;       /* non-NULL: scan standard input as this path */
   size_t max_file_size;       /* bytes, > 0 (0 is refused in the file and on the command line) */
   unsigned file_timeout_ms;   /* parse and query budget per file; 0 = the default (20 s) */
+  size_t max_file_memory;     /* memory budget per file, bytes; 0 = the default (ps_memory_default_budget) */
 
   /* which rules */
   PsStrList select;           /* default {"RM", "DP", "TY", "FT", "MP"} (all stable families) */
@@ -125,8 +126,8 @@ char *ps_config_find_pyproject(const char *start_dir);
  * target-version, min-python, per-file-ignores (table glob -> list of ids),
  * rules (list of dirs, relative to the pyproject's directory and inside it:
  * absolute paths and `..` are errors; into project_rules_dirs),
- * respect-gitignore, force-exclude, max-file-size, preview, fix,
- * unsafe-fixes. Unknown keys in
+ * respect-gitignore, force-exclude, max-file-size, max-file-memory,
+ * preview, fix, unsafe-fixes. Unknown keys in
  * [tool.pyshift] are errors. Returns 0 or PS_E_CONFIG with file:line:col. */
 int ps_config_load_pyproject(PsConfig *self, const char *path, PsError *err);
 

@@ -1,15 +1,20 @@
-/* arena.c: chunked bump allocator, reset once per scanned file.
+/* arena.c: chunked bump allocator, reset once per scanned file, and the
+ * per-thread count of memory held that the per-file budget reads.
  *
  * Chunks form a singly linked list; reset frees all but the first chunk so a
  * worker's steady state is one malloc-free arena per file. Oversized
- * requests get a chunk of their own.
+ * requests get a chunk of their own. Every chunk is charged to the
+ * allocating thread's count (ps_memory_charge).
  */
 #include "core/arena.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "core/str.h"
 
@@ -41,6 +46,7 @@ PsArena *ps_arena_new(size_t chunk) {
 #ifdef PS_ARENA_DEBUG
 static void free_blocks(PsArena *self) {
   for (size_t i = 0; i < self->n_blocks; i++) free(self->blocks[i]);
+  ps_memory_charge(-(long long)self->footprint);
   self->n_blocks = 0;
   self->footprint = 0;
 }
@@ -55,6 +61,7 @@ void ps_arena_delete(PsArena *self) {
   Chunk *c = self->head;
   while (c) {
     Chunk *next = c->next;
+    ps_memory_charge(-(long long)(sizeof(Chunk) + c->cap));
     free(c);
     c = next;
   }
@@ -71,6 +78,7 @@ void ps_arena_reset(PsArena *self) {
   while (c->next) {
     Chunk *next = c->next;
     self->footprint -= c->cap;
+    ps_memory_charge(-(long long)(sizeof(Chunk) + c->cap));
     free(c);
     c = next;
   }
@@ -88,6 +96,7 @@ void *ps_arena_alloc(PsArena *self, size_t n) {
   void *p = ps_xmalloc(n);
   self->blocks[self->n_blocks++] = p;
   self->footprint += n;
+  ps_memory_charge((long long)n);
   return p;
 #else
   size_t need = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
@@ -100,6 +109,7 @@ void *ps_arena_alloc(PsArena *self, size_t n) {
     nc->cap = cap;
     nc->used = 0;
     self->footprint += cap;
+    ps_memory_charge((long long)(sizeof(Chunk) + cap));
     if (c && need > self->chunk_size) {
       /* Big one-off: put it behind the head so the head keeps filling. */
       nc->next = c->next;
@@ -148,3 +158,65 @@ char *ps_arena_sprintf(PsArena *self, const char *fmt, ...) {
 }
 
 size_t ps_arena_footprint(const PsArena *self) { return self->footprint; }
+
+/* ---- the per-file memory budget -------------------------------------------------- */
+
+static _Thread_local long long held;            /* bytes this thread holds (see arena.h) */
+static _Thread_local long long limit = LLONG_MAX; /* `held` over this: over budget */
+static _Thread_local size_t budget;
+
+void ps_memory_charge(long long delta) { held += delta; }
+
+void ps_memory_file_begin(size_t bytes) {
+  budget = bytes;
+  limit = bytes && bytes < (size_t)(LLONG_MAX / 2) ? held + (long long)bytes : LLONG_MAX;
+}
+
+bool ps_memory_over_budget(void) { return held > limit; }
+
+size_t ps_memory_budget(void) { return budget; }
+
+/* cgroup v2's memory.max of this process's group, or SIZE_MAX. */
+static size_t cgroup_memory_max(void) {
+  char path[512] = "/sys/fs/cgroup/memory.max", line[256];
+  FILE *f = fopen("/proc/self/cgroup", "r");
+  if (f) {
+    /* "0::/some/group" (v2): its own memory.max, else the root's. */
+    while (fgets(line, sizeof line, f))
+      if (!strncmp(line, "0::", 3)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strcmp(line + 3, "/")) snprintf(path, sizeof path, "/sys/fs/cgroup%s/memory.max", line + 3);
+      }
+    fclose(f);
+  }
+  size_t v = SIZE_MAX;
+  if ((f = fopen(path, "r"))) {
+    unsigned long long n;
+    if (fscanf(f, "%llu", &n) == 1 && n > 0) v = (size_t)n; /* "max": no limit */
+    fclose(f);
+  }
+  return v;
+}
+
+size_t ps_memory_default_budget(unsigned jobs) {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  size_t machine = pages > 0 && page > 0 ? (size_t)pages * (size_t)page : PS_MEMORY_BUDGET_MAX * 2;
+  size_t cg = cgroup_memory_max();
+  if (cg < machine) machine = cg;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (size_t)rl.rlim_cur < machine)
+    machine = (size_t)rl.rlim_cur;
+  size_t b = machine / 2 / (jobs ? jobs : 1);
+  if (b < PS_MEMORY_BUDGET_MIN) b = PS_MEMORY_BUDGET_MIN;
+  if (b > PS_MEMORY_BUDGET_MAX) b = PS_MEMORY_BUDGET_MAX;
+  return b;
+}
+
+const char *ps_memory_format(size_t bytes, char *buf, size_t cap) {
+  if (bytes >= ((size_t)1 << 30)) snprintf(buf, cap, "%.1f GiB", (double)bytes / (double)((size_t)1 << 30));
+  else if (bytes >= ((size_t)1 << 20) && !(bytes & ((1u << 20) - 1))) snprintf(buf, cap, "%zu MiB", bytes >> 20);
+  else if (bytes >= ((size_t)1 << 20)) snprintf(buf, cap, "%.1f MiB", (double)bytes / (double)((size_t)1 << 20));
+  else if (bytes >= 1024) snprintf(buf, cap, "%zu KiB", bytes >> 10);
+  else snprintf(buf, cap, "%zu bytes", bytes);
+  return buf;
+}

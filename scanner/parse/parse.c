@@ -10,6 +10,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,7 +25,54 @@ struct PsParser {
   TSParser *ts;
 };
 
-const TSLanguage *ps_python_language(void) { return tree_sitter_python(); }
+/* ---- tree-sitter's memory ------------------------------------------------ */
+
+/* tree-sitter allocates through these, so what it holds counts against the
+ * thread's per-file memory budget (core/arena.h). Sizes are the blocks'
+ * usable sizes, read the same way when a block is freed. They must never
+ * return NULL: running out is fatal as it is for tree-sitter's own. */
+static void ts_oom(size_t n) {
+  fprintf(stderr, "pyshift: out of memory (tree-sitter asked for %zu bytes)\n", n);
+  abort();
+}
+
+static void *ts_hook_malloc(size_t n) {
+  void *p = malloc(n);
+  if (!p && n) ts_oom(n);
+  if (p) ps_memory_charge((long long)malloc_usable_size(p));
+  return p;
+}
+
+static void *ts_hook_calloc(size_t count, size_t size) {
+  void *p = calloc(count, size);
+  if (!p && count && size) ts_oom(count * size);
+  if (p) ps_memory_charge((long long)malloc_usable_size(p));
+  return p;
+}
+
+static void *ts_hook_realloc(void *old, size_t n) {
+  size_t before = old ? malloc_usable_size(old) : 0;
+  void *p = realloc(old, n);
+  if (!p && n) ts_oom(n);
+  ps_memory_charge((long long)(p ? malloc_usable_size(p) : 0) - (long long)before);
+  return p;
+}
+
+static void ts_hook_free(void *p) {
+  if (p) ps_memory_charge(-(long long)malloc_usable_size(p));
+  free(p);
+}
+
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void install_hooks(void) { ts_set_allocator(ts_hook_malloc, ts_hook_calloc, ts_hook_realloc, ts_hook_free); }
+
+/* Before any tree-sitter object exists: every parser and query is made
+ * with the language, so this is the first call. */
+const TSLanguage *ps_python_language(void) {
+  pthread_once(&hooks_once, install_hooks);
+  return tree_sitter_python();
+}
 
 int ps_parser_new(PsParser **out, PsError *err) {
   const TSLanguage *lang = ps_python_language();
@@ -420,13 +470,16 @@ const char *ps_source_line(const PsSource *self, uint32_t line, uint32_t *len) {
 
 /* ---- parsing ------------------------------------------------------------- */
 
-/* The per-file time budget rides on the progress callback: tree-sitter 0.25
- * has no string variant of ts_parser_parse_with_options, so the text is
- * handed over through a read callback that returns it whole. */
+/* The per-file time and memory budgets ride on the progress callback:
+ * tree-sitter 0.25 has no string variant of ts_parser_parse_with_options,
+ * so the text is handed over through a read callback that returns it
+ * whole. */
 typedef struct ParseInput {
   const char *text;
   uint32_t len;
+  bool timed;
   struct timespec deadline;
+  bool over_memory;
 } ParseInput;
 
 static const char *read_whole(void *payload, uint32_t byte, TSPoint pt, uint32_t *n) {
@@ -440,8 +493,10 @@ static const char *read_whole(void *payload, uint32_t byte, TSPoint pt, uint32_t
   return in->text + byte;
 }
 
-static bool past_deadline(TSParseState *state) {
-  const ParseInput *in = state->payload;
+static bool past_budget(TSParseState *state) {
+  ParseInput *in = state->payload;
+  if (ps_memory_over_budget()) return in->over_memory = true;
+  if (!in->timed) return false;
   struct timespec now;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
   return now.tv_sec > in->deadline.tv_sec ||
@@ -449,27 +504,33 @@ static bool past_deadline(TSParseState *state) {
 }
 
 int ps_source_parse(PsSource *self, PsParser *parser, uint64_t budget_us, PsError *err) {
-  if (budget_us > 0) {
-    ParseInput in = {self->text, self->len, {0, 0}};
+  ParseInput in = {self->text, self->len, budget_us > 0, {0, 0}, false};
+  if (in.timed) {
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &in.deadline);
     in.deadline.tv_sec += (time_t)(budget_us / 1000000);
     in.deadline.tv_nsec += (long)(budget_us % 1000000) * 1000;
     if (in.deadline.tv_nsec >= 1000000000L) in.deadline.tv_sec++, in.deadline.tv_nsec -= 1000000000L;
-    TSInput tin = {.payload = &in, .read = read_whole, .encoding = TSInputEncodingUTF8};
-    TSParseOptions opts = {.payload = &in, .progress_callback = past_deadline};
-    self->tree = ts_parser_parse_with_options(parser->ts, NULL, tin, opts);
-    if (!self->tree) {
-      ts_parser_reset(parser->ts);
+  }
+  TSInput tin = {.payload = &in, .read = read_whole, .encoding = TSInputEncodingUTF8};
+  TSParseOptions opts = {.payload = &in, .progress_callback = past_budget};
+  self->tree = ts_parser_parse_with_options(parser->ts, NULL, tin, opts);
+  if (!self->tree) {
+    ts_parser_reset(parser->ts); /* frees the abandoned parse's stacks */
+    if (in.over_memory) return ps_source_memory_error(self->path, err);
+    if (in.timed)
       return ps_error_set(err, PS_E_LIMIT, self->path, 0, 0,
                           "parsing took more than the %llu ms CPU budget (--file-timeout), skipped",
                           (unsigned long long)(budget_us / 1000));
-    }
-  } else {
-    self->tree = ts_parser_parse_string(parser->ts, NULL, self->text, self->len);
+    return ps_error_set(err, PS_E_INTERNAL, self->path, 0, 0, "tree-sitter failed to parse");
   }
-  if (!self->tree) return ps_error_set(err, PS_E_INTERNAL, self->path, 0, 0, "tree-sitter failed to parse");
   self->has_error = ts_node_has_error(ts_tree_root_node(self->tree));
   return 0;
+}
+
+int ps_source_memory_error(const char *path, PsError *err) {
+  char size[32];
+  return ps_error_set(err, PS_E_LIMIT, path, 0, 0, "over the %s memory budget (--max-file-memory), skipped",
+                      ps_memory_format(ps_memory_budget(), size, sizeof size));
 }
 
 void ps_source_release(PsSource *self) {

@@ -78,7 +78,8 @@ static inline const char *ps_source_node_text(const PsSource *self, TSNode n, ui
 
 typedef struct PsParser PsParser;
 
-/* The tree-sitter-python language; checks the ABI once. */
+/* The tree-sitter-python language. The first call routes tree-sitter's
+ * allocations through the per-thread memory count (ts_set_allocator). */
 const TSLanguage *ps_python_language(void);
 /* A parser for one worker; PS_E_INTERNAL if the runtime rejects the
  * grammar. */
@@ -86,9 +87,14 @@ int ps_parser_new(PsParser **out, PsError *err);
 void ps_parser_delete(PsParser *self);
 /* Parses self->text. budget_us > 0 stops the parse after that many
  * microseconds of this thread's CPU time (PS_E_LIMIT): CPU time, so a
- * busy machine does not turn a slow file into a skipped one. Syntax errors
- * are not failures. */
+ * busy machine does not turn a slow file into a skipped one. The parse
+ * also stops (PS_E_LIMIT, ps_source_memory_error's message) once the
+ * thread is over its file's memory budget (ps_memory_file_begin). Syntax
+ * errors are not failures. */
 int ps_source_parse(PsSource *self, PsParser *parser, uint64_t budget_us, PsError *err);
+/* Sets err to PS_E_LIMIT "over the 2.0 GiB memory budget (--max-file-memory),
+ * skipped" for path, with this thread's budget; returns PS_E_LIMIT. */
+int ps_source_memory_error(const char *path, PsError *err);
 /* Frees the tree, if any. The text stays in its arena. */
 void ps_source_release(PsSource *self);
 

@@ -300,6 +300,7 @@ static bool over_budget(TSQueryCursorState *state) {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
   if (now.tv_sec > b->deadline.tv_sec || (now.tv_sec == b->deadline.tv_sec && now.tv_nsec >= b->deadline.tv_nsec))
     b->expired = true;
+  if (ps_memory_over_budget()) b->expired = true; /* the engine reports which */
   return b->expired;
 }
 

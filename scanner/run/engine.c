@@ -1002,14 +1002,18 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
   PsFileResult *res = ps_xcalloc(1, sizeof *res);
   res->path = ps_xstrdup(path);
   ps_arena_reset(w->arena);
+  ps_memory_file_begin(e->opts.max_file_memory);
   PsError err;
   ps_error_clear(&err);
   PsSource src;
-  int rc = bytes ? ps_source_load_bytes(&src, w->arena, path, bytes, len, &err)
-                 : ps_source_load_file(&src, w->arena, path, e->opts.max_file_size, &err);
-  if (rc == 0 && bytes && e->opts.max_file_size && len > e->opts.max_file_size)
-    rc = ps_error_set(&err, PS_E_INPUT, path, 0, 0, "input is %zu bytes, over the --max-file-size limit of %zu, skipped",
-                      len, e->opts.max_file_size);
+  int rc;
+  /* Standard input is read up to one byte past the limit (run.c). */
+  if (bytes && e->opts.max_file_size && len > e->opts.max_file_size)
+    rc = ps_error_set(&err, PS_E_INPUT, path, 0, 0, "input is over the --max-file-size limit of %zu bytes, skipped",
+                      e->opts.max_file_size);
+  else
+    rc = bytes ? ps_source_load_bytes(&src, w->arena, path, bytes, len, &err)
+               : ps_source_load_file(&src, w->arena, path, e->opts.max_file_size, &err);
   if (rc) {
     add_error(res, ps_xstrdup(err.msg));
     res->skipped = true;
@@ -1050,9 +1054,14 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
   size_t fp_len = 0;
   if (e->opts.fix_mode != PS_FIX_OFF && any_applicable(e, fs, n))
     fix_file(w, res, &src, &fs, &n, &query_limited, &fp_owned, &fp_len);
-  if (query_limited)
+  if (ps_memory_over_budget()) {
+    char size[32];
+    add_error(res, ps_xasprintf("over the %s memory budget (--max-file-memory); findings for this file may be "
+                                "incomplete", ps_memory_format(e->opts.max_file_memory, size, sizeof size)));
+  } else if (query_limited) {
     add_error(res, ps_xasprintf("query matching hit its time or match limit; findings of query rules "
                                 "for this file may be incomplete"));
+  }
   if (e->opts.fingerprints) {
     if (res->fixed) {
       add_fingerprints(fs, n, res->fixed, res->fixed_len);

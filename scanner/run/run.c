@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parse/parse.h"
 #include "report/report.h"
 #include "run/run_internal.h"
 #include "walk/walk.h"
@@ -287,11 +288,15 @@ static void utc_now(char *buf, size_t n) {
   strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static char *read_stdin(size_t *len) {
+/* Reads at most max + 1 bytes: one more than the limit is enough for the
+ * engine to report the input as too large (`< /dev/zero` must end). */
+static char *read_stdin(size_t *len, size_t max) {
   PsBuf b = PS_BUF_INIT;
   char chunk[65536];
   size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) ps_buf_append(&b, chunk, n);
+  while (b.len <= max && (n = fread(chunk, 1, max + 1 - b.len < sizeof chunk ? max + 1 - b.len : sizeof chunk,
+                                    stdin)) > 0)
+    ps_buf_append(&b, chunk, n);
   *len = b.len;
   return ps_buf_steal(&b);
 }
@@ -373,7 +378,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
       goto cleanup;
     }
   } else {
-    stdin_bytes = read_stdin(&stdin_len);
+    stdin_bytes = read_stdin(&stdin_len, cfg->max_file_size ? cfg->max_file_size : PS_MAX_SOURCE_BYTES);
     sh.n = 1;
     sh.paths = ps_xcalloc(1, sizeof(char *));
     sh.paths[0] = cfg->stdin_filename;
@@ -391,10 +396,13 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   bool report_to_stderr = fix_mode == PS_FIX_DIFF || (use_stdin && fix_mode == PS_FIX_APPLY);
   bool want_sarif = false;
   for (size_t i = 0; i < cfg->n_outputs; i++) want_sarif |= cfg->outputs[i].format == PS_FORMAT_SARIF;
+  int jobs = cfg->jobs > 0 ? cfg->jobs : ncpus();
+  if ((size_t)jobs > sh.n) jobs = sh.n ? (int)sh.n : 1;
   PsEngineOptions eo = {
       .target = cfg->target,
       .min_python = cfg->min_python,
       .max_file_size = cfg->max_file_size,
+      .max_file_memory = cfg->max_file_memory ? cfg->max_file_memory : ps_memory_default_budget((unsigned)jobs),
       .parse_budget_us = (cfg->file_timeout_ms ? cfg->file_timeout_ms : 20000) * 1000ULL,
       .fingerprints = want_sarif,
       .parse_only = getenv("PYSHIFT_PARSE_ONLY") != NULL,
@@ -438,8 +446,6 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
     if (outs[i].rep) ps_report_begin(outs[i].rep, &run);
 
   /* Scan. */
-  int jobs = cfg->jobs > 0 ? cfg->jobs : ncpus();
-  if ((size_t)jobs > sh.n) jobs = sh.n ? (int)sh.n : 1;
   sh.engine = engine;
   sh.results = ps_xcalloc(sh.n ? sh.n : 1, sizeof(PsFileResult *));
   pthread_mutex_init(&sh.mu, NULL);

@@ -43,6 +43,7 @@ typedef struct PsEngineOptions {
   PsPyVersion target;
   PsPyVersion min_python;
   size_t max_file_size;     /* 0: no limit but the parser's */
+  size_t max_file_memory;   /* per-file memory budget (core/arena.h), 0: none */
   unsigned long long parse_budget_us; /* 0: none */
   bool fingerprints;        /* compute primaryLocationLineHash (SARIF) */
   bool parse_only;          /* benchmark baseline: load and parse, no rules */

@@ -448,6 +448,59 @@ r14_14_fix_python_rejects)
       fi
     done
   done
+r14_05_base_class_paths)
+  # Issue 14 item 5: removed-APIs matched `self.readfp` against base
+  # classes path by path: 20 classes each deriving from the 19 others took
+  # 19^5 resolutions and 24 GB. Each class is now resolved once per file.
+  "$PY3" - <<'PY'
+names = ["C%d" % i for i in range(20)]
+out = ["from configparser import ConfigParser", ""]
+for n in names:
+    out += ["class %s(%s):" % (n, ", ".join(m for m in names if m != n)),
+            "    def f(self, x):", "        self.readfp(x)"]
+out += ["class D0(ConfigParser):", "    pass", "class D1(D0):", "    def f(self, x):", "        self.readfp(x)"]
+open("mutual.py", "w").write("\n".join(out) + "\n")
+PY
+  LAST_CMD="pyshift check mutual.py (ulimit -v 2000000, timeout 60)"
+  (
+    grep -q __asan_init "$PS" || ulimit -v 2000000
+    exec timeout 60 "$PS" check mutual.py
+  ) >"$OUT" 2>"$ERR" </dev/null
+  RC=$?
+  sanitizer_check
+  expect_rc rc 1
+  expect_out d1_reported 'mutual.py:67:9: RM003'
+  expect_eq one_finding "$(finding_count)" 1
+  ;;
+r14_10_file_memory_budget)
+  # Issue 14 item 10: memory per file was unbounded (a 16.6 MB list took
+  # 3.4 GB) and standard input was read until the process aborted. A file
+  # over its memory budget is a per-file error; stdin is capped like files.
+  "$PY3" -c '
+n = 1600000 // 3
+open("big.py", "w").write("from typing import List\nx: List[int] = [" + "1, " * n + "1]\n")'
+  run check --max-file-memory 64M big.py good.py
+  expect_rc rc 2
+  expect_err over 'pyshift: big.py: over the 64 MiB memory budget (--max-file-memory), skipped'
+  expect_out others_kept 'good.py:1:8: RM001'
+  mkdir cfg && cp big.py good.py cfg/ && printf '[tool.pyshift]\nmax-file-memory = 67108864\n' >cfg/pyproject.toml
+  run check cfg
+  expect_rc config_rc 2
+  expect_err config 'big.py: over the 64 MiB memory budget'
+  run check --max-file-memory 0 good.py
+  expect_rc zero_refused 2
+  # Without the option the budget is large enough for the file.
+  run check big.py
+  expect_rc default_rc 1
+  LAST_CMD="pyshift check --stdin-filename x.py </dev/zero (ulimit -v 1000000, timeout 60)"
+  (
+    grep -q __asan_init "$PS" || ulimit -v 1000000
+    exec timeout 60 "$PS" check --stdin-filename x.py </dev/zero
+  ) >"$OUT" 2>"$ERR"
+  RC=$?
+  sanitizer_check
+  expect_rc stdin_rc 2
+  expect_err stdin_capped 'pyshift: x.py: input is over the --max-file-size limit of 16777216 bytes, skipped'
   ;;
 stubs_are_not_first_party)
   # A typeshed-like tree of stubs (cgi.pyi, distutils/__init__.pyi) beside
