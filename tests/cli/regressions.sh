@@ -448,6 +448,7 @@ r14_14_fix_python_rejects)
       fi
     done
   done
+  ;;
 r14_05_base_class_paths)
   # Issue 14 item 5: removed-APIs matched `self.readfp` against base
   # classes path by path: 20 classes each deriving from the 19 others took
