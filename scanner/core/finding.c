@@ -38,7 +38,10 @@ void ps_finding_free(PsFinding *f) {
     free(f->fix->message);
     free(f->fix);
   }
-  for (size_t i = 0; i < f->n_related; i++) free(f->related[i].message);
+  for (size_t i = 0; i < f->n_related; i++) {
+    free(f->related[i].message);
+    free(f->related[i].path);
+  }
   free(f->related);
 }
 

@@ -73,6 +73,7 @@ typedef struct PsFix {
 typedef struct PsRelated {
   PsRange range;
   char *message;
+  char *path; /* another file (as displayed), or NULL: the finding's own */
 } PsRelated;
 
 typedef struct PsFinding {

@@ -63,4 +63,4 @@ static void github_fini(PsReporter *self) {
   free(self->state);
 }
 
-const PsReportOps ps_report__github_ops = {github_begin, github_file, github_end, github_fini};
+const PsReportOps ps_report__github_ops = {github_begin, github_file, github_end, github_fini, NULL};

@@ -81,6 +81,7 @@ static json_t *finding_json(const char *path, const PsFinding *f) {
   for (size_t i = 0; i < f->n_related; i++) {
     json_t *r = json_object();
     json_object_set_new(r, "message", ps_report__jstr(f->related[i].message ? f->related[i].message : ""));
+    if (f->related[i].path) json_object_set_new(r, "path", ps_report__jstr(f->related[i].path));
     json_object_set_new(r, "range", range_json(&f->related[i].range));
     json_array_append_new(related, r);
   }
@@ -100,8 +101,8 @@ static void json_file(PsReporter *self, const PsFileResult *file) {
   json_t *items = json_array();
   for (size_t i = 0; i < file->n_findings; i++)
     json_array_append_new(items, finding_json(file->path, &fs[i]));
+  ps_report__batch_add(self->state, file->path, items, fs, file->n_findings);
   free(fs);
-  ps_report__batch_add(self->state, file->path, items);
 }
 
 static void json_end(PsReporter *self, const PsRunInfo *run) {
@@ -119,4 +120,4 @@ static void json_fini(PsReporter *self) {
   free(self->state);
 }
 
-const PsReportOps ps_report__json_ops = {json_begin, json_file, json_end, json_fini};
+const PsReportOps ps_report__json_ops = {json_begin, json_file, json_end, json_fini, NULL};

@@ -37,6 +37,11 @@ void ps_report_file(PsReporter *self, const PsFileResult *file) {
   self->ops->file(self, file);
 }
 
+void ps_report_project(PsReporter *self, const PsFileResult *file) {
+  assert(self->run && "ps_report_begin first");
+  (self->ops->project ? self->ops->project : self->ops->file)(self, file);
+}
+
 int ps_report_end(PsReporter *self, const PsRunInfo *run) {
   if (!self->run) { /* no file was scanned and begin() was skipped */
     self->run = run;
@@ -139,7 +144,7 @@ char *ps_report_escaped_path(const char *path) {
 
 /* ---- batches ------------------------------------------------------------ */
 
-void ps_report__batch_add(PsReportBatch *self, const char *path, json_t *items) {
+void ps_report__batch_add(PsReportBatch *self, const char *path, json_t *items, const PsFinding *fs, size_t n) {
   if (self->size == self->cap) {
     self->cap = self->cap ? self->cap * 2 : 16;
     self->files = ps_xrealloc(self->files, self->cap * sizeof *self->files);
@@ -148,6 +153,67 @@ void ps_report__batch_add(PsReportBatch *self, const char *path, json_t *items) 
   f->path = ps_xstrdup(path ? path : "");
   f->seq = self->size++;
   f->items = items;
+  f->keys = ps_xcalloc(n ? n : 1, sizeof(PsReportKey));
+  for (size_t i = 0; i < n; i++)
+    f->keys[i] = (PsReportKey){fs[i].range, fs[i].rule->id, ps_xstrdup(fs[i].message ? fs[i].message : "")};
+}
+
+/* ps_finding_cmp's order on the keys. */
+static int cmp_key(const PsReportKey *a, const PsReportKey *b) {
+  if (a->range.start.line != b->range.start.line) return a->range.start.line < b->range.start.line ? -1 : 1;
+  if (a->range.start.col != b->range.start.col) return a->range.start.col < b->range.start.col ? -1 : 1;
+  int c = strcmp(a->rule_id, b->rule_id);
+  if (c) return c;
+  if (a->range.end.line != b->range.end.line) return a->range.end.line < b->range.end.line ? -1 : 1;
+  if (a->range.end.col != b->range.end.col) return a->range.end.col < b->range.end.col ? -1 : 1;
+  return strcmp(a->message, b->message);
+}
+
+typedef struct KeyedItem {
+  PsReportKey key;
+  json_t *item;
+  size_t seq; /* stable among equal keys */
+} KeyedItem;
+
+static int cmp_keyed(const void *pa, const void *pb) {
+  const KeyedItem *a = pa, *b = pb;
+  int c = cmp_key(&a->key, &b->key);
+  return c ? c : (a->seq < b->seq ? -1 : a->seq > b->seq);
+}
+
+static void free_keys(struct PsReportBatchFile *f) {
+  size_t n = f->items ? json_array_size(f->items) : 0;
+  for (size_t i = 0; f->keys && i < n; i++) free(f->keys[i].message);
+  free(f->keys);
+  f->keys = NULL;
+}
+
+/* Merges files[a..b) (one path, in seq order) into files[a]. */
+static void merge_same_path(PsReportBatch *self, size_t a, size_t b) {
+  size_t total = 0;
+  for (size_t i = a; i < b; i++) total += json_array_size(self->files[i].items);
+  KeyedItem *all = ps_xmalloc((total ? total : 1) * sizeof *all);
+  size_t k = 0;
+  for (size_t i = a; i < b; i++)
+    for (size_t j = 0; j < json_array_size(self->files[i].items); j++, k++)
+      all[k] = (KeyedItem){self->files[i].keys[j], json_incref(json_array_get(self->files[i].items, j)), k};
+  qsort(all, total, sizeof *all, cmp_keyed);
+  json_t *items = json_array();
+  PsReportKey *keys = ps_xcalloc(total ? total : 1, sizeof *keys);
+  for (size_t i = 0; i < total; i++) {
+    json_array_append_new(items, all[i].item);
+    keys[i] = all[i].key;
+    keys[i].message = ps_xstrdup(all[i].key.message);
+  }
+  free(all);
+  for (size_t i = a; i < b; i++) {
+    free_keys(&self->files[i]);
+    json_decref(self->files[i].items);
+    self->files[i].items = NULL;
+    if (i > a) free(self->files[i].path), self->files[i].path = NULL;
+  }
+  self->files[a].items = items;
+  self->files[a].keys = keys;
 }
 
 static int cmp_batch_file(const void *pa, const void *pb) {
@@ -159,10 +225,20 @@ static int cmp_batch_file(const void *pa, const void *pb) {
 
 void ps_report__batch_sort(PsReportBatch *self) {
   if (self->size > 1) qsort(self->files, self->size, sizeof *self->files, cmp_batch_file);
+  size_t out = 0;
+  for (size_t a = 0; a < self->size;) {
+    size_t b = a + 1;
+    while (b < self->size && !strcmp(self->files[a].path, self->files[b].path)) b++;
+    if (b - a > 1) merge_same_path(self, a, b);
+    self->files[out++] = self->files[a];
+    a = b;
+  }
+  self->size = out;
 }
 
 void ps_report__batch_free(PsReportBatch *self) {
   for (size_t i = 0; i < self->size; i++) {
+    free_keys(&self->files[i]);
     free(self->files[i].path);
     json_decref(self->files[i].items);
   }

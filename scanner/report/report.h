@@ -68,6 +68,11 @@ typedef struct PsReporter PsReporter;
 PsReporter *ps_report_new(const PsReportOptions *opts);
 void ps_report_begin(PsReporter *self, const PsRunInfo *run);
 void ps_report_file(PsReporter *self, const PsFileResult *file);
+/* Project findings (from the analyses' join steps) of one file, after every
+ * file() call: once per path, in path order. JSON and SARIF merge them with
+ * the file's own findings (sorted, byte-identical for any --jobs); text
+ * prints them after the per-file findings under a header line. */
+void ps_report_project(PsReporter *self, const PsFileResult *file);
 /* Writes what is buffered and the summary; returns 0 or PS_E_IO if a write
  * to out failed (broken pipe included). */
 int ps_report_end(PsReporter *self, const PsRunInfo *run);
@@ -126,7 +131,9 @@ typedef struct PsReportOps {
   void (*begin)(PsReporter *self);                        /* self->run is set */
   void (*file)(PsReporter *self, const PsFileResult *file);
   void (*end)(PsReporter *self, const PsRunInfo *run);    /* writes the rest */
+  /* project findings of one file (NULL: the same as file()) */
   void (*fini)(PsReporter *self);                         /* frees self->state */
+  void (*project)(PsReporter *self, const PsFileResult *file);
 } PsReportOps;
 
 struct PsReporter {
@@ -155,12 +162,22 @@ bool ps_report__write_json(PsReporter *self, struct json_t *root);
 struct json_t *ps_report__jstr(const char *s);
 
 /* JSON and SARIF collect one array of items per file() call and write them
- * sorted by path at end(), whatever order the files arrived in. */
+ * sorted by path at end(), whatever order the files arrived in. Entries of
+ * one path (a file's own findings and its project findings) are merged
+ * into one, their items in finding order (each item keeps the sort key of
+ * the finding it renders). */
+typedef struct PsReportKey {
+  PsRange range;
+  const char *rule_id; /* the registry's */
+  char *message;
+} PsReportKey;
 typedef struct PsReportBatch {
-  struct PsReportBatchFile { char *path; size_t seq; struct json_t *items; } *files;
+  struct PsReportBatchFile { char *path; size_t seq; struct json_t *items; PsReportKey *keys; } *files;
   size_t size, cap;
 } PsReportBatch;
-void ps_report__batch_add(PsReportBatch *self, const char *path, struct json_t *items);
+/* fs[0..n) are the findings items[0..n) render, in that order. */
+void ps_report__batch_add(PsReportBatch *self, const char *path, struct json_t *items, const PsFinding *fs,
+                          size_t n);
 void ps_report__batch_sort(PsReportBatch *self);
 void ps_report__batch_free(PsReportBatch *self);
 /* Copies of file->findings sorted with ps_finding_cmp (shallow: the

@@ -28,6 +28,7 @@ typedef struct SarifState {
   PsReportBatch results;
   RuleIndex *by_id; /* run->rules sorted by id, for ruleIndex */
   size_t n_rules;
+  const char *working_dir; /* run->working_dir, for related locations in other files */
 } SarifState;
 
 static int cmp_rule_index(const void *pa, const void *pb) {
@@ -40,6 +41,7 @@ static void sarif_begin(PsReporter *self) {
   SarifState *st = ps_xcalloc(1, sizeof *st);
   const PsRunInfo *run = self->run;
   st->n_rules = run->n_rules;
+  st->working_dir = run->working_dir;
   st->by_id = ps_xmalloc((st->n_rules ? st->n_rules : 1) * sizeof *st->by_id);
   for (size_t i = 0; i < st->n_rules; i++) st->by_id[i] = (RuleIndex){run->rules[i]->id, i};
   qsort(st->by_id, st->n_rules, sizeof *st->by_id, cmp_rule_index);
@@ -120,7 +122,13 @@ static json_t *result_json(const SarifState *st, json_t *artifact, const PsFindi
       json_t *r = json_object();
       json_object_set_new(r, "id", json_integer((json_int_t)i + 1));
       json_object_set_new(r, "message", text_obj(f->related[i].message));
-      json_object_set_new(r, "physicalLocation", physical_location(artifact, &f->related[i].range));
+      if (f->related[i].path) {
+        json_t *other = artifact_location(f->related[i].path, st->working_dir);
+        json_object_set_new(r, "physicalLocation", physical_location(other, &f->related[i].range));
+        json_decref(other);
+      } else {
+        json_object_set_new(r, "physicalLocation", physical_location(artifact, &f->related[i].range));
+      }
       json_array_append_new(rel, r);
     }
     json_object_set_new(o, "relatedLocations", rel);
@@ -153,9 +161,9 @@ static void sarif_file(PsReporter *self, const PsFileResult *file) {
   json_t *items = json_array();
   for (size_t i = 0; i < file->n_findings; i++)
     json_array_append_new(items, result_json(st, artifact, &fs[i]));
+  ps_report__batch_add(&st->results, file->path, items, fs, file->n_findings);
   free(fs);
   json_decref(artifact);
-  ps_report__batch_add(&st->results, file->path, items);
 }
 
 /* ---- rule descriptions from the Markdown docs ---------------------------- */
@@ -436,4 +444,4 @@ static void sarif_fini(PsReporter *self) {
   free(st);
 }
 
-const PsReportOps ps_report__sarif_ops = {sarif_begin, sarif_file, sarif_end, sarif_fini};
+const PsReportOps ps_report__sarif_ops = {sarif_begin, sarif_file, sarif_end, sarif_fini, NULL};

@@ -30,6 +30,9 @@ typedef struct TextState {
   size_t n_files_with_findings;
   RuleCount *counts; /* statistics */
   size_t n_counts, cap_counts;
+  bool project_header; /* "Project-wide findings:" printed */
+  char **files_seen;   /* paths with findings, in order, to count files once */
+  size_t n_seen, cap_seen, seen_at;
 } TextState;
 
 static const char *severity_color(PsSeverity s) {
@@ -102,15 +105,37 @@ static void render_source(PsReporter *self, PsBuf *b, const PsFinding *f) {
   ps_buf_printf(b, "%s\n\n", off);
 }
 
-static void text_file(PsReporter *self, const PsFileResult *file) {
+/* Counts a file with findings once, whether its findings came from its own
+ * scan, the project stage or both (paths arrive in order in each). */
+static void count_file(TextState *st, const char *path, bool project) {
+  if (!project) {
+    st->n_files_with_findings++;
+    if (st->n_seen == st->cap_seen) {
+      st->cap_seen = st->cap_seen ? st->cap_seen * 2 : 64;
+      st->files_seen = ps_xrealloc(st->files_seen, st->cap_seen * sizeof(char *));
+    }
+    st->files_seen[st->n_seen++] = ps_xstrdup(path);
+    return;
+  }
+  /* Both sequences are in path order: one forward pass over the first. */
+  while (st->seen_at < st->n_seen && strcmp(st->files_seen[st->seen_at], path) < 0) st->seen_at++;
+  if (st->seen_at < st->n_seen && !strcmp(st->files_seen[st->seen_at], path)) return;
+  st->n_files_with_findings++;
+}
+
+static void text_findings(PsReporter *self, const PsFileResult *file, bool project) {
   TextState *st = self->state;
   /* --diff lists no findings: the diff is the output, this only the summary. */
   if (!file->n_findings || (self->run && self->run->fix_mode == PS_FIX_DIFF)) return;
   st->n_findings += file->n_findings;
-  st->n_files_with_findings++;
+  count_file(st, file->path, project);
   PsFinding *fs = ps_report__sorted_findings(file);
   PsBuf *b = &st->buf;
   ps_buf_reset(b);
+  if (project && !st->project_header && !self->opts.statistics) {
+    ps_buf_puts(b, "Project-wide findings (from analyses across files):\n");
+    st->project_header = true;
+  }
   /* A file name cannot start a line of its own (a forged finding) or send
    * terminal escapes. */
   char *path = ps_report_escaped_path(file->path);
@@ -128,11 +153,21 @@ static void text_file(PsReporter *self, const PsFileResult *file) {
       ps_buf_printf(b, "%s:%u:%u: %s %s\n", path, (unsigned)f->range.start.line,
                     (unsigned)f->range.start.col, f->rule->id, f->message ? f->message : "");
     if (self->opts.show_source && f->source_line) render_source(self, b, f);
+    for (size_t k = 0; project && k < f->n_related; k++) {
+      char *rp = ps_report_escaped_path(f->related[k].path ? f->related[k].path : file->path);
+      ps_buf_printf(b, "    %s:%u:%u: %s\n", rp, (unsigned)f->related[k].range.start.line,
+                    (unsigned)f->related[k].range.start.col, f->related[k].message ? f->related[k].message : "");
+      free(rp);
+    }
   }
   free(fs);
   free(path);
   ps_report__write(self, b->data, b->len);
 }
+
+static void text_file(PsReporter *self, const PsFileResult *file) { text_findings(self, file, false); }
+
+static void text_project(PsReporter *self, const PsFileResult *file) { text_findings(self, file, true); }
 
 static int cmp_count(const void *pa, const void *pb) {
   const RuleCount *a = pa, *b = pb;
@@ -192,7 +227,9 @@ static void text_fini(PsReporter *self) {
   if (!st) return;
   ps_buf_free(&st->buf);
   free(st->counts);
+  for (size_t i = 0; i < st->n_seen; i++) free(st->files_seen[i]);
+  free(st->files_seen);
   free(st);
 }
 
-const PsReportOps ps_report__text_ops = {text_begin, text_file, text_end, text_fini};
+const PsReportOps ps_report__text_ops = {text_begin, text_file, text_end, text_fini, text_project};

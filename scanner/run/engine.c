@@ -56,6 +56,7 @@ struct PsEngine {
   Array(pcre2_code *) gate_re; /* 1 per gate, NULL if none */
   size_t *gate_start;        /* per analysis: first gate (in pairs), and */
   size_t *gate_count;        /* how many; 0: not gated */
+  unsigned facts;            /* PS_FACT_* the project analyses need (0: none) */
 };
 
 /* A finding before positions are resolved. */
@@ -81,6 +82,8 @@ struct PsScanWorker {
   Array(uint32_t) seen; /* the words set in `present`, to clear them */
   bool *active;        /* per analysis: runs on the text being scanned */
   const char *query_error; /* a query group failed to compile on this file */
+  PsFileFacts *facts;      /* the scanned file's facts, for the project stage */
+  PsFileFacts *facts_last; /* those of the text run_rules saw last (fix rounds) */
 };
 
 /* ---- word gates ------------------------------------------------------------------ */
@@ -308,8 +311,16 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       array_push(&self->analyses, a);
       self->need_walk = true;
       self->needs |= ps_analysis_needs(a);
-      const PsWordGate *gates;
-      size_t ng = ps_analysis_gates(a, &gates);
+      self->facts |= ps_analysis_facts(a);
+      /* A project analysis is admitted by its fact gates too: the files
+       * whose facts its join needs. */
+      const PsWordGate *gates0, *fgates;
+      size_t ng0 = ps_analysis_gates(a, &gates0), nf = ps_analysis_fact_gates(a, &fgates);
+      PsWordGate *gates_buf = ps_xcalloc(ng0 + nf + 1, sizeof(PsWordGate));
+      if (ng0) memcpy(gates_buf, gates0, ng0 * sizeof(PsWordGate));
+      if (nf) memcpy(gates_buf + ng0, fgates, nf * sizeof(PsWordGate));
+      const PsWordGate *gates = gates_buf;
+      size_t ng = ng0 + nf;
       self->gate_start = ps_xrealloc(self->gate_start, self->analyses.size * sizeof(size_t));
       self->gate_count = ps_xrealloc(self->gate_count, self->analyses.size * sizeof(size_t));
       self->gate_start[self->analyses.size - 1] = self->gate_ids.size / 3;
@@ -327,12 +338,14 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
                              &code, &off, NULL);
           if (!re) {
             rc = ps_error_set(err, PS_E_RULE, r->path, 0, 0, "word gate regex `%s` does not compile", gates[g].re);
+            free(gates_buf);
             goto cleanup;
           }
           pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
         }
         array_push(&self->gate_re, re);
       }
+      free(gates_buf);
       if (ng) continue; /* admitted by its word gates, not by the regex */
       const char *p = ps_analysis_prefilter(a);
       if (!p) every_file = true;
@@ -427,6 +440,8 @@ void ps_scan_worker_delete(PsScanWorker *self) {
   free(self->present);
   array_free(&self->seen);
   free(self->active);
+  ps_facts_delete(self->facts);
+  ps_facts_delete(self->facts_last);
   free(self);
 }
 
@@ -701,6 +716,24 @@ static PsQueryRunner *group_runner(PsScanWorker *w, size_t i) {
   return w->runners[i] = ps_query_runner_new(g->qs);
 }
 
+/* The project stage's copy of this text's facts (w->facts_last): what the
+ * active project analyses need from the summary, plus the file's
+ * suppression directives, so joins can honour them. */
+static void copy_facts(PsScanWorker *w, const PsSource *src, unsigned what) {
+  const PsEngine *e = w->engine;
+  bool pkg = false;
+  char *module = e->opts.modules ? ps_modules_name(e->opts.modules, src->path, &pkg) : NULL;
+  ps_facts_delete(w->facts_last);
+  PsFileFacts *f = w->facts_last = ps_facts_new(src->path, module, pkg);
+  free(module);
+  ps_summary_copy_facts(&w->summary, src, what, w->arena, f);
+  LineDirective *dirs;
+  size_t n;
+  collect_directives(src, &dirs, &n);
+  for (size_t i = 0; i < n; i++) array_push(&f->suppressions, ((PsFactSuppression){dirs[i].line, dirs[i].d}));
+  free(dirs);
+}
+
 static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
   const PsEngine *e = w->engine;
   w->src = src;
@@ -721,8 +754,13 @@ static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
       ps_walker_summarize(w->walker, src, w->arena, &w->summary);
       PsFileContext ctx = {src, &w->summary, e->opts.is_first_party, e->opts.project};
       PsEmitter em = {emit_vars, emit_vars_fix, w};
+      unsigned facts = 0;
       for (size_t i = 0; i < e->analyses.size; i++)
-        if (w->active[i]) ps_analysis_run(e->analyses.items[i], &ctx, &em);
+        if (w->active[i]) {
+          ps_analysis_run(e->analyses.items[i], &ctx, &em);
+          facts |= ps_analysis_facts(e->analyses.items[i]);
+        }
+      if (facts) copy_facts(w, src, facts);
     }
   }
   for (size_t i = 0; i < e->groups.size; i++) {
@@ -1002,6 +1040,8 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
   PsFileResult *res = ps_xcalloc(1, sizeof *res);
   res->path = ps_xstrdup(path);
   ps_arena_reset(w->arena);
+  ps_facts_delete(w->facts); /* not taken: the run has no project stage */
+  w->facts = NULL;
   ps_memory_file_begin(e->opts.max_file_memory);
   PsError err;
   ps_error_clear(&err);
@@ -1047,13 +1087,26 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
   PsFinding *fs;
   size_t n;
   w->query_error = NULL;
+  ps_facts_delete(w->facts);
+  w->facts = NULL;
   run_rules(w, &src, &query_limited);
+  w->facts = w->facts_last; /* the file as read */
+  w->facts_last = NULL;
   if (w->query_error) add_error(res, ps_xasprintf("%s (its findings are missing from this run)", w->query_error));
   finish(w, res->path, &src, &fs, &n);
   char *fp_owned = NULL; /* --diff: the fixed bytes, which only the diff keeps */
   size_t fp_len = 0;
   if (e->opts.fix_mode != PS_FIX_OFF && any_applicable(e, fs, n))
     fix_file(w, res, &src, &fs, &n, &query_limited, &fp_owned, &fp_len);
+  if (w->facts_last && res->fixed) {
+    /* The file will hold the fixed text: its facts are those of the last
+     * text the fix rounds scanned. */
+    ps_facts_delete(w->facts);
+    w->facts = w->facts_last;
+  } else {
+    ps_facts_delete(w->facts_last);
+  }
+  w->facts_last = NULL;
   if (ps_memory_over_budget()) {
     char size[32];
     add_error(res, ps_xasprintf("over the %s memory budget (--max-file-memory); findings for this file may be "
@@ -1077,4 +1130,24 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
   res->n_findings = n;
   ps_source_release(&src);
   return res;
+}
+
+/* ---- the project stage ------------------------------------------------------------ */
+
+unsigned ps_engine_facts(const PsEngine *self) { return self->facts; }
+
+PsFileFacts *ps_scan_worker_take_facts(PsScanWorker *w) {
+  PsFileFacts *f = w->facts;
+  w->facts = NULL;
+  return f;
+}
+
+void ps_engine_join(const PsEngine *self, PsProjectIndex *index, const PsModules *modules,
+                    const PsProjectEmitter *emit) {
+  PsJoinContext ctx = {index, modules};
+  ps_analysis_join_all(self->analyses.items, self->analyses.size, &ctx, emit);
+}
+
+bool ps_engine_per_file_ignored(const PsEngine *self, const char *path, const char *id) {
+  return per_file_ignored(self, path, id);
 }

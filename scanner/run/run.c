@@ -229,6 +229,7 @@ typedef struct Shared {
   char **paths;
   size_t n;
   PsFileResult **results;
+  PsFileFacts **facts;     /* per slot, when the project stage is on */
   atomic_size_t next;
   atomic_bool stop;
   size_t want;            /* the slot the main thread waits for (under mu) */
@@ -262,7 +263,10 @@ static void *worker_main(void *arg) {
     } else {
       r = ps_engine_scan(w, sh->paths[i], sh->stdin_bytes, sh->stdin_len);
     }
+    PsFileFacts *facts = NULL;
+    if (w && sh->facts && !r->skipped) facts = ps_scan_worker_take_facts(w);
     pthread_mutex_lock(&sh->mu);
+    if (sh->facts) sh->facts[i] = facts;
     sh->results[i] = r;
     /* Only the slot the reporter waits for is worth a wake-up. */
     if (i == sh->want) pthread_cond_signal(&sh->cv);
@@ -303,50 +307,80 @@ static char *read_stdin(size_t *len, size_t max) {
 
 /* ---- the run ------------------------------------------------------------------- */
 
-int ps_run_check(PsConfig *cfg, int argc, char **argv) {
-  signal(SIGPIPE, SIG_IGN);
-  ps_tmpfiles_install();
-  stdout_errno = 0;
-  char start_time[32], end_time[32];
-  utc_now(start_time, sizeof start_time);
-  size_t n_errors = 0;
+/* Everything one `pyshift check` holds, so each phase is a function. */
+typedef struct Run {
+  PsConfig *cfg;
+  int argc;
+  char **argv;
+  size_t n_errors;
   Array(PsNotification) notes;
   Array(char *) note_strings; /* owned texts behind notes */
-  array_init(&notes);
-  array_init(&note_strings);
-  PsWalkResult walk = {0};
-  PsEngine *engine = NULL;
-  PsModules modules = {0};
-  PsWriteScope scope = {0};
-  Output *outs = NULL;
-  const PsRule **enabled = NULL;
-  size_t n_enabled = 0;
-  char *stdin_bytes = NULL;
-  size_t stdin_len = 0;
-  Shared sh = {0};
-  int exit_code = 2;
-  bool broken_pipe = false;
-  PsError err;
-  ps_error_clear(&err);
+  PsRegistry *reg;
+  const PsRule **enabled;
+  size_t n_enabled;
+  PsWalkResult walk;
+  bool use_stdin;
+  char *stdin_bytes;
+  size_t stdin_len;
+  PsModules modules;
+  PsWriteScope scope;
+  PsEngine *engine;
+  PsFixMode fix_mode;
+  bool want_sarif;
+  int jobs;
+  Output *outs;
+  PsRunInfo info;
+  char cwd[PATH_MAX];
+  char start_time[32], end_time[32];
+  Shared sh;
+  bool broken_pipe;
+  size_t n_findings, n_files, n_fixed, n_fixable, n_hidden, write_errors;
+  /* The project stage (only when an enabled analysis has a join step). */
+  unsigned facts;                 /* PS_FACT_* the engine copies out */
+  PsProjectIndex *index;
+  bool defer;                     /* --fix: results are written after the join */
+  Array(PsFileResult *) held;     /* deferred results, in path order */
+  PsStrSet reported;              /* "ID\tpath\tline\tcol" of per-file findings */
+  Array(PsFinding) project;       /* from the joins; path in source_line until sorted */
+  Array(char *) project_paths;    /* the path of each of `project` */
+} Run;
 
-  /* Rules. */
+static void add_note(Run *R, const char *path, const char *msg) {
+  char *p = ps_xstrdup(path), *m = ps_xstrdup(msg);
+  array_push(&R->note_strings, p);
+  array_push(&R->note_strings, m);
+  array_push(&R->notes, ((PsNotification){p, m, NULL}));
+}
+
+static int load_rules(Run *R) {
+  PsConfig *cfg = R->cfg;
   size_t rule_errors = 0;
-  PsRegistry *reg = ps_run_load_rules(cfg, &rule_errors);
-  n_errors += rule_errors;
+  R->reg = ps_run_load_rules(cfg, &rule_errors);
+  R->n_errors += rule_errors;
   PsSelection sel = {
       (const char *const *)cfg->select.items, cfg->select.size,
       (const char *const *)cfg->extend_select.items, cfg->extend_select.size,
       (const char *const *)cfg->ignore.items, cfg->ignore.size,
       cfg->target, cfg->min_python, cfg->preview,
   };
-  if (ps_registry_select(reg, &sel, &enabled, &n_enabled, &err) != 0) {
+  PsError err;
+  ps_error_clear(&err);
+  if (ps_registry_select(R->reg, &sel, &R->enabled, &R->n_enabled, &err) != 0) {
     ps_error_print(&err, stderr);
-    goto cleanup;
+    return -1;
   }
+  return 0;
+}
 
-  /* Files. */
-  bool use_stdin = cfg->stdin_filename != NULL;
-  if (!use_stdin) {
+/* The files to scan (the walk, or standard input), the module layout and
+ * the write scope. */
+static int find_files(Run *R) {
+  PsConfig *cfg = R->cfg;
+  PsError err;
+  ps_error_clear(&err);
+  Shared *sh = &R->sh;
+  R->use_stdin = cfg->stdin_filename != NULL;
+  if (!R->use_stdin) {
     Array(const char *) excl;
     array_init(&excl);
     for (size_t i = 0; i < cfg->exclude.size; i++) array_push(&excl, cfg->exclude.items[i]);
@@ -356,249 +390,453 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
         (const char *const *)cfg->paths.items, cfg->paths.size, excl.items, excl.size,
         !cfg->exclude_set, cfg->respect_gitignore, cfg->force_exclude, EXT, 2,
     };
-    int rc = ps_walk(&wo, &walk, &err);
+    int rc = ps_walk(&wo, &R->walk, &err);
     array_free(&excl);
     if (rc) {
       ps_error_print(&err, stderr);
-      goto cleanup;
+      return -1;
     }
-    for (size_t i = 0; i < walk.n_errors; i++) {
-      const PsWalkError *we = &walk.errors[i];
+    for (size_t i = 0; i < R->walk.n_errors; i++) {
+      const PsWalkError *we = &R->walk.errors[i];
       char *shown = ps_report_escaped_path(we->path);
       fprintf(stderr, "pyshift: %s%s: %s\n", we->warning ? "warning: " : "", shown, we->message);
       free(shown);
-      array_push(&notes, ((PsNotification){we->path, we->message, we->warning ? "warning" : NULL}));
-      if (!we->warning) n_errors++;
+      array_push(&R->notes, ((PsNotification){we->path, we->message, we->warning ? "warning" : NULL}));
+      if (!we->warning) R->n_errors++;
     }
-    sh.n = walk.n_files;
-    sh.paths = ps_xcalloc(sh.n ? sh.n : 1, sizeof(char *));
-    for (size_t i = 0; i < sh.n; i++) sh.paths[i] = walk.files[i].path;
-    if (check_outputs_not_inputs(cfg, &walk, &err) != 0) {
+    sh->n = R->walk.n_files;
+    sh->paths = ps_xcalloc(sh->n ? sh->n : 1, sizeof(char *));
+    for (size_t i = 0; i < sh->n; i++) sh->paths[i] = R->walk.files[i].path;
+    if (check_outputs_not_inputs(cfg, &R->walk, &err) != 0) {
       ps_error_print(&err, stderr);
-      goto cleanup;
+      return -1;
     }
   } else {
-    stdin_bytes = read_stdin(&stdin_len, cfg->max_file_size ? cfg->max_file_size : PS_MAX_SOURCE_BYTES);
-    sh.n = 1;
-    sh.paths = ps_xcalloc(1, sizeof(char *));
-    sh.paths[0] = cfg->stdin_filename;
-    sh.stdin_bytes = stdin_bytes;
-    sh.stdin_len = stdin_len;
+    R->stdin_bytes = read_stdin(&R->stdin_len, cfg->max_file_size ? cfg->max_file_size : PS_MAX_SOURCE_BYTES);
+    sh->n = 1;
+    sh->paths = ps_xcalloc(1, sizeof(char *));
+    sh->paths[0] = cfg->stdin_filename;
+    sh->stdin_bytes = R->stdin_bytes;
+    sh->stdin_len = R->stdin_len;
   }
-  ps_modules_build(&modules, (const char *const *)sh.paths, sh.n);
-  if (!use_stdin) ps_write_scope_init(&scope, (const char *const *)cfg->paths.items, cfg->paths.size);
+  ps_modules_build(&R->modules, (const char *const *)sh->paths, sh->n);
+  if (!R->use_stdin) ps_write_scope_init(&R->scope, (const char *const *)cfg->paths.items, cfg->paths.size);
+  return 0;
+}
 
-  /* Engine. */
-  PsFixMode fix_mode = cfg->diff ? PS_FIX_DIFF : cfg->fix ? PS_FIX_APPLY : PS_FIX_OFF;
-  if (getenv("PYSHIFT_PARSE_ONLY")) fix_mode = PS_FIX_OFF;
-  /* Standard output carries the diffs, or the fixed standard input: the
-   * report goes to standard error then. */
-  bool report_to_stderr = fix_mode == PS_FIX_DIFF || (use_stdin && fix_mode == PS_FIX_APPLY);
-  bool want_sarif = false;
-  for (size_t i = 0; i < cfg->n_outputs; i++) want_sarif |= cfg->outputs[i].format == PS_FORMAT_SARIF;
-  int jobs = cfg->jobs > 0 ? cfg->jobs : ncpus();
-  if ((size_t)jobs > sh.n) jobs = sh.n ? (int)sh.n : 1;
+static int make_engine(Run *R) {
+  PsConfig *cfg = R->cfg;
+  R->fix_mode = cfg->diff ? PS_FIX_DIFF : cfg->fix ? PS_FIX_APPLY : PS_FIX_OFF;
+  if (getenv("PYSHIFT_PARSE_ONLY")) R->fix_mode = PS_FIX_OFF;
+  for (size_t i = 0; i < cfg->n_outputs; i++) R->want_sarif |= cfg->outputs[i].format == PS_FORMAT_SARIF;
+  R->jobs = cfg->jobs > 0 ? cfg->jobs : ncpus();
+  if ((size_t)R->jobs > R->sh.n) R->jobs = R->sh.n ? (int)R->sh.n : 1;
   PsEngineOptions eo = {
       .target = cfg->target,
       .min_python = cfg->min_python,
       .max_file_size = cfg->max_file_size,
-      .max_file_memory = cfg->max_file_memory ? cfg->max_file_memory : ps_memory_default_budget((unsigned)jobs),
+      .max_file_memory = cfg->max_file_memory ? cfg->max_file_memory : ps_memory_default_budget((unsigned)R->jobs),
       .parse_budget_us = (cfg->file_timeout_ms ? cfg->file_timeout_ms : 20000) * 1000ULL,
-      .fingerprints = want_sarif,
+      .fingerprints = R->want_sarif,
       .parse_only = getenv("PYSHIFT_PARSE_ONLY") != NULL,
       .no_prefilter = getenv("PYSHIFT_NO_PREFILTER") != NULL,
-      .fix_mode = fix_mode,
+      .fix_mode = R->fix_mode,
       .unsafe_fixes = cfg->unsafe_fixes,
       .per_file_ignores = cfg->per_file_ignores,
       .n_per_file_ignores = cfg->n_per_file_ignores,
       .is_first_party = is_first_party,
-      .project = &modules,
+      .project = &R->modules,
+      .modules = &R->modules,
   };
-  if (ps_engine_new(&engine, (const PsRule *const *)enabled, n_enabled, &eo, &err) != 0) {
+  PsError err;
+  ps_error_clear(&err);
+  if (ps_engine_new(&R->engine, (const PsRule *const *)R->enabled, R->n_enabled, &eo, &err) != 0) {
     ps_error_print(&err, stderr);
-    goto cleanup;
+    return -1;
   }
+  R->facts = ps_engine_facts(R->engine);
+  if (R->facts) {
+    R->index = ps_project_index_new();
+    R->defer = R->fix_mode == PS_FIX_APPLY && !R->use_stdin;
+    ps_strset_init(&R->reported);
+  }
+  return 0;
+}
 
-  /* Outputs. */
-  outs = ps_xcalloc(cfg->n_outputs, sizeof(Output));
+static void open_outputs(Run *R) {
+  PsConfig *cfg = R->cfg;
+  /* Standard output carries the diffs, or the fixed standard input: the
+   * report goes to standard error then. */
+  bool report_to_stderr = R->fix_mode == PS_FIX_DIFF || (R->use_stdin && R->fix_mode == PS_FIX_APPLY);
+  R->outs = ps_xcalloc(cfg->n_outputs ? cfg->n_outputs : 1, sizeof(Output));
   for (size_t i = 0; i < cfg->n_outputs; i++) {
-    if (open_output(&outs[i], &cfg->outputs[i], cfg, report_to_stderr, &err) != 0) {
+    PsError err;
+    ps_error_clear(&err);
+    if (open_output(&R->outs[i], &cfg->outputs[i], cfg, report_to_stderr, &err) != 0) {
       ps_error_print(&err, stderr);
-      n_errors++;
+      R->n_errors++;
     }
   }
-  char cwd[PATH_MAX];
-  if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, "/");
-  PsRunInfo run = {
+  if (!getcwd(R->cwd, sizeof R->cwd)) snprintf(R->cwd, sizeof R->cwd, "/");
+  R->info = (PsRunInfo){
       .tool_version = PS_VERSION,
-      .rules = (const PsRuleMeta *const *)enabled,
-      .n_rules = n_enabled,
-      .argc = argc,
-      .argv = (const char *const *)argv,
-      .working_dir = cwd,
+      .rules = (const PsRuleMeta *const *)R->enabled,
+      .n_rules = R->n_enabled,
+      .argc = R->argc,
+      .argv = (const char *const *)R->argv,
+      .working_dir = R->cwd,
       .automation_id = cfg->automation_id,
       .target = cfg->target,
       .min_python = cfg->min_python,
-      .start_time_utc = start_time,
-      .fix_mode = fix_mode,
+      .start_time_utc = R->start_time,
+      .fix_mode = R->fix_mode,
   };
   for (size_t i = 0; i < cfg->n_outputs; i++)
-    if (outs[i].rep) ps_report_begin(outs[i].rep, &run);
+    if (R->outs[i].rep) ps_report_begin(R->outs[i].rep, &R->info);
+}
 
-  /* Scan. */
-  sh.engine = engine;
-  sh.results = ps_xcalloc(sh.n ? sh.n : 1, sizeof(PsFileResult *));
-  pthread_mutex_init(&sh.mu, NULL);
-  pthread_cond_init(&sh.cv, NULL);
-  pthread_t *threads = ps_xcalloc((size_t)jobs, sizeof(pthread_t));
+/* Remembers a per-file finding, so a join that finds it again does not
+ * report it twice. */
+static void note_reported(Run *R, const char *path, const PsFinding *f) {
+  char *k = ps_xasprintf("%s\t%s\t%u\t%u", f->rule->id, path, (unsigned)f->range.start.line,
+                         (unsigned)f->range.start.col);
+  ps_strset_put(&R->reported, k, strlen(k), NULL);
+  free(k);
+}
+
+/* One file's result, in path order: its fixes written (--fix), its diff or
+ * fixed standard input printed, its errors and findings reported. */
+static void handle_result(Run *R, PsFileResult *r) {
+  PsConfig *cfg = R->cfg;
+  /* Files are fixed even once standard output is gone (`pyshift check
+   * --fix | head`): the rewrite is what was asked for, not the report. */
+  if (r->fixed && !R->use_stdin) {
+    char *why = ps_run__write_fixed(r, &R->scope);
+    if (why && R->broken_pipe) {
+      char *shown = ps_report_escaped_path(r->path);
+      fprintf(stderr, "pyshift: %s: %s\n", shown, why);
+      free(shown);
+      free(why);
+      R->write_errors++;
+    } else if (why) {
+      /* Nothing changed on disk: report the file as it is. */
+      r->errors = ps_xrealloc(r->errors, (r->n_errors + 1) * sizeof(char *));
+      r->errors[r->n_errors++] = why;
+      ps_findings_free(r->findings, r->n_findings);
+      r->findings = r->unfixed;
+      r->n_findings = r->n_unfixed;
+      r->unfixed = NULL;
+      r->n_unfixed = 0;
+      r->n_fixed = 0;
+    }
+  }
+  if (R->broken_pipe) return;
+  if (R->use_stdin && R->fix_mode == PS_FIX_APPLY) {
+    /* As ruff does: the fixed source (or the input unchanged) on stdout. */
+    errno = 0;
+    if (r->fixed) fwrite(r->fixed, 1, r->fixed_len, stdout);
+    else fwrite(R->stdin_bytes, 1, R->stdin_len, stdout);
+    fflush(stdout);
+    note_stdout();
+  }
+  if (r->diff) {
+    errno = 0;
+    fputs(r->diff, stdout);
+    fflush(stdout);
+    note_stdout();
+  }
+  R->n_fixed += r->n_fixed;
+  for (size_t k = 0; k < r->n_findings; k++) {
+    const PsFix *fx = r->findings[k].fix;
+    if (fx && (fx->safe || cfg->unsafe_fixes)) R->n_fixable++;
+    else if (fx) R->n_hidden++;
+    if (R->facts) note_reported(R, r->path, &r->findings[k]);
+  }
+  for (size_t k = 0; k < r->n_errors; k++) {
+    char *shown = ps_report_escaped_path(r->path);
+    fprintf(stderr, "pyshift: %s: %s\n", shown, r->errors[k]);
+    free(shown);
+    add_note(R, r->path, r->errors[k]);
+    R->n_errors++;
+  }
+  if (!r->n_errors || r->n_findings) R->n_files++;
+  R->n_findings += r->n_findings;
+  for (size_t k = 0; k < cfg->n_outputs; k++)
+    if (R->outs[k].rep) ps_report_file(R->outs[k].rep, r);
+  if (stdout_broken(R->outs, cfg->n_outputs)) {
+    R->broken_pipe = true;
+    if (R->fix_mode != PS_FIX_APPLY || R->use_stdin) atomic_store(&R->sh.stop, true);
+  }
+}
+
+/* Starts the workers and takes their results in path order: each file's
+ * facts are folded into the project index (in path order, so the index is
+ * the same for any --jobs), then its result handled or, when writes wait
+ * for the join, held. */
+static void scan(Run *R) {
+  Shared *sh = &R->sh;
+  sh->engine = R->engine;
+  sh->results = ps_xcalloc(sh->n ? sh->n : 1, sizeof(PsFileResult *));
+  if (R->facts) sh->facts = ps_xcalloc(sh->n ? sh->n : 1, sizeof(PsFileFacts *));
+  pthread_mutex_init(&sh->mu, NULL);
+  pthread_cond_init(&sh->cv, NULL);
+  pthread_t *threads = ps_xcalloc((size_t)R->jobs, sizeof(pthread_t));
   int started = 0;
-  if (sh.n) {
+  if (sh->n) {
     /* Workers inherit a mask without the termination signals, so the main
      * thread, which owns the temporary files, is the one that takes them. */
     sigset_t old_mask;
     ps_tmpfiles_block(&old_mask);
-    for (int t = 0; t < jobs; t++) {
-      if (pthread_create(&threads[t], NULL, worker_main, &sh) != 0) break;
+    for (int t = 0; t < R->jobs; t++) {
+      if (pthread_create(&threads[t], NULL, worker_main, sh) != 0) break;
       started++;
     }
     ps_tmpfiles_unblock(&old_mask);
-    if (!started) worker_main(&sh); /* no threads at all: scan here */
+    if (!started) worker_main(sh); /* no threads at all: scan here */
   }
-  size_t n_findings = 0, n_files = 0, n_fixed = 0, n_fixable = 0, n_hidden = 0, write_errors = 0;
-  for (size_t i = 0; i < sh.n; i++) {
-    pthread_mutex_lock(&sh.mu);
-    sh.want = i;
-    while (!sh.results[i]) pthread_cond_wait(&sh.cv, &sh.mu);
-    PsFileResult *r = sh.results[i];
-    sh.results[i] = NULL;
-    pthread_mutex_unlock(&sh.mu);
-    /* Files are fixed even once standard output is gone (`pyshift check
-     * --fix | head`): the rewrite is what was asked for, not the report. */
-    if (r->fixed && !use_stdin) {
-      char *why = ps_run__write_fixed(r, &scope);
-      if (why && broken_pipe) {
-        char *shown = ps_report_escaped_path(r->path);
-        fprintf(stderr, "pyshift: %s: %s\n", shown, why);
-        free(shown);
-        free(why);
-        write_errors++;
-      } else if (why) {
-        /* Nothing changed on disk: report the file as it is. */
-        r->errors = ps_xrealloc(r->errors, (r->n_errors + 1) * sizeof(char *));
-        r->errors[r->n_errors++] = why;
-        ps_findings_free(r->findings, r->n_findings);
-        r->findings = r->unfixed;
-        r->n_findings = r->n_unfixed;
-        r->unfixed = NULL;
-        r->n_unfixed = 0;
-        r->n_fixed = 0;
-      }
+  for (size_t i = 0; i < sh->n; i++) {
+    pthread_mutex_lock(&sh->mu);
+    sh->want = i;
+    while (!sh->results[i]) pthread_cond_wait(&sh->cv, &sh->mu);
+    PsFileResult *r = sh->results[i];
+    sh->results[i] = NULL;
+    PsFileFacts *facts = sh->facts ? sh->facts[i] : NULL;
+    if (sh->facts) sh->facts[i] = NULL;
+    pthread_mutex_unlock(&sh->mu);
+    if (facts) ps_project_index_add(R->index, facts);
+    if (R->defer) {
+      array_push(&R->held, r);
+      continue;
     }
-    if (!broken_pipe) {
-      if (use_stdin && fix_mode == PS_FIX_APPLY) {
-        /* As ruff does: the fixed source (or the input unchanged) on stdout. */
-        errno = 0;
-        if (r->fixed) fwrite(r->fixed, 1, r->fixed_len, stdout);
-        else fwrite(stdin_bytes, 1, stdin_len, stdout);
-        fflush(stdout);
-        note_stdout();
-      }
-      if (r->diff) {
-        errno = 0;
-        fputs(r->diff, stdout);
-        fflush(stdout);
-        note_stdout();
-      }
-      n_fixed += r->n_fixed;
-      for (size_t k = 0; k < r->n_findings; k++) {
-        const PsFix *fx = r->findings[k].fix;
-        if (fx && (fx->safe || cfg->unsafe_fixes)) n_fixable++;
-        else if (fx) n_hidden++;
-      }
-      for (size_t k = 0; k < r->n_errors; k++) {
-        char *shown = ps_report_escaped_path(r->path);
-        fprintf(stderr, "pyshift: %s: %s\n", shown, r->errors[k]);
-        free(shown);
-        char *p = ps_xstrdup(r->path), *m = ps_xstrdup(r->errors[k]);
-        array_push(&note_strings, p);
-        array_push(&note_strings, m);
-        array_push(&notes, ((PsNotification){p, m, NULL}));
-        n_errors++;
-      }
-      if (!r->n_errors || r->n_findings) n_files++;
-      n_findings += r->n_findings;
-      for (size_t k = 0; k < cfg->n_outputs; k++)
-        if (outs[k].rep) ps_report_file(outs[k].rep, r);
-      if (stdout_broken(outs, cfg->n_outputs)) {
-        broken_pipe = true;
-        if (fix_mode != PS_FIX_APPLY || use_stdin) atomic_store(&sh.stop, true);
-      }
-    }
+    handle_result(R, r);
     ps_file_result_free(r);
   }
   for (int t = 0; t < started; t++) pthread_join(threads[t], NULL);
   free(threads);
-  pthread_mutex_destroy(&sh.mu);
-  pthread_cond_destroy(&sh.cv);
+  pthread_mutex_destroy(&sh->mu);
+  pthread_cond_destroy(&sh->cv);
+}
 
-  utc_now(end_time, sizeof end_time);
-  run.notes = notes.items;
-  run.n_notes = notes.size;
-  run.n_files = n_files;
-  run.n_findings = n_findings;
-  run.n_fixed = n_fixed;
-  run.n_fixable = n_fixable;
-  run.n_hidden_fixes = n_hidden;
-  run.execution_successful = n_errors == 0;
-  run.end_time_utc = end_time;
-  for (size_t i = 0; i < cfg->n_outputs; i++) {
-    if (!outs[i].rep) continue;
-    int e = 0;
-    if (!broken_pipe && ps_report_end(outs[i].rep, &run) != 0) e = ps_report_write_errno(outs[i].rep);
-    if (e == EPIPE && outs[i].f == stdout) {
-      broken_pipe = true;
-    } else if (e) {
-      fprintf(stderr, "pyshift: %s: write error: %s\n", output_name(&outs[i]), strerror(e));
-      n_errors++;
+/* ---- the project stage: joins and their findings ------------------------------- */
+
+typedef struct VarsCtx {
+  const PsVar *vars;
+  size_t n;
+} VarsCtx;
+
+static const char *vars_lookup(void *ctx, const char *name, size_t len, size_t *out_len) {
+  const VarsCtx *v = ctx;
+  for (size_t i = 0; i < v->n; i++)
+    if (strlen(v->vars[i].name) == len && !memcmp(v->vars[i].name, name, len)) {
+      *out_len = strlen(v->vars[i].value);
+      return v->vars[i].value;
     }
-    bool to_pipe = broken_pipe && outs[i].f == stdout;
-    if (close_output(&outs[i], !broken_pipe && !e, e || to_pipe) != 0 && !to_pipe && !e) n_errors++;
+  return NULL;
+}
+
+static void emit_project(void *ctx, const PsRule *rule, const PsProjectLocation *at, const PsVar *vars,
+                         size_t n_vars, const PsProjectLocation *related, size_t n_related) {
+  Run *R = ctx;
+  VarsCtx v = {vars, n_vars};
+  PsFinding f = {0};
+  f.rule = &rule->meta;
+  f.severity = rule->meta.severity;
+  f.range = (PsRange){at->start, at->end};
+  f.message = ps_template_render(rule->meta.message, vars_lookup, &v);
+  if (n_related) {
+    f.related = ps_xcalloc(n_related, sizeof(PsRelated));
+    f.n_related = n_related;
+    for (size_t i = 0; i < n_related; i++) {
+      f.related[i].range = (PsRange){related[i].start, related[i].end};
+      f.related[i].message = ps_xstrdup(related[i].message ? related[i].message : "");
+      f.related[i].path = strcmp(related[i].path, at->path) ? ps_xstrdup(related[i].path) : NULL;
+    }
+  }
+  array_push(&R->project, f);
+  array_push(&R->project_paths, ps_xstrdup(at->path));
+}
+
+typedef struct Ranked {
+  const char *path;
+  PsFinding f;
+} Ranked;
+
+static int cmp_ranked(const void *pa, const void *pb) {
+  const Ranked *a = pa, *b = pb;
+  int c = strcmp(a->path, b->path);
+  return c ? c : ps_finding_cmp(&a->f, &b->f);
+}
+
+/* The project findings of one file as a file result: those its own
+ * directives and per-file-ignores do not drop and that its scan did not
+ * already report, with source lines and fingerprints from the file. */
+static PsFileResult *project_result(Run *R, const char *path, Ranked *fs, size_t n) {
+  PsFileResult *res = ps_xcalloc(1, sizeof *res);
+  res->path = ps_xstrdup(path);
+  res->findings = ps_xcalloc(n, sizeof(PsFinding));
+  const PsFileFacts *facts = ps_project_index_path(R->index, path);
+  PsArena *arena = ps_arena_new(0);
+  PsSource src;
+  PsError err;
+  ps_error_clear(&err);
+  bool have_src = ps_source_load_file(&src, arena, path, R->cfg->max_file_size, &err) == 0;
+  for (size_t i = 0; i < n; i++) {
+    PsFinding *f = &fs[i].f;
+    char *k = ps_xasprintf("%s\t%s\t%u\t%u", f->rule->id, path, (unsigned)f->range.start.line,
+                           (unsigned)f->range.start.col);
+    bool dup = ps_strset_get(&R->reported, k, strlen(k), NULL);
+    free(k);
+    bool dropped = dup || (facts && ps_facts_suppressed(facts, f->range.start.line, f->rule->id)) ||
+                   ps_engine_per_file_ignored(R->engine, path, f->rule->id);
+    /* Identical findings from two joins collapse. */
+    if (!dropped && res->n_findings && !ps_finding_cmp(&res->findings[res->n_findings - 1], f)) dropped = true;
+    if (dropped) {
+      ps_finding_free(f);
+      continue;
+    }
+    if (have_src) {
+      uint32_t ll;
+      const char *lt = ps_source_line(&src, f->range.start.line, &ll);
+      f->source_line = lt ? ps_xstrndup(lt, ll) : NULL;
+    }
+    res->findings[res->n_findings++] = *f;
+  }
+  if (have_src && R->want_sarif && res->n_findings) {
+    unsigned *lines = ps_xmalloc(res->n_findings * sizeof(unsigned));
+    char **fps = ps_xcalloc(res->n_findings, sizeof(char *));
+    for (size_t i = 0; i < res->n_findings; i++) lines[i] = res->findings[i].range.start.line;
+    ps_fingerprint_lines(src.raw, src.raw_len, lines, res->n_findings, fps);
+    for (size_t i = 0; i < res->n_findings; i++) res->findings[i].fingerprint = fps[i];
+    free(lines);
+    free(fps);
+  }
+  if (have_src) ps_source_release(&src);
+  ps_arena_delete(arena);
+  return res;
+}
+
+/* After the last file: the joins, the deferred writes, then the project
+ * findings reported per file in path order. */
+static void project_stage(Run *R) {
+  if (!R->facts) return;
+  PsProjectEmitter em = {emit_project, R};
+  ps_engine_join(R->engine, R->index, &R->modules, &em);
+  for (size_t i = 0; i < R->held.size; i++) {
+    handle_result(R, R->held.items[i]);
+    ps_file_result_free(R->held.items[i]);
+  }
+  array_free(&R->held);
+  size_t n = R->project.size;
+  Ranked *all = ps_xmalloc((n ? n : 1) * sizeof *all);
+  for (size_t i = 0; i < n; i++) all[i] = (Ranked){R->project_paths.items[i], R->project.items[i]};
+  qsort(all, n, sizeof *all, cmp_ranked);
+  for (size_t a = 0; a < n;) {
+    size_t b = a + 1;
+    while (b < n && !strcmp(all[a].path, all[b].path)) b++;
+    PsFileResult *r = project_result(R, all[a].path, all + a, b - a);
+    if (r->n_findings && !R->broken_pipe) {
+      R->n_findings += r->n_findings;
+      for (size_t k = 0; k < R->cfg->n_outputs; k++)
+        if (R->outs[k].rep) ps_report_project(R->outs[k].rep, r);
+    }
+    ps_file_result_free(r);
+    a = b;
+  }
+  free(all);
+  array_clear(&R->project); /* the findings moved into the results */
+}
+
+/* Writes the reports' ends and closes the outputs; the exit status. */
+static int finish_run(Run *R) {
+  PsConfig *cfg = R->cfg;
+  utc_now(R->end_time, sizeof R->end_time);
+  PsRunInfo *run = &R->info;
+  run->notes = R->notes.items;
+  run->n_notes = R->notes.size;
+  run->n_files = R->n_files;
+  run->n_findings = R->n_findings;
+  run->n_fixed = R->n_fixed;
+  run->n_fixable = R->n_fixable;
+  run->n_hidden_fixes = R->n_hidden;
+  run->execution_successful = R->n_errors == 0;
+  run->end_time_utc = R->end_time;
+  for (size_t i = 0; i < cfg->n_outputs; i++) {
+    Output *o = &R->outs[i];
+    if (!o->rep) continue;
+    int e = 0;
+    if (!R->broken_pipe && ps_report_end(o->rep, run) != 0) e = ps_report_write_errno(o->rep);
+    if (e == EPIPE && o->f == stdout) {
+      R->broken_pipe = true;
+    } else if (e) {
+      fprintf(stderr, "pyshift: %s: write error: %s\n", output_name(o), strerror(e));
+      R->n_errors++;
+    }
+    bool to_pipe = R->broken_pipe && o->f == stdout;
+    if (close_output(o, !R->broken_pipe && !e, e || to_pipe) != 0 && !to_pipe && !e) R->n_errors++;
   }
   if (stdout_errno && stdout_errno != EPIPE) {
     fprintf(stderr, "pyshift: standard output: write error: %s\n", strerror(stdout_errno));
-    n_errors++;
+    R->n_errors++;
   }
   /* --diff fails when something would be fixed; otherwise what counts is
    * what is left (with --fix, 0 when everything was fixed). */
-  bool failing = fix_mode == PS_FIX_DIFF ? n_fixed > 0 : n_findings > 0;
-  if (broken_pipe) {
-    exit_code = write_errors ? 2 : failing ? 1 : 0;
-  } else if (n_errors) {
-    exit_code = 2;
-  } else {
-    exit_code = failing && !cfg->exit_zero ? 1 : 0;
-  }
+  bool failing = R->fix_mode == PS_FIX_DIFF ? R->n_fixed > 0 : R->n_findings > 0;
+  if (R->broken_pipe) return R->write_errors ? 2 : failing ? 1 : 0;
+  if (R->n_errors) return 2;
+  return failing && !cfg->exit_zero ? 1 : 0;
+}
 
-cleanup:
-  if (outs) {
-    for (size_t i = 0; i < cfg->n_outputs; i++) close_output(&outs[i], false, true);
-    free(outs);
+static void free_run(Run *R) {
+  if (R->outs) {
+    for (size_t i = 0; i < R->cfg->n_outputs; i++) close_output(&R->outs[i], false, true);
+    free(R->outs);
   }
-  free(sh.results);
-  free(sh.paths);
-  free(stdin_bytes);
-  ps_engine_delete(engine);
-  ps_modules_free(&modules);
-  ps_write_scope_free(&scope);
-  ps_walk_result_free(&walk);
-  free(enabled);
-  ps_registry_delete(reg);
-  for (size_t i = 0; i < note_strings.size; i++) free(note_strings.items[i]);
-  array_free(&note_strings);
-  array_free(&notes);
-  if (broken_pipe) {
-    /* Nothing more may reach the closed pipe. */
-    fclose(stdout);
+  for (size_t i = 0; i < R->held.size; i++) ps_file_result_free(R->held.items[i]);
+  array_free(&R->held);
+  for (size_t i = 0; i < R->project.size; i++) ps_finding_free(&R->project.items[i]);
+  array_free(&R->project);
+  for (size_t i = 0; i < R->project_paths.size; i++) free(R->project_paths.items[i]);
+  array_free(&R->project_paths);
+  if (R->facts) ps_strset_free(&R->reported);
+  if (R->sh.facts) {
+    for (size_t i = 0; i < R->sh.n; i++) ps_facts_delete(R->sh.facts[i]); /* not folded (stopped early) */
+    free(R->sh.facts);
   }
+  ps_project_index_delete(R->index);
+  free(R->sh.results);
+  free(R->sh.paths);
+  free(R->stdin_bytes);
+  ps_engine_delete(R->engine);
+  ps_modules_free(&R->modules);
+  ps_write_scope_free(&R->scope);
+  ps_walk_result_free(&R->walk);
+  free(R->enabled);
+  ps_registry_delete(R->reg);
+  for (size_t i = 0; i < R->note_strings.size; i++) free(R->note_strings.items[i]);
+  array_free(&R->note_strings);
+  array_free(&R->notes);
+}
+
+int ps_run_check(PsConfig *cfg, int argc, char **argv) {
+  signal(SIGPIPE, SIG_IGN);
+  ps_tmpfiles_install();
+  stdout_errno = 0;
+  Run *R = ps_xcalloc(1, sizeof *R);
+  R->cfg = cfg;
+  R->argc = argc;
+  R->argv = argv;
+  utc_now(R->start_time, sizeof R->start_time);
+  int exit_code = 2;
+  if (load_rules(R) == 0 && find_files(R) == 0 && make_engine(R) == 0) {
+    open_outputs(R);
+    scan(R);
+    project_stage(R);
+    exit_code = finish_run(R);
+  }
+  bool broken_pipe = R->broken_pipe;
+  free_run(R);
+  free(R);
+  /* Nothing more may reach the closed pipe. */
+  if (broken_pipe) fclose(stdout);
   return exit_code;
 }

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "analysis/analysis.h"
 #include "config/config.h"
 #include "core/core.h"
 #include "rules/rules.h"
@@ -55,6 +56,8 @@ typedef struct PsEngineOptions {
   /* Top-level module names that are first-party in the scanned tree. */
   bool (*is_first_party)(const void *project, const char *top, size_t len);
   const void *project;
+  /* The module layout: each file's dotted module name for its facts. */
+  const PsModules *modules;
 } PsEngineOptions;
 
 /* Builds the engine for the enabled `rules` (borrowed, must outlive it). */
@@ -76,5 +79,22 @@ void ps_scan_worker_delete(PsScanWorker *self);
  * new bytes (APPLY: `fixed`, encoded as the file was read) or their diff
  * (DIFF: `diff`). Nothing is written here. */
 PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *bytes, size_t len);
+
+/* ---- the project stage ------------------------------------------------------------ */
+
+/* The PS_FACT_* the enabled project analyses need from every file (0: no
+ * analysis has a join step, and no facts are kept). */
+unsigned ps_engine_facts(const PsEngine *self);
+/* The facts of the file ps_engine_scan just scanned, handed over (the
+ * caller owns them), or NULL: no project analysis needed this file. They
+ * describe the text the file will hold: with --fix, the fixed one. */
+PsFileFacts *ps_scan_worker_take_facts(PsScanWorker *w);
+/* After the last file: each project analysis class's join step, once,
+ * over the index; findings go to emit. Main thread. */
+void ps_engine_join(const PsEngine *self, PsProjectIndex *index, const PsModules *modules,
+                    const PsProjectEmitter *emit);
+/* True if a per-file-ignores entry of the configuration drops rule `id`
+ * in `path`. */
+bool ps_engine_per_file_ignored(const PsEngine *self, const char *path, const char *id);
 
 #endif
