@@ -49,6 +49,12 @@ add_test(NAME cli.precommit
 set_tests_properties(cli.precommit PROPERTIES TIMEOUT 900 LABELS "cli;slow"
                      ENVIRONMENT "PS_HOOK_CACHE=${CMAKE_BINARY_DIR}/hook-cache")
 
+# The project stage: a two-module fixture with a test-only join analysis.
+add_test(NAME cli.project
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/project.sh
+                 $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} ${PS_SARIF_SCHEMA})
+set_tests_properties(cli.project PROPERTIES LABELS cli)
+
 set(_ps_regressions unused_import_prose noqa_ruff_codes stubs_are_not_first_party lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
     usage_error_printed_twice sarif_uri_outside_cwd)
 # Issue 14 (reliability II): one case per item

@@ -1,0 +1,5 @@
+from pkg.legacy import old_api as go
+
+
+def later():
+    return go(4)
