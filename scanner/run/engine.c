@@ -750,6 +750,9 @@ static void add_error(PsFileResult *r, char *msg) {
   r->errors[r->n_errors++] = msg;
 }
 
+/* Bytes of source lines the findings of one file may copy. */
+#define SOURCE_LINES_MAX ((size_t)4 << 20)
+
 /* Turns the raw findings into final ones for src: suppressions and
  * per-file-ignores applied, positions resolved, sorted. Heap array. */
 static void finish(PsScanWorker *w, const char *path, const PsSource *src, PsFinding **out_fs, size_t *out_n) {
@@ -773,6 +776,7 @@ static void finish(PsScanWorker *w, const char *path, const PsSource *src, PsFin
   }
   PosMap pm;
   posmap_build(&pm, src, bytes.items, bytes.size);
+  size_t line_bytes = 0;
   Array(PsFinding) out;
   array_init(&out);
   for (size_t i = 0; i < w->raw.size; i++) {
@@ -796,7 +800,13 @@ static void finish(PsScanWorker *w, const char *path, const PsSource *src, PsFin
       }
     uint32_t ll;
     const char *lt = ps_source_line(src, start.line, &ll);
-    f.source_line = ps_xstrndup(lt, ll);
+    /* Each finding holds a copy of its line (for --show-source): 12,000
+     * findings on one 144 KB line would take 1.7 GB. Past a total, the
+     * findings go without (they are reported, without the excerpt). */
+    if (line_bytes + ll <= SOURCE_LINES_MAX) {
+      f.source_line = ps_xstrndup(lt, ll);
+      line_bytes += ll;
+    }
     array_push(&out, f);
   }
   raw_clear(w);
