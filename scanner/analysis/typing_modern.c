@@ -964,18 +964,28 @@ static bool operand_ok(TSNode n) {
   return true;
 }
 
+/* The ends of the fixes offered around the current finding (findings come
+ * in source order, and nest). Each fix holds the text of everything inside
+ * it, so Union[int, Union[int, ...]] nested 12,000 deep would take memory
+ * quadratic in the depth: beyond PEP604_FIX_NESTING fixed levels a finding
+ * gets no fix this round (the fix rounds reach it once the outer ones are
+ * applied). */
+typedef Array(uint32_t) Fixed;
+#define PEP604_FIX_NESTING 8
+
+static bool too_nested(Fixed *fixed, uint32_t start) {
+  while (fixed->size && fixed->items[fixed->size - 1] <= start) fixed->size--;
+  return fixed->size >= PEP604_FIX_NESTING;
+}
+
 static void run_pep604(Ctx *c) {
   const State *s = c->s;
   const PsSummary *sum = c->fc->summary;
   ref_paths(c, ref_typing);
   Nodes inner;
   array_init(&inner);
-  /* The range of the last fix offered: references come in source order, so
-   * a finding inside it is nested in a fixed one (Union[int, Union[...]]).
-   * It gets its fix in the next round, when the outer one is applied: each
-   * nested finding carrying the text of all below it would take memory
-   * quadratic in the depth. */
-  uint32_t fixed_start = 0, fixed_end = 0;
+  Fixed fixed;
+  array_init(&fixed);
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
     if (ps_deadline_poll(c->deadline)) break;
@@ -1024,7 +1034,7 @@ static void run_pep604(Ctx *c) {
       continue;
     }
     uint32_t ws = ts_node_start_byte(whole), we = ts_node_end_byte(whole);
-    if (ws >= fixed_start && we <= fixed_end) {
+    if (too_nested(&fixed, ws)) {
       PsVar vars[] = {{"used", ref->chain}, {"replacement", ""}};
       emit(c, ws, we, vars, 2, NULL);
       array_free(&elems);
@@ -1062,11 +1072,12 @@ static void run_pep604(Ctx *c) {
     PsFixSpec fix = {"Convert to `X | Y`", &ed, 1, s->active};
     PsVar vars[] = {{"used", ref->chain}, {"replacement", repl}};
     emit(c, ws, we, vars, 2, fixable ? &fix : NULL);
-    if (fixable) fixed_start = ws, fixed_end = we;
+    if (fixable) array_push(&fixed, we);
     ps_buf_free(&b);
     array_free(&elems);
   }
   array_free(&inner);
+  array_free(&fixed);
 }
 
 /* Union[...] / Optional[...] inside a plain string annotation: the
@@ -1085,7 +1096,8 @@ static void pep604_in_strings(Ctx *c) {
   Array(uint32_t) cuts;
   array_init(&open);
   array_init(&cuts);
-  uint32_t fixed_start = 0, fixed_end = 0; /* as in run_pep604 */
+  Fixed fixed; /* as in run_pep604 */
+  array_init(&fixed);
   for (size_t i = 0; i < sr.size; i++) {
     const StrRef *r = &sr.items[i];
     if (ps_deadline_poll(c->deadline)) break;
@@ -1111,7 +1123,7 @@ static void pep604_in_strings(Ctx *c) {
     }
     uint32_t close = close_of[k - map_base];
     if (!close) continue;
-    if (r->start >= fixed_start && close + 1 <= fixed_end) { /* nested in a fixed one */
+    if (too_nested(&fixed, r->start)) {
       PsVar vars[] = {{"used", r->chain}, {"replacement", ""}};
       emit(c, r->start, close + 1, vars, 2, NULL);
       continue;
@@ -1144,9 +1156,10 @@ static void pep604_in_strings(Ctx *c) {
     PsFixSpec fix = {"Convert to `X | Y`", &ed, 1, s->active};
     PsVar vars[] = {{"used", r->chain}, {"replacement", repl}};
     emit(c, r->start, close + 1, vars, 2, fixable ? &fix : NULL);
-    if (fixable) fixed_start = r->start, fixed_end = close + 1;
+    if (fixable) array_push(&fixed, close + 1);
     ps_buf_free(&b);
   }
+  array_free(&fixed);
   array_free(&open);
   array_free(&cuts);
   array_free(&sr);
