@@ -239,6 +239,8 @@ static bool is(TSNode n, const char *type) { return !ts_node_is_null(n) && !strc
 
 typedef Array(TSNode) Nodes;
 
+static int str_cmp(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
 /* The named children of n, in order (a cursor: ts_node_named_child is
  * linear in the index, so a loop over it is quadratic). */
 static void named_children(TSNode n, Nodes *out) {
@@ -260,6 +262,21 @@ static bool subtree_next(TSTreeCursor *cur, TSNode root, bool descend) {
     if (ts_node_eq(ts_tree_cursor_current_node(cur), root)) return false;
     if (ts_tree_cursor_goto_next_sibling(cur)) return true;
     if (!ts_tree_cursor_goto_parent(cur)) return false;
+  }
+}
+
+/* subtree_next keeping the cursor's depth below `root` in *depth
+ * (ts_tree_cursor_current_depth counts its whole stack each time). */
+static bool subtree_step(TSTreeCursor *cur, TSNode root, bool descend, uint32_t *depth) {
+  if (descend && ts_tree_cursor_goto_first_child(cur)) {
+    ++*depth;
+    return true;
+  }
+  for (;;) {
+    if (ts_node_eq(ts_tree_cursor_current_node(cur), root)) return false;
+    if (ts_tree_cursor_goto_next_sibling(cur)) return true;
+    if (!ts_tree_cursor_goto_parent(cur)) return false;
+    --*depth;
   }
 }
 
@@ -335,6 +352,7 @@ struct Ctx {
   void *typevars; /* TypeVarDefs *, collected on first use (see typevars()) */
   uint32_t future_start, future_end; /* the future import statement */
   PathNodes paths; /* the nodes of every path looked up (see resolve_paths) */
+  Array(const char *) def_names; /* see name_bound */
   uint32_t *ref_path, *import_path, *ann_path, *def_path; /* per summary item: its path's node or UINT32_MAX */
   Nodes scratch;
 };
@@ -558,20 +576,46 @@ static TSNode find_up(const Path *p, const char *type) {
   return null;
 }
 
+/* The bindings named `name`, in file order, through the summary's index
+ * (a scan of all bindings per finding is quadratic): start with
+ * b = NULL; NULL at the end. */
+static const PsBinding *next_named(const PsSummary *sum, const char *name, const PsBinding *b) {
+  if (!sum->bind_cap || sum->bind_next.size != sum->bindings.size) { /* no index: scan */
+    for (size_t i = b ? (size_t)(b - sum->bindings.items) + 1 : 0; i < sum->bindings.size; i++)
+      if (!strcmp(sum->bindings.items[i].name, name)) return &sum->bindings.items[i];
+    return NULL;
+  }
+  uint32_t v;
+  if (b) {
+    v = sum->bind_next.items[b - sum->bindings.items];
+  } else {
+    size_t n = strlen(name);
+    for (size_t h = (size_t)ps_hash_bytes(name, n) & (sum->bind_cap - 1);; h = (h + 1) & (sum->bind_cap - 1)) {
+      v = sum->bind_slots[h];
+      if (!v || !strcmp(sum->bindings.items[v - 1].name, name)) break;
+    }
+  }
+  return v ? &sum->bindings.items[v - 1] : NULL;
+}
+
 /* True if `name` is bound anywhere in the file other than by an import of
  * `target` (NULL: by anything). */
-static bool name_bound(const PsSummary *sum, const char *name, const char *target) {
-  for (size_t i = 0; i < sum->bindings.size; i++) {
-    const PsBinding *b = &sum->bindings.items[i];
-    if (strcmp(b->name, name)) continue;
+static bool name_bound(Ctx *c, const char *name, const char *target) {
+  const PsSummary *sum = c->fc->summary;
+  for (const PsBinding *b = next_named(sum, name, NULL); b; b = next_named(sum, name, b)) {
     if (target && b->kind == PS_BIND_IMPORT && !strcmp(b->target, target)) continue;
     return true;
   }
-  for (size_t i = 0; i < sum->defs.size; i++) {
-    const char *d = sum->defs.items[i].name, *last = strrchr(d, '.');
-    if (!strcmp(last ? last + 1 : d, name)) return true;
+  /* The defs' last names, sorted once per file for a binary search. */
+  if (!c->def_names.items && sum->defs.size) {
+    for (size_t i = 0; i < sum->defs.size; i++) {
+      const char *d = sum->defs.items[i].name, *last = strrchr(d, '.');
+      array_push(&c->def_names, last ? last + 1 : d);
+    }
+    qsort(c->def_names.items, c->def_names.size, sizeof(const char *), str_cmp);
   }
-  return false;
+  const char *key = name;
+  return c->def_names.size && bsearch(&key, c->def_names.items, c->def_names.size, sizeof(const char *), str_cmp);
 }
 
 /* True if `name` read in `scope` is bound there or in an enclosing scope
@@ -587,10 +631,8 @@ static bool bound_in_scope(const PsSummary *sum, const char *name, const char *s
       if (d->kind == PS_DEF_CLASS && strlen(d->name) == sl && !strncmp(d->name, scope, sl)) is_class = true;
     }
     if (!is_class)
-      for (size_t i = 0; i < sum->bindings.size; i++) {
-        const PsBinding *b = &sum->bindings.items[i];
-        if (!strcmp(b->name, name) && strlen(b->scope) == sl && !strncmp(b->scope, scope, sl)) return true;
-      }
+      for (const PsBinding *b = next_named(sum, name, NULL); b; b = next_named(sum, name, b))
+        if (strlen(b->scope) == sl && !strncmp(b->scope, scope, sl)) return true;
     if (!sl) return false;
     const char *p = scope + sl;
     while (p > scope && p[-1] != '.') p--;
@@ -601,10 +643,8 @@ static bool bound_in_scope(const PsSummary *sum, const char *name, const char *s
 
 /* A module-level import binding `name` to `target`. */
 static bool imported_as(const PsSummary *sum, const char *name, const char *target) {
-  for (size_t i = 0; i < sum->bindings.size; i++) {
-    const PsBinding *b = &sum->bindings.items[i];
-    if (b->kind == PS_BIND_IMPORT && !b->scope[0] && !b->guards && !strcmp(b->name, name) &&
-        !strcmp(b->target, target))
+  for (const PsBinding *b = next_named(sum, name, NULL); b; b = next_named(sum, name, b)) {
+    if (b->kind == PS_BIND_IMPORT && !b->scope[0] && !b->guards && !strcmp(b->target, target))
       return true;
   }
   return false;
@@ -681,8 +721,6 @@ static bool future_annotations(const PsSource *src, TSNode root, uint32_t *start
 
 /* Local names that imports bind to typing or typing_extensions (or their
  * members): only references starting with one can resolve into them. */
-static int str_cmp(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
-
 /* Sorted and unique, for a binary search per reference (a file may import
  * thousands of names). */
 static void typing_heads(Ctx *c) {
@@ -909,7 +947,7 @@ static void rename_one(Ctx *c, const char *chain, uint32_t start, uint32_t end, 
       /* already imported */
     } else if (imported_as(sum, row->module, row->module)) {
       repl = qual;
-    } else if (!name_bound(sum, repl, NULL)) {
+    } else if (!name_bound(c, repl, NULL)) {
       if (*insert_at == UINT32_MAX) *insert_at = import_insert_point(c);
       edits[ne++] = (PsByteEdit){*insert_at, *insert_at,
                                  ps_arena_sprintf(c->arena, "from %s import %s\n", row->module, repl)};
@@ -1299,10 +1337,10 @@ static void quoted_in(Ctx *c, const Path *at, bool runtime) {
   Nodes anc;
   array_init(&anc);
   TSTreeCursor cur = ts_tree_cursor_new(ty);
+  uint32_t depth = 0;
   for (;;) {
     if (ps_deadline_poll(c->deadline)) break;
     TSNode n = ts_tree_cursor_current_node(&cur);
-    uint32_t depth = ts_tree_cursor_current_depth(&cur);
     anc.size = depth;
     array_push(&anc, n);
     bool descend = true;
@@ -1333,7 +1371,7 @@ static void quoted_in(Ctx *c, const Path *at, bool runtime) {
         }
       }
     }
-    if (!subtree_next(&cur, ty, descend)) break;
+    if (!subtree_step(&cur, ty, descend, &depth)) break;
   }
   ts_tree_cursor_delete(&cur);
   array_free(&anc);
@@ -1606,10 +1644,10 @@ static bool yield_value_used(const Ctx *c, TSNode body) {
   Nodes anc; /* the walk's nodes by depth: parents without ts_node_parent (a walk from the root) */
   array_init(&anc);
   bool used = false;
+  uint32_t depth = 0;
   for (;;) {
     if (ps_deadline_poll(c->deadline)) break;
     TSNode n = ts_tree_cursor_current_node(&cur);
-    uint32_t depth = ts_tree_cursor_current_depth(&cur);
     anc.size = depth;
     array_push(&anc, n);
     bool descend = ts_node_child_count(n) > 0;
@@ -1619,7 +1657,7 @@ static bool yield_value_used(const Ctx *c, TSNode body) {
       descend = false;
     }
     if (used) break;
-    if (!subtree_next(&cur, body, descend)) break;
+    if (!subtree_step(&cur, body, descend, &depth)) break;
   }
   ts_tree_cursor_delete(&cur);
   array_free(&anc);
@@ -1698,7 +1736,7 @@ static void run_async_iterator(Ctx *c) {
       repl = "AsyncIterator";
       if (imported_as(sum, repl, qual)) {
         /* already there */
-      } else if (!name_bound(sum, repl, NULL)) {
+      } else if (!name_bound(c, repl, NULL)) {
         if (insert_at == UINT32_MAX) insert_at = import_insert_point(c);
         edits[ne++] = (PsByteEdit){insert_at, insert_at, ps_arena_sprintf(c->arena, "from %s import AsyncIterator\n", mod)};
       } else {
@@ -1844,6 +1882,7 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   array_init(&c.heads);
   array_init(&c.paths);
   array_init(&c.scratch);
+  array_init(&c.def_names);
   typing_heads(&c);
   switch (c.s->kind) {
   case K_RENAME: run_rename(&c); break;
@@ -1865,6 +1904,7 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   array_free(&c.heads);
   array_free(&c.paths);
   array_free(&c.scratch);
+  array_free(&c.def_names);
   if (c.typevars) array_free((TypeVarDefs *)c.typevars);
   ps_arena_delete(c.arena);
 }
