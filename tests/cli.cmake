@@ -43,6 +43,9 @@ set_tests_properties(cli.bad_input PROPERTIES TIMEOUT 900)
 
 set(_ps_regressions stubs_are_not_first_party lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
     usage_error_printed_twice sarif_uri_outside_cwd)
+# Issue 14 (reliability II), items 1-3 and 6.
+list(APPEND _ps_regressions r14_01_long_line_prefilter r14_02_regex_errors_are_not_no_match
+     r14_03_deep_nesting_not_truncated r14_06_file_timeout_whole_file)
 foreach(_case ${_ps_regressions})
   add_test(NAME cli.regress.${_case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/regressions.sh
