@@ -51,7 +51,8 @@ struct PsQuerySet {
 struct PsQueryRunner {
   const PsQuerySet *set;
   TSQueryCursor *cursor;
-  PsRegexRunner *re;     /* created when a #match? first runs */
+  PsRegexRunner *re;     /* the worker's (borrowed), or created when a #match? first runs */
+  bool owns_re;
   PsQueryStatus status;  /* of the last exec */
 };
 
@@ -379,11 +380,17 @@ PsQueryRunner *ps_query_runner_new(const PsQuerySet *set) {
 void ps_query_runner_delete(PsQueryRunner *self) {
   if (!self) return;
   ts_query_cursor_delete(self->cursor);
-  ps_regex_runner_delete(self->re);
+  if (self->owns_re) ps_regex_runner_delete(self->re);
   free(self);
 }
 
 const PsQueryStatus *ps_query_runner_status(const PsQueryRunner *self) { return &self->status; }
+
+void ps_query_runner_set_regex(PsQueryRunner *self, PsRegexRunner *re) {
+  if (self->owns_re) ps_regex_runner_delete(self->re);
+  self->re = re;
+  self->owns_re = false;
+}
 
 /* 1 if the predicate holds for node n, 0 if not, or a negative
  * ps_regex_match code when its regex could not decide. */
@@ -404,7 +411,6 @@ static int test_node(PsQueryRunner *self, const Pred *p, TSNode n, const TSQuery
       }
       return p->str_len == len && memcmp(p->str, s, len) == 0;
     case PRED_MATCH:
-      if (!self->re) self->re = ps_regex_runner_new();
       return ps_regex_match(self->re, p->re, s, len, 0, NULL, NULL);
     case PRED_ANY_OF:
       for (uint32_t k = 0; k < p->n_set; k++)
@@ -476,6 +482,7 @@ int ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text, uin
     const PatternInfo *info = &set->patterns[m.pattern_index];
     if (info->n_preds && !self->re) {
       self->re = ps_regex_runner_new();
+      self->owns_re = true;
       ps_regex_runner_set_deadline(self->re, budget_us ? &b.deadline : NULL);
     }
     if (!predicates_hold(self, info, &m, text)) continue;

@@ -157,6 +157,8 @@ typedef struct PsQueryMatch {
   uint16_t n_captures;
 } PsQueryMatch;
 
+typedef struct PsRegexRunner PsRegexRunner; /* see below */
+
 /* Per-worker matching state (cursor, PCRE2 match state). */
 typedef struct PsQueryRunner PsQueryRunner;
 PsQueryRunner *ps_query_runner_new(const PsQuerySet *set);
@@ -183,6 +185,9 @@ typedef struct PsQueryStatus {
 int ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text, uint64_t budget_us,
                          void (*on_match)(void *ctx, const PsQueryMatch *m), void *ctx);
 const PsQueryStatus *ps_query_runner_status(const PsQueryRunner *self);
+/* The regex state #match? predicates use (borrowed; the worker's, so one
+ * JIT stack serves all its runners). Without it a runner makes its own. */
+void ps_query_runner_set_regex(PsQueryRunner *self, PsRegexRunner *re);
 
 /* ---- regular expressions ------------------------------------------------------ */
 
@@ -194,7 +199,6 @@ typedef struct pcre2_real_code_8 PsRegex;
  * PS_REGEX_JIT_STACK_MAX, and limits (PS_REGEX_MATCH_LIMIT steps and
  * PS_REGEX_HEAP_LIMIT KiB per start position) so that a pathological
  * regex fails fast instead of running for minutes. */
-typedef struct PsRegexRunner PsRegexRunner;
 #define PS_REGEX_JIT_STACK_MAX (8u << 20)
 #define PS_REGEX_MATCH_LIMIT 1000000u
 #define PS_REGEX_HEAP_LIMIT (64u * 1024) /* KiB */

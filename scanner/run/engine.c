@@ -862,7 +862,9 @@ static PsQueryRunner *group_runner(PsScanWorker *w, size_t i) {
     if (g->err && !atomic_exchange(&g->reported, true)) w->query_error = g->err;
     return NULL;
   }
-  return w->runners[i] = ps_query_runner_new(g->qs);
+  w->runners[i] = ps_query_runner_new(g->qs);
+  ps_query_runner_set_regex(w->runners[i], w->re); /* one JIT stack per worker */
+  return w->runners[i];
 }
 
 /* Notes that the budget ran out, in the first stage that saw it. */
