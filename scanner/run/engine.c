@@ -584,9 +584,6 @@ typedef struct LineDirective {
   PsSuppressDirective d;
 } LineDirective;
 
-/* Collects suppression directives from every comment that may hold one:
- * each '#' is looked up in the tree, so '#' inside strings never counts.
- * Only called for files with findings. */
 /* The smallest node holding byte `off`, as ts_node_descendant_for_byte_range
  * finds it, for ascending offsets: the cursor only moves forward (to later
  * siblings, up, into children), so a file costs one walk of its tree however
@@ -611,6 +608,9 @@ static TSNode node_at(TSTreeCursor *cur, uint32_t off) {
   }
 }
 
+/* Collects suppression directives from every comment that may hold one:
+ * each '#' is looked up in the tree, so '#' inside strings never counts.
+ * Only called for files with findings. */
 static void collect_directives(const PsSource *src, LineDirective **out, size_t *n_out) {
   Array(LineDirective) dirs;
   array_init(&dirs);

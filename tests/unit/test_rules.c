@@ -338,6 +338,12 @@ static void test_regex_words(void) {
   expect_words("\\b(?=foo)\\w+", NULL);
   expect_words("\\bfoo\\w*\\b", NULL);
   expect_words("[a-z]foo\\b", NULL);
+  /* Issue 14: an option setting changes what a word matches; {,n} may
+   * repeat nothing. */
+  expect_words("(?i)\\bcgi\\b", NULL);
+  expect_words("\\bimp\\b|(?x) c g i", NULL);
+  expect_words("\\b(?:cgi|imp){,2}\\b", NULL);
+  expect_words("\\b(?:cgi|imp)\\b", "cgi imp");
 }
 
 int main(void) {
