@@ -36,9 +36,16 @@ static size_t parse_codes(const char *s, size_t i, size_t n, char stop, PsSuppre
     while (j < n && is_code_char(s[j])) j++;
     if (j == i) return stop ? 0 : i;
     if (!isupper((unsigned char)s[i])) return stop ? 0 : i;
-    if (d->n_codes < PS_SUPPRESS_MAX_CODES && j - i < sizeof d->codes[0]) {
-      memcpy(d->codes[d->n_codes], s + i, j - i);
-      d->codes[d->n_codes][j - i] = '\0';
+    if (d->n_codes < PS_SUPPRESS_MAX_CODES) {
+      /* A code too long to keep is no rule's id or prefix: it covers
+       * nothing ("\x01" starts no id). Dropping it made `# noqa: <long>`
+       * a blanket noqa that hid every finding on its line. */
+      if (j - i < sizeof d->codes[0]) {
+        memcpy(d->codes[d->n_codes], s + i, j - i);
+        d->codes[d->n_codes][j - i] = '\0';
+      } else {
+        strcpy(d->codes[d->n_codes], "\x01");
+      }
       d->n_codes++;
     }
     i = j;

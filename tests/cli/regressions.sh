@@ -150,6 +150,12 @@ r14_03_deep_nesting_not_truncated)
   "$PY3" -c 'open("exc.py", "w").write("try:\n    import imp\nexcept (" + ", ".join("E%d" % i for i in range(70)) + ", ImportError):\n    imp = None\n")'
   run check --isolated --select RM001 exc.py
   expect_rc except_rc 0
+  # A noqa code longer than the 16-byte slot was dropped, which left a
+  # blanket `# noqa` hiding every finding of the line.
+  printf 'import imp  # noqa: ABCDEFGHIJKLMNOPQRSTUVWXYZ\n' >noqa.py
+  run check --isolated noqa.py
+  expect_rc noqa_rc 1
+  expect_out noqa 'noqa.py:1:8: RM001'
   ;;
 r14_06_file_timeout_whole_file)
   # Issue 14 item 6: --file-timeout covered only the parse (and, loosely,
