@@ -908,6 +908,7 @@ static void run_rules(PsScanWorker *w, const PsSource *src, ScanIssues *is) {
       ps_walker_set_needs(w->walker, needs);
       ps_walker_set_deadline(w->walker, dl);
       ps_walker_summarize(w->walker, src, w->arena, &w->summary);
+      ps_walker_set_deadline(w->walker, NULL); /* dl lives as long as this file's scan */
       if (ps_deadline_check(dl)) {
         expire(is, "the summary walk");
         goto done;
