@@ -24,7 +24,7 @@ static bool is_code_char(char c) { return isupper((unsigned char)c) || isdigit((
 /* Parses a list of codes separated by commas and/or spaces, stopping at
  * `stop` (']' for brackets, 0 for end of the noqa list). Returns the index
  * after the list, or 0 on a syntax error. */
-static size_t parse_codes(const char *s, size_t i, size_t n, char stop, PsSuppressDirective *d) {
+static size_t parse_codes(const char *s, size_t i, size_t n, char stop, PsSuppressDirective *d, bool *too_long) {
   for (;;) {
     i = skip_sp(s, i, n);
     if (i < n && s[i] == ',') {
@@ -36,16 +36,10 @@ static size_t parse_codes(const char *s, size_t i, size_t n, char stop, PsSuppre
     while (j < n && is_code_char(s[j])) j++;
     if (j == i) return stop ? 0 : i;
     if (!isupper((unsigned char)s[i])) return stop ? 0 : i;
-    if (d->n_codes < PS_SUPPRESS_MAX_CODES) {
-      /* A code too long to keep is no rule's id or prefix: it covers
-       * nothing ("\x01" starts no id). Dropping it made `# noqa: <long>`
-       * a blanket noqa that hid every finding on its line. */
-      if (j - i < sizeof d->codes[0]) {
-        memcpy(d->codes[d->n_codes], s + i, j - i);
-        d->codes[d->n_codes][j - i] = '\0';
-      } else {
-        strcpy(d->codes[d->n_codes], "\x01");
-      }
+    if (j - i >= sizeof d->codes[0]) *too_long = true; /* no rule's id or prefix */
+    else if (d->n_codes < PS_SUPPRESS_MAX_CODES) {
+      memcpy(d->codes[d->n_codes], s + i, j - i);
+      d->codes[d->n_codes][j - i] = '\0';
       d->n_codes++;
     }
     i = j;
@@ -77,7 +71,8 @@ int ps_suppress_parse(const char *comment, size_t len, PsSuppressDirective out[2
         continue;
       }
       if (k < len && comment[k] == '[') {
-        size_t e = parse_codes(comment, k + 1, len, ']', &d);
+        bool too_long = false;
+        size_t e = parse_codes(comment, k + 1, len, ']', &d, &too_long);
         if (!e || d.n_codes == 0) continue; /* malformed: not a directive */
       } else if (k < len && comment[k] != ' ' && comment[k] != '\t' && comment[k] != '#') {
         continue; /* "ignorex" */
@@ -91,8 +86,12 @@ int ps_suppress_parse(const char *comment, size_t len, PsSuppressDirective out[2
       PsSuppressDirective d = {0};
       d.kind = PS_SUPPRESS_LINE;
       if (k < len && comment[k] == ':') {
-        size_t e = parse_codes(comment, k + 1, len, 0, &d);
+        bool too_long = false;
+        size_t e = parse_codes(comment, k + 1, len, 0, &d, &too_long);
         (void)e;
+        /* Codes too long to be any rule's cover nothing: dropping them and
+         * reading a blanket noqa hid every finding of the line. */
+        if (d.n_codes == 0 && too_long) continue;
         if (d.n_codes == 0) d.all = true; /* "# noqa:" with nothing usable */
       } else if (k < len && (isalnum((unsigned char)comment[k]) || comment[k] == '_')) {
         continue; /* "# noqaxyz" */
