@@ -353,6 +353,8 @@ struct Ctx {
   uint32_t future_start, future_end; /* the future import statement */
   PathNodes paths; /* the nodes of every path looked up (see resolve_paths) */
   Array(const char *) def_names; /* see name_bound */
+  Array(const char *) class_names; /* see class_scope */
+  bool classes_sorted;
   uint32_t *ref_path, *import_path, *ann_path, *def_path; /* per summary item: its path's node or UINT32_MAX */
   Nodes scratch;
 };
@@ -621,15 +623,35 @@ static bool name_bound(Ctx *c, const char *name, const char *target) {
 /* True if `name` read in `scope` is bound there or in an enclosing scope
  * (class bodies are skipped on the way out, as Python does): then it is
  * not the builtin. */
-static bool bound_in_scope(const PsSummary *sum, const char *name, const char *scope) {
+/* Is scope[0, sl) a class's qualified name? The class names are sorted
+ * once per file for a binary search. */
+static bool class_scope(Ctx *c, const char *scope, size_t sl) {
+  const PsSummary *sum = c->fc->summary;
+  if (!c->classes_sorted) {
+    for (size_t i = 0; i < sum->defs.size; i++)
+      if (sum->defs.items[i].kind == PS_DEF_CLASS) array_push(&c->class_names, sum->defs.items[i].name);
+    if (c->class_names.size) qsort(c->class_names.items, c->class_names.size, sizeof(const char *), str_cmp);
+    c->classes_sorted = true;
+  }
+  size_t lo = 0, hi = c->class_names.size;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const char *h = c->class_names.items[mid];
+    int r = strncmp(h, scope, sl);
+    if (!r && h[sl]) r = 1;
+    if (!r) return true;
+    if (r < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
+}
+
+static bool bound_in_scope(Ctx *c, const char *name, const char *scope) {
+  const PsSummary *sum = c->fc->summary;
   size_t sl = strlen(scope);
   bool first = true;
   for (;;) {
-    bool is_class = false;
-    for (size_t i = 0; i < sum->defs.size && !first; i++) {
-      const PsDef *d = &sum->defs.items[i];
-      if (d->kind == PS_DEF_CLASS && strlen(d->name) == sl && !strncmp(d->name, scope, sl)) is_class = true;
-    }
+    bool is_class = !first && class_scope(c, scope, sl);
     if (!is_class)
       for (const PsBinding *b = next_named(sum, name, NULL); b; b = next_named(sum, name, b))
         if (strlen(b->scope) == sl && !strncmp(b->scope, scope, sl)) return true;
@@ -954,7 +976,7 @@ static void rename_one(Ctx *c, const char *chain, uint32_t start, uint32_t end, 
     } else {
       fixable = false;
     }
-  } else if (bound_in_scope(sum, repl, scope)) {
+  } else if (bound_in_scope(c, repl, scope)) {
     fixable = false; /* the builtin is shadowed here */
   }
   (void)in_string;
@@ -1883,6 +1905,7 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   array_init(&c.paths);
   array_init(&c.scratch);
   array_init(&c.def_names);
+  array_init(&c.class_names);
   typing_heads(&c);
   switch (c.s->kind) {
   case K_RENAME: run_rename(&c); break;
@@ -1905,6 +1928,7 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   array_free(&c.paths);
   array_free(&c.scratch);
   array_free(&c.def_names);
+  array_free(&c.class_names);
   if (c.typevars) array_free((TypeVarDefs *)c.typevars);
   ps_arena_delete(c.arena);
 }
