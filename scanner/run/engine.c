@@ -1068,7 +1068,7 @@ static void drop_unused_imports(PsScanWorker *w, PsFileResult *res, const PsSour
   ps_buf_free(&b);
   if (ps_source_load_text(&next, w->arena, res->path, text, len, &err)) return;
   if (ps_source_parse(&next, w->parser, ps_deadline_left_us(&is->deadline), &err)) {
-    if (err.code == PS_E_LIMIT) expire(is, "fixing");
+    if (err.code == PS_E_LIMIT && strstr(err.msg, "--file-timeout")) expire(is, "fixing");
     return;
   }
   next.encoding = src->encoding;
@@ -1147,7 +1147,7 @@ static void fix_file(PsScanWorker *w, PsFileResult *res, PsSource *src, PsFindin
       break;
     }
     if (ps_source_parse(&next, w->parser, ps_deadline_left_us(&is->deadline), &err)) {
-      if (err.code == PS_E_LIMIT) {
+      if (err.code == PS_E_LIMIT && strstr(err.msg, "--file-timeout")) {
         expire(is, "fixing");
         break;
       }
@@ -1281,7 +1281,7 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
     }
   }
   if ((rc = ps_source_parse(&src, w->parser, ps_deadline_left_us(&is.deadline), &err))) {
-    if (rc == PS_E_LIMIT)
+    if (rc == PS_E_LIMIT && strstr(err.msg, "--file-timeout")) /* the whole budget, not what was left */
       add_error(res, ps_xasprintf("parsing took more than the %llu ms CPU budget (--file-timeout), skipped", budget_ms));
     else
       add_error(res, ps_xstrdup(err.msg));
