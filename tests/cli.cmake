@@ -62,6 +62,8 @@ list(APPEND _ps_regressions r14_04_unreadable_pyproject_is_an_error r14_07_rule_
      r14_11_rule_paths_stay_in_project r14_12_rule_dir_special_files r14_17_max_file_size_zero)
 list(APPEND _ps_regressions r14_08_glob_starstar_repeat r14_13_fix_links_scope_readonly r14_14_fix_python_rejects
      r14_15_outputs_collide_fail_signal r14_16_path_escapes)
+list(APPEND _ps_regressions r14_01_long_line_prefilter r14_02_regex_errors_are_not_no_match
+     r14_03_deep_nesting_not_truncated r14_06_file_timeout_whole_file)
 foreach(_case ${_ps_regressions})
   add_test(NAME cli.regress.${_case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/regressions.sh

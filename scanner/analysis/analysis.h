@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/core.h"
 #include "parse/parse.h"
@@ -175,6 +176,36 @@ void ps_summary__index_bindings(PsSummary *s);
 void ps_summary_copy_facts(const PsSummary *s, const PsSource *src, unsigned what, PsArena *arena,
                            PsFileFacts *f);
 
+/* ---- the per-file budget ------------------------------------------------------ */
+
+/* A deadline on this thread's CPU time (--file-timeout) that every stage of
+ * one file's scan polls: parse, summary walk, analyses, queries, fixes. Work
+ * loops call ps_deadline_poll once per unit of work (a node, a reference);
+ * it reads the clock every PS_DEADLINE_POLL_EVERY calls, so a unit must stay
+ * small (no walk from the root per unit). Once expired it stays expired, and
+ * the engine reports the file as over budget. */
+typedef struct PsDeadline {
+  struct timespec at;
+  uint64_t budget_us; /* 0: no budget, never expires */
+  unsigned polls;
+  bool expired;
+} PsDeadline;
+#define PS_DEADLINE_POLL_EVERY 64u
+
+/* Starts the clock: the deadline is budget_us from now (0: none). */
+void ps_deadline_start(PsDeadline *self, uint64_t budget_us);
+/* Reads the clock: true if the deadline has passed. NULL never expires. */
+bool ps_deadline_check(PsDeadline *self);
+/* Microseconds left, at least 1 (0 only without a budget): for APIs that
+ * take a budget rather than a deadline. */
+uint64_t ps_deadline_left_us(PsDeadline *self);
+static inline bool ps_deadline_poll(PsDeadline *self) {
+  if (!self || !self->budget_us) return false;
+  if (self->expired) return true;
+  if (++self->polls % PS_DEADLINE_POLL_EVERY) return false;
+  return ps_deadline_check(self);
+}
+
 /* Everything an analysis sees for one file. */
 typedef struct PsFileContext {
   const PsSource *source;
@@ -183,6 +214,9 @@ typedef struct PsFileContext {
    * has its own module or package of that name at an import root. */
   bool (*is_first_party)(const void *project, const char *top, size_t len);
   const void *project;
+  /* The file's budget (may be NULL): an analysis polls it in its loops and
+   * returns early once it expires (the engine then reports the file). */
+  PsDeadline *deadline;
 } PsFileContext;
 
 /* Key/value pairs for a message template. */
@@ -319,6 +353,9 @@ void ps_walker_set_needs(PsWalker *self, unsigned needs);
 /* The PS_NEED_* flags an analysis reads. */
 unsigned ps_analysis_needs(const PsAnalysis *self);
 void ps_walker_delete(PsWalker *self);
+/* The budget the next walks poll (NULL: none); the walk stops early, with
+ * a partial summary, once it expires. */
+void ps_walker_set_deadline(PsWalker *self, PsDeadline *deadline);
 /* Clears `out` and fills it from the tree of `src`; strings go to `arena`. */
 void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, PsSummary *out);
 void ps_summary_init(PsSummary *self);

@@ -21,6 +21,13 @@ typedef struct Frame {
   bool is_def;       /* function body (not class) */
 } Frame;
 
+/* The string argument of a candidate dynamic import, read during the walk
+ * (looking it up afterwards from the root cost a descent per call). */
+typedef struct DynArg {
+  const char *value;
+  uint32_t start, end;
+} DynArg;
+
 struct PsWalker {
   const TSLanguage *lang;
   TSSymbol s_import, s_import_from, s_future, s_call, s_func, s_class, s_try, s_if, s_except,
@@ -39,7 +46,8 @@ struct PsWalker {
   Array(const char *) imported; /* names bound by imports so far in this file */
   unsigned needs;     /* PS_NEED_* */
   Array(PsCall) dyn; /* candidate dynamic-import calls, resolved after the walk */
-  Array(uint32_t) dyn_arg;
+  Array(DynArg) dyn_arg; /* their string arguments */
+  PsDeadline *deadline;
 };
 
 static TSSymbol sym(const TSLanguage *l, const char *name) {
@@ -445,19 +453,18 @@ static unsigned handler_guards(Walk *k, TSNode except) {
     if (!ts_node_is_named(c) || ts_node_symbol(c) == w->s_block) continue;
     TSNode alias = ts_node_child_by_field_id(except, w->f_alias);
     if (!ts_node_is_null(alias) && ts_node_eq(alias, c)) continue;
-    TSNode items[64];
-    uint32_t n_items = 0;
     /* `except (A, B) as e:` parses as an as_pattern around the types. */
     if (ts_node_symbol(c) == w->s_as_pattern && ts_node_named_child_count(c)) c = ts_node_named_child(c, 0);
     TSSymbol s = ts_node_symbol(c);
-    if (s == w->s_tuple || s == w->s_parenthesized) {
-      uint32_t tn = ts_node_named_child_count(c);
-      for (uint32_t j = 0; j < tn && n_items < 64; j++) items[n_items++] = ts_node_named_child(c, j);
-    } else {
-      items[n_items++] = c;
-    }
-    for (uint32_t j = 0; j < n_items; j++) {
-      const char *d = dotted(k, items[j]);
+    bool many = s == w->s_tuple || s == w->s_parenthesized;
+    /* Every type of the tuple, however many (a cursor: ts_node_named_child
+     * is linear in the index). */
+    TSTreeCursor tc = ts_tree_cursor_new(c);
+    bool more = many ? ts_tree_cursor_goto_first_child(&tc) : true;
+    for (; more; more = many && ts_tree_cursor_goto_next_sibling(&tc)) {
+      TSNode item = ts_tree_cursor_current_node(&tc);
+      if (!ts_node_is_named(item)) continue;
+      const char *d = dotted(k, item);
       if (!d) continue;
       const char *last = strrchr(d, '.');
       last = last ? last + 1 : d;
@@ -466,6 +473,7 @@ static unsigned handler_guards(Walk *k, TSNode except) {
       if (!strcmp(last, "Exception") || !strcmp(last, "BaseException"))
         g |= PS_GUARD_TRY_IMPORT_ERROR | PS_GUARD_TRY_ATTRIBUTE_ERROR;
     }
+    ts_tree_cursor_delete(&tc);
   }
   return g;
 }
@@ -827,7 +835,7 @@ static void visit_call(Walk *k, TSNode n) {
   const char *val = string_value(k, a0, &s, &e);
   if (!val || !val[0]) return;
   array_push(&w->dyn, c);
-  array_push(&w->dyn_arg, (uint32_t)(ts_node_start_byte(a0)));
+  array_push(&w->dyn_arg, ((DynArg){val, s, e}));
 }
 
 static void add_mutation(Walk *k, PsMutationKind kind, const char *target, TSNode n) {
@@ -928,17 +936,21 @@ static bool is_dynamic_import(const PsSummary *s, const char *callee) {
 
 static void resolve_dynamic(Walk *k) {
   PsWalker *w = k->w;
+  /* Bare callees (`f("x")`) are most candidates: only `import_module`
+   * imported from importlib under some name makes one dynamic. */
+  bool bare_possible = false;
+  for (size_t i = 0; i < k->out->imports.size && !bare_possible; i++) {
+    const PsImport *im = &k->out->imports.items[i];
+    bare_possible = im->kind == PS_IMPORT_FROM && !im->level && !strcmp(im->module, "importlib") &&
+                    !strcmp(im->name, "import_module");
+  }
   for (size_t i = 0; i < w->dyn.size; i++) {
     const PsCall *c = &w->dyn.items[i];
+    if (ps_deadline_poll(w->deadline)) return;
+    if (!strchr(c->callee, '.') && !bare_possible && strcmp(c->callee, "__import__")) continue;
     if (!is_dynamic_import(k->out, c->callee)) continue;
-    /* Re-read the string argument. */
-    TSNode root = ts_tree_root_node(k->src->tree);
-    TSNode a0 = ts_node_descendant_for_byte_range(root, w->dyn_arg.items[i], w->dyn_arg.items[i] + 1);
-    while (!ts_node_is_null(a0) && ts_node_symbol(a0) != w->s_string) a0 = ts_node_parent(a0);
-    if (ts_node_is_null(a0)) continue;
-    uint32_t s, e;
-    const char *val = string_value(k, a0, &s, &e);
-    if (!val || !val[0]) continue;
+    const char *val = w->dyn_arg.items[i].value;
+    uint32_t s = w->dyn_arg.items[i].start, e = w->dyn_arg.items[i].end;
     int level = 0;
     while (val[level] == '.') level++;
     PsImport im = {0};
@@ -1016,6 +1028,39 @@ static void visit_type_string(Walk *k, TSNode n) {
 
 void ps_walker_set_needs(PsWalker *self, unsigned needs) { self->needs = needs; }
 
+void ps_walker_set_deadline(PsWalker *self, PsDeadline *deadline) { self->deadline = deadline; }
+
+/* ---- the per-file budget ------------------------------------------------------- */
+
+void ps_deadline_start(PsDeadline *self, uint64_t budget_us) {
+  memset(self, 0, sizeof *self);
+  self->budget_us = budget_us;
+  if (!budget_us) return;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &self->at);
+  self->at.tv_sec += (time_t)(budget_us / 1000000);
+  self->at.tv_nsec += (long)(budget_us % 1000000) * 1000;
+  if (self->at.tv_nsec >= 1000000000L) self->at.tv_sec++, self->at.tv_nsec -= 1000000000L;
+}
+
+static int64_t left_ns(const PsDeadline *self) {
+  struct timespec now;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return (int64_t)(self->at.tv_sec - now.tv_sec) * 1000000000LL + (self->at.tv_nsec - now.tv_nsec);
+}
+
+bool ps_deadline_check(PsDeadline *self) {
+  if (!self || !self->budget_us) return false;
+  if (!self->expired && left_ns(self) <= 0) self->expired = true;
+  return self->expired;
+}
+
+uint64_t ps_deadline_left_us(PsDeadline *self) {
+  if (!self || !self->budget_us) return 0;
+  int64_t ns = self->expired ? 0 : left_ns(self);
+  if (ns <= 0) self->expired = true;
+  return ns > 1000 ? (uint64_t)(ns / 1000) : 1;
+}
+
 void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, PsSummary *out) {
   array_clear(&out->imports);
   array_clear(&out->defs);
@@ -1036,6 +1081,7 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   TSNode root = ts_tree_root_node(src->tree);
   TSTreeCursor cur = ts_tree_cursor_new(root);
   for (;;) {
+    if (ps_deadline_poll(self->deadline)) break; /* the engine reports the file */
     TSNode n = ts_tree_cursor_current_node(&cur);
     TSSymbol s = ts_node_symbol(n);
     pop_frames(self, ts_node_start_byte(n));

@@ -235,30 +235,24 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
 
 /* ---- tree helpers -------------------------------------------------------------- */
 
-#define MAX_PATH 512
-
-/* Nodes from the root down to the smallest node spanning [start, end). */
-typedef struct Path {
-  TSNode n[MAX_PATH];
-  size_t len;
-} Path;
-
-static bool node_path(TSNode root, uint32_t start, uint32_t end, Path *p) {
-  TSNode target = ts_node_descendant_for_byte_range(root, start, end);
-  p->len = 0;
-  if (ts_node_is_null(target)) return false;
-  TSNode cur = root;
-  p->n[p->len++] = cur;
-  while (!ts_node_eq(cur, target)) {
-    TSNode next = ts_node_child_with_descendant(cur, target);
-    if (ts_node_is_null(next) || p->len >= MAX_PATH) return false;
-    cur = next;
-    p->n[p->len++] = cur;
-  }
-  return true;
-}
-
 static bool is(TSNode n, const char *type) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type); }
+
+typedef Array(TSNode) Nodes;
+
+static int str_cmp(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The named children of n, in order (a cursor: ts_node_named_child is
+ * linear in the index, so a loop over it is quadratic). */
+static void named_children(TSNode n, Nodes *out) {
+  array_clear(out);
+  if (ts_node_is_null(n)) return;
+  TSTreeCursor cur = ts_tree_cursor_new(n);
+  if (ts_tree_cursor_goto_first_child(&cur)) do {
+      TSNode ch = ts_tree_cursor_current_node(&cur);
+      if (ts_node_is_named(ch)) array_push(out, ch);
+    } while (ts_tree_cursor_goto_next_sibling(&cur));
+  ts_tree_cursor_delete(&cur);
+}
 
 /* Steps a pre-order walk of the subtree rooted at `root` (the cursor
  * started there); `descend`: enter the current node. False at the end. */
@@ -271,22 +265,23 @@ static bool subtree_next(TSTreeCursor *cur, TSNode root, bool descend) {
   }
 }
 
+/* subtree_next keeping the cursor's depth below `root` in *depth
+ * (ts_tree_cursor_current_depth counts its whole stack each time). */
+static bool subtree_step(TSTreeCursor *cur, TSNode root, bool descend, uint32_t *depth) {
+  if (descend && ts_tree_cursor_goto_first_child(cur)) {
+    ++*depth;
+    return true;
+  }
+  for (;;) {
+    if (ts_node_eq(ts_tree_cursor_current_node(cur), root)) return false;
+    if (ts_tree_cursor_goto_next_sibling(cur)) return true;
+    if (!ts_tree_cursor_goto_parent(cur)) return false;
+    --*depth;
+  }
+}
+
 typedef struct Ctx Ctx;
 static const char *text_of(const Ctx *c, TSNode n);
-
-struct Ctx {
-  const PsAnalysis *self;
-  const State *s;
-  const PsFileContext *fc;
-  const PsSource *src;
-  const PsEmitter *emit;
-  TSNode root;
-  PsArena *arena;
-  bool future;  /* from __future__ import annotations */
-  Array(const char *) heads; /* see typing_heads() */
-  void *typevars; /* TypeVarDefs *, collected on first use (see typevars()) */
-  uint32_t future_start, future_end; /* the future import statement */
-};
 
 /* Where a node sits. */
 typedef struct Where {
@@ -297,13 +292,259 @@ typedef struct Where {
   bool in_function;   /* inside a def body */
 } Where;
 
-static bool inside_function(const Path *p, size_t upto) {
-  for (size_t i = upto; i-- > 0;) {
-    if (is(p->n[i], "function_definition") || is(p->n[i], "lambda")) return true;
-    if (is(p->n[i], "class_definition")) return false;
-  }
-  return false;
+/* Paths from the root. Each node on the way to a looked-up node is kept
+ * once, with its parent and what its path says (Where), so a path costs
+ * nothing to read and 12,000 nested `Union[` cost one walk, not one
+ * descent from the root each (and no path is too deep to keep). */
+typedef struct PathNode {
+  TSNode node;
+  uint32_t parent;  /* index, UINT32_MAX at the root */
+  uint32_t depth;   /* 0 at the root */
+  uint32_t top;     /* the node at depth 1 on the path (the statement), or this at depth 0 */
+  bool in_def;      /* this node or one above is a function or class definition */
+  bool fn_scope;    /* the innermost def or lambda at or above is not inside a class body */
+  Where w;          /* of the path ending here */
+} PathNode;
+
+typedef Array(PathNode) PathNodes;
+
+/* One path: a node and, through parents, its ancestors. */
+typedef struct Path {
+  const PathNodes *ns;
+  uint32_t leaf;
+  size_t len; /* nodes on the path, root included */
+} Path;
+
+/* The k-th ancestor on the path (0: the node itself); null past the root. */
+static TSNode up(const Path *p, size_t k) {
+  uint32_t i = p->leaf;
+  for (; k && i != UINT32_MAX; k--) i = p->ns->items[i].parent;
+  TSNode null = {0};
+  return i == UINT32_MAX ? null : p->ns->items[i].node;
 }
+
+static const PathNode *path_at(const Path *p, size_t k) {
+  uint32_t i = p->leaf;
+  for (; k && i != UINT32_MAX; k--) i = p->ns->items[i].parent;
+  return i == UINT32_MAX ? NULL : &p->ns->items[i];
+}
+
+/* The statement (the root's child) on the path, or null. */
+static TSNode path_top(const Path *p) {
+  TSNode null = {0};
+  return p->len >= 2 ? p->ns->items[p->ns->items[p->leaf].top].node : null;
+}
+
+static const char *callee_last(const Ctx *c, TSNode call);
+static bool generic_value(const Ctx *c, TSNode value);
+
+struct Ctx {
+  const PsAnalysis *self;
+  const State *s;
+  const PsFileContext *fc;
+  const PsSource *src;
+  const PsEmitter *emit;
+  TSNode root;
+  PsArena *arena;
+  PsDeadline *deadline; /* the file's budget, or NULL */
+  bool future;  /* from __future__ import annotations */
+  Array(const char *) heads; /* see typing_heads() */
+  void *typevars; /* TypeVarDefs *, collected on first use (see typevars()) */
+  uint32_t future_start, future_end; /* the future import statement */
+  PathNodes paths; /* the nodes of every path looked up (see resolve_paths) */
+  Array(const char *) def_names; /* see name_bound */
+  Array(const char *) class_names; /* see class_scope */
+  bool classes_sorted;
+  uint32_t *ref_path, *import_path, *ann_path, *def_path; /* per summary item: its path's node or UINT32_MAX */
+  Nodes scratch;
+};
+
+/* Extends the path ending at parent (UINT32_MAX: none) by n, folding n
+ * into what the path says. The steps look at n and up to three ancestors,
+ * as a walk down the path from the root would. */
+static uint32_t path_push(Ctx *c, uint32_t parent, TSNode n) {
+  PathNode pn = {n, parent, 0, 0, false, false, {0}};
+  uint32_t self = (uint32_t)c->paths.size;
+  if (parent == UINT32_MAX) {
+    pn.top = self;
+    pn.in_def = is(n, "function_definition") || is(n, "class_definition");
+    pn.fn_scope = is(n, "function_definition") || is(n, "lambda");
+    array_push(&c->paths, pn);
+    return self;
+  }
+  const PathNode *pp = &c->paths.items[parent];
+  TSNode par = pp->node;
+  uint32_t gpi = pp->parent;
+  const PathNode *gpn = gpi == UINT32_MAX ? NULL : &c->paths.items[gpi];
+  const PathNode *ggpn = gpn && gpn->parent != UINT32_MAX ? &c->paths.items[gpn->parent] : NULL;
+  pn.depth = pp->depth + 1;
+  pn.top = pn.depth == 1 ? self : pp->top;
+  pn.in_def = pp->in_def || is(n, "function_definition") || is(n, "class_definition");
+  pn.fn_scope = (is(n, "function_definition") || is(n, "lambda")) ? true : is(n, "class_definition") ? false : pp->fn_scope;
+  Where w = pp->w;
+  if (is(n, "string")) w.in_string = true;
+  if (is(par, "subscript") && !ts_node_eq(ts_node_child_by_field_name(par, "value", 5), n) &&
+      generic_value(c, ts_node_child_by_field_name(par, "value", 5)))
+    w.type_def = true;
+  if (is(n, "type") && !w.annotation) {
+    if (is(par, "typed_parameter") || is(par, "typed_default_parameter") || is(par, "function_definition")) {
+      w.annotation = w.type_def = w.runtime_annotation = true;
+    } else if (is(par, "assignment")) {
+      TSNode ty = ts_node_child_by_field_name(par, "type", 4);
+      if (ts_node_eq(ty, n)) {
+        w.annotation = w.type_def = true;
+        /* Local variable annotations are never evaluated (class bodies
+         * are, even inside a function): the innermost def or class above
+         * the assignment decides. */
+        w.runtime_annotation = !(gpn && gpn->fn_scope);
+      } else {
+        w.type_def = true;
+      }
+    } else if (is(par, "type_alias_statement")) {
+      w.type_def = true;
+    }
+  }
+  if (is(par, "assignment") && !w.annotation) {
+    /* X: TypeAlias = <value> */
+    TSNode ty = ts_node_child_by_field_name(par, "type", 4);
+    TSNode right = ts_node_child_by_field_name(par, "right", 5);
+    if (!ts_node_is_null(ty) && ts_node_eq(right, n)) {
+      uint32_t l;
+      const char *t = ps_source_node_text(c->src, ty, &l);
+      if ((l >= 9 && !memcmp(t + l - 9, "TypeAlias", 9))) w.type_def = true;
+    }
+  }
+  if (is(par, "argument_list") && gpn && is(gpn->node, "call")) {
+    const char *fn = callee_last(c, gpn->node);
+    if (fn && !strcmp(fn, "cast") && ts_node_eq(ts_node_named_child(par, 0), n)) w.type_def = true;
+  }
+  if (is(par, "keyword_argument") && ggpn && is(ggpn->node, "call")) {
+    const char *fn = callee_last(c, ggpn->node);
+    TSNode kn = ts_node_child_by_field_name(par, "name", 4);
+    uint32_t l = 0;
+    const char *kt = ts_node_is_null(kn) ? "" : ps_source_node_text(c->src, kn, &l);
+    if (fn && !strcmp(fn, "TypeVar") && !ts_node_is_null(kn) && l == 5 && !memcmp(kt, "bound", 5)) w.type_def = true;
+  }
+  /* What is below a def's (or lambda's) body is in a function; its own
+   * annotations are handled above. */
+  if ((is(par, "function_definition") || is(par, "lambda")) && ts_node_eq(ts_node_child_by_field_name(par, "body", 4), n))
+    w.in_function = true;
+  pn.w = w;
+  array_push(&c->paths, pn);
+  return self;
+}
+
+typedef struct Target {
+  uint32_t start, end;
+  uint32_t *out; /* receives the path's last node */
+} Target;
+
+static int target_cmp(const void *a, const void *b) {
+  const Target *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return x->end > y->end ? -1 : x->end < y->end; /* outer first */
+}
+
+static bool contains(TSNode n, const Target *t) { return ts_node_start_byte(n) <= t->start && t->end <= ts_node_end_byte(n); }
+
+/* Finds, for each target, the smallest node spanning it (as
+ * ts_node_descendant_for_byte_range does) and keeps its path. One pass:
+ * targets are taken in order and the cursor only moves forward (to later
+ * siblings, up, into children), so the whole costs one walk of the parts
+ * of the tree that hold targets. *t->out is UINT32_MAX for a target not
+ * found and for all targets left when the budget runs out. */
+static void resolve_paths(Ctx *c, Target *ts, size_t n) {
+  for (size_t i = 0; i < n; i++) *ts[i].out = UINT32_MAX;
+  if (!n) return;
+  qsort(ts, n, sizeof *ts, target_cmp);
+  TSTreeCursor cur = ts_tree_cursor_new(c->root);
+  Nodes stack;           /* the cursor's nodes by depth */
+  Array(uint32_t) kept;  /* their PathNode, for depths below `valid` */
+  array_init(&stack);
+  array_init(&kept);
+  array_push(&stack, c->root);
+  size_t d = 0, valid = 0;
+  bool came_up = false; /* the cursor's node was reached from its last child */
+  for (size_t i = 0; i < n; i++) {
+    if (ps_deadline_poll(c->deadline)) break;
+    const Target *t = &ts[i];
+    size_t at = SIZE_MAX; /* depth of the answer */
+    /* Forward to a node that holds the target, or settle on an ancestor. */
+    for (;;) {
+      TSNode x = stack.items[d];
+      if (d == 0 || (came_up && contains(x, t))) {
+        if (contains(x, t)) at = d;
+        break;
+      }
+      if (t->start >= ts_node_end_byte(x)) {
+        came_up = false;
+        if (ts_tree_cursor_goto_next_sibling(&cur)) {
+          stack.items[d] = ts_tree_cursor_current_node(&cur);
+          if (valid > d) valid = d;
+          continue;
+        }
+        ts_tree_cursor_goto_parent(&cur);
+        stack.size = d--;
+        if (valid > d + 1) valid = d + 1;
+        came_up = true;
+        continue;
+      }
+      if (contains(x, t)) {
+        at = d + 1; /* below: descend from x */
+        break;
+      }
+      /* Before x or straddling its end: an ancestor holds it, if any. */
+      size_t k = d - 1;
+      while (k > 0 && !contains(stack.items[k], t)) k--;
+      if (contains(stack.items[k], t)) at = k;
+      break;
+    }
+    if (at == d + 1 || (at == d && d == 0 && !came_up)) {
+      /* Down from stack[d], which holds the target. */
+      came_up = false;
+      for (;;) {
+        if (ts_tree_cursor_goto_first_child_for_byte(&cur, t->start) < 0) {
+          at = d;
+          break;
+        }
+        TSNode ch = ts_tree_cursor_current_node(&cur);
+        array_push(&stack, ch);
+        d++;
+        if (valid > d) valid = d;
+        if (!contains(ch, t)) {
+          at = d - 1;
+          break;
+        }
+      }
+    }
+    if (at == SIZE_MAX) continue;
+    /* Keep the path down to depth `at`. */
+    if (kept.size > valid) kept.size = valid;
+    for (size_t k = kept.size; k <= at; k++)
+      array_push(&kept, path_push(c, k ? kept.items[k - 1] : UINT32_MAX, stack.items[k]));
+    valid = kept.size;
+    *t->out = kept.items[at];
+  }
+  ts_tree_cursor_delete(&cur);
+  array_free(&stack);
+  array_free(&kept);
+}
+
+/* The path to node index `leaf` of c->paths; false for UINT32_MAX. */
+static bool path_of(const Ctx *c, uint32_t leaf, Path *p) {
+  if (leaf == UINT32_MAX) return false;
+  p->ns = &c->paths;
+  p->leaf = leaf;
+  p->len = c->paths.items[leaf].depth + 1;
+  return true;
+}
+
+static TSNode node_of(const Ctx *c, uint32_t leaf) {
+  TSNode null = {0};
+  return leaf == UINT32_MAX ? null : c->paths.items[leaf].node;
+}
+
+static Where where(const Path *p) { return p->ns->items[p->leaf].w; }
 
 static const char *callee_last(const Ctx *c, TSNode call) {
   TSNode fn = ts_node_child_by_field_name(call, "function", 8);
@@ -329,105 +570,91 @@ static bool generic_value(const Ctx *c, TSNode value) {
   return q && (!strncmp(q, "typing.", 7) || !strncmp(q, "typing_extensions.", 18) || !strncmp(q, "collections.", 12));
 }
 
-static Where where(const Ctx *c, const Path *p) {
-  Where w = {0};
-  for (size_t i = 1; i < p->len; i++) {
-    TSNode n = p->n[i], parent = p->n[i - 1];
-    if (is(n, "string")) w.in_string = true;
-    if (is(parent, "subscript") && !ts_node_eq(ts_node_child_by_field_name(parent, "value", 5), n) &&
-        generic_value(c, ts_node_child_by_field_name(parent, "value", 5)))
-      w.type_def = true;
-    if (is(n, "type") && !w.annotation) {
-      if (is(parent, "typed_parameter") || is(parent, "typed_default_parameter") ||
-          is(parent, "function_definition")) {
-        w.annotation = w.type_def = w.runtime_annotation = true;
-      } else if (is(parent, "assignment")) {
-        TSNode ty = ts_node_child_by_field_name(parent, "type", 4);
-        if (ts_node_eq(ty, n)) {
-          w.annotation = w.type_def = true;
-          /* Local variable annotations are never evaluated (class
-           * bodies are, even inside a function). */
-          w.runtime_annotation = !inside_function(p, i - 1);
-        } else {
-          w.type_def = true;
-        }
-      } else if (is(parent, "type_alias_statement")) {
-        w.type_def = true;
-      }
-    }
-    if (is(parent, "assignment") && !w.annotation) {
-      /* X: TypeAlias = <value> */
-      TSNode ty = ts_node_child_by_field_name(parent, "type", 4);
-      TSNode right = ts_node_child_by_field_name(parent, "right", 5);
-      if (!ts_node_is_null(ty) && ts_node_eq(right, n)) {
-        uint32_t l;
-        const char *t = ps_source_node_text(c->src, ty, &l);
-        if ((l >= 9 && !memcmp(t + l - 9, "TypeAlias", 9))) w.type_def = true;
-      }
-    }
-    if (is(parent, "argument_list") && i >= 2 && is(p->n[i - 2], "call")) {
-      const char *fn = callee_last(c, p->n[i - 2]);
-      if (fn && !strcmp(fn, "cast") && ts_node_eq(ts_node_named_child(parent, 0), n)) w.type_def = true;
-    }
-    if (is(parent, "keyword_argument") && i >= 3 && is(p->n[i - 3], "call")) {
-      const char *fn = callee_last(c, p->n[i - 3]);
-      TSNode kn = ts_node_child_by_field_name(parent, "name", 4);
-      uint32_t l = 0;
-      const char *kt = ts_node_is_null(kn) ? "" : ps_source_node_text(c->src, kn, &l);
-      if (fn && !strcmp(fn, "TypeVar") && !ts_node_is_null(kn) && l == 5 && !memcmp(kt, "bound", 5)) w.type_def = true;
-    }
-    if (is(n, "function_definition") || is(n, "lambda")) {
-      /* A def body: its own annotations are handled above; what is below
-       * the body is in a function. */
-      TSNode body = ts_node_child_by_field_name(n, "body", 4);
-      if (i + 1 < p->len && ts_node_eq(body, p->n[i + 1])) w.in_function = true;
-    }
-  }
-  return w;
-}
-
-/* Statement-level ancestor of depth d in the path: the first node whose
- * type ends in _statement or is a definition. */
+/* The innermost ancestor of the given type on the path, or null. */
 static TSNode find_up(const Path *p, const char *type) {
-  for (size_t i = p->len; i-- > 0;)
-    if (is(p->n[i], type)) return p->n[i];
+  for (uint32_t i = p->leaf; i != UINT32_MAX; i = p->ns->items[i].parent)
+    if (is(p->ns->items[i].node, type)) return p->ns->items[i].node;
   TSNode null = {0};
   return null;
 }
 
+/* The bindings named `name`, in file order, through the summary's index
+ * (a scan of all bindings per finding is quadratic): start with
+ * b = NULL; NULL at the end. */
+static const PsBinding *next_named(const PsSummary *sum, const char *name, const PsBinding *b) {
+  if (!sum->bind_cap || sum->bind_next.size != sum->bindings.size) { /* no index: scan */
+    for (size_t i = b ? (size_t)(b - sum->bindings.items) + 1 : 0; i < sum->bindings.size; i++)
+      if (!strcmp(sum->bindings.items[i].name, name)) return &sum->bindings.items[i];
+    return NULL;
+  }
+  uint32_t v;
+  if (b) {
+    v = sum->bind_next.items[b - sum->bindings.items];
+  } else {
+    size_t n = strlen(name);
+    for (size_t h = (size_t)ps_hash_bytes(name, n) & (sum->bind_cap - 1);; h = (h + 1) & (sum->bind_cap - 1)) {
+      v = sum->bind_slots[h];
+      if (!v || !strcmp(sum->bindings.items[v - 1].name, name)) break;
+    }
+  }
+  return v ? &sum->bindings.items[v - 1] : NULL;
+}
+
 /* True if `name` is bound anywhere in the file other than by an import of
  * `target` (NULL: by anything). */
-static bool name_bound(const PsSummary *sum, const char *name, const char *target) {
-  for (size_t i = 0; i < sum->bindings.size; i++) {
-    const PsBinding *b = &sum->bindings.items[i];
-    if (strcmp(b->name, name)) continue;
+static bool name_bound(Ctx *c, const char *name, const char *target) {
+  const PsSummary *sum = c->fc->summary;
+  for (const PsBinding *b = next_named(sum, name, NULL); b; b = next_named(sum, name, b)) {
     if (target && b->kind == PS_BIND_IMPORT && !strcmp(b->target, target)) continue;
     return true;
   }
-  for (size_t i = 0; i < sum->defs.size; i++) {
-    const char *d = sum->defs.items[i].name, *last = strrchr(d, '.');
-    if (!strcmp(last ? last + 1 : d, name)) return true;
+  /* The defs' last names, sorted once per file for a binary search. */
+  if (!c->def_names.items && sum->defs.size) {
+    for (size_t i = 0; i < sum->defs.size; i++) {
+      const char *d = sum->defs.items[i].name, *last = strrchr(d, '.');
+      array_push(&c->def_names, last ? last + 1 : d);
+    }
+    qsort(c->def_names.items, c->def_names.size, sizeof(const char *), str_cmp);
   }
-  return false;
+  const char *key = name;
+  return c->def_names.size && bsearch(&key, c->def_names.items, c->def_names.size, sizeof(const char *), str_cmp);
 }
 
 /* True if `name` read in `scope` is bound there or in an enclosing scope
  * (class bodies are skipped on the way out, as Python does): then it is
  * not the builtin. */
-static bool bound_in_scope(const PsSummary *sum, const char *name, const char *scope) {
+/* Is scope[0, sl) a class's qualified name? The class names are sorted
+ * once per file for a binary search. */
+static bool class_scope(Ctx *c, const char *scope, size_t sl) {
+  const PsSummary *sum = c->fc->summary;
+  if (!c->classes_sorted) {
+    for (size_t i = 0; i < sum->defs.size; i++)
+      if (sum->defs.items[i].kind == PS_DEF_CLASS) array_push(&c->class_names, sum->defs.items[i].name);
+    if (c->class_names.size) qsort(c->class_names.items, c->class_names.size, sizeof(const char *), str_cmp);
+    c->classes_sorted = true;
+  }
+  size_t lo = 0, hi = c->class_names.size;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const char *h = c->class_names.items[mid];
+    int r = strncmp(h, scope, sl);
+    if (!r && h[sl]) r = 1;
+    if (!r) return true;
+    if (r < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
+}
+
+static bool bound_in_scope(Ctx *c, const char *name, const char *scope) {
+  const PsSummary *sum = c->fc->summary;
   size_t sl = strlen(scope);
   bool first = true;
   for (;;) {
-    bool is_class = false;
-    for (size_t i = 0; i < sum->defs.size && !first; i++) {
-      const PsDef *d = &sum->defs.items[i];
-      if (d->kind == PS_DEF_CLASS && strlen(d->name) == sl && !strncmp(d->name, scope, sl)) is_class = true;
-    }
+    bool is_class = !first && class_scope(c, scope, sl);
     if (!is_class)
-      for (size_t i = 0; i < sum->bindings.size; i++) {
-        const PsBinding *b = &sum->bindings.items[i];
-        if (!strcmp(b->name, name) && strlen(b->scope) == sl && !strncmp(b->scope, scope, sl)) return true;
-      }
+      for (const PsBinding *b = next_named(sum, name, NULL); b; b = next_named(sum, name, b))
+        if (strlen(b->scope) == sl && !strncmp(b->scope, scope, sl)) return true;
     if (!sl) return false;
     const char *p = scope + sl;
     while (p > scope && p[-1] != '.') p--;
@@ -438,10 +665,8 @@ static bool bound_in_scope(const PsSummary *sum, const char *name, const char *s
 
 /* A module-level import binding `name` to `target`. */
 static bool imported_as(const PsSummary *sum, const char *name, const char *target) {
-  for (size_t i = 0; i < sum->bindings.size; i++) {
-    const PsBinding *b = &sum->bindings.items[i];
-    if (b->kind == PS_BIND_IMPORT && !b->scope[0] && !b->guards && !strcmp(b->name, name) &&
-        !strcmp(b->target, target))
+  for (const PsBinding *b = next_named(sum, name, NULL); b; b = next_named(sum, name, b)) {
+    if (b->kind == PS_BIND_IMPORT && !b->scope[0] && !b->guards && !strcmp(b->target, target))
       return true;
   }
   return false;
@@ -450,26 +675,29 @@ static bool imported_as(const PsSummary *sum, const char *name, const char *targ
 /* Where a new module-level import goes: the start of the line after the
  * last unguarded module-level import, else after the docstring and
  * __future__ imports, else the top of the file. */
-static uint32_t import_insert_point(const Ctx *c) {
+static void import_paths(Ctx *c);
+
+static uint32_t import_insert_point(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
   uint32_t best = 0;
   bool found = false;
+  import_paths(c);
   for (size_t i = 0; i < sum->imports.size; i++) {
     const PsImport *im = &sum->imports.items[i];
     if (!im->module_level || im->guards || im->kind == PS_IMPORT_DYNAMIC) continue;
     Path p;
-    if (!node_path(c->root, im->start, im->end, &p) || p.len < 2) continue;
+    if (!path_of(c, c->import_path[i], &p) || p.len < 2) continue;
     /* The statement is the root's child on the path. */
-    TSNode stmt = p.n[1];
+    TSNode stmt = path_top(&p);
     if (!is(stmt, "import_statement") && !is(stmt, "import_from_statement")) continue;
     uint32_t e = ts_node_end_byte(stmt);
     if (!found || e > best) best = e;
     found = true;
   }
   if (!found) {
-    uint32_t n = ts_node_named_child_count(c->root);
-    for (uint32_t i = 0; i < n; i++) {
-      TSNode ch = ts_node_named_child(c->root, i);
+    named_children(c->root, &c->scratch);
+    for (uint32_t i = 0; i < c->scratch.size; i++) {
+      TSNode ch = c->scratch.items[i];
       bool doc = i == 0 && is(ch, "expression_statement") && is(ts_node_named_child(ch, 0), "string");
       if (doc || is(ch, "future_import_statement")) {
         best = ts_node_end_byte(ch);
@@ -485,59 +713,147 @@ static uint32_t import_insert_point(const Ctx *c) {
 }
 
 static bool future_annotations(const PsSource *src, TSNode root, uint32_t *start, uint32_t *end) {
-  uint32_t n = ts_node_named_child_count(root);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode ch = ts_node_named_child(root, i);
-    if (is(ch, "future_import_statement")) {
-      uint32_t nc = ts_node_named_child_count(ch);
-      for (uint32_t k = 0; k < nc; k++) {
-        uint32_t l;
-        TSNode nm = ts_node_named_child(ch, k);
-        if (is(nm, "aliased_import")) nm = ts_node_child_by_field_name(nm, "name", 4);
-        const char *t = ps_source_node_text(src, nm, &l);
-        if (l == 11 && !memcmp(t, "annotations", 11)) {
-          *start = ts_node_start_byte(ch);
-          *end = ts_node_end_byte(ch);
-          return true;
-        }
-      }
-      continue;
-    }
-    if (i == 0 && is(ch, "expression_statement")) continue; /* docstring */
+  TSTreeCursor cur = ts_tree_cursor_new(root);
+  bool more = ts_tree_cursor_goto_first_child(&cur), found = false;
+  Nodes names;
+  array_init(&names);
+  for (uint32_t i = 0; more && !found; more = ts_tree_cursor_goto_next_sibling(&cur)) {
+    TSNode ch = ts_tree_cursor_current_node(&cur);
+    if (!ts_node_is_named(ch)) continue;
+    if (i++ == 0 && is(ch, "expression_statement")) continue; /* docstring */
     if (is(ch, "comment")) continue;
     if (!is(ch, "future_import_statement")) break;
+    named_children(ch, &names);
+    for (size_t k = 0; k < names.size && !found; k++) {
+      uint32_t l;
+      TSNode nm = names.items[k];
+      if (is(nm, "aliased_import")) nm = ts_node_child_by_field_name(nm, "name", 4);
+      const char *t = ps_source_node_text(src, nm, &l);
+      if (l == 11 && !memcmp(t, "annotations", 11)) {
+        *start = ts_node_start_byte(ch);
+        *end = ts_node_end_byte(ch);
+        found = true;
+      }
+    }
   }
-  return false;
+  ts_tree_cursor_delete(&cur);
+  array_free(&names);
+  return found;
 }
 
 /* Local names that imports bind to typing or typing_extensions (or their
  * members): only references starting with one can resolve into them. */
+/* Sorted and unique, for a binary search per reference (a file may import
+ * thousands of names). */
 static void typing_heads(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
   for (size_t i = 0; i < sum->bindings.size; i++) {
     const PsBinding *b = &sum->bindings.items[i];
-    if (b->kind != PS_BIND_IMPORT || strncmp(b->target, "typing", 6) != 0) continue;
-    bool seen = false;
-    for (size_t k = 0; k < c->heads.size && !seen; k++) seen = !strcmp(c->heads.items[k], b->name);
-    if (!seen) array_push(&c->heads, b->name);
+    if (b->kind == PS_BIND_IMPORT && !strncmp(b->target, "typing", 6)) array_push(&c->heads, b->name);
   }
+  if (!c->heads.size) return;
+  qsort(c->heads.items, c->heads.size, sizeof(const char *), str_cmp);
+  size_t u = 1;
+  for (size_t i = 1; i < c->heads.size; i++)
+    if (strcmp(c->heads.items[u - 1], c->heads.items[i])) c->heads.items[u++] = c->heads.items[i];
+  c->heads.size = u;
 }
 
 static bool typing_candidate(const Ctx *c, const char *chain) {
-  size_t hl = strcspn(chain, ".");
-  for (size_t k = 0; k < c->heads.size; k++)
-    if (!strncmp(c->heads.items[k], chain, hl) && c->heads.items[k][hl] == '\0') return true;
+  size_t hl = strcspn(chain, "."), lo = 0, hi = c->heads.size;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const char *h = c->heads.items[mid];
+    int r = strncmp(h, chain, hl);
+    if (!r && h[hl]) r = 1; /* h is longer: after the head */
+    if (!r) return true;
+    if (r < 0) lo = mid + 1;
+    else hi = mid;
+  }
   return false;
 }
 
-/* Does ref name typing.<name> (or typing_extensions.<name>)? Then *p gets
- * the node path to it. */
-static bool typing_ref(Ctx *c, const PsRef *ref, const char *name, Path *p) {
+/* ---- paths to the summary's items ---------------------------------------------- */
+
+typedef bool (*RefFilter)(const Ctx *c, const PsRef *ref);
+
+static bool ref_typing(const Ctx *c, const PsRef *ref) { return typing_candidate(c, ref->chain); }
+
+static bool ref_async_generator(const Ctx *c, const PsRef *ref) {
+  (void)c;
+  const char *last = strrchr(ref->chain, '.');
+  return !strcmp(last ? last + 1 : ref->chain, "AsyncGenerator");
+}
+
+/* Paths to the references `want` picks (the others get none), in one walk. */
+static void ref_paths(Ctx *c, RefFilter want) {
+  if (c->ref_path) return;
+  const PsSummary *sum = c->fc->summary;
+  c->ref_path = ps_arena_alloc(c->arena, (sum->refs.size + 1) * sizeof(uint32_t));
+  Array(Target) ts;
+  array_init(&ts);
+  for (size_t i = 0; i < sum->refs.size; i++) {
+    const PsRef *ref = &sum->refs.items[i];
+    c->ref_path[i] = UINT32_MAX;
+    if (want(c, ref)) array_push(&ts, ((Target){ref->start, ref->end, &c->ref_path[i]}));
+  }
+  resolve_paths(c, ts.items, ts.size);
+  array_free(&ts);
+}
+
+/* Paths to every import, once per file. */
+static void import_paths(Ctx *c) {
+  if (c->import_path) return;
+  const PsSummary *sum = c->fc->summary;
+  c->import_path = ps_arena_alloc(c->arena, (sum->imports.size + 1) * sizeof(uint32_t));
+  Target *ts = ps_xmalloc((sum->imports.size + 1) * sizeof(Target));
+  for (size_t i = 0; i < sum->imports.size; i++)
+    ts[i] = (Target){sum->imports.items[i].start, sum->imports.items[i].end, &c->import_path[i]};
+  resolve_paths(c, ts, sum->imports.size);
+  free(ts);
+}
+
+/* Paths to the annotations (quoted ones only when `quoted`). */
+static void annotation_paths(Ctx *c, bool quoted) {
+  if (c->ann_path) return;
+  const PsSummary *sum = c->fc->summary;
+  c->ann_path = ps_arena_alloc(c->arena, (sum->annotations.size + 1) * sizeof(uint32_t));
+  Array(Target) ts;
+  array_init(&ts);
+  for (size_t i = 0; i < sum->annotations.size; i++) {
+    const PsAnnotation *an = &sum->annotations.items[i];
+    c->ann_path[i] = UINT32_MAX;
+    if (!quoted || an->quoted) array_push(&ts, ((Target){an->start, an->end, &c->ann_path[i]}));
+  }
+  resolve_paths(c, ts.items, ts.size);
+  array_free(&ts);
+}
+
+/* Paths to the module-level functions. */
+static void def_paths(Ctx *c) {
+  const PsSummary *sum = c->fc->summary;
+  c->def_path = ps_arena_alloc(c->arena, (sum->defs.size + 1) * sizeof(uint32_t));
+  Array(Target) ts;
+  array_init(&ts);
+  for (size_t i = 0; i < sum->defs.size; i++) {
+    const PsDef *df = &sum->defs.items[i];
+    c->def_path[i] = UINT32_MAX;
+    if (df->kind == PS_DEF_FUNCTION && !strchr(df->name, '.'))
+      array_push(&ts, ((Target){df->start, df->end, &c->def_path[i]}));
+  }
+  resolve_paths(c, ts.items, ts.size);
+  array_free(&ts);
+}
+
+/* Does refs[i] name typing.<name> (or typing_extensions.<name>)? Then *p
+ * gets its path (ref_paths(c, ref_typing) first). */
+static bool typing_ref(Ctx *c, size_t i, const char *name, Path *p) {
+  const PsRef *ref = &c->fc->summary->refs.items[i];
   if (!typing_candidate(c, ref->chain)) return false;
   const char *q = ps_summary_resolve(c->fc->summary, ref->chain, ref->scope, c->arena, NULL);
   if (!q) return false;
   const char *m = !strncmp(q, "typing.", 7) ? q + 7 : !strncmp(q, "typing_extensions.", 18) ? q + 18 : NULL;
-  return m && !strcmp(m, name) && node_path(c->root, ref->start, ref->end, p);
+  return m && !strcmp(m, name) && path_of(c, c->ref_path[i], p);
 }
 
 static void emit(const Ctx *c, uint32_t start, uint32_t end, const PsVar *vars, size_t n, const PsFixSpec *fix) {
@@ -604,14 +920,16 @@ static void lex_string(Ctx *c, uint32_t cs, uint32_t ce, const char *scope, bool
 static void collect_string_refs(Ctx *c, StrRefs *out) {
   if (!c->heads.size) return;
   const PsSummary *sum = c->fc->summary;
+  annotation_paths(c, true);
   for (size_t i = 0; i < sum->annotations.size; i++) {
     const PsAnnotation *an = &sum->annotations.items[i];
-    if (!an->quoted) continue;
+    if (!an->quoted || c->ann_path[i] == UINT32_MAX) continue;
     bool runtime = an->kind != PS_ANN_TYPE_STRING && !an->local;
-    TSNode n = ts_node_descendant_for_byte_range(c->root, an->start, an->end);
+    TSNode n = node_of(c, c->ann_path[i]);
     /* Each plain string inside (n itself for a quoted annotation). */
     TSTreeCursor sc = ts_tree_cursor_new(n);
     for (;;) {
+      if (ps_deadline_poll(c->deadline)) break;
       TSNode x = ts_tree_cursor_current_node(&sc);
       bool d2 = ts_node_child_count(x) > 0;
       if (is(x, "string")) {
@@ -651,14 +969,14 @@ static void rename_one(Ctx *c, const char *chain, uint32_t start, uint32_t end, 
       /* already imported */
     } else if (imported_as(sum, row->module, row->module)) {
       repl = qual;
-    } else if (!name_bound(sum, repl, NULL)) {
+    } else if (!name_bound(c, repl, NULL)) {
       if (*insert_at == UINT32_MAX) *insert_at = import_insert_point(c);
       edits[ne++] = (PsByteEdit){*insert_at, *insert_at,
                                  ps_arena_sprintf(c->arena, "from %s import %s\n", row->module, repl)};
     } else {
       fixable = false;
     }
-  } else if (bound_in_scope(sum, repl, scope)) {
+  } else if (bound_in_scope(c, repl, scope)) {
     fixable = false; /* the builtin is shadowed here */
   }
   (void)in_string;
@@ -672,19 +990,20 @@ static void rename_one(Ctx *c, const char *chain, uint32_t start, uint32_t end, 
 static void run_rename(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
   uint32_t insert_at = UINT32_MAX;
+  ref_paths(c, ref_typing);
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
-    if (!typing_candidate(c, ref->chain)) continue;
+    if (ps_deadline_poll(c->deadline)) return;
     Path p;
-    if (!node_path(c->root, ref->start, ref->end, &p)) continue;
-    Where w = where(c, &p);
+    if (!path_of(c, c->ref_path[i], &p)) continue;
+    Where w = where(&p);
     rename_one(c, ref->chain, ref->start, ref->end, ref->scope, &w, false, &insert_at);
   }
   /* Inside quoted annotations: the edit stays inside the string. */
   StrRefs sr;
   array_init(&sr);
   collect_string_refs(c, &sr);
-  for (size_t i = 0; i < sr.size; i++) {
+  for (size_t i = 0; i < sr.size && !ps_deadline_poll(c->deadline); i++) {
     Where w = {.annotation = true, .type_def = true, .runtime_annotation = sr.items[i].runtime};
     rename_one(c, sr.items[i].chain, sr.items[i].start, sr.items[i].end, sr.items[i].scope, &w, true, &insert_at);
   }
@@ -705,15 +1024,35 @@ static bool operand_ok(TSNode n) {
   return true;
 }
 
+/* The ends of the fixes offered around the current finding (findings come
+ * in source order, and nest). Each fix holds the text of everything inside
+ * it, so Union[int, Union[int, ...]] nested 12,000 deep would take memory
+ * quadratic in the depth: beyond PEP604_FIX_NESTING fixed levels a finding
+ * gets no fix this round (the fix rounds reach it once the outer ones are
+ * applied). */
+typedef Array(uint32_t) Fixed;
+#define PEP604_FIX_NESTING 8
+
+static bool too_nested(Fixed *fixed, uint32_t start) {
+  while (fixed->size && fixed->items[fixed->size - 1] <= start) fixed->size--;
+  return fixed->size >= PEP604_FIX_NESTING;
+}
+
 static void run_pep604(Ctx *c) {
   const State *s = c->s;
   const PsSummary *sum = c->fc->summary;
+  ref_paths(c, ref_typing);
+  Nodes inner;
+  array_init(&inner);
+  Fixed fixed;
+  array_init(&fixed);
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
+    if (ps_deadline_poll(c->deadline)) break;
     Path p;
-    if (!typing_ref(c, ref, s->optional ? "Optional" : "Union", &p) || p.len < 2) continue;
-    TSNode n = p.n[p.len - 1], parent = p.n[p.len - 2];
-    Array(TSNode) elems;
+    if (!typing_ref(c, i, s->optional ? "Optional" : "Union", &p) || p.len < 2) continue;
+    TSNode n = up(&p, 0), parent = up(&p, 1);
+    Nodes elems;
     array_init(&elems);
     TSNode whole;
     if (is(parent, "subscript") && ts_node_eq(ts_node_child_by_field_name(parent, "value", 5), n)) {
@@ -726,16 +1065,12 @@ static void run_pep604(Ctx *c) {
       ts_tree_cursor_delete(&cur);
     } else if (is(parent, "generic_type") && ts_node_eq(ts_node_named_child(parent, 0), n)) {
       whole = parent;
-      TSNode tp = ts_node_named_child(parent, 1);
-      uint32_t nc = ts_node_named_child_count(tp);
-      for (uint32_t k = 0; k < nc; k++) array_push(&elems, ts_node_named_child(tp, k));
+      named_children(ts_node_named_child(parent, 1), &elems);
     } else {
       array_free(&elems);
       continue;
     }
-    Path wp;
-    Where w = where(c, &p);
-    (void)wp;
+    Where w = where(&p);
     bool ok = s->active || (c->future && w.annotation);
     if (!ok || w.in_string) {
       array_free(&elems);
@@ -747,12 +1082,21 @@ static void run_pep604(Ctx *c) {
     for (size_t k = 0; k < elems.size; k++) {
       TSNode e = elems.items[k];
       if (is(e, "type") && ts_node_named_child_count(e) == 1) e = ts_node_named_child(e, 0);
-      if (is(e, "tuple"))
-        for (uint32_t j = 0; j < ts_node_named_child_count(e); j++)
-          quoted_operand |= is(ts_node_named_child(e, j), "string") || is(ts_node_named_child(e, j), "concatenated_string");
+      if (is(e, "tuple")) {
+        named_children(e, &inner);
+        for (size_t j = 0; j < inner.size; j++)
+          quoted_operand |= is(inner.items[j], "string") || is(inner.items[j], "concatenated_string");
+      }
       quoted_operand |= is(e, "string") || is(e, "concatenated_string");
     }
     if (quoted_operand && !(w.annotation && (c->future || !w.runtime_annotation))) {
+      array_free(&elems);
+      continue;
+    }
+    uint32_t ws = ts_node_start_byte(whole), we = ts_node_end_byte(whole);
+    if (too_nested(&fixed, ws)) {
+      PsVar vars[] = {{"used", ref->chain}, {"replacement", ""}};
+      emit(c, ws, we, vars, 2, NULL);
       array_free(&elems);
       continue;
     }
@@ -769,37 +1113,39 @@ static void run_pep604(Ctx *c) {
     }
     if (elems.size == 1 && is(elems.items[0], "tuple")) {
       if (s->optional) fixable = false;
-      TSNode tup = elems.items[0];
-      elems.size = 0;
-      uint32_t nc = ts_node_named_child_count(tup);
-      for (uint32_t k = 0; k < nc; k++) array_push(&elems, ts_node_named_child(tup, k));
-      if (!nc) fixable = false;
+      named_children(elems.items[0], &elems);
+      if (!elems.size) fixable = false;
     }
     PsBuf b = PS_BUF_INIT;
     for (size_t k = 0; k < elems.size && fixable; k++) {
       TSNode e = elems.items[k];
       if (!operand_ok(e) || is(e, "comment")) fixable = false;
-      ps_buf_printf(&b, "%s%s", k ? " | " : "", text_of(c, e));
+      uint32_t el;
+      const char *et = ps_source_node_text(c->src, e, &el);
+      if (k) ps_buf_puts(&b, " | ");
+      ps_buf_append(&b, et, el);
     }
     if (s->optional) ps_buf_puts(&b, " | None");
     /* Comments inside the brackets would be lost. */
-    uint32_t ws = ts_node_start_byte(whole), we = ts_node_end_byte(whole);
-    for (uint32_t k = ws; k < we && fixable; k++)
-      if (c->src->text[k] == '#') fixable = false;
+    if (fixable && memchr(c->src->text + ws, '#', we - ws)) fixable = false;
     /* A multi-line operand list needs parentheses outside brackets. */
     if (fixable && memchr(b.data, '\n', b.len)) {
-      char *t = ps_arena_sprintf(c->arena, "(%s)", b.data);
-      ps_buf_reset(&b);
-      ps_buf_puts(&b, t);
+      PsBuf q = PS_BUF_INIT;
+      ps_buf_printf(&q, "(%s)", b.data);
+      ps_buf_free(&b);
+      b = q;
     }
-    char *repl = b.data ? ps_arena_strdup(c->arena, b.data) : "";
-    ps_buf_free(&b);
+    const char *repl = b.data ? b.data : "";
     PsByteEdit ed = {ws, we, repl};
     PsFixSpec fix = {"Convert to `X | Y`", &ed, 1, s->active};
     PsVar vars[] = {{"used", ref->chain}, {"replacement", repl}};
     emit(c, ws, we, vars, 2, fixable ? &fix : NULL);
+    if (fixable) array_push(&fixed, we);
+    ps_buf_free(&b);
     array_free(&elems);
   }
+  array_free(&inner);
+  array_free(&fixed);
 }
 
 /* Union[...] / Optional[...] inside a plain string annotation: the
@@ -811,8 +1157,18 @@ static void pep604_in_strings(Ctx *c) {
   array_init(&sr);
   collect_string_refs(c, &sr);
   const char *t = c->src->text;
+  /* Matching brackets of the string being read, found once per string
+   * (scanning from each reference is quadratic in nested Union[...]). */
+  uint32_t map_base = 0, map_end = 0, *close_of = NULL;
+  Array(uint32_t) open;
+  Array(uint32_t) cuts;
+  array_init(&open);
+  array_init(&cuts);
+  Fixed fixed; /* as in run_pep604 */
+  array_init(&fixed);
   for (size_t i = 0; i < sr.size; i++) {
     const StrRef *r = &sr.items[i];
+    if (ps_deadline_poll(c->deadline)) break;
     const char *q = ps_summary_resolve(sum, r->chain, r->scope, c->arena, NULL);
     if (!q) continue;
     if (strcmp(q, s->optional ? "typing.Optional" : "typing.Union") &&
@@ -821,27 +1177,38 @@ static void pep604_in_strings(Ctx *c) {
     if (!(s->active || c->future)) continue;
     uint32_t k = r->end;
     if (k >= r->str_end || t[k] != '[') continue;
-    /* Matching bracket and top-level commas. */
-    uint32_t cuts[64], n_cuts = 0, depth = 0, close = 0;
-    cuts[n_cuts++] = k + 1;
-    for (uint32_t j = k; j < r->str_end; j++) {
-      char ch = t[j];
-      if (ch == '[' || ch == '(' || ch == '{') depth++;
-      else if (ch == ']' || ch == ')' || ch == '}') {
-        if (--depth == 0) {
-          close = j;
-          break;
-        }
-      } else if (ch == ',' && depth == 1 && n_cuts < 63) {
-        cuts[n_cuts++] = j + 1;
+    if (!close_of || r->str_end != map_end || k < map_base) {
+      map_base = r->start;
+      map_end = r->str_end;
+      close_of = ps_arena_alloc(c->arena, (size_t)(map_end - map_base) * sizeof(uint32_t));
+      array_clear(&open);
+      for (uint32_t j = map_base; j < map_end; j++) {
+        char ch = t[j];
+        close_of[j - map_base] = 0;
+        if (ch == '[' || ch == '(' || ch == '{') array_push(&open, j);
+        else if ((ch == ']' || ch == ')' || ch == '}') && open.size) close_of[open.items[--open.size] - map_base] = j;
       }
     }
+    uint32_t close = close_of[k - map_base];
     if (!close) continue;
+    if (too_nested(&fixed, r->start)) {
+      PsVar vars[] = {{"used", r->chain}, {"replacement", ""}};
+      emit(c, r->start, close + 1, vars, 2, NULL);
+      continue;
+    }
+    /* Top-level commas. */
+    array_clear(&cuts);
+    array_push(&cuts, k + 1);
+    for (uint32_t j = k + 1; j < close; j++) {
+      char ch = t[j];
+      if ((ch == '[' || ch == '(' || ch == '{') && close_of[j - map_base]) j = close_of[j - map_base];
+      else if (ch == ',') array_push(&cuts, j + 1);
+    }
     PsBuf b = PS_BUF_INIT;
     size_t n_elems = 0;
     bool fixable = true;
-    for (uint32_t e = 0; e < n_cuts; e++) {
-      uint32_t a = cuts[e], z = e + 1 < n_cuts ? cuts[e + 1] - 1 : close;
+    for (size_t e = 0; e < cuts.size; e++) {
+      uint32_t a = cuts.items[e], z = e + 1 < cuts.size ? cuts.items[e + 1] - 1 : close;
       while (a < z && (t[a] == ' ' || t[a] == '\t' || t[a] == '\n')) a++;
       while (z > a && (t[z - 1] == ' ' || t[z - 1] == '\t' || t[z - 1] == '\n')) z--;
       if (a == z) continue; /* a trailing comma */
@@ -852,13 +1219,17 @@ static void pep604_in_strings(Ctx *c) {
     }
     if (!n_elems || (s->optional && n_elems != 1)) fixable = false;
     if (s->optional) ps_buf_puts(&b, " | None");
-    char *repl = b.data ? ps_arena_strdup(c->arena, b.data) : "";
-    ps_buf_free(&b);
+    const char *repl = b.data ? b.data : "";
     PsByteEdit ed = {r->start, close + 1, repl};
     PsFixSpec fix = {"Convert to `X | Y`", &ed, 1, s->active};
     PsVar vars[] = {{"used", r->chain}, {"replacement", repl}};
     emit(c, r->start, close + 1, vars, 2, fixable ? &fix : NULL);
+    if (fixable) array_push(&fixed, close + 1);
+    ps_buf_free(&b);
   }
+  array_free(&fixed);
+  array_free(&open);
+  array_free(&cuts);
   array_free(&sr);
 }
 
@@ -874,21 +1245,23 @@ static void run_deprecated_import(Ctx *c) {
   const State *s = c->s;
   const PsSummary *sum = c->fc->summary;
   uint32_t last_stmt = UINT32_MAX;
+  import_paths(c);
   for (size_t i = 0; i < sum->imports.size; i++) {
     const PsImport *im = &sum->imports.items[i];
+    if (ps_deadline_poll(c->deadline)) return;
     if (im->kind != PS_IMPORT_FROM || im->level || !im->name || !strcmp(im->name, "*")) continue;
     Path p;
-    if (!node_path(c->root, im->start, im->end, &p)) continue;
+    if (!path_of(c, c->import_path[i], &p)) continue;
     TSNode stmt = find_up(&p, "import_from_statement");
     if (ts_node_is_null(stmt) || ts_node_start_byte(stmt) == last_stmt) continue;
     last_stmt = ts_node_start_byte(stmt);
     /* The statement's members. */
     Array(Member) mem;
     array_init(&mem);
-    uint32_t nc = ts_node_named_child_count(stmt);
     TSNode modnode = ts_node_child_by_field_name(stmt, "module_name", 11);
-    for (uint32_t k = 0; k < nc; k++) {
-      TSNode ch = ts_node_named_child(stmt, k);
+    named_children(stmt, &c->scratch);
+    for (size_t k = 0; k < c->scratch.size; k++) {
+      TSNode ch = c->scratch.items[k];
       if (ts_node_eq(ch, modnode) || is(ch, "comment")) continue;
       TSNode nm = is(ch, "aliased_import") ? ts_node_child_by_field_name(ch, "name", 4) : ch;
       if (!is(nm, "dotted_name")) continue;
@@ -917,7 +1290,7 @@ static void run_deprecated_import(Ctx *c) {
       emit(c, ss, ts_node_end_byte(stmt), vars, 4, NULL);
     }
     /* Moved members, grouped by target module: one finding per group. */
-    for (size_t k = 0; k < mem.size; k++) {
+    for (size_t k = 0; k < mem.size && !ps_deadline_poll(c->deadline); k++) {
       const Row *row = mem.items[k].row;
       if (!row || row->replacement[0] == '=') continue;
       bool first = true;
@@ -979,11 +1352,27 @@ static bool plain_string(const Ctx *c, TSNode str, uint32_t *cs, uint32_t *ce) {
   return *ce > *cs;
 }
 
-static void quoted_in(Ctx *c, TSNode ty, bool runtime) {
-  /* Strings anywhere in the annotation: "Foo", List["Foo"]. */
+/* The k-th ancestor of the node at depth `depth` of a subtree walk, given
+ * the walk's nodes by depth (anc) and the path to the subtree's root. */
+static TSNode ancestor(const Nodes *anc, uint32_t depth, const Path *root, uint32_t k) {
+  return k <= depth ? anc->items[depth - k] : up(root, k - depth);
+}
+
+/* `ty`: the annotation, at the end of path `at`. */
+static void quoted_in(Ctx *c, const Path *at, bool runtime) {
+  TSNode ty = up(at, 0);
+  /* Strings anywhere in the annotation: "Foo", List["Foo"]. Ancestors are
+   * kept by depth as the walk goes (ts_node_parent walks down from the
+   * root each time). */
+  Nodes anc;
+  array_init(&anc);
   TSTreeCursor cur = ts_tree_cursor_new(ty);
+  uint32_t depth = 0;
   for (;;) {
+    if (ps_deadline_poll(c->deadline)) break;
     TSNode n = ts_tree_cursor_current_node(&cur);
+    anc.size = depth;
+    array_push(&anc, n);
     bool descend = true;
     if (is(n, "string")) {
       descend = false;
@@ -991,9 +1380,10 @@ static void quoted_in(Ctx *c, TSNode ty, bool runtime) {
       bool ok = c->s->active || c->future || !runtime;
       /* Literal["a"] holds values, not types. */
       if (ok && plain_string(c, n, &cs, &ce)) {
-        TSNode par = ts_node_parent(n);
-        if (is(par, "type")) par = ts_node_parent(par);
-        if (is(par, "type_parameter")) par = ts_node_parent(par);
+        uint32_t k = 1;
+        TSNode par = ancestor(&anc, depth, at, k);
+        if (is(par, "type")) par = ancestor(&anc, depth, at, ++k);
+        if (is(par, "type_parameter")) par = ancestor(&anc, depth, at, ++k);
         TSNode head = ts_node_is_null(par) ? par : ts_node_named_child(par, 0);
         const char *ht = (is(par, "generic_type") || is(par, "subscript")) ? text_of(c, head) : "";
         const char *hl = strrchr(ht, '.');
@@ -1011,19 +1401,24 @@ static void quoted_in(Ctx *c, TSNode ty, bool runtime) {
         }
       }
     }
-    if (!subtree_next(&cur, ty, descend)) break;
+    if (!subtree_step(&cur, ty, descend, &depth)) break;
   }
   ts_tree_cursor_delete(&cur);
+  array_free(&anc);
 }
 
 static void run_quoted(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
+  annotation_paths(c, true);
   for (size_t i = 0; i < sum->annotations.size; i++) {
     const PsAnnotation *an = &sum->annotations.items[i];
+    if (ps_deadline_poll(c->deadline)) return;
     if (!an->quoted || an->kind == PS_ANN_TYPE_STRING) continue;
+    Path p;
+    if (!path_of(c, c->ann_path[i], &p)) continue;
     /* Only a local variable's annotation is never evaluated; a class body
      * is evaluated even inside a function. */
-    quoted_in(c, ts_node_descendant_for_byte_range(c->root, an->start, an->end), !an->local);
+    quoted_in(c, &p, !an->local);
   }
 }
 
@@ -1040,12 +1435,10 @@ static void run_future(Ctx *c) {
   while (le < c->src->len && (c->src->text[le] == ' ' || c->src->text[le] == '\t')) le++;
   bool whole_line = (ls == 0 || c->src->text[ls - 1] == '\n') && (le == c->src->len || c->src->text[le] == '\n' ||
                                                                    c->src->text[le] == '\r');
-  Path p;
   bool only_annotations = false;
-  if (node_path(c->root, s, e, &p) && p.len >= 2) {
-    TSNode stmt = p.n[1];
+  TSNode stmt = ts_node_first_child_for_byte(c->root, s); /* the statement, at module level */
+  if (!ts_node_is_null(stmt) && ts_node_start_byte(stmt) <= s && e <= ts_node_end_byte(stmt))
     only_annotations = ts_node_named_child_count(stmt) == 1;
-  }
   if (whole_line) {
     if (le < c->src->len && c->src->text[le] == '\r') le++;
     if (le < c->src->len && c->src->text[le] == '\n') le++;
@@ -1075,9 +1468,13 @@ typedef Array(const TypeVarDef *) TypeVarRefs;
 /* Module-level `T = TypeVar("T", ...)` (ParamSpec, TypeVarTuple) of this file. */
 static void collect_typevars(Ctx *c, TypeVarDefs *out) {
   const PsSummary *sum = c->fc->summary;
-  uint32_t n = ts_node_named_child_count(c->root);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode st = ts_node_named_child(c->root, i);
+  Nodes stmts, args;
+  array_init(&stmts);
+  array_init(&args);
+  named_children(c->root, &stmts);
+  for (size_t i = 0; i < stmts.size; i++) {
+    if (ps_deadline_poll(c->deadline)) break;
+    TSNode st = stmts.items[i];
     if (!is(st, "expression_statement") || ts_node_named_child_count(st) != 1) continue;
     TSNode asg = ts_node_named_child(st, 0);
     if (!is(asg, "assignment")) continue;
@@ -1095,12 +1492,11 @@ static void collect_typevars(Ctx *c, TypeVarDefs *out) {
     else if (!strcmp(last, "ParamSpec")) d.kind = 'P';
     else if (!strcmp(last, "TypeVarTuple")) d.kind = 'S';
     else continue;
-    TSNode args = ts_node_child_by_field_name(right, "arguments", 9);
-    uint32_t na = ts_node_named_child_count(args);
+    named_children(ts_node_child_by_field_name(right, "arguments", 9), &args);
     PsBuf cons = PS_BUF_INIT;
     size_t n_cons = 0;
-    for (uint32_t k = 1; k < na; k++) {
-      TSNode a = ts_node_named_child(args, k);
+    for (size_t k = 1; k < args.size; k++) {
+      TSNode a = args.items[k];
       if (is(a, "keyword_argument")) {
         const char *kn = text_of(c, ts_node_child_by_field_name(a, "name", 4));
         if (!strcmp(kn, "bound")) d.bound = text_of(c, ts_node_child_by_field_name(a, "value", 5));
@@ -1115,6 +1511,8 @@ static void collect_typevars(Ctx *c, TypeVarDefs *out) {
     ps_buf_free(&cons);
     array_push(out, d);
   }
+  array_free(&stmts);
+  array_free(&args);
 }
 
 /* The file's module-level type variables, collected once per file. */
@@ -1148,6 +1546,7 @@ static void param_text(PsBuf *b, const TypeVarDef *d) {
 static void used_typevars(Ctx *c, TSNode n, const TypeVarDefs *defs, TypeVarRefs *out) {
   TSTreeCursor cur = ts_tree_cursor_new(n);
   for (;;) {
+    if (ps_deadline_poll(c->deadline)) break;
     TSNode x = ts_tree_cursor_current_node(&cur);
     bool descend = true;
     if (is(x, "identifier")) {
@@ -1167,18 +1566,18 @@ static void used_typevars(Ctx *c, TSNode n, const TypeVarDefs *defs, TypeVarRefs
 
 static void run_pep695_class(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
+  ref_paths(c, ref_typing);
   for (size_t i = 0; i < sum->refs.size; i++) {
-    const PsRef *ref = &sum->refs.items[i];
+    if (ps_deadline_poll(c->deadline)) return;
     Path p;
-    if (!typing_ref(c, ref, "Generic", &p) || p.len < 4) continue;
-    TSNode sub = p.n[p.len - 2], args = p.n[p.len - 3], cls = p.n[p.len - 4];
+    if (!typing_ref(c, i, "Generic", &p) || p.len < 4) continue;
+    TSNode sub = up(&p, 1), args = up(&p, 2), cls = up(&p, 3);
     if (!is(sub, "subscript") || !is(args, "argument_list") || !is(cls, "class_definition")) continue;
     if (!ts_node_is_null(ts_node_child_by_field_name(cls, "type_parameters", 15))) continue;
     /* Only module-level classes (if/try blocks allowed): a class in a def
      * or in another class may use variables its enclosing scope binds. */
-    bool nested = false;
-    for (size_t k = 0; k + 4 < p.len; k++) nested |= is(p.n[k], "function_definition") || is(p.n[k], "class_definition");
-    if (nested) continue;
+    const PathNode *above = path_at(&p, 4);
+    if (above && above->in_def) continue;
     /* Generic's arguments: each a type variable of this file. */
     bool fixable = true, skip = false;
     PsBuf params = PS_BUF_INIT;
@@ -1206,9 +1605,9 @@ static void run_pep695_class(Ctx *c) {
     const char *cname = text_of(c, ts_node_child_by_field_name(cls, "name", 4));
     /* Delete the base with its separating comma, or the whole base list. */
     PsByteEdit ed[2];
-    uint32_t ne = ts_node_named_child_count(args), ds, de;
-    uint32_t bases = 0;
-    for (uint32_t k = 0; k < ne; k++) bases += !is(ts_node_named_child(args, k), "comment");
+    uint32_t ds, de, bases = 0;
+    named_children(args, &c->scratch);
+    for (size_t k = 0; k < c->scratch.size; k++) bases += !is(c->scratch.items[k], "comment");
     if (bases == 1) {
       ds = ts_node_start_byte(args);
       de = ts_node_end_byte(args);
@@ -1238,10 +1637,10 @@ static void run_pep695_function(Ctx *c) {
   /* Module-level functions, also in if/try blocks (a method may use its
    * class's variables, a nested function its enclosing function's). */
   const PsSummary *sum = c->fc->summary;
+  def_paths(c);
   for (size_t i = 0; i < sum->defs.size; i++) {
-    const PsDef *df = &sum->defs.items[i];
-    if (df->kind != PS_DEF_FUNCTION || strchr(df->name, '.')) continue;
-    TSNode n = ts_node_descendant_for_byte_range(c->root, df->start, df->end);
+    if (ps_deadline_poll(c->deadline)) return;
+    TSNode n = node_of(c, c->def_path[i]); /* null for the defs not wanted */
     if (!is(n, "function_definition")) continue;
     TSNode params = ts_node_child_by_field_name(n, "parameters", 10);
     TypeVarRefs used;
@@ -1270,22 +1669,28 @@ static void run_pep695_function(Ctx *c) {
 
 /* Does the body of a def use the value of a `yield` (x = yield v, await
  * (yield), f((yield))), not counting nested defs, lambdas and classes? */
-static bool yield_value_used(TSNode body) {
+static bool yield_value_used(const Ctx *c, TSNode body) {
   TSTreeCursor cur = ts_tree_cursor_new(body);
+  Nodes anc; /* the walk's nodes by depth: parents without ts_node_parent (a walk from the root) */
+  array_init(&anc);
   bool used = false;
+  uint32_t depth = 0;
   for (;;) {
+    if (ps_deadline_poll(c->deadline)) break;
     TSNode n = ts_tree_cursor_current_node(&cur);
+    anc.size = depth;
+    array_push(&anc, n);
     bool descend = ts_node_child_count(n) > 0;
     if (is(n, "function_definition") || is(n, "lambda") || is(n, "class_definition")) descend = false;
     else if (is(n, "yield")) {
-      TSNode par = ts_node_parent(n);
-      if (!is(par, "expression_statement")) used = true;
+      if (!depth || !is(anc.items[depth - 1], "expression_statement")) used = true;
       descend = false;
     }
     if (used) break;
-    if (!subtree_next(&cur, body, descend)) break;
+    if (!subtree_step(&cur, body, descend, &depth)) break;
   }
   ts_tree_cursor_delete(&cur);
+  array_free(&anc);
   return used;
 }
 
@@ -1303,8 +1708,11 @@ static void run_async_iterator(Ctx *c) {
    * generator type. */
   if (strstr(text, ".asend(") || strstr(text, ".athrow(") || strstr(text, ".aclose(")) return;
   uint32_t insert_at = UINT32_MAX;
+  ref_paths(c, ref_async_generator);
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
+    if (ps_deadline_poll(c->deadline)) return;
+    if (c->ref_path[i] == UINT32_MAX) continue;
     const char *last = strrchr(ref->chain, '.');
     last = last ? last + 1 : ref->chain;
     const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, c->arena, NULL);
@@ -1314,9 +1722,9 @@ static void run_async_iterator(Ctx *c) {
     const char *mod = ps_arena_strndup(c->arena, q, (size_t)(qdot - q));
     if (strcmp(mod, "typing") && strcmp(mod, "typing_extensions") && strcmp(mod, "collections.abc")) continue;
     Path p;
-    if (!node_path(c->root, ref->start, ref->end, &p) || p.len < 4) continue;
+    if (!path_of(c, c->ref_path[i], &p) || p.len < 4) continue;
     /* def f(...) -> AsyncGenerator[Y, None]: the return annotation. */
-    TSNode head = p.n[p.len - 1], gen = p.n[p.len - 2];
+    TSNode head = up(&p, 0), gen = up(&p, 1);
     TSNode elem_y = {0}, elem_none = {0};
     size_t n_elems = 0;
     if (is(gen, "generic_type") && ts_node_eq(ts_node_named_child(gen, 0), head)) {
@@ -1340,12 +1748,12 @@ static void run_async_iterator(Ctx *c) {
       continue;
     }
     if (n_elems != 2 || strcmp(text_of(c, elem_none), "None")) continue;
-    TSNode ty = p.n[p.len - 3], def = p.n[p.len - 4];
+    TSNode ty = up(&p, 2), def = up(&p, 3);
     if (!is(ty, "type") || !is(def, "function_definition")) continue;
     if (!ts_node_eq(ts_node_child_by_field_name(def, "return_type", 11), ty)) continue;
     if (!is_async_def(c, def)) continue;
     TSNode body = ts_node_child_by_field_name(def, "body", 4);
-    if (ts_node_is_null(body) || yield_value_used(body)) continue;
+    if (ts_node_is_null(body) || yield_value_used(c, body)) continue;
     /* The replacement name, spelled the way AsyncGenerator was. */
     PsByteEdit edits[2];
     size_t ne = 0;
@@ -1358,7 +1766,7 @@ static void run_async_iterator(Ctx *c) {
       repl = "AsyncIterator";
       if (imported_as(sum, repl, qual)) {
         /* already there */
-      } else if (!name_bound(sum, repl, NULL)) {
+      } else if (!name_bound(c, repl, NULL)) {
         if (insert_at == UINT32_MAX) insert_at = import_insert_point(c);
         edits[ne++] = (PsByteEdit){insert_at, insert_at, ps_arena_sprintf(c->arena, "from %s import AsyncIterator\n", mod)};
       } else {
@@ -1377,17 +1785,18 @@ static void run_async_iterator(Ctx *c) {
 
 static void run_type_alias(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
+  ref_paths(c, ref_typing);
   for (size_t i = 0; i < sum->refs.size; i++) {
-    const PsRef *ref = &sum->refs.items[i];
+    if (ps_deadline_poll(c->deadline)) return;
     Path p;
-    if (!typing_ref(c, ref, "TypeAlias", &p) || p.len < 3) continue;
+    if (!typing_ref(c, i, "TypeAlias", &p) || p.len < 3) continue;
     /* X: TypeAlias = value, the annotation being exactly TypeAlias. */
-    TSNode ty = p.n[p.len - 2], asg = p.n[p.len - 3];
+    TSNode ty = up(&p, 1), asg = up(&p, 2);
     if (!is(ty, "type") || !is(asg, "assignment")) continue;
     TSNode left = ts_node_child_by_field_name(asg, "left", 4), right = ts_node_child_by_field_name(asg, "right", 5);
     if (!is(left, "identifier") || ts_node_is_null(right)) continue;
     if (!ts_node_eq(ts_node_child_by_field_name(asg, "type", 4), ty)) continue;
-    TSNode stmt = p.n[p.len - 4 < p.len ? p.len - 4 : 0];
+    TSNode stmt = up(&p, p.len >= 4 ? 3 : 2); /* the root when the path is shorter */
     bool fixable = is(stmt, "expression_statement") && ts_node_named_child_count(stmt) == 1;
     const char *name = text_of(c, left), *value = text_of(c, right);
     for (const char *k = value; *k && fixable; k++)
@@ -1422,11 +1831,12 @@ static void run_type_alias(Ctx *c) {
 /* X = TypeAliasType("X", value, type_params=(T,)) -> type X[T] = value (TY040). */
 static void run_type_alias_type(Ctx *c) {
   const PsSummary *sum = c->fc->summary;
+  ref_paths(c, ref_typing);
   for (size_t i = 0; i < sum->refs.size; i++) {
-    const PsRef *ref = &sum->refs.items[i];
+    if (ps_deadline_poll(c->deadline)) return;
     Path p;
-    if (!typing_ref(c, ref, "TypeAliasType", &p) || p.len < 4) continue;
-    TSNode call = p.n[p.len - 2], asg = p.n[p.len - 3], stmt = p.n[p.len - 4];
+    if (!typing_ref(c, i, "TypeAliasType", &p) || p.len < 4) continue;
+    TSNode call = up(&p, 1), asg = up(&p, 2), stmt = up(&p, 3);
     if (!is(call, "call") || !is(asg, "assignment") || !is(stmt, "expression_statement")) continue;
     if (!ts_node_eq(ts_node_child_by_field_name(asg, "right", 5), call)) continue;
     TSNode left = ts_node_child_by_field_name(asg, "left", 4);
@@ -1435,8 +1845,9 @@ static void run_type_alias_type(Ctx *c) {
     TSNode name_arg = {0}, value = {0}, params = {0};
     int pos = 0;
     bool odd = false;
-    for (uint32_t k = 0; k < ts_node_named_child_count(args); k++) {
-      TSNode a = ts_node_named_child(args, k);
+    named_children(args, &c->scratch);
+    for (size_t k = 0; k < c->scratch.size; k++) {
+      TSNode a = c->scratch.items[k];
       if (is(a, "comment")) continue;
       if (is(a, "keyword_argument")) {
         const char *kn = text_of(c, ts_node_child_by_field_name(a, "name", 4));
@@ -1463,8 +1874,9 @@ static void run_type_alias_type(Ctx *c) {
     bool fixable = true;
     if (!ts_node_is_null(params)) {
       if (!is(params, "tuple")) fixable = false;
-      for (uint32_t k = 0; fixable && k < ts_node_named_child_count(params); k++) {
-        TSNode t = ts_node_named_child(params, k);
+      named_children(params, &c->scratch);
+      for (size_t k = 0; fixable && k < c->scratch.size; k++) {
+        TSNode t = c->scratch.items[k];
         uint32_t l;
         const char *tt = ps_source_node_text(c->src, t, &l);
         const TypeVarDef *d = is(t, "identifier") ? find_typevar(typevars(c), tt, l) : NULL;
@@ -1495,8 +1907,13 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   c.emit = em;
   c.root = ts_tree_root_node(fc->source->tree);
   c.arena = ps_arena_new(16 * 1024);
+  c.deadline = fc->deadline;
   c.future = future_annotations(c.src, c.root, &c.future_start, &c.future_end);
   array_init(&c.heads);
+  array_init(&c.paths);
+  array_init(&c.scratch);
+  array_init(&c.def_names);
+  array_init(&c.class_names);
   typing_heads(&c);
   switch (c.s->kind) {
   case K_RENAME: run_rename(&c); break;
@@ -1516,6 +1933,10 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   case K_ASYNC_ITERATOR: run_async_iterator(&c); break;
   }
   array_free(&c.heads);
+  array_free(&c.paths);
+  array_free(&c.scratch);
+  array_free(&c.def_names);
+  array_free(&c.class_names);
   if (c.typevars) array_free((TypeVarDefs *)c.typevars);
   ps_arena_delete(c.arena);
 }

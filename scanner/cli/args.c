@@ -83,7 +83,7 @@ static const Opt OPTS[] = {
     {O_MAX_FILE_MEMORY, "max-file-memory", 0, "SIZE", CMD_CHECK,
      "memory budget per file (k/M/G suffix; default: half the memory shared by the jobs, 256M to 2G)"},
     {O_FILE_TIMEOUT, "file-timeout", 0, "SECONDS", CMD_CHECK,
-     "time budget for parsing and matching one file (default 20); a file over it is reported"},
+     "CPU time budget for scanning one file: parse, analyses, queries, fixes (default 20); a file over it is reported"},
     {O_PREVIEW, "preview", 0, NULL, CMD_CHECK | CMD_RULES, "enable preview rules"},
     {O_MARKDOWN, "markdown", 0, "DIR", CMD_RULES, "write docs/rules-style Markdown pages to DIR"},
     {O_CHECK_RULES, "check", 0, NULL, CMD_RULES,

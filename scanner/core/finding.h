@@ -81,7 +81,8 @@ typedef struct PsFinding {
   PsSeverity severity; /* usually rule->severity */
   PsRange range;
   char *message;
-  char *source_line;   /* text of range.start.line without its newline */
+  char *source_line;   /* text of range.start.line without its newline; NULL once a file's
+                          findings copied 4 MiB of lines (the engine's cap) */
   char *fingerprint;   /* GitHub primaryLocationLineHash, "hex:n" */
   PsFix *fix;          /* NULL if none */
   PsRelated *related;

@@ -472,48 +472,67 @@ const char *ps_source_line(const PsSource *self, uint32_t line, uint32_t *len) {
 
 /* The per-file time and memory budgets ride on the progress callback:
  * tree-sitter 0.25 has no string variant of ts_parser_parse_with_options,
- * so the text is handed over through a read callback that returns it
- * whole. */
+ * so the text is handed over through a read callback. The callback hands
+ * it out in chunks and checks the clock for each: tree-sitter only calls
+ * the progress callback between parse operations, and one lex can run for
+ * minutes (tree-sitter-python's scanner looks past every following comment
+ * line at each newline, so 1 MB of comments costs more than 20 s). Past
+ * the deadline it reports the end of the input, and the parse is
+ * discarded. The memory budget (core/arena.h) is checked by the progress
+ * callback. */
+#define PARSE_CHUNK (64u * 1024)
+
 typedef struct ParseInput {
   const char *text;
   uint32_t len;
   bool timed;
   struct timespec deadline;
-  bool over_memory;
+  bool cut;         /* the end of the input was reported early: the tree is not the text's */
+  bool over_memory; /* the parse was stopped for the memory budget */
 } ParseInput;
 
-static const char *read_whole(void *payload, uint32_t byte, TSPoint pt, uint32_t *n) {
+static bool clock_passed(const struct timespec *deadline) {
+  struct timespec now;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec > deadline->tv_sec || (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+}
+
+static const char *read_chunk(void *payload, uint32_t byte, TSPoint pt, uint32_t *n) {
   (void)pt;
-  const ParseInput *in = payload;
-  if (byte >= in->len) {
+  ParseInput *in = payload;
+  if (byte >= in->len || in->cut || (in->timed && clock_passed(&in->deadline))) {
+    in->cut |= byte < in->len;
     *n = 0;
     return "";
   }
-  *n = in->len - byte;
+  uint32_t end = in->len - byte > PARSE_CHUNK ? byte + PARSE_CHUNK : in->len;
+  /* End at a character start (the text is valid UTF-8). */
+  while (end < in->len && end > byte + 4 && ((unsigned char)in->text[end] & 0xC0) == 0x80) end--;
+  *n = end - byte;
   return in->text + byte;
 }
 
 static bool past_budget(TSParseState *state) {
   ParseInput *in = state->payload;
   if (ps_memory_over_budget()) return in->over_memory = true;
-  if (!in->timed) return false;
-  struct timespec now;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return now.tv_sec > in->deadline.tv_sec ||
-         (now.tv_sec == in->deadline.tv_sec && now.tv_nsec >= in->deadline.tv_nsec);
+  return in->cut || (in->timed && clock_passed(&in->deadline));
 }
 
 int ps_source_parse(PsSource *self, PsParser *parser, uint64_t budget_us, PsError *err) {
-  ParseInput in = {self->text, self->len, budget_us > 0, {0, 0}, false};
+  ParseInput in = {self->text, self->len, budget_us > 0, {0, 0}, false, false};
   if (in.timed) {
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &in.deadline);
     in.deadline.tv_sec += (time_t)(budget_us / 1000000);
     in.deadline.tv_nsec += (long)(budget_us % 1000000) * 1000;
     if (in.deadline.tv_nsec >= 1000000000L) in.deadline.tv_sec++, in.deadline.tv_nsec -= 1000000000L;
   }
-  TSInput tin = {.payload = &in, .read = read_whole, .encoding = TSInputEncodingUTF8};
+  TSInput tin = {.payload = &in, .read = read_chunk, .encoding = TSInputEncodingUTF8};
   TSParseOptions opts = {.payload = &in, .progress_callback = past_budget};
   self->tree = ts_parser_parse_with_options(parser->ts, NULL, tin, opts);
+  if (self->tree && in.cut) { /* finished on a text cut short */
+    ts_tree_delete(self->tree);
+    self->tree = NULL;
+  }
   if (!self->tree) {
     ts_parser_reset(parser->ts); /* frees the abandoned parse's stacks */
     if (in.over_memory) return ps_source_memory_error(self->path, err);

@@ -106,6 +106,13 @@ static bool tokenize(const char *p, const char *end, Tok *toks, size_t cap, size
     } else if (c == '(') {
       const char *q = group_end(p, end);
       if (!q) return false;
+      /* An option setting such as (?i) or (?x) changes how what follows
+       * matches (`cgi` would match CGI): nothing can be derived. */
+      if (p + 2 < end && p[1] == '?') {
+        const char *o = p + 2;
+        while (o < q && ((*o >= 'a' && *o <= 'z') || (*o >= 'A' && *o <= 'Z') || *o == '-' || *o == '^')) o++;
+        if (o > p + 2 && o < q && *o == ')') return false;
+      }
       t.kind = T_GROUP;
       t.n = (size_t)(q - p);
     } else if (ident(c)) {
@@ -122,7 +129,8 @@ static bool tokenize(const char *p, const char *end, Tok *toks, size_t cap, size
     /* A quantifier applies to the previous item (for a word: its last
      * character only, so the word is not required as written). */
     if (p < end && (*p == '*' || *p == '+' || *p == '?' || *p == '{')) {
-      bool optional = *p == '*' || *p == '?' || (*p == '{' && p + 1 < end && p[1] == '0');
+      /* {0,n}, and {,n} (PCRE2 10.43+), may match nothing. */
+      bool optional = *p == '*' || *p == '?' || (*p == '{' && p + 1 < end && (p[1] == '0' || p[1] == ','));
       if (*p == '{') {
         while (p < end && *p != '}') p++;
         if (p < end) p++;

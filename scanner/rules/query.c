@@ -7,6 +7,7 @@
  * captures pass only when every captured node passes; a capture that is
  * absent from the match (optional pattern) passes.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,7 +28,7 @@ typedef struct Pred {
   uint32_t other_capture;
   const char *str;        /* eq: literal (owned by the TSQuery) */
   uint32_t str_len;
-  pcre2_code *re;         /* match */
+  PsRegex *re;            /* match */
   const char **set;       /* any-of: literals (owned by the TSQuery) */
   uint32_t *set_lens;
   uint32_t n_set;
@@ -50,8 +51,144 @@ struct PsQuerySet {
 struct PsQueryRunner {
   const PsQuerySet *set;
   TSQueryCursor *cursor;
-  pcre2_match_data *md;
+  PsRegexRunner *re;     /* the worker's (borrowed), or created when a #match? first runs */
+  bool owns_re;
+  PsQueryStatus status;  /* of the last exec */
 };
+
+/* ---- regular expressions ----------------------------------------------------- */
+
+/* PCRE2 has no timeout, and its match limit counts steps per start position:
+ * a regex like `(\w+)*@` stays under the limit at every position of a long
+ * text and still runs for minutes. So every regex compiled here starts with
+ * a callout, called at each start position the matcher tries, which reads
+ * the thread's CPU clock every CALLOUT_CLOCK_EVERY calls (a call costs at
+ * most PS_REGEX_MATCH_LIMIT steps, a few milliseconds). */
+#define CALLOUT_CLOCK_EVERY 8
+
+struct PsRegexRunner {
+  pcre2_match_data *md;
+  pcre2_match_context *mc;
+  pcre2_jit_stack *jit;
+  struct timespec deadline;
+  bool has_deadline;
+  unsigned calls;
+};
+
+static bool clock_passed(const struct timespec *deadline) {
+  struct timespec now;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec > deadline->tv_sec || (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+}
+
+static int on_callout(pcre2_callout_block *block, void *data) {
+  (void)block;
+  PsRegexRunner *self = data;
+  if (!self->has_deadline || ++self->calls % CALLOUT_CLOCK_EVERY) return 0;
+  return clock_passed(&self->deadline) ? PS_REGEX_E_TIMEOUT : 0;
+}
+
+/* Leading option settings such as (*UTF) or (*LIMIT_MATCH=9) must stay at
+ * the very start of a pattern: their length. */
+static size_t leading_verbs(const char *re, size_t len) {
+  size_t at = 0;
+  while (at + 2 < len && re[at] == '(' && re[at + 1] == '*') {
+    size_t k = at + 2;
+    while (k < len && ((re[k] >= 'A' && re[k] <= 'Z') || (re[k] >= '0' && re[k] <= '9') || re[k] == '_' ||
+                       re[k] == '='))
+      k++;
+    if (k >= len || re[k] != ')') break;
+    at = k + 1;
+  }
+  return at;
+}
+
+PsRegex *ps_regex_compile(const char *re, size_t len, char *err, size_t cap) {
+  int code;
+  PCRE2_SIZE off;
+  const uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  /* The pattern as written decides validity: wrapped in a group, a stray
+   * `)` or a trailing `\` could compile as something else. */
+  pcre2_code *plain = pcre2_compile((PCRE2_SPTR)re, len, opts, &code, &off, NULL);
+  if (!plain) {
+    PCRE2_UCHAR buf[200];
+    pcre2_get_error_message(code, buf, sizeof buf);
+    if (cap) snprintf(err, cap, "%s", (const char *)buf);
+    return NULL;
+  }
+  size_t lead = leading_verbs(re, len);
+  PsBuf b = PS_BUF_INIT;
+  ps_buf_append(&b, re, lead);
+  ps_buf_puts(&b, "(?C1)(?:");
+  ps_buf_append(&b, re + lead, len - lead);
+  ps_buf_puts(&b, ")");
+  pcre2_code *wrapped = pcre2_compile((PCRE2_SPTR)b.data, b.len, opts, &code, &off, NULL);
+  ps_buf_free(&b);
+  /* Only (?x) comments can tell the two apart (a `#` comment swallows the
+   * closing parenthesis); such a regex goes without its callout. */
+  pcre2_code *out = wrapped ? wrapped : plain;
+  if (wrapped) pcre2_code_free(plain);
+  pcre2_jit_compile(out, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+  return out;
+}
+
+void ps_regex_free(PsRegex *re) { pcre2_code_free(re); }
+
+PsRegexRunner *ps_regex_runner_new(void) {
+  PsRegexRunner *self = ps_xcalloc(1, sizeof *self);
+  self->md = pcre2_match_data_create(1, NULL);
+  self->mc = pcre2_match_context_create(NULL);
+  if (!self->md || !self->mc) {
+    fputs("pyshift: out of memory\n", stderr);
+    abort();
+  }
+  /* The default JIT stack (32 KiB) overflows on a line of a few thousand
+   * characters for a pattern like `import(?:[^\n]|\\.)*?cgi`. */
+  self->jit = pcre2_jit_stack_create(32 * 1024, PS_REGEX_JIT_STACK_MAX, NULL);
+  if (self->jit) pcre2_jit_stack_assign(self->mc, NULL, self->jit);
+  pcre2_set_match_limit(self->mc, PS_REGEX_MATCH_LIMIT);
+  pcre2_set_depth_limit(self->mc, PS_REGEX_MATCH_LIMIT);
+  pcre2_set_heap_limit(self->mc, PS_REGEX_HEAP_LIMIT);
+  pcre2_set_callout(self->mc, on_callout, self);
+  return self;
+}
+
+void ps_regex_runner_delete(PsRegexRunner *self) {
+  if (!self) return;
+  pcre2_match_data_free(self->md);
+  pcre2_match_context_free(self->mc);
+  pcre2_jit_stack_free(self->jit);
+  free(self);
+}
+
+void ps_regex_runner_set_deadline(PsRegexRunner *self, const struct timespec *deadline) {
+  self->has_deadline = deadline != NULL;
+  if (deadline) self->deadline = *deadline;
+}
+
+int ps_regex_match(PsRegexRunner *self, const PsRegex *re, const char *s, size_t len, size_t start, size_t *m_start,
+                   size_t *m_end) {
+  if (self->has_deadline && clock_passed(&self->deadline)) return PS_REGEX_E_TIMEOUT;
+  int rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, 0, self->md, self->mc);
+  if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+    rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_JIT, self->md, self->mc);
+  if (rc == PCRE2_ERROR_NOMATCH) return 0;
+  if (rc < 0) return rc;
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(self->md);
+  if (m_start) *m_start = ov[0];
+  if (m_end) *m_end = ov[1];
+  return 1;
+}
+
+void ps_regex_strerror(int rc, char *buf, size_t cap) {
+  if (rc == PS_REGEX_E_TIMEOUT) {
+    snprintf(buf, cap, "out of time (--file-timeout)");
+    return;
+  }
+  /* PCRE2 truncates its message to the buffer it is given. */
+  if (cap && pcre2_get_error_message(rc, (PCRE2_UCHAR *)buf, cap) == PCRE2_ERROR_BADDATA)
+    snprintf(buf, cap, "pcre2 error %d", rc);
+}
 
 static int pred_error(const PsRule *r, PsError *err, uint32_t pattern_start_in_rule, const char *fmt,
                       const char *arg) {
@@ -125,16 +262,12 @@ static int compile_predicates(PsQuerySet *self, uint32_t pi, uint32_t rule_offse
       }
       uint32_t rlen;
       const char *re = ts_query_string_value_for_id(self->query, s[2].value_id, &rlen);
-      int code;
-      PCRE2_SIZE off;
-      p.re = pcre2_compile((PCRE2_SPTR)re, rlen, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+      char buf[200];
+      p.re = ps_regex_compile(re, rlen, buf, sizeof buf);
       if (!p.re) {
-        PCRE2_UCHAR buf[200];
-        pcre2_get_error_message(code, buf, sizeof buf);
-        rc = pred_error(r, err, start, "invalid regex in #match?: %s", (const char *)buf);
+        rc = pred_error(r, err, start, "invalid regex in #match?: %s", buf);
         goto done;
       }
-      pcre2_jit_compile(p.re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
     } else {
       p.n_set = argc - 2;
       p.set = ps_xcalloc(p.n_set, sizeof(char *));
@@ -215,7 +348,7 @@ void ps_queryset_delete(PsQuerySet *self) {
   for (uint32_t i = 0; i < self->n_patterns; i++) {
     for (uint32_t k = 0; k < self->patterns[i].n_preds; k++) {
       Pred *p = &self->patterns[i].preds[k];
-      pcre2_code_free(p->re);
+      ps_regex_free(p->re);
       free(p->set);
       free(p->set_lens);
     }
@@ -237,20 +370,31 @@ PsQueryRunner *ps_query_runner_new(const PsQuerySet *set) {
   self->set = set;
   self->cursor = ts_query_cursor_new();
   /* Bounds the in-progress matches a pathological pattern can pile up
-   * (sibling patterns under `module` are quadratic in its statements). */
-  ts_query_cursor_set_match_limit(self->cursor, 4096);
-  self->md = pcre2_match_data_create(16, NULL);
+   * (sibling patterns under `module` are quadratic in its statements). The
+   * cursor checks its budget only every 100 steps, and a step costs up to
+   * the square of this: 4096 let one step run for seconds. */
+  ts_query_cursor_set_match_limit(self->cursor, PS_QUERY_MATCH_LIMIT);
   return self;
 }
 
 void ps_query_runner_delete(PsQueryRunner *self) {
   if (!self) return;
   ts_query_cursor_delete(self->cursor);
-  pcre2_match_data_free(self->md);
+  if (self->owns_re) ps_regex_runner_delete(self->re);
   free(self);
 }
 
-static bool test_node(PsQueryRunner *self, const Pred *p, TSNode n, const TSQueryMatch *m, const char *text) {
+const PsQueryStatus *ps_query_runner_status(const PsQueryRunner *self) { return &self->status; }
+
+void ps_query_runner_set_regex(PsQueryRunner *self, PsRegexRunner *re) {
+  if (self->owns_re) ps_regex_runner_delete(self->re);
+  self->re = re;
+  self->owns_re = false;
+}
+
+/* 1 if the predicate holds for node n, 0 if not, or a negative
+ * ps_regex_match code when its regex could not decide. */
+static int test_node(PsQueryRunner *self, const Pred *p, TSNode n, const TSQueryMatch *m, const char *text) {
   uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
   const char *s = text + a;
   uint32_t len = b - a;
@@ -263,25 +407,39 @@ static bool test_node(PsQueryRunner *self, const Pred *p, TSNode n, const TSQuer
           uint32_t oa = ts_node_start_byte(o), ob = ts_node_end_byte(o);
           return ob - oa == len && memcmp(text + oa, s, len) == 0;
         }
-        return false;
+        return 0;
       }
       return p->str_len == len && memcmp(p->str, s, len) == 0;
     case PRED_MATCH:
-      return pcre2_match(p->re, (PCRE2_SPTR)s, len, 0, 0, self->md, NULL) >= 0;
+      return ps_regex_match(self->re, p->re, s, len, 0, NULL, NULL);
     case PRED_ANY_OF:
       for (uint32_t k = 0; k < p->n_set; k++)
-        if (p->set_lens[k] == len && memcmp(p->set[k], s, len) == 0) return true;
-      return false;
+        if (p->set_lens[k] == len && memcmp(p->set[k], s, len) == 0) return 1;
+      return 0;
   }
-  return false;
+  return 0;
 }
 
+/* A regex that cannot decide drops the match (it is neither taken nor
+ * rejected as such): the status names the rule, so the file gets an error. */
 static bool predicates_hold(PsQueryRunner *self, const PatternInfo *info, const TSQueryMatch *m, const char *text) {
   for (uint32_t k = 0; k < info->n_preds; k++) {
     const Pred *p = &info->preds[k];
     for (uint16_t i = 0; i < m->capture_count; i++) {
       if (m->captures[i].index != p->capture) continue;
-      if (test_node(self, p, m->captures[i].node, m, text) == p->negate) return false;
+      int r = test_node(self, p, m->captures[i].node, m, text);
+      if (r == PS_REGEX_E_TIMEOUT) {
+        self->status.out_of_time = true;
+        return false;
+      }
+      if (r < 0) {
+        if (!self->status.regex_rule) {
+          self->status.regex_rule = info->rule;
+          ps_regex_strerror(r, self->status.regex_error, sizeof self->status.regex_error);
+        }
+        return false;
+      }
+      if ((r == 1) == p->negate) return false;
     }
   }
   return true;
@@ -289,17 +447,14 @@ static bool predicates_hold(PsQueryRunner *self, const PatternInfo *info, const 
 
 typedef struct Budget {
   struct timespec deadline;
-  unsigned calls;
   bool expired;
 } Budget;
 
+/* tree-sitter calls this every 100 cursor steps; reading the clock each
+ * time costs little next to them. */
 static bool over_budget(TSQueryCursorState *state) {
   Budget *b = state->payload;
-  if (++b->calls % 256) return false; /* the clock is read every 256 steps */
-  struct timespec now;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  if (now.tv_sec > b->deadline.tv_sec || (now.tv_sec == b->deadline.tv_sec && now.tv_nsec >= b->deadline.tv_nsec))
-    b->expired = true;
+  if (!b->expired && clock_passed(&b->deadline)) b->expired = true;
   if (ps_memory_over_budget()) b->expired = true; /* the engine reports which */
   return b->expired;
 }
@@ -307,8 +462,9 @@ static bool over_budget(TSQueryCursorState *state) {
 int ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text, uint64_t budget_us,
                          void (*on_match)(void *ctx, const PsQueryMatch *m), void *ctx) {
   const PsQuerySet *set = self->set;
+  memset(&self->status, 0, sizeof self->status);
   if (!set->query) return 0;
-  Budget b = {{0, 0}, 0, false};
+  Budget b = {{0, 0}, false};
   /* tree-sitter keeps a pointer to the options during the whole cursor
    * run: they must live as long as the loop below. */
   TSQueryCursorOptions opts = {.payload = &b, .progress_callback = over_budget};
@@ -321,9 +477,15 @@ int ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text, uin
   } else {
     ts_query_cursor_exec(self->cursor, set->query, root);
   }
+  if (self->re) ps_regex_runner_set_deadline(self->re, budget_us ? &b.deadline : NULL);
   TSQueryMatch m;
   while (ts_query_cursor_next_match(self->cursor, &m)) {
     const PatternInfo *info = &set->patterns[m.pattern_index];
+    if (info->n_preds && !self->re) {
+      self->re = ps_regex_runner_new();
+      self->owns_re = true;
+      ps_regex_runner_set_deadline(self->re, budget_us ? &b.deadline : NULL);
+    }
     if (!predicates_hold(self, info, &m, text)) continue;
     if (m.capture_count == 0) continue;
     TSNode report = m.captures[0].node;
@@ -335,5 +497,8 @@ int ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text, uin
     PsQueryMatch qm = {info->rule, report, m.captures, m.capture_count};
     on_match(ctx, &qm);
   }
-  return b.expired || ts_query_cursor_did_exceed_match_limit(self->cursor) ? PS_E_LIMIT : 0;
+  self->status.out_of_time |= b.expired;
+  self->status.match_limit = ts_query_cursor_did_exceed_match_limit(self->cursor);
+  if (self->status.out_of_time || self->status.match_limit) return PS_E_LIMIT;
+  return self->status.regex_rule ? PS_E_RULE : 0;
 }

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include <tree_sitter/api.h>
 
 #include "core/core.h"
@@ -174,18 +175,72 @@ typedef struct PsQueryMatch {
   uint16_t n_captures;
 } PsQueryMatch;
 
-/* Per-worker matching state (cursor, PCRE2 match data). */
+typedef struct PsRegexRunner PsRegexRunner; /* see below */
+
+/* Per-worker matching state (cursor, PCRE2 match state). */
 typedef struct PsQueryRunner PsQueryRunner;
 PsQueryRunner *ps_query_runner_new(const PsQuerySet *set);
 void ps_query_runner_delete(PsQueryRunner *self);
+/* In-progress matches a cursor may hold at once: beyond this a pattern is
+ * pathological (the cursor's work per node grows with the square of it) and
+ * matching drops the oldest, reported as PS_E_LIMIT. No built-in rule needs
+ * more than 64 on the Python 3.11 library or Debian's dist-packages. */
+#define PS_QUERY_MATCH_LIMIT 128
+/* What went wrong in the last ps_query_runner_exec. */
+typedef struct PsQueryStatus {
+  bool out_of_time;         /* the budget ran out: matching stopped */
+  bool match_limit;         /* PS_QUERY_MATCH_LIMIT was exceeded: some matches were dropped */
+  const PsRule *regex_rule; /* the first rule whose #match? regex failed (PCRE2 error), or NULL */
+  char regex_error[128];    /* why, for regex_rule */
+} PsQueryStatus;
 /* Runs the query over `root` of `text`, calling on_match for each match whose
  * predicates hold. budget_us > 0 stops matching after that much of this
- * thread's CPU time. Returns 0,
- * or PS_E_LIMIT when the budget ran out or too many matches were in
- * progress at once (a pathological pattern): the matches reported so far
- * stand, others may be missing. */
+ * thread's CPU time (checked every 100 cursor steps). Returns 0; or
+ * PS_E_LIMIT when the budget ran out or the match limit was exceeded: the
+ * matches reported so far stand, others may be missing; or PS_E_RULE when a
+ * #match? regex failed (match limit, time): that match is dropped, matching
+ * goes on. ps_query_runner_status says which. */
 int ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text, uint64_t budget_us,
                          void (*on_match)(void *ctx, const PsQueryMatch *m), void *ctx);
+const PsQueryStatus *ps_query_runner_status(const PsQueryRunner *self);
+/* The regex state #match? predicates use (borrowed; the worker's, so one
+ * JIT stack serves all its runners). Without it a runner makes its own. */
+void ps_query_runner_set_regex(PsQueryRunner *self, PsRegexRunner *re);
+
+/* ---- regular expressions ------------------------------------------------------ */
+
+/* A compiled PCRE2 regex (pcre2_code with PCRE2_CODE_UNIT_WIDTH 8): UTF,
+ * invalid UTF-8 tolerated, JIT-compiled when available, with a callout at
+ * its start so that a match can be stopped at a deadline. */
+typedef struct pcre2_real_code_8 PsRegex;
+/* Per-worker match state: match data, a JIT stack that grows from 32 KiB to
+ * PS_REGEX_JIT_STACK_MAX, and limits (PS_REGEX_MATCH_LIMIT steps and
+ * PS_REGEX_HEAP_LIMIT KiB per start position) so that a pathological
+ * regex fails fast instead of running for minutes. */
+#define PS_REGEX_JIT_STACK_MAX (8u << 20)
+#define PS_REGEX_MATCH_LIMIT 1000000u
+#define PS_REGEX_HEAP_LIMIT (64u * 1024) /* KiB */
+/* ps_regex_match's result when the deadline passed. */
+#define PS_REGEX_E_TIMEOUT (-1000)
+
+/* Compiles `re` (len bytes). NULL on error, with PCRE2's message in err
+ * (cap bytes). Free with ps_regex_free. */
+PsRegex *ps_regex_compile(const char *re, size_t len, char *err, size_t cap);
+void ps_regex_free(PsRegex *re);
+PsRegexRunner *ps_regex_runner_new(void);
+void ps_regex_runner_delete(PsRegexRunner *self);
+/* Matches after which ps_regex_match returns PS_REGEX_E_TIMEOUT once this
+ * thread's CPU clock (CLOCK_THREAD_CPUTIME_ID) passes *deadline; NULL: none. */
+void ps_regex_runner_set_deadline(PsRegexRunner *self, const struct timespec *deadline);
+/* Matches re against s[0, len) from byte `start`: 1 on a match (with its
+ * bytes in *m_start, *m_end when not NULL), 0 when there is none, or a
+ * negative code when PCRE2 could not decide (match, depth or heap limit,
+ * PS_REGEX_E_TIMEOUT): callers must never read that as "no match". A JIT
+ * stack overflow is retried with the interpreter. */
+int ps_regex_match(PsRegexRunner *self, const PsRegex *re, const char *s, size_t len, size_t start, size_t *m_start,
+                   size_t *m_end);
+/* One-line description of a negative ps_regex_match result. */
+void ps_regex_strerror(int rc, char *buf, size_t cap);
 /* Name of capture `index` of the set's query. */
 const char *ps_queryset_capture_name(const PsQuerySet *self, uint32_t index, uint32_t *len);
 

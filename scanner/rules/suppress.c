@@ -35,7 +35,7 @@ static bool is_code_char(char c) { return isupper((unsigned char)c) || isdigit((
 /* Parses a list of codes separated by commas and/or spaces, stopping at
  * `stop` (']' for brackets, 0 for end of the noqa list). Returns the index
  * after the list, or 0 on a syntax error. */
-static size_t parse_codes(const char *s, size_t i, size_t n, char stop, PsSuppressDirective *d) {
+static size_t parse_codes(const char *s, size_t i, size_t n, char stop, PsSuppressDirective *d, bool *too_long) {
   for (;;) {
     i = skip_sp(s, i, n);
     if (i < n && s[i] == ',') {
@@ -47,7 +47,8 @@ static size_t parse_codes(const char *s, size_t i, size_t n, char stop, PsSuppre
     while (j < n && is_code_char(s[j])) j++;
     if (j == i) return stop ? 0 : i;
     if (!isupper((unsigned char)s[i])) return stop ? 0 : i;
-    if (d->n_codes < PS_SUPPRESS_MAX_CODES && j - i < sizeof d->codes[0]) {
+    if (j - i >= sizeof d->codes[0]) *too_long = true; /* no rule's id or prefix */
+    else if (d->n_codes < PS_SUPPRESS_MAX_CODES) {
       memcpy(d->codes[d->n_codes], s + i, j - i);
       d->codes[d->n_codes][j - i] = '\0';
       /* In a noqa list, ruff's UPnnn is TYnnn. */
@@ -90,7 +91,8 @@ int ps_suppress_parse(const char *comment, size_t len, PsSuppressDirective out[2
         continue;
       }
       if (k < len && comment[k] == '[') {
-        size_t e = parse_codes(comment, k + 1, len, ']', &d);
+        bool too_long = false;
+        size_t e = parse_codes(comment, k + 1, len, ']', &d, &too_long);
         if (!e || d.n_codes == 0) continue; /* malformed: not a directive */
       } else if (k < len && comment[k] != ' ' && comment[k] != '\t' && comment[k] != '#') {
         continue; /* "ignorex" */
@@ -112,8 +114,12 @@ int ps_suppress_parse(const char *comment, size_t len, PsSuppressDirective out[2
       }
       k += 4;
       if (k < len && comment[k] == ':') {
-        size_t e = parse_codes(comment, k + 1, len, 0, &d);
+        bool too_long = false;
+        size_t e = parse_codes(comment, k + 1, len, 0, &d, &too_long);
         (void)e;
+        /* Codes too long to be any rule's cover nothing: dropping them and
+         * reading a blanket noqa hid every finding of the line. */
+        if (d.n_codes == 0 && too_long) continue;
         if (d.n_codes == 0) blanket_noqa(&d); /* "# noqa:" with nothing usable */
       } else if (k < len && (isalnum((unsigned char)comment[k]) || comment[k] == '_')) {
         continue; /* "# noqaxyz" */

@@ -1,11 +1,9 @@
 /* engine.c: the per-file pipeline, shared read-only by every worker. */
+#include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 #include "analysis/analysis.h"
 #include "parse/parse.h"
@@ -21,7 +19,7 @@
  * rule): `ready` is set under the engine's mutex once qs (or err) is. */
 typedef struct QueryGroup {
   PsQuerySet *qs;
-  pcre2_code *gate; /* NULL: always run */
+  PsRegex *gate;    /* NULL: always run */
   bool local;       /* prefilter-scope: statement: match only the statements the gate hits */
   uint32_t *words;  /* heap: one of these must occur for the gate to match (NULL: unknown) */
   size_t n_words;
@@ -39,8 +37,8 @@ struct PsEngine {
   size_t n_rules;
   Array(QueryGroup) groups;
   Array(PsAnalysis *) analyses;
-  pcre2_code *prefilter; /* the regexes with required words (see prefilter_part), or NULL */
-  pcre2_code *prefilter_plain; /* the regexes without, or NULL */
+  PsRegex *prefilter;   /* the regexes with required words (see prefilter_part), or NULL */
+  PsRegex *prefilter_plain; /* the regexes without, or NULL */
   bool filtering;       /* false: parse every file */
   Array(uint32_t) prefilter_words; /* one of them must occur for `prefilter` to be run */
   bool need_walk;
@@ -53,11 +51,21 @@ struct PsEngine {
   size_t word_cap;
   Array(uint32_t) gate_ids;  /* 3 per gate (UINT32_MAX: none), all analyses' gates in order */
   Array(unsigned char) gate_how; /* 3 per gate: the PS_WORD_* flags each word needs */
-  Array(pcre2_code *) gate_re; /* 1 per gate, NULL if none */
+  Array(PsRegex *) gate_re;  /* 1 per gate, NULL if none */
   size_t *gate_start;        /* per analysis: first gate (in pairs), and */
   size_t *gate_count;        /* how many; 0: not gated */
   unsigned facts;            /* PS_FACT_* the project analyses need (0: none) */
 };
+
+/* What went wrong while scanning one file besides its findings: each
+ * becomes a per-file error. */
+typedef struct ScanIssues {
+  PsDeadline deadline;      /* --file-timeout, over every stage */
+  const char *expired_in;   /* the stage that ran out of it, or NULL */
+  bool match_limit;         /* a query hit PS_QUERY_MATCH_LIMIT */
+  const PsRule *regex_rule; /* the first rule whose #match? regex failed */
+  char regex_error[128];
+} ScanIssues;
 
 /* A finding before positions are resolved. */
 typedef struct RawFinding {
@@ -75,8 +83,10 @@ struct PsScanWorker {
   PsWalker *walker;
   PsSummary summary;
   PsArena *arena;
-  pcre2_match_data *md;
+  PsRegexRunner *re;   /* prefilters and gates (error: admit, never reject) */
   Array(RawFinding) raw;
+  uint32_t *raw_slots; /* hash of raw (rule, range, message): index + 1, 0 empty */
+  size_t raw_cap;      /* 0 or a power of two, at least twice raw.size */
   const PsSource *src; /* the file being scanned, for capture lookups */
   uint8_t *present;    /* per engine word: seen in the text being scanned */
   Array(uint32_t) seen; /* the words set in `present`, to clear them */
@@ -191,8 +201,8 @@ static bool gate_analyses(PsScanWorker *w, const char *text, size_t len) {
       const unsigned char *how = &e->gate_how.items[3 * (e->gate_start[a] + g)];
       on = true;
       for (int k = 0; k < 3 && on; k++) on = ids[k] == UINT32_MAX || (w->present[ids[k]] & how[k]);
-      pcre2_code *re = e->gate_re.items[e->gate_start[a] + g];
-      if (on && re) on = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, w->md, NULL) >= 0;
+      const PsRegex *re = e->gate_re.items[e->gate_start[a] + g];
+      if (on && re) on = ps_regex_match(w->re, re, text, len, 0, NULL, NULL) != 0; /* an error admits */
     }
     w->active[a] = on;
     if (on && e->gate_count[a]) any = true;
@@ -231,18 +241,11 @@ static bool any_word(const PsScanWorker *w, const uint32_t *ids, size_t n) {
   return false;
 }
 
-static pcre2_code *compile_prefilter(const PsBuf *b, PsError *err, int *rc) {
+static PsRegex *compile_prefilter(const PsBuf *b, PsError *err, int *rc) {
   if (!b->len) return NULL;
-  int code;
-  PCRE2_SIZE off;
-  pcre2_code *re = pcre2_compile((PCRE2_SPTR)b->data, b->len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
-  if (!re) {
-    PCRE2_UCHAR buf[200];
-    pcre2_get_error_message(code, buf, sizeof buf);
-    *rc = ps_error_set(err, PS_E_RULE, "", 0, 0, "combined prefilter does not compile: %s", (char *)buf);
-    return NULL;
-  }
-  pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+  char buf[200];
+  PsRegex *re = ps_regex_compile(b->data, b->len, buf, sizeof buf);
+  if (!re) *rc = ps_error_set(err, PS_E_RULE, "", 0, 0, "combined prefilter does not compile: %s", buf);
   return re;
 }
 
@@ -270,11 +273,7 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       g.rules = ps_xmalloc(sizeof(PsRule *));
       g.rules[0] = rules[i];
       g.n_rules = 1;
-      int code;
-      PCRE2_SIZE off;
-      g.gate = pcre2_compile((PCRE2_SPTR)rules[i]->prefilter, PCRE2_ZERO_TERMINATED,
-                             PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
-      if (g.gate) pcre2_jit_compile(g.gate, PCRE2_JIT_COMPLETE);
+      g.gate = ps_regex_compile(rules[i]->prefilter, strlen(rules[i]->prefilter), NULL, 0);
       array_push(&self->groups, g);
     }
     if (ungated.size) {
@@ -330,18 +329,14 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
           array_push(&self->gate_ids, word_intern(self, gates[g].w[k]));
           array_push(&self->gate_how, (unsigned char)(gates[g].how[k] ? gates[g].how[k] : PS_WORD_ANY));
         }
-        pcre2_code *re = NULL;
+        PsRegex *re = NULL;
         if (gates[g].re) {
-          int code;
-          PCRE2_SIZE off;
-          re = pcre2_compile((PCRE2_SPTR)gates[g].re, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-                             &code, &off, NULL);
+          re = ps_regex_compile(gates[g].re, strlen(gates[g].re), NULL, 0);
           if (!re) {
             rc = ps_error_set(err, PS_E_RULE, r->path, 0, 0, "word gate regex `%s` does not compile", gates[g].re);
             free(gates_buf);
             goto cleanup;
           }
-          pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
         }
         array_push(&self->gate_re, re);
       }
@@ -384,7 +379,7 @@ void ps_engine_delete(PsEngine *self) {
   if (!self) return;
   for (size_t i = 0; i < self->groups.size; i++) {
     ps_queryset_delete(self->groups.items[i].qs);
-    pcre2_code_free(self->groups.items[i].gate);
+    ps_regex_free(self->groups.items[i].gate);
     free(self->groups.items[i].rules);
     free(self->groups.items[i].words);
     free(self->groups.items[i].err);
@@ -393,8 +388,8 @@ void ps_engine_delete(PsEngine *self) {
   array_free(&self->groups);
   for (size_t i = 0; i < self->analyses.size; i++) ps_analysis_delete(self->analyses.items[i]);
   array_free(&self->analyses);
-  pcre2_code_free(self->prefilter);
-  pcre2_code_free(self->prefilter_plain);
+  ps_regex_free(self->prefilter);
+  ps_regex_free(self->prefilter_plain);
   array_free(&self->prefilter_words);
   for (size_t i = 0; i < self->kept_words.size; i++) free(self->kept_words.items[i]);
   array_free(&self->kept_words);
@@ -402,7 +397,7 @@ void ps_engine_delete(PsEngine *self) {
   free(self->word_slots);
   array_free(&self->gate_ids);
   array_free(&self->gate_how);
-  for (size_t i = 0; i < self->gate_re.size; i++) pcre2_code_free(self->gate_re.items[i]);
+  for (size_t i = 0; i < self->gate_re.size; i++) ps_regex_free(self->gate_re.items[i]);
   array_free(&self->gate_re);
   free(self->gate_start);
   free(self->gate_count);
@@ -423,7 +418,7 @@ PsScanWorker *ps_scan_worker_new(const PsEngine *engine, PsError *err) {
   w->active = ps_xcalloc(engine->analyses.size + 1, sizeof(bool));
   ps_summary_init(&w->summary);
   w->arena = ps_arena_new(256 * 1024);
-  w->md = pcre2_match_data_create(1, NULL);
+  w->re = ps_regex_runner_new();
   return w;
 }
 
@@ -435,8 +430,9 @@ void ps_scan_worker_delete(PsScanWorker *self) {
   ps_walker_delete(self->walker);
   ps_summary_free(&self->summary);
   ps_arena_delete(self->arena);
-  pcre2_match_data_free(self->md);
+  ps_regex_runner_delete(self->re);
   array_free(&self->raw);
+  free(self->raw_slots);
   free(self->present);
   array_free(&self->seen);
   free(self->active);
@@ -470,11 +466,39 @@ static void free_fix(PsFix *fix) {
   free(fix);
 }
 
+static uint64_t raw_hash(const PsRule *rule, uint32_t start, uint32_t end, const char *message) {
+  uint64_t h = ps_hash_bytes(message, strlen(message));
+  h ^= ((uint64_t)start << 32 | end) * 0x9E3779B97F4A7C15ull;
+  h ^= (uint64_t)(uintptr_t)rule * 0xC2B2AE3D27D4EB4Full;
+  return h ^ (h >> 29);
+}
+
+static void raw_slots_rebuild(PsScanWorker *w, size_t cap) {
+  free(w->raw_slots);
+  w->raw_slots = ps_xcalloc(cap, sizeof(uint32_t));
+  w->raw_cap = cap;
+  for (size_t i = 0; i < w->raw.size; i++) {
+    const RawFinding *r = &w->raw.items[i];
+    size_t k = (size_t)raw_hash(r->rule, r->start, r->end, r->message) & (cap - 1);
+    while (w->raw_slots[k]) k = (k + 1) & (cap - 1);
+    w->raw_slots[k] = (uint32_t)i + 1;
+  }
+}
+
+static void raw_clear(PsScanWorker *w) {
+  if (w->raw.size && w->raw_cap) memset(w->raw_slots, 0, w->raw_cap * sizeof(uint32_t));
+  array_clear(&w->raw);
+}
+
 static void add_raw(PsScanWorker *w, const PsRule *rule, uint32_t start, uint32_t end, char *message,
                     PsFix *fix) {
-  /* Identical findings (same rule, range and message) collapse. */
-  for (size_t i = 0; i < w->raw.size; i++) {
-    RawFinding *r = &w->raw.items[i];
+  /* Identical findings (same rule, range and message) collapse: a hash
+   * table, as a pathological query can match the same node thousands of
+   * times. */
+  if ((w->raw.size + 1) * 2 > w->raw_cap) raw_slots_rebuild(w, w->raw_cap ? w->raw_cap * 2 : 64);
+  size_t k = (size_t)raw_hash(rule, start, end, message) & (w->raw_cap - 1);
+  for (; w->raw_slots[k]; k = (k + 1) & (w->raw_cap - 1)) {
+    RawFinding *r = &w->raw.items[w->raw_slots[k] - 1];
     if (r->rule == rule && r->start == start && r->end == end && !strcmp(r->message, message)) {
       free(message);
       free_fix(fix);
@@ -483,6 +507,7 @@ static void add_raw(PsScanWorker *w, const PsRule *rule, uint32_t start, uint32_
   }
   RawFinding f = {rule, start, end, message, fix};
   array_push(&w->raw, f);
+  w->raw_slots[k] = (uint32_t)w->raw.size;
 }
 
 /* Copies a fix spec; edits are sorted by position, their ranges hold only
@@ -574,20 +599,44 @@ typedef struct LineDirective {
   PsSuppressDirective d;
 } LineDirective;
 
+/* The smallest node holding byte `off`, as ts_node_descendant_for_byte_range
+ * finds it, for ascending offsets: the cursor only moves forward (to later
+ * siblings, up, into children), so a file costs one walk of its tree however
+ * many offsets are looked up, not a descent from the root each. */
+static TSNode node_at(TSTreeCursor *cur, uint32_t off) {
+  TSNode null = {0};
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(cur);
+    if (ts_node_start_byte(n) <= off && off < ts_node_end_byte(n)) break;
+    if (ts_node_start_byte(n) > off) return null; /* between nodes */
+    if (ts_tree_cursor_goto_next_sibling(cur)) continue;
+    if (!ts_tree_cursor_goto_parent(cur)) return null; /* past the root */
+  }
+  for (;;) {
+    TSNode n = ts_tree_cursor_current_node(cur);
+    if (!ts_node_child_count(n) || ts_tree_cursor_goto_first_child_for_byte(cur, off) < 0) return n;
+    TSNode c = ts_tree_cursor_current_node(cur);
+    if (ts_node_start_byte(c) > off) {
+      ts_tree_cursor_goto_parent(cur);
+      return n;
+    }
+  }
+}
+
 /* Collects suppression directives from every comment that may hold one:
  * each '#' is looked up in the tree, so '#' inside strings never counts.
  * Only called for files with findings. */
 static void collect_directives(const PsSource *src, LineDirective **out, size_t *n_out) {
   Array(LineDirective) dirs;
   array_init(&dirs);
-  TSNode root = ts_tree_root_node(src->tree);
+  TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(src->tree));
   TSSymbol comment = ts_language_symbol_for_name(ps_python_language(), "comment", 7, true);
   const char *p = src->text, *end = src->text + src->len;
   while (p < end) {
     const char *hash = memchr(p, '#', (size_t)(end - p));
     if (!hash) break;
     uint32_t off = (uint32_t)(hash - src->text);
-    TSNode n = ts_node_descendant_for_byte_range(root, off, off + 1);
+    TSNode n = node_at(&cur, off);
     if (ts_node_is_null(n) || ts_node_symbol(n) != comment || ts_node_start_byte(n) != off) {
       p = hash + 1;
       continue;
@@ -600,17 +649,103 @@ static void collect_directives(const PsSource *src, LineDirective **out, size_t 
     for (int i = 0; i < nd; i++) array_push(&dirs, ((LineDirective){line, d[i]}));
     p = src->text + ts_node_end_byte(n);
   }
+  ts_tree_cursor_delete(&cur);
   *out = dirs.items;
   *n_out = dirs.size;
 }
 
-static bool suppressed(const LineDirective *dirs, size_t n, uint32_t line, const char *id) {
-  for (size_t i = 0; i < n; i++) {
-    const LineDirective *d = &dirs[i];
-    if (d->d.kind == PS_SUPPRESS_FILE && ps_suppress_covers(&d->d, id)) return true;
-    if (d->d.kind == PS_SUPPRESS_LINE && d->line == line && ps_suppress_covers(&d->d, id)) return true;
+/* The directives of a file, for lookups per finding: line directives in
+ * line order (as collected), file directives apart, with their verdict per
+ * rule cached (a file may hold thousands of both). */
+typedef struct Directives {
+  const LineDirective *lines;
+  size_t n_lines;
+  Array(const PsSuppressDirective *) file;
+  Array(const PsRule *) file_checked; /* rules whose file-level verdict is known */
+  Array(bool) file_verdict;
+} Directives;
+
+static bool suppressed(Directives *ds, uint32_t line, const PsRule *rule) {
+  const char *id = rule->meta.id;
+  size_t k = 0;
+  for (; k < ds->file_checked.size && ds->file_checked.items[k] != rule; k++) {}
+  if (k == ds->file_checked.size) {
+    bool v = false;
+    for (size_t i = 0; i < ds->file.size && !v; i++) v = ps_suppress_covers(ds->file.items[i], id);
+    array_push(&ds->file_checked, rule);
+    array_push(&ds->file_verdict, v);
   }
+  if (ds->file_verdict.items[k]) return true;
+  size_t lo = 0, hi = ds->n_lines; /* first directive on `line` */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ds->lines[mid].line < line) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < ds->n_lines && ds->lines[lo].line == line; lo++)
+    if (ds->lines[lo].d.kind == PS_SUPPRESS_LINE && ps_suppress_covers(&ds->lines[lo].d, id)) return true;
   return false;
+}
+
+/* Positions of many byte offsets of one text: sorted and resolved in one
+ * sweep, each from the previous one on its line (ps_source_pos decodes from
+ * the line start, which is quadratic for many findings on one long line). */
+typedef struct PosMap {
+  uint32_t *bytes; /* sorted, unique */
+  PsPos *pos;
+  size_t n;
+} PosMap;
+
+static int u32_cmp(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void posmap_build(PosMap *m, const PsSource *src, uint32_t *bytes, size_t n) {
+  if (n) qsort(bytes, n, sizeof *bytes, u32_cmp);
+  size_t u = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!u || bytes[u - 1] != bytes[i]) bytes[u++] = bytes[i];
+  m->bytes = bytes;
+  m->n = u;
+  m->pos = ps_xmalloc((u ? u : 1) * sizeof(PsPos));
+  const unsigned char *t = (const unsigned char *)src->text;
+  for (size_t i = 0; i < u; i++) {
+    uint32_t b = bytes[i] > src->len ? (uint32_t)src->len : bytes[i];
+    PsPos *prev = i ? &m->pos[i - 1] : NULL;
+    uint32_t line_end = prev && prev->line < src->n_lines ? src->line_starts[prev->line] : (uint32_t)src->len;
+    /* Continue from the previous offset when it is on this line at a
+     * character start; otherwise start over. */
+    if (!prev || b >= line_end || prev->byte > b || (prev->byte < src->len && (t[prev->byte] & 0xC0) == 0x80)) {
+      m->pos[i] = ps_source_pos(src, b);
+      continue;
+    }
+    PsPos p = *prev;
+    for (uint32_t k = p.byte; k < b;) {
+      uint32_t cp;
+      size_t len = ps_utf8_decode(t + k, b - k, &cp);
+      if (len == 1 && t[k] >= 0x80) { /* as ps_source_pos: a split sequence */
+        k++;
+        continue;
+      }
+      p.col++;
+      p.col16 += cp >= 0x10000 ? 2 : 1;
+      k += (uint32_t)len;
+    }
+    p.byte = b;
+    m->pos[i] = p;
+  }
+}
+
+static PsPos posmap_get(const PosMap *m, uint32_t byte) {
+  size_t lo = 0, hi = m->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (m->bytes[mid] < byte) lo = mid + 1;
+    else hi = mid;
+  }
+  assert(lo < m->n && m->bytes[lo] == byte);
+  return m->pos[lo];
 }
 
 static bool per_file_ignored(const PsEngine *e, const char *path, const char *id) {
@@ -630,6 +765,9 @@ static void add_error(PsFileResult *r, char *msg) {
   r->errors[r->n_errors++] = msg;
 }
 
+/* Bytes of source lines the findings of one file may copy. */
+#define SOURCE_LINES_MAX ((size_t)4 << 20)
+
 /* Turns the raw findings into final ones for src: suppressions and
  * per-file-ignores applied, positions resolved, sorted. Heap array. */
 static void finish(PsScanWorker *w, const char *path, const PsSource *src, PsFinding **out_fs, size_t *out_n) {
@@ -637,12 +775,29 @@ static void finish(PsScanWorker *w, const char *path, const PsSource *src, PsFin
   LineDirective *dirs = NULL;
   size_t n_dirs = 0;
   if (w->raw.size) collect_directives(src, &dirs, &n_dirs);
+  Directives ds = {dirs, n_dirs, {0}, {0}, {0}};
+  for (size_t i = 0; i < n_dirs; i++)
+    if (dirs[i].d.kind == PS_SUPPRESS_FILE) array_push(&ds.file, &dirs[i].d);
+  Array(uint32_t) bytes;
+  array_init(&bytes);
+  for (size_t i = 0; i < w->raw.size; i++) {
+    const RawFinding *r = &w->raw.items[i];
+    array_push(&bytes, r->start);
+    array_push(&bytes, r->end);
+    for (size_t k = 0; r->fix && k < r->fix->n_edits; k++) {
+      array_push(&bytes, r->fix->edits[k].range.start.byte);
+      array_push(&bytes, r->fix->edits[k].range.end.byte);
+    }
+  }
+  PosMap pm;
+  posmap_build(&pm, src, bytes.items, bytes.size);
+  size_t line_bytes = 0;
   Array(PsFinding) out;
   array_init(&out);
   for (size_t i = 0; i < w->raw.size; i++) {
     RawFinding *r = &w->raw.items[i];
-    PsPos start = ps_source_pos(src, r->start);
-    if (suppressed(dirs, n_dirs, start.line, r->rule->meta.id) || per_file_ignored(e, path, r->rule->meta.id)) {
+    PsPos start = posmap_get(&pm, r->start);
+    if (suppressed(&ds, start.line, r->rule) || per_file_ignored(e, path, r->rule->meta.id)) {
       free(r->message);
       free_fix(r->fix);
       continue;
@@ -651,20 +806,31 @@ static void finish(PsScanWorker *w, const char *path, const PsSource *src, PsFin
     f.rule = &r->rule->meta;
     f.severity = r->rule->meta.severity;
     f.range.start = start;
-    f.range.end = ps_source_pos(src, r->end);
+    f.range.end = posmap_get(&pm, r->end);
     f.message = r->message;
     if ((f.fix = r->fix))
       for (size_t k = 0; k < f.fix->n_edits; k++) {
-        f.fix->edits[k].range.start = ps_source_pos(src, f.fix->edits[k].range.start.byte);
-        f.fix->edits[k].range.end = ps_source_pos(src, f.fix->edits[k].range.end.byte);
+        f.fix->edits[k].range.start = posmap_get(&pm, f.fix->edits[k].range.start.byte);
+        f.fix->edits[k].range.end = posmap_get(&pm, f.fix->edits[k].range.end.byte);
       }
     uint32_t ll;
     const char *lt = ps_source_line(src, start.line, &ll);
-    f.source_line = ps_xstrndup(lt, ll);
+    /* Each finding holds a copy of its line (for --show-source): 12,000
+     * findings on one 144 KB line would take 1.7 GB. Past a total, the
+     * findings go without (they are reported, without the excerpt). */
+    if (line_bytes + ll <= SOURCE_LINES_MAX) {
+      f.source_line = ps_xstrndup(lt, ll);
+      line_bytes += ll;
+    }
     array_push(&out, f);
   }
-  array_clear(&w->raw);
+  raw_clear(w);
   free(dirs);
+  array_free(&ds.file);
+  array_free(&ds.file_checked);
+  array_free(&ds.file_verdict);
+  array_free(&bytes);
+  free(pm.pos);
   if (out.size) qsort(out.items, out.size, sizeof(PsFinding), ps_finding_cmp);
   *out_fs = out.items;
   *out_n = out.size;
@@ -686,8 +852,6 @@ static void add_fingerprints(PsFinding *fs, size_t n, const char *raw, size_t ra
   free(fps);
 }
 
-/* Runs the analyses and the query groups over the parsed src, collecting
- * raw findings. Sets *limited if query matching hit a limit. */
 /* The worker's runner for group i, compiling the group's query on first
  * use (once per engine, under its mutex); NULL if it does not compile. */
 static PsQueryRunner *group_runner(PsScanWorker *w, size_t i) {
@@ -713,7 +877,9 @@ static PsQueryRunner *group_runner(PsScanWorker *w, size_t i) {
     if (g->err && !atomic_exchange(&g->reported, true)) w->query_error = g->err;
     return NULL;
   }
-  return w->runners[i] = ps_query_runner_new(g->qs);
+  w->runners[i] = ps_query_runner_new(g->qs);
+  ps_query_runner_set_regex(w->runners[i], w->re); /* one JIT stack per worker */
+  return w->runners[i];
 }
 
 /* The project stage's copy of this text's facts (w->facts_last): what the
@@ -734,8 +900,30 @@ static void copy_facts(PsScanWorker *w, const PsSource *src, unsigned what) {
   free(dirs);
 }
 
-static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
+/* Notes that the budget ran out, in the first stage that saw it. */
+static void expire(ScanIssues *is, const char *stage) {
+  is->deadline.expired = true;
+  if (!is->expired_in) is->expired_in = stage;
+}
+
+/* Runs group i's query over node `root`, folding its status into is. */
+static void run_group(PsScanWorker *w, PsQueryRunner *run, const QueryGroup *g, TSNode root, ScanIssues *is) {
+  w->current_qs = g->qs;
+  if (!ps_query_runner_exec(run, root, w->src->text, ps_deadline_left_us(&is->deadline), on_match, w)) return;
+  const PsQueryStatus *st = ps_query_runner_status(run);
+  if (st->out_of_time) expire(is, "query matching");
+  if (st->match_limit) is->match_limit = true;
+  if (st->regex_rule && !is->regex_rule) {
+    is->regex_rule = st->regex_rule;
+    snprintf(is->regex_error, sizeof is->regex_error, "%s", st->regex_error);
+  }
+}
+
+/* Runs the analyses and the query groups over the parsed src, collecting
+ * raw findings; budget and limit troubles go to is. */
+static void run_rules(PsScanWorker *w, const PsSource *src, ScanIssues *is) {
   const PsEngine *e = w->engine;
+  PsDeadline *dl = &is->deadline;
   w->src = src;
   if (e->words.size) gate_analyses(w, src->text, src->len); /* `present` for this text */
   if (e->need_walk) {
@@ -751,50 +939,74 @@ static void run_rules(PsScanWorker *w, const PsSource *src, bool *limited) {
       }
     if (any) {
       ps_walker_set_needs(w->walker, needs);
+      ps_walker_set_deadline(w->walker, dl);
       ps_walker_summarize(w->walker, src, w->arena, &w->summary);
-      PsFileContext ctx = {src, &w->summary, e->opts.is_first_party, e->opts.project};
+      ps_walker_set_deadline(w->walker, NULL); /* dl lives as long as this file's scan */
+      if (ps_deadline_check(dl)) {
+        expire(is, "the summary walk");
+        goto done;
+      }
+      PsFileContext ctx = {src, &w->summary, e->opts.is_first_party, e->opts.project, dl};
       PsEmitter em = {emit_vars, emit_vars_fix, w};
       unsigned facts = 0;
-      for (size_t i = 0; i < e->analyses.size; i++)
-        if (w->active[i]) {
-          ps_analysis_run(e->analyses.items[i], &ctx, &em);
-          facts |= ps_analysis_facts(e->analyses.items[i]);
+      for (size_t i = 0; i < e->analyses.size; i++) {
+        if (!w->active[i]) continue;
+        ps_analysis_run(e->analyses.items[i], &ctx, &em);
+        facts |= ps_analysis_facts(e->analyses.items[i]);
+        if (ps_deadline_check(dl)) {
+          expire(is, "the analyses");
+          goto done;
         }
+      }
       if (facts) copy_facts(w, src, facts);
     }
   }
   for (size_t i = 0; i < e->groups.size; i++) {
     const QueryGroup *g = &e->groups.items[i];
+    if (ps_deadline_check(dl)) {
+      expire(is, "query matching");
+      goto done;
+    }
     if (g->gate && g->words && !any_word(w, g->words, g->n_words)) continue; /* its regex cannot match */
+    TSNode root = ts_tree_root_node(src->tree);
     if (g->gate && g->local) {
       /* Only the top-level statements that hold a prefilter match. */
-      TSNode root = ts_tree_root_node(src->tree);
-      PCRE2_SIZE at = 0;
-      while (at <= src->len &&
-             pcre2_match(g->gate, (PCRE2_SPTR)src->text, src->len, at, 0, w->md, NULL) >= 0) {
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(w->md);
-        uint32_t hit = (uint32_t)ov[0];
-        TSNode st = ts_node_first_child_for_byte(root, hit);
+      size_t at = 0, ms = 0, me = 0;
+      int hit = 0;
+      while (at <= src->len && (hit = ps_regex_match(w->re, g->gate, src->text, src->len, at, &ms, &me)) == 1) {
+        TSNode st = ts_node_first_child_for_byte(root, (uint32_t)ms);
         if (ts_node_is_null(st)) break;
-        PsQueryRunner *run = ts_node_start_byte(st) <= hit ? group_runner(w, i) : NULL;
-        if (!run && ts_node_start_byte(st) <= hit) break; /* does not compile: reported */
-        w->current_qs = g->qs;
-        if (run && ps_query_runner_exec(run, st, src->text, e->opts.parse_budget_us, on_match, w))
-          *limited = true;
+        PsQueryRunner *run = ts_node_start_byte(st) <= ms ? group_runner(w, i) : NULL;
+        if (!run && ts_node_start_byte(st) <= ms) break; /* does not compile: reported */
+        if (run) run_group(w, run, g, st, is);
+        if (dl->expired) goto done;
         /* Next hit after this statement (or after the hit, between statements). */
-        PCRE2_SIZE next = ts_node_start_byte(st) <= hit ? ts_node_end_byte(st) : hit + 1;
-        at = next > ov[1] ? next : (ov[1] > at ? ov[1] : at + 1);
+        size_t next = ts_node_start_byte(st) <= ms ? ts_node_end_byte(st) : ms + 1;
+        at = next > me ? next : (me > at ? me : at + 1);
         while (at < src->len && ((unsigned char)src->text[at] & 0xC0) == 0x80) at++; /* a character start */
       }
-      continue;
+      if (hit >= 0 || at > src->len) continue;
+      /* The gate could not decide (a PCRE2 limit): the whole file, then.
+       * Statements already matched are matched again; their findings
+       * collapse with the first ones. */
+      if (hit == PS_REGEX_E_TIMEOUT) {
+        expire(is, "query matching");
+        goto done;
+      }
+    } else if (g->gate) {
+      int hit = ps_regex_match(w->re, g->gate, src->text, src->len, 0, NULL, NULL);
+      if (hit == 0) continue;
+      if (hit == PS_REGEX_E_TIMEOUT) {
+        expire(is, "query matching");
+        goto done;
+      }
+      /* hit < 0: a gate admits on an error, never rejects */
     }
-    if (g->gate && pcre2_match(g->gate, (PCRE2_SPTR)src->text, src->len, 0, 0, w->md, NULL) < 0) continue;
     PsQueryRunner *run = group_runner(w, i);
     if (!run) continue;
-    w->current_qs = g->qs;
-    if (ps_query_runner_exec(run, ts_tree_root_node(src->tree), src->text, e->opts.parse_budget_us, on_match, w))
-      *limited = true;
+    run_group(w, run, g, root, is);
   }
+done:
   w->src = NULL;
 }
 
@@ -870,8 +1082,7 @@ static int byte_edit_cmp(const void *a, const void *b) {
  * (ps_unused_import_edits), rescanning the result. The cleanup is dropped
  * if it would not parse. *cur and its findings are replaced on success. */
 static void drop_unused_imports(PsScanWorker *w, PsFileResult *res, const PsSource *src, PsSource *cur,
-                                PsFinding **cur_fs, size_t *cur_n, const PsFinding *orig_fs, bool *limited) {
-  const PsEngine *e = w->engine;
+                                PsFinding **cur_fs, size_t *cur_n, const PsFinding *orig_fs, ScanIssues *is) {
   PsByteEdit *edits;
   size_t n = ps_unused_import_edits(src->text, src->len, src->tree, cur->text, cur->len, cur->tree, w->arena, &edits);
   if (!n) return;
@@ -891,9 +1102,11 @@ static void drop_unused_imports(PsScanWorker *w, PsFileResult *res, const PsSour
   char *text = ps_arena_strndup(w->arena, b.data ? b.data : "", b.len);
   size_t len = b.len;
   ps_buf_free(&b);
-  if (ps_source_load_text(&next, w->arena, res->path, text, len, &err) ||
-      ps_source_parse(&next, w->parser, e->opts.parse_budget_us, &err))
+  if (ps_source_load_text(&next, w->arena, res->path, text, len, &err)) return;
+  if (ps_source_parse(&next, w->parser, ps_deadline_left_us(&is->deadline), &err)) {
+    if (err.code == PS_E_LIMIT && strstr(err.msg, "--file-timeout")) expire(is, "fixing");
     return;
+  }
   next.encoding = src->encoding;
   next.bom = src->bom;
   if ((next.has_error && count_syntax_errors(next.tree) > (cur->has_error ? count_syntax_errors(cur->tree) : 0)) ||
@@ -904,8 +1117,13 @@ static void drop_unused_imports(PsScanWorker *w, PsFileResult *res, const PsSour
   }
   PsFinding *next_fs;
   size_t next_n;
-  run_rules(w, &next, limited);
+  run_rules(w, &next, is);
   finish(w, res->path, &next, &next_fs, &next_n);
+  if (is->deadline.expired) { /* the caller gives up on the fixes */
+    ps_findings_free(next_fs, next_n);
+    ps_source_release(&next);
+    return;
+  }
   if (*cur_fs != orig_fs) ps_findings_free(*cur_fs, *cur_n);
   if (cur->tree != src->tree) ps_source_release(cur);
   *cur = next;
@@ -919,7 +1137,7 @@ static void drop_unused_imports(PsScanWorker *w, PsFileResult *res, const PsSour
  * an error. Either way *fp_raw is the bytes the reported findings refer
  * to (for fingerprints; a heap copy in *fp_owned when new). */
 static void fix_file(PsScanWorker *w, PsFileResult *res, PsSource *src, PsFinding **fs, size_t *n,
-                     bool *limited, char **fp_owned, size_t *fp_len) {
+                     ScanIssues *is, char **fp_owned, size_t *fp_len) {
   const PsEngine *e = w->engine;
   PsError err;
   ps_error_clear(&err);
@@ -960,8 +1178,15 @@ static void fix_file(PsScanWorker *w, PsFileResult *res, PsSource *src, PsFindin
     size_t k = apply_round(e, &cur, cur_fs, cur_n, w->arena, &text, &len, &culprits);
     if (!k || (len == cur.len && !memcmp(text, cur.text, len))) break; /* nothing, or nothing that changes */
     PsSource next;
-    if (ps_source_load_text(&next, w->arena, res->path, text, len, &err) ||
-        ps_source_parse(&next, w->parser, e->opts.parse_budget_us, &err)) {
+    if (ps_source_load_text(&next, w->arena, res->path, text, len, &err)) {
+      failure = ps_xasprintf("fixes were not applied: the fixed text: %s", err.msg);
+      break;
+    }
+    if (ps_source_parse(&next, w->parser, ps_deadline_left_us(&is->deadline), &err)) {
+      if (err.code == PS_E_LIMIT && strstr(err.msg, "--file-timeout")) {
+        expire(is, "fixing");
+        break;
+      }
       failure = ps_xasprintf("fixes were not applied: the fixed text: %s", err.msg);
       break;
     }
@@ -981,8 +1206,13 @@ static void fix_file(PsScanWorker *w, PsFileResult *res, PsSource *src, PsFindin
     }
     PsFinding *next_fs;
     size_t next_n;
-    run_rules(w, &next, limited);
+    run_rules(w, &next, is);
     finish(w, res->path, &next, &next_fs, &next_n);
+    if (is->deadline.expired) {
+      ps_findings_free(next_fs, next_n);
+      ps_source_release(&next);
+      break;
+    }
     if (cur_fs != *fs) ps_findings_free(cur_fs, cur_n);
     if (cur.tree != src->tree) ps_source_release(&cur);
     cur = next;
@@ -998,7 +1228,14 @@ static void fix_file(PsScanWorker *w, PsFileResult *res, PsSource *src, PsFindin
                                   "(still fixable: %s)",
                                   PS_FIX_MAX_ROUNDS, culprits.data));
   }
-  if (!failure && n_fixed) drop_unused_imports(w, res, src, &cur, &cur_fs, &cur_n, *fs, limited);
+  if (!failure && n_fixed && !is->deadline.expired)
+    drop_unused_imports(w, res, src, &cur, &cur_fs, &cur_n, *fs, is);
+  /* Out of time: the rounds so far were checked, but the findings of the
+   * last text are not complete; nothing is written. */
+  if (!failure && is->deadline.expired)
+    failure = ps_xasprintf("fixes were not applied: fixing took more than the %llu ms CPU budget (--file-timeout); "
+                           "file left unchanged",
+                           e->opts.parse_budget_us / 1000);
   char *bytes = NULL;
   size_t bytes_len = 0;
   if (!failure && n_fixed && ps_source_encode(src, cur.text, cur.len, &bytes, &bytes_len, &err))
@@ -1060,22 +1297,32 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
     return res;
   }
   if (src.warning) add_error(res, ps_xstrdup(src.warning));
+  /* One budget for the whole file: every stage polls this deadline. */
+  ScanIssues is;
+  memset(&is, 0, sizeof is);
+  ps_deadline_start(&is.deadline, e->opts.parse_budget_us);
+  ps_regex_runner_set_deadline(w->re, e->opts.parse_budget_us ? &is.deadline.at : NULL);
+  const unsigned long long budget_ms = e->opts.parse_budget_us / 1000;
   if (e->filtering && !e->opts.parse_only) {
     /* One identifier scan decides the word-gated analyses and whether the
      * worded regexes can match at all; the regexes run only then, and the
-     * plain ones always. */
+     * plain ones always. A regex that cannot decide (a PCRE2 limit, the
+     * budget) admits the file: a prefilter only ever saves work. */
     bool admit = e->words.size && gate_analyses(w, src.text, src.len);
     if (!admit && e->prefilter && any_word(w, e->prefilter_words.items, e->prefilter_words.size))
-      admit = pcre2_match(e->prefilter, (PCRE2_SPTR)src.text, src.len, 0, 0, w->md, NULL) >= 0;
+      admit = ps_regex_match(w->re, e->prefilter, src.text, src.len, 0, NULL, NULL) != 0;
     if (!admit && e->prefilter_plain)
-      admit = pcre2_match(e->prefilter_plain, (PCRE2_SPTR)src.text, src.len, 0, 0, w->md, NULL) >= 0;
+      admit = ps_regex_match(w->re, e->prefilter_plain, src.text, src.len, 0, NULL, NULL) != 0;
     if (!admit) {
       res->skipped = true;
       return res;
     }
   }
-  if ((rc = ps_source_parse(&src, w->parser, e->opts.parse_budget_us, &err))) {
-    add_error(res, ps_xstrdup(err.msg));
+  if ((rc = ps_source_parse(&src, w->parser, ps_deadline_left_us(&is.deadline), &err))) {
+    if (rc == PS_E_LIMIT && strstr(err.msg, "--file-timeout")) /* the whole budget, not what was left */
+      add_error(res, ps_xasprintf("parsing took more than the %llu ms CPU budget (--file-timeout), skipped", budget_ms));
+    else
+      add_error(res, ps_xstrdup(err.msg));
     res->skipped = true;
     return res;
   }
@@ -1083,21 +1330,27 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
     ps_source_release(&src);
     return res;
   }
-  bool query_limited = false;
   PsFinding *fs;
   size_t n;
   w->query_error = NULL;
   ps_facts_delete(w->facts);
   w->facts = NULL;
-  run_rules(w, &src, &query_limited);
+  run_rules(w, &src, &is);
   w->facts = w->facts_last; /* the file as read */
   w->facts_last = NULL;
   if (w->query_error) add_error(res, ps_xasprintf("%s (its findings are missing from this run)", w->query_error));
   finish(w, res->path, &src, &fs, &n);
+  /* Findings of a scan that ran out of time are reported with an error,
+   * never as if complete, and are not fixed. */
+  if (is.deadline.expired && !ps_memory_over_budget())
+    add_error(res, ps_xasprintf("scanning took more than the %llu ms CPU budget (--file-timeout) in %s; findings "
+                                "for this file are incomplete%s",
+                                budget_ms, is.expired_in ? is.expired_in : "the analyses",
+                                e->opts.fix_mode != PS_FIX_OFF ? " and it was not fixed" : ""));
   char *fp_owned = NULL; /* --diff: the fixed bytes, which only the diff keeps */
   size_t fp_len = 0;
-  if (e->opts.fix_mode != PS_FIX_OFF && any_applicable(e, fs, n))
-    fix_file(w, res, &src, &fs, &n, &query_limited, &fp_owned, &fp_len);
+  if (e->opts.fix_mode != PS_FIX_OFF && !is.deadline.expired && any_applicable(e, fs, n))
+    fix_file(w, res, &src, &fs, &n, &is, &fp_owned, &fp_len);
   if (w->facts_last && res->fixed) {
     /* The file will hold the fixed text: its facts are those of the last
      * text the fix rounds scanned. */
@@ -1107,13 +1360,18 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
     ps_facts_delete(w->facts_last);
   }
   w->facts_last = NULL;
+  if (is.match_limit)
+    add_error(res, ps_xasprintf("query matching hit its limit of %d matches in progress at once (a pathological "
+                                "pattern); findings of query rules for this file may be incomplete",
+                                PS_QUERY_MATCH_LIMIT));
+  if (is.regex_rule)
+    add_error(res, ps_xasprintf("rule %s: its #match? regex failed on this file (%s); its findings for this file "
+                                "may be incomplete",
+                                is.regex_rule->meta.id, is.regex_error));
   if (ps_memory_over_budget()) {
     char size[32];
     add_error(res, ps_xasprintf("over the %s memory budget (--max-file-memory); findings for this file may be "
                                 "incomplete", ps_memory_format(e->opts.max_file_memory, size, sizeof size)));
-  } else if (query_limited) {
-    add_error(res, ps_xasprintf("query matching hit its time or match limit; findings of query rules "
-                                "for this file may be incomplete"));
   }
   if (e->opts.fingerprints) {
     if (res->fixed) {

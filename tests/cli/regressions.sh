@@ -520,6 +520,122 @@ stubs_are_not_first_party)
   run check tree
   expect_no_out real_module_shadows 'main.py:1:8: RM001'
   ;;
+r14_01_long_line_prefilter)
+  # Issue 14 item 1: a long line overflowed PCRE2's default 32 KiB JIT stack
+  # in the combined prefilter (PCRE2_ERROR_JIT_STACKLIMIT), and the engine
+  # took any negative result for "no match": the file was skipped, exit 0.
+  "$PY3" - <<'PY'
+open("comment.py", "w").write("import cgi  # " + "x" * 1500 + "\n")
+open("many.py", "w").write("import os, " + ", ".join("mod%d" % i for i in range(300)) + ", cgi\n")
+open("spaces.py", "w").write("from typing import List" + " " * 5000 + "\n")
+PY
+  for f in comment many spaces; do
+    run check --isolated $f.py
+    expect_rc $f.rc 1
+  done
+  run check --isolated comment.py many.py spaces.py
+  expect_out comment 'comment.py:1:8: RM001'
+  expect_out many 'many.py:1:2302: RM001'
+  expect_out spaces 'spaces.py:1:1: TY035'
+  ;;
+r14_02_regex_errors_are_not_no_match)
+  # Issue 14 item 2: a PCRE2 error (here the match limit, on a catastrophic
+  # regex) was taken for "no match": a user rule's prefilter made the whole
+  # file skipped (DP005 lost, exit 0), and a #match? predicate silently
+  # dropped its matches. A prefilter error admits the file; a predicate
+  # error is a per-file error naming the rule, the rest is still reported.
+  "$PY3" - <<'PY'
+import os
+os.mkdir("xr")
+def rule(rid, name, head, query):
+    with open("xr/%s-%s.rule" % (rid, name), "w") as f:
+        f.write("---\nid: %s\nname: %s\nseverity: warning\nstatus: stable\nsince: 0.1.0\n"
+                "message: \"m\"\nsummary: test\n%s---\n```query\n%s\n```\n"
+                "## What it does\nx\n## Why is this bad?\nx\n" % (rid, name, head, query))
+rule("XX001", "bad-prefilter", "prefilter: '^(\\w+\\s?)*$'\n", "(module) @report")
+rule("XX002", "bad-predicate", "", '((string_content) @report (#match? @report "^(\\\\w+\\\\s?)*$"))')
+PY
+  "$PY3" -c 'open("w.py", "w").write("a" * 38 + "!\nx = ~True\ny = \"" + "a" * 38 + "!\"\n")'
+  run check --isolated --rules xr --select XX001,DP005 w.py
+  expect_rc prefilter.rc 1
+  expect_out prefilter.dp005 'w.py:2:5: DP005'
+  expect_out prefilter.own_rule 'w.py:1:1: XX001'
+  run check --isolated --rules xr --select XX002,DP005,RM001 w.py good.py
+  expect_rc predicate.rc 2
+  expect_err predicate.named 'pyshift: w.py: rule XX002: its #match? regex failed on this file'
+  expect_err_lines predicate.one_line 1
+  expect_out predicate.same_file 'w.py:2:5: DP005'
+  expect_out predicate.other_file 'good.py:1:8: RM001'
+  ;;
+r14_03_deep_nesting_not_truncated)
+  # Issue 14 item 3: the TY analysis kept node paths in a fixed 512-entry
+  # array and dropped what lay deeper: 199 nested Optional[ gave 169 TY045
+  # findings, without a word.
+  "$PY3" -c 'open("deep.py", "w").write("from typing import Optional\nx: " + "Optional[" * 199 + "int" + "]" * 199 + " = None\n")'
+  run check --isolated --select TY045 --min-python 3.10 deep.py
+  expect_rc rc 1
+  expect_out all 'Found 199 findings'
+  expect_err_empty quiet
+  # An except tuple of more than 64 types still counts ImportError.
+  "$PY3" -c 'open("exc.py", "w").write("try:\n    import imp\nexcept (" + ", ".join("E%d" % i for i in range(70)) + ", ImportError):\n    imp = None\n")'
+  run check --isolated --select RM001 exc.py
+  expect_rc except_rc 0
+  # A noqa code longer than the 16-byte slot was dropped, which left a
+  # blanket `# noqa` hiding every finding of the line.
+  printf 'import imp  # noqa: ABCDEFGHIJKLMNOPQRSTUVWXYZ\n' >noqa.py
+  run check --isolated noqa.py
+  expect_rc noqa_rc 1
+  expect_out noqa 'noqa.py:1:8: RM001'
+  ;;
+r14_06_file_timeout_whole_file)
+  # Issue 14 item 6: --file-timeout covered only the parse (and, loosely,
+  # the query cursor): the TY analysis took 131 s on a 144 KB file with
+  # --file-timeout 2 (a descent from the root per reference), a user rule
+  # ran minutes past --file-timeout 1, and 1 MB of comments kept the lexer
+  # busy for minutes between two budget checks. Each is either scanned
+  # quickly or reported as over budget. A CPU-time limit (not wall time: the
+  # machine may be busy) stands for "never": late SECONDS ARGS.
+  late() {
+    local cpu=$1
+    shift
+    LAST_CMD="pyshift $* (ulimit -t $cpu)"
+    (ulimit -t "$cpu"; exec timeout 600 "$PS" "$@") >"$OUT" 2>"$ERR" </dev/null
+    RC=$?
+    sanitizer_check
+  }
+  "$PY3" - <<'PY'
+open("union.py", "w").write("from typing import Union\nz: " + "Union[int, " * 12000 + "int" + "]" * 12000 + "\n")
+open("calls.py", "w").write("".join("x%d = f(a, b, c, d)\n" % i for i in range(300)))
+open("names.py", "w").write("".join("a%d\n" % i for i in range(3000)))
+line = "# " + "x" * 97 + "\n"
+open("comments.py", "w").write("import cgi\n" + line * (12 * 1024 * 1024 // len(line)))
+PY
+  late 20 check --isolated --min-python 3.10 --file-timeout 2 union.py
+  expect_rc union.rc 1
+  expect_out union.all 'Found 12000 findings'
+  mkdir ur
+  for r in "UX001 slow-siblings (_ (_)* @a (_)* @b (_)* @c) @report" \
+           "UX002 slow-repeat (expression_statement ((identifier)*)+) @report"; do
+    set -- $r
+    id=$1 name=$2
+    shift 2
+    printf -- '---\nid: %s\nname: %s\nseverity: warning\nstatus: stable\nsince: 0.1.0\nmessage: "m"\nsummary: test\n---\n```query\n%s\n```\n## What it does\nx\n## Why is this bad?\nx\n' \
+      "$id" "$name" "$*" >"ur/$id-$name.rule"
+  done
+  late 20 check --isolated --rules ur --select UX001,RM001 --file-timeout 1 calls.py good.py
+  expect_rc siblings.rc 2
+  expect_err siblings.budget 'pyshift: calls.py: scanning took more than the 1000 ms CPU budget (--file-timeout) in query matching'
+  expect_out siblings.others 'good.py:1:8: RM001'
+  late 20 check --isolated --rules ur --select UX002 --file-timeout 1 names.py
+  expect_rc repeat.rc 2
+  expect_err repeat.named 'pyshift: names.py: '
+  # One lex of the 12 MB took 12 s of CPU before the parser checked its
+  # budget again; the input now comes in chunks, each checking the clock.
+  late 6 check --isolated --file-timeout 0.5 comments.py good.py
+  expect_rc comments.rc 2
+  expect_err comments.budget 'pyshift: comments.py: parsing took more than the 500 ms CPU budget'
+  expect_out comments.others 'good.py:1:8: RM001'
+  ;;
 *)
   echo "unknown case '$CASE' (see tests/cli/known_bugs.txt)" >&2
   exit 2

@@ -148,7 +148,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < res->n_findings; i++) {
       const PsFinding *f = &res->findings[i];
       if (f->range.start.line == 0 || f->range.start.byte > f->range.end.byte) abort();
-      sum += strlen(f->message) + strlen(f->source_line) + (f->fingerprint ? strlen(f->fingerprint) : 0);
+      sum += strlen(f->message) + (f->source_line ? strlen(f->source_line) : 0) +
+             (f->fingerprint ? strlen(f->fingerprint) : 0);
     }
     for (size_t i = 0; i < res->n_errors; i++) sum += strlen(res->errors[i]);
     if (res->diff && (strncmp(res->diff, "--- fuzz.py\n+++ fuzz.py\n@@ -", 27) || !res->n_fixed)) abort();

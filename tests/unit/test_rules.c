@@ -373,6 +373,11 @@ static void test_suppress(void) {
   strcat(many, "]");
   CHECK_INT(parse_one(many, d), 1);
   CHECK_INT(d[0].n_codes, PS_SUPPRESS_MAX_CODES);
+  /* Issue 14: a code too long to keep covers nothing; it is no blanket
+   * noqa hiding the line's findings. */
+  CHECK_INT(parse_one("# noqa: ABCDEFGHIJKLMNOPQRSTUVWXYZ", d), 0);
+  CHECK_INT(parse_one("# noqa: ABCDEFGHIJKLMNOPQRSTUVWXYZ, RM001", d), 1);
+  CHECK(ps_suppress_covers(&d[0], "RM001") && !ps_suppress_covers(&d[0], "DP005"), "RM001 only");
 }
 
 /* The words any match must contain: "a b" (any of), or NULL (none derivable). */
@@ -403,6 +408,12 @@ static void test_regex_words(void) {
   expect_words("\\b(?=foo)\\w+", NULL);
   expect_words("\\bfoo\\w*\\b", NULL);
   expect_words("[a-z]foo\\b", NULL);
+  /* Issue 14: an option setting changes what a word matches; {,n} may
+   * repeat nothing. */
+  expect_words("(?i)\\bcgi\\b", NULL);
+  expect_words("\\bimp\\b|(?x) c g i", NULL);
+  expect_words("\\b(?:cgi|imp){,2}\\b", NULL);
+  expect_words("\\b(?:cgi|imp)\\b", "cgi imp");
 }
 
 int main(void) {
