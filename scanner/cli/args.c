@@ -180,6 +180,7 @@ static int parse_format(const char *s, PsFormat *f) {
 typedef struct Cli {
   unsigned cmd;
   const char *config_path;
+  const char *first_path; /* the first path to check, for finding the pyproject.toml */
   bool isolated;
   const char *markdown_dir;
   bool check_rules;
@@ -194,7 +195,10 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
   for (int i = first; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-' || !strcmp(a, "-") || paths_seen) {
-      if (prescan) continue;
+      if (prescan) {
+        if (!cli->first_path && cli->cmd == CMD_CHECK) cli->first_path = a;
+        continue;
+      }
       if (cli->cmd == CMD_EXPLAIN) {
         if (cli->explain_id) return usage_error("explain takes one rule id, got also %s", a);
         cli->explain_id = a;
@@ -414,20 +418,20 @@ int ps_cli_main(int argc, char **argv) {
     if (cli.config_path) {
       path = ps_xstrdup(cli.config_path);
     } else {
-      /* Nearest to the first path named (or the working directory). */
+      /* Nearest to the first path named (or the working directory); an
+       * option's value (`--rules DIR`, `--select RM001`) is not a path. */
       const char *start = ".";
       char buf[PATH_MAX];
-      for (int i = 2; i < argc; i++)
-        if (argv[i][0] != '-') {
-          snprintf(buf, sizeof buf, "%s", argv[i]);
-          if (!exists_dir(buf)) {
-            char *slash = strrchr(buf, '/');
-            if (slash) *slash = '\0';
-            else snprintf(buf, sizeof buf, ".");
-          }
-          start = buf;
-          break;
+      if (cli.first_path && strcmp(cli.first_path, "-")) {
+        snprintf(buf, sizeof buf, "%s", cli.first_path);
+        if (!exists_dir(buf)) {
+          char *slash = strrchr(buf, '/');
+          if (slash == buf) buf[1] = '\0';
+          else if (slash) *slash = '\0';
+          else snprintf(buf, sizeof buf, ".");
         }
+        start = buf;
+      }
       path = ps_config_find_pyproject(start);
     }
     if (path) {

@@ -9,6 +9,25 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 printf 'import imp\n' >good.py
 
 case $CASE in
+config_from_first_path)
+  # The pyproject.toml was looked for from the first argument not starting
+  # with '-', which could be an option's value: `--rules DIR file.py` read
+  # DIR's config (or none), so per-file-ignores and select silently did
+  # not apply. It is found from the first path to check.
+  mkdir -p proj elsewhere
+  printf '[tool.pyshift]\nper-file-ignores = {"m.py" = ["RM"]}\n' >proj/pyproject.toml
+  printf 'import imp\n' >proj/m.py
+  cd proj
+  run check --rules ../elsewhere m.py
+  expect_rc rules_value_rc 0
+  run check --select RM001 --target-version 3.14 m.py
+  expect_rc select_value_rc 0
+  run check --rules ../elsewhere -- m.py
+  expect_rc after_dashes_rc 0
+  cd ..
+  run check --rules elsewhere proj/m.py
+  expect_rc from_subdir_rc 0
+  ;;
 noqa_ruff_codes)
   # Issue 12 item 7: ruff's UPnnn in `# noqa` and `# ruff: noqa` is TYnnn
   # (a project that silenced ruff's rule does not want pyshift's mirror of
