@@ -87,6 +87,7 @@ static void add_related(PsFinding *f, PsRange r, const char *msg) {
   f->related = ps_xrealloc(f->related, (f->n_related + 1) * sizeof *f->related);
   f->related[f->n_related].range = r;
   f->related[f->n_related].message = ps_xstrdup(msg);
+  f->related[f->n_related].path = NULL;
   f->n_related++;
 }
 
