@@ -10,10 +10,13 @@
  * (the callee as written) and {defined} (`path:line` of the definition, or
  * "outside the scanned tree").
  *
- * A file is read for facts only if it holds the last component of a row's
- * name as a word: the caller, the defining module and every re-export name
- * it. A caller that only sees an alias made elsewhere (`from pkg import run
- * as go` in a module that the caller imports `go` from) is missed.
+ * A file is read for facts only if it holds, as a word, one of the names of
+ * a row after its top-level package (`client`, `Client` or `send` for
+ * pkg.client.Client.send): the caller, the defining module and every
+ * re-export name one of them. A caller that only sees an alias made
+ * elsewhere (`from pkg import run as go` in a module that the caller
+ * imports `go` from) is missed. Methods are found through `x = Class()`
+ * in the caller's scope, as in RM003.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -63,9 +66,16 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
       return ps_analysis__rule_error(err, r, t->row_lines[i],
                                      "`%s` is not a qualified name (module.function or module.Class.method)", name);
     s->rows[s->n_rows++] = i;
-    const char *last = strrchr(name, '.') + 1;
-    self->fact_gates = ps_xrealloc(self->fact_gates, (self->n_fact_gates + 1) * sizeof(PsWordGate));
-    self->fact_gates[self->n_fact_gates++] = (PsWordGate){{last, NULL, NULL}, {PS_WORD_ANY, 0, 0}, NULL};
+    /* Every name after the top-level package: the caller names the
+     * function (or a method, or an alias of it), and each module on the
+     * way names the part it re-exports (`from .client import Client`). */
+    for (const char *dot = strchr(name, '.'); dot; dot = strchr(dot + 1, '.')) {
+      const char *w = dot + 1;
+      const char *end = strchr(w, '.');
+      const char *word = ps_analysis__keep(self, w, end ? (size_t)(end - w) : strlen(w));
+      self->fact_gates = ps_xrealloc(self->fact_gates, (self->n_fact_gates + 1) * sizeof(PsWordGate));
+      self->fact_gates[self->n_fact_gates++] = (PsWordGate){{word, NULL, NULL}, {PS_WORD_ANY, 0, 0}, NULL};
+    }
   }
   self->empty = s->n_rows == 0;
   return 0;

@@ -31,11 +31,12 @@ expect_out module_alias 'main.py:10:5: XP001 `L.old_api` calls `pkg.legacy.old_a
 expect_out as_alias 'other.py:5:12: XP001 `go` calls `pkg.legacy.old_api`'
 expect_out own_module 'pkg/legacy.py:6:12: XP001 `old_api` calls'
 expect_out related '    pkg/legacy.py:1:1: defined here'
+expect_out method 'other.py:11:12: XP001 `c.send` calls `pkg.client.Client.send` (defined at pkg/client.py:2); use pkg.client.Client.post'
 expect_no_out suppressed 'main.py:11:'
 expect_no_out not_a_call 'main.py:12:'
 expect_no_out near_miss 'near_miss.py'
-expect_eq count "$(finding_count)" 4
-expect_out summary 'Found 4 findings in 3 files.'
+expect_eq count "$(finding_count)" 5
+expect_out summary 'Found 5 findings in 3 files.'
 
 # per-file-ignores apply to project findings.
 printf '[tool.pyshift]\nper-file-ignores = {"other.py" = ["XP"]}\n' >pyproject.toml
@@ -71,7 +72,7 @@ fi
 # --fix: the writes wait for the join; findings point into the fixed text.
 run check --isolated --rules "$RULES" --extend-select XP001 --min-python 3.9 --fix .
 expect_rc fix_rc 1
-expect_out fixed_summary 'Found 6 findings (1 fixed, 5 remaining).'
+expect_out fixed_summary 'Found 7 findings (1 fixed, 6 remaining).'
 expect_eq fixed_line "$(sed -n 7p main.py)" 'def run(items: list[int]):'
 expect_out fixed_position 'main.py:8:5: XP001 `old_api` calls'
 expect_no_out stale_position 'main.py:9:5: XP001 `old_api`'
