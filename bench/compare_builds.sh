@@ -1,0 +1,41 @@
+#!/bin/sh
+# compare_builds.sh OLD NEW [DIR...]: byte-identical JSON and SARIF from two
+# pyshift builds (every rule, targets 3.14 and 3.15, min-python 3.9 and
+# 3.12), on the given corpora (default: Debian's stdlib and dist-packages).
+# Times, the command line and the tool's path are masked. Exit 1 on the
+# first difference, with a diff excerpt.
+set -eu
+old=$1 new=$2
+shift 2
+[ $# -gt 0 ] || set -- /usr/lib/python3.11 /usr/lib/python3/dist-packages
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mask() { grep -vE '"(startTimeUtc|endTimeUtc|commandLine)"|"executableLocation"|^ *"/' "$1" || true; }
+status=0
+for dir in "$@"; do
+  [ -d "$dir" ] || { echo "compare_builds: $dir: no such directory" >&2; exit 2; }
+  for target in 3.14 3.15; do
+    for minpy in 3.9 3.12; do
+      for b in old new; do
+        eval bin=\$$b
+        # The same output names for both builds (they appear in the SARIF's arguments).
+        mkdir -p "$tmp/out"
+        (cd "$dir" && "$bin" check --isolated --exit-zero --select ALL --target-version "$target" --min-python "$minpy" \
+           --format json="$tmp/out/r.json" --format sarif="$tmp/out/r.sarif" . >/dev/null 2>"$tmp/$b.err") || true
+        mv "$tmp/out/r.json" "$tmp/$b.json"
+        mv "$tmp/out/r.sarif" "$tmp/$b.sarif"
+      done
+      n=$(grep -c '"rule":' "$tmp/new.json" || true)
+      for f in json sarif; do
+        if ! mask "$tmp/old.$f" >"$tmp/o" || ! mask "$tmp/new.$f" >"$tmp/n" || ! cmp -s "$tmp/o" "$tmp/n"; then
+          echo "DIFFERENT: $dir target $target min-python $minpy ($f)"
+          diff "$tmp/o" "$tmp/n" | head -20
+          status=1
+        fi
+      done
+      cmp -s "$tmp/old.err" "$tmp/new.err" || { echo "DIFFERENT stderr: $dir $target $minpy"; diff "$tmp/old.err" "$tmp/new.err" | head; status=1; }
+      echo "same: $dir target $target min-python $minpy: $n findings"
+    done
+  done
+done
+exit $status
