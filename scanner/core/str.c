@@ -136,7 +136,11 @@ void ps_buf_free(PsBuf *self) {
 }
 
 char *ps_buf_steal(PsBuf *self) {
-  if (!self->data) ps_buf_reserve(self, 0), self->data[0] = '\0';
+  /* Always a string: reserve() alone leaves the bytes unterminated (an
+   * empty template rendered into a reserved buffer came back without its
+   * NUL; found by rule_load_fuzz). */
+  if (!self->data) ps_buf_reserve(self, 0);
+  self->data[self->len] = '\0';
   char *p = self->data;
   self->data = NULL;
   self->len = self->cap = 0;

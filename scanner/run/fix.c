@@ -226,16 +226,17 @@ static size_t bad_statement_indents(const char *text, TSNode body) {
   return bad;
 }
 
-static size_t rejects_at(const char *text, TSNode n) {
+/* parent and up are n's parent and grandparent (null nodes at the root):
+ * the walk keeps its path, since ts_node_parent walks down from the root
+ * each time (quadratic on a deep tree; found by parse_scan_fuzz). */
+static size_t rejects_at(const char *text, TSNode n, TSNode parent, TSNode up) {
   static const char *const SPLAT_PARENTS[] = {"list", "tuple", "set", "argument_list", "expression_list",
                                               "subscript", NULL};
   static const char *const CLAUSES[] = {"elif_clause", "else_clause", "except_clause", "except_group_clause",
                                         "finally_clause", NULL};
-  TSNode parent = ts_node_parent(n);
   if (kind_is(n, "list_splat")) return !kind_in(parent, SPLAT_PARENTS);
   if (kind_is(n, "splat_type")) {
     /* `tuple[*Ts]`, `def f(*args: *Ts)`; nowhere else. */
-    TSNode up = ts_node_parent(parent);
     if (kind_is(up, "type_parameter")) return 0;
     if (kind_is(up, "typed_parameter") && kind_is(ts_node_named_child(up, 0), "list_splat_pattern")) return 0;
     return 1;
@@ -256,17 +257,27 @@ static size_t rejects_at(const char *text, TSNode n) {
 /* Counts what CPython would reject among the nodes overlapping [a, b]. */
 static size_t rejects_in(const char *text, TSNode root, uint32_t a, uint32_t b) {
   size_t n = 0;
+  Array(TSNode) path; /* the ancestors of the cursor's node */
+  array_init(&path);
   TSTreeCursor cur = ts_tree_cursor_new(root);
   for (;;) {
     TSNode node = ts_tree_cursor_current_node(&cur);
     bool overlaps = ts_node_start_byte(node) <= b && ts_node_end_byte(node) >= a;
-    if (overlaps) n += rejects_at(text, node);
-    if (overlaps && ts_tree_cursor_goto_first_child(&cur)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cur))
+    TSNode parent = path.size ? path.items[path.size - 1] : (TSNode){0};
+    TSNode up = path.size > 1 ? path.items[path.size - 2] : (TSNode){0};
+    if (overlaps) n += rejects_at(text, node, parent, up);
+    if (overlaps && ts_tree_cursor_goto_first_child(&cur)) {
+      array_push(&path, node);
+      continue;
+    }
+    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
       if (!ts_tree_cursor_goto_parent(&cur)) goto done;
+      path.size--;
+    }
   }
 done:
   ts_tree_cursor_delete(&cur);
+  array_free(&path);
   return n;
 }
 
