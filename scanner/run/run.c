@@ -369,6 +369,23 @@ static int load_rules(Run *R) {
     ps_error_print(&err, stderr);
     return -1;
   }
+  /* A selector that turns nothing on is a warning, never a silent "All
+   * checks passed!" (`--select FT` before any FT rule exists, or a rule
+   * that the target version excludes). */
+  const PsStrList *lists[2] = {&cfg->select, &cfg->extend_select};
+  const char *names[2] = {"select", "extend-select"};
+  for (int l = cfg->select_set ? 0 : 1; l < 2; l++) /* the default selection is not the user's */
+    for (size_t i = 0; i < lists[l]->size; i++) {
+      const char *s = lists[l]->items[i];
+      bool any = false, exists = false;
+      for (size_t k = 0; k < R->n_enabled && !any; k++) any = ps_selector_matches(s, R->enabled[k]->meta.id);
+      for (size_t k = 0; k < ps_registry_count(R->reg) && !exists; k++)
+        exists = ps_selector_matches(s, ps_registry_at(R->reg, k)->meta.id);
+      if (!any)
+        fprintf(stderr, "pyshift: warning: --%s %s enables no rule%s\n", names[l], s,
+                exists ? " for this run's target and minimum Python versions (see `pyshift rules`)"
+                       : " (no rule has that id or prefix yet)");
+    }
   return 0;
 }
 
@@ -405,6 +422,8 @@ static int find_files(Run *R) {
       if (!we->warning) R->n_errors++;
     }
     sh->n = R->walk.n_files;
+    if (!sh->n && !R->walk.n_errors)
+      fprintf(stderr, "pyshift: warning: no Python files found under the given paths\n");
     sh->paths = ps_xcalloc(sh->n ? sh->n : 1, sizeof(char *));
     for (size_t i = 0; i < sh->n; i++) sh->paths[i] = R->walk.files[i].path;
     if (check_outputs_not_inputs(cfg, &R->walk, &err) != 0) {

@@ -9,6 +9,24 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 printf 'import imp\n' >good.py
 
 case $CASE in
+nothing_to_check_warns)
+  # `--select FT` (no FT rule yet), a selector the target excludes and a
+  # path with no Python file printed only "All checks passed!" (issue 13).
+  run check --select FT good.py
+  expect_rc family_rc 0
+  expect_err family_warning 'pyshift: warning: --select FT enables no rule (no rule has that id or prefix yet)'
+  run check --select RM006 --target-version 3.14 good.py
+  expect_err target_warning "pyshift: warning: --select RM006 enables no rule for this run's target and minimum Python versions"
+  run check --select RM001 --extend-select RM006 --target-version 3.14 good.py
+  expect_rc extend_rc 1
+  expect_err extend_warning 'pyshift: warning: --extend-select RM006 enables no rule'
+  mkdir -p nopy && printf 'x\n' >nopy/readme.txt
+  run check nopy
+  expect_rc no_files_rc 0
+  expect_err no_files 'pyshift: warning: no Python files found under the given paths'
+  run check good.py
+  expect_err_empty quiet_when_fine
+  ;;
 config_from_first_path)
   # The pyproject.toml was looked for from the first argument not starting
   # with '-', which could be an option's value: `--rules DIR file.py` read
