@@ -84,7 +84,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
              ps_analysis__rule_error(err, r, t->row_lines[i], "invalid removed_in version `%s`", rem);
     for (size_t j = 0; j < i; j++)
       if (!strcmp(t->rows[j][cm], mod))
-        return ps_buf_free(&pre),
+        return free(removal), ps_buf_free(&pre),
                ps_analysis__rule_error(err, r, t->row_lines[i], "module `%s` is listed twice", mod);
     if (!applies) {
       free(removal);
