@@ -149,3 +149,23 @@ void ps_analysis_join_all(PsAnalysis *const *analyses, size_t n, const PsJoinCon
   }
   free(same);
 }
+
+typedef struct VarList {
+  const PsVar *vars;
+  size_t n;
+} VarList;
+
+static const char *var_lookup(void *ctx, const char *name, size_t len, size_t *out_len) {
+  const VarList *v = ctx;
+  for (size_t i = 0; i < v->n; i++)
+    if (strlen(v->vars[i].name) == len && !memcmp(v->vars[i].name, name, len)) {
+      *out_len = strlen(v->vars[i].value);
+      return v->vars[i].value;
+    }
+  return NULL;
+}
+
+char *ps_analysis_message(const PsRule *rule, const PsVar *vars, size_t n_vars) {
+  VarList v = {vars, n_vars};
+  return ps_template_render(rule->meta.message, var_lookup, &v);
+}

@@ -225,6 +225,10 @@ typedef struct PsVar {
   const char *value;
 } PsVar;
 
+/* The rule's message with `{name}` replaced by the value of the PsVar of
+ * that name (heap): what an emitter turns a finding's variables into. */
+char *ps_analysis_message(const PsRule *rule, const PsVar *vars, size_t n_vars);
+
 /* One replacement of bytes [start, end) of the decoded text by `text`
  * (start == end: an insertion). */
 typedef struct PsByteEdit {

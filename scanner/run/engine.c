@@ -443,21 +443,6 @@ void ps_scan_worker_delete(PsScanWorker *self) {
 
 /* ---- emitting ----------------------------------------------------------------- */
 
-typedef struct VarsCtx {
-  const PsVar *vars;
-  size_t n;
-} VarsCtx;
-
-static const char *vars_lookup(void *ctx, const char *name, size_t len, size_t *out_len) {
-  const VarsCtx *v = ctx;
-  for (size_t i = 0; i < v->n; i++)
-    if (strlen(v->vars[i].name) == len && !memcmp(v->vars[i].name, name, len)) {
-      *out_len = strlen(v->vars[i].value);
-      return v->vars[i].value;
-    }
-  return NULL;
-}
-
 static void free_fix(PsFix *fix) {
   if (!fix) return;
   for (size_t i = 0; i < fix->n_edits; i++) free(fix->edits[i].text);
@@ -531,15 +516,13 @@ static PsFix *copy_fix(const PsFixSpec *spec) {
 static void emit_vars(void *ctx, const PsRule *rule, uint32_t start, uint32_t end, const PsVar *vars,
                       size_t n_vars) {
   PsScanWorker *w = ctx;
-  VarsCtx v = {vars, n_vars};
-  add_raw(w, rule, start, end, ps_template_render(rule->meta.message, vars_lookup, &v), NULL);
+  add_raw(w, rule, start, end, ps_analysis_message(rule, vars, n_vars), NULL);
 }
 
 static void emit_vars_fix(void *ctx, const PsRule *rule, uint32_t start, uint32_t end, const PsVar *vars,
                           size_t n_vars, const PsFixSpec *fix) {
   PsScanWorker *w = ctx;
-  VarsCtx v = {vars, n_vars};
-  add_raw(w, rule, start, end, ps_template_render(rule->meta.message, vars_lookup, &v), copy_fix(fix));
+  add_raw(w, rule, start, end, ps_analysis_message(rule, vars, n_vars), copy_fix(fix));
 }
 
 typedef struct CaptureCtx {

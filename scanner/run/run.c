@@ -638,30 +638,14 @@ static void scan(Run *R) {
 
 /* ---- the project stage: joins and their findings ------------------------------- */
 
-typedef struct VarsCtx {
-  const PsVar *vars;
-  size_t n;
-} VarsCtx;
-
-static const char *vars_lookup(void *ctx, const char *name, size_t len, size_t *out_len) {
-  const VarsCtx *v = ctx;
-  for (size_t i = 0; i < v->n; i++)
-    if (strlen(v->vars[i].name) == len && !memcmp(v->vars[i].name, name, len)) {
-      *out_len = strlen(v->vars[i].value);
-      return v->vars[i].value;
-    }
-  return NULL;
-}
-
 static void emit_project(void *ctx, const PsRule *rule, const PsProjectLocation *at, const PsVar *vars,
                          size_t n_vars, const PsProjectLocation *related, size_t n_related) {
   Run *R = ctx;
-  VarsCtx v = {vars, n_vars};
   PsFinding f = {0};
   f.rule = &rule->meta;
   f.severity = rule->meta.severity;
   f.range = (PsRange){at->start, at->end};
-  f.message = ps_template_render(rule->meta.message, vars_lookup, &v);
+  f.message = ps_analysis_message(rule, vars, n_vars);
   if (n_related) {
     f.related = ps_xcalloc(n_related, sizeof(PsRelated));
     f.n_related = n_related;
