@@ -296,7 +296,8 @@ def first_party_names(files: list[str]) -> set[str]:
 
 # ---------------------------------------------------------------------------
 # Suppression comments (README: `# pyshift: ignore[RM001]`, `# noqa: RM001`,
-# `# pyshift: ignore-file[RM]`; ids or prefixes; bare forms mean all rules).
+# `# pyshift: ignore-file[RM]`; ids or prefixes; bare pyshift forms mean all
+# rules, a bare noqa the TY rules only).
 
 # `pyshift:` directives are case-sensitive and their codes upper-case (an
 # invalid list suppresses nothing); `noqa` is case-insensitive, as in ruff.
@@ -342,7 +343,11 @@ def read_suppressions(text: str) -> Suppressions:
             if m.group(1) is None or _VALID_CODES.match(m.group(1)):
                 s.by_line.setdefault(t.start[0], []).append(_codes(m.group(1)))
         for m in _NOQA.finditer(c):
-            s.by_line.setdefault(t.start[0], []).append(_codes(m.group(1)))
+            # A noqa without codes covers the TY rules only (README: a blanket
+            # noqa never hides a removal); ruff's UPnnn is TYnnn.
+            codes = _codes(m.group(1)) or ["TY"]
+            s.by_line.setdefault(t.start[0], []).append(
+                ["TY" + c[2:] if c.upper().startswith("UP") else c for c in codes])
     return s
 
 
