@@ -210,10 +210,9 @@ static inline bool ps_deadline_poll(PsDeadline *self) {
 typedef struct PsFileContext {
   const PsSource *source;
   const PsSummary *summary;
-  /* True if `top` (a top-level module name) is first-party: the scanned tree
-   * has its own module or package of that name at an import root. */
-  bool (*is_first_party)(const void *project, const char *top, size_t len);
-  const void *project;
+  /* The project's module layout (NULL: none known): first-party top-level
+   * names, through ps_modules_is_first_party. */
+  const PsModules *modules;
   /* The file's budget (may be NULL): an analysis polls it in its loops and
    * returns early once it expires (the engine then reports the file). */
   PsDeadline *deadline;

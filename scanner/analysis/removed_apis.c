@@ -269,7 +269,7 @@ static void emit_row(const PsAnalysis *self, const PsEmitter *emit, const Row *r
 
 static bool first_party(const PsFileContext *ctx, const char *q) {
   const char *dot = strchr(q, '.');
-  return ctx->is_first_party && ctx->is_first_party(ctx->project, q, dot ? (size_t)(dot - q) : strlen(q));
+  return ctx->modules && ps_modules_is_first_party(ctx->modules, q, dot ? (size_t)(dot - q) : strlen(q));
 }
 
 /* The row whose name is q or the longest prefix of q at a dot. */

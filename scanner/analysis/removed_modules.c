@@ -167,7 +167,7 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
     if (im->guards & (PS_GUARD_TRY_IMPORT_ERROR | PS_GUARD_TYPE_CHECKING)) continue;
     const char *dot = strchr(im->module, '.');
     size_t top = dot ? (size_t)(dot - im->module) : strlen(im->module);
-    if (ctx->is_first_party && ctx->is_first_party(ctx->project, im->module, top)) continue;
+    if (ctx->modules && ps_modules_is_first_party(ctx->modules, im->module, top)) continue;
     const Row *row = NULL;
     uint32_t start = im->start, end = im->end;
     if (im->kind == PS_IMPORT_FROM && strcmp(im->name, "*") != 0) {

@@ -929,7 +929,7 @@ static void run_rules(PsScanWorker *w, const PsSource *src, ScanIssues *is) {
         expire(is, "the summary walk");
         goto done;
       }
-      PsFileContext ctx = {src, &w->summary, e->opts.is_first_party, e->opts.project, dl};
+      PsFileContext ctx = {src, &w->summary, e->opts.modules, dl};
       PsEmitter em = {emit_vars, emit_vars_fix, w};
       unsigned facts = 0;
       for (size_t i = 0; i < e->analyses.size; i++) {

@@ -276,10 +276,6 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
-static bool is_first_party(const void *modules, const char *top, size_t len) {
-  return ps_modules_is_first_party(modules, top, len);
-}
-
 static int ncpus(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? (int)n : 1;
@@ -463,8 +459,6 @@ static int make_engine(Run *R) {
       .unsafe_fixes = cfg->unsafe_fixes,
       .per_file_ignores = cfg->per_file_ignores,
       .n_per_file_ignores = cfg->n_per_file_ignores,
-      .is_first_party = is_first_party,
-      .project = &R->modules,
       .modules = &R->modules,
   };
   PsError err;

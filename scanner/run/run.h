@@ -53,10 +53,8 @@ typedef struct PsEngineOptions {
   bool unsafe_fixes;        /* apply unsafe fixes too */
   const PsPerFileIgnore *per_file_ignores;
   size_t n_per_file_ignores;
-  /* Top-level module names that are first-party in the scanned tree. */
-  bool (*is_first_party)(const void *project, const char *top, size_t len);
-  const void *project;
-  /* The module layout: each file's dotted module name for its facts. */
+  /* The module layout: first-party top-level names (RM001 and the
+   * removed-APIs analysis) and each file's dotted module name (facts). */
   const PsModules *modules;
 } PsEngineOptions;
 

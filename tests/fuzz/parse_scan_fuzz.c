@@ -51,9 +51,15 @@ static void on_rule_error(void *ctx, const PsError *err) {
 
 /* A stand-in project: `mypkg` is first-party, so `import mypkg.cgi`-style
  * lookups take the first-party path too. */
-static bool is_first_party(const void *project, const char *top, size_t len) {
-  (void)project;
-  return len == 5 && memcmp(top, "mypkg", 5) == 0;
+static PsModules modules;
+
+static const PsModules *stand_in_modules(void) {
+  if (!modules.first_party.cap) {
+    ps_strset_init(&modules.first_party);
+    ps_strset_init(&modules.dir_package);
+    ps_strset_put(&modules.first_party, "mypkg", 5, NULL);
+  }
+  return &modules;
 }
 
 /* Target versions to try, newest first; free-threaded so free-threaded-only
@@ -117,7 +123,7 @@ static void setup(void) {
     opts.no_prefilter = true;
     opts.fix_mode = PS_FIX_DIFF;
     opts.unsafe_fixes = true;
-    opts.is_first_party = is_first_party;
+    opts.modules = stand_in_modules();
     if (ps_engine_new(&engines[n_engines], enabled[n_engines], m, &opts, &err) != 0) die("ps_engine_new failed", &err);
     if (!(workers[n_engines] = ps_scan_worker_new(engines[n_engines], &err))) die("ps_scan_worker_new failed", &err);
     char v[16];
