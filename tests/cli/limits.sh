@@ -35,9 +35,17 @@ import sys
 sys.stdout.write('import cgi\n')
 sys.stdout.write(''.join('v%d = [%s]\n' % (i, ','.join(map(str, range(200)))) for i in range(1500)))
 " >slow.py
-run check --isolated --file-timeout 0.001 slow.py good.py
+# 4 MB: several seconds of parsing, far over a 200 ms budget, while a small
+# file stays far under it even under ASan (1 ms was once too little for
+# good.py itself there: its first query compile counts too).
+"$PY3" -c "
+import sys
+sys.stdout.write('import cgi\n')
+sys.stdout.write(''.join('v%d = [%s]\n' % (i, ','.join(map(str, range(200)))) for i in range(6000)))
+" >slower.py
+run check --isolated --file-timeout 0.2 slower.py good.py
 expect_rc budget.rc 2
-expect_err budget.named 'pyshift: slow.py: parsing took more than the 1 ms CPU budget (--file-timeout), skipped'
+expect_err budget.named 'pyshift: slower.py: parsing took more than the 200 ms CPU budget (--file-timeout), skipped'
 expect_out budget.others_reported 'good.py:1:8: RM001'
 run check --isolated slow.py
 expect_rc budget.default_rc 1
