@@ -6,61 +6,11 @@
 
 #include "project/project.h"
 
-/* An open-addressing map from a string (not owned) to a 64-bit value;
- * the first value put for a key is kept. */
-typedef struct Map {
-  const char **keys;
-  uint64_t *values;
-  size_t size, cap;
-} Map;
-
-static size_t map_slot(const Map *m, const char *k, size_t n) {
-  size_t i = (size_t)ps_hash_bytes(k, n) & (m->cap - 1);
-  while (m->keys[i] && !(strlen(m->keys[i]) == n && !memcmp(m->keys[i], k, n))) i = (i + 1) & (m->cap - 1);
-  return i;
-}
-
-static void map_put_first(Map *m, const char *k, uint64_t v) {
-  if ((m->size + 1) * 2 > m->cap) {
-    Map big = {ps_xcalloc(m->cap ? m->cap * 2 : 64, sizeof(char *)),
-               ps_xcalloc(m->cap ? m->cap * 2 : 64, sizeof(uint64_t)), 0, m->cap ? m->cap * 2 : 64};
-    for (size_t i = 0; i < m->cap; i++)
-      if (m->keys[i]) {
-        size_t j = map_slot(&big, m->keys[i], strlen(m->keys[i]));
-        big.keys[j] = m->keys[i];
-        big.values[j] = m->values[i];
-        big.size++;
-      }
-    free(m->keys);
-    free(m->values);
-    *m = big;
-  }
-  size_t i = map_slot(m, k, strlen(k));
-  if (m->keys[i]) return;
-  m->keys[i] = k;
-  m->values[i] = v;
-  m->size++;
-}
-
-static bool map_get(const Map *m, const char *k, size_t n, uint64_t *v) {
-  if (!m->cap) return false;
-  size_t i = map_slot(m, k, n);
-  if (!m->keys[i]) return false;
-  *v = m->values[i];
-  return true;
-}
-
-static void map_free(Map *m) {
-  free(m->keys);
-  free(m->values);
-  memset(m, 0, sizeof *m);
-}
-
 struct PsProjectIndex {
   Array(PsFileFacts *) files;
-  Map by_module; /* module -> file index */
-  Map by_path;   /* path -> file index */
-  Map defs;      /* qualified name -> file index << 32 | def index */
+  PsStrMap by_module; /* module -> file index */
+  PsStrMap by_path;   /* path -> file index */
+  PsStrMap defs;      /* qualified name -> file index << 32 | def index */
   PsStrPool strings;
 };
 
@@ -74,9 +24,9 @@ void ps_project_index_delete(PsProjectIndex *self) {
   if (!self) return;
   for (size_t i = 0; i < self->files.size; i++) ps_facts_delete(self->files.items[i]);
   array_free(&self->files);
-  map_free(&self->by_module);
-  map_free(&self->by_path);
-  map_free(&self->defs);
+  ps_strmap_free(&self->by_module);
+  ps_strmap_free(&self->by_path);
+  ps_strmap_free(&self->defs);
   ps_pool_free(&self->strings);
   free(self);
 }
@@ -84,19 +34,16 @@ void ps_project_index_delete(PsProjectIndex *self) {
 void ps_project_index_add(PsProjectIndex *self, PsFileFacts *facts) {
   uint64_t fi = self->files.size;
   array_push(&self->files, facts);
-  map_put_first(&self->by_path, facts->path, fi);
+  ps_strmap_put(&self->by_path, facts->path, fi, false);
   /* A runtime module wins over its stub (x.py and x.pyi both scanned). */
   if (*facts->module) {
     uint64_t prev;
-    if (map_get(&self->by_module, facts->module, strlen(facts->module), &prev) &&
-        self->files.items[prev]->is_stub && !facts->is_stub) {
-      size_t i = map_slot(&self->by_module, facts->module, strlen(facts->module));
-      self->by_module.values[i] = fi;
-    } else {
-      map_put_first(&self->by_module, facts->module, fi);
-    }
+    bool over_stub = ps_strmap_find(&self->by_module, facts->module, strlen(facts->module), &prev) &&
+                     self->files.items[prev]->is_stub && !facts->is_stub;
+    ps_strmap_put(&self->by_module, facts->module, fi, over_stub);
   }
-  for (size_t d = 0; d < facts->defs.size; d++) map_put_first(&self->defs, facts->defs.items[d].qualname, fi << 32 | d);
+  for (size_t d = 0; d < facts->defs.size; d++)
+    ps_strmap_put(&self->defs, facts->defs.items[d].qualname, fi << 32 | d, false);
 }
 
 size_t ps_project_index_files(const PsProjectIndex *self) { return self->files.size; }
@@ -107,17 +54,17 @@ const PsFileFacts *ps_project_index_file(const PsProjectIndex *self, size_t i) {
 
 const PsFileFacts *ps_project_index_module(const PsProjectIndex *self, const char *module) {
   uint64_t v;
-  return module && map_get(&self->by_module, module, strlen(module), &v) ? self->files.items[v] : NULL;
+  return module && ps_strmap_find(&self->by_module, module, strlen(module), &v) ? self->files.items[v] : NULL;
 }
 
 const PsFileFacts *ps_project_index_path(const PsProjectIndex *self, const char *path) {
   uint64_t v;
-  return path && map_get(&self->by_path, path, strlen(path), &v) ? self->files.items[v] : NULL;
+  return path && ps_strmap_find(&self->by_path, path, strlen(path), &v) ? self->files.items[v] : NULL;
 }
 
 PsDefRef ps_project_index_def(const PsProjectIndex *self, const char *qualname) {
   uint64_t v;
-  if (!qualname || !map_get(&self->defs, qualname, strlen(qualname), &v)) return (PsDefRef){NULL, 0};
+  if (!qualname || !ps_strmap_find(&self->defs, qualname, strlen(qualname), &v)) return (PsDefRef){NULL, 0};
   return (PsDefRef){self->files.items[v >> 32], (uint32_t)(v & 0xFFFFFFFFu)};
 }
 
@@ -131,7 +78,7 @@ static char *reexport(const PsProjectIndex *self, const char *q) {
     if (q[cut - 1] != '.') continue;
     /* q[0..cut-1) is a candidate module, q[cut..] the rest. */
     uint64_t fi;
-    if (!map_get(&self->by_module, q, cut - 1, &fi)) continue;
+    if (!ps_strmap_find(&self->by_module, q, cut - 1, &fi)) continue;
     const PsFileFacts *f = self->files.items[fi];
     const char *rest = q + cut;
     const char *dot = strchr(rest, '.');

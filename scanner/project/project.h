@@ -46,14 +46,28 @@ void ps_strset_free(PsStrSet *self);
 bool ps_strset_get(const PsStrSet *self, const char *s, size_t n, const char **value);
 void ps_strset_put(PsStrSet *self, const char *s, size_t n, const char *value);
 
+/* A map from strings the caller keeps alive (not copied) to 64-bit values,
+ * open addressing: the index's lookups and the pool's deduplication. */
+typedef struct PsStrMap {
+  const char **keys;
+  uint64_t *values;
+  size_t size, cap; /* cap is 0 or a power of two */
+} PsStrMap;
+
+void ps_strmap_free(PsStrMap *self);
+/* The stored key equal to k[0..n) (its value in *v if v), or NULL. */
+const char *ps_strmap_find(const PsStrMap *self, const char *k, size_t n, uint64_t *v);
+/* Maps k (NUL-terminated, kept by the caller) to v; an existing key keeps
+ * its value unless `replace`. Returns true if k was not there. */
+bool ps_strmap_put(PsStrMap *self, const char *k, uint64_t v, bool replace);
+
 /* Interned strings: each distinct string stored once, in chunks that never
  * move, so the pointers returned stay valid until the pool is freed. */
 typedef struct PsStrPool {
   Array(char *) chunks;
   size_t used;      /* bytes used in the last chunk */
   size_t chunk_cap; /* its size */
-  const char **slots;
-  size_t size, cap;
+  PsStrMap index;   /* the strings stored */
   size_t bytes;     /* string bytes stored (for budgets and stats) */
 } PsStrPool;
 

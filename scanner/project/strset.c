@@ -64,6 +64,48 @@ void ps_strset_put(PsStrSet *self, const char *s, size_t n, const char *value) {
   self->values[i] = value ? ps_xstrdup(value) : NULL;
 }
 
+/* ---- the map ---- */
+
+static size_t map_slot(const PsStrMap *m, const char *k, size_t n) {
+  size_t i = (size_t)ps_hash_bytes(k, n) & (m->cap - 1);
+  while (m->keys[i] && !(strlen(m->keys[i]) == n && !memcmp(m->keys[i], k, n))) i = (i + 1) & (m->cap - 1);
+  return i;
+}
+
+void ps_strmap_free(PsStrMap *self) {
+  free(self->keys);
+  free(self->values);
+  memset(self, 0, sizeof *self);
+}
+
+const char *ps_strmap_find(const PsStrMap *self, const char *k, size_t n, uint64_t *v) {
+  if (!self->cap) return NULL;
+  size_t i = map_slot(self, k, n);
+  if (self->keys[i] && v) *v = self->values[i];
+  return self->keys[i];
+}
+
+bool ps_strmap_put(PsStrMap *self, const char *k, uint64_t v, bool replace) {
+  if ((self->size + 1) * 2 > self->cap) {
+    size_t cap = self->cap ? self->cap * 2 : 64;
+    PsStrMap big = {ps_xcalloc(cap, sizeof(char *)), ps_xcalloc(cap, sizeof(uint64_t)), 0, cap};
+    for (size_t i = 0; i < self->cap; i++)
+      if (self->keys[i]) {
+        size_t j = map_slot(&big, self->keys[i], strlen(self->keys[i]));
+        big.keys[j] = self->keys[i];
+        big.values[j] = self->values[i];
+        big.size++;
+      }
+    ps_strmap_free(self);
+    *self = big;
+  }
+  size_t i = map_slot(self, k, strlen(k));
+  bool added = !self->keys[i];
+  if (added) self->keys[i] = k, self->size++;
+  if (added || replace) self->values[i] = v;
+  return added;
+}
+
 /* ---- the pool ---- */
 
 #define POOL_CHUNK (16 * 1024)
@@ -73,15 +115,8 @@ void ps_pool_init(PsStrPool *self) { memset(self, 0, sizeof *self); }
 void ps_pool_free(PsStrPool *self) {
   for (size_t i = 0; i < self->chunks.size; i++) free(self->chunks.items[i]);
   array_free(&self->chunks);
-  free(self->slots);
+  ps_strmap_free(&self->index);
   memset(self, 0, sizeof *self);
-}
-
-static size_t pool_slot(const PsStrPool *self, const char *s, size_t n) {
-  size_t i = (size_t)ps_hash_bytes(s, n) & (self->cap - 1);
-  while (self->slots[i] && !(strlen(self->slots[i]) == n && !memcmp(self->slots[i], s, n)))
-    i = (i + 1) & (self->cap - 1);
-  return i;
 }
 
 static char *pool_store(PsStrPool *self, const char *s, size_t n) {
@@ -102,22 +137,11 @@ static char *pool_store(PsStrPool *self, const char *s, size_t n) {
 
 const char *ps_pool_intern(PsStrPool *self, const char *s, size_t n) {
   if (!s) return NULL;
-  if ((self->size + 1) * 2 > self->cap) {
-    size_t cap = self->cap ? self->cap * 2 : 64;
-    const char **old = self->slots;
-    size_t old_cap = self->cap;
-    self->slots = ps_xcalloc(cap, sizeof(char *));
-    self->cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-      if (old[i]) self->slots[pool_slot(self, old[i], strlen(old[i]))] = old[i];
-    free(old);
-  }
-  size_t i = pool_slot(self, s, n);
-  if (!self->slots[i]) {
-    self->slots[i] = pool_store(self, s, n);
-    self->size++;
-  }
-  return self->slots[i];
+  const char *have = ps_strmap_find(&self->index, s, n, NULL);
+  if (have) return have;
+  char *p = pool_store(self, s, n);
+  ps_strmap_put(&self->index, p, 0, false);
+  return p;
 }
 
 const char *ps_pool_intern_cstr(PsStrPool *self, const char *s) { return s ? ps_pool_intern(self, s, strlen(s)) : NULL; }
