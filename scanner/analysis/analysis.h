@@ -307,9 +307,35 @@ typedef struct PsProjectLocation {
 
 /* Where join steps send findings: at `at`, with related locations in any
  * file. Template variables as for PsEmitter. Strings are copied. */
+/* One thread's path (see PsFlow in core/finding.h). */
+typedef struct PsProjectFlow {
+  const char *message;
+  const PsProjectLocation *steps;
+  size_t n_steps;
+} PsProjectFlow;
+
+/* A project finding with everything an explained finding carries: `emit`
+ * is emit_finding with only rule, at, vars and related set. */
+typedef struct PsProjectFinding {
+  const PsRule *rule;
+  PsProjectLocation at;
+  const PsVar *vars;
+  size_t n_vars;
+  const PsProjectLocation *related;
+  size_t n_related;
+  const PsProjectFlow *flows; /* SARIF codeFlows, one threadFlow each */
+  size_t n_flows;
+  const char *confidence;     /* "high" | "medium" | NULL (a static string) */
+  double rank;                /* SARIF rank, 0 < rank <= 100; 0: none */
+  const char *const *notes;   /* explanation lines (locks held, fix hint) */
+  size_t n_notes;
+} PsProjectFinding;
+
 typedef struct PsProjectEmitter {
   void (*emit)(void *ctx, const PsRule *rule, const PsProjectLocation *at, const PsVar *vars, size_t n_vars,
                const PsProjectLocation *related, size_t n_related);
+  /* Everything of PsProjectFinding; strings are copied. */
+  void (*emit_finding)(void *ctx, const PsProjectFinding *f);
   void *ctx;
 } PsProjectEmitter;
 

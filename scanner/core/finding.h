@@ -76,6 +76,15 @@ typedef struct PsRelated {
   char *path; /* another file (as displayed), or NULL: the finding's own */
 } PsRelated;
 
+/* One thread's path to the finding's access (a SARIF threadFlow, shown by
+ * GitHub as a path): where the thread starts, the calls on the way, the
+ * access. Steps use PsRelated (path NULL: the finding's own file). */
+typedef struct PsFlow {
+  char *message;     /* "thread started by Thread(target=worker) at app.py:12" */
+  PsRelated *steps;
+  size_t n_steps;
+} PsFlow;
+
 typedef struct PsFinding {
   const PsRuleMeta *rule;
   PsSeverity severity; /* usually rule->severity */
@@ -87,6 +96,16 @@ typedef struct PsFinding {
   PsFix *fix;          /* NULL if none */
   PsRelated *related;
   size_t n_related;
+  /* Project analyses (FT): the threads' paths, the confidence ("high",
+   * "medium"; NULL: none), a SARIF rank (0 < rank <= 100; 0: none) and
+   * explanation lines (the locks held, the fix hint) that text output
+   * indents under the finding and JSON/SARIF carry as fields. */
+  PsFlow *flows;
+  size_t n_flows;
+  const char *confidence; /* static string */
+  double rank;
+  char **notes;
+  size_t n_notes;
 } PsFinding;
 
 /* Everything one file produced. `errors` are one-line messages (without the

@@ -716,7 +716,7 @@ static PsFileResult *project_result(Run *R, const char *path, Ranked *fs, size_t
  * findings reported per file in path order. */
 static void project_stage(Run *R) {
   if (!R->facts) return;
-  PsProjectEmitter em = {emit_project, R};
+  PsProjectEmitter em = {emit_project, NULL, R};
   ps_engine_join(R->engine, R->index, &R->modules, &em);
   for (size_t i = 0; i < R->held.size; i++) {
     handle_result(R, R->held.items[i]);
