@@ -599,8 +599,7 @@ static void visit_call(Walk *k, TSNode n) {
     hand_slots(k, r, api, n, r->callable, r->n_callable, true, method);
     hand_slots(k, r, api, n, r->args, r->n_args, false, method);
     if (r->starts == PS_MP_STARTS_NOW) add_start(k, n, ps_arena_sprintf(k->arena, "%s()", api), method, false);
-    if (method && !strcmp(method, "fork")) add_event(k, true, r, n, api);
-    return;
+    return; /* a fork context it was given is reported where it was made */
   }
   const char *q = resolve(k, c);
   if ((r = row_named(k, q, K(PS_MP_SET_START)))) {
@@ -895,8 +894,6 @@ void ps_mp_model_build(PsMpModel *out, const PsMpTable *table, const PsFileConte
       }
     } else if (s == k.s_identifier) {
       visit_identifier(&k, n);
-    } else if (s == k.s_string) {
-      descend = false;
     } else if ((s == k.s_import || s == k.s_import_from) && !k.in_def) {
       /* Module-level names bound by imports are set at import time. */
       descend = false;
