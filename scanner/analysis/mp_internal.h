@@ -91,6 +91,7 @@ typedef struct PsMpHanded {
   const char *why;      /* why it cannot be pickled, or NULL */
   const char *module_def; /* a callable naming a module-level def of this file: its name */
   bool always;          /* a pool method's callable or argument: pickled whatever the start method */
+  bool unstarted;       /* given to a Process this file never starts: never pickled */
 } PsMpHanded;
 
 /* A place where processes start (or a start method is set). */

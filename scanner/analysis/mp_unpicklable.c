@@ -29,7 +29,7 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
   ps_mp_model_build(&m, t, ctx, arena);
   for (size_t i = 0; i < m.handed.size; i++) {
     const PsMpHanded *h = &m.handed.items[i];
-    if (!h->why) continue;
+    if (!h->why || h->unstarted) continue;
     const char *method = ps_mp_effective_method(t, &m, h->method);
     const char *when;
     if (h->always) {

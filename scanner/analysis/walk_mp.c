@@ -190,6 +190,7 @@ typedef struct Var {
   const char *method; /* V_POOL/V_PROCESS/V_CONTEXT: pinned start method */
   const char *api;
   bool started;
+  size_t h_first, h_last; /* V_PROCESS: what its construction handed (model->handed) */
 } Var;
 
 typedef struct GlobalDecl {
@@ -522,7 +523,7 @@ static void hand(Walk *k, const PsMpRow *row, const char *api, TSNode e, bool is
                  const char *method) {
   if (ts_node_is_null(e)) return;
   PsMpHanded h = {row, api, e, is_callable, slot, method, k->scope, row->kind == PS_MP_INTERP_POOL, NULL, NULL,
-                  k->from_method};
+                  k->from_method, false};
   h.why = unpicklable(k, e, is_callable, 0);
   if (is_callable && ts_node_symbol(e) == k->s_identifier) {
     const char *n = text(k, e);
@@ -596,8 +597,28 @@ static void visit_call(Walk *k, TSNode n) {
   const PsMpRow *r = classify_call(k, n, CONSTRUCTORS, &method, &api);
   if (r) {
     if (!api) api = r->name;
+    size_t h0 = k->m->handed.size;
     hand_slots(k, r, api, n, r->callable, r->n_callable, true, method);
     hand_slots(k, r, api, n, r->args, r->n_args, false, method);
+    if (r->kind == PS_MP_PROCESS) {
+      /* A Process pickles its target and args at start(): one bound to a
+       * name counts once the file starts it (`p = Process(...)` then
+       * `p.start()`). Anything else (a chained `.start()`, a list of
+       * processes, an attribute) is taken as started. */
+      TSNode parent = k->path.size ? *array_last(&k->path) : (TSNode){0};
+      if (!ts_node_is_null(parent) && ts_node_symbol(parent) == k->s_assignment &&
+          ts_node_symbol(ts_node_child_by_field_id(parent, k->f_left)) == k->s_identifier) {
+        const char *name = text(k, ts_node_child_by_field_id(parent, k->f_left));
+        for (size_t i = k->vars.size; i-- > 0;)
+          if (!strcmp(k->vars.items[i].name, name) && !strcmp(k->vars.items[i].scope, k->scope)) {
+            Var *v = &k->vars.items[i];
+            v->h_first = h0;
+            v->h_last = k->m->handed.size;
+            for (size_t h = h0; h < v->h_last; h++) k->m->handed.items[h].unstarted = true;
+            break;
+          }
+      }
+    }
     if (r->starts == PS_MP_STARTS_NOW) add_start(k, n, ps_arena_sprintf(k->arena, "%s()", api), method, false);
     return; /* a fork context it was given is reported where it was made */
   }
@@ -648,6 +669,8 @@ static void visit_call(Walk *k, TSNode n) {
   }
   if (!recv) return;
   if (recv->kind == PS_MP_PROCESS) {
+    if (!strcmp(attr, "start") && var)
+      for (size_t h = var->h_first; h < var->h_last && h < k->m->handed.size; h++) k->m->handed.items[h].unstarted = false;
     if (!strcmp(attr, "start") && (!var || !var->started)) {
       add_start(k, n, ps_arena_sprintf(k->arena, "%s()", recv_api), recv_method, false);
       if (var) var->started = true;
@@ -671,7 +694,7 @@ static void visit_call(Walk *k, TSNode n) {
 
 /* Binds `name` to what `value` makes (a pool, a context, a lambda ...). */
 static void bind(Walk *k, const char *name, TSNode value) {
-  Var v = {name, k->scope, V_OTHER, NULL, NULL, NULL, false};
+  Var v = {name, k->scope, V_OTHER, NULL, NULL, NULL, false, 0, 0};
   if (!ts_node_is_null(value)) {
     TSSymbol s = ts_node_symbol(value);
     if (s == k->s_lambda) {
