@@ -844,7 +844,9 @@ static void if_ranges(Walk *k, TSNode n, TSNode cond) {
     TSNode c = ts_node_named_child(n, i);
     uint64_t runs;
     if (ts_node_symbol(c) == w->s_elif) {
-      Masks e = condition_masks(k, ts_node_child_by_field_id(c, w->f_condition), 0);
+      TSNode ec = ts_node_child_by_field_id(c, w->f_condition);
+      add_node_range(k, ec, rest); /* evaluated only when the earlier ones were false */
+      Masks e = condition_masks(k, ec, 0);
       body = ts_node_child_by_field_id(c, w->f_consequence);
       runs = rest & e.t;
       rest &= e.f;
