@@ -226,14 +226,18 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
         ps_analysis__add_gate(self, top, PS_WORD_ANY, second, PS_WORD_ANY, row.last, PS_WORD_MEMBER, NULL);
         if (row.receiver) {
           /* The class a receiver regex names (`(Raw)?ConfigParser$`) is
-           * in the text as a base: its anchors become word boundaries. */
+           * in the text as a base (or its import): the regex's anchors
+           * become word boundaries, and only they: `TestCase$` also
+           * matches IsolatedAsyncioTestCase, so the gate is `TestCase\b`,
+           * never stricter than the regex. */
           const char *rx = t->rows[i][cr];
           PsBuf b = PS_BUF_INIT;
-          if (rx[0] == '^') rx++;
-          ps_buf_puts(&b, "\\b");
+          if (rx[0] == '^') rx++, ps_buf_puts(&b, "\\b");
           ps_buf_puts(&b, rx);
-          if (b.len && b.data[b.len - 1] == '$') b.data[--b.len] = '\0';
-          ps_buf_puts(&b, "\\b");
+          if (b.len && b.data[b.len - 1] == '$' && !(b.len > 1 && b.data[b.len - 2] == '\\')) {
+            b.data[--b.len] = '\0';
+            ps_buf_puts(&b, "\\b");
+          }
           ps_analysis__add_gate(self, row.last, PS_WORD_MEMBER, NULL, 0, NULL, 0, ps_analysis__keep(self, b.data, b.len));
           ps_buf_free(&b);
         }
@@ -435,8 +439,12 @@ static bool bases_match(const Classes *c, uint32_t x, const Row *row, pcre2_matc
     const Base *base = &c->bases[b];
     const char *q = base->resolved;
     if (q && strlen(q) == row->owner_len && !strncmp(q, row->name, row->owner_len)) return true;
-    if (row->receiver &&
-        pcre2_match(row->receiver, (PCRE2_SPTR)base->last, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0)
+    if (!row->receiver) continue;
+    if (pcre2_match(row->receiver, (PCRE2_SPTR)base->last, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0)
+      return true;
+    /* Through an import: `from django.test import TestCase as DTC`. */
+    const char *ql = q ? strrchr(q, '.') : NULL;
+    if (ql && pcre2_match(row->receiver, (PCRE2_SPTR)(ql + 1), PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0)
       return true;
   }
   return false;

@@ -749,6 +749,22 @@ PY
   run check --isolated -q --select DP006 --target-version 3.13 v.py
   expect_out pending_on_target 'v.py:15:5: DP006'
   ;;
+r12_02_receiver_gate_and_aliases)
+  # Issue 12 item 2: the word gate built from the receiver regex `TestCase$`
+  # demanded the whole word TestCase, so a file whose only bases were
+  # IsolatedAsyncioTestCase or AWSMockServiceTestCase was never scanned; a
+  # base imported under another name was not matched by what it resolves to.
+  printf 'import unittest\nclass T(unittest.IsolatedAsyncioTestCase):\n    async def test(self):\n        self.assertEquals(1, 1)\n' >a.py
+  printf 'from moto.core import AWSMockServiceTestCase\nclass T(AWSMockServiceTestCase):\n    def test(self):\n        self.assertEquals(1, 1)\n' >b.py
+  printf 'from django.test import SimpleTestCase as S\nclass T(S):\n    def test(self):\n        self.failUnless(1)\n' >c.py
+  printf 'from helpers import TestCaseMixin as M\nclass T(M.Base):\n    def test(self):\n        self.assertEquals(1, 1)\n' >d.py
+  run check --isolated -q --select RM003 a.py b.py c.py d.py
+  expect_rc rc 1
+  expect_out isolated 'a.py:4:9: RM003'
+  expect_out aws 'b.py:4:9: RM003'
+  expect_out alias 'c.py:4:9: RM003'
+  expect_no_out not_a_testcase 'd.py'
+  ;;
 *)
   echo "unknown case '$CASE' (see tests/cli/known_bugs.txt)" >&2
   exit 2
