@@ -66,7 +66,7 @@ list(APPEND _ps_regressions r14_01_long_line_prefilter r14_02_regex_errors_are_n
      r14_03_deep_nesting_not_truncated r14_06_file_timeout_whole_file)
 # Issue 12 (RM/DP accuracy): one case per item
 list(APPEND _ps_regressions r12_01_broad_handlers_do_not_guard r12_02_receiver_gate_and_aliases
-     r12_04_version_guards_relative)
+     r12_04_version_guards_relative r12_05_feature_tests_guard)
 foreach(_case ${_ps_regressions})
   add_test(NAME cli.regress.${_case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/regressions.sh

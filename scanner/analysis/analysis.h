@@ -56,10 +56,13 @@ static inline uint64_t ps_runs_window(int from, int to) {
   return hi & ~(((uint64_t)1 << from) - 1);
 }
 
-/* Bytes [start, end) run only on the minors in `runs`. */
+/* Bytes [start, end) run only on the minors in `runs`; or, with `tested`,
+ * only where a feature test found the attribute (`if hasattr(ssl,
+ * "wrap_socket"):`, `... if hasattr(...) else ...`). */
 typedef struct PsGuardRange {
   uint32_t start, end;
   uint64_t runs;
+  const char *tested; /* the attribute name hasattr() tested, or NULL */
 } PsGuardRange;
 
 typedef enum PsImportKind {
@@ -200,6 +203,8 @@ const char *ps_summary_resolve(const PsSummary *s, const char *chain, const char
  * meets its window: from the later of the removal and --min-python up to
  * the target (a pending removal: the target alone). */
 uint64_t ps_summary_runs_at(const PsSummary *s, uint32_t pos);
+/* Does code at `pos` run only where hasattr() found attribute `name`? */
+bool ps_summary_feature_tested(const PsSummary *s, uint32_t pos, const char *name);
 /* Rebuilds the by-name index of s->bindings (the walk does it; call it
  * after changing bindings by hand). Resolution falls back to a scan when
  * the index is stale. */

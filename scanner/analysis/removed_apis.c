@@ -561,7 +561,9 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
     /* Through an instance (`b = C(); b.open()`), only an exact row is a
      * use: being below a removed class's name is the class use again. */
     if (row && (g & PS_RESOLVED_VIA_INSTANCE) && row->len != strlen(q)) row = NULL;
-    if (row && (binding_guards(g, q, row) || !runs_where_removed(sum, ref->start, row))) row = NULL;
+    if (row && (binding_guards(g, q, row) || !runs_where_removed(sum, ref->start, row) ||
+                (chain && ps_summary_feature_tested(sum, ref->start, row->last))))
+      row = NULL;
     if (row) emit_row(self, emit, row, ref->chain, NULL, ref->start, ref->end);
   }
 }
@@ -590,7 +592,7 @@ static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const P
         const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
         hit = q && !(g & PS_GUARD_TYPE_CHECKING) && !strcmp(q, row->name) && !first_party(ctx, q);
       }
-      hit = hit && runs_where_removed(sum, ref->start, row);
+      hit = hit && runs_where_removed(sum, ref->start, row) && !ps_summary_feature_tested(sum, ref->start, row->last);
       if (hit) {
         emit_row(self, emit, row, ref->chain, NULL, ref->start, ref->end);
         break;

@@ -38,7 +38,7 @@ struct PsWalker {
       s_default_parameter, s_typed_parameter, s_typed_default_parameter, s_list_splat_pattern,
       s_dict_splat_pattern, s_pattern_list, s_tuple_pattern, s_list_pattern, s_for, s_with_item,
       s_as_pattern, s_as_pattern_target, s_keyword_argument, s_expression_list, s_list, s_type, s_comment,
-      s_return, s_raise, s_conditional;
+      s_return, s_raise, s_conditional, s_decorator;
   TSFieldId f_name, f_alias, f_module_name, f_body, f_condition, f_consequence, f_alternative,
       f_value, f_function, f_arguments, f_left, f_object, f_attribute, f_argument, f_operators,
       f_superclasses, f_right, f_parameters, f_type;
@@ -140,6 +140,7 @@ PsWalker *ps_walker_new(void) {
   w->s_return = sym(l, "return_statement");
   w->s_raise = sym(l, "raise_statement");
   w->s_conditional = sym(l, "conditional_expression");
+  w->s_decorator = sym(l, "decorator");
   return w;
 }
 
@@ -822,7 +823,53 @@ static bool block_exits(Walk *k, TSNode block) {
 
 static void add_range(Walk *k, uint32_t start, uint32_t end, uint64_t runs) {
   if (runs == PS_RUNS_ALL || start >= end) return;
-  array_push(&k->out->guard_ranges, ((PsGuardRange){start, end, runs}));
+  array_push(&k->out->guard_ranges, ((PsGuardRange){start, end, runs, NULL}));
+}
+
+/* The attribute a feature test `hasattr(x, "name")` checks (also as one
+ * side of `and`, in parentheses); *negated for `not hasattr(...)`. */
+static const char *hasattr_name(Walk *k, TSNode cond, bool *negated, int depth) {
+  const PsWalker *w = k->w;
+  TSSymbol s = ts_node_symbol(cond);
+  if (depth > 8) return NULL;
+  if (s == w->s_parenthesized && ts_node_named_child_count(cond) == 1)
+    return hasattr_name(k, ts_node_named_child(cond, 0), negated, depth + 1);
+  if (s == w->s_not && ts_node_named_child_count(cond) == 1) {
+    const char *r = hasattr_name(k, ts_node_named_child(cond, 0), negated, depth + 1);
+    *negated = !*negated;
+    return r;
+  }
+  if (s == w->s_boolean_op && ts_node_named_child_count(cond) == 2 && !*negated) {
+    uint32_t len = 0;
+    for (uint32_t i = 0; i < ts_node_child_count(cond) && !len; i++)
+      if (!ts_node_is_named(ts_node_child(cond, i))) ps_source_node_text(k->src, ts_node_child(cond, i), &len);
+    if (len != 3) return NULL; /* `and` only: both sides hold in the branch */
+    bool n1 = false, n2 = false;
+    const char *a = hasattr_name(k, ts_node_named_child(cond, 0), &n1, depth + 1);
+    if (a && !n1) return a;
+    const char *b = hasattr_name(k, ts_node_named_child(cond, 1), &n2, depth + 1);
+    return b && !n2 ? b : NULL;
+  }
+  if (s != w->s_call) return NULL;
+  TSNode fn = ts_node_child_by_field_id(cond, w->f_function), args = ts_node_child_by_field_id(cond, w->f_arguments);
+  if (ts_node_is_null(fn) || !text_is(k, fn, "hasattr") || ts_node_is_null(args) ||
+      ts_node_named_child_count(args) != 2)
+    return NULL;
+  uint32_t a, b;
+  return string_value(k, ts_node_named_child(args, 1), &a, &b);
+}
+
+static void add_tested(Walk *k, TSNode n, const char *name) {
+  if (ts_node_is_null(n) || !name || !*name) return;
+  array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, name}));
+}
+
+bool ps_summary_feature_tested(const PsSummary *s, uint32_t pos, const char *name) {
+  for (size_t i = 0; i < s->guard_ranges.size; i++) {
+    const PsGuardRange *g = &s->guard_ranges.items[i];
+    if (g->tested && pos >= g->start && pos < g->end && !strcmp(g->tested, name)) return true;
+  }
+  return false;
 }
 
 static void add_node_range(Walk *k, TSNode n, uint64_t runs) {
@@ -838,6 +885,9 @@ static void if_ranges(Walk *k, TSNode n, TSNode cond) {
   uint64_t rest = m.f, after = 0;
   TSNode body = ts_node_child_by_field_id(n, w->f_consequence);
   add_node_range(k, body, m.t);
+  bool neg = false;
+  const char *tested = hasattr_name(k, cond, &neg, 0);
+  if (tested && !neg) add_tested(k, body, tested);
   if (!block_exits(k, body)) after |= m.t;
   uint32_t cc = ts_node_named_child_count(n);
   for (uint32_t i = 0; i < cc; i++) {
@@ -854,6 +904,7 @@ static void if_ranges(Walk *k, TSNode n, TSNode cond) {
       body = ts_node_child_by_field_id(c, w->f_body);
       runs = rest;
       rest = 0;
+      if (tested && neg) add_tested(k, body, tested);
     } else {
       continue;
     }
@@ -863,6 +914,11 @@ static void if_ranges(Walk *k, TSNode n, TSNode cond) {
   after |= rest;
   TSNode parent = ancestor(k, 0);
   if (!ts_node_is_null(parent)) add_range(k, ts_node_end_byte(n), ts_node_end_byte(parent), after);
+  /* `if not hasattr(m, "x"): return` tests the rest of the block. */
+  TSNode cons = ts_node_child_by_field_id(n, w->f_consequence);
+  if (tested && neg && !ts_node_is_null(parent) && block_exits(k, cons) && ts_node_named_child_count(n) == 2)
+    array_push(&k->out->guard_ranges,
+               ((PsGuardRange){ts_node_end_byte(n), ts_node_end_byte(parent), PS_RUNS_ALL, tested}));
 }
 
 /* `a if cond else b` */
@@ -871,13 +927,40 @@ static void visit_conditional(Walk *k, TSNode n) {
   Masks m = condition_masks(k, ts_node_named_child(n, 1), 0);
   add_node_range(k, ts_node_named_child(n, 0), m.t);
   add_node_range(k, ts_node_named_child(n, 2), m.f);
+  bool neg = false;
+  const char *tested = hasattr_name(k, ts_node_named_child(n, 1), &neg, 0);
+  if (tested) add_tested(k, ts_node_named_child(n, neg ? 2 : 0), tested);
+}
+
+/* `@unittest.skipIf(cond, ...)`, `@pytest.mark.skipif(cond, ...)`, `@skipUnless(cond)` on a
+ * test: its body runs only where the test is not skipped. */
+static void skip_decorators(Walk *k, TSNode def) {
+  const PsWalker *w = k->w;
+  TSNode dd = ancestor(k, 0), body = ts_node_child_by_field_id(def, w->f_body);
+  if (ts_node_is_null(dd) || ts_node_symbol(dd) != w->s_decorated || ts_node_is_null(body)) return;
+  uint32_t nc = ts_node_named_child_count(dd);
+  for (uint32_t i = 0; i < nc; i++) {
+    TSNode d = ts_node_named_child(dd, i);
+    if (ts_node_symbol(d) != w->s_decorator || ts_node_named_child_count(d) != 1) continue;
+    TSNode call = ts_node_named_child(d, 0);
+    if (ts_node_symbol(call) != w->s_call) continue;
+    const char *fn = dotted(k, ts_node_child_by_field_id(call, w->f_function));
+    TSNode args = ts_node_child_by_field_id(call, w->f_arguments);
+    if (!fn || ts_node_is_null(args) || !ts_node_named_child_count(args)) continue;
+    const char *last = strrchr(fn, '.');
+    last = last ? last + 1 : fn;
+    bool unless = !strcmp(last, "skipUnless");
+    if (!unless && strcmp(last, "skipIf") && strcmp(last, "skipif")) continue;
+    Masks m = condition_masks(k, ts_node_named_child(args, 0), 0);
+    add_node_range(k, body, unless ? m.t : m.f);
+  }
 }
 
 uint64_t ps_summary_runs_at(const PsSummary *s, uint32_t pos) {
   uint64_t r = PS_RUNS_ALL;
   for (size_t i = 0; i < s->guard_ranges.size; i++) {
     const PsGuardRange *g = &s->guard_ranges.items[i];
-    if (pos >= g->start && pos < g->end) r &= g->runs;
+    if (!g->tested && pos >= g->start && pos < g->end) r &= g->runs;
   }
   return r;
 }
@@ -955,6 +1038,7 @@ static void visit_def(Walk *k, TSNode n, PsDefKind kind) {
   PsWalker *w = k->w;
   TSNode name = ts_node_child_by_field_id(n, w->f_name);
   if (ts_node_is_null(name)) return;
+  skip_decorators(k, n);
   uint32_t len;
   const char *t = ps_source_node_text(k->src, name, &len);
   bool module_level;

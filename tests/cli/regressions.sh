@@ -765,6 +765,29 @@ r12_02_receiver_gate_and_aliases)
   expect_out alias 'c.py:4:9: RM003'
   expect_no_out not_a_testcase 'd.py'
   ;;
+r12_05_feature_tests_guard)
+  # Issue 12 item 5: uses behind a feature test (hasattr, a skipIf/skipif/
+  # skipUnless version test on the test) were reported as errors.
+  cat >f.py <<'PY'
+import ssl, sys, unittest
+def a(s):
+    if hasattr(ssl, "wrap_socket"):
+        return ssl.wrap_socket(s)
+    return ssl.wrap_socket(s) if hasattr(ssl, "wrap_socket") else None
+class T(unittest.TestCase):
+    @unittest.skipIf(sys.version_info >= (3, 12), "old")
+    def test_old(self):
+        self.assertEquals(1, 1)
+    def test_new(self):
+        self.assertEquals(1, 1)
+PY
+  run check --isolated -q --select RM f.py
+  expect_rc rc 1
+  expect_no_out hasattr 'f.py:4:'
+  expect_no_out conditional 'f.py:5:'
+  expect_no_out skipif 'f.py:9:'
+  expect_out unguarded 'f.py:11:9: RM003'
+  ;;
 *)
   echo "unknown case '$CASE' (see tests/cli/known_bugs.txt)" >&2
   exit 2

@@ -365,11 +365,12 @@ class Guards:
     try_type: bool = False           # ... that catches TypeError
     type_checking: bool = False      # under `if TYPE_CHECKING:`
     runs: int = ALL_RUNS             # minors on which the code can run at run time
+    tested: frozenset = frozenset()  # attribute names a hasattr() feature test found
     notes: tuple = ()                # other guards the strict semantics ignore
 
     def with_(self, **kw) -> "Guards":
         d = dict(try_fallback=self.try_fallback, try_attr=self.try_attr, try_type=self.try_type,
-                 type_checking=self.type_checking, runs=self.runs, notes=self.notes)
+                 type_checking=self.type_checking, runs=self.runs, tested=self.tested, notes=self.notes)
         d.update(kw)
         return Guards(**d)
 
@@ -523,6 +524,39 @@ def _is_type_checking(test: ast.AST) -> bool:
             and isinstance(test.value, ast.Name))
 
 
+def hasattr_test(test: ast.AST, negated: bool = False):
+    """(name, negated) of a feature test `hasattr(x, "name")`, also under
+    `not` and as a side of `and`; (None, False) otherwise."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        n, neg = hasattr_test(test.operand, negated)
+        return (n, not neg) if n else (None, False)
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and len(test.values) == 2 and not negated:
+        for v in test.values:
+            n, neg = hasattr_test(v)
+            if n and not neg:
+                return n, False
+        return None, False
+    if (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr"
+            and len(test.args) == 2 and not test.keywords and isinstance(test.args[1], ast.Constant)
+            and isinstance(test.args[1].value, str)):
+        return test.args[1].value, negated
+    return None, False
+
+
+def skip_mask(decorators: list) -> int:
+    """Where a test decorated with skipIf/skipif/skipUnless(version test) runs."""
+    runs = ALL_RUNS
+    for d in decorators:
+        if not (isinstance(d, ast.Call) and d.args):
+            continue
+        f = d.func
+        last = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else None
+        if last in ("skipIf", "skipif", "skipUnless"):
+            t, fm = condition_masks(d.args[0])
+            runs &= t if last == "skipUnless" else fm
+    return runs
+
+
 def _exits(body: list) -> bool:
     return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise))
 
@@ -540,32 +574,47 @@ def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
         can run (relative to g): where a branch that does not end in
         return/raise runs, or no branch does."""
         after, rest = 0, ALL_RUNS
+        first = True
         while True:
             visit(node.test, g.with_(runs=g.runs & rest), in_function)
             t, f = condition_masks(node.test)
             gb = g.with_(runs=g.runs & rest & t)
             if _is_type_checking(node.test):
                 gb = gb.with_(type_checking=True)
+            tested, neg = hasattr_test(node.test) if first else (None, False)
+            if tested and not neg:
+                gb = gb.with_(tested=gb.tested | {tested})
             visit_list(node.body, gb, in_function)
             if not _exits(node.body):
                 after |= rest & t
             rest &= f
             if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If) and is_elif(node.orelse[0]):
                 node = node.orelse[0]
+                first = False
                 continue
+            ge = g.with_(runs=g.runs & rest)
+            if tested and neg:
+                ge = ge.with_(tested=ge.tested | {tested})
             if node.orelse:
-                visit_list(node.orelse, g.with_(runs=g.runs & rest), in_function)
+                visit_list(node.orelse, ge, in_function)
                 if not _exits(node.orelse):
                     after |= rest
                 rest = 0
+            elif tested and neg and first and _exits(node.body):
+                feature[0] = tested  # `if not hasattr(m, "x"): return` tests what follows
             return after | rest
+
+    feature = [None]
 
     def visit_list(stmts: list, g: Guards, in_function: bool):
         for st in stmts:
             if isinstance(st, ast.If):
                 out[id(st)] = g
+                feature[0] = None
                 after = if_chain(st, g, in_function)
                 g = g.with_(runs=g.runs & after)
+                if feature[0]:
+                    g = g.with_(tested=g.tested | {feature[0]})
             else:
                 visit(st, g, in_function)
 
@@ -588,8 +637,15 @@ def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
         if isinstance(node, ast.IfExp):
             visit(node.test, g, in_function)
             t, f = condition_masks(node.test)
-            visit(node.body, g.with_(runs=g.runs & t), in_function)
-            visit(node.orelse, g.with_(runs=g.runs & f), in_function)
+            tested, neg = hasattr_test(node.test)
+            gb, ge = g.with_(runs=g.runs & t), g.with_(runs=g.runs & f)
+            if tested:
+                if neg:
+                    ge = ge.with_(tested=ge.tested | {tested})
+                else:
+                    gb = gb.with_(tested=gb.tested | {tested})
+            visit(node.body, gb, in_function)
+            visit(node.orelse, ge, in_function)
             return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # The body runs when the function is called, outside any try
@@ -597,7 +653,14 @@ def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
             for child in ast.iter_child_nodes(node):
                 if child not in node.body:
                     visit(child, g, in_function)
-            visit_list(node.body, g.with_(try_fallback=False, try_attr=False, try_type=False), True)
+            visit_list(node.body, g.with_(try_fallback=False, try_attr=False, try_type=False,
+                                          runs=g.runs & skip_mask(node.decorator_list)), True)
+            return
+        if isinstance(node, ast.ClassDef) and node.decorator_list:
+            for child in ast.iter_child_nodes(node):
+                if child not in node.body:
+                    visit(child, g, in_function)
+            visit_list(node.body, g.with_(runs=g.runs & skip_mask(node.decorator_list)), in_function)
             return
         child_in_function = in_function or isinstance(node, ast.Lambda)
         for field, value in ast.iter_fields(node):
@@ -865,6 +928,8 @@ class RemovedApis(Analysis):
         if g.type_checking or (kind == "import" and g.try_fallback) or (kind == "attr" and g.try_attr) \
                 or (kind == "keyword" and g.try_type):
             return True
+        if kind == "attr" and row["name"].rsplit(".", 1)[-1] in g.tested:
+            return True  # a feature test: `if hasattr(ssl, "wrap_socket"):`
         if bind is not None:
             bg = fi.guard(bind)
             name = row["name"]
