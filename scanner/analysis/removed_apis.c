@@ -561,7 +561,14 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
     /* Through an instance (`b = C(); b.open()`), only an exact row is a
      * use: being below a removed class's name is the class use again. */
     if (row && (g & PS_RESOLVED_VIA_INSTANCE) && row->len != strlen(q)) row = NULL;
-    if (row && (binding_guards(g, q, row) || !runs_where_removed(sum, ref->start, row) ||
+    /* The binding is the chain head's: what `ssl` in `ssl.wrap_socket`
+     * stands for is q without the chain's later components. */
+    size_t bl = strlen(q);
+    for (const char *c = strchr(ref->chain, '.'); c && bl; c = strchr(c + 1, '.'))
+      while (bl && q[--bl] != '.') {
+      }
+    const char *bind_target = chain ? ps_arena_strndup(arena, q, bl) : q;
+    if (row && (binding_guards(g, bind_target, row) || !runs_where_removed(sum, ref->start, row) ||
                 (chain && ps_summary_feature_tested(sum, ref->start, row->last))))
       row = NULL;
     if (row) emit_row(self, emit, row, ref->chain, NULL, ref->start, ref->end);
