@@ -51,16 +51,17 @@ def handler(some_service):
         some_service.call()
 
 
-def stress(nthreads=4):
-    """One attempt with a fresh service; returns how often two threads were inside the block together."""
-    service = Service()
+def stress(nthreads=4, nservices=20):
+    """One attempt with fresh services; returns how often two threads were inside the block together."""
+    services = [Service() for _ in range(nservices)]
     barrier = threading.Barrier(nthreads)
     failures = []
 
     def run():
         barrier.wait()
         try:
-            handler(service)
+            for service in services:
+                handler(service)
         except RuntimeError as e:  # releasing a lock this thread does not own
             failures.append(e)
 
@@ -69,8 +70,9 @@ def stress(nthreads=4):
         t.start()
     for t in threads:
         t.join()
-    Exclusive._locks.pop(id(service), None)
-    return service.overlaps + len(failures)
+    for service in services:
+        Exclusive._locks.pop(id(service), None)
+    return sum(s.overlaps for s in services) + len(failures)
 
 
 def main():
