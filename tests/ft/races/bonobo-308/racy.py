@@ -60,14 +60,17 @@ def stress(nthreads=4, nservices=20):
         except RuntimeError as e:  # releasing a lock this thread does not own
             failures.append(e)
 
-    threads = [threading.Thread(target=run) for _ in range(nthreads)]
+    # A thread whose __exit__ released the wrong lock dies holding its own, and a thread
+    # queued on that lock then waits forever: a deadlock is a failure too.
+    threads = [threading.Thread(target=run, daemon=True) for _ in range(nthreads)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=2.0)
+    deadlocked = sum(1 for t in threads if t.is_alive())
     for service in services:
         Exclusive._locks.pop(id(service), None)
-    return sum(s.overlaps for s in services) + len(failures)
+    return sum(s.overlaps for s in services) + len(failures) + deadlocked
 
 
 def main():
