@@ -602,15 +602,13 @@ static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const 
 
 static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   const State *s = self->state;
-  /* Resolution scratch: small, per file; freed with this scratch arena. */
-  PsArena *arena = ps_arena_new(16 * 1024);
+  PsArena *arena = ctx->arena; /* resolution scratch: the file arena, rewound after the run */
   pcre2_match_data *md = pcre2_match_data_create(4, NULL);
   Classes classes = {0};
   if (s->match == MATCH_REFERENCE) run_reference(self, ctx, emit, arena);
   else if (s->match == MATCH_METHOD) run_method(self, ctx, emit, arena, md, &classes);
   else run_keyword(self, ctx, emit, arena, md, &classes);
   pcre2_match_data_free(md);
-  ps_arena_delete(arena);
 }
 
 const PsAnalysisClass ps_analysis__removed_apis = {

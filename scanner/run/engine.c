@@ -929,12 +929,14 @@ static void run_rules(PsScanWorker *w, const PsSource *src, ScanIssues *is) {
         expire(is, "the summary walk");
         goto done;
       }
-      PsFileContext ctx = {src, &w->summary, e->opts.modules, dl};
+      PsFileContext ctx = {src, &w->summary, e->opts.modules, dl, w->arena};
       PsEmitter em = {emit_vars, emit_vars_fix, w};
       unsigned facts = 0;
       for (size_t i = 0; i < e->analyses.size; i++) {
         if (!w->active[i]) continue;
+        PsArenaMark scratch = ps_arena_mark(w->arena); /* what the run allocates is its own */
         ps_analysis_run(e->analyses.items[i], &ctx, &em);
+        ps_arena_rewind(w->arena, scratch);
         facts |= ps_analysis_facts(e->analyses.items[i]);
         if (ps_deadline_check(dl)) {
           expire(is, "the analyses");

@@ -19,6 +19,29 @@ static void test_arena(void) {
   CHECK_STR(u, "again");
   ps_arena_delete(a);
   ps_arena_delete(NULL);
+  /* Rewinding to a mark frees what came after it (new chunks, a big
+   * one-off behind the head) and keeps what came before. */
+  a = ps_arena_new(128);
+  char *kept = ps_arena_strdup(a, "kept");
+  size_t base = ps_arena_footprint(a);
+  PsArenaMark m = ps_arena_mark(a);
+  for (int i = 0; i < 20; i++) ps_arena_alloc(a, 100);
+  ps_arena_alloc(a, 100000);
+  CHECK(ps_arena_footprint(a) > base, "chunks added after the mark");
+  ps_arena_rewind(a, m);
+  CHECK(ps_arena_footprint(a) == base, "rewind frees the chunks made after the mark");
+  CHECK(!strcmp(kept, "kept"), "rewind keeps what came before");
+  char *again = ps_arena_strdup(a, "next");
+  CHECK(!strcmp(again, "next") && !strcmp(kept, "kept"), "allocation goes on after a rewind");
+  PsArenaMark empty = ps_arena_mark(a);
+  ps_arena_rewind(a, empty);
+  ps_arena_delete(a);
+  a = ps_arena_new(128); /* a mark on an arena with no chunk yet */
+  m = ps_arena_mark(a);
+  ps_arena_alloc(a, 50);
+  ps_arena_rewind(a, m);
+  CHECK(ps_arena_footprint(a) == 0, "rewind to before the first chunk");
+  ps_arena_delete(a);
 }
 
 static void test_buf(void) {
