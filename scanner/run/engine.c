@@ -15,28 +15,9 @@
 /* ---- word gates ------------------------------------------------------------------ */
 
 /* The id of a word, or UINT32_MAX. */
-static uint32_t word_find(const PsEngine *e, const char *p, size_t n) {
-  if (!e->word_cap) return UINT32_MAX;
-  for (size_t i = (size_t)ps_hash_bytes(p, n) & (e->word_cap - 1);; i = (i + 1) & (e->word_cap - 1)) {
-    uint32_t v = e->word_slots[i];
-    if (!v) return UINT32_MAX;
-    const char *w = e->words.items[v - 1];
-    if (!strncmp(w, p, n) && w[n] == '\0') return v - 1;
-  }
-}
-
-static void word_table_build(PsEngine *e) {
-  size_t cap = 16;
-  while (cap < e->words.size * 2 + 2) cap *= 2;
-  free(e->word_slots);
-  e->word_slots = ps_xcalloc(cap, sizeof(uint32_t));
-  e->word_cap = cap;
-  for (size_t k = 0; k < e->words.size; k++) {
-    const char *w = e->words.items[k];
-    size_t i = (size_t)ps_hash_bytes(w, strlen(w)) & (cap - 1);
-    while (e->word_slots[i]) i = (i + 1) & (cap - 1);
-    e->word_slots[i] = (uint32_t)k + 1;
-  }
+static inline uint32_t word_find(const PsEngine *e, const char *p, size_t n) {
+  uint64_t id;
+  return ps_strmap_find(&e->word_ids, p, n, &id) ? (uint32_t)id : UINT32_MAX;
 }
 
 static uint32_t word_intern(PsEngine *e, const char *w) {
@@ -44,7 +25,7 @@ static uint32_t word_intern(PsEngine *e, const char *w) {
   uint32_t id = word_find(e, w, strlen(w));
   if (id != UINT32_MAX) return id;
   array_push(&e->words, w);
-  word_table_build(e); /* configuration time only: rebuilding is fine */
+  ps_strmap_put(&e->word_ids, w, e->words.size - 1, false);
   return (uint32_t)e->words.size - 1;
 }
 
@@ -310,7 +291,7 @@ void ps_engine_delete(PsEngine *self) {
   for (size_t i = 0; i < self->kept_words.size; i++) free(self->kept_words.items[i]);
   array_free(&self->kept_words);
   array_free(&self->words);
-  free(self->word_slots);
+  ps_strmap_free(&self->word_ids);
   array_free(&self->gate_ids);
   array_free(&self->gate_how);
   for (size_t i = 0; i < self->gate_re.size; i++) ps_regex_free(self->gate_re.items[i]);

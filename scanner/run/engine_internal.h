@@ -62,8 +62,7 @@ struct PsEngine {
    * per analysis its gates as triples of word ids. */
   Array(const char *) words;
   Array(char *) kept_words; /* heap copies of words derived from regexes */
-  uint32_t *word_slots; /* word id + 1, 0 empty; word_cap entries */
-  size_t word_cap;
+  PsStrMap word_ids;    /* word -> its id (index in words) */
   Array(uint32_t) gate_ids;  /* 3 per gate (UINT32_MAX: none), all analyses' gates in order */
   Array(unsigned char) gate_how; /* 3 per gate: the PS_WORD_* flags each word needs */
   Array(PsRegex *) gate_re;  /* 1 per gate, NULL if none */
