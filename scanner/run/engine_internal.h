@@ -117,6 +117,7 @@ typedef struct PsFileScan {
   Array(uint32_t) seen;    /* the words set in `present`, to clear them */
   bool *active;            /* per analysis: runs on the text */
   const char *query_error; /* a query group failed to compile on this text */
+  bool summary_ready;      /* the worker's summary describes src (its guard ranges: version-guard rules) */
   unsigned text_facts;     /* PS_FACT_* the text's active project analyses need */
   PsFileFacts *facts;      /* of the text the file will hold (project stage) */
 } PsFileScan;

@@ -124,10 +124,30 @@ static char *default_fix_message(const char *text) {
   return ps_xstrdup("Rewrite it");
 }
 
+/* Can the code at `pos` run where the rule's `version-guard` says its
+ * finding matters? The summary's guard ranges say where code runs; a file
+ * no analysis walked is walked here, once, when such a rule first matches. */
+static bool runs_where_guarded(PsFileScan *sc, const PsRule *rule, uint32_t pos) {
+  if (rule->version_guard == PS_VERSION_GUARD_NONE) return true;
+  PsScanWorker *w = sc->w;
+  if (!sc->summary_ready) {
+    ps_walker_set_needs(w->walker, 0);
+    ps_walker_summarize(w->walker, sc->src, w->arena, &w->summary);
+    sc->summary_ready = true;
+  }
+  const PsEngineOptions *o = &sc->e->opts;
+  int to = o->target.minor;
+  int from = rule->version_guard == PS_VERSION_GUARD_TARGET ? to
+             : rule->version_guard_at.minor > o->min_python.minor ? rule->version_guard_at.minor
+                                                                  : o->min_python.minor;
+  return (ps_summary_runs_at(&w->summary, pos) & ps_runs_window(from, to)) != 0;
+}
+
 static void on_match(void *ctx, const PsQueryMatch *m) {
   PsFileScan *sc = ctx;
   CaptureCtx c = {sc, m};
   uint32_t start = ts_node_start_byte(m->report), end = ts_node_end_byte(m->report);
+  if (!runs_where_guarded(sc, m->rule, start)) return;
   PsFix *fix = NULL;
   if (m->rule->fix) {
     /* The rendering replaces the report capture's text. A capture the
@@ -470,6 +490,7 @@ static void run_rules(PsFileScan *sc, const PsSource *src) {
   ScanIssues *is = &sc->is;
   PsDeadline *dl = &is->deadline;
   sc->src = src;
+  sc->summary_ready = false;
   sc->text_facts = 0;
   /* `present` for this text; only the analyses whose word gates it
    * passes, and only what they read from the walk. */
@@ -487,6 +508,7 @@ static void run_rules(PsFileScan *sc, const PsSource *src) {
       ps_walker_set_deadline(w->walker, dl);
       ps_walker_summarize(w->walker, src, w->arena, &w->summary);
       ps_walker_set_deadline(w->walker, NULL); /* dl lives as long as this file's scan */
+      sc->summary_ready = true;
       if (ps_deadline_check(dl)) {
         ps_engine__expire(is, "the summary walk");
         goto done;
@@ -508,6 +530,7 @@ static void run_rules(PsFileScan *sc, const PsSource *src) {
       sc->text_facts = facts;
     }
   }
+  ps_walker_set_deadline(w->walker, dl); /* a walk for a version-guard rule's match */
   for (size_t i = 0; i < e->groups.size; i++) {
     const QueryGroup *g = &e->groups.items[i];
     if (ps_deadline_check(dl)) {
@@ -554,6 +577,7 @@ static void run_rules(PsFileScan *sc, const PsSource *src) {
     run_group(sc, run, g, root, is);
   }
 done:
+  ps_walker_set_deadline(w->walker, NULL);
   sc->src = NULL;
 }
 
