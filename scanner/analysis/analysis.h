@@ -256,6 +256,10 @@ typedef struct PsFileContext {
   /* The file's budget (may be NULL): an analysis polls it in its loops and
    * returns early once it expires (the engine then reports the file). */
   PsDeadline *deadline;
+  /* The file arena, for the analysis' scratch: what a run allocates there
+   * is released when the run returns (the engine rewinds the arena; emitted
+   * findings are copied). */
+  PsArena *arena;
 } PsFileContext;
 
 /* Key/value pairs for a message template. */

@@ -50,32 +50,15 @@ typedef struct State {
   unsigned guards;      /* PS_GUARD_* that guard this match's uses */
   Row *rows;
   size_t n_rows;
-  /* Open-addressing set of the rows' last names (method, function or
-   * keyword-callee names): the per-reference test before resolving. */
-  const char **lasts;
-  size_t lasts_cap; /* power of two */
+  /* The rows' last names (method, function or keyword-callee names): the
+   * per-reference test before resolving. */
+  PsStrMap lasts;
 } State;
 
-static bool is_row_last(const State *s, const char *p, size_t n) {
-  if (!s->lasts_cap) return false;
-  for (size_t i = (size_t)ps_hash_bytes(p, n) & (s->lasts_cap - 1);; i = (i + 1) & (s->lasts_cap - 1)) {
-    const char *e = s->lasts[i];
-    if (!e) return false;
-    if (!strncmp(e, p, n) && e[n] == '\0') return true;
-  }
-}
+static bool is_row_last(const State *s, const char *p, size_t n) { return ps_strmap_find(&s->lasts, p, n, NULL) != NULL; }
 
 static void index_lasts(State *s) {
-  size_t cap = 16;
-  while (cap < s->n_rows * 2 + 2) cap *= 2;
-  s->lasts = ps_xcalloc(cap, sizeof(char *));
-  s->lasts_cap = cap;
-  for (size_t r = 0; r < s->n_rows; r++) {
-    const char *l = s->rows[r].last;
-    size_t n = strlen(l), i = (size_t)ps_hash_bytes(l, n) & (cap - 1);
-    while (s->lasts[i] && strcmp(s->lasts[i], l) != 0) i = (i + 1) & (cap - 1);
-    s->lasts[i] = l;
-  }
+  for (size_t r = 0; r < s->n_rows; r++) ps_strmap_put(&s->lasts, s->rows[r].last, 0, false);
 }
 
 static const char *const PARAMS[] = {"match", "when", NULL};
@@ -91,7 +74,7 @@ static void free_state(void *p) {
     free(s->rows[i].removal);
   }
   free(s->rows);
-  free(s->lasts);
+  ps_strmap_free(&s->lasts);
   free(s);
 }
 
@@ -325,7 +308,8 @@ static const Row *lookup_prefix(const State *s, const char *q) {
  * the classes whose own bases match, so a class is resolved once per file
  * whatever the inheritance (20 classes each deriving from the 19 others
  * used to be explored path by path: 19^5 resolutions). Everything lives in
- * the run's scratch arena. */
+ * the file arena (the engine rewinds it after the run) but the by-name
+ * table, freed at the end of the run. */
 typedef struct Base {
   const char *text;     /* as written */
   const char *resolved; /* ps_summary_resolve of it in the class's scope, or NULL */
@@ -339,8 +323,7 @@ typedef struct Classes {
   bool built;
   uint32_t n;             /* classes */
   uint32_t *def;          /* class -> index in sum->defs */
-  uint32_t *slots;        /* name -> first class of that name + 1, 0 empty */
-  size_t cap;             /* power of two */
+  PsStrMap by_name;       /* name -> first class of that name (heap: free with the Classes) */
   uint32_t *base_start;   /* class -> first of its bases (n + 1 entries) */
   Base *bases;
   uint32_t *sub_start;    /* class -> first of its in-file subclasses (n + 1 entries) */
@@ -352,14 +335,9 @@ typedef struct Classes {
 } Classes;
 
 /* The first class named name[0..n), as a class index, or NONE. */
-static uint32_t class_index(const Classes *c, const PsSummary *sum, const char *name, size_t n) {
-  if (!c->cap) return NONE;
-  for (size_t i = (size_t)ps_hash_bytes(name, n) & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
-    uint32_t v = c->slots[i];
-    if (!v) return NONE;
-    const char *d = sum->defs.items[c->def[v - 1]].name;
-    if (!strncmp(d, name, n) && d[n] == '\0') return v - 1;
-  }
+static uint32_t class_index(const Classes *c, const char *name, size_t n) {
+  uint64_t v;
+  return ps_strmap_find(&c->by_name, name, n, &v) ? (uint32_t)v : NONE;
 }
 
 static void build_classes(Classes *c, const PsSummary *sum, size_t n_rows, PsArena *arena) {
@@ -375,23 +353,12 @@ static void build_classes(Classes *c, const PsSummary *sum, size_t n_rows, PsAre
   }
   c->n = n;
   c->def = ps_arena_alloc(arena, (n + 1) * sizeof(uint32_t));
-  c->cap = 16;
-  while (c->cap < 2 * (size_t)n + 2) c->cap *= 2;
-  c->slots = ps_arena_calloc(arena, c->cap * sizeof(uint32_t));
   n = 0;
   for (size_t i = 0; i < sum->defs.size; i++) {
     const PsDef *d = &sum->defs.items[i];
     if (d->kind != PS_DEF_CLASS) continue;
     c->def[n] = (uint32_t)i;
-    size_t len = strlen(d->name), h = (size_t)ps_hash_bytes(d->name, len) & (c->cap - 1);
-    for (;; h = (h + 1) & (c->cap - 1)) {
-      uint32_t v = c->slots[h];
-      if (!v) {
-        c->slots[h] = n + 1;
-        break;
-      }
-      if (!strcmp(sum->defs.items[c->def[v - 1]].name, d->name)) break; /* keep the first */
-    }
+    ps_strmap_put(&c->by_name, d->name, n, false); /* keep the first */
     n++;
   }
   c->base_start = ps_arena_alloc(arena, (n + 1) * sizeof(uint32_t));
@@ -412,7 +379,7 @@ static void build_classes(Classes *c, const PsSummary *sum, size_t n_rows, PsAre
       b->resolved = ps_summary_resolve(sum, b->text, scope, arena, NULL);
       b->last = strrchr(b->text, '.');
       b->last = b->last ? b->last + 1 : b->text;
-      b->target = strchr(b->text, '.') ? NONE : class_index(c, sum, b->text, len);
+      b->target = strchr(b->text, '.') ? NONE : class_index(c, b->text, len);
       if (b->target != NONE) c->sub_start[b->target + 1]++, n_edges++;
       p = e ? e + 1 : p + len;
     }
@@ -517,7 +484,7 @@ static uint32_t enclosing_class(Classes *c, const PsSummary *sum, size_t n_rows,
   const char *dot = strrchr(scope, '.');
   if (!dot) return NONE;
   if (!c->built) build_classes(c, sum, n_rows, arena);
-  return class_index(c, sum, scope, (size_t)(dot - scope));
+  return class_index(c, scope, (size_t)(dot - scope));
 }
 
 /* True if some component of `chain` is the last name of a row: only then
@@ -647,15 +614,14 @@ static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const 
 
 static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   const State *s = self->state;
-  /* Resolution scratch: small, per file; freed with this scratch arena. */
-  PsArena *arena = ps_arena_new(16 * 1024);
+  PsArena *arena = ctx->arena; /* resolution scratch: the file arena, rewound after the run */
   pcre2_match_data *md = pcre2_match_data_create(4, NULL);
   Classes classes = {0};
   if (s->match == MATCH_REFERENCE) run_reference(self, ctx, emit, arena);
   else if (s->match == MATCH_METHOD) run_method(self, ctx, emit, arena, md, &classes);
   else run_keyword(self, ctx, emit, arena, md, &classes);
   pcre2_match_data_free(md);
-  ps_arena_delete(arena);
+  ps_strmap_free(&classes.by_name);
 }
 
 const PsAnalysisClass ps_analysis__removed_apis = {

@@ -35,8 +35,7 @@ typedef struct Node {
   int depth;          /* root table is 0 */
   size_t cap;         /* table: capacity of the key arrays; array: of items */
   size_t *key_lens;   /* table: key lengths (keys may hold NUL) */
-  size_t *index;      /* table: open-addressing hash of key index + 1 */
-  size_t index_cap;   /* 0 until the table is big enough to index */
+  PsStrMap index;     /* table: key -> its index; empty until the table is big enough to index */
 } Node;
 
 typedef struct Parser {
@@ -133,32 +132,11 @@ static Node *node_new(PsTomlType type, Parser *p, size_t off, int depth) {
   return n;
 }
 
-static void index_insert(Node *t, size_t i) {
-  size_t mask = t->index_cap - 1;
-  size_t h = ps_hash_bytes(t->v.u.table.keys[i], t->key_lens[i]) & mask;
-  while (t->index[h]) h = (h + 1) & mask;
-  t->index[h] = i + 1;
-}
-
-static void index_rebuild(Node *t) {
-  size_t size = t->v.u.table.size;
-  size_t cap = 64;
-  while (cap < size * 2) cap *= 2;
-  free(t->index);
-  t->index = ps_xcalloc(cap, sizeof *t->index);
-  t->index_cap = cap;
-  for (size_t i = 0; i < size; i++) index_insert(t, i);
-}
-
 static long table_find(const Node *t, const char *key, size_t len) {
   const PsTomlValue *v = &t->v;
-  if (t->index_cap) {
-    size_t mask = t->index_cap - 1;
-    for (size_t h = ps_hash_bytes(key, len) & mask; t->index[h]; h = (h + 1) & mask) {
-      size_t i = t->index[h] - 1;
-      if (t->key_lens[i] == len && memcmp(v->u.table.keys[i], key, len) == 0) return (long)i;
-    }
-    return -1;
+  if (t->index.cap) {
+    uint64_t i;
+    return ps_strmap_find(&t->index, key, len, &i) ? (long)i : -1;
   }
   for (size_t i = 0; i < v->u.table.size; i++)
     if (t->key_lens[i] == len && memcmp(v->u.table.keys[i], key, len) == 0) return (long)i;
@@ -184,8 +162,10 @@ static void table_add(Node *t, char *key, size_t len, int line, int col, Node *v
   v->u.table.key_cols[n] = col;
   t->key_lens[n] = len;
   v->u.table.size = n + 1;
-  if (t->index_cap && (n + 1) * 2 <= t->index_cap) index_insert(t, n);
-  else if (n + 1 >= 16) index_rebuild(t);
+  /* Small tables are searched, bigger ones indexed (keys may hold NUL). */
+  if (t->index.cap) ps_strmap_put_n(&t->index, key, len, n, false);
+  else if (n + 1 >= 16)
+    for (size_t i = 0; i <= n; i++) ps_strmap_put_n(&t->index, v->u.table.keys[i], t->key_lens[i], i, false);
 }
 
 static void array_add(Node *a, Node *item) {
@@ -219,7 +199,7 @@ void ps_toml_free(PsTomlValue *v) {
     free(v->u.table.key_lines);
     free(v->u.table.key_cols);
     free(n->key_lens);
-    free(n->index);
+    ps_strmap_free(&n->index);
     break;
   default:
     break;

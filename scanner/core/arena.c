@@ -24,6 +24,7 @@ typedef struct Chunk {
   struct Chunk *next;
   size_t cap;
   size_t used;
+  unsigned long serial; /* allocation order (ps_arena_rewind) */
   _Alignas(16) unsigned char data[];
 } Chunk;
 
@@ -31,8 +32,10 @@ struct PsArena {
   Chunk *head;
   size_t chunk_size;
   size_t footprint;
+  unsigned long serial; /* of the last chunk allocated */
 #ifdef PS_ARENA_DEBUG
   void **blocks;
+  size_t *sizes;
   size_t n_blocks, cap_blocks;
 #endif
 };
@@ -57,6 +60,7 @@ void ps_arena_delete(PsArena *self) {
 #ifdef PS_ARENA_DEBUG
   free_blocks(self);
   free(self->blocks);
+  free(self->sizes);
 #endif
   Chunk *c = self->head;
   while (c) {
@@ -92,8 +96,10 @@ void *ps_arena_alloc(PsArena *self, size_t n) {
   if (self->n_blocks == self->cap_blocks) {
     self->cap_blocks = self->cap_blocks ? self->cap_blocks * 2 : 64;
     self->blocks = ps_xrealloc(self->blocks, self->cap_blocks * sizeof(void *));
+    self->sizes = ps_xrealloc(self->sizes, self->cap_blocks * sizeof(size_t));
   }
   void *p = ps_xmalloc(n);
+  self->sizes[self->n_blocks] = n;
   self->blocks[self->n_blocks++] = p;
   self->footprint += n;
   ps_memory_charge((long long)n);
@@ -108,6 +114,7 @@ void *ps_arena_alloc(PsArena *self, size_t n) {
     Chunk *nc = ps_xmalloc(sizeof(Chunk) + cap);
     nc->cap = cap;
     nc->used = 0;
+    nc->serial = ++self->serial;
     self->footprint += cap;
     ps_memory_charge((long long)(sizeof(Chunk) + cap));
     if (c && need > self->chunk_size) {
@@ -158,6 +165,42 @@ char *ps_arena_sprintf(PsArena *self, const char *fmt, ...) {
 }
 
 size_t ps_arena_footprint(const PsArena *self) { return self->footprint; }
+
+PsArenaMark ps_arena_mark(const PsArena *self) {
+  PsArenaMark m = {self->head, self->head ? self->head->used : 0, self->serial, 0};
+#ifdef PS_ARENA_DEBUG
+  m.n_blocks = self->n_blocks;
+#endif
+  return m;
+}
+
+void ps_arena_rewind(PsArena *self, PsArenaMark mark) {
+#ifdef PS_ARENA_DEBUG
+  for (size_t i = mark.n_blocks; i < self->n_blocks; i++) {
+    free(self->blocks[i]);
+    self->footprint -= self->sizes[i];
+    ps_memory_charge(-(long long)self->sizes[i]);
+  }
+  if (mark.n_blocks < self->n_blocks) self->n_blocks = mark.n_blocks;
+#endif
+  /* Chunks made after the mark, wherever they sit in the list (a big
+   * one-off goes behind the head), are freed; the head then is refilled
+   * from where it was. */
+  Chunk **link = &self->head;
+  while (*link) {
+    Chunk *c = *link;
+    if (c->serial > mark.serial) {
+      *link = c->next;
+      self->footprint -= c->cap;
+      ps_memory_charge(-(long long)(sizeof(Chunk) + c->cap));
+      free(c);
+    } else {
+      link = &c->next;
+    }
+  }
+  if (mark.chunk) ((Chunk *)mark.chunk)->used = mark.used;
+  self->serial = mark.serial;
+}
 
 /* ---- the per-file memory budget -------------------------------------------------- */
 

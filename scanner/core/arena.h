@@ -33,6 +33,19 @@ char *ps_arena_sprintf(PsArena *self, const char *fmt, ...)
 /* Bytes currently allocated from the system (for limits and statistics). */
 size_t ps_arena_footprint(const PsArena *self);
 
+/* A point in an arena's allocations: ps_arena_rewind releases everything
+ * allocated after it (scratch of one step inside the file lifetime, such as
+ * one analysis' run), and keeps everything before. Marks nest; rewinding
+ * to a mark invalidates the marks taken after it. */
+typedef struct PsArenaMark {
+  void *chunk;      /* the head chunk then (NULL: none yet) */
+  size_t used;      /* its bytes in use then */
+  unsigned long serial; /* chunks numbered above this came later */
+  size_t n_blocks;  /* PS_ARENA_DEBUG: blocks then */
+} PsArenaMark;
+PsArenaMark ps_arena_mark(const PsArena *self);
+void ps_arena_rewind(PsArena *self, PsArenaMark mark);
+
 /* ---- the per-file memory budget ---------------------------------------------
  * Each thread keeps a count of the bytes it holds through arenas (their
  * chunks) and tree-sitter (the allocator hooks parse.c installs). A worker

@@ -111,8 +111,10 @@ void ps_modules_build(PsModules *self, const char *const *paths, size_t n) {
       ps_strset_put(&self->first_party, base, bn, NULL);
     }
   }
-  for (size_t i = 0; i < roots.cap; i++)
-    if (roots.slots[i]) add_root_modules(&self->first_party, roots.slots[i]);
+  /* In slot order: each root only adds names to a set, so the order
+   * does not show. */
+  for (size_t i = 0; i < roots.map.cap; i++)
+    if (roots.map.slots[i].key) add_root_modules(&self->first_party, roots.map.slots[i].key);
   ps_strset_free(&roots);
 }
 

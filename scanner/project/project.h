@@ -33,33 +33,16 @@
 
 /* ---- string set and pool ------------------------------------------------------ */
 
-/* A string set, optionally with string values (keys and values are heap
- * copies), open addressing. */
+/* A string set, optionally with string values: a PsStrMap (core/strmap.h)
+ * that owns heap copies of its keys and values. */
 typedef struct PsStrSet {
-  char **slots;
-  char **values;
-  size_t size, cap; /* cap is a power of two */
+  PsStrMap map;
 } PsStrSet;
 
 void ps_strset_init(PsStrSet *self);
 void ps_strset_free(PsStrSet *self);
 bool ps_strset_get(const PsStrSet *self, const char *s, size_t n, const char **value);
 void ps_strset_put(PsStrSet *self, const char *s, size_t n, const char *value);
-
-/* A map from strings the caller keeps alive (not copied) to 64-bit values,
- * open addressing: the index's lookups and the pool's deduplication. */
-typedef struct PsStrMap {
-  const char **keys;
-  uint64_t *values;
-  size_t size, cap; /* cap is 0 or a power of two */
-} PsStrMap;
-
-void ps_strmap_free(PsStrMap *self);
-/* The stored key equal to k[0..n) (its value in *v if v), or NULL. */
-const char *ps_strmap_find(const PsStrMap *self, const char *k, size_t n, uint64_t *v);
-/* Maps k (NUL-terminated, kept by the caller) to v; an existing key keeps
- * its value unless `replace`. Returns true if k was not there. */
-bool ps_strmap_put(PsStrMap *self, const char *k, uint64_t v, bool replace);
 
 /* Interned strings: each distinct string stored once, in chunks that never
  * move, so the pointers returned stay valid until the pool is freed. */

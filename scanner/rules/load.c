@@ -850,16 +850,6 @@ cleanup:
   return rc;
 }
 
-void ps_rules__query_pos(const PsRule *rule, uint32_t offset, int *line, int *col) {
-  int l = rule->query_line, c0 = 1;
-  for (uint32_t i = 0; i < offset && rule->query[i]; i++) {
-    if (rule->query[i] == '\n') l++, c0 = 1;
-    else c0++;
-  }
-  *line = l;
-  *col = c0;
-}
-
 void ps_rules__free_rule(PsRule *r) {
   if (!r) return;
   free((char *)r->meta.id);

@@ -190,6 +190,16 @@ void ps_regex_strerror(int rc, char *buf, size_t cap) {
     snprintf(buf, cap, "pcre2 error %d", rc);
 }
 
+void ps_rules__query_pos(const PsRule *rule, uint32_t offset, int *line, int *col) {
+  int l = rule->query_line, c0 = 1;
+  for (uint32_t i = 0; i < offset && rule->query[i]; i++) {
+    if (rule->query[i] == '\n') l++, c0 = 1;
+    else c0++;
+  }
+  *line = l;
+  *col = c0;
+}
+
 static int pred_error(const PsRule *r, PsError *err, uint32_t pattern_start_in_rule, const char *fmt,
                       const char *arg) {
   int line, col;

@@ -250,9 +250,6 @@ void ps_regex_strerror(int rc, char *buf, size_t cap);
 /* Name of capture `index` of the set's query. */
 const char *ps_queryset_capture_name(const PsQuerySet *self, uint32_t index, uint32_t *len);
 
-/* Rule-file position of byte `offset` of its query (for errors). */
-void ps_rules__query_pos(const PsRule *rule, uint32_t offset, int *line, int *col);
-
 /* ---- message templates ------------------------------------------------------ */
 
 /* Looks up `{name}` for a template: returns the text and its length, or

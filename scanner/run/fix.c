@@ -1,6 +1,6 @@
 /* fix.c: one round of applying fixes to a text.
  *
- * The engine (engine.c) calls this once per round: it picks the fixes to
+ * The fix rounds (fix_rounds.c) call this once per round: it picks the fixes to
  * apply, in order of position, and builds the new text. Which fixes are
  * picked is what makes --fix predictable:
  *

@@ -673,6 +673,33 @@ PY
   expect_err comments.budget 'pyshift: comments.py: parsing took more than the 500 ms CPU budget'
   expect_out comments.others 'good.py:1:8: RM001'
   ;;
+typing_bounds_in_rules)
+  # Issue 9: the TY version bounds were in C (TY040/TY046/TY047 only from
+  # 3.12, TY102 from 3.14, PEP 604 from 3.10, unquoted annotations from
+  # 3.14), so `pyshift rules` said "all" and --select TY040 on 3.11 was
+  # silently empty. They are the rules' `min-python` and table rows now.
+  run rules
+  expect_out ty040 'TY040  non-pep695-type-alias              TY      info     stable   no  min-python >=3.12'
+  expect_out ty102 'min-python >=3.14'
+  printf 'X: "TypeAlias" = int\n' >alias.py
+  run check --select TY040 --min-python 3.11 alias.py
+  expect_rc off_rc 0
+  expect_err off_warning "pyshift: warning: --select TY040 enables no rule for this run's target and minimum Python versions"
+  mkdir -p tr/typing
+  printf -- '---\nid: XT001\nname: union-no-table\nseverity: info\nmessage: "m"\nanalysis: {name: typing-modern, kind: pep604, operator: union}\n---\n## What it does\nx\n' >tr/typing/XT001-union-no-table.rule
+  printf 'from typing import Union\nx: Union[int, str] = 1\n' >u.py
+  run check --isolated --rules tr --select XT001 u.py
+  expect_rc no_table_rc 2
+  expect_err no_table 'kind `pep604` needs a ```table with columns name, since and one row'
+  # The table's `since` is what decides: typing.Union from 3.11 is not
+  # reported on 3.10 outside annotations under the future import.
+  printf -- '---\nid: XT002\nname: union-late\nseverity: info\nmessage: "m"\nanalysis: {name: typing-modern, kind: pep604, operator: union}\n---\n```table\nname\tsince\ntyping.Union\t3.11\n```\n## What it does\nx\n' >tr/typing/XT002-union-late.rule
+  run check --isolated --rules tr --select XT002 --min-python 3.10 u.py
+  expect_rc late_rc 0
+  run check --isolated --rules tr --select XT002 --min-python 3.11 u.py
+  expect_rc reached_rc 1
+  expect_out reached 'u.py:2:4: XT002'
+  ;;
 r12_01_broad_handlers_do_not_guard)
   # Issue 12 item 1: `except Exception`, `except BaseException` and a bare
   # `except:` hid every removal in their try body; only a handler for what

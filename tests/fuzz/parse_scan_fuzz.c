@@ -54,7 +54,7 @@ static void on_rule_error(void *ctx, const PsError *err) {
 static PsModules modules;
 
 static const PsModules *stand_in_modules(void) {
-  if (!modules.first_party.cap) {
+  if (!modules.first_party.map.size) {
     ps_strset_init(&modules.first_party);
     ps_strset_init(&modules.dir_package);
     ps_strset_put(&modules.first_party, "mypkg", 5, NULL);

@@ -1,7 +1,9 @@
 /* test_core.c: arena, buffers, UTF-8 helpers, versions and constraints. */
 #include "core/core.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 
@@ -19,6 +21,29 @@ static void test_arena(void) {
   CHECK_STR(u, "again");
   ps_arena_delete(a);
   ps_arena_delete(NULL);
+  /* Rewinding to a mark frees what came after it (new chunks, a big
+   * one-off behind the head) and keeps what came before. */
+  a = ps_arena_new(128);
+  char *kept = ps_arena_strdup(a, "kept");
+  size_t base = ps_arena_footprint(a);
+  PsArenaMark m = ps_arena_mark(a);
+  for (int i = 0; i < 20; i++) ps_arena_alloc(a, 100);
+  ps_arena_alloc(a, 100000);
+  CHECK(ps_arena_footprint(a) > base, "chunks added after the mark");
+  ps_arena_rewind(a, m);
+  CHECK(ps_arena_footprint(a) == base, "rewind frees the chunks made after the mark");
+  CHECK(!strcmp(kept, "kept"), "rewind keeps what came before");
+  char *again = ps_arena_strdup(a, "next");
+  CHECK(!strcmp(again, "next") && !strcmp(kept, "kept"), "allocation goes on after a rewind");
+  PsArenaMark empty = ps_arena_mark(a);
+  ps_arena_rewind(a, empty);
+  ps_arena_delete(a);
+  a = ps_arena_new(128); /* a mark on an arena with no chunk yet */
+  m = ps_arena_mark(a);
+  ps_arena_alloc(a, 50);
+  ps_arena_rewind(a, m);
+  CHECK(ps_arena_footprint(a) == 0, "rewind to before the first chunk");
+  ps_arena_delete(a);
 }
 
 static void test_buf(void) {
@@ -73,7 +98,37 @@ static void test_versions(void) {
   CHECK(ps_requires_python_floor("banana", &v) < 0, "junk requires-python");
 }
 
+/* The one hash table: growth, keys with NUL bytes or sharing a prefix,
+ * first value kept unless replaced, misses. */
+static void test_strmap(void) {
+  PsStrMap m = PS_STRMAP_INIT;
+  uint64_t v = 99;
+  CHECK(!ps_strmap_find(&m, "a", 1, &v) && v == 99, "an empty map finds nothing");
+  static char keys[1000][8];
+  for (int i = 0; i < 1000; i++) {
+    snprintf(keys[i], sizeof keys[i], "k%d", i);
+    CHECK(ps_strmap_put(&m, keys[i], (uint64_t)i, false), "a new key is added");
+  }
+  CHECK(m.size == 1000 && m.cap >= 2000, "grows to stay at most half full");
+  bool all = true;
+  for (int i = 0; i < 1000; i++) all &= ps_strmap_find(&m, keys[i], strlen(keys[i]), &v) == keys[i] && v == (uint64_t)i;
+  CHECK(all, "every key found with its value, as the stored pointer");
+  CHECK(!ps_strmap_find(&m, "k1000", 5, NULL) && !ps_strmap_find(&m, "k1", 1, NULL), "misses and prefixes");
+  CHECK(ps_strmap_find(&m, "k10xyz", 3, &v) && v == 10, "the key is the given length, not up to a NUL");
+  CHECK(!ps_strmap_put(&m, "k5", 500, false) && ps_strmap_find(&m, "k5", 2, &v) && v == 5, "an existing key keeps its value");
+  CHECK(!ps_strmap_put(&m, "k5", 500, true) && ps_strmap_find(&m, "k5", 2, &v) && v == 500, "unless replaced");
+  static const char nul[] = {'a', '\0', 'b'};
+  CHECK(ps_strmap_put_n(&m, nul, 3, 7, false) && ps_strmap_find(&m, nul, 3, &v) && v == 7, "a key holding NUL");
+  CHECK(!ps_strmap_find(&m, "a", 1, NULL), "which differs from its prefix");
+  ps_strmap_free(&m);
+  CHECK(!m.size && !m.cap && !ps_strmap_find(&m, "k1", 2, NULL), "freed: empty and reusable");
+  ps_strmap_put(&m, "x", 1, false);
+  CHECK(ps_strmap_find(&m, "x", 1, NULL) != NULL, "reused after free");
+  ps_strmap_free(&m);
+}
+
 int main(void) {
+  test_strmap();
   test_arena();
   test_buf();
   test_utf8();
