@@ -100,13 +100,61 @@ static json_t *physical_location(json_t *artifact, const PsRange *r) {
   return o;
 }
 
+/* The message of an explained finding: `text` as always (what GitHub shows)
+ * and `markdown` with the notes as a list under it (what SARIF viewers that
+ * render Markdown show). */
+static json_t *message_with_notes(const PsFinding *f) {
+  json_t *o = text_obj(f->message);
+  PsBuf md = PS_BUF_INIT;
+  ps_buf_puts(&md, f->message ? f->message : "");
+  ps_buf_puts(&md, "\n");
+  for (size_t i = 0; i < f->n_notes; i++) ps_buf_printf(&md, "\n- %s", f->notes[i] ? f->notes[i] : "");
+  json_object_set_new(o, "markdown", ps_report__jstr(md.data));
+  ps_buf_free(&md);
+  return o;
+}
+
+/* One codeFlow per thread, each with one threadFlow: viewers (GitHub's
+ * "Show paths", the SARIF VS Code extension) show one threadFlow per
+ * codeFlow. A threadFlow needs a location: a flow without steps gets the
+ * result's own. */
+static json_t *code_flows(const SarifState *st, json_t *artifact, const PsFinding *f) {
+  json_t *flows = json_array();
+  for (size_t i = 0; i < f->n_flows; i++) {
+    const PsFlow *fl = &f->flows[i];
+    json_t *locs = json_array();
+    for (size_t k = 0; k < fl->n_steps || (k == 0 && !fl->n_steps); k++) {
+      const PsRelated *step = fl->n_steps ? &fl->steps[k] : NULL;
+      json_t *loc = json_object();
+      if (step && step->path) {
+        json_t *other = artifact_location(step->path, st->working_dir);
+        json_object_set_new(loc, "physicalLocation", physical_location(other, &step->range));
+        json_decref(other);
+      } else {
+        json_object_set_new(loc, "physicalLocation", physical_location(artifact, step ? &step->range : &f->range));
+      }
+      json_object_set_new(loc, "message", text_obj(step ? step->message : fl->message));
+      json_array_append_new(locs, json_pack("{s:o}", "location", loc));
+    }
+    json_t *tf = json_object();
+    json_object_set_new(tf, "message", text_obj(fl->message));
+    json_object_set_new(tf, "locations", locs);
+    json_t *cf = json_object();
+    json_object_set_new(cf, "message", text_obj(fl->message));
+    json_object_set_new(cf, "threadFlows", json_pack("[o]", tf));
+    json_array_append_new(flows, cf);
+  }
+  return flows;
+}
+
 static json_t *result_json(const SarifState *st, json_t *artifact, const PsFinding *f) {
   json_t *o = json_object();
   json_object_set_new(o, "ruleId", ps_report__jstr(f->rule->id));
   long idx = rule_index(st, f->rule->id);
   if (idx >= 0) json_object_set_new(o, "ruleIndex", json_integer(idx));
   json_object_set_new(o, "level", json_string(ps_severity_sarif_level(f->severity)));
-  json_object_set_new(o, "message", text_obj(f->message));
+  if (f->rank > 0) json_object_set_new(o, "rank", json_real(f->rank));
+  json_object_set_new(o, "message", f->n_notes ? message_with_notes(f) : text_obj(f->message));
 
   json_t *loc = json_object();
   json_object_set_new(loc, "physicalLocation", physical_location(artifact, &f->range));
@@ -115,6 +163,8 @@ static json_t *result_json(const SarifState *st, json_t *artifact, const PsFindi
   if (f->fingerprint && f->fingerprint[0])
     json_object_set_new(o, "partialFingerprints",
                         json_pack("{s:o}", "primaryLocationLineHash", ps_report__jstr(f->fingerprint)));
+
+  if (f->n_flows) json_object_set_new(o, "codeFlows", code_flows(st, artifact, f));
 
   if (f->n_related) {
     json_t *rel = json_array();
@@ -149,6 +199,16 @@ static json_t *result_json(const SarifState *st, json_t *artifact, const PsFindi
     if (f->fix->message) json_object_set_new(fix, "description", text_obj(f->fix->message));
     json_object_set_new(fix, "artifactChanges", json_pack("[o]", change));
     json_object_set_new(o, "fixes", json_pack("[o]", fix));
+  }
+  if (f->confidence || f->n_notes) {
+    json_t *props = json_object();
+    if (f->confidence) json_object_set_new(props, "confidence", ps_report__jstr(f->confidence));
+    if (f->n_notes) {
+      json_t *notes = json_array();
+      for (size_t i = 0; i < f->n_notes; i++) json_array_append_new(notes, ps_report__jstr(f->notes[i] ? f->notes[i] : ""));
+      json_object_set_new(props, "notes", notes);
+    }
+    json_object_set_new(o, "properties", props);
   }
   return o;
 }

@@ -632,25 +632,63 @@ static void scan(Run *R) {
 
 /* ---- the project stage: joins and their findings ------------------------------- */
 
-static void emit_project(void *ctx, const PsRule *rule, const PsProjectLocation *at, const PsVar *vars,
-                         size_t n_vars, const PsProjectLocation *related, size_t n_related) {
+/* A related location or flow step as a PsRelated: the path only when it is
+ * another file than the finding's (`own`). */
+static PsRelated copy_location(const PsProjectLocation *l, const char *own) {
+  PsRelated r = {0};
+  r.range = (PsRange){l->start, l->end};
+  r.message = ps_xstrdup(l->message ? l->message : "");
+  r.path = l->path && strcmp(l->path, own) ? ps_xstrdup(l->path) : NULL;
+  return r;
+}
+
+static void emit_finding(void *ctx, const PsProjectFinding *pf) {
   Run *R = ctx;
+  const PsProjectLocation *at = &pf->at;
   PsFinding f = {0};
-  f.rule = &rule->meta;
-  f.severity = rule->meta.severity;
+  f.rule = &pf->rule->meta;
+  f.severity = pf->rule->meta.severity;
   f.range = (PsRange){at->start, at->end};
-  f.message = ps_analysis_message(rule, vars, n_vars);
-  if (n_related) {
-    f.related = ps_xcalloc(n_related, sizeof(PsRelated));
-    f.n_related = n_related;
-    for (size_t i = 0; i < n_related; i++) {
-      f.related[i].range = (PsRange){related[i].start, related[i].end};
-      f.related[i].message = ps_xstrdup(related[i].message ? related[i].message : "");
-      f.related[i].path = strcmp(related[i].path, at->path) ? ps_xstrdup(related[i].path) : NULL;
+  f.message = ps_analysis_message(pf->rule, pf->vars, pf->n_vars);
+  if (pf->n_related) {
+    f.related = ps_xcalloc(pf->n_related, sizeof(PsRelated));
+    f.n_related = pf->n_related;
+    for (size_t i = 0; i < pf->n_related; i++) f.related[i] = copy_location(&pf->related[i], at->path);
+  }
+  if (pf->n_flows) {
+    f.flows = ps_xcalloc(pf->n_flows, sizeof(PsFlow));
+    f.n_flows = pf->n_flows;
+    for (size_t i = 0; i < pf->n_flows; i++) {
+      const PsProjectFlow *src = &pf->flows[i];
+      PsFlow *dst = &f.flows[i];
+      dst->message = ps_xstrdup(src->message ? src->message : "");
+      dst->n_steps = src->n_steps;
+      dst->steps = ps_xcalloc(src->n_steps ? src->n_steps : 1, sizeof(PsRelated));
+      for (size_t k = 0; k < src->n_steps; k++) dst->steps[k] = copy_location(&src->steps[k], at->path);
     }
+  }
+  f.confidence = pf->confidence;
+  /* SARIF allows 0..100 (and -1: none); anything else is left out. */
+  f.rank = pf->rank > 0 && pf->rank <= 100 ? pf->rank : 0;
+  if (pf->n_notes) {
+    f.notes = ps_xcalloc(pf->n_notes, sizeof(char *));
+    for (size_t i = 0; i < pf->n_notes; i++)
+      if (pf->notes[i]) f.notes[f.n_notes++] = ps_xstrdup(pf->notes[i]);
   }
   array_push(&R->project, f);
   array_push(&R->project_paths, ps_xstrdup(at->path));
+}
+
+static void emit_project(void *ctx, const PsRule *rule, const PsProjectLocation *at, const PsVar *vars,
+                         size_t n_vars, const PsProjectLocation *related, size_t n_related) {
+  PsProjectFinding pf = {0};
+  pf.rule = rule;
+  pf.at = *at;
+  pf.vars = vars;
+  pf.n_vars = n_vars;
+  pf.related = related;
+  pf.n_related = n_related;
+  emit_finding(ctx, &pf);
 }
 
 typedef struct Ranked {
@@ -716,7 +754,7 @@ static PsFileResult *project_result(Run *R, const char *path, Ranked *fs, size_t
  * findings reported per file in path order. */
 static void project_stage(Run *R) {
   if (!R->facts) return;
-  PsProjectEmitter em = {emit_project, NULL, R};
+  PsProjectEmitter em = {emit_project, emit_finding, R};
   ps_engine_join(R->engine, R->index, &R->modules, &em);
   for (size_t i = 0; i < R->held.size; i++) {
     handle_result(R, R->held.items[i]);
