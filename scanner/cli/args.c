@@ -233,8 +233,8 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
       case O_EXTEND_SELECT: ps_strlist_push_csv(&cfg->extend_select, v); break;
       case O_IGNORE: ps_strlist_push_csv(&cfg->ignore, v); break;
       case O_TARGET:
-        if (ps_pyver_parse(v, &cfg->target) != 0 || cfg->target.minor < 12 || cfg->target.minor > 15)
-          return usage_error("--target-version must be 3.12, 3.13, 3.14 or 3.15 (with t for free-threaded), got %s", v);
+        if (ps_pyver_parse(v, &cfg->target) != 0 || !ps_config_target_supported(cfg->target))
+          return usage_error("--target-version must be " PS_CONFIG_TARGET_HELP ", got %s", v);
         break;
       case O_MIN_PYTHON:
         if (ps_pyver_parse(v, &cfg->min_python) != 0 || cfg->min_python.free_threaded)
@@ -446,6 +446,13 @@ int ps_cli_main(int argc, char **argv) {
   }
   rc = apply_args(argc, argv, 2, &cli, &cfg, false);
   if (rc >= 0) goto done;
+  /* A configuration error stops the run: a report made with settings the
+   * user did not ask for (the defaults instead of a mistyped key's) would
+   * look like a valid one. */
+  if (config_errors) {
+    rc = 2;
+    goto done;
+  }
   if (cli.output_file) {
     if (cfg.n_outputs > 1) {
       rc = usage_error("%s: -o needs a single --format; use --format FMT=FILE for several", cli.output_file);
@@ -492,7 +499,6 @@ int ps_cli_main(int argc, char **argv) {
       rc = ps_cli__explain(&cfg, cli.explain_id);
       break;
   }
-  if (config_errors && rc < 2) rc = 2;
 done:
   ps_config_free(&cfg);
   return rc;

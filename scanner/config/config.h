@@ -106,6 +106,11 @@ typedef struct PsConfig {
   char *config_path;
 } PsConfig;
 
+/* The targets pyshift knows, on the command line and in pyproject.toml
+ * alike: 3.12 to 3.15, with t for free-threaded. */
+bool ps_config_target_supported(PsPyVersion v);
+#define PS_CONFIG_TARGET_HELP "3.12, 3.13, 3.14 or 3.15 (with t for free-threaded)"
+
 /* Default max_file_size: larger Python files are skipped (16 MiB). */
 #define PS_CONFIG_DEFAULT_MAX_FILE_SIZE ((size_t)16 * 1024 * 1024)
 

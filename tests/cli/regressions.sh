@@ -134,6 +134,44 @@ usage_error_printed_twice)
   ;;
 # ---- issue 14, reliability II (items 4, 7, 9, 11, 12, 17) --------------------
 # Each case runs pyshift under `timeout` (tps): the bugs were hangs.
+r13_01_config_error_stops_the_run)
+  # Issue 13: a mistyped key in [tool.pyshift], a bad value, a missing
+  # --config file printed an error and then scanned with the defaults
+  # (a full report, exit 1 or 2); target-version = "3.99" in the
+  # pyproject.toml was taken (the command line refuses it). Each stops the
+  # run with exit 2 before scanning: no report, no output file.
+  mkdir cfg && printf 'import imp\n' >cfg/m.py
+  check_stops() { # NAME MESSAGE
+    run check --format text --format sarif=cfg.sarif cfg/m.py
+    expect_rc "$1.rc" 2
+    expect_err "$1.msg" "$2"
+    expect_eq "$1.no_report" "$(cat "$OUT")" ""
+    expect_eq "$1.no_sarif" "$(ls cfg.sarif 2>/dev/null)" ""
+  }
+  printf '[tool.pyshift]\nselekt = ["RM"]\n' >cfg/pyproject.toml
+  check_stops unknown_key 'unknown key `selekt` in [tool.pyshift]'
+  printf '[tool.pyshift]\nselect = 5\n' >cfg/pyproject.toml
+  check_stops bad_value '`select` must be an array of strings'
+  printf '[tool.pyshift]\ntarget-version = "3.99"\n' >cfg/pyproject.toml
+  check_stops target_range '`target-version` must be 3.12, 3.13, 3.14 or 3.15'
+  printf '[tool.pyshift]\nmin-python = "3.13t"\n' >cfg/pyproject.toml
+  check_stops min_python_t '`min-python` must be a version like'
+  rm cfg/pyproject.toml
+  run check --config missing.toml cfg/m.py
+  expect_rc missing_config.rc 2
+  expect_err missing_config.msg 'missing.toml: cannot read'
+  expect_eq missing_config.no_report "$(cat "$OUT")" ""
+  run rules --config missing.toml
+  expect_rc rules_missing_config.rc 2
+  expect_eq rules_missing_config.no_list "$(cat "$OUT")" ""
+  # Still fine: a good config, and --help whatever the config says.
+  printf '[tool.pyshift]\ntarget-version = "3.13t"\nmin-python = "3.10"\n' >cfg/pyproject.toml
+  run check cfg/m.py
+  expect_rc good_config.rc 1
+  printf '[tool.pyshift]\nselekt = ["RM"]\n' >cfg/pyproject.toml
+  run check --help cfg/m.py
+  expect_rc help_with_bad_config 0
+  ;;
 r14_04_unreadable_pyproject_is_an_error)
   # A discovered pyproject.toml over 4 MiB was silently ignored (its select
   # did not apply, exit 1); with --config it was refused. Same for one that
