@@ -53,8 +53,8 @@ static const Opt OPTS[] = {
     {O_MIN_PYTHON, "min-python", 0, "VER", CMD_CHECK | CMD_RULES,
      "oldest Python the code must run on (default: requires-python, else 3.9)"},
     {O_FORMAT, "format", 0, "FMT[=FILE]", CMD_CHECK,
-     "text, json, sarif or github; repeat for several outputs (sarif=out.sarif)"},
-    {O_OUTPUT, "output-file", 'o', "FILE", CMD_CHECK, "write the (single) output to FILE"},
+     "text, json, sarif or github; repeat for several outputs (sarif=out.sarif), at most one on stdout"},
+    {O_OUTPUT, "output-file", 'o', "FILE", CMD_CHECK, "write the output of the --format given without =FILE to FILE"},
     {O_JOBS, "jobs", 'j', "N", CMD_CHECK, "worker threads (default: number of cores)"},
     {O_EXCLUDE, "exclude", 0, "GLOBS", CMD_CHECK, "paths to skip, replacing the default list"},
     {O_EXTEND_EXCLUDE, "extend-exclude", 0, "GLOBS", CMD_CHECK, "paths to skip on top of the defaults"},
@@ -382,6 +382,35 @@ static int check_outputs_distinct(const PsConfig *cfg) {
   return rc;
 }
 
+static const char *format_name(PsFormat f) {
+  switch (f) {
+    case PS_FORMAT_JSON: return "json";
+    case PS_FORMAT_SARIF: return "sarif";
+    case PS_FORMAT_GITHUB: return "github";
+    default: return "text";
+  }
+}
+
+/* Two reports on standard output would interleave into something no
+ * reader parses (JSON then text, or two JSON documents). */
+static int check_one_stdout(const PsConfig *cfg) {
+  const PsOutput *first = NULL;
+  for (size_t i = 0; i < cfg->n_outputs; i++) {
+    const PsOutput *o = &cfg->outputs[i];
+    if (o->path && strcmp(o->path, "-")) continue;
+    if (!first) {
+      first = o;
+      continue;
+    }
+    char msg[160];
+    snprintf(msg, sizeof msg, "--format %s and --format %s would both write to standard output; "
+             "give one a file (--format %s=FILE)", format_name(first->format), format_name(o->format),
+             format_name(o->format));
+    return usage_error("%s", msg);
+  }
+  return -1;
+}
+
 static bool exists_dir(const char *p) {
   struct stat st;
   return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
@@ -453,16 +482,22 @@ int ps_cli_main(int argc, char **argv) {
     rc = 2;
     goto done;
   }
+  if (cfg.n_outputs == 0) ps_config_add_output(&cfg, PS_FORMAT_TEXT, NULL);
+  /* -o FILE is where the format given without =FILE goes (as semgrep's -o
+   * with --sarif-output=FILE): a named file is always written. */
   if (cli.output_file) {
-    if (cfg.n_outputs > 1) {
-      rc = usage_error("%s: -o needs a single --format; use --format FMT=FILE for several", cli.output_file);
+    size_t unnamed = 0, at = 0;
+    for (size_t i = 0; i < cfg.n_outputs; i++)
+      if (!cfg.outputs[i].path) unnamed++, at = i;
+    if (unnamed != 1) {
+      rc = usage_error(unnamed ? "-o %s: more than one --format without =FILE; use --format FMT=FILE for each"
+                               : "-o %s: every --format names its own file (FMT=FILE), so -o has none to write",
+                       cli.output_file);
       goto done;
     }
-    if (cfg.n_outputs == 0) ps_config_add_output(&cfg, PS_FORMAT_TEXT, NULL);
-    free(cfg.outputs[0].path);
-    cfg.outputs[0].path = ps_xstrdup(cli.output_file);
+    cfg.outputs[at].path = ps_xstrdup(cli.output_file);
   }
-  if (cfg.n_outputs == 0) ps_config_add_output(&cfg, PS_FORMAT_TEXT, NULL);
+  if (cli.cmd == CMD_CHECK && (rc = check_one_stdout(&cfg)) >= 0) goto done;
   if (cli.cmd == CMD_CHECK && (rc = check_outputs_distinct(&cfg)) >= 0) goto done;
   if (cli.cmd == CMD_CHECK && cfg.diff &&
       (cfg.n_outputs != 1 || cfg.outputs[0].format != PS_FORMAT_TEXT || cfg.outputs[0].path)) {

@@ -322,7 +322,7 @@ typedef struct Run {
   PsWriteScope scope;
   PsEngine *engine;
   PsFixMode fix_mode;
-  bool want_sarif;
+  bool want_fingerprints; /* a JSON or SARIF output: findings carry GitHub's line hash */
   int jobs;
   Output *outs;
   PsRunInfo info;
@@ -443,7 +443,8 @@ static int make_engine(Run *R) {
   PsConfig *cfg = R->cfg;
   R->fix_mode = cfg->diff ? PS_FIX_DIFF : cfg->fix ? PS_FIX_APPLY : PS_FIX_OFF;
   if (getenv("PYSHIFT_PARSE_ONLY")) R->fix_mode = PS_FIX_OFF;
-  for (size_t i = 0; i < cfg->n_outputs; i++) R->want_sarif |= cfg->outputs[i].format == PS_FORMAT_SARIF;
+  for (size_t i = 0; i < cfg->n_outputs; i++)
+    R->want_fingerprints |= cfg->outputs[i].format == PS_FORMAT_SARIF || cfg->outputs[i].format == PS_FORMAT_JSON;
   R->jobs = cfg->jobs > 0 ? cfg->jobs : ncpus();
   if ((size_t)R->jobs > R->sh.n) R->jobs = R->sh.n ? (int)R->sh.n : 1;
   PsEngineOptions eo = {
@@ -452,7 +453,7 @@ static int make_engine(Run *R) {
       .max_file_size = cfg->max_file_size,
       .max_file_memory = cfg->max_file_memory ? cfg->max_file_memory : ps_memory_default_budget((unsigned)R->jobs),
       .parse_budget_us = (cfg->file_timeout_ms ? cfg->file_timeout_ms : 20000) * 1000ULL,
-      .fingerprints = R->want_sarif,
+      .fingerprints = R->want_fingerprints,
       .parse_only = getenv("PYSHIFT_PARSE_ONLY") != NULL,
       .no_prefilter = getenv("PYSHIFT_NO_PREFILTER") != NULL,
       .fix_mode = R->fix_mode,
@@ -736,7 +737,7 @@ static PsFileResult *project_result(Run *R, const char *path, Ranked *fs, size_t
     }
     res->findings[res->n_findings++] = *f;
   }
-  if (have_src && R->want_sarif && res->n_findings) {
+  if (have_src && R->want_fingerprints && res->n_findings) {
     unsigned *lines = ps_xmalloc(res->n_findings * sizeof(unsigned));
     char **fps = ps_xcalloc(res->n_findings, sizeof(char *));
     for (size_t i = 0; i < res->n_findings; i++) lines[i] = res->findings[i].range.start.line;

@@ -172,6 +172,40 @@ r13_01_config_error_stops_the_run)
   run check --help cfg/m.py
   expect_rc help_with_bad_config 0
   ;;
+r13_02_output_routing)
+  # Issue 13: -o silently replaced --format sarif=FILE's file (never
+  # written); --format json --format text mixed a JSON document and text on
+  # standard output; JSON fingerprints were null unless SARIF was also
+  # asked for. A full disk gets one line and exit 2 (kept from issue 14).
+  run check -o report.json --format json --format sarif=named.sarif good.py
+  expect_rc o_with_named.rc 1
+  expect_eq o_with_named.named_written "$(ls named.sarif 2>/dev/null)" named.sarif
+  expect_out_file() { "$PY3" -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null && ok || fail "$2" "$1 is not JSON"; }
+  expect_out_file report.json o_with_named.o_gets_unnamed
+  expect_out_file named.sarif o_with_named.sarif_is_json
+  run check -o x.out --format sarif=only.sarif good.py
+  expect_rc o_nothing_to_write.rc 2
+  expect_err o_nothing_to_write.msg '-o x.out: every --format names its own file'
+  expect_eq o_nothing_to_write.no_file "$(ls only.sarif x.out 2>/dev/null)" ""
+  run check --format json --format text good.py
+  expect_rc two_stdout.rc 2
+  expect_err two_stdout.msg '--format json and --format text would both write to standard output'
+  expect_eq two_stdout.nothing "$(cat "$OUT")" ""
+  run check --format json=- --format github good.py
+  expect_rc two_stdout_dash.rc 2
+  run check --format json good.py
+  "$PY3" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d and all(isinstance(f["fingerprint"], str) and ":" in f["fingerprint"] for f in d), d' "$OUT" \
+    && ok || fail json_fingerprint "JSON without SARIF has no fingerprint"
+  if [ -w /dev/full ]; then
+    run check -o /dev/full good.py
+    expect_rc full_disk.rc 2
+    expect_err full_disk.msg 'pyshift: /dev/full: write error: No space left on device'
+    expect_err_lines full_disk.one_line 1
+  fi
+  ;;
 r14_04_unreadable_pyproject_is_an_error)
   # A discovered pyproject.toml over 4 MiB was silently ignored (its select
   # did not apply, exit 1); with --config it was refused. Same for one that
