@@ -331,6 +331,10 @@ typedef struct Run {
   Shared sh;
   bool broken_pipe;
   size_t n_findings, n_files, n_fixed, n_fixable, n_hidden, write_errors;
+  /* Errors that --exit-zero does not hide (among n_errors): a rule file
+   * that does not load (configuration) and a report that could not be
+   * written (the thing the run was asked for). */
+  size_t hard_errors;
   /* The project stage (only when an enabled analysis has a join step). */
   unsigned facts;                 /* PS_FACT_* the engine copies out */
   PsProjectIndex *index;
@@ -353,6 +357,7 @@ static int load_rules(Run *R) {
   size_t rule_errors = 0;
   R->reg = ps_run_load_rules(cfg, &rule_errors);
   R->n_errors += rule_errors;
+  R->hard_errors += rule_errors;
   PsSelection sel = {
       (const char *const *)cfg->select.items, cfg->select.size,
       (const char *const *)cfg->extend_select.items, cfg->extend_select.size,
@@ -489,6 +494,7 @@ static void open_outputs(Run *R) {
     if (open_output(&R->outs[i], &cfg->outputs[i], cfg, report_to_stderr, &err) != 0) {
       ps_error_print(&err, stderr);
       R->n_errors++;
+      R->hard_errors++;
     }
   }
   if (!getcwd(R->cwd, sizeof R->cwd)) snprintf(R->cwd, sizeof R->cwd, "/");
@@ -806,20 +812,27 @@ static int finish_run(Run *R) {
     } else if (e) {
       fprintf(stderr, "pyshift: %s: write error: %s\n", output_name(o), strerror(e));
       R->n_errors++;
+      R->hard_errors++;
     }
     bool to_pipe = R->broken_pipe && o->f == stdout;
-    if (close_output(o, !R->broken_pipe && !e, e || to_pipe) != 0 && !to_pipe && !e) R->n_errors++;
+    if (close_output(o, !R->broken_pipe && !e, e || to_pipe) != 0 && !to_pipe && !e) R->n_errors++, R->hard_errors++;
   }
   if (stdout_errno && stdout_errno != EPIPE) {
     fprintf(stderr, "pyshift: standard output: write error: %s\n", strerror(stdout_errno));
     R->n_errors++;
+    R->hard_errors++;
   }
   /* --diff fails when something would be fixed; otherwise what counts is
    * what is left (with --fix, 0 when everything was fixed). */
   bool failing = R->fix_mode == PS_FIX_DIFF ? R->n_fixed > 0 : R->n_findings > 0;
+  /* --exit-zero: a CI step that uploads the report must reach the upload
+   * whatever the scan met (an undecodable file, a path that is gone, a
+   * fix not written: on stderr and in SARIF's notifications); only what
+   * makes the report itself wrong or missing still fails. */
+  if (cfg->exit_zero) return R->hard_errors ? 2 : 0;
   if (R->broken_pipe) return R->write_errors ? 2 : failing ? 1 : 0;
   if (R->n_errors) return 2;
-  return failing && !cfg->exit_zero ? 1 : 0;
+  return failing ? 1 : 0;
 }
 
 static void free_run(Run *R) {

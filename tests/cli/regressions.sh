@@ -206,6 +206,43 @@ assert d and all(isinstance(f["fingerprint"], str) and ":" in f["fingerprint"] f
     expect_err_lines full_disk.one_line 1
   fi
   ;;
+r13_03_exit_zero_means_zero)
+  # Issue 13: one undecodable file made --exit-zero exit 2, which stops a CI
+  # workflow before its upload step. --exit-zero exits 0 whatever the scan
+  # met; the file's error still goes to stderr and into the SARIF as a
+  # toolExecutionNotification. Usage and configuration errors, and a
+  # report that cannot be written, still exit 2.
+  printf 'x = "\xff"\n' >undecodable.py
+  run check --exit-zero --format sarif=out.sarif undecodable.py good.py gone.py
+  expect_rc file_errors.rc 0
+  expect_err file_errors.stderr 'pyshift: undecodable.py: invalid UTF-8'
+  expect_err file_errors.gone 'pyshift: gone.py: no such file or directory'
+  "$PY3" -c '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+notes = run["invocations"][0]["toolExecutionNotifications"]
+uris = sorted(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in notes)
+assert uris == ["gone.py", "undecodable.py"], uris
+assert run["invocations"][0]["executionSuccessful"] is False
+assert [r["ruleId"] for r in run["results"]] == ["RM001"], run["results"]' out.sarif \
+    && ok || fail file_errors.notifications "SARIF lacks the file errors (see above)"
+  run check --exit-zero undecodable.py
+  expect_rc only_errors.rc 0
+  run check undecodable.py
+  expect_rc without_exit_zero.rc 2
+  run check --exit-zero --select XX9 good.py
+  expect_rc usage_error.rc 2
+  printf '[tool.pyshift]\nselekt = ["RM"]\n' >pyproject.toml
+  run check --exit-zero good.py
+  expect_rc config_error.rc 2
+  rm pyproject.toml
+  run check --exit-zero --rules no-such-dir good.py
+  expect_rc rules_error.rc 2
+  if [ -w /dev/full ]; then
+    run check --exit-zero -o /dev/full good.py
+    expect_rc report_not_written.rc 2
+  fi
+  ;;
 r14_04_unreadable_pyproject_is_an_error)
   # A discovered pyproject.toml over 4 MiB was silently ignored (its select
   # did not apply, exit 1); with --config it was refused. Same for one that
