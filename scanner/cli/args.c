@@ -31,7 +31,7 @@ typedef enum OptId {
   O_EXIT_ZERO, O_STATISTICS, O_QUIET, O_SHOW_SOURCE, O_NO_SHOW_SOURCE, O_COLOR, O_CONFIG, O_ISOLATED,
   O_AUTOMATION_ID, O_MAX_FILE_SIZE, O_FILE_TIMEOUT, O_PREVIEW, O_MARKDOWN, O_CHECK_RULES,
   O_FIX, O_NO_FIX, O_UNSAFE_FIXES, O_NO_UNSAFE_FIXES, O_DIFF,
-  O_MAX_FILE_MEMORY,
+  O_MAX_FILE_MEMORY, O_PROJECT_ROOT,
 } OptId;
 
 typedef struct Opt {
@@ -79,6 +79,8 @@ static const Opt OPTS[] = {
     {O_CONFIG, "config", 0, "FILE", CMD_CHECK | CMD_RULES, "read this pyproject.toml instead of the nearest"},
     {O_ISOLATED, "isolated", 0, NULL, CMD_CHECK | CMD_RULES, "ignore every pyproject.toml"},
     {O_AUTOMATION_ID, "automation-id", 0, "ID", CMD_CHECK, "SARIF runs[0].automationDetails.id"},
+    {O_PROJECT_ROOT, "project-root", 0, "DIR", CMD_CHECK,
+     "SARIF URIs are relative to DIR (default: the git work tree's top, else the working directory)"},
     {O_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", CMD_CHECK, "skip (and report) larger files"},
     {O_MAX_FILE_MEMORY, "max-file-memory", 0, "SIZE", CMD_CHECK,
      "memory budget per file (k/M/G suffix; default: half the memory shared by the jobs, 256M to 2G)"},
@@ -175,6 +177,11 @@ static int parse_format(const char *s, PsFormat *f) {
   for (size_t i = 0; i < 4; i++)
     if (!strcmp(s, F[i].name)) return *f = F[i].f, 0;
   return PS_E_USAGE;
+}
+
+static bool exists_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 typedef struct Cli {
@@ -295,6 +302,16 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
         free(cfg->automation_id);
         cfg->automation_id = ps_xstrdup(v);
         break;
+      case O_PROJECT_ROOT: {
+        char *real = realpath(v, NULL);
+        if (!real || !exists_dir(real)) {
+          free(real);
+          return usage_error("--project-root %s: not a directory", v);
+        }
+        free(cfg->uri_root);
+        cfg->uri_root = real;
+        break;
+      }
       case O_MAX_FILE_SIZE: {
         /* 0 is refused here and in the pyproject.toml alike (it is not
          * "no limit"); so are signs (strtoull takes "-1" for 2^64-1) and
@@ -409,11 +426,6 @@ static int check_one_stdout(const PsConfig *cfg) {
     return usage_error("%s", msg);
   }
   return -1;
-}
-
-static bool exists_dir(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int ps_cli_main(int argc, char **argv) {

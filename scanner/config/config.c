@@ -94,6 +94,7 @@ void ps_config_free(PsConfig *self) {
   free(self->outputs);
   free(self->stdin_filename);
   free(self->automation_id);
+  free(self->uri_root);
   free(self->config_path);
   memset(self, 0, sizeof *self);
 }

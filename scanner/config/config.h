@@ -93,6 +93,8 @@ typedef struct PsConfig {
   bool show_source;
   PsColor color;
   char *automation_id;        /* SARIF runAutomationDetails.id */
+  char *uri_root;             /* --project-root: the directory SARIF URIs are relative to
+                                 (NULL: the git work tree's top, else the working directory) */
 
   /* fixes */
   bool fix;                   /* --fix, `fix = true`: apply fixes */

@@ -324,6 +324,16 @@ char *ps_report_artifact_uri(const char *path, const char *working_dir, bool *re
   return uri;
 }
 
+char *ps_report_artifact_uri_in(const char *path, const char *working_dir, const char *root, bool *relative) {
+  if (!root || !root[0] || (working_dir && !strcmp(root, working_dir)))
+    return ps_report_artifact_uri(path, working_dir, relative);
+  char *abs = path[0] == '/' || !working_dir ? ps_xstrdup(path) : ps_xasprintf("%s/%s", working_dir, path);
+  if (abs[0] == '/') normalize_abs(abs);
+  char *uri = ps_report__artifact_uri_abs(abs, root, relative);
+  free(abs);
+  return uri;
+}
+
 char *ps_report__artifact_uri_abs(const char *path, const char *working_dir, bool *relative) {
   if (path[0] == '/' && working_dir && working_dir[0]) {
     size_t n = strlen(working_dir);

@@ -30,7 +30,15 @@ typedef struct PsRunInfo {
   size_t n_rules;
   int argc;
   const char *const *argv;        /* for invocations[0].commandLine / arguments */
-  const char *working_dir;        /* absolute; %SRCROOT% is file://<this>/ */
+  const char *working_dir;        /* absolute: invocation.workingDirectory; relative paths are
+                                     relative to it */
+  const char *uri_root;           /* absolute: %SRCROOT%, the base of relative artifact URIs
+                                     (the git work tree's top, or --project-root); NULL: working_dir */
+  const char *vcs_repository_uri; /* versionControlProvenance when set (uri_root is in a git work
+                                     tree): the remote without credentials, or the tree's file URI */
+  const char *vcs_revision;       /* HEAD's commit id, or NULL */
+  const char *vcs_branch;         /* HEAD's branch, or NULL (detached) */
+  bool vcs_root_is_top;           /* uri_root is the work tree's top: provenance maps to %SRCROOT% */
   const char *automation_id;      /* NULL: no automationDetails */
   PsPyVersion target;
   PsPyVersion min_python;
@@ -120,6 +128,32 @@ char *ps_report_uri_encode(const char *s);
  * and *relative is set true (use uriBaseId "%SRCROOT%"); any other absolute
  * path becomes "file://<encoded path>" and *relative false. Heap result. */
 char *ps_report_artifact_uri(const char *path, const char *working_dir, bool *relative);
+
+/* Where a directory sits in git (see vcs.c). */
+typedef struct PsVcsInfo {
+  char *root;           /* absolute top of the work tree */
+  char *repository_uri; /* the remote's URL as a URI without credentials ("origin", else the
+                           first remote), or file://<root>/ when there is none */
+  char *revision;       /* HEAD's object id, NULL on an unborn branch */
+  char *branch;         /* HEAD's branch name, NULL when detached */
+} PsVcsInfo;
+
+/* Finds the git work tree holding `start` (a directory or a file; its
+ * parents are searched for `.git`) by reading .git itself. Returns 0 and
+ * fills *out (free with ps_report_vcs_free), or -1 when `start` is not in
+ * a work tree (*out zeroed). Never prints. */
+int ps_report_vcs_find(PsVcsInfo *out, const char *start);
+void ps_report_vcs_free(PsVcsInfo *self);
+/* A git remote URL as a URI for SARIF's repositoryUri: user and password
+ * dropped from "scheme://user:pass@host/...", scp-like "git@host:o/r.git"
+ * as "ssh://host/o/r.git", a local path as a file URI (relative to `top`).
+ * Heap. */
+char *ps_report_remote_uri(const char *url, const char *top);
+
+/* ps_report_artifact_uri for a run whose URIs are relative to `root` rather
+ * than working_dir (a relative path is taken from working_dir first). The
+ * same as ps_report_artifact_uri when root is NULL or working_dir. */
+char *ps_report_artifact_uri_in(const char *path, const char *working_dir, const char *root, bool *relative);
 
 /* ---- internal to the report module ---------------------------------------
  * The format files (text.c, github.c, json.c, sarif.c) share these; other

@@ -3,7 +3,8 @@
  * Shape (see docs/output-formats.md): one run whose tool.driver.rules[] is
  * every enabled rule in run->rules order, so a result's ruleIndex is that
  * index; columns are UTF-16 code units; artifact URIs are relative to
- * %SRCROOT% (the working directory) when possible. The schema rejects nulls,
+ * %SRCROOT% (the git work tree's top, --project-root, else the working
+ * directory) when possible. The schema rejects nulls,
  * so optional members are left out instead of being null.
  *
  * Results are built per file() (nothing borrowed from the file result is
@@ -29,6 +30,7 @@ typedef struct SarifState {
   RuleIndex *by_id; /* run->rules sorted by id, for ruleIndex */
   size_t n_rules;
   const char *working_dir; /* run->working_dir, for related locations in other files */
+  const char *uri_root;    /* run->uri_root */
 } SarifState;
 
 static int cmp_rule_index(const void *pa, const void *pb) {
@@ -42,6 +44,7 @@ static void sarif_begin(PsReporter *self) {
   const PsRunInfo *run = self->run;
   st->n_rules = run->n_rules;
   st->working_dir = run->working_dir;
+  st->uri_root = run->uri_root;
   st->by_id = ps_xmalloc((st->n_rules ? st->n_rules : 1) * sizeof *st->by_id);
   for (size_t i = 0; i < st->n_rules; i++) st->by_id[i] = (RuleIndex){run->rules[i]->id, i};
   qsort(st->by_id, st->n_rules, sizeof *st->by_id, cmp_rule_index);
@@ -66,9 +69,9 @@ static json_t *text_obj(const char *s) {
   return o;
 }
 
-static json_t *artifact_location(const char *path, const char *working_dir) {
+static json_t *artifact_location(const char *path, const char *working_dir, const char *uri_root) {
   bool relative;
-  char *uri = ps_report_artifact_uri(path ? path : "", working_dir, &relative);
+  char *uri = ps_report_artifact_uri_in(path ? path : "", working_dir, uri_root, &relative);
   json_t *o = json_object();
   json_object_set_new(o, "uri", ps_report__jstr(uri));
   if (relative) json_object_set_new(o, "uriBaseId", json_string(SRCROOT));
@@ -127,7 +130,7 @@ static json_t *code_flows(const SarifState *st, json_t *artifact, const PsFindin
       const PsRelated *step = fl->n_steps ? &fl->steps[k] : NULL;
       json_t *loc = json_object();
       if (step && step->path) {
-        json_t *other = artifact_location(step->path, st->working_dir);
+        json_t *other = artifact_location(step->path, st->working_dir, st->uri_root);
         json_object_set_new(loc, "physicalLocation", physical_location(other, &step->range));
         json_decref(other);
       } else {
@@ -173,7 +176,7 @@ static json_t *result_json(const SarifState *st, json_t *artifact, const PsFindi
       json_object_set_new(r, "id", json_integer((json_int_t)i + 1));
       json_object_set_new(r, "message", text_obj(f->related[i].message));
       if (f->related[i].path) {
-        json_t *other = artifact_location(f->related[i].path, st->working_dir);
+        json_t *other = artifact_location(f->related[i].path, st->working_dir, st->uri_root);
         json_object_set_new(r, "physicalLocation", physical_location(other, &f->related[i].range));
         json_decref(other);
       } else {
@@ -216,7 +219,7 @@ static json_t *result_json(const SarifState *st, json_t *artifact, const PsFindi
 static void sarif_file(PsReporter *self, const PsFileResult *file) {
   SarifState *st = self->state;
   if (!file->n_findings) return;
-  json_t *artifact = artifact_location(file->path, self->run->working_dir);
+  json_t *artifact = artifact_location(file->path, self->run->working_dir, self->run->uri_root);
   PsFinding *fs = ps_report__sorted_findings(file);
   json_t *items = json_array();
   for (size_t i = 0; i < file->n_findings; i++)
@@ -434,7 +437,7 @@ static json_t *invocation_json(const PsRunInfo *run) {
     json_object_set_new(note, "level", json_string(n->level ? n->level : "error"));
     json_object_set_new(note, "message", text_obj(n->message));
     if (n->path && n->path[0]) {
-      json_t *artifact = artifact_location(n->path, run->working_dir);
+      json_t *artifact = artifact_location(n->path, run->working_dir, run->uri_root);
       json_t *loc = json_object();
       json_object_set_new(loc, "physicalLocation", physical_location(artifact, NULL));
       json_object_set_new(note, "locations", json_pack("[o]", loc));
@@ -462,11 +465,20 @@ static void sarif_end(PsReporter *self, const PsRunInfo *run) {
   json_t *out = json_object();
   json_object_set_new(out, "tool", json_pack("{s:o}", "driver", driver));
   json_object_set_new(out, "invocations", json_pack("[o]", invocation_json(run)));
-  if (run->working_dir && run->working_dir[0]) {
-    char *uri = dir_uri(run->working_dir);
+  const char *base = run->uri_root && run->uri_root[0] ? run->uri_root : run->working_dir;
+  if (base && base[0]) {
+    char *uri = dir_uri(base);
     json_object_set_new(out, "originalUriBaseIds",
                         json_pack("{s:{s:o}}", SRCROOT, "uri", ps_report__jstr(uri)));
     free(uri);
+  }
+  if (run->vcs_repository_uri) {
+    json_t *vc = json_object();
+    json_object_set_new(vc, "repositoryUri", ps_report__jstr(run->vcs_repository_uri));
+    if (run->vcs_revision) json_object_set_new(vc, "revisionId", ps_report__jstr(run->vcs_revision));
+    if (run->vcs_branch) json_object_set_new(vc, "branch", ps_report__jstr(run->vcs_branch));
+    if (run->vcs_root_is_top) json_object_set_new(vc, "mappedTo", json_pack("{s:s}", "uriBaseId", SRCROOT));
+    json_object_set_new(out, "versionControlProvenance", json_pack("[o]", vc));
   }
   if (run->automation_id && run->automation_id[0])
     json_object_set_new(out, "automationDetails",

@@ -325,6 +325,7 @@ typedef struct Run {
   bool want_fingerprints; /* a JSON or SARIF output: findings carry GitHub's line hash */
   int jobs;
   Output *outs;
+  PsVcsInfo vcs;                  /* the git work tree of the scan (SARIF), root NULL if none */
   PsRunInfo info;
   char cwd[PATH_MAX];
   char start_time[32], end_time[32];
@@ -482,6 +483,31 @@ static int make_engine(Run *R) {
   return 0;
 }
 
+static bool want_sarif(const PsConfig *cfg) {
+  for (size_t i = 0; i < cfg->n_outputs; i++)
+    if (cfg->outputs[i].format == PS_FORMAT_SARIF) return true;
+  return false;
+}
+
+/* SARIF's %SRCROOT% and versionControlProvenance: --project-root, else the
+ * top of the git work tree holding the first path checked (GitHub resolves
+ * URIs against the repository root, whatever directory the scan ran in),
+ * else the working directory as before. */
+static void locate_sources(Run *R) {
+  PsConfig *cfg = R->cfg;
+  const char *start = cfg->uri_root;
+  if (!start) start = R->use_stdin ? cfg->stdin_filename : cfg->paths.size ? cfg->paths.items[0] : ".";
+  if (!start || !strcmp(start, "-")) start = ".";
+  if (ps_report_vcs_find(&R->vcs, start) != 0 && !cfg->uri_root) ps_report_vcs_find(&R->vcs, ".");
+  R->info.uri_root = cfg->uri_root ? cfg->uri_root : R->vcs.root;
+  if (R->vcs.root) {
+    R->info.vcs_repository_uri = R->vcs.repository_uri;
+    R->info.vcs_revision = R->vcs.revision;
+    R->info.vcs_branch = R->vcs.branch;
+    R->info.vcs_root_is_top = !strcmp(R->info.uri_root, R->vcs.root);
+  }
+}
+
 static void open_outputs(Run *R) {
   PsConfig *cfg = R->cfg;
   /* Standard output carries the diffs, or the fixed standard input: the
@@ -511,6 +537,7 @@ static void open_outputs(Run *R) {
       .start_time_utc = R->start_time,
       .fix_mode = R->fix_mode,
   };
+  if (want_sarif(cfg)) locate_sources(R);
   for (size_t i = 0; i < cfg->n_outputs; i++)
     if (R->outs[i].rep) ps_report_begin(R->outs[i].rep, &R->info);
 }
@@ -858,6 +885,7 @@ static void free_run(Run *R) {
   ps_engine_delete(R->engine);
   ps_modules_free(&R->modules);
   ps_write_scope_free(&R->scope);
+  ps_report_vcs_free(&R->vcs);
   ps_walk_result_free(&R->walk);
   free(R->enabled);
   ps_registry_delete(R->reg);

@@ -243,6 +243,61 @@ assert [r["ruleId"] for r in run["results"]] == ["RM001"], run["results"]' out.s
     expect_rc report_not_written.rc 2
   fi
   ;;
+r13_04_sarif_repository_root)
+  # Issue 13: SARIF from a subdirectory of a repository had URIs relative
+  # to that subdirectory, so GitHub attached alerts to the wrong files.
+  # They are relative to the work tree's top (or --project-root) from any
+  # directory, with versionControlProvenance read from .git.
+  command -v git >/dev/null || { echo "SKIP: no git"; exit 0; }
+  g() { git -c user.name=t -c user.email=t@example.com -c init.defaultBranch=trunk "$@" >/dev/null 2>&1; }
+  mkdir -p repo/src/pkg && printf 'import imp\n' >repo/src/pkg/m.py
+  g -C repo init && g -C repo add . && g -C repo commit -qm one
+  g -C repo remote add origin https://ci-token:s3cret@example.com/o/r.git
+  head=$(git -C repo rev-parse HEAD)
+  sarif_is() { # NAME FILE URI ROOT_SUFFIX REPO_URI REVISION BRANCH
+    "$PY3" - "$@" <<'EOF' && ok || fail "$1" "SARIF locations or provenance wrong (see above)"
+import json, sys
+name, path, uri, root, repo, rev, branch = sys.argv[1:8]
+run = json.load(open(path))["runs"][0]
+loc = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+assert loc == {"uri": uri, "uriBaseId": "%SRCROOT%"}, loc
+base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+assert base.startswith("file:///") and base.endswith(root), base
+vcp = run.get("versionControlProvenance")
+if repo == "-":
+    assert vcp is None, vcp
+else:
+    vc = vcp[0]
+    assert vc["repositoryUri"] == repo, vc
+    assert vc.get("revisionId") == rev, (vc, rev)
+    assert vc.get("branch") == (None if branch == "-" else branch), vc
+    assert "s3cret" not in json.dumps(run), "credentials leaked"
+EOF
+  }
+  (cd repo/src && "$PS" check --format sarif=../../sub.sarif pkg >/dev/null 2>&1)
+  sarif_is from_subdir sub.sarif src/pkg/m.py /repo/ https://example.com/o/r.git "$head" trunk
+  run check --format sarif=outside.sarif repo/src/pkg
+  sarif_is from_outside outside.sarif src/pkg/m.py /repo/ https://example.com/o/r.git "$head" trunk
+  run check --format sarif=root.sarif --project-root repo/src repo/src/pkg
+  sarif_is project_root root.sarif pkg/m.py /repo/src/ https://example.com/o/r.git "$head" trunk
+  run check --project-root no-such-dir repo
+  expect_rc project_root_missing.rc 2
+  # packed refs, a detached HEAD, an scp-like remote, a linked worktree
+  g -C repo pack-refs --all
+  git -C repo remote set-url origin git@example.com:o/r.git
+  run check --format sarif=packed.sarif repo
+  sarif_is packed_scp packed.sarif src/pkg/m.py /repo/ ssh://example.com/o/r.git "$head" trunk
+  g -C repo checkout -q --detach HEAD
+  run check --format sarif=detached.sarif repo
+  sarif_is detached detached.sarif src/pkg/m.py /repo/ ssh://example.com/o/r.git "$head" -
+  g -C repo worktree add -q -b side ../wt
+  run check --format sarif=wt.sarif wt/src
+  sarif_is worktree wt.sarif src/pkg/m.py /wt/ ssh://example.com/o/r.git "$head" side
+  # Not in a work tree: relative to the working directory, as before.
+  mkdir plain && printf 'import imp\n' >plain/m.py
+  (cd plain && "$PS" check --format sarif=../plain.sarif . >/dev/null 2>&1)
+  sarif_is no_git plain.sarif m.py /plain/ - - -
+  ;;
 r14_04_unreadable_pyproject_is_an_error)
   # A discovered pyproject.toml over 4 MiB was silently ignored (its select
   # did not apply, exit 1); with --config it was refused. Same for one that
