@@ -59,7 +59,8 @@ set(_ps_regressions nothing_to_check_warns config_from_first_path unused_import_
     usage_error_printed_twice sarif_uri_outside_cwd)
 # Issue 13 (CI): one case per item
 list(APPEND _ps_regressions r13_01_config_error_stops_the_run r13_02_output_routing
-     r13_03_exit_zero_means_zero r13_04_sarif_repository_root)
+     r13_03_exit_zero_means_zero r13_04_sarif_repository_root
+     r13_05_github_sarif_limits)
 # Issue 14 (reliability II): one case per item
 list(APPEND _ps_regressions r14_04_unreadable_pyproject_is_an_error r14_07_rule_size_limits r14_09_toml_linear
      r14_11_rule_paths_stay_in_project r14_12_rule_dir_special_files r14_17_max_file_size_zero)

@@ -11,6 +11,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,9 +64,26 @@ int ps_report_end(PsReporter *self, const PsRunInfo *run) {
 
 int ps_report_write_errno(const PsReporter *self) { return self->write_failed ? self->write_errno : 0; }
 
+size_t ps_report_warnings(const PsReporter *self, const char *const **out) {
+  *out = (const char *const *)self->warnings;
+  return self->n_warnings;
+}
+
+void ps_report__warn(PsReporter *self, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  PsBuf b = PS_BUF_INIT;
+  ps_buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  self->warnings = ps_xrealloc(self->warnings, (self->n_warnings + 1) * sizeof(char *));
+  self->warnings[self->n_warnings++] = ps_buf_steal(&b);
+}
+
 void ps_report_delete(PsReporter *self) {
   if (!self) return;
   self->ops->fini(self);
+  for (size_t i = 0; i < self->n_warnings; i++) free(self->warnings[i]);
+  free(self->warnings);
   free(self);
 }
 

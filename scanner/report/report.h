@@ -68,7 +68,21 @@ typedef struct PsReportOptions {
   bool show_source;  /* text: source line and caret under each finding */
   bool quiet;        /* text: no summary line */
   bool statistics;   /* text: per-rule counts instead of findings */
+  /* SARIF: GitHub code scanning's limits (0: GitHub's, the PS_SARIF_MAX_*
+   * below; tests set small ones). Over a limit the most severe results are
+   * kept and a toolExecutionNotification says what was dropped. */
+  size_t sarif_max_results;        /* results per run */
+  size_t sarif_max_locations;      /* locations + relatedLocations per result */
+  size_t sarif_max_flow_locations; /* thread flow locations per result */
+  size_t sarif_max_gzip_bytes;     /* the whole log, gzipped */
 } PsReportOptions;
+
+/* GitHub's hard limits (docs.github.com, "SARIF results exceed hard
+ * limit" and "SARIF file is too large"): more is rejected. */
+#define PS_SARIF_MAX_RESULTS 25000
+#define PS_SARIF_MAX_LOCATIONS 1000
+#define PS_SARIF_MAX_FLOW_LOCATIONS 10000
+#define PS_SARIF_MAX_GZIP_BYTES ((size_t)10 * 1000 * 1000)
 
 typedef struct PsReporter PsReporter;
 
@@ -87,6 +101,9 @@ int ps_report_end(PsReporter *self, const PsRunInfo *run);
 /* The errno of the first failed write to out (EPIPE, ENOSPC, EIO, EBADF...),
  * 0 if none failed. */
 int ps_report_write_errno(const PsReporter *self);
+/* One-line warnings about what end() left out (SARIF over GitHub's limits),
+ * for the caller to print: *out is owned by the reporter. */
+size_t ps_report_warnings(const PsReporter *self, const char *const **out);
 void ps_report_delete(PsReporter *self);
 
 /* GitHub's primaryLocationLineHash, computed exactly as
@@ -177,7 +194,12 @@ struct PsReporter {
   void *state;          /* the format's own */
   bool write_failed;    /* a write to opts.out failed: write nothing more */
   int write_errno;      /* errno of that failure */
+  char **warnings;      /* ps_report_warnings */
+  size_t n_warnings;
 };
+
+/* Adds a warning for ps_report_warnings (printf-style). */
+void ps_report__warn(PsReporter *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 extern const PsReportOps ps_report__text_ops;
 extern const PsReportOps ps_report__github_ops;

@@ -143,7 +143,8 @@ static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, boo
   bool color = cfg->color == PS_COLOR_ALWAYS ||
                (cfg->color == PS_COLOR_AUTO && to_stdout && isatty(to_stderr ? STDERR_FILENO : STDOUT_FILENO) &&
                 !(no_color && *no_color));
-  PsReportOptions ro = {spec->format, o->f, color, cfg->show_source, cfg->quiet, cfg->statistics};
+  PsReportOptions ro = {.format = spec->format, .out = o->f, .color = color, .show_source = cfg->show_source,
+                        .quiet = cfg->quiet, .statistics = cfg->statistics};
   o->rep = ps_report_new(&ro);
   return 0;
 }
@@ -834,6 +835,10 @@ static int finish_run(Run *R) {
     if (!o->rep) continue;
     int e = 0;
     if (!R->broken_pipe && ps_report_end(o->rep, run) != 0) e = ps_report_write_errno(o->rep);
+    const char *const *warnings;
+    size_t n_warnings = ps_report_warnings(o->rep, &warnings);
+    for (size_t w = 0; w < n_warnings && !e; w++)
+      fprintf(stderr, "pyshift: warning: %s: %s\n", output_name(o), warnings[w]);
     if (e == EPIPE && o->f == stdout) {
       R->broken_pipe = true;
     } else if (e) {

@@ -298,6 +298,26 @@ EOF
   (cd plain && "$PS" check --format sarif=../plain.sarif . >/dev/null 2>&1)
   sarif_is no_git plain.sarif m.py /plain/ - - -
   ;;
+r13_05_github_sarif_limits)
+  # Issue 13: a run with more results than GitHub accepts (25,000 per run)
+  # wrote them all, and GitHub rejected the whole upload. The most severe
+  # 25,000 are kept and a toolExecutionNotification and stderr say what
+  # was dropped. (The per-result and gzipped-size limits are in
+  # unit.test_report, with small limits.)
+  "$PY3" -c "open('many.py', 'w').write('from typing import Optional\n' + 'x: Optional[int] = None\n' * 25000 + 'import imp\n' * 5)"
+  run check --min-python 3.10 --format sarif=many.sarif many.py
+  expect_rc many.rc 1
+  expect_err many.stderr 'pyshift: warning: many.sarif: GitHub code scanning accepts at most 25000 results per run: kept the 25000 most severe of 25005 results, dropped 5 (0 error, 0 warning, 5 note)'
+  "$PY3" -c '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+res = run["results"]
+assert len(res) == 25000, len(res)
+assert sum(r["level"] == "error" for r in res) == 5, "the errors were dropped"
+notes = run["invocations"][0]["toolExecutionNotifications"]
+assert any("dropped 5" in n["message"]["text"] and n["level"] == "warning" for n in notes), notes' many.sarif \
+    && ok || fail many.sarif "SARIF over GitHub's limit (see above)"
+  ;;
 r14_04_unreadable_pyproject_is_an_error)
   # A discovered pyproject.toml over 4 MiB was silently ignored (its select
   # did not apply, exit 1); with --config it was refused. Same for one that

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "check.h"
 #include "report/report.h"
@@ -815,6 +816,131 @@ static void test_explained(void) {
   ps_file_result_free(file);
 }
 
+/* ---- GitHub's limits ---------------------------------------------------- */
+
+static char *render_opts(PsReportOptions o, PsRunInfo *run, PsFileResult *const *files, size_t n,
+                         char ***warnings, size_t *n_warnings) {
+  char *data = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream(&data, &size);
+  o.out = out;
+  PsReporter *r = ps_report_new(&o);
+  ps_report_begin(r, run);
+  for (size_t i = 0; i < n; i++) ps_report_file(r, files[i]);
+  ps_report_end(r, run);
+  const char *const *w;
+  *n_warnings = ps_report_warnings(r, &w);
+  *warnings = ps_xcalloc(*n_warnings + 1, sizeof(char *));
+  for (size_t i = 0; i < *n_warnings; i++) (*warnings)[i] = ps_xstrdup(w[i]);
+  ps_report_delete(r);
+  fclose(out);
+  return data;
+}
+
+static void free_strings(char **v, size_t n) {
+  for (size_t i = 0; i < n; i++) free(v[i]);
+  free(v);
+}
+
+static void test_sarif_limits(void) {
+  PsRunInfo run = base_run();
+  /* five results, two errors, a warning, two notes; room for three */
+  PsFinding f[5];
+  const PsRuleMeta *rules[5] = {&RULE_RM001, &RULE_TY003, &RULE_FT002, &RULE_TY003, &RULE_RM001};
+  for (int i = 0; i < 5; i++) {
+    char msg[16];
+    snprintf(msg, sizeof msg, "m%d", i);
+    f[i] = finding(rules[i], pos((uint32_t)i + 1, 1, 1, 0), pos((uint32_t)i + 1, 2, 2, 1), msg, NULL);
+  }
+  PsFileResult *file = file_result("a.py", f, 5);
+  PsReportOptions o = fmt(PS_FORMAT_SARIF);
+  o.sarif_max_results = 3;
+  char **w;
+  size_t nw;
+  char *out = render_opts(o, &run, &file, 1, &w, &nw);
+  json_error_t jerr;
+  json_t *root = json_loads(out, 0, &jerr);
+  json_t *res = jpath(root, "runs.0.results");
+  CHECK_INT(json_array_size(res), 3);
+  CHECK_JSTR(res, "0.message.text", "m0");
+  CHECK_JSTR(res, "1.message.text", "m2");
+  CHECK_JSTR(res, "2.message.text", "m4");
+  const char *want = "GitHub code scanning accepts at most 3 results per run: kept the 3 most severe of 5 results, "
+                     "dropped 2 (0 error, 0 warning, 2 note)";
+  CHECK_JSTR(root, "runs.0.invocations.0.toolExecutionNotifications.0.message.text", want);
+  CHECK_JSTR(root, "runs.0.invocations.0.toolExecutionNotifications.0.level", "warning");
+  CHECK(nw == 1 && !strcmp(w[0], want), "warning for stderr: %s", nw ? w[0] : "(none)");
+  json_decref(root);
+  free(out);
+  free_strings(w, nw);
+  ps_file_result_free(file);
+
+  /* related locations and thread flow steps over the per-result caps */
+  PsFinding g[1] = {explained()};
+  for (int i = 0; i < 4; i++) add_related(&g[0], (PsRange){pos(2, 1, 1, 0), pos(2, 2, 2, 1)}, "more");
+  file = file_result("b.py", g, 1); /* 5 related, 2 flows of 2 steps */
+  o = fmt(PS_FORMAT_SARIF);
+  o.sarif_max_locations = 3;
+  o.sarif_max_flow_locations = 3;
+  out = render_opts(o, &run, &file, 1, &w, &nw);
+  root = json_loads(out, 0, &jerr);
+  json_t *r0 = jpath(root, "runs.0.results.0");
+  CHECK_INT(json_array_size(json_object_get(r0, "relatedLocations")), 2);
+  CHECK_INT(json_array_size(jpath(r0, "codeFlows.0.threadFlows.0.locations")), 2);
+  CHECK_INT(json_array_size(jpath(r0, "codeFlows.1.threadFlows.0.locations")), 1);
+  CHECK_INT(nw, 2);
+  CHECK_JSTR(root, "runs.0.invocations.0.toolExecutionNotifications.0.message.text",
+             "GitHub code scanning accepts at most 3 locations per result: 1 result kept only their first 2 related "
+             "locations");
+  json_decref(root);
+  free(out);
+  free_strings(w, nw);
+  ps_file_result_free(file);
+
+  /* the gzipped size: 400 results with incompressible messages, 8 KB */
+  PsFinding *many = ps_xcalloc(400, sizeof *many);
+  unsigned x = 12345;
+  for (int i = 0; i < 400; i++) {
+    char msg[64];
+    int k = 0;
+    for (; k < 40; k++) x = x * 1103515245u + 12345u, msg[k] = (char)('a' + (x >> 16) % 26);
+    msg[k] = '\0';
+    many[i] = finding(i % 7 ? &RULE_TY003 : &RULE_RM001, pos((uint32_t)i + 1, 1, 1, 0), pos((uint32_t)i + 1, 2, 2, 1),
+                      msg, NULL);
+  }
+  file = file_result("c.py", many, 400);
+  free(many);
+  o = fmt(PS_FORMAT_SARIF);
+  o.sarif_max_gzip_bytes = 8000;
+  out = render_opts(o, &run, &file, 1, &w, &nw);
+  root = json_loads(out, 0, &jerr);
+  res = jpath(root, "runs.0.results");
+  size_t kept = json_array_size(res);
+  CHECK(kept > 0 && kept < 400, "kept %zu of 400", kept);
+  size_t errors = 0;
+  for (size_t i = 0; i < kept; i++)
+    errors += !strcmp(json_string_value(json_object_get(json_array_get(res, i), "level")), "error");
+  CHECK_INT(errors, 58); /* every error (i % 7 == 0: 58 of 400) kept first */
+  CHECK(nw == 1 && strstr(w[0], "SARIF files of at most 8000 bytes gzipped: kept the"), "gzip warning: %s",
+        nw ? w[0] : "(none)");
+  /* and it does fit: deflate it the same way */
+  z_stream zs;
+  memset(&zs, 0, sizeof zs);
+  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  static unsigned char gz[1 << 20];
+  zs.next_in = (unsigned char *)out;
+  zs.avail_in = (unsigned)strlen(out);
+  zs.next_out = gz;
+  zs.avail_out = sizeof gz;
+  deflate(&zs, Z_FINISH);
+  CHECK(zs.total_out <= 8000, "gzipped %lu bytes", (unsigned long)zs.total_out);
+  deflateEnd(&zs);
+  json_decref(root);
+  free(out);
+  free_strings(w, nw);
+  ps_file_result_free(file);
+}
+
 static void test_uris(void) {
   char *s = ps_report_uri_encode("a b/\xc3\xa9~_-.%#?:@!");
   CHECK_STR(s, "a%20b/%C3%A9~_-.%25%23%3F%3A%40%21");
@@ -984,6 +1110,7 @@ int main(int argc, char **argv) {
   test_json();
   test_sarif();
   test_explained();
+  test_sarif_limits();
   test_uris();
   test_write_errors();
   test_fingerprints();
