@@ -55,6 +55,11 @@ add_test(NAME cli.project
                  $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} ${PS_SARIF_SCHEMA})
 set_tests_properties(cli.project PROPERTIES LABELS cli)
 
+# The CI docs' commands (docs/ci/, README.md, docs/output-formats.md) run as written.
+add_test(NAME cli.ci_docs
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/ci_docs.sh $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli.ci_docs PROPERTIES LABELS cli)
+
 set(_ps_regressions nothing_to_check_warns config_from_first_path unused_import_prose noqa_ruff_codes stubs_are_not_first_party lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
     usage_error_printed_twice sarif_uri_outside_cwd)
 # Issue 13 (CI): one case per item
