@@ -7,6 +7,10 @@
 set -eu
 old=$1 new=$2
 shift 2
+# The runs cd into each corpus: make the binaries' paths absolute.
+case $old in /*) ;; *) old=$(cd "$(dirname "$old")" && pwd)/$(basename "$old") ;; esac
+case $new in /*) ;; *) new=$(cd "$(dirname "$new")" && pwd)/$(basename "$new") ;; esac
+for b in "$old" "$new"; do [ -x "$b" ] || { echo "compare_builds: $b: not an executable" >&2; exit 2; }; done
 [ $# -gt 0 ] || set -- /usr/lib/python3.11 /usr/lib/python3/dist-packages
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

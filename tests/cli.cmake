@@ -73,6 +73,9 @@ list(APPEND _ps_regressions r14_08_glob_starstar_repeat r14_13_fix_links_scope_r
      r14_15_outputs_collide_fail_signal r14_16_path_escapes)
 list(APPEND _ps_regressions r14_01_long_line_prefilter r14_02_regex_errors_are_not_no_match
      r14_03_deep_nesting_not_truncated r14_06_file_timeout_whole_file)
+# Issue 12 (RM/DP accuracy): one case per item
+list(APPEND _ps_regressions r12_01_broad_handlers_do_not_guard r12_02_receiver_gate_and_aliases
+     r12_04_version_guards_relative r12_05_feature_tests_guard)
 foreach(_case ${_ps_regressions})
   add_test(NAME cli.regress.${_case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/regressions.sh

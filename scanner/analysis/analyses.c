@@ -9,12 +9,18 @@
 #include <string.h>
 
 #include "analysis/analysis_internal.h"
+#include "analysis/mp_internal.h"
 
 static const PsAnalysisClass *const CLASSES[] = {
     &ps_analysis__removed_modules,
     &ps_analysis__removed_apis,
     &ps_analysis__typing_modern,
     &ps_analysis__project_calls,
+    /* MP (multiprocessing under 3.14's forkserver default): mp_internal.h */
+    &ps_analysis__mp_unpicklable,
+    &ps_analysis__mp_unguarded_start,
+    &ps_analysis__mp_main_only_global,
+    &ps_analysis__mp_fork_with_threads,
 };
 
 const char *const *ps_analysis_names(void) {

@@ -30,8 +30,40 @@ enum {
   PS_GUARD_TYPE_CHECKING = 1u << 2,    /* if TYPE_CHECKING: */
   PS_GUARD_VERSION_NEW = 1u << 3,      /* branch that runs only on a newer Python */
   PS_GUARD_TRY_ATTRIBUTE_ERROR = 1u << 4, /* try: whose handler catches AttributeError */
+  PS_GUARD_TRY_TYPE_ERROR = 1u << 5,   /* try: whose handler catches TypeError */
+  PS_GUARD_TRY_BROAD = 1u << 6,        /* try: whose handler is bare or catches (Base)Exception:
+                                          guards nothing a removal raises (issue 12) */
   PS_RESOLVED_VIA_INSTANCE = 1u << 8,  /* resolution went through `x = Class(...)` */
 };
+
+/* The try flags end at a function body inside the try: the body runs when
+ * the function is called, outside the handler. */
+#define PS_GUARD_TRY_ANY \
+  (PS_GUARD_TRY_IMPORT_ERROR | PS_GUARD_TRY_ATTRIBUTE_ERROR | PS_GUARD_TRY_TYPE_ERROR | PS_GUARD_TRY_BROAD)
+
+/* Where code can run, as a set of Python 3 minor versions: bit N is 3.N
+ * (N < 64). A version test's branch, the code after an early
+ * `return`/`raise` under one, and `if TYPE_CHECKING:` (never at run time)
+ * narrow it (PsGuardRange, ps_summary_runs_at). */
+#define PS_RUNS_ALL UINT64_MAX
+/* The minors from..to (inclusive; from > to is just `to`). */
+static inline uint64_t ps_runs_window(int from, int to) {
+  if (to < 0) return 0;
+  if (to > 63) to = 63;
+  if (from > to) from = to;
+  if (from < 0) from = 0;
+  uint64_t hi = to == 63 ? PS_RUNS_ALL : ((uint64_t)1 << (to + 1)) - 1;
+  return hi & ~(((uint64_t)1 << from) - 1);
+}
+
+/* Bytes [start, end) run only on the minors in `runs`; or, with `tested`,
+ * only where a feature test found the attribute (`if hasattr(ssl,
+ * "wrap_socket"):`, `... if hasattr(...) else ...`). */
+typedef struct PsGuardRange {
+  uint32_t start, end;
+  uint64_t runs;
+  const char *tested; /* the attribute name hasattr() tested, or NULL */
+} PsGuardRange;
 
 typedef enum PsImportKind {
   PS_IMPORT_MODULE,  /* import a.b [as c] */
@@ -148,6 +180,7 @@ typedef struct PsSummary {
   Array(PsRef) refs;
   Array(PsBinding) bindings;
   Array(PsAnnotation) annotations; /* PS_NEED_ANNOTATIONS */
+  Array(PsGuardRange) guard_ranges; /* version and TYPE_CHECKING ranges (always) */
   /* Bindings by name (for resolution): a hash table of chain heads and,
    * per binding, the next one with the same name; index + 1, 0 ends. */
   uint32_t *bind_slots;
@@ -165,6 +198,13 @@ typedef struct PsSummary {
  * in `arena`. */
 const char *ps_summary_resolve(const PsSummary *s, const char *chain, const char *scope, PsArena *arena,
                                unsigned *guards);
+/* The minors on which code at byte `pos` can run (PS_RUNS_ALL: no version
+ * test or TYPE_CHECKING says otherwise). A removal matters only if this
+ * meets its window: from the later of the removal and --min-python up to
+ * the target (a pending removal: the target alone). */
+uint64_t ps_summary_runs_at(const PsSummary *s, uint32_t pos);
+/* Does code at `pos` run only where hasattr() found attribute `name`? */
+bool ps_summary_feature_tested(const PsSummary *s, uint32_t pos, const char *name);
 /* Rebuilds the by-name index of s->bindings (the walk does it; call it
  * after changing bindings by hand). Resolution falls back to a scan when
  * the index is stale. */

@@ -15,9 +15,13 @@
  *                     was assigned from the class; `Class.m`
  *   match: keyword    a resolved call of `name` passing one of `keywords`
  *
- * Uses under a try whose handler catches ImportError/AttributeError, under
- * TYPE_CHECKING, in branches for older Pythons, through guarded imports,
- * or of first-party modules are not reported.
+ * Not reported: uses under a try whose handler catches what the removal
+ * raises (ImportError for an import of the removed name, AttributeError
+ * for an attribute or method, TypeError for a keyword; never a broad
+ * Exception, BaseException or bare handler), code that cannot run where the
+ * removal matters (version tests relative to the row, TYPE_CHECKING:
+ * ps_summary_runs_at), names imported under such a handler, and
+ * first-party modules.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +42,12 @@ typedef struct Row {
   pcre2_code *receiver; /* method rows, may be NULL */
   char *removal;        /* "in Python 3.16" */
   size_t index;
+  uint64_t window;      /* minors where the removal matters (ps_runs_window) */
 } Row;
 
 typedef struct State {
   Match match;
+  unsigned guards;      /* PS_GUARD_* that guard this match's uses */
   Row *rows;
   size_t n_rows;
   /* Open-addressing set of the rows' last names (method, function or
@@ -104,7 +110,6 @@ int ps_analysis__row_applies(const char *version, bool pending, PsPyVersion targ
 }
 
 static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
-  (void)min_python;
   const PsRule *r = self->rule;
   const PsTable *t = &r->table;
   const char *match = ps_analysis__param(r, "match", NULL), *when = ps_analysis__param(r, "when", "removed");
@@ -126,6 +131,10 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   State *s = ps_xcalloc(1, sizeof *s);
   self->state = s;
   s->match = m;
+  /* A handler guards a use only if it catches what the removal raises: an
+   * attribute read AttributeError, a removed keyword TypeError (imports of
+   * a removed name ImportError: run_reference). */
+  s->guards = PS_GUARD_TYPE_CHECKING | (m == MATCH_KEYWORD ? PS_GUARD_TRY_TYPE_ERROR : PS_GUARD_TRY_ATTRIBUTE_ERROR);
   s->rows = ps_xcalloc(t->n_rows ? t->n_rows : 1, sizeof(Row));
   PsBuf mods = PS_BUF_INIT;  /* top-level modules of the rows */
   PsBuf names = PS_BUF_INIT; /* method names of rows with a receiver regex */
@@ -149,7 +158,11 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
       free(removal);
       continue;
     }
-    Row row = {name, strlen(name), last + 1, (size_t)(last - name), NULL, NULL, removal, i};
+    PsPyVersion rv = {3, 99, false};
+    if (strcmp(t->rows[i][cv], "future") != 0) ps_pyver_parse(t->rows[i][cv], &rv);
+    int from = rv.minor > min_python.minor ? rv.minor : min_python.minor;
+    Row row = {name, strlen(name), last + 1, (size_t)(last - name), NULL, NULL, removal, i,
+               pending ? ps_runs_window(target.minor, target.minor) : ps_runs_window(from, target.minor)};
     if (m == MATCH_KEYWORD) {
       /* keywords: "a,b" or "a, b" */
       Array(char *) kw;
@@ -213,14 +226,18 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
         ps_analysis__add_gate(self, top, PS_WORD_ANY, second, PS_WORD_ANY, row.last, PS_WORD_MEMBER, NULL);
         if (row.receiver) {
           /* The class a receiver regex names (`(Raw)?ConfigParser$`) is
-           * in the text as a base: its anchors become word boundaries. */
+           * in the text as a base (or its import): the regex's anchors
+           * become word boundaries, and only they: `TestCase$` also
+           * matches IsolatedAsyncioTestCase, so the gate is `TestCase\b`,
+           * never stricter than the regex. */
           const char *rx = t->rows[i][cr];
           PsBuf b = PS_BUF_INIT;
-          if (rx[0] == '^') rx++;
-          ps_buf_puts(&b, "\\b");
+          if (rx[0] == '^') rx++, ps_buf_puts(&b, "\\b");
           ps_buf_puts(&b, rx);
-          if (b.len && b.data[b.len - 1] == '$') b.data[--b.len] = '\0';
-          ps_buf_puts(&b, "\\b");
+          if (b.len && b.data[b.len - 1] == '$' && !(b.len > 1 && b.data[b.len - 2] == '\\')) {
+            b.data[--b.len] = '\0';
+            ps_buf_puts(&b, "\\b");
+          }
           ps_analysis__add_gate(self, row.last, PS_WORD_MEMBER, NULL, 0, NULL, 0, ps_analysis__keep(self, b.data, b.len));
           ps_buf_free(&b);
         }
@@ -247,11 +264,21 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
 
 /* ---- matching ------------------------------------------------------------------ */
 
-#define GUARDED (PS_GUARD_TRY_IMPORT_ERROR | PS_GUARD_TRY_ATTRIBUTE_ERROR | PS_GUARD_TYPE_CHECKING)
+/* Can code at `pos` run where the row's removal matters (version tests
+ * relative to the row, TYPE_CHECKING)? */
+static bool runs_where_removed(const PsSummary *sum, uint32_t pos, const Row *row) {
+  return (ps_summary_runs_at(sum, pos) & row->window) != 0;
+}
 
-static bool old_branch(unsigned guards, uint16_t below) {
-  /* A branch for Pythons older than 3.12 never runs on any target. */
-  return (guards & PS_GUARD_VERSION_OLD) && below && below <= 312;
+/* The guards of a binding that make uses through it guarded: TYPE_CHECKING,
+ * or an ImportError handler around the import of the removed name itself
+ * (`try: from ssl import wrap_socket`), not of its module. */
+static unsigned binding_guards(unsigned g, const char *target, const Row *row) {
+  unsigned out = g & PS_GUARD_TYPE_CHECKING;
+  if ((g & PS_GUARD_TRY_IMPORT_ERROR) && strlen(target) >= row->len && !strncmp(target, row->name, row->len) &&
+      (target[row->len] == '\0' || target[row->len] == '.'))
+    out |= PS_GUARD_TRY_IMPORT_ERROR;
+  return out;
 }
 
 /* `keyword` is the keyword argument found (keyword rows), else NULL. */
@@ -412,8 +439,12 @@ static bool bases_match(const Classes *c, uint32_t x, const Row *row, pcre2_matc
     const Base *base = &c->bases[b];
     const char *q = base->resolved;
     if (q && strlen(q) == row->owner_len && !strncmp(q, row->name, row->owner_len)) return true;
-    if (row->receiver &&
-        pcre2_match(row->receiver, (PCRE2_SPTR)base->last, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0)
+    if (!row->receiver) continue;
+    if (pcre2_match(row->receiver, (PCRE2_SPTR)base->last, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0)
+      return true;
+    /* Through an import: `from django.test import TestCase as DTC`. */
+    const char *ql = q ? strrchr(q, '.') : NULL;
+    if (ql && pcre2_match(row->receiver, (PCRE2_SPTR)(ql + 1), PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0)
       return true;
   }
   return false;
@@ -506,27 +537,40 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
   const PsSummary *sum = ctx->summary;
   for (size_t i = 0; i < sum->imports.size; i++) {
     const PsImport *im = &sum->imports.items[i];
-    if (im->kind != PS_IMPORT_FROM || im->level || !strcmp(im->name, "*") || (im->guards & GUARDED) ||
-        old_branch(im->guards, im->version_below))
+    if (im->kind != PS_IMPORT_FROM || im->level || !strcmp(im->name, "*") ||
+        (im->guards & (PS_GUARD_TRY_IMPORT_ERROR | PS_GUARD_TYPE_CHECKING)))
       continue;
     const char *q = ps_arena_sprintf(arena, "%s.%s", im->module, im->name);
     const Row *row = lookup_prefix(s, q);
-    if (!row || first_party(ctx, q)) continue;
+    if (!row || first_party(ctx, q) || !runs_where_removed(sum, im->start, row)) continue;
     emit_row(self, emit, row, q, NULL, im->name_start, im->name_end);
   }
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
-    if ((ref->guards & GUARDED) || old_branch(ref->guards, ref->version_below)) continue;
+    /* An attribute read is guarded by AttributeError; a bare name only
+     * through its binding (below). */
+    bool chain = strchr(ref->chain, '.') != NULL;
+    if (ref->guards & (chain ? s->guards : PS_GUARD_TYPE_CHECKING)) continue;
     /* Cheap test before resolving; bare names (few: only import-bound
      * ones are recorded) are resolved whatever they are called. */
-    if (strchr(ref->chain, '.') && !names_a_row(s, ref->chain)) continue;
+    if (chain && !names_a_row(s, ref->chain)) continue;
     unsigned g;
     const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
-    if (!q || (g & GUARDED) || first_party(ctx, q)) continue;
+    if (!q || first_party(ctx, q)) continue;
     const Row *row = lookup_prefix(s, q);
     /* Through an instance (`b = C(); b.open()`), only an exact row is a
      * use: being below a removed class's name is the class use again. */
     if (row && (g & PS_RESOLVED_VIA_INSTANCE) && row->len != strlen(q)) row = NULL;
+    /* The binding is the chain head's: what `ssl` in `ssl.wrap_socket`
+     * stands for is q without the chain's later components. */
+    size_t bl = strlen(q);
+    for (const char *c = strchr(ref->chain, '.'); c && bl; c = strchr(c + 1, '.'))
+      while (bl && q[--bl] != '.') {
+      }
+    const char *bind_target = chain ? ps_arena_strndup(arena, q, bl) : q;
+    if (row && (binding_guards(g, bind_target, row) || !runs_where_removed(sum, ref->start, row) ||
+                (chain && ps_summary_feature_tested(sum, ref->start, row->last))))
+      row = NULL;
     if (row) emit_row(self, emit, row, ref->chain, NULL, ref->start, ref->end);
   }
 }
@@ -537,7 +581,7 @@ static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const P
   const PsSummary *sum = ctx->summary;
   for (size_t i = 0; i < sum->refs.size; i++) {
     const PsRef *ref = &sum->refs.items[i];
-    if ((ref->guards & GUARDED) || old_branch(ref->guards, ref->version_below)) continue;
+    if (ref->guards & s->guards) continue;
     const char *dot = strrchr(ref->chain, '.');
     if (!dot) continue;
     const char *m = dot + 1;
@@ -553,8 +597,9 @@ static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const P
       } else {
         unsigned g;
         const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
-        hit = q && !(g & GUARDED) && !strcmp(q, row->name) && !first_party(ctx, q);
+        hit = q && !(g & PS_GUARD_TYPE_CHECKING) && !strcmp(q, row->name) && !first_party(ctx, q);
       }
+      hit = hit && runs_where_removed(sum, ref->start, row) && !ps_summary_feature_tested(sum, ref->start, row->last);
       if (hit) {
         emit_row(self, emit, row, ref->chain, NULL, ref->start, ref->end);
         break;
@@ -574,7 +619,7 @@ static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const 
     for (size_t k = 0; k < s->n_rows && !wanted; k++)
       for (char **w = s->rows[k].keywords; w && *w && !wanted; w++) wanted = !strcmp(*w, kw->name);
     if (!wanted) continue; /* cheap test before resolving */
-    if ((call->guards & GUARDED) || old_branch(call->guards, call->version_below)) continue;
+    if (call->guards & s->guards) continue;
     const char *q = NULL;
     const char *dot = strrchr(call->callee, '.');
     bool via_self = dot && ((dot - call->callee == 4 && !strncmp(call->callee, "self", 4)) ||
@@ -582,7 +627,7 @@ static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const 
     if (!via_self) {
       unsigned g;
       q = ps_summary_resolve(sum, call->callee, call->scope, arena, &g);
-      if (!q || (g & GUARDED) || first_party(ctx, q)) continue;
+      if (!q || (g & PS_GUARD_TYPE_CHECKING) || first_party(ctx, q)) continue;
     }
     for (size_t k = 0; k < s->n_rows; k++) {
       const Row *row = &s->rows[k];
@@ -590,7 +635,7 @@ static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const 
       bool callee_hit = via_self ? !strcmp(dot + 1, row->last) && !class_defines(classes, s, sum, cls, row, arena) &&
                                        class_matches(classes, s, cls, row, md, arena)
                                  : !strcmp(q, row->name);
-      if (!callee_hit) continue;
+      if (!callee_hit || !runs_where_removed(sum, kw->start, row)) continue;
       for (char **w = row->keywords; w && *w; w++)
         if (!strcmp(*w, kw->name)) {
           emit_row(self, emit, row, call->callee, kw->name, kw->start, kw->end);

@@ -12,9 +12,11 @@
  * `__import__("a.b")` and `importlib.import_module("a.b")`. The most
  * specific row wins (distutils.core over distutils). Never reported:
  * relative imports, modules whose top-level name is first-party in the
- * scanned tree, imports under `try:` with an ImportError handler, under `if
- * TYPE_CHECKING:`, or in a branch that only runs on Pythons older than the
- * removal (`if sys.version_info < (3, 12):` for a 3.12 removal).
+ * scanned tree, imports under `try:` with an ImportError handler (not a
+ * broad one: Exception, BaseException, bare), or where the code cannot run
+ * on a version from the later of the removal and --min-python up to the
+ * target (a pending removal: on the target): version tests relative to the
+ * row, TYPE_CHECKING (ps_summary_runs_at).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,8 @@ typedef struct Row {
 typedef struct State {
   Row *rows;
   size_t n_rows;
+  bool pending;
+  int target, min_python; /* minors */
 } State;
 
 static const char *const PARAMS[] = {"when", NULL};
@@ -56,7 +60,6 @@ static bool valid_module(const char *m) {
 }
 
 static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
-  (void)min_python;
   const PsRule *r = self->rule;
   const PsTable *t = &r->table;
   int cm = ps_table_col(t, "module"), cr = ps_table_col(t, "removed_in");
@@ -71,6 +74,9 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   bool pending = !strcmp(when, "pending");
   State *s = ps_xcalloc(1, sizeof *s);
   self->state = s;
+  s->pending = pending;
+  s->target = target.minor;
+  s->min_python = min_python.minor;
   s->rows = ps_xcalloc(t->n_rows ? t->n_rows : 1, sizeof(Row));
   PsBuf pre = PS_BUF_INIT;
   for (size_t i = 0; i < t->n_rows; i++) {
@@ -184,8 +190,12 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
     }
     if (!row) row = lookup(s, im->module, strlen(im->module));
     if (!row) continue;
-    if ((im->guards & PS_GUARD_VERSION_OLD) && im->version_below && im->version_below <= 300 + row->removed_minor)
-      continue; /* that branch never runs where the module is gone */
+    /* Only code that can run where the module is gone (pending: on the
+     * target) counts. */
+    uint64_t window = s->pending ? ps_runs_window(s->target, s->target)
+                                 : ps_runs_window(row->removed_minor > s->min_python ? row->removed_minor : s->min_python,
+                                                  s->target);
+    if (!(ps_summary_runs_at(ctx->summary, im->start) & window)) continue;
     emit_row(self, emit, row, start, end);
   }
 }

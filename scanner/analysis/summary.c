@@ -37,7 +37,8 @@ struct PsWalker {
       s_argument_list, s_slice, s_boolean_op, s_augmented, s_global, s_delete, s_module, s_parameters,
       s_default_parameter, s_typed_parameter, s_typed_default_parameter, s_list_splat_pattern,
       s_dict_splat_pattern, s_pattern_list, s_tuple_pattern, s_list_pattern, s_for, s_with_item,
-      s_as_pattern, s_as_pattern_target, s_keyword_argument, s_expression_list, s_list, s_type;
+      s_as_pattern, s_as_pattern_target, s_keyword_argument, s_expression_list, s_list, s_type, s_comment,
+      s_return, s_raise, s_conditional, s_decorator;
   TSFieldId f_name, f_alias, f_module_name, f_body, f_condition, f_consequence, f_alternative,
       f_value, f_function, f_arguments, f_left, f_object, f_attribute, f_argument, f_operators,
       f_superclasses, f_right, f_parameters, f_type;
@@ -135,6 +136,11 @@ PsWalker *ps_walker_new(void) {
   w->f_parameters = fld(l, "parameters");
   w->f_type = fld(l, "type");
   w->s_type = sym(l, "type");
+  w->s_comment = sym(l, "comment");
+  w->s_return = sym(l, "return_statement");
+  w->s_raise = sym(l, "raise_statement");
+  w->s_conditional = sym(l, "conditional_expression");
+  w->s_decorator = sym(l, "decorator");
   return w;
 }
 
@@ -157,6 +163,7 @@ void ps_summary_init(PsSummary *self) {
   array_init(&self->refs);
   array_init(&self->bindings);
   array_init(&self->annotations);
+  array_init(&self->guard_ranges);
   self->bind_slots = NULL;
   self->bind_cap = 0;
   array_init(&self->bind_next);
@@ -171,6 +178,7 @@ void ps_summary_free(PsSummary *self) {
   array_free(&self->refs);
   array_free(&self->bindings);
   array_free(&self->annotations);
+  array_free(&self->guard_ranges);
   free(self->bind_slots);
   array_free(&self->bind_next);
 }
@@ -262,6 +270,7 @@ static void active_context(const Walk *k, uint32_t pos, unsigned *guards, uint32
     if (f->scope) {
       *scope = f->scope;
       *module_level = false;
+      if (f->is_def) *guards &= ~(unsigned)PS_GUARD_TRY_ANY; /* a def body runs outside the try */
     }
     if (f->guards) {
       *guards |= f->guards;
@@ -444,7 +453,7 @@ static void visit_import_from(Walk *k, TSNode n) {
 static unsigned handler_guards(Walk *k, TSNode except) {
   const PsWalker *w = k->w;
   TSNode v = ts_node_child_by_field_id(except, w->f_value);
-  if (ts_node_is_null(v)) return PS_GUARD_TRY_IMPORT_ERROR | PS_GUARD_TRY_ATTRIBUTE_ERROR; /* bare except */
+  if (ts_node_is_null(v)) return PS_GUARD_TRY_BROAD; /* bare except */
   unsigned g = 0;
   /* value may be a name, an attribute, a tuple or several values. */
   uint32_t cc = ts_node_child_count(except);
@@ -470,8 +479,10 @@ static unsigned handler_guards(Walk *k, TSNode except) {
       last = last ? last + 1 : d;
       if (!strcmp(last, "ImportError") || !strcmp(last, "ModuleNotFoundError")) g |= PS_GUARD_TRY_IMPORT_ERROR;
       if (!strcmp(last, "AttributeError")) g |= PS_GUARD_TRY_ATTRIBUTE_ERROR;
-      if (!strcmp(last, "Exception") || !strcmp(last, "BaseException"))
-        g |= PS_GUARD_TRY_IMPORT_ERROR | PS_GUARD_TRY_ATTRIBUTE_ERROR;
+      if (!strcmp(last, "TypeError")) g |= PS_GUARD_TRY_TYPE_ERROR;
+      /* A broad handler guards nothing a removal raises, but the statement
+       * is still not unconditional (the TY rules' import placement). */
+      if (!strcmp(last, "Exception") || !strcmp(last, "BaseException")) g |= PS_GUARD_TRY_BROAD;
     }
     ts_tree_cursor_delete(&tc);
   }
@@ -612,10 +623,353 @@ static int classify_condition(Walk *k, TSNode cond, int *ver) {
   return 0;
 }
 
+/* ---- where code can run: version masks (PsGuardRange) ---------------------------- */
+
+/* The minors on which a condition can be true (t) and can be false (f) at
+ * run time. A test on the micro version can be either on its minor. */
+typedef struct Masks {
+  uint64_t t, f;
+} Masks;
+
+#define MASKS_UNKNOWN ((Masks){PS_RUNS_ALL, PS_RUNS_ALL})
+enum { CMP_LT = 1, CMP_EQ = 2, CMP_GT = 4 };
+
+/* A non-negative decimal literal of at most 4 digits, or -1. */
+static int int_value(Walk *k, TSNode n) {
+  if (ts_node_symbol(n) != k->w->s_integer) return -1;
+  uint32_t len;
+  const char *t = ps_source_node_text(k->src, n, &len);
+  if (!len || len > 4) return -1;
+  int v = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    if (t[i] < '0' || t[i] > '9') return -1;
+    v = v * 10 + (t[i] - '0');
+  }
+  return v;
+}
+
+/* What a version test compares: the version tuple cut to *len items
+ * (`sys.version_info` is 5 long, `[:2]` 2), or the major or minor number. */
+enum { SUBJ_NONE, SUBJ_TUPLE, SUBJ_MAJOR, SUBJ_MINOR };
+static int version_subject(Walk *k, TSNode n, int *len) {
+  const PsWalker *w = k->w;
+  TSSymbol s = ts_node_symbol(n);
+  if (s == w->s_identifier || s == w->s_attribute) {
+    const char *d = dotted(k, n);
+    if (!d) return SUBJ_NONE;
+    size_t dl = strlen(d);
+    if (!strcmp(d, "sys.version_info") || !strcmp(d, "version_info")) return *len = 5, SUBJ_TUPLE;
+    if (dl > 6 && !strcmp(d + dl - 6, ".major") && is_version_info(k, ts_node_child_by_field_id(n, w->f_object)))
+      return SUBJ_MAJOR;
+    if (dl > 6 && !strcmp(d + dl - 6, ".minor") && is_version_info(k, ts_node_child_by_field_id(n, w->f_object)))
+      return SUBJ_MINOR;
+    return SUBJ_NONE;
+  }
+  if (s != w->s_subscript || ts_node_named_child_count(n) != 2) return SUBJ_NONE;
+  TSNode v = ts_node_child_by_field_id(n, w->f_value), idx = ts_node_named_child(n, 1);
+  if (ts_node_is_null(v) || ts_node_symbol(v) == w->s_subscript || !is_version_info(k, v)) return SUBJ_NONE;
+  int i = int_value(k, idx);
+  if (i == 0) return SUBJ_MAJOR;
+  if (i == 1) return SUBJ_MINOR;
+  if (ts_node_symbol(idx) != w->s_slice) return SUBJ_NONE;
+  /* `[:N]` or `[0:N]` */
+  uint32_t len0;
+  const char *t = ps_source_node_text(k->src, idx, &len0);
+  uint32_t a = 0;
+  while (a < len0 && (t[a] == ' ' || t[a] == '0')) a++;
+  if (a >= len0 || t[a] != ':') return SUBJ_NONE;
+  int nn = 0;
+  uint32_t digits = 0;
+  for (a++; a < len0 && t[a] != ' '; a++, digits++) {
+    if (t[a] < '0' || t[a] > '9' || digits > 2) return SUBJ_NONE;
+    nn = nn * 10 + (t[a] - '0');
+  }
+  if (!digits || nn < 1) return SUBJ_NONE;
+  *len = nn > 5 ? 5 : nn;
+  return SUBJ_TUPLE;
+}
+
+/* Possible results of comparing Python 3.minor's version tuple, cut to
+ * vlen items, with t[0..tn), from item i on: items 0 and 1 are known, the
+ * micro version is any number, the release level a string (comparing it
+ * with an int raises: anything). */
+static unsigned tuple_cmp(int minor, int vlen, const int *t, int tn, int i) {
+  for (;; i++) {
+    if (i == vlen && i == tn) return CMP_EQ;
+    if (i == vlen) return CMP_LT;
+    if (i == tn) return CMP_GT;
+    if (i == 2) return (t[2] > 0 ? CMP_LT : 0) | CMP_GT | tuple_cmp(minor, vlen, t, tn, 3);
+    if (i > 2) return CMP_LT | CMP_EQ | CMP_GT;
+    int v = i == 0 ? 3 : minor;
+    if (v != t[i]) return v < t[i] ? CMP_LT : CMP_GT;
+  }
+}
+
+/* `a OP b` where one side is a version subject; op already read. */
+static Masks compare_masks(Walk *k, TSNode a, const char *op, TSNode b) {
+  int len = 0, subj = version_subject(k, a, &len);
+  bool flip = false;
+  if (subj == SUBJ_NONE) {
+    subj = version_subject(k, b, &len);
+    if (subj == SUBJ_NONE) return MASKS_UNKNOWN;
+    TSNode x = a;
+    a = b, b = x, flip = true;
+  }
+  unsigned truth;
+  if (!strcmp(op, "<")) truth = flip ? CMP_GT : CMP_LT;
+  else if (!strcmp(op, "<=")) truth = flip ? CMP_GT | CMP_EQ : CMP_LT | CMP_EQ;
+  else if (!strcmp(op, ">")) truth = flip ? CMP_LT : CMP_GT;
+  else if (!strcmp(op, ">=")) truth = flip ? CMP_LT | CMP_EQ : CMP_GT | CMP_EQ;
+  else if (!strcmp(op, "==")) truth = CMP_EQ;
+  else if (!strcmp(op, "!=")) truth = CMP_LT | CMP_GT;
+  else return MASKS_UNKNOWN;
+  int t[8], tn = 0, c = -1;
+  if (subj == SUBJ_TUPLE) {
+    const PsWalker *w = k->w;
+    if (ts_node_symbol(b) != w->s_tuple) return MASKS_UNKNOWN;
+    uint32_t nc = ts_node_named_child_count(b);
+    if (!nc || nc > 8) return MASKS_UNKNOWN;
+    for (uint32_t i = 0; i < nc; i++)
+      if ((t[tn++] = int_value(k, ts_node_named_child(b, i))) < 0) return MASKS_UNKNOWN;
+  } else if ((c = int_value(k, b)) < 0) {
+    return MASKS_UNKNOWN;
+  }
+  Masks m = {0, 0};
+  for (int minor = 0; minor < 64; minor++) {
+    unsigned o;
+    if (subj == SUBJ_TUPLE) o = tuple_cmp(minor, len, t, tn, 0);
+    else {
+      int v = subj == SUBJ_MAJOR ? 3 : minor;
+      o = v < c ? CMP_LT : v > c ? CMP_GT : CMP_EQ;
+    }
+    if (o & truth) m.t |= (uint64_t)1 << minor;
+    if (o & ~truth) m.f |= (uint64_t)1 << minor;
+  }
+  return m;
+}
+
+/* Where a condition can be true and false: version tests (chains too),
+ * TYPE_CHECKING (false at run time), through parentheses, not, and, or. */
+static Masks condition_masks(Walk *k, TSNode cond, int depth) {
+  const PsWalker *w = k->w;
+  TSSymbol s = ts_node_symbol(cond);
+  if (depth > 32) return MASKS_UNKNOWN;
+  if (s == w->s_parenthesized && ts_node_named_child_count(cond) == 1)
+    return condition_masks(k, ts_node_named_child(cond, 0), depth + 1);
+  if (s == w->s_not && ts_node_named_child_count(cond) == 1) {
+    Masks m = condition_masks(k, ts_node_named_child(cond, 0), depth + 1);
+    return (Masks){m.f, m.t};
+  }
+  if (s == w->s_boolean_op && ts_node_named_child_count(cond) == 2) {
+    uint32_t len = 0;
+    const char *t = "";
+    for (uint32_t i = 0; i < ts_node_child_count(cond) && !len; i++) {
+      TSNode c = ts_node_child(cond, i);
+      if (!ts_node_is_named(c)) t = ps_source_node_text(k->src, c, &len);
+    }
+    Masks a = condition_masks(k, ts_node_named_child(cond, 0), depth + 1),
+          b = condition_masks(k, ts_node_named_child(cond, 1), depth + 1);
+    if (len == 3 && !memcmp(t, "and", 3)) return (Masks){a.t & b.t, a.f | b.f};
+    if (len == 2 && !memcmp(t, "or", 2)) return (Masks){a.t | b.t, a.f & b.f};
+    return MASKS_UNKNOWN;
+  }
+  if (s == w->s_identifier || s == w->s_attribute) {
+    const char *d = dotted(k, cond);
+    size_t dl = d ? strlen(d) : 0;
+    if (d && (!strcmp(d, "TYPE_CHECKING") || (dl > 14 && !strcmp(d + dl - 14, ".TYPE_CHECKING") &&
+                                               strchr(d, '.') == d + dl - 14)))
+      return (Masks){0, PS_RUNS_ALL};
+    return MASKS_UNKNOWN;
+  }
+  if (s != w->s_comparison) return MASKS_UNKNOWN;
+  /* `a < b < c` is `a < b and b < c`: operands are the named children,
+   * each operator the anonymous tokens between two of them. */
+  Masks m = {PS_RUNS_ALL, 0};
+  TSNode prev = {0};
+  char op[8] = {0};
+  size_t opl = 0;
+  uint32_t cc = ts_node_child_count(cond);
+  for (uint32_t i = 0; i < cc; i++) {
+    TSNode c = ts_node_child(cond, i);
+    if (!ts_node_is_named(c)) {
+      uint32_t len;
+      const char *t = ps_source_node_text(k->src, c, &len);
+      if (opl + len + 1 < sizeof op) memcpy(op + opl, t, len), opl += len, op[opl] = '\0';
+      else opl = sizeof op; /* too long: `not in` and the like, unknown */
+      continue;
+    }
+    if (ts_node_symbol(c) == w->s_comment) continue;
+    if (!ts_node_is_null(prev)) {
+      Masks p = opl < sizeof op ? compare_masks(k, prev, op, c) : MASKS_UNKNOWN;
+      m.t &= p.t, m.f |= p.f;
+    }
+    prev = c, opl = 0, op[0] = '\0';
+  }
+  return m;
+}
+
+/* Does a block end in `return` or `raise` (code after it never follows)? */
+static bool block_exits(Walk *k, TSNode block) {
+  const PsWalker *w = k->w;
+  if (ts_node_is_null(block)) return false;
+  for (uint32_t i = ts_node_named_child_count(block); i-- > 0;) {
+    TSNode c = ts_node_named_child(block, i);
+    TSSymbol s = ts_node_symbol(c);
+    if (s == w->s_comment) continue;
+    return s == w->s_return || s == w->s_raise;
+  }
+  return false;
+}
+
+static void add_range(Walk *k, uint32_t start, uint32_t end, uint64_t runs) {
+  if (runs == PS_RUNS_ALL || start >= end) return;
+  array_push(&k->out->guard_ranges, ((PsGuardRange){start, end, runs, NULL}));
+}
+
+/* The attribute a feature test `hasattr(x, "name")` checks (also as one
+ * side of `and`, in parentheses); *negated for `not hasattr(...)`. */
+static const char *hasattr_name(Walk *k, TSNode cond, bool *negated, int depth) {
+  const PsWalker *w = k->w;
+  TSSymbol s = ts_node_symbol(cond);
+  if (depth > 8) return NULL;
+  if (s == w->s_parenthesized && ts_node_named_child_count(cond) == 1)
+    return hasattr_name(k, ts_node_named_child(cond, 0), negated, depth + 1);
+  if (s == w->s_not && ts_node_named_child_count(cond) == 1) {
+    const char *r = hasattr_name(k, ts_node_named_child(cond, 0), negated, depth + 1);
+    *negated = !*negated;
+    return r;
+  }
+  if (s == w->s_boolean_op && ts_node_named_child_count(cond) == 2 && !*negated) {
+    uint32_t len = 0;
+    for (uint32_t i = 0; i < ts_node_child_count(cond) && !len; i++)
+      if (!ts_node_is_named(ts_node_child(cond, i))) ps_source_node_text(k->src, ts_node_child(cond, i), &len);
+    if (len != 3) return NULL; /* `and` only: both sides hold in the branch */
+    bool n1 = false, n2 = false;
+    const char *a = hasattr_name(k, ts_node_named_child(cond, 0), &n1, depth + 1);
+    if (a && !n1) return a;
+    const char *b = hasattr_name(k, ts_node_named_child(cond, 1), &n2, depth + 1);
+    return b && !n2 ? b : NULL;
+  }
+  if (s != w->s_call) return NULL;
+  TSNode fn = ts_node_child_by_field_id(cond, w->f_function), args = ts_node_child_by_field_id(cond, w->f_arguments);
+  if (ts_node_is_null(fn) || !text_is(k, fn, "hasattr") || ts_node_is_null(args) ||
+      ts_node_named_child_count(args) != 2)
+    return NULL;
+  uint32_t a, b;
+  return string_value(k, ts_node_named_child(args, 1), &a, &b);
+}
+
+static void add_tested(Walk *k, TSNode n, const char *name) {
+  if (ts_node_is_null(n) || !name || !*name) return;
+  array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, name}));
+}
+
+bool ps_summary_feature_tested(const PsSummary *s, uint32_t pos, const char *name) {
+  for (size_t i = 0; i < s->guard_ranges.size; i++) {
+    const PsGuardRange *g = &s->guard_ranges.items[i];
+    if (g->tested && pos >= g->start && pos < g->end && !strcmp(g->tested, name)) return true;
+  }
+  return false;
+}
+
+static void add_node_range(Walk *k, TSNode n, uint64_t runs) {
+  if (!ts_node_is_null(n)) add_range(k, ts_node_start_byte(n), ts_node_end_byte(n), runs);
+}
+
+/* The ranges of an if statement: each branch runs where its condition can
+ * be true and the earlier ones false; the rest of the enclosing block runs
+ * where some branch that does not end in return/raise runs, or none does. */
+static void if_ranges(Walk *k, TSNode n, TSNode cond) {
+  const PsWalker *w = k->w;
+  Masks m = condition_masks(k, cond, 0);
+  uint64_t rest = m.f, after = 0;
+  TSNode body = ts_node_child_by_field_id(n, w->f_consequence);
+  add_node_range(k, body, m.t);
+  bool neg = false;
+  const char *tested = hasattr_name(k, cond, &neg, 0);
+  if (tested && !neg) add_tested(k, body, tested);
+  if (!block_exits(k, body)) after |= m.t;
+  uint32_t cc = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < cc; i++) {
+    TSNode c = ts_node_named_child(n, i);
+    uint64_t runs;
+    if (ts_node_symbol(c) == w->s_elif) {
+      TSNode ec = ts_node_child_by_field_id(c, w->f_condition);
+      add_node_range(k, ec, rest); /* evaluated only when the earlier ones were false */
+      Masks e = condition_masks(k, ec, 0);
+      body = ts_node_child_by_field_id(c, w->f_consequence);
+      runs = rest & e.t;
+      rest &= e.f;
+    } else if (ts_node_symbol(c) == w->s_else) {
+      body = ts_node_child_by_field_id(c, w->f_body);
+      runs = rest;
+      rest = 0;
+      if (tested && neg) add_tested(k, body, tested);
+    } else {
+      continue;
+    }
+    add_node_range(k, body, runs);
+    if (!block_exits(k, body)) after |= runs;
+  }
+  after |= rest;
+  TSNode parent = ancestor(k, 0);
+  if (!ts_node_is_null(parent)) add_range(k, ts_node_end_byte(n), ts_node_end_byte(parent), after);
+  /* `if not hasattr(m, "x"): return` tests the rest of the block. */
+  TSNode cons = ts_node_child_by_field_id(n, w->f_consequence);
+  if (tested && neg && !ts_node_is_null(parent) && block_exits(k, cons) && ts_node_named_child_count(n) == 2)
+    array_push(&k->out->guard_ranges,
+               ((PsGuardRange){ts_node_end_byte(n), ts_node_end_byte(parent), PS_RUNS_ALL, tested}));
+}
+
+/* `a if cond else b` */
+static void visit_conditional(Walk *k, TSNode n) {
+  if (ts_node_named_child_count(n) != 3) return;
+  Masks m = condition_masks(k, ts_node_named_child(n, 1), 0);
+  add_node_range(k, ts_node_named_child(n, 0), m.t);
+  add_node_range(k, ts_node_named_child(n, 2), m.f);
+  bool neg = false;
+  const char *tested = hasattr_name(k, ts_node_named_child(n, 1), &neg, 0);
+  if (tested) add_tested(k, ts_node_named_child(n, neg ? 2 : 0), tested);
+}
+
+/* `@unittest.skipIf(cond, ...)`, `@pytest.mark.skipif(cond, ...)`, `@skipUnless(cond)` on a
+ * test: its body runs only where the test is not skipped. */
+static void skip_decorators(Walk *k, TSNode def) {
+  const PsWalker *w = k->w;
+  TSNode dd = ancestor(k, 0), body = ts_node_child_by_field_id(def, w->f_body);
+  if (ts_node_is_null(dd) || ts_node_symbol(dd) != w->s_decorated || ts_node_is_null(body)) return;
+  uint32_t nc = ts_node_named_child_count(dd);
+  for (uint32_t i = 0; i < nc; i++) {
+    TSNode d = ts_node_named_child(dd, i);
+    if (ts_node_symbol(d) != w->s_decorator || ts_node_named_child_count(d) != 1) continue;
+    TSNode call = ts_node_named_child(d, 0);
+    if (ts_node_symbol(call) != w->s_call) continue;
+    const char *fn = dotted(k, ts_node_child_by_field_id(call, w->f_function));
+    TSNode args = ts_node_child_by_field_id(call, w->f_arguments);
+    if (!fn || ts_node_is_null(args) || !ts_node_named_child_count(args)) continue;
+    const char *last = strrchr(fn, '.');
+    last = last ? last + 1 : fn;
+    bool unless = !strcmp(last, "skipUnless");
+    if (!unless && strcmp(last, "skipIf") && strcmp(last, "skipif")) continue;
+    Masks m = condition_masks(k, ts_node_named_child(args, 0), 0);
+    add_node_range(k, body, unless ? m.t : m.f);
+  }
+}
+
+uint64_t ps_summary_runs_at(const PsSummary *s, uint32_t pos) {
+  uint64_t r = PS_RUNS_ALL;
+  for (size_t i = 0; i < s->guard_ranges.size; i++) {
+    const PsGuardRange *g = &s->guard_ranges.items[i];
+    if (!g->tested && pos >= g->start && pos < g->end) r &= g->runs;
+  }
+  return r;
+}
+
 static void visit_if(Walk *k, TSNode n) {
   PsWalker *w = k->w;
   TSNode cond = ts_node_child_by_field_id(n, w->f_condition);
   if (ts_node_is_null(cond)) return;
+  if_ranges(k, n, cond);
   int ver = 0;
   int kind = classify_condition(k, cond, &ver);
   if (!kind) return;
@@ -640,17 +994,18 @@ static void visit_if(Walk *k, TSNode n) {
              cons_g == PS_GUARD_VERSION_OLD ? below : 0, NULL, false);
 }
 
+/* The try body gets what all its handlers catch together. */
 static void visit_try(Walk *k, TSNode n) {
   PsWalker *w = k->w;
-  uint32_t cc = ts_node_named_child_count(n);
+  uint32_t cc = ts_node_named_child_count(n), line = 0;
+  unsigned g = 0;
   for (uint32_t i = 0; i < cc; i++) {
     TSNode c = ts_node_named_child(n, i);
-    unsigned g = ts_node_symbol(c) == w->s_except ? handler_guards(k, c) : 0;
-    if (g) {
-      push_frame(w, ts_node_child_by_field_id(n, w->f_body), g, line_of(k, c), 0, NULL, false);
-      return;
-    }
+    unsigned h = ts_node_symbol(c) == w->s_except ? handler_guards(k, c) : 0;
+    if (h && !g) line = line_of(k, c);
+    g |= h;
   }
+  if (g) push_frame(w, ts_node_child_by_field_id(n, w->f_body), g, line, 0, NULL, false);
 }
 
 /* ---- defs and calls -------------------------------------------------------------- */
@@ -683,6 +1038,7 @@ static void visit_def(Walk *k, TSNode n, PsDefKind kind) {
   PsWalker *w = k->w;
   TSNode name = ts_node_child_by_field_id(n, w->f_name);
   if (ts_node_is_null(name)) return;
+  skip_decorators(k, n);
   uint32_t len;
   const char *t = ps_source_node_text(k->src, name, &len);
   bool module_level;
@@ -1070,6 +1426,7 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&out->refs);
   array_clear(&out->bindings);
   array_clear(&out->annotations);
+  array_clear(&out->guard_ranges);
   array_clear(&self->frames);
   array_clear(&self->path);
   array_clear(&self->imported);
@@ -1111,6 +1468,8 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
       visit_try(&k, n);
     } else if (s == self->s_if) {
       visit_if(&k, n);
+    } else if (s == self->s_conditional) {
+      visit_conditional(&k, n);
     } else if (s == self->s_assignment) {
       visit_assignment(&k, n, false);
     } else if (s == self->s_augmented) {

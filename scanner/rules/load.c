@@ -119,7 +119,7 @@ static bool match_re(const char *re, const char *s) {
 static const char *const KNOWN_KEYS[] = {
     "id", "name", "severity", "status", "since", "message", "summary", "target", "min-python",
     "free-threaded", "tags", "precision", "explicit", "prefilter", "analysis", "report", "fixture",
-    "fix", "fix-applicability", "fix-message", "prefilter-scope", NULL};
+    "fix", "fix-applicability", "fix-message", "prefilter-scope", "version-guard", NULL};
 
 static int parse_analysis(const Ctx *c, PsRule *r, const yaml_node_t *n) {
   r->analysis_line = node_line(c, n);
@@ -323,6 +323,15 @@ static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) 
     } else if (!strcmp(key, "min-python")) {
       if ((rc = check_constraint(c, v, key, &r->min_python))) goto cleanup;
       r->has_min_python = true;
+    } else if (!strcmp(key, "version-guard")) {
+      char *g = NULL;
+      if ((rc = want_scalar(c, v, key, &g))) goto cleanup;
+      r->version_guard = !strcmp(g, "target") ? PS_VERSION_GUARD_TARGET : PS_VERSION_GUARD_REMOVED;
+      if (r->version_guard == PS_VERSION_GUARD_REMOVED &&
+          (ps_pyver_parse(g, &r->version_guard_at) != 0 || r->version_guard_at.major != 3 || r->version_guard_at.free_threaded))
+        rc = node_error(c, v, "version-guard `%s` must be a version such as \"3.12\" or `target`", g);
+      free(g);
+      if (rc) goto cleanup;
     } else if (!strcmp(key, "free-threaded")) {
       if ((rc = want_bool(c, v, key, &r->free_threaded_only))) goto cleanup;
     } else if (!strcmp(key, "explicit")) {

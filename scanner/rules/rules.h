@@ -71,6 +71,12 @@ typedef struct PsRule {
   bool explicit_only;       /* selected only by its exact id */
   bool query_unchecked;     /* loaded trusted: the query was not compiled at load */
   char *fixture;            /* fixtures/<family>/<ID>-<name>.py, if given */
+  /* `version-guard:` (query rules): a match counts only where its code can
+   * run on a version from the later of version_guard_at and --min-python
+   * up to the target (REMOVED), or on the target (TARGET); version tests
+   * and TYPE_CHECKING say where (the summary's PsGuardRange). */
+  enum { PS_VERSION_GUARD_NONE, PS_VERSION_GUARD_REMOVED, PS_VERSION_GUARD_TARGET } version_guard;
+  PsPyVersion version_guard_at;
 
   char **tag_storage;       /* backing for meta.tags */
 } PsRule;

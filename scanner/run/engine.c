@@ -82,6 +82,7 @@ struct PsScanWorker {
   const PsQuerySet *current_qs; /* the group being matched, for captures */
   PsWalker *walker;
   PsSummary summary;
+  bool summary_ready;  /* summary describes src (its guard ranges: version-guard rules) */
   PsArena *arena;
   PsRegexRunner *re;   /* prefilters and gates (error: admit, never reject) */
   Array(RawFinding) raw;
@@ -553,10 +554,29 @@ static char *default_fix_message(const char *text) {
   return ps_xstrdup("Rewrite it");
 }
 
+/* Can the code at `pos` run where the rule's `version-guard` says its
+ * finding matters? The summary's guard ranges say where code runs; a file
+ * no analysis walked is walked here, once, when such a rule first matches. */
+static bool runs_where_guarded(PsScanWorker *w, const PsRule *rule, uint32_t pos) {
+  if (rule->version_guard == PS_VERSION_GUARD_NONE) return true;
+  if (!w->summary_ready) {
+    ps_walker_set_needs(w->walker, 0);
+    ps_walker_summarize(w->walker, w->src, w->arena, &w->summary);
+    w->summary_ready = true;
+  }
+  const PsEngineOptions *o = &w->engine->opts;
+  int to = o->target.minor;
+  int from = rule->version_guard == PS_VERSION_GUARD_TARGET ? to
+             : rule->version_guard_at.minor > o->min_python.minor ? rule->version_guard_at.minor
+                                                                  : o->min_python.minor;
+  return (ps_summary_runs_at(&w->summary, pos) & ps_runs_window(from, to)) != 0;
+}
+
 static void on_match(void *ctx, const PsQueryMatch *m) {
   PsScanWorker *w = ctx;
   CaptureCtx c = {w, m};
   uint32_t start = ts_node_start_byte(m->report), end = ts_node_end_byte(m->report);
+  if (!runs_where_guarded(w, m->rule, start)) return;
   PsFix *fix = NULL;
   if (m->rule->fix) {
     /* The rendering replaces the report capture's text. A capture the
@@ -908,6 +928,7 @@ static void run_rules(PsScanWorker *w, const PsSource *src, ScanIssues *is) {
   const PsEngine *e = w->engine;
   PsDeadline *dl = &is->deadline;
   w->src = src;
+  w->summary_ready = false;
   if (e->words.size) gate_analyses(w, src->text, src->len); /* `present` for this text */
   if (e->need_walk) {
     /* Only the analyses whose word gates this text passes, and only what
@@ -925,6 +946,7 @@ static void run_rules(PsScanWorker *w, const PsSource *src, ScanIssues *is) {
       ps_walker_set_deadline(w->walker, dl);
       ps_walker_summarize(w->walker, src, w->arena, &w->summary);
       ps_walker_set_deadline(w->walker, NULL); /* dl lives as long as this file's scan */
+      w->summary_ready = true;
       if (ps_deadline_check(dl)) {
         expire(is, "the summary walk");
         goto done;
@@ -944,6 +966,7 @@ static void run_rules(PsScanWorker *w, const PsSource *src, ScanIssues *is) {
       if (facts) copy_facts(w, src, facts);
     }
   }
+  ps_walker_set_deadline(w->walker, dl); /* a walk for a version-guard rule's match */
   for (size_t i = 0; i < e->groups.size; i++) {
     const QueryGroup *g = &e->groups.items[i];
     if (ps_deadline_check(dl)) {
@@ -990,6 +1013,7 @@ static void run_rules(PsScanWorker *w, const PsSource *src, ScanIssues *is) {
     run_group(w, run, g, root, is);
   }
 done:
+  ps_walker_set_deadline(w->walker, NULL);
   w->src = NULL;
 }
 

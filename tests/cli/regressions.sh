@@ -857,6 +857,121 @@ PY
   expect_err comments.budget 'pyshift: comments.py: parsing took more than the 500 ms CPU budget'
   expect_out comments.others 'good.py:1:8: RM001'
   ;;
+r12_01_broad_handlers_do_not_guard)
+  # Issue 12 item 1: `except Exception`, `except BaseException` and a bare
+  # `except:` hid every removal in their try body; only a handler for what
+  # the removal raises guards, and only the try body (not a def in it).
+  cat >h.py <<'PY'
+from datetime import datetime
+import unittest
+try:
+    import imp
+except Exception:
+    imp = None
+try:
+    import asyncore
+except ImportError:
+    asyncore = None
+def f():
+    try:
+        return datetime.utcnow()
+    except BaseException:
+        return None
+def g():
+    try:
+        return datetime.utcnow()
+    except AttributeError:
+        return None
+try:
+    def h():
+        import asynchat
+except ImportError:
+    pass
+try:
+    suite = unittest.makeSuite
+except ImportError:
+    suite = None
+PY
+  run check --isolated -q --select RM,DP h.py
+  expect_rc rc 1
+  expect_out imp_broad 'h.py:4:12: RM001'
+  expect_no_out asyncore_guarded 'h.py:8:12: RM001'
+  expect_out utcnow_broad 'h.py:13:16: DP003'
+  expect_no_out utcnow_attr 'h.py:18:16: DP003'
+  expect_out def_in_try 'h.py:23:16: RM001'
+  expect_out import_error_not_attr 'h.py:27:13: RM002'
+  ;;
+r12_04_version_guards_relative)
+  # Issue 12 item 4: a branch below 3.13 was reported at target 3.14 for a
+  # 3.13 removal, `else:` of `>= (3, 13)` too, and --min-python was
+  # ignored; the query rules (RM005, DP006, ...) had no version guards.
+  cat >v.py <<'PY'
+import sys, unittest, threading
+if sys.version_info < (3, 13):
+    unittest.makeSuite(unittest.TestCase)
+if sys.version_info >= (3, 13):
+    pass
+else:
+    from unittest import findTestCases
+if sys.version_info[:2] == (3, 12):
+    import imp
+def f():
+    if sys.version_info >= (3, 12):
+        return
+    import asyncore
+if sys.version_info < (3, 14):
+    threading.RLock(None)
+PY
+  run check --isolated -q --select RM,DP --target-version 3.14 v.py
+  expect_no_out below_313 'v.py:3:'
+  expect_no_out else_of_ge 'v.py:7:'
+  expect_out eq_312 'v.py:9:12: RM001'
+  expect_no_out early_return 'v.py:13:'
+  expect_no_out pending_not_on_target 'v.py:15:'
+  run check --isolated -q --select RM,DP --target-version 3.14 --min-python 3.13 v.py
+  expect_no_out min_python 'v.py:9:'
+  run check --isolated -q --select DP006 --target-version 3.13 v.py
+  expect_out pending_on_target 'v.py:15:5: DP006'
+  ;;
+r12_02_receiver_gate_and_aliases)
+  # Issue 12 item 2: the word gate built from the receiver regex `TestCase$`
+  # demanded the whole word TestCase, so a file whose only bases were
+  # IsolatedAsyncioTestCase or AWSMockServiceTestCase was never scanned; a
+  # base imported under another name was not matched by what it resolves to.
+  printf 'import unittest\nclass T(unittest.IsolatedAsyncioTestCase):\n    async def test(self):\n        self.assertEquals(1, 1)\n' >a.py
+  printf 'from moto.core import AWSMockServiceTestCase\nclass T(AWSMockServiceTestCase):\n    def test(self):\n        self.assertEquals(1, 1)\n' >b.py
+  printf 'from django.test import SimpleTestCase as S\nclass T(S):\n    def test(self):\n        self.failUnless(1)\n' >c.py
+  printf 'from helpers import TestCaseMixin as M\nclass T(M.Base):\n    def test(self):\n        self.assertEquals(1, 1)\n' >d.py
+  run check --isolated -q --select RM003 a.py b.py c.py d.py
+  expect_rc rc 1
+  expect_out isolated 'a.py:4:9: RM003'
+  expect_out aws 'b.py:4:9: RM003'
+  expect_out alias 'c.py:4:9: RM003'
+  expect_no_out not_a_testcase 'd.py'
+  ;;
+r12_05_feature_tests_guard)
+  # Issue 12 item 5: uses behind a feature test (hasattr, a skipIf/skipif/
+  # skipUnless version test on the test) were reported as errors.
+  cat >f.py <<'PY'
+import ssl, sys, unittest
+def a(s):
+    if hasattr(ssl, "wrap_socket"):
+        return ssl.wrap_socket(s)
+    return ssl.wrap_socket(s) if hasattr(ssl, "wrap_socket") else None
+class T(unittest.TestCase):
+    @unittest.skipIf(sys.version_info >= (3, 12), "old")
+    def test_old(self):
+        self.assertEquals(1, 1)
+    def test_new(self):
+        self.assertEquals(1, 1)
+PY
+  run check --isolated -q --select RM f.py
+  expect_rc rc 1
+  expect_no_out hasattr 'f.py:4:'
+  expect_no_out conditional 'f.py:5:'
+  expect_no_out skipif 'f.py:9:'
+  expect_out unguarded 'f.py:11:9: RM003'
+  ;;
 *)
   echo "unknown case '$CASE' (see tests/cli/known_bugs.txt)" >&2
   exit 2

@@ -2,7 +2,7 @@
 """compare.py: run pyshift and the ast oracle on the same paths and compare.
 
     /usr/bin/python3 tests/oracle/compare.py --pyshift build/pyshift \\
-        [--select RM001,DP001] [--target-version 3.14 ...] \\
+        [--select RM001,DP001] [--target-version 3.14 ...] [--min-python 3.9] \\
         [--min-precision 100] [--min-recall 99] PATHS...
 
 For each target version it runs
@@ -49,9 +49,10 @@ def source_line(path: str, line: int) -> str:
 
 
 def run_pyshift(pyshift: str, rules_dir: str, ids: list[str], target: str, paths: list[str],
-                jobs: int | None):
+                jobs: int | None, min_python: str = "3.9"):
     cmd = [pyshift, "check", "--isolated", "--exit-zero", "--no-respect-gitignore",
-           "--select", ",".join(ids), "--target-version", target, "--format", "json"]
+           "--select", ",".join(ids), "--target-version", target, "--min-python", min_python,
+           "--format", "json"]
     if jobs:
         cmd += ["-j", str(jobs)]
     cmd += ["--"] + paths if any(p.startswith("-") for p in paths) else paths
@@ -79,9 +80,10 @@ def pct(a: int, b: int) -> float:
 def compare_one(args, rules, ids, target_s: str) -> bool:
     target = oracle.parse_version(target_s.rstrip("t"))
     t0 = time.monotonic()
-    res = oracle.run_oracle(args.paths, rules, target, args.jobs)
+    res = oracle.run_oracle(args.paths, rules, target, args.jobs, oracle.parse_version(args.min_python))
     t_oracle = time.monotonic() - t0
-    ps, warnings, t_ps, rc = run_pyshift(args.pyshift, args.rules_dir, ids, target_s, args.paths, args.jobs)
+    ps, warnings, t_ps, rc = run_pyshift(args.pyshift, args.rules_dir, ids, target_s, args.paths, args.jobs,
+                                         args.min_python)
 
     skipped = {norm(p) for p in res.unparsable}
     o_set = {}
@@ -166,6 +168,7 @@ def main(argv=None) -> int:
                     help="rule ids (default: every rule the oracle implements)")
     ap.add_argument("--target-version", action="append", default=None,
                     help="repeatable (default 3.14)")
+    ap.add_argument("--min-python", default="3.9", help="passed to both (default 3.9)")
     ap.add_argument("--min-precision", type=float, default=100.0)
     ap.add_argument("--min-recall", type=float, default=99.0)
     ap.add_argument("--min-findings", type=int, default=0,

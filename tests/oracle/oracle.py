@@ -354,37 +354,46 @@ def read_suppressions(text: str) -> Suppressions:
 # ---------------------------------------------------------------------------
 # Guard context of every node.
 
-FALLBACK_EXCEPTIONS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+IMPORT_EXCEPTIONS = {"ImportError", "ModuleNotFoundError"}
+ALL_RUNS = (1 << 64) - 1  # bit N: Python 3.N
 
 
 @dataclass(frozen=True)
 class Guards:
-    try_fallback: bool = False       # in the body of a try that catches ImportError & co.
-    try_attr: bool = False           # ... that catches AttributeError (or Exception, bare)
+    try_fallback: bool = False       # in the body of a try that catches ImportError/ModuleNotFoundError
+    try_attr: bool = False           # ... that catches AttributeError
+    try_type: bool = False           # ... that catches TypeError
     type_checking: bool = False      # under `if TYPE_CHECKING:`
-    below: tuple | None = None       # only runs on versions < this (strict forms)
+    runs: int = ALL_RUNS             # minors on which the code can run at run time
+    tested: frozenset = frozenset()  # attribute names a hasattr() feature test found
     notes: tuple = ()                # other guards the strict semantics ignore
 
     def with_(self, **kw) -> "Guards":
-        d = dict(try_fallback=self.try_fallback, try_attr=self.try_attr, type_checking=self.type_checking,
-                 below=self.below, notes=self.notes)
+        d = dict(try_fallback=self.try_fallback, try_attr=self.try_attr, try_type=self.try_type,
+                 type_checking=self.type_checking, runs=self.runs, tested=self.tested, notes=self.notes)
         d.update(kw)
         return Guards(**d)
 
 
+def window(removed: tuple | None, pending: bool, target: tuple, min_python: tuple) -> int:
+    """Minors where a removal matters: from the later of the removal and
+    min-python up to the target; a pending removal: the target alone."""
+    to = min(target[1], 63)
+    lo = to if pending or removed is None else min(max(removed[1], min_python[1]), to)
+    return sum(1 << m for m in range(lo, to + 1))
+
+
 def _handler_catches(h: ast.ExceptHandler, names: set[str]) -> bool:
+    """Only the named exceptions: a bare handler or Exception/BaseException
+    guards nothing a removal raises (issue 12)."""
     if h.type is None:
-        return True
+        return False
     types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
     for t in types:
         name = t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else None
         if name in names:
             return True
     return False
-
-
-def _handler_catches_import_error(h: ast.ExceptHandler) -> bool:
-    return _handler_catches(h, FALLBACK_EXCEPTIONS)
 
 
 def _is_version_info(node: ast.AST) -> bool:
@@ -395,145 +404,274 @@ def _is_version_info(node: ast.AST) -> bool:
             and isinstance(node.value, ast.Name) and node.value.id == "sys")
 
 
-def _int_tuple(node: ast.AST) -> tuple | None:
-    if isinstance(node, ast.Tuple) and node.elts and all(
-            isinstance(e, ast.Constant) and type(e.value) is int for e in node.elts):
-        return tuple(e.value for e in node.elts)
+def _int(node) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int and 0 <= node.value <= 9999:
+        return node.value
     return None
 
 
-def _version_subject(node: ast.AST) -> str | None:
-    """'tuple' for version_info or a leading slice of it (`[:2]`), 'major' for
-    `version_info[0]` / `version_info.major`, else None."""
+def _version_subject(node: ast.AST):
+    """('tuple', length) for version_info (5 items) or `[:n]`, ('major',) for
+    `[0]`/`.major`, ('minor',) for `[1]`/`.minor`, else None."""
     if _is_version_info(node):
-        return "tuple"
+        return ("tuple", 5)
     if isinstance(node, ast.Subscript) and _is_version_info(node.value):
         sl = node.slice
-        if isinstance(sl, ast.Slice) and sl.lower is None and sl.step is None:
-            return "tuple"
-        if isinstance(sl, ast.Constant) and sl.value == 0:
-            return "major"
-    if isinstance(node, ast.Attribute) and node.attr == "major" and _is_version_info(node.value):
-        return "major"
+        if isinstance(sl, ast.Slice) and sl.step is None and (sl.lower is None or _int(sl.lower) == 0):
+            n = _int(sl.upper) if sl.upper is not None else None
+            return ("tuple", min(n, 5)) if n else None
+        i = _int(sl)
+        return ("major",) if i == 0 else ("minor",) if i == 1 else None
+    if isinstance(node, ast.Attribute) and node.attr in ("major", "minor") and _is_version_info(node.value):
+        return (node.attr,)
     return None
 
 
-def _succ(t: tuple) -> tuple:
-    return t[:-1] + (t[-1] + 1,)
+LT, EQ, GT = 1, 2, 4
 
 
+def _tuple_cmp(minor: int, vlen: int, t: tuple, i: int = 0) -> int:
+    """Possible results of comparing Python 3.minor's version_info[:vlen]
+    with t: the micro version is any number, the release level a string."""
+    while True:
+        if i == vlen and i == len(t):
+            return EQ
+        if i == vlen:
+            return LT
+        if i == len(t):
+            return GT
+        if i == 2:
+            return (LT if t[2] > 0 else 0) | GT | _tuple_cmp(minor, vlen, t, 3)
+        if i > 2:
+            return LT | EQ | GT
+        v = 3 if i == 0 else minor
+        if v != t[i]:
+            return LT if v < t[i] else GT
+        i += 1
+
+
+_TRUTH = {ast.Lt: LT, ast.LtE: LT | EQ, ast.Gt: GT, ast.GtE: GT | EQ, ast.Eq: EQ, ast.NotEq: LT | GT}
 _FLIP = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE, ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
+UNKNOWN = (ALL_RUNS, ALL_RUNS)
 
 
-def condition_bounds(test: ast.AST) -> tuple[tuple | None, tuple | None]:
-    """(B_true, B_false): when the test is true (false), the running Python
-    is older than B. None: no such implication.
+def _compare_masks(left, op, right) -> tuple[int, int]:
+    subj = _version_subject(left)
+    if subj is None:
+        subj = _version_subject(right)
+        if subj is None or op not in _FLIP:
+            return UNKNOWN
+        left, right, op = right, left, _FLIP[op]
+    if op not in _TRUTH:
+        return UNKNOWN
+    truth = _TRUTH[op]
+    if subj[0] == "tuple":
+        if not isinstance(right, ast.Tuple) or not 0 < len(right.elts) <= 8:
+            return UNKNOWN
+        t = tuple(_int(e) for e in right.elts)
+        if None in t:
+            return UNKNOWN
+    else:
+        c = _int(right)
+        if c is None:
+            return UNKNOWN
+    tm = fm = 0
+    for minor in range(64):
+        if subj[0] == "tuple":
+            o = _tuple_cmp(minor, subj[1], t)
+        else:
+            v = 3 if subj[0] == "major" else minor
+            o = LT if v < c else GT if v > c else EQ
+        if o & truth:
+            tm |= 1 << minor
+        if o & ~truth & 7:
+            fm |= 1 << minor
+    return tm, fm
 
-    `version_info < T` is true only below T, `>= T` false only below T;
-    `<= T` / `> T` / `== T` use the successor of T (`<= (3, 11)` runs below
-    3.12); `version_info[0]` / `.major` compared with an int likewise; `not`,
-    `and`, `or` combine; parentheses are invisible in the ast."""
+
+def condition_masks(test: ast.AST) -> tuple[int, int]:
+    """(T, F): the minors on which the test can be true, and false, at run
+    time. Version tests (chains too), TYPE_CHECKING (false at run time),
+    not, and, or; anything else can be either."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        t, f = condition_bounds(test.operand)
+        t, f = condition_masks(test.operand)
         return f, t
     if isinstance(test, ast.BoolOp):
-        parts = [condition_bounds(v) for v in test.values]
-        ts = [p[0] for p in parts]
-        fs = [p[1] for p in parts]
-        if isinstance(test.op, ast.And):
-            known = [t for t in ts if t is not None]
-            return (min(known, key=_pad) if known else None,
-                    max(fs, key=_pad) if all(f is not None for f in fs) else None)
-        known = [f for f in fs if f is not None]
-        return (max(ts, key=_pad) if all(t is not None for t in ts) else None,
-                min(known, key=_pad) if known else None)
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
-        return None, None
-    left, op, right = test.left, type(test.ops[0]), test.comparators[0]
-    if _version_subject(left) is None and _version_subject(right) is not None:
-        left, right, op = right, left, _FLIP.get(op, op)
-    subj = _version_subject(left)
-    if subj == "tuple":
-        t = _int_tuple(right)
-    elif subj == "major" and isinstance(right, ast.Constant) and type(right.value) is int:
-        t = (right.value,)
-    else:
-        return None, None
-    if t is None:
-        return None, None
-    if op is ast.Lt:
-        return t, None
-    if op is ast.LtE or op is ast.Eq:
-        return _succ(t), None
-    if op is ast.GtE:
-        return None, t
-    if op is ast.Gt or op is ast.NotEq:
-        return None, _succ(t)
-    return None, None
-
-
-def _pad(t: tuple) -> tuple:
-    return tuple(t) + (0,) * (3 - len(t))
+        parts = [condition_masks(v) for v in test.values]
+        t, f = parts[0]
+        for pt, pf in parts[1:]:
+            if isinstance(test.op, ast.And):
+                t, f = t & pt, f | pf
+            else:
+                t, f = t | pt, f & pf
+        return t, f
+    if _is_type_checking(test):
+        return 0, ALL_RUNS
+    if isinstance(test, ast.Compare):
+        t, f = ALL_RUNS, 0
+        operands = [test.left] + test.comparators
+        for a, op, b in zip(operands, test.ops, operands[1:]):
+            pt, pf = _compare_masks(a, type(op), b)
+            t, f = t & pt, f | pf
+        return t, f
+    return UNKNOWN
 
 
 def _is_type_checking(test: ast.AST) -> bool:
     if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING":
         return True
     return (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-            and isinstance(test.value, ast.Name) and test.value.id == "typing")
+            and isinstance(test.value, ast.Name))
 
 
-def _min_bound(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return min(a, b, key=_pad)
+def hasattr_test(test: ast.AST, negated: bool = False):
+    """(name, negated) of a feature test `hasattr(x, "name")`, also under
+    `not` and as a side of `and`; (None, False) otherwise."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        n, neg = hasattr_test(test.operand, negated)
+        return (n, not neg) if n else (None, False)
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and len(test.values) == 2 and not negated:
+        for v in test.values:
+            n, neg = hasattr_test(v)
+            if n and not neg:
+                return n, False
+        return None, False
+    if (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr"
+            and len(test.args) == 2 and not test.keywords and isinstance(test.args[1], ast.Constant)
+            and isinstance(test.args[1].value, str)):
+        return test.args[1].value, negated
+    return None, False
 
 
-def compute_guards(tree: ast.AST) -> dict[int, Guards]:
+def skip_mask(decorators: list) -> int:
+    """Where a test decorated with skipIf/skipif/skipUnless(version test) runs."""
+    runs = ALL_RUNS
+    for d in decorators:
+        if not (isinstance(d, ast.Call) and d.args):
+            continue
+        f = d.func
+        last = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else None
+        if last in ("skipIf", "skipif", "skipUnless"):
+            t, fm = condition_masks(d.args[0])
+            runs &= t if last == "skipUnless" else fm
+    return runs
+
+
+def _exits(body: list) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise))
+
+
+def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
     """id(node) -> Guards for every node in the tree."""
     out: dict[int, Guards] = {}
+
+    def is_elif(node: ast.If) -> bool:
+        line = lines[node.lineno - 1] if node.lineno - 1 < len(lines) else ""
+        return line[node.col_offset:].startswith("elif")
+
+    def if_chain(node: ast.If, g: Guards, in_function: bool) -> int:
+        """Visits an if/elif chain; returns the minors where the code after it
+        can run (relative to g): where a branch that does not end in
+        return/raise runs, or no branch does."""
+        after, rest = 0, ALL_RUNS
+        first = True
+        while True:
+            visit(node.test, g.with_(runs=g.runs & rest), in_function)
+            t, f = condition_masks(node.test)
+            gb = g.with_(runs=g.runs & rest & t)
+            if _is_type_checking(node.test):
+                gb = gb.with_(type_checking=True)
+            tested, neg = hasattr_test(node.test) if first else (None, False)
+            if tested and not neg:
+                gb = gb.with_(tested=gb.tested | {tested})
+            visit_list(node.body, gb, in_function)
+            if not _exits(node.body):
+                after |= rest & t
+            rest &= f
+            if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If) and is_elif(node.orelse[0]):
+                node = node.orelse[0]
+                first = False
+                continue
+            ge = g.with_(runs=g.runs & rest)
+            if tested and neg:
+                ge = ge.with_(tested=ge.tested | {tested})
+            if node.orelse:
+                visit_list(node.orelse, ge, in_function)
+                if not _exits(node.orelse):
+                    after |= rest
+                rest = 0
+            elif tested and neg and first and _exits(node.body):
+                feature[0] = tested  # `if not hasattr(m, "x"): return` tests what follows
+            return after | rest
+
+    feature = [None]
+
+    def visit_list(stmts: list, g: Guards, in_function: bool):
+        for st in stmts:
+            if isinstance(st, ast.If):
+                out[id(st)] = g
+                feature[0] = None
+                after = if_chain(st, g, in_function)
+                g = g.with_(runs=g.runs & after)
+                if feature[0]:
+                    g = g.with_(tested=g.tested | {feature[0]})
+            else:
+                visit(st, g, in_function)
 
     def visit(node: ast.AST, g: Guards, in_function: bool):
         out[id(node)] = g
         if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            fallback = any(_handler_catches_import_error(h) for h in node.handlers)
-            attr = any(_handler_catches(h, {"AttributeError", "Exception", "BaseException"})
-                       for h in node.handlers)
-            gb = g
-            if fallback:
-                gb = gb.with_(try_fallback=True)
-            if attr:
-                gb = gb.with_(try_attr=True)
-            for s in node.body:
-                visit(s, gb, in_function)
+            gb = g.with_(
+                try_fallback=g.try_fallback or any(_handler_catches(h, IMPORT_EXCEPTIONS) for h in node.handlers),
+                try_attr=g.try_attr or any(_handler_catches(h, {"AttributeError"}) for h in node.handlers),
+                try_type=g.try_type or any(_handler_catches(h, {"TypeError"}) for h in node.handlers))
+            visit_list(node.body, gb, in_function)
             for h in node.handlers:
                 visit(h, g, in_function)
-            for s in node.orelse + node.finalbody:
-                visit(s, g, in_function)
+            visit_list(node.orelse, g, in_function)
+            visit_list(node.finalbody, g, in_function)
             return
-        if isinstance(node, (ast.If, ast.IfExp)):
-            # An elif is an If inside orelse, so it inherits the else bound.
+        if isinstance(node, ast.If):
+            after = if_chain(node, g, in_function)  # noqa: F841 (a lone if: nothing follows in this list)
+            return
+        if isinstance(node, ast.IfExp):
             visit(node.test, g, in_function)
-            body_bound, else_bound = condition_bounds(node.test)
-            gb = g.with_(below=_min_bound(g.below, body_bound))
-            ge = g.with_(below=_min_bound(g.below, else_bound))
-            if isinstance(node, ast.If) and _is_type_checking(node.test):
-                gb = gb.with_(type_checking=True)
-            body = node.body if isinstance(node, ast.If) else [node.body]
-            orelse = node.orelse if isinstance(node, ast.If) else [node.orelse]
-            for s in body:
-                visit(s, gb, in_function)
-            for s in orelse:
-                visit(s, ge, in_function)
+            t, f = condition_masks(node.test)
+            tested, neg = hasattr_test(node.test)
+            gb, ge = g.with_(runs=g.runs & t), g.with_(runs=g.runs & f)
+            if tested:
+                if neg:
+                    ge = ge.with_(tested=ge.tested | {tested})
+                else:
+                    gb = gb.with_(tested=gb.tested | {tested})
+            visit(node.body, gb, in_function)
+            visit(node.orelse, ge, in_function)
             return
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and g.try_fallback \
-                and not in_function:
-            g = g.with_(notes=g.notes + ("function defined inside a guarded try",))
-        child_in_function = in_function or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-        for child in ast.iter_child_nodes(node):
-            visit(child, g, child_in_function)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            # The body runs when the function is called, outside any try
+            # around the definition; decorators and defaults run here.
+            for child in ast.iter_child_nodes(node):
+                if child not in node.body:
+                    visit(child, g, in_function)
+            visit_list(node.body, g.with_(try_fallback=False, try_attr=False, try_type=False,
+                                          runs=g.runs & skip_mask(node.decorator_list)), True)
+            return
+        if isinstance(node, ast.ClassDef) and node.decorator_list:
+            for child in ast.iter_child_nodes(node):
+                if child not in node.body:
+                    visit(child, g, in_function)
+            visit_list(node.body, g.with_(runs=g.runs & skip_mask(node.decorator_list)), in_function)
+            return
+        child_in_function = in_function or isinstance(node, ast.Lambda)
+        for field, value in ast.iter_fields(node):
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                visit_list(value, g, child_in_function)
+            elif isinstance(value, list):
+                for v in value:
+                    if isinstance(v, ast.AST):
+                        visit(v, g, child_in_function)
+            elif isinstance(value, ast.AST):
+                visit(value, g, child_in_function)
 
     visit(tree, Guards(), False)
     return out
@@ -593,9 +731,14 @@ def read_source(path: str) -> str:
 class Analysis:
     """One rule's analysis, configured for a target version."""
 
-    def __init__(self, rule: Rule, target: tuple[int, int]):
+    def __init__(self, rule: Rule, target: tuple[int, int], min_python: tuple[int, int] = (3, 9)):
         self.rule = rule
         self.target = target
+        self.min_python = min_python
+        self.pending = str(rule.params.get("when", "removed")) == "pending"
+
+    def window(self, row: dict) -> int:
+        return window(parse_version(row["removed_in"]), self.pending, self.target, self.min_python)
 
     def empty(self) -> bool:
         return False
@@ -627,8 +770,8 @@ _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 class RemovedModules(Analysis):
     """RM001 / RM101 / DP001: imports of modules in the table."""
 
-    def __init__(self, rule: Rule, target):
-        super().__init__(rule, target)
+    def __init__(self, rule: Rule, target, min_python=(3, 9)):
+        super().__init__(rule, target, min_python)
         when = str(rule.params.get("when", "removed"))
         self.rows = {r["module"]: r for r in select_rows(rule, target, when)}
 
@@ -647,13 +790,7 @@ class RemovedModules(Analysis):
 
     def _skip(self, fi: FileInfo, node: ast.AST, row: dict) -> bool:
         g = fi.guard(node)
-        if g.try_fallback or g.type_checking:
-            return True
-        if g.below is not None:
-            rm = parse_version(row["removed_in"])
-            if rm is not None and _pad(g.below) <= _pad(rm):
-                return True
-        return False
+        return g.try_fallback or g.type_checking or not g.runs & self.window(row)
 
     def _emit(self, out, fi: FileInfo, node: ast.AST, line: int, module_row: dict):
         if module_row["module"].split(".")[0] in fi.first_party:
@@ -734,8 +871,8 @@ class RemovedApis(Analysis):
     attributes, methods and keyword arguments, resolved through the file's
     imports (`match: reference | method | keyword`)."""
 
-    def __init__(self, rule: Rule, target):
-        super().__init__(rule, target)
+    def __init__(self, rule: Rule, target, min_python=(3, 9)):
+        super().__init__(rule, target, min_python)
         self.match = str(rule.params.get("match", "reference"))
         when = str(rule.params.get("when", "removed"))
         self.rows = select_rows(rule, target, when)
@@ -780,18 +917,25 @@ class RemovedApis(Analysis):
         memo[k] = r
         return r
 
-    def _guarded(self, fi: FileInfo, nodes, row) -> bool:
-        for n in nodes:
-            if n is None:
-                continue
-            g = fi.guard(n)
-            if g.try_fallback or g.try_attr or g.type_checking:
+    def _guarded(self, fi: FileInfo, use, kind: str, row, bind=None, bind_q=None, at=None) -> bool:
+        """A use is guarded by a handler that catches what the removal raises
+        there (`kind`: import -> ImportError, attr -> AttributeError,
+        keyword -> TypeError, name -> none of its own), by TYPE_CHECKING, by a
+        binding imported under TYPE_CHECKING or (for the removed name
+        itself) under an ImportError handler, or when it cannot run where
+        the removal matters (the runs at `at`, default the use)."""
+        g = fi.guard(use)
+        if g.type_checking or (kind == "import" and g.try_fallback) or (kind == "attr" and g.try_attr) \
+                or (kind == "keyword" and g.try_type):
+            return True
+        if kind == "attr" and row["name"].rsplit(".", 1)[-1] in g.tested:
+            return True  # a feature test: `if hasattr(ssl, "wrap_socket"):`
+        if bind is not None:
+            bg = fi.guard(bind)
+            name = row["name"]
+            if bg.type_checking or (bg.try_fallback and bind_q and (bind_q == name or bind_q.startswith(name + "."))):
                 return True
-            if g.below is not None:
-                rm = parse_version(row["removed_in"])
-                if rm is not None and _pad(g.below) <= _pad(rm):
-                    return True
-        return False
+        return not fi.guard(at if at is not None else use).runs & self.window(row)
 
     def _class_qualifies(self, fi, sc, cls: ast.ClassDef, rowclass: str, rx, memo, seen=None) -> bool:
         seen = seen or set()
@@ -881,8 +1025,8 @@ class RemovedApis(Analysis):
         memo: dict = {}
         out: list[Finding] = []
 
-        def emit(line, row, nodes):
-            if self._guarded(fi, nodes, row):
+        def emit(line, row, use, kind, bind=None, bind_q=None, at=None):
+            if self._guarded(fi, use, kind, row, bind, bind_q, at):
                 return
             out.append(Finding(fi.path, line, self.rule.id, dict(row)))
 
@@ -898,30 +1042,31 @@ class RemovedApis(Analysis):
                         q = node.module + "." + a.name
                         row = self._prefix_row(q)
                         if row:
-                            emit(a.lineno, row, [node])
+                            emit(a.lineno, row, node, "import")
                 elif isinstance(node, ast.Import):
                     for a in node.names:
                         if a.name.split(".")[0] in fi.first_party:
                             continue
                         row = self._prefix_row(a.name)
                         if row:
-                            emit(a.lineno, row, [node])
+                            emit(a.lineno, row, node, "import")
                 elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, (ast.Load, ast.Del)):
                     # A store (`ssl.wrap_socket = shim`) works on any Python;
                     # a read or a `del` of a missing attribute raises.
                     q, b = self.qual(fi, sc, node, memo)
                     if q in names:
-                        emit(node.lineno, names[q], [node, b.node if b else None])
+                        emit(node.lineno, names[q], node, "attr" if isinstance(node, ast.Attribute) else "name",
+                             b.node if b else None, b.q if b else None)
         elif self.match == "method":
             for node in ast.walk(fi.tree):
                 if not (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)):
                     continue
                 q, b = self.qual(fi, sc, node, memo)
                 if q in self.by_name:  # named through its class
-                    emit(node.lineno, self.by_name[q], [node, b.node if b else None])
+                    emit(node.lineno, self.by_name[q], node, "attr", b.node if b else None)
                     continue
                 for row, bnode in self._method_rows(fi, sc, node, memo):
-                    emit(node.lineno, row, [node, bnode])
+                    emit(node.lineno, row, node, "attr", bnode)
         elif self.match == "keyword":
             for node in ast.walk(fi.tree):
                 if not (isinstance(node, ast.Call) and node.keywords):
@@ -939,7 +1084,7 @@ class RemovedApis(Analysis):
                     allowed = {k.strip() for k in row["keywords"].split(",")}
                     for k in kws:
                         if k.arg in allowed:
-                            emit(k.lineno, row, [node, bnode])
+                            emit(k.lineno, row, node, "keyword", bnode, at=k)
         else:
             raise ValueError(f"{self.rule.path}: unknown `match: {self.match}`")
         return out
@@ -1005,7 +1150,8 @@ def _scan_file(path: str):
         return path, [], None
     findings = []
     try:
-        fi = FileInfo(path, text, text.splitlines(), tree, compute_guards(tree), first_party)
+        lines = text.splitlines()
+        fi = FileInfo(path, text, lines, tree, compute_guards(tree, lines), first_party)
         sup = None
         seen = set()
         for a in analyses:
@@ -1023,8 +1169,9 @@ def _scan_file(path: str):
     return path, findings, None
 
 
-def run_oracle(paths: list[str], rules: list[Rule], target: tuple[int, int], jobs: int | None = None) -> OracleResult:
-    analyses = [ANALYSES[r.analysis](r, target) for r in rules
+def run_oracle(paths: list[str], rules: list[Rule], target: tuple[int, int], jobs: int | None = None,
+               min_python: tuple[int, int] = (3, 9)) -> OracleResult:
+    analyses = [ANALYSES[r.analysis](r, target, min_python) for r in rules
                 if supported(r) and rule_applies(r, target)]
     analyses = [a for a in analyses if not a.empty()]
     files, problems = walk_paths(paths)
@@ -1069,11 +1216,12 @@ def main(argv=None) -> int:
     ap.add_argument("--rules-dir", default=default_rules_dir())
     ap.add_argument("--select", default=None, help="rule ids or prefixes (default: every non-explicit rule)")
     ap.add_argument("--target-version", default="3.14")
+    ap.add_argument("--min-python", default="3.9")
     ap.add_argument("--json", action="store_true", help="print findings as JSON")
     args = ap.parse_args(argv)
     target = parse_version(args.target_version.rstrip("t"))
     rules = filter_rules(load_rules(args.rules_dir), args.select)
-    res = run_oracle(args.paths, rules, target)
+    res = run_oracle(args.paths, rules, target, min_python=parse_version(args.min_python))
     if args.json:
         json.dump([{"rule": f.rule, "path": f.path, "line": f.line, "vars": f.vars, "notes": list(f.notes)}
                    for f in res.findings], sys.stdout, indent=2)

@@ -1,0 +1,82 @@
+# https://github.com/sunpy/sunpy/pull/8500 (issue https://github.com/sunpy/sunpy/issues/8498)
+# Race: every sunpy context manager pushes its name on the module-level list ACTIVE_CONTEXTS and
+# pops on exit expecting its own name back; with threads the stack interleaves and the pop returns
+# another thread's context (RuntimeError "Cannot remove ..."). Reduced from sunpy/util/decorators.py.
+import threading
+from contextlib import contextmanager
+from functools import wraps
+
+# Stack (i.e., LIFO) of active contexts as a list of fully qualified name strings
+ACTIVE_CONTEXTS = []
+
+
+def sunpycontextmanager(func):
+    """A decorator that tracks the entry and exit of a context manager."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        func_name = f"{func.__module__}.{func.__qualname__}"
+        ACTIVE_CONTEXTS.append(func_name)
+        gen = func(*args, **kwargs)
+        value = next(gen)
+        try:
+            yield value
+        except Exception as e:
+            gen.throw(e)
+        else:
+            next(gen, None)
+            if (removed := ACTIVE_CONTEXTS.pop()) != func_name:  # expect: FT001
+                raise RuntimeError(f"Cannot remove {func_name} from tracking stack because {removed} is last active.")
+    return contextmanager(wrapper)
+
+
+@sunpycontextmanager
+def ctx1():
+    yield
+
+
+@sunpycontextmanager
+def ctx2():
+    yield
+
+
+def _work():
+    return sum(i * i for i in range(20))
+
+
+def worker(ctx, rounds=200):
+    for _ in range(rounds):
+        with ctx():
+            _work()
+
+
+def stress():
+    """One attempt; returns the number of threads whose context exit raised."""
+    del ACTIVE_CONTEXTS[:]
+    errors = []
+    barrier = threading.Barrier(4)
+
+    def run(ctx):
+        barrier.wait()
+        try:
+            worker(ctx)
+        except RuntimeError as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in (ctx1, ctx2, ctx1, ctx2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(errors)
+
+
+def main():
+    threads = [threading.Thread(target=worker, args=(c,)) for c in (ctx1, ctx2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+# https://github.com/sunpy/sunpy/pull/8500
+# Race: a screen context manager saves the class attribute Helioprojective._assumed_screen, sets it
+# to itself and restores the saved value on exit; threads using different screens see each other's
+# screen and exits restore stale screens. Reduced from sunpy/coordinates/screens.py and frames.py.
+import threading
+
+
+class Helioprojective:
+    """A coordinate frame (reduced); the screen assumption is class-level state."""
+
+    _assumed_screen = None
+
+    def make_3d(self):
+        d = 1.0
+        if self._assumed_screen:
+            d = self._assumed_screen.calculate_distance(self)
+        return d
+
+
+class BaseScreen:
+    """Base class for coordinate screens."""
+
+    def __init__(self, distance):
+        self._distance = distance
+
+    def calculate_distance(self, frame):
+        return self._distance
+
+    def __enter__(self):
+        self._old_assumed_screen = Helioprojective._assumed_screen  # nominally None
+        Helioprojective._assumed_screen = self
+
+    def __exit__(self, exc_type, exc_value, exc_tb):
+        Helioprojective._assumed_screen = self._old_assumed_screen  # expect: FT002
+
+
+class SphericalScreen(BaseScreen):
+    pass
+
+
+def worker(distance, rounds=300):
+    bad = 0
+    screen = SphericalScreen(distance)
+    for _ in range(rounds):
+        with screen:
+            if Helioprojective().make_3d() != distance:
+                bad += 1
+    return bad
+
+
+def stress():
+    """One attempt; returns wrong distances inside the context plus 1 if a screen leaked afterwards."""
+    Helioprojective._assumed_screen = None
+    bad = []
+    barrier = threading.Barrier(4)
+
+    def run(distance):
+        barrier.wait()
+        bad.append(worker(distance))
+
+    threads = [threading.Thread(target=run, args=(d,)) for d in (2.0, 3.0, 4.0, 5.0)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    leaked = Helioprojective().make_3d() != 1.0
+    return sum(bad) + int(leaked)
+
+
+def main():
+    threads = [threading.Thread(target=worker, args=(d,)) for d in (2.0, 3.0)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+if __name__ == "__main__":
+    main()

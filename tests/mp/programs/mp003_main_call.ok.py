@@ -1,0 +1,15 @@
+# expect-output: \[2, 4, 6\]
+from concurrent.futures import ProcessPoolExecutor
+
+
+def double(x):
+    return x * 2
+
+
+def main():
+    with ProcessPoolExecutor(2) as ex:
+        print(list(ex.map(double, [1, 2, 3])))
+
+
+if __name__ == "__main__":
+    main()
