@@ -55,8 +55,17 @@ add_test(NAME cli.project
                  $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} ${PS_SARIF_SCHEMA})
 set_tests_properties(cli.project PROPERTIES LABELS cli)
 
+# The CI docs' commands (docs/ci/, README.md, docs/output-formats.md) run as written.
+add_test(NAME cli.ci_docs
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/ci_docs.sh $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli.ci_docs PROPERTIES LABELS cli)
+
 set(_ps_regressions nothing_to_check_warns typing_bounds_in_rules config_from_first_path unused_import_prose noqa_ruff_codes stubs_are_not_first_party lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
     usage_error_printed_twice sarif_uri_outside_cwd)
+# Issue 13 (CI): one case per item
+list(APPEND _ps_regressions r13_01_config_error_stops_the_run r13_02_output_routing
+     r13_03_exit_zero_means_zero r13_04_sarif_repository_root
+     r13_05_github_sarif_limits)
 # Issue 14 (reliability II): one case per item
 list(APPEND _ps_regressions r14_04_unreadable_pyproject_is_an_error r14_07_rule_size_limits r14_09_toml_linear
      r14_11_rule_paths_stay_in_project r14_12_rule_dir_special_files r14_17_max_file_size_zero)

@@ -31,7 +31,7 @@ typedef enum OptId {
   O_EXIT_ZERO, O_STATISTICS, O_QUIET, O_SHOW_SOURCE, O_NO_SHOW_SOURCE, O_COLOR, O_CONFIG, O_ISOLATED,
   O_AUTOMATION_ID, O_MAX_FILE_SIZE, O_FILE_TIMEOUT, O_PREVIEW, O_MARKDOWN, O_CHECK_RULES,
   O_FIX, O_NO_FIX, O_UNSAFE_FIXES, O_NO_UNSAFE_FIXES, O_DIFF,
-  O_MAX_FILE_MEMORY,
+  O_MAX_FILE_MEMORY, O_PROJECT_ROOT,
 } OptId;
 
 typedef struct Opt {
@@ -53,8 +53,8 @@ static const Opt OPTS[] = {
     {O_MIN_PYTHON, "min-python", 0, "VER", CMD_CHECK | CMD_RULES,
      "oldest Python the code must run on (default: requires-python, else 3.9)"},
     {O_FORMAT, "format", 0, "FMT[=FILE]", CMD_CHECK,
-     "text, json, sarif or github; repeat for several outputs (sarif=out.sarif)"},
-    {O_OUTPUT, "output-file", 'o', "FILE", CMD_CHECK, "write the (single) output to FILE"},
+     "text, json, sarif or github; repeat for several outputs (sarif=out.sarif), at most one on stdout"},
+    {O_OUTPUT, "output-file", 'o', "FILE", CMD_CHECK, "write the output of the --format given without =FILE to FILE"},
     {O_JOBS, "jobs", 'j', "N", CMD_CHECK, "worker threads (default: number of cores)"},
     {O_EXCLUDE, "exclude", 0, "GLOBS", CMD_CHECK, "paths to skip, replacing the default list"},
     {O_EXTEND_EXCLUDE, "extend-exclude", 0, "GLOBS", CMD_CHECK, "paths to skip on top of the defaults"},
@@ -79,6 +79,8 @@ static const Opt OPTS[] = {
     {O_CONFIG, "config", 0, "FILE", CMD_CHECK | CMD_RULES, "read this pyproject.toml instead of the nearest"},
     {O_ISOLATED, "isolated", 0, NULL, CMD_CHECK | CMD_RULES, "ignore every pyproject.toml"},
     {O_AUTOMATION_ID, "automation-id", 0, "ID", CMD_CHECK, "SARIF runs[0].automationDetails.id"},
+    {O_PROJECT_ROOT, "project-root", 0, "DIR", CMD_CHECK,
+     "SARIF URIs are relative to DIR (default: the git work tree's top, else the working directory)"},
     {O_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", CMD_CHECK, "skip (and report) larger files"},
     {O_MAX_FILE_MEMORY, "max-file-memory", 0, "SIZE", CMD_CHECK,
      "memory budget per file (k/M/G suffix; default: half the memory shared by the jobs, 256M to 2G)"},
@@ -177,6 +179,11 @@ static int parse_format(const char *s, PsFormat *f) {
   return PS_E_USAGE;
 }
 
+static bool exists_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 typedef struct Cli {
   unsigned cmd;
   const char *config_path;
@@ -233,8 +240,8 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
       case O_EXTEND_SELECT: ps_strlist_push_csv(&cfg->extend_select, v); break;
       case O_IGNORE: ps_strlist_push_csv(&cfg->ignore, v); break;
       case O_TARGET:
-        if (ps_pyver_parse(v, &cfg->target) != 0 || cfg->target.minor < 12 || cfg->target.minor > 15)
-          return usage_error("--target-version must be 3.12, 3.13, 3.14 or 3.15 (with t for free-threaded), got %s", v);
+        if (ps_pyver_parse(v, &cfg->target) != 0 || !ps_config_target_supported(cfg->target))
+          return usage_error("--target-version must be " PS_CONFIG_TARGET_HELP ", got %s", v);
         break;
       case O_MIN_PYTHON:
         if (ps_pyver_parse(v, &cfg->min_python) != 0 || cfg->min_python.free_threaded)
@@ -295,6 +302,16 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
         free(cfg->automation_id);
         cfg->automation_id = ps_xstrdup(v);
         break;
+      case O_PROJECT_ROOT: {
+        char *real = realpath(v, NULL);
+        if (!real || !exists_dir(real)) {
+          free(real);
+          return usage_error("--project-root %s: not a directory", v);
+        }
+        free(cfg->uri_root);
+        cfg->uri_root = real;
+        break;
+      }
       case O_MAX_FILE_SIZE: {
         /* 0 is refused here and in the pyproject.toml alike (it is not
          * "no limit"); so are signs (strtoull takes "-1" for 2^64-1) and
@@ -382,9 +399,33 @@ static int check_outputs_distinct(const PsConfig *cfg) {
   return rc;
 }
 
-static bool exists_dir(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+static const char *format_name(PsFormat f) {
+  switch (f) {
+    case PS_FORMAT_JSON: return "json";
+    case PS_FORMAT_SARIF: return "sarif";
+    case PS_FORMAT_GITHUB: return "github";
+    default: return "text";
+  }
+}
+
+/* Two reports on standard output would interleave into something no
+ * reader parses (JSON then text, or two JSON documents). */
+static int check_one_stdout(const PsConfig *cfg) {
+  const PsOutput *first = NULL;
+  for (size_t i = 0; i < cfg->n_outputs; i++) {
+    const PsOutput *o = &cfg->outputs[i];
+    if (o->path && strcmp(o->path, "-")) continue;
+    if (!first) {
+      first = o;
+      continue;
+    }
+    char msg[160];
+    snprintf(msg, sizeof msg, "--format %s and --format %s would both write to standard output; "
+             "give one a file (--format %s=FILE)", format_name(first->format), format_name(o->format),
+             format_name(o->format));
+    return usage_error("%s", msg);
+  }
+  return -1;
 }
 
 int ps_cli_main(int argc, char **argv) {
@@ -446,16 +487,29 @@ int ps_cli_main(int argc, char **argv) {
   }
   rc = apply_args(argc, argv, 2, &cli, &cfg, false);
   if (rc >= 0) goto done;
-  if (cli.output_file) {
-    if (cfg.n_outputs > 1) {
-      rc = usage_error("%s: -o needs a single --format; use --format FMT=FILE for several", cli.output_file);
-      goto done;
-    }
-    if (cfg.n_outputs == 0) ps_config_add_output(&cfg, PS_FORMAT_TEXT, NULL);
-    free(cfg.outputs[0].path);
-    cfg.outputs[0].path = ps_xstrdup(cli.output_file);
+  /* A configuration error stops the run: a report made with settings the
+   * user did not ask for (the defaults instead of a mistyped key's) would
+   * look like a valid one. */
+  if (config_errors) {
+    rc = 2;
+    goto done;
   }
   if (cfg.n_outputs == 0) ps_config_add_output(&cfg, PS_FORMAT_TEXT, NULL);
+  /* -o FILE is where the format given without =FILE goes (as semgrep's -o
+   * with --sarif-output=FILE): a named file is always written. */
+  if (cli.output_file) {
+    size_t unnamed = 0, at = 0;
+    for (size_t i = 0; i < cfg.n_outputs; i++)
+      if (!cfg.outputs[i].path) unnamed++, at = i;
+    if (unnamed != 1) {
+      rc = usage_error(unnamed ? "-o %s: more than one --format without =FILE; use --format FMT=FILE for each"
+                               : "-o %s: every --format names its own file (FMT=FILE), so -o has none to write",
+                       cli.output_file);
+      goto done;
+    }
+    cfg.outputs[at].path = ps_xstrdup(cli.output_file);
+  }
+  if (cli.cmd == CMD_CHECK && (rc = check_one_stdout(&cfg)) >= 0) goto done;
   if (cli.cmd == CMD_CHECK && (rc = check_outputs_distinct(&cfg)) >= 0) goto done;
   if (cli.cmd == CMD_CHECK && cfg.diff &&
       (cfg.n_outputs != 1 || cfg.outputs[0].format != PS_FORMAT_TEXT || cfg.outputs[0].path)) {
@@ -492,7 +546,6 @@ int ps_cli_main(int argc, char **argv) {
       rc = ps_cli__explain(&cfg, cli.explain_id);
       break;
   }
-  if (config_errors && rc < 2) rc = 2;
 done:
   ps_config_free(&cfg);
   return rc;

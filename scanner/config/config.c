@@ -53,6 +53,8 @@ void ps_strlist_push_csv(PsStrList *self, const char *s) {
 
 /* ---- the config ----------------------------------------------------------- */
 
+bool ps_config_target_supported(PsPyVersion v) { return v.major == 3 && v.minor >= 12 && v.minor <= 15; }
+
 void ps_config_init(PsConfig *self) {
   static const char *const families[] = {"RM", "DP", "TY", "FT", "MP"};
   memset(self, 0, sizeof *self);
@@ -92,6 +94,7 @@ void ps_config_free(PsConfig *self) {
   free(self->outputs);
   free(self->stdin_filename);
   free(self->automation_id);
+  free(self->uri_root);
   free(self->config_path);
   memset(self, 0, sizeof *self);
 }
@@ -454,8 +457,12 @@ static int apply_key(Loader *ld, size_t k, const PsTomlValue *v) {
     if (strlen(v->u.str.s) != v->u.str.len || ps_pyver_parse(v->u.str.s, &ver) != 0)
       return value_fail(ld, v, "`%s` must be a python version such as \"3.14\", \"py314\" or \"3.14t\"", name);
     if (known_keys[k].id == K_TARGET_VERSION) {
+      if (!ps_config_target_supported(ver))
+        return value_fail(ld, v, "`target-version` must be " PS_CONFIG_TARGET_HELP ", got \"%s\"", v->u.str.s);
       cfg->target = ver;
     } else {
+      if (ver.free_threaded)
+        return value_fail(ld, v, "`min-python` must be a version like \"3.9\" (no t), got \"%s\"", v->u.str.s);
       cfg->min_python = ver;
       cfg->min_python_set = true;
       snprintf(cfg->min_python_origin, sizeof cfg->min_python_origin, "min-python in %s", ld->path);

@@ -93,6 +93,8 @@ typedef struct PsConfig {
   bool show_source;
   PsColor color;
   char *automation_id;        /* SARIF runAutomationDetails.id */
+  char *uri_root;             /* --project-root: the directory SARIF URIs are relative to
+                                 (NULL: the git work tree's top, else the working directory) */
 
   /* fixes */
   bool fix;                   /* --fix, `fix = true`: apply fixes */
@@ -105,6 +107,11 @@ typedef struct PsConfig {
   /* the pyproject.toml that was read, if any (absolute or as found) */
   char *config_path;
 } PsConfig;
+
+/* The targets pyshift knows, on the command line and in pyproject.toml
+ * alike: 3.12 to 3.15, with t for free-threaded. */
+bool ps_config_target_supported(PsPyVersion v);
+#define PS_CONFIG_TARGET_HELP "3.12, 3.13, 3.14 or 3.15 (with t for free-threaded)"
 
 /* Default max_file_size: larger Python files are skipped (16 MiB). */
 #define PS_CONFIG_DEFAULT_MAX_FILE_SIZE ((size_t)16 * 1024 * 1024)

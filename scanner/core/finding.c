@@ -43,6 +43,17 @@ void ps_finding_free(PsFinding *f) {
     free(f->related[i].path);
   }
   free(f->related);
+  for (size_t i = 0; i < f->n_flows; i++) {
+    for (size_t k = 0; k < f->flows[i].n_steps; k++) {
+      free(f->flows[i].steps[k].message);
+      free(f->flows[i].steps[k].path);
+    }
+    free(f->flows[i].steps);
+    free(f->flows[i].message);
+  }
+  free(f->flows);
+  for (size_t i = 0; i < f->n_notes; i++) free(f->notes[i]);
+  free(f->notes);
 }
 
 void ps_findings_free(PsFinding *fs, size_t n) {

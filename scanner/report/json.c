@@ -8,7 +8,10 @@
  *   {"rule", "name", "severity", "message", "path", ["path_bytes",]
  *    "range": {"start": {"line", "column", "column_utf16", "offset"}, "end"},
  *    "fix": null | {"message", "applicability", "edits": [{"range", "content"}]},
- *    "related": [{"message", "range"}], "fingerprint", "url"}
+ *    "related": [{"message", "range"}],
+ *    explained findings only: "flows": [{"message", "steps": [{"path", "line",
+ *    "column", "message"}]}], "confidence", "rank", "notes": [...],
+ *    "fingerprint", "url"}
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -86,6 +89,34 @@ static json_t *finding_json(const char *path, const PsFinding *f) {
     json_array_append_new(related, r);
   }
   json_object_set_new(o, "related", related);
+  /* Explained findings only: absent otherwise, so other output is unchanged. */
+  if (f->n_flows) {
+    json_t *flows = json_array();
+    for (size_t i = 0; i < f->n_flows; i++) {
+      json_t *steps = json_array();
+      for (size_t k = 0; k < f->flows[i].n_steps; k++) {
+        const PsRelated *st = &f->flows[i].steps[k];
+        json_t *s = json_object();
+        json_object_set_new(s, "path", ps_report__jstr(st->path ? st->path : path));
+        json_object_set_new(s, "line", json_integer(st->range.start.line));
+        json_object_set_new(s, "column", json_integer(st->range.start.col));
+        json_object_set_new(s, "message", ps_report__jstr(st->message ? st->message : ""));
+        json_array_append_new(steps, s);
+      }
+      json_t *fl = json_object();
+      json_object_set_new(fl, "message", ps_report__jstr(f->flows[i].message ? f->flows[i].message : ""));
+      json_object_set_new(fl, "steps", steps);
+      json_array_append_new(flows, fl);
+    }
+    json_object_set_new(o, "flows", flows);
+  }
+  if (f->confidence) json_object_set_new(o, "confidence", ps_report__jstr(f->confidence));
+  if (f->rank > 0) json_object_set_new(o, "rank", json_real(f->rank));
+  if (f->n_notes) {
+    json_t *notes = json_array();
+    for (size_t i = 0; i < f->n_notes; i++) json_array_append_new(notes, ps_report__jstr(f->notes[i] ? f->notes[i] : ""));
+    json_object_set_new(o, "notes", notes);
+  }
   json_object_set_new(o, "fingerprint", ps_report__jstr(f->fingerprint));
   char *url = ps_report_help_uri(f->rule);
   json_object_set_new(o, "url", ps_report__jstr(url));

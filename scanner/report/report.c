@@ -11,6 +11,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,9 +64,26 @@ int ps_report_end(PsReporter *self, const PsRunInfo *run) {
 
 int ps_report_write_errno(const PsReporter *self) { return self->write_failed ? self->write_errno : 0; }
 
+size_t ps_report_warnings(const PsReporter *self, const char *const **out) {
+  *out = (const char *const *)self->warnings;
+  return self->n_warnings;
+}
+
+void ps_report__warn(PsReporter *self, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  PsBuf b = PS_BUF_INIT;
+  ps_buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  self->warnings = ps_xrealloc(self->warnings, (self->n_warnings + 1) * sizeof(char *));
+  self->warnings[self->n_warnings++] = ps_buf_steal(&b);
+}
+
 void ps_report_delete(PsReporter *self) {
   if (!self) return;
   self->ops->fini(self);
+  for (size_t i = 0; i < self->n_warnings; i++) free(self->warnings[i]);
+  free(self->warnings);
   free(self);
 }
 
@@ -321,6 +339,16 @@ char *ps_report_artifact_uri(const char *path, const char *working_dir, bool *re
   }
   char *uri = ps_report__artifact_uri_abs(path, working_dir, relative);
   free(joined);
+  return uri;
+}
+
+char *ps_report_artifact_uri_in(const char *path, const char *working_dir, const char *root, bool *relative) {
+  if (!root || !root[0] || (working_dir && !strcmp(root, working_dir)))
+    return ps_report_artifact_uri(path, working_dir, relative);
+  char *abs = path[0] == '/' || !working_dir ? ps_xstrdup(path) : ps_xasprintf("%s/%s", working_dir, path);
+  if (abs[0] == '/') normalize_abs(abs);
+  char *uri = ps_report__artifact_uri_abs(abs, root, relative);
+  free(abs);
   return uri;
 }
 

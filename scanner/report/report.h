@@ -30,7 +30,15 @@ typedef struct PsRunInfo {
   size_t n_rules;
   int argc;
   const char *const *argv;        /* for invocations[0].commandLine / arguments */
-  const char *working_dir;        /* absolute; %SRCROOT% is file://<this>/ */
+  const char *working_dir;        /* absolute: invocation.workingDirectory; relative paths are
+                                     relative to it */
+  const char *uri_root;           /* absolute: %SRCROOT%, the base of relative artifact URIs
+                                     (the git work tree's top, or --project-root); NULL: working_dir */
+  const char *vcs_repository_uri; /* versionControlProvenance when set (uri_root is in a git work
+                                     tree): the remote without credentials, or the tree's file URI */
+  const char *vcs_revision;       /* HEAD's commit id, or NULL */
+  const char *vcs_branch;         /* HEAD's branch, or NULL (detached) */
+  bool vcs_root_is_top;           /* uri_root is the work tree's top: provenance maps to %SRCROOT% */
   const char *automation_id;      /* NULL: no automationDetails */
   PsPyVersion target;
   PsPyVersion min_python;
@@ -60,7 +68,21 @@ typedef struct PsReportOptions {
   bool show_source;  /* text: source line and caret under each finding */
   bool quiet;        /* text: no summary line */
   bool statistics;   /* text: per-rule counts instead of findings */
+  /* SARIF: GitHub code scanning's limits (0: GitHub's, the PS_SARIF_MAX_*
+   * below; tests set small ones). Over a limit the most severe results are
+   * kept and a toolExecutionNotification says what was dropped. */
+  size_t sarif_max_results;        /* results per run */
+  size_t sarif_max_locations;      /* locations + relatedLocations per result */
+  size_t sarif_max_flow_locations; /* thread flow locations per result */
+  size_t sarif_max_gzip_bytes;     /* the whole log, gzipped */
 } PsReportOptions;
+
+/* GitHub's hard limits (docs.github.com, "SARIF results exceed hard
+ * limit" and "SARIF file is too large"): more is rejected. */
+#define PS_SARIF_MAX_RESULTS 25000
+#define PS_SARIF_MAX_LOCATIONS 1000
+#define PS_SARIF_MAX_FLOW_LOCATIONS 10000
+#define PS_SARIF_MAX_GZIP_BYTES ((size_t)10 * 1000 * 1000)
 
 typedef struct PsReporter PsReporter;
 
@@ -79,6 +101,9 @@ int ps_report_end(PsReporter *self, const PsRunInfo *run);
 /* The errno of the first failed write to out (EPIPE, ENOSPC, EIO, EBADF...),
  * 0 if none failed. */
 int ps_report_write_errno(const PsReporter *self);
+/* One-line warnings about what end() left out (SARIF over GitHub's limits),
+ * for the caller to print: *out is owned by the reporter. */
+size_t ps_report_warnings(const PsReporter *self, const char *const **out);
 void ps_report_delete(PsReporter *self);
 
 /* GitHub's primaryLocationLineHash, computed exactly as
@@ -121,6 +146,32 @@ char *ps_report_uri_encode(const char *s);
  * path becomes "file://<encoded path>" and *relative false. Heap result. */
 char *ps_report_artifact_uri(const char *path, const char *working_dir, bool *relative);
 
+/* Where a directory sits in git (see vcs.c). */
+typedef struct PsVcsInfo {
+  char *root;           /* absolute top of the work tree */
+  char *repository_uri; /* the remote's URL as a URI without credentials ("origin", else the
+                           first remote), or file://<root>/ when there is none */
+  char *revision;       /* HEAD's object id, NULL on an unborn branch */
+  char *branch;         /* HEAD's branch name, NULL when detached */
+} PsVcsInfo;
+
+/* Finds the git work tree holding `start` (a directory or a file; its
+ * parents are searched for `.git`) by reading .git itself. Returns 0 and
+ * fills *out (free with ps_report_vcs_free), or -1 when `start` is not in
+ * a work tree (*out zeroed). Never prints. */
+int ps_report_vcs_find(PsVcsInfo *out, const char *start);
+void ps_report_vcs_free(PsVcsInfo *self);
+/* A git remote URL as a URI for SARIF's repositoryUri: user and password
+ * dropped from "scheme://user:pass@host/...", scp-like "git@host:o/r.git"
+ * as "ssh://host/o/r.git", a local path as a file URI (relative to `top`).
+ * Heap. */
+char *ps_report_remote_uri(const char *url, const char *top);
+
+/* ps_report_artifact_uri for a run whose URIs are relative to `root` rather
+ * than working_dir (a relative path is taken from working_dir first). The
+ * same as ps_report_artifact_uri when root is NULL or working_dir. */
+char *ps_report_artifact_uri_in(const char *path, const char *working_dir, const char *root, bool *relative);
+
 /* ---- internal to the report module ---------------------------------------
  * The format files (text.c, github.c, json.c, sarif.c) share these; other
  * modules use only the interface above. */
@@ -143,7 +194,12 @@ struct PsReporter {
   void *state;          /* the format's own */
   bool write_failed;    /* a write to opts.out failed: write nothing more */
   int write_errno;      /* errno of that failure */
+  char **warnings;      /* ps_report_warnings */
+  size_t n_warnings;
 };
+
+/* Adds a warning for ps_report_warnings (printf-style). */
+void ps_report__warn(PsReporter *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 extern const PsReportOps ps_report__text_ops;
 extern const PsReportOps ps_report__github_ops;

@@ -105,6 +105,35 @@ static void render_source(PsReporter *self, PsBuf *b, const PsFinding *f) {
   ps_buf_printf(b, "%s\n\n", off);
 }
 
+/* An explained finding's threads and notes, indented under it; nothing for
+ * a finding without them. Concise (the default): one line per thread,
+ * where it starts and how. --show-source: each thread's steps, then the
+ * confidence and the notes. */
+static void render_explanation(PsReporter *self, PsBuf *b, const PsFinding *f, const char *own_path) {
+  bool full = self->opts.show_source;
+  for (size_t i = 0; i < f->n_flows; i++) {
+    const PsFlow *fl = &f->flows[i];
+    const char *msg = fl->message ? fl->message : "";
+    if (full || !fl->n_steps) {
+      ps_buf_printf(b, "    thread %zu: %s\n", i + 1, msg);
+    } else {
+      char *p = ps_report_escaped_path(fl->steps[0].path ? fl->steps[0].path : own_path);
+      ps_buf_printf(b, "    thread %zu: %s:%u %s\n", i + 1, p, (unsigned)fl->steps[0].range.start.line, msg);
+      free(p);
+    }
+    for (size_t k = 0; full && k < fl->n_steps; k++) {
+      const PsRelated *st = &fl->steps[k];
+      char *p = ps_report_escaped_path(st->path ? st->path : own_path);
+      ps_buf_printf(b, "      %s:%u:%u: %s\n", p, (unsigned)st->range.start.line, (unsigned)st->range.start.col,
+                    st->message ? st->message : "");
+      free(p);
+    }
+  }
+  if (!full) return;
+  if (f->confidence) ps_buf_printf(b, "    confidence: %s\n", f->confidence);
+  for (size_t i = 0; i < f->n_notes; i++) ps_buf_printf(b, "    note: %s\n", f->notes[i] ? f->notes[i] : "");
+}
+
 /* Counts a file with findings once, whether its findings came from its own
  * scan, the project stage or both (paths arrive in order in each). */
 static void count_file(TextState *st, const char *path, bool project) {
@@ -159,6 +188,7 @@ static void text_findings(PsReporter *self, const PsFileResult *file, bool proje
                     (unsigned)f->related[k].range.start.col, f->related[k].message ? f->related[k].message : "");
       free(rp);
     }
+    render_explanation(self, b, f, file->path);
   }
   free(fs);
   free(path);

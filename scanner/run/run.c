@@ -143,7 +143,8 @@ static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, boo
   bool color = cfg->color == PS_COLOR_ALWAYS ||
                (cfg->color == PS_COLOR_AUTO && to_stdout && isatty(to_stderr ? STDERR_FILENO : STDOUT_FILENO) &&
                 !(no_color && *no_color));
-  PsReportOptions ro = {spec->format, o->f, color, cfg->show_source, cfg->quiet, cfg->statistics};
+  PsReportOptions ro = {.format = spec->format, .out = o->f, .color = color, .show_source = cfg->show_source,
+                        .quiet = cfg->quiet, .statistics = cfg->statistics};
   o->rep = ps_report_new(&ro);
   return 0;
 }
@@ -322,15 +323,20 @@ typedef struct Run {
   PsWriteScope scope;
   PsEngine *engine;
   PsFixMode fix_mode;
-  bool want_sarif;
+  bool want_fingerprints; /* a JSON or SARIF output: findings carry GitHub's line hash */
   int jobs;
   Output *outs;
+  PsVcsInfo vcs;                  /* the git work tree of the scan (SARIF), root NULL if none */
   PsRunInfo info;
   char cwd[PATH_MAX];
   char start_time[32], end_time[32];
   Shared sh;
   bool broken_pipe;
   size_t n_findings, n_files, n_fixed, n_fixable, n_hidden, write_errors;
+  /* Errors that --exit-zero does not hide (among n_errors): a rule file
+   * that does not load (configuration) and a report that could not be
+   * written (the thing the run was asked for). */
+  size_t hard_errors;
   /* The project stage (only when an enabled analysis has a join step). */
   unsigned facts;                 /* PS_FACT_* the engine copies out */
   PsProjectIndex *index;
@@ -353,6 +359,7 @@ static int load_rules(Run *R) {
   size_t rule_errors = 0;
   R->reg = ps_run_load_rules(cfg, &rule_errors);
   R->n_errors += rule_errors;
+  R->hard_errors += rule_errors;
   PsSelection sel = {
       (const char *const *)cfg->select.items, cfg->select.size,
       (const char *const *)cfg->extend_select.items, cfg->extend_select.size,
@@ -443,7 +450,8 @@ static int make_engine(Run *R) {
   PsConfig *cfg = R->cfg;
   R->fix_mode = cfg->diff ? PS_FIX_DIFF : cfg->fix ? PS_FIX_APPLY : PS_FIX_OFF;
   if (getenv("PYSHIFT_PARSE_ONLY")) R->fix_mode = PS_FIX_OFF;
-  for (size_t i = 0; i < cfg->n_outputs; i++) R->want_sarif |= cfg->outputs[i].format == PS_FORMAT_SARIF;
+  for (size_t i = 0; i < cfg->n_outputs; i++)
+    R->want_fingerprints |= cfg->outputs[i].format == PS_FORMAT_SARIF || cfg->outputs[i].format == PS_FORMAT_JSON;
   R->jobs = cfg->jobs > 0 ? cfg->jobs : ncpus();
   if ((size_t)R->jobs > R->sh.n) R->jobs = R->sh.n ? (int)R->sh.n : 1;
   PsEngineOptions eo = {
@@ -452,7 +460,7 @@ static int make_engine(Run *R) {
       .max_file_size = cfg->max_file_size,
       .max_file_memory = cfg->max_file_memory ? cfg->max_file_memory : ps_memory_default_budget((unsigned)R->jobs),
       .parse_budget_us = (cfg->file_timeout_ms ? cfg->file_timeout_ms : 20000) * 1000ULL,
-      .fingerprints = R->want_sarif,
+      .fingerprints = R->want_fingerprints,
       .parse_only = getenv("PYSHIFT_PARSE_ONLY") != NULL,
       .no_prefilter = getenv("PYSHIFT_NO_PREFILTER") != NULL,
       .fix_mode = R->fix_mode,
@@ -476,6 +484,31 @@ static int make_engine(Run *R) {
   return 0;
 }
 
+static bool want_sarif(const PsConfig *cfg) {
+  for (size_t i = 0; i < cfg->n_outputs; i++)
+    if (cfg->outputs[i].format == PS_FORMAT_SARIF) return true;
+  return false;
+}
+
+/* SARIF's %SRCROOT% and versionControlProvenance: --project-root, else the
+ * top of the git work tree holding the first path checked (GitHub resolves
+ * URIs against the repository root, whatever directory the scan ran in),
+ * else the working directory as before. */
+static void locate_sources(Run *R) {
+  PsConfig *cfg = R->cfg;
+  const char *start = cfg->uri_root;
+  if (!start) start = R->use_stdin ? cfg->stdin_filename : cfg->paths.size ? cfg->paths.items[0] : ".";
+  if (!start || !strcmp(start, "-")) start = ".";
+  if (ps_report_vcs_find(&R->vcs, start) != 0 && !cfg->uri_root) ps_report_vcs_find(&R->vcs, ".");
+  R->info.uri_root = cfg->uri_root ? cfg->uri_root : R->vcs.root;
+  if (R->vcs.root) {
+    R->info.vcs_repository_uri = R->vcs.repository_uri;
+    R->info.vcs_revision = R->vcs.revision;
+    R->info.vcs_branch = R->vcs.branch;
+    R->info.vcs_root_is_top = !strcmp(R->info.uri_root, R->vcs.root);
+  }
+}
+
 static void open_outputs(Run *R) {
   PsConfig *cfg = R->cfg;
   /* Standard output carries the diffs, or the fixed standard input: the
@@ -488,6 +521,7 @@ static void open_outputs(Run *R) {
     if (open_output(&R->outs[i], &cfg->outputs[i], cfg, report_to_stderr, &err) != 0) {
       ps_error_print(&err, stderr);
       R->n_errors++;
+      R->hard_errors++;
     }
   }
   if (!getcwd(R->cwd, sizeof R->cwd)) snprintf(R->cwd, sizeof R->cwd, "/");
@@ -504,6 +538,7 @@ static void open_outputs(Run *R) {
       .start_time_utc = R->start_time,
       .fix_mode = R->fix_mode,
   };
+  if (want_sarif(cfg)) locate_sources(R);
   for (size_t i = 0; i < cfg->n_outputs; i++)
     if (R->outs[i].rep) ps_report_begin(R->outs[i].rep, &R->info);
 }
@@ -632,25 +667,63 @@ static void scan(Run *R) {
 
 /* ---- the project stage: joins and their findings ------------------------------- */
 
-static void emit_project(void *ctx, const PsRule *rule, const PsProjectLocation *at, const PsVar *vars,
-                         size_t n_vars, const PsProjectLocation *related, size_t n_related) {
+/* A related location or flow step as a PsRelated: the path only when it is
+ * another file than the finding's (`own`). */
+static PsRelated copy_location(const PsProjectLocation *l, const char *own) {
+  PsRelated r = {0};
+  r.range = (PsRange){l->start, l->end};
+  r.message = ps_xstrdup(l->message ? l->message : "");
+  r.path = l->path && strcmp(l->path, own) ? ps_xstrdup(l->path) : NULL;
+  return r;
+}
+
+static void emit_finding(void *ctx, const PsProjectFinding *pf) {
   Run *R = ctx;
+  const PsProjectLocation *at = &pf->at;
   PsFinding f = {0};
-  f.rule = &rule->meta;
-  f.severity = rule->meta.severity;
+  f.rule = &pf->rule->meta;
+  f.severity = pf->rule->meta.severity;
   f.range = (PsRange){at->start, at->end};
-  f.message = ps_analysis_message(rule, vars, n_vars);
-  if (n_related) {
-    f.related = ps_xcalloc(n_related, sizeof(PsRelated));
-    f.n_related = n_related;
-    for (size_t i = 0; i < n_related; i++) {
-      f.related[i].range = (PsRange){related[i].start, related[i].end};
-      f.related[i].message = ps_xstrdup(related[i].message ? related[i].message : "");
-      f.related[i].path = strcmp(related[i].path, at->path) ? ps_xstrdup(related[i].path) : NULL;
+  f.message = ps_analysis_message(pf->rule, pf->vars, pf->n_vars);
+  if (pf->n_related) {
+    f.related = ps_xcalloc(pf->n_related, sizeof(PsRelated));
+    f.n_related = pf->n_related;
+    for (size_t i = 0; i < pf->n_related; i++) f.related[i] = copy_location(&pf->related[i], at->path);
+  }
+  if (pf->n_flows) {
+    f.flows = ps_xcalloc(pf->n_flows, sizeof(PsFlow));
+    f.n_flows = pf->n_flows;
+    for (size_t i = 0; i < pf->n_flows; i++) {
+      const PsProjectFlow *src = &pf->flows[i];
+      PsFlow *dst = &f.flows[i];
+      dst->message = ps_xstrdup(src->message ? src->message : "");
+      dst->n_steps = src->n_steps;
+      dst->steps = ps_xcalloc(src->n_steps ? src->n_steps : 1, sizeof(PsRelated));
+      for (size_t k = 0; k < src->n_steps; k++) dst->steps[k] = copy_location(&src->steps[k], at->path);
     }
+  }
+  f.confidence = pf->confidence;
+  /* SARIF allows 0..100 (and -1: none); anything else is left out. */
+  f.rank = pf->rank > 0 && pf->rank <= 100 ? pf->rank : 0;
+  if (pf->n_notes) {
+    f.notes = ps_xcalloc(pf->n_notes, sizeof(char *));
+    for (size_t i = 0; i < pf->n_notes; i++)
+      if (pf->notes[i]) f.notes[f.n_notes++] = ps_xstrdup(pf->notes[i]);
   }
   array_push(&R->project, f);
   array_push(&R->project_paths, ps_xstrdup(at->path));
+}
+
+static void emit_project(void *ctx, const PsRule *rule, const PsProjectLocation *at, const PsVar *vars,
+                         size_t n_vars, const PsProjectLocation *related, size_t n_related) {
+  PsProjectFinding pf = {0};
+  pf.rule = rule;
+  pf.at = *at;
+  pf.vars = vars;
+  pf.n_vars = n_vars;
+  pf.related = related;
+  pf.n_related = n_related;
+  emit_finding(ctx, &pf);
 }
 
 typedef struct Ranked {
@@ -698,7 +771,7 @@ static PsFileResult *project_result(Run *R, const char *path, Ranked *fs, size_t
     }
     res->findings[res->n_findings++] = *f;
   }
-  if (have_src && R->want_sarif && res->n_findings) {
+  if (have_src && R->want_fingerprints && res->n_findings) {
     unsigned *lines = ps_xmalloc(res->n_findings * sizeof(unsigned));
     char **fps = ps_xcalloc(res->n_findings, sizeof(char *));
     for (size_t i = 0; i < res->n_findings; i++) lines[i] = res->findings[i].range.start.line;
@@ -716,7 +789,7 @@ static PsFileResult *project_result(Run *R, const char *path, Ranked *fs, size_t
  * findings reported per file in path order. */
 static void project_stage(Run *R) {
   if (!R->facts) return;
-  PsProjectEmitter em = {emit_project, NULL, R};
+  PsProjectEmitter em = {emit_project, emit_finding, R};
   ps_engine_join(R->engine, R->index, &R->modules, &em);
   for (size_t i = 0; i < R->held.size; i++) {
     handle_result(R, R->held.items[i]);
@@ -762,25 +835,36 @@ static int finish_run(Run *R) {
     if (!o->rep) continue;
     int e = 0;
     if (!R->broken_pipe && ps_report_end(o->rep, run) != 0) e = ps_report_write_errno(o->rep);
+    const char *const *warnings;
+    size_t n_warnings = ps_report_warnings(o->rep, &warnings);
+    for (size_t w = 0; w < n_warnings && !e; w++)
+      fprintf(stderr, "pyshift: warning: %s: %s\n", output_name(o), warnings[w]);
     if (e == EPIPE && o->f == stdout) {
       R->broken_pipe = true;
     } else if (e) {
       fprintf(stderr, "pyshift: %s: write error: %s\n", output_name(o), strerror(e));
       R->n_errors++;
+      R->hard_errors++;
     }
     bool to_pipe = R->broken_pipe && o->f == stdout;
-    if (close_output(o, !R->broken_pipe && !e, e || to_pipe) != 0 && !to_pipe && !e) R->n_errors++;
+    if (close_output(o, !R->broken_pipe && !e, e || to_pipe) != 0 && !to_pipe && !e) R->n_errors++, R->hard_errors++;
   }
   if (stdout_errno && stdout_errno != EPIPE) {
     fprintf(stderr, "pyshift: standard output: write error: %s\n", strerror(stdout_errno));
     R->n_errors++;
+    R->hard_errors++;
   }
   /* --diff fails when something would be fixed; otherwise what counts is
    * what is left (with --fix, 0 when everything was fixed). */
   bool failing = R->fix_mode == PS_FIX_DIFF ? R->n_fixed > 0 : R->n_findings > 0;
+  /* --exit-zero: a CI step that uploads the report must reach the upload
+   * whatever the scan met (an undecodable file, a path that is gone, a
+   * fix not written: on stderr and in SARIF's notifications); only what
+   * makes the report itself wrong or missing still fails. */
+  if (cfg->exit_zero) return R->hard_errors ? 2 : 0;
   if (R->broken_pipe) return R->write_errors ? 2 : failing ? 1 : 0;
   if (R->n_errors) return 2;
-  return failing && !cfg->exit_zero ? 1 : 0;
+  return failing ? 1 : 0;
 }
 
 static void free_run(Run *R) {
@@ -806,6 +890,7 @@ static void free_run(Run *R) {
   ps_engine_delete(R->engine);
   ps_modules_free(&R->modules);
   ps_write_scope_free(&R->scope);
+  ps_report_vcs_free(&R->vcs);
   ps_walk_result_free(&R->walk);
   free(R->enabled);
   ps_registry_delete(R->reg);

@@ -46,7 +46,7 @@ typedef struct PsEngineOptions {
   size_t max_file_size;     /* 0: no limit but the parser's */
   size_t max_file_memory;   /* per-file memory budget (core/arena.h), 0: none */
   unsigned long long parse_budget_us; /* 0: none */
-  bool fingerprints;        /* compute primaryLocationLineHash (SARIF) */
+  bool fingerprints;        /* compute primaryLocationLineHash (JSON, SARIF) */
   bool parse_only;          /* benchmark baseline: load and parse, no rules */
   bool no_prefilter;        /* parse every file even when no rule can fire */
   PsFixMode fix_mode;       /* OFF: findings keep their fixes, nothing is applied */

@@ -52,8 +52,10 @@ expect_rc default_path.rc 1
 run check --exit-zero bad.py
 expect_rc exit_zero.rc 0
 expect_out exit_zero.still_reports "bad.py:1:8: RM001"
+# --exit-zero hides file errors too (issue 13), never their message.
 run check --exit-zero missing.py
-expect_rc exit_zero_error.rc 2
+expect_rc exit_zero_file_error.rc 0
+expect_err exit_zero_file_error.msg 'pyshift: missing.py: no such file or directory'
 
 # ---- selection --------------------------------------------------------------
 # sel NAME WANT_RM001 WANT_RM101 ARGS...: which rules fire on priv.py.

@@ -134,6 +134,190 @@ usage_error_printed_twice)
   ;;
 # ---- issue 14, reliability II (items 4, 7, 9, 11, 12, 17) --------------------
 # Each case runs pyshift under `timeout` (tps): the bugs were hangs.
+r13_01_config_error_stops_the_run)
+  # Issue 13: a mistyped key in [tool.pyshift], a bad value, a missing
+  # --config file printed an error and then scanned with the defaults
+  # (a full report, exit 1 or 2); target-version = "3.99" in the
+  # pyproject.toml was taken (the command line refuses it). Each stops the
+  # run with exit 2 before scanning: no report, no output file.
+  mkdir cfg && printf 'import imp\n' >cfg/m.py
+  check_stops() { # NAME MESSAGE
+    run check --format text --format sarif=cfg.sarif cfg/m.py
+    expect_rc "$1.rc" 2
+    expect_err "$1.msg" "$2"
+    expect_eq "$1.no_report" "$(cat "$OUT")" ""
+    expect_eq "$1.no_sarif" "$(ls cfg.sarif 2>/dev/null)" ""
+  }
+  printf '[tool.pyshift]\nselekt = ["RM"]\n' >cfg/pyproject.toml
+  check_stops unknown_key 'unknown key `selekt` in [tool.pyshift]'
+  printf '[tool.pyshift]\nselect = 5\n' >cfg/pyproject.toml
+  check_stops bad_value '`select` must be an array of strings'
+  printf '[tool.pyshift]\ntarget-version = "3.99"\n' >cfg/pyproject.toml
+  check_stops target_range '`target-version` must be 3.12, 3.13, 3.14 or 3.15'
+  printf '[tool.pyshift]\nmin-python = "3.13t"\n' >cfg/pyproject.toml
+  check_stops min_python_t '`min-python` must be a version like'
+  rm cfg/pyproject.toml
+  run check --config missing.toml cfg/m.py
+  expect_rc missing_config.rc 2
+  expect_err missing_config.msg 'missing.toml: cannot read'
+  expect_eq missing_config.no_report "$(cat "$OUT")" ""
+  run rules --config missing.toml
+  expect_rc rules_missing_config.rc 2
+  expect_eq rules_missing_config.no_list "$(cat "$OUT")" ""
+  # Still fine: a good config, and --help whatever the config says.
+  printf '[tool.pyshift]\ntarget-version = "3.13t"\nmin-python = "3.10"\n' >cfg/pyproject.toml
+  run check cfg/m.py
+  expect_rc good_config.rc 1
+  printf '[tool.pyshift]\nselekt = ["RM"]\n' >cfg/pyproject.toml
+  run check --help cfg/m.py
+  expect_rc help_with_bad_config 0
+  ;;
+r13_02_output_routing)
+  # Issue 13: -o silently replaced --format sarif=FILE's file (never
+  # written); --format json --format text mixed a JSON document and text on
+  # standard output; JSON fingerprints were null unless SARIF was also
+  # asked for. A full disk gets one line and exit 2 (kept from issue 14).
+  run check -o report.json --format json --format sarif=named.sarif good.py
+  expect_rc o_with_named.rc 1
+  expect_eq o_with_named.named_written "$(ls named.sarif 2>/dev/null)" named.sarif
+  expect_out_file() { "$PY3" -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null && ok || fail "$2" "$1 is not JSON"; }
+  expect_out_file report.json o_with_named.o_gets_unnamed
+  expect_out_file named.sarif o_with_named.sarif_is_json
+  run check -o x.out --format sarif=only.sarif good.py
+  expect_rc o_nothing_to_write.rc 2
+  expect_err o_nothing_to_write.msg '-o x.out: every --format names its own file'
+  expect_eq o_nothing_to_write.no_file "$(ls only.sarif x.out 2>/dev/null)" ""
+  run check --format json --format text good.py
+  expect_rc two_stdout.rc 2
+  expect_err two_stdout.msg '--format json and --format text would both write to standard output'
+  expect_eq two_stdout.nothing "$(cat "$OUT")" ""
+  run check --format json=- --format github good.py
+  expect_rc two_stdout_dash.rc 2
+  run check --format json good.py
+  "$PY3" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d and all(isinstance(f["fingerprint"], str) and ":" in f["fingerprint"] for f in d), d' "$OUT" \
+    && ok || fail json_fingerprint "JSON without SARIF has no fingerprint"
+  if [ -w /dev/full ]; then
+    run check -o /dev/full good.py
+    expect_rc full_disk.rc 2
+    expect_err full_disk.msg 'pyshift: /dev/full: write error: No space left on device'
+    expect_err_lines full_disk.one_line 1
+  fi
+  ;;
+r13_03_exit_zero_means_zero)
+  # Issue 13: one undecodable file made --exit-zero exit 2, which stops a CI
+  # workflow before its upload step. --exit-zero exits 0 whatever the scan
+  # met; the file's error still goes to stderr and into the SARIF as a
+  # toolExecutionNotification. Usage and configuration errors, and a
+  # report that cannot be written, still exit 2.
+  printf 'x = "\xff"\n' >undecodable.py
+  run check --exit-zero --format sarif=out.sarif undecodable.py good.py gone.py
+  expect_rc file_errors.rc 0
+  expect_err file_errors.stderr 'pyshift: undecodable.py: invalid UTF-8'
+  expect_err file_errors.gone 'pyshift: gone.py: no such file or directory'
+  "$PY3" -c '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+notes = run["invocations"][0]["toolExecutionNotifications"]
+uris = sorted(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in notes)
+assert uris == ["gone.py", "undecodable.py"], uris
+assert run["invocations"][0]["executionSuccessful"] is False
+assert [r["ruleId"] for r in run["results"]] == ["RM001"], run["results"]' out.sarif \
+    && ok || fail file_errors.notifications "SARIF lacks the file errors (see above)"
+  run check --exit-zero undecodable.py
+  expect_rc only_errors.rc 0
+  run check undecodable.py
+  expect_rc without_exit_zero.rc 2
+  run check --exit-zero --select XX9 good.py
+  expect_rc usage_error.rc 2
+  printf '[tool.pyshift]\nselekt = ["RM"]\n' >pyproject.toml
+  run check --exit-zero good.py
+  expect_rc config_error.rc 2
+  rm pyproject.toml
+  run check --exit-zero --rules no-such-dir good.py
+  expect_rc rules_error.rc 2
+  if [ -w /dev/full ]; then
+    run check --exit-zero -o /dev/full good.py
+    expect_rc report_not_written.rc 2
+  fi
+  ;;
+r13_04_sarif_repository_root)
+  # Issue 13: SARIF from a subdirectory of a repository had URIs relative
+  # to that subdirectory, so GitHub attached alerts to the wrong files.
+  # They are relative to the work tree's top (or --project-root) from any
+  # directory, with versionControlProvenance read from .git.
+  command -v git >/dev/null || { echo "SKIP: no git"; exit 0; }
+  g() { git -c user.name=t -c user.email=t@example.com -c init.defaultBranch=trunk "$@" >/dev/null 2>&1; }
+  mkdir -p repo/src/pkg && printf 'import imp\n' >repo/src/pkg/m.py
+  g -C repo init && g -C repo add . && g -C repo commit -qm one
+  g -C repo remote add origin https://ci-token:s3cret@example.com/o/r.git
+  head=$(git -C repo rev-parse HEAD)
+  sarif_is() { # NAME FILE URI ROOT_SUFFIX REPO_URI REVISION BRANCH
+    "$PY3" - "$@" <<'EOF' && ok || fail "$1" "SARIF locations or provenance wrong (see above)"
+import json, sys
+name, path, uri, root, repo, rev, branch = sys.argv[1:8]
+run = json.load(open(path))["runs"][0]
+loc = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+assert loc == {"uri": uri, "uriBaseId": "%SRCROOT%"}, loc
+base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+assert base.startswith("file:///") and base.endswith(root), base
+vcp = run.get("versionControlProvenance")
+if repo == "-":
+    assert vcp is None, vcp
+else:
+    vc = vcp[0]
+    assert vc["repositoryUri"] == repo, vc
+    assert vc.get("revisionId") == rev, (vc, rev)
+    assert vc.get("branch") == (None if branch == "-" else branch), vc
+    assert "s3cret" not in json.dumps(run), "credentials leaked"
+EOF
+  }
+  (cd repo/src && "$PS" check --format sarif=../../sub.sarif pkg >/dev/null 2>&1)
+  sarif_is from_subdir sub.sarif src/pkg/m.py /repo/ https://example.com/o/r.git "$head" trunk
+  run check --format sarif=outside.sarif repo/src/pkg
+  sarif_is from_outside outside.sarif src/pkg/m.py /repo/ https://example.com/o/r.git "$head" trunk
+  run check --format sarif=root.sarif --project-root repo/src repo/src/pkg
+  sarif_is project_root root.sarif pkg/m.py /repo/src/ https://example.com/o/r.git "$head" trunk
+  run check --project-root no-such-dir repo
+  expect_rc project_root_missing.rc 2
+  # packed refs, a detached HEAD, an scp-like remote, a linked worktree
+  g -C repo pack-refs --all
+  git -C repo remote set-url origin git@example.com:o/r.git
+  run check --format sarif=packed.sarif repo
+  sarif_is packed_scp packed.sarif src/pkg/m.py /repo/ ssh://example.com/o/r.git "$head" trunk
+  g -C repo checkout -q --detach HEAD
+  run check --format sarif=detached.sarif repo
+  sarif_is detached detached.sarif src/pkg/m.py /repo/ ssh://example.com/o/r.git "$head" -
+  g -C repo worktree add -q -b side ../wt
+  run check --format sarif=wt.sarif wt/src
+  sarif_is worktree wt.sarif src/pkg/m.py /wt/ ssh://example.com/o/r.git "$head" side
+  # Not in a work tree: relative to the working directory, as before.
+  mkdir plain && printf 'import imp\n' >plain/m.py
+  (cd plain && "$PS" check --format sarif=../plain.sarif . >/dev/null 2>&1)
+  sarif_is no_git plain.sarif m.py /plain/ - - -
+  ;;
+r13_05_github_sarif_limits)
+  # Issue 13: a run with more results than GitHub accepts (25,000 per run)
+  # wrote them all, and GitHub rejected the whole upload. The most severe
+  # 25,000 are kept and a toolExecutionNotification and stderr say what
+  # was dropped. (The per-result and gzipped-size limits are in
+  # unit.test_report, with small limits.)
+  "$PY3" -c "open('many.py', 'w').write('from typing import Optional\n' + 'x: Optional[int] = None\n' * 25000 + 'import imp\n' * 5)"
+  run check --min-python 3.10 --format sarif=many.sarif many.py
+  expect_rc many.rc 1
+  expect_err many.stderr 'pyshift: warning: many.sarif: GitHub code scanning accepts at most 25000 results per run: kept the 25000 most severe of 25005 results, dropped 5 (0 error, 0 warning, 5 note)'
+  "$PY3" -c '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+res = run["results"]
+assert len(res) == 25000, len(res)
+assert sum(r["level"] == "error" for r in res) == 5, "the errors were dropped"
+notes = run["invocations"][0]["toolExecutionNotifications"]
+assert any("dropped 5" in n["message"]["text"] and n["level"] == "warning" for n in notes), notes' many.sarif \
+    && ok || fail many.sarif "SARIF over GitHub's limit (see above)"
+  ;;
 r14_04_unreadable_pyproject_is_an_error)
   # A discovered pyproject.toml over 4 MiB was silently ignored (its select
   # did not apply, exit 1); with --config it was refused. Same for one that

@@ -3,7 +3,10 @@
 usage: redact.py FORMAT IN OUT   (FORMAT: text, json, sarif or github)
 
 SARIF: tool version and semanticVersion, invocation times, the working
-directory and %SRCROOT% URIs, commandLine and arguments. The other formats
+directory and %SRCROOT% URIs, commandLine and arguments, and
+versionControlProvenance (left out: there is none in a clone without .git,
+and the commit changes with every one; tests/cli/regressions.sh
+r13_04_sarif_repository_root checks it). The other formats
 hold nothing volatile and are copied unchanged. The SARIF keeps pyshift's
 own layout (2-space indent, key order), so the diff reads like the output.
 """
@@ -27,6 +30,7 @@ if fmt == "sarif":
                 inv["arguments"] = ["<redacted>"]
             if "workingDirectory" in inv:
                 inv["workingDirectory"]["uri"] = "file:///<redacted>/"
+        run.pop("versionControlProvenance", None)
         for base in run.get("originalUriBaseIds", {}).values():
             base["uri"] = "file:///<redacted>/"
     data = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -14,7 +14,11 @@ Checks, for each FILE:
     with an artifactLocation.uri and region.startLine >= 1 (and columns >= 1);
     a relative uri carries a uriBaseId that originalUriBaseIds defines (when
     the run has originalUriBaseIds); partialFingerprints.primaryLocationLineHash
-    is present and looks like "<hex>:<n>"; relatedLocations ids are unique.
+    is present and looks like "<hex>:<n>"; relatedLocations ids are unique;
+    each codeFlow has one threadFlow whose locations have a
+    location.physicalLocation and a message; GitHub's hard limits (25,000
+    results per run, 1,000 locations per result, 10,000 thread flow
+    locations per result) hold.
 
 Exit status: 0 when every file passes, 1 when any check fails (each problem
 is printed as FILE: PATH: message), 77 (ctest's skip code) when the schema
@@ -31,6 +35,11 @@ import re
 import sys
 
 SKIP = 77
+# GitHub code scanning's hard limits (docs.github.com, "SARIF results exceed
+# hard limit"): more is rejected.
+MAX_RESULTS = 25000
+MAX_LOCATIONS = 1000
+MAX_THREAD_FLOW_LOCATIONS = 10000
 HASH_RE = re.compile(r"^[0-9a-f]{1,16}:[1-9][0-9]*$")
 
 
@@ -113,6 +122,8 @@ def check_github(log, problems):
                 problems.append((rp + ["tool", "driver", "rules", i, "id"], f"duplicate rule id {rid!r}"))
             ids.setdefault(rid, i)
         base_ids = run.get("originalUriBaseIds")
+        if len(run.get("results") or []) > MAX_RESULTS:
+            problems.append((rp + ["results"], f"{len(run['results'])} results (GitHub rejects more than {MAX_RESULTS})"))
         for resi, res in enumerate(run.get("results") or []):
             p = rp + ["results", resi]
             rid = res.get("ruleId")
@@ -153,6 +164,29 @@ def check_github(log, problems):
                 if isinstance(phys, dict):
                     check_artifact(phys.get("artifactLocation"), base_ids, pl + ["physicalLocation", "artifactLocation"], problems)
                     check_region(phys.get("region"), pl + ["physicalLocation", "region"], problems)
+            n_steps = 0
+            for ci, flow in enumerate(res.get("codeFlows") or []):
+                tfs = flow.get("threadFlows") or []
+                if len(tfs) != 1:
+                    problems.append((p + ["codeFlows", ci], f"{len(tfs)} threadFlows (viewers show one per codeFlow)"))
+                for ti, tf in enumerate(tfs):
+                    for li, tfl in enumerate(tf.get("locations") or []):
+                        n_steps += 1
+                        pl = p + ["codeFlows", ci, "threadFlows", ti, "locations", li, "location"]
+                        loc = tfl.get("location")
+                        phys = loc.get("physicalLocation") if isinstance(loc, dict) else None
+                        if not isinstance(phys, dict):
+                            problems.append((pl, "thread flow location without location.physicalLocation"))
+                            continue
+                        if not isinstance((loc.get("message") or {}).get("text"), str):
+                            problems.append((pl, "thread flow location without message.text"))
+                        check_artifact(phys.get("artifactLocation"), base_ids, pl + ["physicalLocation", "artifactLocation"], problems)
+                        check_region(phys.get("region"), pl + ["physicalLocation", "region"], problems)
+            if n_steps > MAX_THREAD_FLOW_LOCATIONS:
+                problems.append((p, f"{n_steps} thread flow locations (GitHub rejects more than {MAX_THREAD_FLOW_LOCATIONS})"))
+            n_locs = len(locs) + len(res.get("relatedLocations") or [])
+            if n_locs > MAX_LOCATIONS:
+                problems.append((p, f"{n_locs} locations (GitHub rejects more than {MAX_LOCATIONS})"))
             for fi, fix in enumerate(res.get("fixes") or []):
                 for ci, change in enumerate(fix.get("artifactChanges") or []):
                     pc = p + ["fixes", fi, "artifactChanges", ci]

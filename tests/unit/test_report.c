@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "check.h"
 #include "report/report.h"
@@ -89,6 +90,44 @@ static void add_related(PsFinding *f, PsRange r, const char *msg) {
   f->related[f->n_related].message = ps_xstrdup(msg);
   f->related[f->n_related].path = NULL;
   f->n_related++;
+}
+
+/* An explained project finding (what the FT analyses emit): two threads'
+ * paths, one step in another file, a confidence, a rank and two notes. */
+static void add_flow(PsFinding *f, const char *msg, size_t n, const PsRelated *steps) {
+  f->flows = ps_xrealloc(f->flows, (f->n_flows + 1) * sizeof *f->flows);
+  PsFlow *fl = &f->flows[f->n_flows++];
+  fl->message = ps_xstrdup(msg);
+  fl->n_steps = n;
+  fl->steps = ps_xcalloc(n ? n : 1, sizeof *fl->steps);
+  for (size_t i = 0; i < n; i++) {
+    fl->steps[i].range = steps[i].range;
+    fl->steps[i].message = ps_xstrdup(steps[i].message);
+    fl->steps[i].path = steps[i].path ? ps_xstrdup(steps[i].path) : NULL;
+  }
+}
+
+static PsFinding explained(void) {
+  PsFinding f = finding(&RULE_FT002, pos(3, 5, 5, 30), pos(3, 12, 12, 37), "`counter` is written by two threads",
+                        "    counter += 1");
+  add_related(&f, (PsRange){pos(1, 1, 1, 0), pos(1, 8, 8, 7)}, "`counter` is defined here");
+  PsRelated t1[] = {
+      {{pos(12, 1, 1, 90), pos(12, 30, 30, 119)}, (char *)"Thread(target=worker) starts here", NULL},
+      {{pos(3, 5, 5, 30), pos(3, 12, 12, 37)}, (char *)"worker() writes `counter`", NULL},
+  };
+  PsRelated t2[] = {
+      {{pos(4, 1, 1, 20), pos(4, 20, 20, 39)}, (char *)"pool.submit(worker) runs it", (char *)"pkg/main.py"},
+      {{pos(3, 5, 5, 30), pos(3, 12, 12, 37)}, (char *)"worker() writes `counter`", NULL},
+  };
+  add_flow(&f, "thread started by Thread(target=worker)", 2, t1);
+  add_flow(&f, "thread started by pool.submit(worker)", 2, t2);
+  f.confidence = "high";
+  f.rank = 80;
+  f.notes = ps_xcalloc(2, sizeof(char *));
+  f.notes[0] = ps_xstrdup("no lock is held at either write");
+  f.notes[1] = ps_xstrdup("guard `counter` with a threading.Lock");
+  f.n_notes = 2;
+  return f;
 }
 
 static PsRunInfo base_run(void) {
@@ -451,11 +490,14 @@ static PsFileResult **rich_files(size_t *n) {
   PsFinding c[1];
   c[0] = finding(&RULE_RM001, pos(1, 1, 1, 0), pos(1, 7, 7, 6), "outside", NULL);
   c[0].fingerprint = ps_xstrdup("c129715d7a2bc9a3:1");
-  PsFileResult **files = ps_xmalloc(3 * sizeof *files);
+  PsFinding d[1] = {explained()};
+  d[0].fingerprint = ps_xstrdup("5d1bc3f8c0d8a2f1:1");
+  PsFileResult **files = ps_xmalloc(4 * sizeof *files);
   files[0] = file_result("src/caf\xc3\xa9 d\xc3\xa9j\xc3\xa0/app.py", a, 2);
   files[1] = file_result("/home/dev/my project/pkg/util #1.py", b, 1);
   files[2] = file_result("/opt/other/x.py", c, 1);
-  *n = 3;
+  files[3] = file_result("src/race.py", d, 1);
+  *n = 4;
   return files;
 }
 
@@ -477,7 +519,7 @@ static PsRunInfo rich_run(void) {
   run.end_time_utc = "2026-11-21T07:04:25Z";
   run.target = (PsPyVersion){3, 14, true};
   run.min_python = (PsPyVersion){3, 9, false};
-  run.n_findings = 4;
+  run.n_findings = 5;
   run.n_files = 5;
   return run;
 }
@@ -569,7 +611,7 @@ static void test_sarif(void) {
 
   /* results sorted by path: "/home/...", "/opt/...", "src/..." */
   json_t *res = json_object_get(r0, "results");
-  CHECK_INT(json_array_size(res), 4);
+  CHECK_INT(json_array_size(res), 5);
   CHECK_JSTR(res, "0.ruleId", "TY003");
   CHECK_JINT(res, "0.ruleIndex", 2);
   CHECK_JSTR(res, "0.level", "note");
@@ -600,6 +642,9 @@ static void test_sarif(void) {
   CHECK_JINT(res, "3.relatedLocations.1.id", 2);
   CHECK_JSTR(res, "3.relatedLocations.1.message.text", "and rebound here");
   CHECK_JINT(res, "3.relatedLocations.1.physicalLocation.region.startLine", 5);
+  CHECK_JSTR(res, "4.locations.0.physicalLocation.artifactLocation.uri", "src/race.py");
+  CHECK_JSTR(res, "4.codeFlows.1.threadFlows.0.locations.0.location.physicalLocation.artifactLocation.uri",
+             "pkg/main.py");
 
   json_decref(root);
   free(out);
@@ -617,6 +662,283 @@ static void test_sarif(void) {
   CHECK(root && !has_null(root), "no nulls");
   json_decref(root);
   free(out);
+}
+
+/* ---- explained findings ------------------------------------------------- */
+
+/* Renders one file's findings as project findings (after file()). */
+static char *render_project(PsReportOptions opts, PsRunInfo *run, PsFileResult *file) {
+  char *data = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream(&data, &size);
+  opts.out = out;
+  PsReporter *r = ps_report_new(&opts);
+  ps_report_begin(r, run);
+  ps_report_project(r, file);
+  ps_report_end(r, run);
+  ps_report_delete(r);
+  fclose(out);
+  return data;
+}
+
+static void test_explained(void) {
+  PsRunInfo run = base_run();
+  PsFinding f[1] = {explained()};
+  PsFileResult *file = file_result("app.py", f, 1);
+
+  /* concise text: one line per thread, where it starts; no notes */
+  PsReportOptions o = fmt(PS_FORMAT_TEXT);
+  o.quiet = true;
+  char *out = render_project(o, &run, file);
+  CHECK_STR(out,
+            "Project-wide findings (from analyses across files):\n"
+            "app.py:3:5: FT002 `counter` is written by two threads\n"
+            "    app.py:1:1: `counter` is defined here\n"
+            "    thread 1: app.py:12 thread started by Thread(target=worker)\n"
+            "    thread 2: pkg/main.py:4 thread started by pool.submit(worker)\n");
+  free(out);
+
+  /* --show-source: every step, the confidence and the notes */
+  o.show_source = true;
+  out = render_project(o, &run, file);
+  CHECK_STR(out,
+            "Project-wide findings (from analyses across files):\n"
+            "app.py:3:5: FT002 `counter` is written by two threads\n"
+            "3 |     counter += 1\n"
+            "  |     ^^^^^^^\n"
+            "\n"
+            "    app.py:1:1: `counter` is defined here\n"
+            "    thread 1: thread started by Thread(target=worker)\n"
+            "      app.py:12:1: Thread(target=worker) starts here\n"
+            "      app.py:3:5: worker() writes `counter`\n"
+            "    thread 2: thread started by pool.submit(worker)\n"
+            "      pkg/main.py:4:1: pool.submit(worker) runs it\n"
+            "      app.py:3:5: worker() writes `counter`\n"
+            "    confidence: high\n"
+            "    note: no lock is held at either write\n"
+            "    note: guard `counter` with a threading.Lock\n");
+  free(out);
+
+  /* github: still one line per finding */
+  out = render_project(fmt(PS_FORMAT_GITHUB), &run, file);
+  CHECK_STR(out, "::warning file=app.py,line=3,col=5,endLine=3,endColumn=12,title=FT002::"
+                 "app.py:3:5: FT002 `counter` is written by two threads\n");
+  free(out);
+
+  /* json: the four fields after "related" */
+  out = render_project(fmt(PS_FORMAT_JSON), &run, file);
+  CHECK(out && strstr(out,
+                      "    ],\n"
+                      "    \"flows\": [\n"
+                      "      {\n"
+                      "        \"message\": \"thread started by Thread(target=worker)\",\n"
+                      "        \"steps\": [\n"
+                      "          {\n"
+                      "            \"path\": \"app.py\",\n"
+                      "            \"line\": 12,\n"
+                      "            \"column\": 1,\n"
+                      "            \"message\": \"Thread(target=worker) starts here\"\n"
+                      "          },\n"
+                      "          {\n"
+                      "            \"path\": \"app.py\",\n"
+                      "            \"line\": 3,\n"
+                      "            \"column\": 5,\n"
+                      "            \"message\": \"worker() writes `counter`\"\n"
+                      "          }\n"
+                      "        ]\n"
+                      "      },\n"
+                      "      {\n"
+                      "        \"message\": \"thread started by pool.submit(worker)\",\n"
+                      "        \"steps\": [\n"
+                      "          {\n"
+                      "            \"path\": \"pkg/main.py\",\n"
+                      "            \"line\": 4,\n"
+                      "            \"column\": 1,\n"
+                      "            \"message\": \"pool.submit(worker) runs it\"\n"
+                      "          },\n"
+                      "          {\n"
+                      "            \"path\": \"app.py\",\n"
+                      "            \"line\": 3,\n"
+                      "            \"column\": 5,\n"
+                      "            \"message\": \"worker() writes `counter`\"\n"
+                      "          }\n"
+                      "        ]\n"
+                      "      }\n"
+                      "    ],\n"
+                      "    \"confidence\": \"high\",\n"
+                      "    \"rank\": 80.0,\n"
+                      "    \"notes\": [\n"
+                      "      \"no lock is held at either write\",\n"
+                      "      \"guard `counter` with a threading.Lock\"\n"
+                      "    ],\n"
+                      "    \"fingerprint\": null,\n") != NULL,
+        "json explained fields: %s", out);
+  free(out);
+
+  /* sarif: rank, codeFlows (one threadFlow each), notes, confidence */
+  out = render_project(fmt(PS_FORMAT_SARIF), &run, file);
+  json_error_t jerr;
+  json_t *root = json_loads(out, 0, &jerr);
+  CHECK(root != NULL, "sarif parses: %s", jerr.text);
+  json_t *r = jpath(root, "runs.0.results.0");
+  CHECK(json_real_value(json_object_get(r, "rank")) == 80.0, "rank");
+  CHECK_JSTR(r, "properties.confidence", "high");
+  CHECK_JSTR(r, "properties.notes.1", "guard `counter` with a threading.Lock");
+  CHECK_JSTR(r, "message.text", "`counter` is written by two threads");
+  CHECK_JSTR(r, "message.markdown",
+             "`counter` is written by two threads\n\n- no lock is held at either write\n"
+             "- guard `counter` with a threading.Lock");
+  CHECK_INT(json_array_size(json_object_get(r, "codeFlows")), 2);
+  CHECK_INT(json_array_size(jpath(r, "codeFlows.0.threadFlows")), 1);
+  CHECK_JSTR(r, "codeFlows.1.threadFlows.0.message.text", "thread started by pool.submit(worker)");
+  CHECK_JSTR(r, "codeFlows.1.threadFlows.0.locations.0.location.physicalLocation.artifactLocation.uri",
+             "pkg/main.py");
+  CHECK_JINT(r, "codeFlows.1.threadFlows.0.locations.0.location.physicalLocation.region.startLine", 4);
+  CHECK_JSTR(r, "codeFlows.1.threadFlows.0.locations.0.location.message.text", "pool.submit(worker) runs it");
+  CHECK_JSTR(r, "codeFlows.1.threadFlows.0.locations.1.location.physicalLocation.artifactLocation.uri", "app.py");
+  CHECK(root && !has_null(root), "no nulls");
+  json_decref(root);
+  free(out);
+  ps_file_result_free(file);
+
+  /* Without the new members nothing changes: a plain finding has none of
+   * the keys. */
+  PsFinding g[1] = {finding(&RULE_RM001, pos(1, 8, 8, 7), pos(1, 11, 11, 10), "m", NULL)};
+  file = file_result("app.py", g, 1);
+  out = render_project(fmt(PS_FORMAT_JSON), &run, file);
+  CHECK(out && !strstr(out, "flows") && !strstr(out, "confidence") && !strstr(out, "rank") && !strstr(out, "notes"),
+        "plain json: %s", out);
+  free(out);
+  out = render_project(fmt(PS_FORMAT_SARIF), &run, file);
+  CHECK(out && !strstr(out, "codeFlows") && !strstr(out, "\"rank\"") && !strstr(out, "markdown\": \"m"),
+        "plain sarif");
+  free(out);
+  ps_file_result_free(file);
+}
+
+/* ---- GitHub's limits ---------------------------------------------------- */
+
+static char *render_opts(PsReportOptions o, PsRunInfo *run, PsFileResult *const *files, size_t n,
+                         char ***warnings, size_t *n_warnings) {
+  char *data = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream(&data, &size);
+  o.out = out;
+  PsReporter *r = ps_report_new(&o);
+  ps_report_begin(r, run);
+  for (size_t i = 0; i < n; i++) ps_report_file(r, files[i]);
+  ps_report_end(r, run);
+  const char *const *w;
+  *n_warnings = ps_report_warnings(r, &w);
+  *warnings = ps_xcalloc(*n_warnings + 1, sizeof(char *));
+  for (size_t i = 0; i < *n_warnings; i++) (*warnings)[i] = ps_xstrdup(w[i]);
+  ps_report_delete(r);
+  fclose(out);
+  return data;
+}
+
+static void free_strings(char **v, size_t n) {
+  for (size_t i = 0; i < n; i++) free(v[i]);
+  free(v);
+}
+
+static void test_sarif_limits(void) {
+  PsRunInfo run = base_run();
+  /* five results, two errors, a warning, two notes; room for three */
+  PsFinding f[5];
+  const PsRuleMeta *rules[5] = {&RULE_RM001, &RULE_TY003, &RULE_FT002, &RULE_TY003, &RULE_RM001};
+  for (int i = 0; i < 5; i++) {
+    char msg[16];
+    snprintf(msg, sizeof msg, "m%d", i);
+    f[i] = finding(rules[i], pos((uint32_t)i + 1, 1, 1, 0), pos((uint32_t)i + 1, 2, 2, 1), msg, NULL);
+  }
+  PsFileResult *file = file_result("a.py", f, 5);
+  PsReportOptions o = fmt(PS_FORMAT_SARIF);
+  o.sarif_max_results = 3;
+  char **w;
+  size_t nw;
+  char *out = render_opts(o, &run, &file, 1, &w, &nw);
+  json_error_t jerr;
+  json_t *root = json_loads(out, 0, &jerr);
+  json_t *res = jpath(root, "runs.0.results");
+  CHECK_INT(json_array_size(res), 3);
+  CHECK_JSTR(res, "0.message.text", "m0");
+  CHECK_JSTR(res, "1.message.text", "m2");
+  CHECK_JSTR(res, "2.message.text", "m4");
+  const char *want = "GitHub code scanning accepts at most 3 results per run: kept the 3 most severe of 5 results, "
+                     "dropped 2 (0 error, 0 warning, 2 note)";
+  CHECK_JSTR(root, "runs.0.invocations.0.toolExecutionNotifications.0.message.text", want);
+  CHECK_JSTR(root, "runs.0.invocations.0.toolExecutionNotifications.0.level", "warning");
+  CHECK(nw == 1 && !strcmp(w[0], want), "warning for stderr: %s", nw ? w[0] : "(none)");
+  json_decref(root);
+  free(out);
+  free_strings(w, nw);
+  ps_file_result_free(file);
+
+  /* related locations and thread flow steps over the per-result caps */
+  PsFinding g[1] = {explained()};
+  for (int i = 0; i < 4; i++) add_related(&g[0], (PsRange){pos(2, 1, 1, 0), pos(2, 2, 2, 1)}, "more");
+  file = file_result("b.py", g, 1); /* 5 related, 2 flows of 2 steps */
+  o = fmt(PS_FORMAT_SARIF);
+  o.sarif_max_locations = 3;
+  o.sarif_max_flow_locations = 3;
+  out = render_opts(o, &run, &file, 1, &w, &nw);
+  root = json_loads(out, 0, &jerr);
+  json_t *r0 = jpath(root, "runs.0.results.0");
+  CHECK_INT(json_array_size(json_object_get(r0, "relatedLocations")), 2);
+  CHECK_INT(json_array_size(jpath(r0, "codeFlows.0.threadFlows.0.locations")), 2);
+  CHECK_INT(json_array_size(jpath(r0, "codeFlows.1.threadFlows.0.locations")), 1);
+  CHECK_INT(nw, 2);
+  CHECK_JSTR(root, "runs.0.invocations.0.toolExecutionNotifications.0.message.text",
+             "GitHub code scanning accepts at most 3 locations per result: 1 result kept only their first 2 related "
+             "locations");
+  json_decref(root);
+  free(out);
+  free_strings(w, nw);
+  ps_file_result_free(file);
+
+  /* the gzipped size: 400 results with incompressible messages, 8 KB */
+  PsFinding *many = ps_xcalloc(400, sizeof *many);
+  unsigned x = 12345;
+  for (int i = 0; i < 400; i++) {
+    char msg[64];
+    int k = 0;
+    for (; k < 40; k++) x = x * 1103515245u + 12345u, msg[k] = (char)('a' + (x >> 16) % 26);
+    msg[k] = '\0';
+    many[i] = finding(i % 7 ? &RULE_TY003 : &RULE_RM001, pos((uint32_t)i + 1, 1, 1, 0), pos((uint32_t)i + 1, 2, 2, 1),
+                      msg, NULL);
+  }
+  file = file_result("c.py", many, 400);
+  free(many);
+  o = fmt(PS_FORMAT_SARIF);
+  o.sarif_max_gzip_bytes = 8000;
+  out = render_opts(o, &run, &file, 1, &w, &nw);
+  root = json_loads(out, 0, &jerr);
+  res = jpath(root, "runs.0.results");
+  size_t kept = json_array_size(res);
+  CHECK(kept > 0 && kept < 400, "kept %zu of 400", kept);
+  size_t errors = 0;
+  for (size_t i = 0; i < kept; i++)
+    errors += !strcmp(json_string_value(json_object_get(json_array_get(res, i), "level")), "error");
+  CHECK_INT(errors, 58); /* every error (i % 7 == 0: 58 of 400) kept first */
+  CHECK(nw == 1 && strstr(w[0], "SARIF files of at most 8000 bytes gzipped: kept the"), "gzip warning: %s",
+        nw ? w[0] : "(none)");
+  /* and it does fit: deflate it the same way */
+  z_stream zs;
+  memset(&zs, 0, sizeof zs);
+  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  static unsigned char gz[1 << 20];
+  zs.next_in = (unsigned char *)out;
+  zs.avail_in = (unsigned)strlen(out);
+  zs.next_out = gz;
+  zs.avail_out = sizeof gz;
+  deflate(&zs, Z_FINISH);
+  CHECK(zs.total_out <= 8000, "gzipped %lu bytes", (unsigned long)zs.total_out);
+  deflateEnd(&zs);
+  json_decref(root);
+  free(out);
+  free_strings(w, nw);
+  ps_file_result_free(file);
 }
 
 static void test_uris(void) {
@@ -787,6 +1109,8 @@ int main(int argc, char **argv) {
   test_github();
   test_json();
   test_sarif();
+  test_explained();
+  test_sarif_limits();
   test_uris();
   test_write_errors();
   test_fingerprints();
