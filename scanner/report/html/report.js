@@ -39,9 +39,10 @@
     return true;
   }
 
-  /* A location, linked to the finding at that line when there is one. */
-  function locLink(x) {
-    var text = where(x.p, x.l, x.c);
+  /* A location, linked to the finding at that line when there is one;
+   * "line N" when it is in file `base`. */
+  function locLink(x, base) {
+    var text = x.p === base ? "line " + x.l : where(x.p, x.l, x.c);
     if (x.t === undefined) return el("span", "loc", text);
     var a = el("a", "loc", text);
     a.href = "#f-" + x.t;
@@ -71,8 +72,8 @@
     items.forEach(function (x) { render(add(ul, el("li")), x); });
   }
 
-  function renderRelated(li, x) {
-    add(li, locLink(x));
+  function renderRelated(li, x, base) {
+    add(li, locLink(x, base));
     li.appendChild(document.createTextNode(" " + x.m));
   }
 
@@ -87,7 +88,7 @@
       fl.steps.forEach(function (s, k) {
         var sl = add(steps, el("li"));
         if (k) add(sl, el("span", "arrow", "\u2192 "));
-        add(sl, locLink(s));
+        add(sl, locLink(s, f.p));
         sl.appendChild(document.createTextNode(" " + s.m));
       });
     });
@@ -108,7 +109,7 @@
     add(li, el("div", "msg", f.m));
     if (f.src !== undefined) add(li, codeExcerpt(f));
     if (f.fix) add(li, el("div", "muted", "fix (" + f.fix.a + "): " + f.fix.m));
-    subList(li, "Related", f.rel, renderRelated);
+    subList(li, "Related", f.rel, function (n, x) { renderRelated(n, x, f.p); });
     renderFlows(li, f);
     subList(li, "Notes", f.notes, function (n, x) { n.textContent = x; });
     subList(li, "Referenced by", f.by, function (n, j) {
@@ -177,7 +178,7 @@
       });
       if (f.rel) row("Other accesses", function (dd) {
         var ul = add(dd, el("ul", "sub"));
-        f.rel.forEach(function (x) { renderRelated(add(ul, el("li")), x); });
+        f.rel.forEach(function (x) { renderRelated(add(ul, el("li")), x, f.p); });
       });
       if (f.flows) row("Threads", function (dd) {
         var ol = add(dd, el("ol", "sub"));
@@ -187,7 +188,7 @@
           fl.steps.forEach(function (s, k) {
             if (k) add(li, el("span", "arrow", " \u2192 "));
             var w = add(li, el("span"));
-            add(w, locLink(s));
+            add(w, locLink(s, f.p));
             w.appendChild(document.createTextNode(" " + s.m));
           });
         });
