@@ -49,4 +49,23 @@ grep -q '>evil.e&quot;&lt;img src=x onerror=alert(1)&gt;</a>' evil.html && ok ||
 grep -q '# \\u003c/script\\u003e\\u003cimg' evil.html && ok || fail evil_json "source line not \\u003c-escaped"
 [ "$(grep -c '</script>' evil.html)" = 2 ] && ok || fail evil_script "a </script> from the scanned code"
 
+# A project analysis's {object} and {defined} message variables group its
+# findings by shared object (what the FT races use): the test-only XP001 with
+# an `object` column.
+mkdir -p xrules && cp -r "$SRC/tests/project/tree" xtree
+awk -F'\t' 'BEGIN { OFS = "\t" } /^name\tinstead$/ { print $0, "object"; next }
+  /^pkg\./ { print $0, "the " $1; next } { print }' "$SRC/tests/project/rules/XP001-legacy-api-call.rule" \
+  >xrules/XP001-legacy-api-call.rule
+(cd xtree && "$PS" check --isolated --rules ../xrules --select XP001 --exit-zero --format html=../x.html . >/dev/null 2>&1)
+LAST_CMD="pyshift check --rules xrules --select XP001 --format html=x.html"
+"$PY3" - x.html <<'PY' && ok || fail object_groups "no group per {object}"
+import json, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+data = json.loads(re.search(r'<script type="application/json" id="ps-data">(.*?)</script>', page, re.S).group(1))
+groups = {g["object"]: g for g in data["groups"]}
+g = groups["the pkg.legacy.old_api"]
+assert len(g["f"]) >= 2 and g["defined"].startswith("pkg/legacy.py:"), g
+assert all(data["rules"][data["findings"][i]["r"]]["id"] == "XP001" for i in g["f"])
+PY
+
 finish
