@@ -87,9 +87,9 @@ typedef struct PsReportOptions {
 #define PS_SARIF_MAX_LOCATIONS 1000
 #define PS_SARIF_MAX_FLOW_LOCATIONS 10000
 #define PS_SARIF_MAX_GZIP_BYTES ((size_t)10 * 1000 * 1000)
-/* The HTML report's bound: with its per-finding caps (html.c) the page stays
- * under about 100 MB even for pathological findings; 25,000 typical ones
- * make about 10 MB. */
+/* The HTML report's bound (the most severe are listed): with its
+ * per-finding caps (html.c) no page is unbounded; 25,000 typical findings
+ * (about 220 bytes each) make about 6 MB. */
 #define PS_HTML_MAX_FINDINGS 25000
 
 typedef struct PsReporter PsReporter;
