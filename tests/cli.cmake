@@ -83,6 +83,15 @@ foreach(_case ${_ps_regressions})
   set_tests_properties(cli.regress.${_case} PROPERTIES LABELS "cli;regress")
 endforeach()
 
+# Issue 13, adopting on a big codebase: tests/cli/adopt.sh, one case per item.
+set(_ps_adopt_cases r13_06_fail_on)
+foreach(_case ${_ps_adopt_cases})
+  add_test(NAME cli.adopt.${_case}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/adopt.sh
+                   $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} ${_case})
+  set_tests_properties(cli.adopt.${_case} PROPERTIES LABELS "cli;adopt")
+endforeach()
+
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
              ${CMAKE_CURRENT_SOURCE_DIR}/cli/known_bugs.txt)
 if("$ENV{PS_KNOWN_BUGS}" STREQUAL "1")

@@ -333,6 +333,7 @@ typedef struct Run {
   Shared sh;
   bool broken_pipe;
   size_t n_findings, n_files, n_fixed, n_fixable, n_hidden, write_errors;
+  size_t n_failing;               /* reported findings at or above --fail-on */
   /* Errors that --exit-zero does not hide (among n_errors): a rule file
    * that does not load (configuration) and a report that could not be
    * written (the thing the run was asked for). */
@@ -552,6 +553,12 @@ static void note_reported(Run *R, const char *path, const PsFinding *f) {
   free(k);
 }
 
+/* Counts the findings of a reported result that fail the run (--fail-on). */
+static void count_failing(Run *R, const PsFileResult *r) {
+  for (size_t k = 0; k < r->n_findings; k++)
+    if (r->findings[k].severity >= R->cfg->fail_on) R->n_failing++;
+}
+
 /* One file's result, in path order: its fixes written (--fix), its diff or
  * fixed standard input printed, its errors and findings reported. */
 static void handle_result(Run *R, PsFileResult *r) {
@@ -609,6 +616,7 @@ static void handle_result(Run *R, PsFileResult *r) {
   }
   if (!r->n_errors || r->n_findings) R->n_files++;
   R->n_findings += r->n_findings;
+  count_failing(R, r);
   for (size_t k = 0; k < cfg->n_outputs; k++)
     if (R->outs[k].rep) ps_report_file(R->outs[k].rep, r);
   if (stdout_broken(R->outs, cfg->n_outputs)) {
@@ -806,6 +814,7 @@ static void project_stage(Run *R) {
     PsFileResult *r = project_result(R, all[a].path, all + a, b - a);
     if (r->n_findings && !R->broken_pipe) {
       R->n_findings += r->n_findings;
+      count_failing(R, r);
       for (size_t k = 0; k < R->cfg->n_outputs; k++)
         if (R->outs[k].rep) ps_report_project(R->outs[k].rep, r);
     }
@@ -855,8 +864,9 @@ static int finish_run(Run *R) {
     R->hard_errors++;
   }
   /* --diff fails when something would be fixed; otherwise what counts is
-   * what is left (with --fix, 0 when everything was fixed). */
-  bool failing = R->fix_mode == PS_FIX_DIFF ? R->n_fixed > 0 : R->n_findings > 0;
+   * what is left (with --fix, 0 when everything was fixed), at or above
+   * --fail-on. */
+  bool failing = R->fix_mode == PS_FIX_DIFF ? R->n_fixed > 0 : R->n_failing > 0;
   /* --exit-zero: a CI step that uploads the report must reach the upload
    * whatever the scan met (an undecodable file, a path that is gone, a
    * fix not written: on stderr and in SARIF's notifications); only what
