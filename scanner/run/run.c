@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline/baseline.h"
 #include "parse/parse.h"
 #include "report/report.h"
 #include "run/run_internal.h"
@@ -346,6 +347,10 @@ typedef struct Run {
   PsStrSet reported;              /* "ID\tpath\tline\tcol" of per-file findings */
   Array(PsFinding) project;       /* from the joins; path in source_line until sorted */
   Array(char *) project_paths;    /* the path of each of `project` */
+  /* Adopting (docs/output-formats.md#baselines). */
+  PsBaseline *baseline;           /* --baseline: loaded before the scan */
+  PsBaseline *record;             /* --write-baseline: what this run reports */
+  size_t n_unchanged;             /* findings the baseline hides */
 } Run;
 
 static void add_note(Run *R, const char *path, const char *msg) {
@@ -390,6 +395,21 @@ static int load_rules(Run *R) {
                 exists ? " for this run's target and minimum Python versions (see `pyshift rules`)"
                        : " (no rule has that id or prefix yet)");
     }
+  return 0;
+}
+
+/* --baseline is read before anything is scanned: a missing or broken
+ * baseline stops the run (an empty one would report every finding as new). */
+static int load_baseline(Run *R) {
+  PsConfig *cfg = R->cfg;
+  if (cfg->write_baseline) R->record = ps_baseline_new(cfg->write_baseline);
+  if (!cfg->baseline) return 0;
+  PsError err;
+  ps_error_clear(&err);
+  if (ps_baseline_load(&R->baseline, cfg->baseline, &err) != 0) {
+    ps_error_print(&err, stderr);
+    return -1;
+  }
   return 0;
 }
 
@@ -453,6 +473,8 @@ static int make_engine(Run *R) {
   if (getenv("PYSHIFT_PARSE_ONLY")) R->fix_mode = PS_FIX_OFF;
   for (size_t i = 0; i < cfg->n_outputs; i++)
     R->want_fingerprints |= cfg->outputs[i].format == PS_FORMAT_SARIF || cfg->outputs[i].format == PS_FORMAT_JSON;
+  /* A baseline records GitHub's fingerprints for its absent results. */
+  R->want_fingerprints |= cfg->write_baseline != NULL;
   R->jobs = cfg->jobs > 0 ? cfg->jobs : ncpus();
   if ((size_t)R->jobs > R->sh.n) R->jobs = R->sh.n ? (int)R->sh.n : 1;
   PsEngineOptions eo = {
@@ -553,6 +575,39 @@ static void note_reported(Run *R, const char *path, const PsFinding *f) {
   free(k);
 }
 
+/* Records r's findings for --write-baseline and matches them against
+ * --baseline. Returns what the outputs other than SARIF show: r itself, or
+ * `view`, a shallow copy of r holding only the new findings (free
+ * view->findings, the array only, when the result is not r). SARIF gets r,
+ * every finding marked new or unchanged. */
+static PsFileResult *baseline_view(Run *R, PsFileResult *r, PsFileResult *view) {
+  if (R->record) ps_baseline_record(R->record, r->path, r->findings, r->n_findings);
+  if (!R->baseline) return r;
+  /* A file that could not be scanned in full keeps its entries from
+   * looking absent. */
+  if (!r->n_errors) ps_baseline_saw(R->baseline, r->path);
+  size_t unchanged = ps_baseline_match(R->baseline, r->path, r->findings, r->n_findings);
+  R->n_unchanged += unchanged;
+  if (!unchanged) return r;
+  *view = *r;
+  view->findings = ps_xmalloc((r->n_findings - unchanged ? r->n_findings - unchanged : 1) * sizeof(PsFinding));
+  view->n_findings = 0;
+  for (size_t k = 0; k < r->n_findings; k++)
+    if (r->findings[k].baseline != PS_BASELINE_UNCHANGED) view->findings[view->n_findings++] = r->findings[k];
+  return view;
+}
+
+/* Hands one result to every output: SARIF sees `all` (with the baseline's
+ * unchanged findings), the others `shown`. */
+static void report_result(Run *R, const PsFileResult *all, const PsFileResult *shown, bool project) {
+  for (size_t k = 0; k < R->cfg->n_outputs; k++) {
+    if (!R->outs[k].rep) continue;
+    const PsFileResult *r = R->cfg->outputs[k].format == PS_FORMAT_SARIF ? all : shown;
+    if (project) ps_report_project(R->outs[k].rep, r);
+    else ps_report_file(R->outs[k].rep, r);
+  }
+}
+
 /* Counts the findings of a reported result that fail the run (--fail-on). */
 static void count_failing(Run *R, const PsFileResult *r) {
   for (size_t k = 0; k < r->n_findings; k++)
@@ -601,11 +656,14 @@ static void handle_result(Run *R, PsFileResult *r) {
     note_stdout();
   }
   R->n_fixed += r->n_fixed;
-  for (size_t k = 0; k < r->n_findings; k++) {
-    const PsFix *fx = r->findings[k].fix;
+  for (size_t k = 0; k < r->n_findings; k++)
+    if (R->facts) note_reported(R, r->path, &r->findings[k]);
+  PsFileResult view;
+  PsFileResult *new_only = baseline_view(R, r, &view);
+  for (size_t k = 0; k < new_only->n_findings; k++) {
+    const PsFix *fx = new_only->findings[k].fix;
     if (fx && (fx->safe || cfg->unsafe_fixes)) R->n_fixable++;
     else if (fx) R->n_hidden++;
-    if (R->facts) note_reported(R, r->path, &r->findings[k]);
   }
   for (size_t k = 0; k < r->n_errors; k++) {
     char *shown = ps_report_escaped_path(r->path);
@@ -615,10 +673,10 @@ static void handle_result(Run *R, PsFileResult *r) {
     R->n_errors++;
   }
   if (!r->n_errors || r->n_findings) R->n_files++;
-  R->n_findings += r->n_findings;
-  count_failing(R, r);
-  for (size_t k = 0; k < cfg->n_outputs; k++)
-    if (R->outs[k].rep) ps_report_file(R->outs[k].rep, r);
+  R->n_findings += new_only->n_findings;
+  count_failing(R, new_only);
+  report_result(R, r, new_only, false);
+  if (new_only != r) free(view.findings);
   if (stdout_broken(R->outs, cfg->n_outputs)) {
     R->broken_pipe = true;
     if (R->fix_mode != PS_FIX_APPLY || R->use_stdin) atomic_store(&R->sh.stop, true);
@@ -813,10 +871,12 @@ static void project_stage(Run *R) {
     while (b < n && !strcmp(all[a].path, all[b].path)) b++;
     PsFileResult *r = project_result(R, all[a].path, all + a, b - a);
     if (r->n_findings && !R->broken_pipe) {
-      R->n_findings += r->n_findings;
-      count_failing(R, r);
-      for (size_t k = 0; k < R->cfg->n_outputs; k++)
-        if (R->outs[k].rep) ps_report_project(R->outs[k].rep, r);
+      PsFileResult view;
+      PsFileResult *new_only = baseline_view(R, r, &view);
+      R->n_findings += new_only->n_findings;
+      count_failing(R, new_only);
+      report_result(R, r, new_only, true);
+      if (new_only != r) free(view.findings);
     }
     ps_file_result_free(r);
     a = b;
@@ -825,9 +885,74 @@ static void project_stage(Run *R) {
   array_clear(&R->project); /* the findings moved into the results */
 }
 
+/* The baseline's entries that this run no longer finds, in the files it
+ * checked and for the rules it ran: SARIF results with baselineState
+ * "absent" (the other formats show only what is new). */
+static void report_absent(Run *R) {
+  if (!R->baseline || R->broken_pipe) return;
+  const PsBaselineEntry **es;
+  const char **paths;
+  size_t n = ps_baseline_absent(R->baseline, &es, &paths);
+  size_t n_gone = 0;
+  for (size_t a = 0; a < n;) {
+    size_t b = a;
+    PsFileResult *r = ps_xcalloc(1, sizeof *r);
+    r->path = ps_xstrdup(paths[a]);
+    r->findings = ps_xcalloc(n - a, sizeof(PsFinding));
+    for (; b < n && !strcmp(paths[b], paths[a]); b++) {
+      const PsRuleMeta *meta = NULL;
+      for (size_t k = 0; k < R->n_enabled && !meta; k++)
+        if (!strcmp(R->enabled[k]->meta.id, es[b]->rule)) meta = &R->enabled[k]->meta;
+      if (!meta) continue; /* a rule this run did not check */
+      PsFinding *f = &r->findings[r->n_findings++];
+      f->rule = meta;
+      f->severity = meta->severity;
+      f->range.start.line = f->range.end.line = es[b]->line ? es[b]->line : 1;
+      f->range.start.col = f->range.end.col = es[b]->column ? es[b]->column : 1;
+      f->range.start.col16 = f->range.end.col16 = f->range.start.col;
+      f->message = ps_xstrdup(es[b]->message ? es[b]->message : meta->summary ? meta->summary : meta->id);
+      f->baseline = PS_BASELINE_ABSENT;
+      /* GitHub's fingerprint as recorded (the line it hashed may be gone). */
+      f->fingerprint = es[b]->fingerprint ? ps_xstrdup(es[b]->fingerprint)
+                                          : ps_xasprintf("%s:%u", es[b]->hash, es[b]->occurrence + 1);
+    }
+    n_gone += r->n_findings;
+    if (r->n_findings) qsort(r->findings, r->n_findings, sizeof(PsFinding), ps_finding_cmp);
+    for (size_t k = 0; k < R->cfg->n_outputs && r->n_findings; k++)
+      if (R->outs[k].rep && R->cfg->outputs[k].format == PS_FORMAT_SARIF) ps_report_project(R->outs[k].rep, r);
+    ps_file_result_free(r);
+    a = b;
+  }
+  free(es);
+  free(paths);
+  if (!R->cfg->quiet && (R->n_unchanged || n_gone))
+    fprintf(stderr, "pyshift: %s: %zu finding%s of the baseline not shown, %zu no longer found\n", R->cfg->baseline,
+            R->n_unchanged, R->n_unchanged == 1 ? "" : "s", n_gone);
+}
+
+/* --write-baseline: the findings this run reported (before --baseline
+ * hid any), written atomically. */
+static void write_baseline(Run *R) {
+  if (!R->record) return;
+  size_t n;
+  char *text = ps_baseline_serialize(R->record, &n);
+  char *why = ps_run__write_atomic(R->cfg->write_baseline, text, strlen(text), true);
+  if (why) {
+    fprintf(stderr, "pyshift: %s: %s\n", R->cfg->write_baseline, why);
+    R->n_errors++;
+    R->hard_errors++;
+    free(why);
+  } else if (!R->cfg->quiet) {
+    fprintf(stderr, "pyshift: %s: recorded %zu finding%s\n", R->cfg->write_baseline, n, n == 1 ? "" : "s");
+  }
+  free(text);
+}
+
 /* Writes the reports' ends and closes the outputs; the exit status. */
 static int finish_run(Run *R) {
   PsConfig *cfg = R->cfg;
+  report_absent(R);
+  write_baseline(R);
   utc_now(R->end_time, sizeof R->end_time);
   PsRunInfo *run = &R->info;
   run->notes = R->notes.items;
@@ -894,6 +1019,8 @@ static void free_run(Run *R) {
     free(R->sh.facts);
   }
   ps_project_index_delete(R->index);
+  ps_baseline_delete(R->baseline);
+  ps_baseline_delete(R->record);
   free(R->sh.results);
   free(R->sh.paths);
   free(R->stdin_bytes);
@@ -919,7 +1046,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   R->argv = argv;
   utc_now(R->start_time, sizeof R->start_time);
   int exit_code = 2;
-  if (load_rules(R) == 0 && find_files(R) == 0 && make_engine(R) == 0) {
+  if (load_baseline(R) == 0 && load_rules(R) == 0 && find_files(R) == 0 && make_engine(R) == 0) {
     open_outputs(R);
     scan(R);
     project_stage(R);

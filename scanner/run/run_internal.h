@@ -77,4 +77,10 @@ void ps_write_scope_free(PsWriteScope *self);
  * nothing was written. */
 char *ps_run__write_fixed(const PsFileResult *r, const PsWriteScope *scope);
 
+/* Writes data[0..n) to `path` atomically: a temporary file beside it
+ * (removed on SIGINT/SIGTERM), fsync'ed when `durable`, renamed over it; an
+ * existing file's mode bits are kept (else 0644). Returns NULL, or a
+ * message (heap, without the path) saying why `path` was left as it was. */
+char *ps_run__write_atomic(const char *path, const char *data, size_t n, bool durable);
+
 #endif

@@ -46,6 +46,116 @@ r13_06_fail_on)
   expect_rc pyproject_bad_value 2
   expect_err pyproject_bad_msg '`fail-on` must be'
   ;;
+r13_07_baseline)
+  # --write-baseline records; --baseline reports only what is new, and the
+  # match survives line shifts, re-spacing and edits elsewhere.
+  mkdir -p src/pkg
+  mk_legacy src/a.py
+  printf 'import imp\nimport imp\n' >src/pkg/dup.py
+  run check --isolated --write-baseline base.json src
+  expect_rc write_rc 1
+  expect_err write_msg 'pyshift: base.json: recorded 5 findings'
+  "$PY3" - base.json <<'PYEOF' && ok || fail format "base.json is not a version 1 baseline with 5 findings"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["pyshift-baseline"] == 1, d
+fs = d["findings"]
+assert len(fs) == 5, fs
+assert {f["path"] for f in fs} == {"src/a.py", "src/pkg/dup.py"}, fs
+assert sorted(f["occurrence"] for f in fs if f["path"] == "src/pkg/dup.py") == [0, 1], fs
+for f in fs:
+    assert set(f) >= {"rule", "path", "hash", "occurrence", "line", "column"}, f
+PYEOF
+  run check --isolated --baseline base.json src
+  expect_rc unchanged_rc 0
+  expect_out unchanged_clean 'All checks passed!'
+  # Lines added above, the finding's line re-spaced, an edit elsewhere.
+  printf '"""Doc."""\n\nimport   imp\nfrom typing import List\ny = 2\nx: List[int] = []\n' >src/a.py
+  run check --isolated --baseline base.json src
+  expect_rc shifted_rc 0
+  expect_no_out shifted_none 'RM001'
+  # A new finding, and a third copy of a baselined line, are new.
+  printf 'import asynchat\nimport imp\nimport imp\nimport imp\n' >src/pkg/dup.py
+  run check --isolated --baseline base.json src
+  expect_rc new_rc 1
+  expect_out new_finding 'src/pkg/dup.py:1:8: RM001 `asynchat`'
+  expect_out third_copy 'src/pkg/dup.py:4:8: RM001 `imp`'
+  expect_no_out old_copies 'src/pkg/dup.py:2:'
+  expect_err summary 'pyshift: base.json: 5 findings of the baseline not shown, 0 no longer found'
+  # --fail-on sees only the new findings.
+  run check --isolated --baseline base.json --fail-on error src/a.py
+  expect_rc gate_rc 0
+  # The finding's own line changed: new.
+  printf 'import imp as legacy_imp\n' >src/pkg/dup.py
+  run check --isolated --baseline base.json src/pkg
+  expect_rc edited_rc 1
+  expect_out edited 'src/pkg/dup.py:1:8: RM001'
+  # Paths are relative to the baseline file: from a subdirectory too.
+  printf 'import imp\nimport imp\n' >src/pkg/dup.py
+  cd src
+  run check --isolated --baseline ../base.json .
+  expect_rc subdir_rc 0
+  cd ..
+  # SARIF: new, unchanged (suppressed) and absent results.
+  printf 'import asynchat\nimport imp\n' >src/pkg/dup.py
+  run check --isolated --baseline base.json --format sarif=out.sarif src
+  expect_rc sarif_rc 1
+  "$PY3" - out.sarif <<'PYEOF' && ok || fail sarif_states "baselineState wrong (see above)"
+import json, sys
+rs = json.load(open(sys.argv[1]))["runs"][0]["results"]
+got = sorted((r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"], r["baselineState"],
+              r.get("kind", "fail"), bool(r.get("suppressions"))) for r in rs)
+want = sorted([
+    ("src/a.py", 3, "RM001", "unchanged", "fail", True),
+    ("src/a.py", 4, "TY035", "unchanged", "fail", True),
+    ("src/a.py", 6, "TY006", "unchanged", "fail", True),
+    ("src/pkg/dup.py", 1, "RM001", "new", "fail", False),
+    ("src/pkg/dup.py", 2, "RM001", "unchanged", "fail", True),
+    ("src/pkg/dup.py", 2, "RM001", "absent", "pass", False),
+])
+if got != want:
+    print("got ", got, "\nwant", want)
+    sys.exit(1)
+for r in rs:
+    if r["baselineState"] == "absent":
+        assert r["level"] == "none", r
+PYEOF
+  SCHEMA=${PS_SARIF_SCHEMA:-}
+  if [ -f "$SCHEMA" ]; then
+    LAST_CMD="sarif_validate.py out.sarif"
+    if "$PY3" "$SRC/tests/tools/sarif_validate.py" "$SCHEMA" out.sarif >"$OUT" 2>"$ERR"; then ok; else fail sarif_schema "$(tail -3 "$ERR")"; fi
+  fi
+  # Updating: --baseline and --write-baseline on one file.
+  run check --isolated --baseline base.json --write-baseline base.json src
+  expect_err updated 'pyshift: base.json: recorded 5 findings'
+  run check --isolated --baseline base.json src
+  expect_rc updated_rc 0
+  # A missing or broken baseline stops the run; never an empty baseline.
+  run check --isolated --baseline missing.json src
+  expect_rc missing_rc 2
+  expect_err missing_msg 'pyshift: missing.json: cannot read the baseline: No such file or directory'
+  expect_no_out missing_nothing_scanned 'RM001'
+  printf '{"pyshift-baseline": 1, "findings": [' >broken.json
+  run check --isolated --baseline broken.json src
+  expect_rc broken_rc 2
+  expect_err broken_msg 'pyshift: broken.json:1:'
+  : >empty.json
+  run check --isolated --baseline empty.json src
+  expect_rc empty_rc 2
+  expect_err empty_msg 'not a pyshift baseline'
+  printf '{"pyshift-baseline": 2, "findings": []}\n' >v2.json
+  run check --isolated --baseline v2.json src
+  expect_rc version_rc 2
+  expect_err version_msg 'baseline format version 2 is not supported (this pyshift reads version 1)'
+  printf '{"pyshift-baseline": 1, "findings": [{"rule": "RM001", "path": "a.py", "occurrence": 0}]}\n' >nohash.json
+  run check --isolated --baseline nohash.json src
+  expect_rc entry_rc 2
+  expect_err entry_msg 'findings[0]: "hash" must be 16 lower-case hex digits'
+  printf '[]\n' >array.json
+  run check --isolated --baseline array.json src
+  expect_rc array_rc 2
+  ;;
 *)
   echo "unknown case '$CASE'" >&2
   exit 2
