@@ -568,6 +568,18 @@ int ps_cli_main(int argc, char **argv) {
     if (dash && !cfg.stdin_filename) cfg.stdin_filename = ps_xstrdup("-");
   }
 
+  if (cli.cmd == CMD_CHECK && cfg.add_noqa && (cfg.fix || cfg.diff)) {
+    rc = usage_error("%s", "--add-noqa cannot be combined with --fix or --diff (or `fix = true`: use --no-fix)");
+    goto done;
+  }
+  if (cli.cmd == CMD_CHECK && cfg.add_noqa && cfg.baseline) {
+    rc = usage_error("%s", "--add-noqa suppresses every finding; it cannot be combined with --baseline");
+    goto done;
+  }
+  if (cli.cmd == CMD_CHECK && cfg.add_noqa && cfg.stdin_filename) {
+    rc = usage_error("%s", "--add-noqa rewrites files; it cannot read standard input");
+    goto done;
+  }
   switch (cli.cmd) {
     case CMD_CHECK:
       rc = ps_run_check(&cfg, argc, argv);

@@ -440,6 +440,7 @@ static void scan_file(PsFileScan *sc, PsSource *src) {
   size_t fp_len = 0;
   if (e->opts.fix_mode != PS_FIX_OFF && !is->deadline.expired && ps_engine__any_applicable(e, fs, n))
     ps_engine__fix_file(sc, src, &fs, &n, &fp_owned, &fp_len);
+  if (e->opts.add_noqa && n && !is->deadline.expired && !res->n_errors) ps_engine__add_noqa(sc, src, &fs, &n);
   add_issue_errors(sc);
   if (e->opts.fingerprints) {
     if (res->fixed) {

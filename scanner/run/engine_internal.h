@@ -161,4 +161,12 @@ bool ps_engine__any_applicable(const PsEngine *e, const PsFinding *fs, size_t n)
  * findings refer to when they are not the file's (for fingerprints). */
 void ps_engine__fix_file(PsFileScan *sc, PsSource *src, PsFinding **fs, size_t *n, char **fp_owned, size_t *fp_len);
 
+/* ---- noqa.c -------------------------------------------------------------------- */
+
+/* Adds the comments to src (scanned, findings in *fs), parses and scans the
+ * new text; on success the result holds the new bytes (`fixed`, `unfixed`,
+ * read_hash, as --fix) and *fs the findings left (on skipped lines, each
+ * with a note saying why). On failure, an error and *fs untouched. */
+void ps_engine__add_noqa(PsFileScan *sc, PsSource *src, PsFinding **fs, size_t *n);
+
 #endif

@@ -351,6 +351,7 @@ typedef struct Run {
   PsBaseline *baseline;           /* --baseline: loaded before the scan */
   PsBaseline *record;             /* --write-baseline: what this run reports */
   size_t n_unchanged;             /* findings the baseline hides */
+  size_t n_noqa, n_noqa_files;    /* --add-noqa: findings given a comment, files rewritten */
 } Run;
 
 static void add_note(Run *R, const char *path, const char *msg) {
@@ -488,6 +489,7 @@ static int make_engine(Run *R) {
       .no_prefilter = getenv("PYSHIFT_NO_PREFILTER") != NULL,
       .fix_mode = R->fix_mode,
       .unsafe_fixes = cfg->unsafe_fixes,
+      .add_noqa = cfg->add_noqa,
       .per_file_ignores = cfg->per_file_ignores,
       .n_per_file_ignores = cfg->n_per_file_ignores,
       .modules = &R->modules,
@@ -622,6 +624,7 @@ static void handle_result(Run *R, PsFileResult *r) {
    * --fix | head`): the rewrite is what was asked for, not the report. */
   if (r->fixed && !R->use_stdin) {
     char *why = ps_run__write_fixed(r, &R->scope);
+    if (!why && cfg->add_noqa) R->n_noqa += r->n_unfixed - r->n_findings, R->n_noqa_files++;
     if (why && R->broken_pipe) {
       char *shown = ps_report_escaped_path(r->path);
       fprintf(stderr, "pyshift: %s: %s\n", shown, why);
@@ -641,6 +644,19 @@ static void handle_result(Run *R, PsFileResult *r) {
     }
   }
   if (R->broken_pipe) return;
+  /* --add-noqa: the lines that could not take a comment, said once each. */
+  for (size_t k = 0; cfg->add_noqa && k < r->n_findings; k++) {
+    const PsFinding *f = &r->findings[k];
+    if (k && r->findings[k - 1].range.start.line == f->range.start.line) continue;
+    for (size_t i = 0; i < f->n_notes; i++)
+      if (f->notes[i] && ps_str_starts_with(f->notes[i], "no `# pyshift: ignore`")) {
+        char *shown = ps_report_escaped_path(r->path);
+        fprintf(stderr, "pyshift: warning: %s:%u: %s; suppress it by hand\n", shown, (unsigned)f->range.start.line,
+                f->notes[i]);
+        free(shown);
+        break;
+      }
+  }
   if (R->use_stdin && R->fix_mode == PS_FIX_APPLY) {
     /* As ruff does: the fixed source (or the input unchanged) on stdout. */
     errno = 0;
@@ -851,6 +867,78 @@ static PsFileResult *project_result(Run *R, const char *path, Ranked *fs, size_t
   return res;
 }
 
+/* --add-noqa for the project findings of one file (the joins run after
+ * the per-file pass wrote its comments): the file is read again, given its
+ * comments and written as --fix writes; the findings that got one are no
+ * longer reported, the others get a note. */
+static void noqa_project(Run *R, PsFileResult *r) {
+  if (!R->cfg->add_noqa || !r->n_findings) return;
+  PsArena *arena = ps_arena_new(0);
+  PsParser *parser = NULL;
+  PsSource src = {0};
+  PsError err;
+  ps_error_clear(&err);
+  PsBuf b = PS_BUF_INIT;
+  uint32_t *skipped = NULL;
+  const char **why = NULL;
+  size_t n_skipped = 0;
+  char *msg = NULL;
+  if (ps_parser_new(&parser, &err) || ps_source_load_file(&src, arena, r->path, R->cfg->max_file_size, &err) ||
+      ps_source_parse(&src, parser, 0, &err)) {
+    msg = ps_xasprintf("no suppression comments added for its project-wide findings: %s", err.msg);
+    goto cleanup;
+  }
+  if (src.warning) goto cleanup; /* reported when it was scanned */
+  size_t covered = ps_noqa__edit(&src, r->findings, r->n_findings, &b, &skipped, &why, &n_skipped);
+  char *bytes = NULL;
+  size_t len = 0;
+  if (covered && ps_source_encode(&src, b.data, b.len, &bytes, &len, &err)) {
+    msg = ps_xasprintf("no suppression comments added for its project-wide findings: %s", err.msg);
+    goto cleanup;
+  }
+  if (covered) {
+    PsFileResult w = {0};
+    w.path = r->path;
+    w.fixed = bytes;
+    w.fixed_len = len;
+    w.read_hash = ps_hash_bytes(src.raw, src.raw_len);
+    w.read_len = src.raw_len;
+    msg = ps_run__write_fixed(&w, &R->scope);
+    free(bytes);
+    if (msg) goto cleanup;
+    R->n_noqa += covered;
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < r->n_findings; i++) {
+    PsFinding *f = &r->findings[i];
+    size_t k = 0;
+    while (k < n_skipped && skipped[k] != f->range.start.line) k++;
+    if (k == n_skipped) {
+      ps_finding_free(f);
+      continue;
+    }
+    f->notes = ps_xrealloc(f->notes, (f->n_notes + 1) * sizeof(char *));
+    f->notes[f->n_notes++] = ps_xasprintf("no `# pyshift: ignore` comment added (--add-noqa): %s", why[k]);
+    r->findings[kept++] = *f;
+  }
+  r->n_findings = kept;
+cleanup:
+  if (msg) {
+    char *shown = ps_report_escaped_path(r->path);
+    fprintf(stderr, "pyshift: %s: %s\n", shown, msg);
+    free(shown);
+    add_note(R, r->path, msg);
+    R->n_errors++;
+    free(msg);
+  }
+  ps_buf_free(&b);
+  free(skipped);
+  free(why);
+  if (src.tree) ps_source_release(&src);
+  ps_parser_delete(parser);
+  ps_arena_delete(arena);
+}
+
 /* After the last file: the joins, the deferred writes, then the project
  * findings reported per file in path order. */
 static void project_stage(Run *R) {
@@ -870,6 +958,7 @@ static void project_stage(Run *R) {
     size_t b = a + 1;
     while (b < n && !strcmp(all[a].path, all[b].path)) b++;
     PsFileResult *r = project_result(R, all[a].path, all + a, b - a);
+    if (!R->broken_pipe) noqa_project(R, r);
     if (r->n_findings && !R->broken_pipe) {
       PsFileResult view;
       PsFileResult *new_only = baseline_view(R, r, &view);
@@ -953,6 +1042,9 @@ static int finish_run(Run *R) {
   PsConfig *cfg = R->cfg;
   report_absent(R);
   write_baseline(R);
+  if (cfg->add_noqa && !cfg->quiet)
+    fprintf(stderr, "pyshift: added `# pyshift: ignore` to %zu finding%s in %zu file%s\n", R->n_noqa,
+            R->n_noqa == 1 ? "" : "s", R->n_noqa_files, R->n_noqa_files == 1 ? "" : "s");
   utc_now(R->end_time, sizeof R->end_time);
   PsRunInfo *run = &R->info;
   run->notes = R->notes.items;

@@ -51,6 +51,7 @@ typedef struct PsEngineOptions {
   bool no_prefilter;        /* parse every file even when no rule can fire */
   PsFixMode fix_mode;       /* OFF: findings keep their fixes, nothing is applied */
   bool unsafe_fixes;        /* apply unsafe fixes too */
+  bool add_noqa;            /* --add-noqa: the result's `fixed` bytes hold suppression comments */
   const PsPerFileIgnore *per_file_ignores;
   size_t n_per_file_ignores;
   /* The module layout: first-party top-level names (RM001 and the

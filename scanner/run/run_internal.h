@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include "parse/parse.h"
 #include "project/project.h"
 #include "run/run.h"
 
@@ -32,6 +33,17 @@ size_t ps_fix__apply(const char *text, size_t len, const PsFinding *fs, size_t n
  * `y = *a`). */
 bool ps_fix__python_rejects(const char *old_text, size_t old_len, TSNode old_root, const char *new_text,
                             size_t new_len, TSNode new_root);
+
+/* ---- noqa.c ------------------------------------------------------------------ */
+
+/* --add-noqa on src (parsed, with findings fs[0..n) sorted by position):
+ * writes to `out` the text with `# pyshift: ignore[IDS]` at the end of each
+ * finding's line (merged into an existing `# pyshift: ignore[...]`), except
+ * lines that end inside a string or continue with a backslash: those are in
+ * *skipped (heap, with the reason in *why, static strings, heap array).
+ * Returns the number of findings covered. */
+size_t ps_noqa__edit(const PsSource *src, const PsFinding *fs, size_t n, PsBuf *out, uint32_t **skipped,
+                     const char ***why, size_t *n_skipped);
 
 /* ---- tmpfiles.c --------------------------------------------------------------- */
 

@@ -156,6 +156,74 @@ PYEOF
   run check --isolated --baseline array.json src
   expect_rc array_rc 2
   ;;
+r13_08_add_noqa)
+  # --add-noqa suppresses every current finding in place, merging into an
+  # existing `# pyshift: ignore[...]`, never corrupting a line that ends in
+  # a string or a backslash continuation; a rerun reports nothing more and
+  # changes nothing.
+  cat >a.py <<'PY'
+import imp   
+import asynchat  # pyshift: ignore[RM002]
+import asyncore  # noqa: E501
+from typing import List  # pyshift: ignore[TY006]
+x: List[int] = []
+s = """abc %s""" % imp.reload
+t = f"""{imp.reload(
+)}"""
+z = imp.reload + \
+    1
+PY
+  printf 'import imp\r\nimport asynchat\r\n' >crlf.py
+  printf '# -*- coding: latin-1 -*-\nimport imp\ns = "caf\xe9"\n' >latin.py
+  cp a.py a.orig
+  run check --isolated --add-noqa a.py crlf.py latin.py
+  expect_rc some_left_rc 1
+  expect_err summary 'pyshift: added `# pyshift: ignore` to 9 findings in 3 files'
+  expect_err skipped_string 'pyshift: warning: a.py:7: no `# pyshift: ignore` comment added (--add-noqa): the line ends inside a multi-line string; suppress it by hand'
+  expect_err skipped_backslash 'pyshift: warning: a.py:9: no `# pyshift: ignore` comment added (--add-noqa): the line continues with a backslash'
+  expect_out left_string 'a.py:7:10: RM002'
+  expect_out left_backslash 'a.py:9:5: RM002'
+  cat >a.want <<'PY'
+import imp  # pyshift: ignore[RM001]
+import asynchat  # pyshift: ignore[RM002, RM001]
+import asyncore  # noqa: E501  # pyshift: ignore[RM001]
+from typing import List  # pyshift: ignore[TY006, TY035]
+x: List[int] = []  # pyshift: ignore[TY006]
+s = """abc %s""" % imp.reload  # pyshift: ignore[RM002]
+t = f"""{imp.reload(
+)}"""
+z = imp.reload + \
+    1
+PY
+  if cmp -s a.py a.want; then ok; else fail rewritten "$(diff a.want a.py)"; fi
+  if [ "$(od -An -c crlf.py | tr -s ' ' | tr -d '\n')" = "$(printf 'import imp  # pyshift: ignore[RM001]\r\nimport asynchat  # pyshift: ignore[RM001]\r\n' | od -An -c | tr -s ' ' | tr -d '\n')" ]; then ok; else fail crlf "$(od -c crlf.py)"; fi
+  if [ "$(cat latin.py | od -An -tx1 | tr -d ' \n')" = "$(printf '# -*- coding: latin-1 -*-\nimport imp  # pyshift: ignore[RM001]\ns = "caf\xe9"\n' | od -An -tx1 | tr -d ' \n')" ]; then ok; else fail latin1 "$(od -c latin.py)"; fi
+  cp a.py a.after
+  run check --isolated --add-noqa a.py crlf.py latin.py
+  expect_err rerun_nothing 'pyshift: added `# pyshift: ignore` to 0 findings in 0 files'
+  if cmp -s a.py a.after; then ok; else fail rerun_unchanged "$(diff a.after a.py)"; fi
+  mk_legacy clean.py
+  run check --isolated --add-noqa clean.py
+  expect_rc clean_rc 0
+  run check --isolated clean.py
+  expect_rc clean_rerun_rc 0
+  expect_out clean_rerun 'All checks passed!'
+  # Project-wide findings (a join over several files) get theirs too.
+  cp -r "$SRC/tests/project/tree" tree
+  run check --isolated --rules "$SRC/tests/project/rules" --select XP001 --add-noqa tree
+  expect_rc project_rc 0
+  expect_out project_comment_added 'All checks passed!'
+  if grep -q 'pyshift: ignore\[XP001\]' tree/main.py; then ok; else fail project_comment "$(cat tree/main.py)"; fi
+  run check --isolated --rules "$SRC/tests/project/rules" --select XP001 tree
+  expect_rc project_rerun_rc 0
+  # Usage errors.
+  run check --isolated --add-noqa --fix a.py
+  expect_rc with_fix 2
+  run check --isolated --add-noqa --baseline x.json a.py
+  expect_rc with_baseline 2
+  run_stdin 'import imp\n' check --isolated --add-noqa -
+  expect_rc with_stdin 2
+  ;;
 *)
   echo "unknown case '$CASE'" >&2
   exit 2
