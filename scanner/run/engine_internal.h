@@ -58,6 +58,7 @@ struct PsEngine {
   Array(uint32_t) prefilter_words; /* one of them must occur for `prefilter` to be run */
   bool need_walk;
   unsigned needs; /* union of the analyses' PS_NEED_* */
+  Array(const PsRule *) project_rules; /* rules of analyses with a join step (--report-unused-ignores) */
   /* Word gates (ps_analysis_gates): the words, a hash table over them, and
    * per analysis its gates as triples of word ids. */
   Array(const char *) words;
@@ -146,6 +147,8 @@ void ps_engine__copy_facts(PsFileScan *sc, const PsSource *src);
 /* Notes that the budget ran out, in the first stage that saw it. */
 void ps_engine__expire(ScanIssues *is, const char *stage);
 void ps_engine__add_error(PsFileResult *r, char *msg);
+/* True if the text holds "pyshift:" (it may have a suppression comment). */
+bool ps_engine__mentions_pyshift(const char *text, size_t len);
 /* Frees the raw findings' storage (at the end of the file). */
 void ps_engine__scan_free(PsFileScan *sc);
 

@@ -14,6 +14,37 @@
 #include "run/engine_internal.h"
 #include "run/run_internal.h"
 
+/* ---- PS100 ----------------------------------------------------------------------- */
+
+static const char *const NO_TAGS[] = {NULL};
+
+static const PsRule UNUSED_RULE = {
+    .meta = {
+        .id = "PS100",
+        .name = "unused-suppression",
+        .family = "PS",
+        .severity = PS_SEVERITY_WARNING,
+        .status = "stable",
+        .since = PS_VERSION,
+        .summary = "unused suppression",
+        .message = "unused suppression: {code}",
+        .precision = "very-high",
+        .tags = NO_TAGS,
+        .docs_md = "## What it does\n\nWith `--report-unused-ignores`, reports each code of a "
+                   "`# pyshift: ignore[...]` or `# pyshift: ignore-file[...]` comment (or a bare "
+                   "`# pyshift: ignore`) that suppressed no finding, as ruff's RUF100 does for noqa.\n\n"
+                   "## Why is this bad?\n\nA suppression that suppresses nothing hides the next real "
+                   "finding on its line, and tells readers about a problem that is gone.\n",
+        .versions = "",
+        .source_path = "(built in)",
+        .help_uri = "https://github.com/pyshift/pyshift/blob/main/docs/output-formats.md#unused-suppressions---report-unused-ignores",
+    },
+};
+
+const PsRule *ps_run_unused_rule(void) { return &UNUSED_RULE; }
+
+/* ---- --add-noqa -------------------------------------------------------------------- */
+
 /* Why a line gets no comment: NULL if it can. */
 static const char *unsafe_line(const PsSource *src, uint32_t last, uint32_t eol) {
   if (!src->tree) return "the file could not be parsed";

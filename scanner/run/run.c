@@ -490,6 +490,8 @@ static int make_engine(Run *R) {
       .fix_mode = R->fix_mode,
       .unsafe_fixes = cfg->unsafe_fixes,
       .add_noqa = cfg->add_noqa,
+      .unused_ignores = cfg->report_unused_ignores,
+      .registry = R->reg,
       .per_file_ignores = cfg->per_file_ignores,
       .n_per_file_ignores = cfg->n_per_file_ignores,
       .modules = &R->modules,
@@ -499,6 +501,16 @@ static int make_engine(Run *R) {
   if (ps_engine_new(&R->engine, (const PsRule *const *)R->enabled, R->n_enabled, &eo, &err) != 0) {
     ps_error_print(&err, stderr);
     return -1;
+  }
+  /* PS100 is reported, so the outputs list it among the rules (in id
+   * order); the engine was built without it. */
+  if (cfg->report_unused_ignores) {
+    R->enabled = ps_xrealloc(R->enabled, (R->n_enabled + 1) * sizeof *R->enabled);
+    size_t at = R->n_enabled;
+    while (at && strcmp(R->enabled[at - 1]->meta.id, "PS100") > 0) at--;
+    memmove(R->enabled + at + 1, R->enabled + at, (R->n_enabled - at) * sizeof *R->enabled);
+    R->enabled[at] = ps_run_unused_rule();
+    R->n_enabled++;
   }
   R->facts = ps_engine_facts(R->engine);
   if (R->facts) {

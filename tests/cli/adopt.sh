@@ -224,6 +224,47 @@ PY
   run_stdin 'import imp\n' check --isolated --add-noqa -
   expect_rc with_stdin 2
   ;;
+r13_09_unused_ignores)
+  # --report-unused-ignores: `# pyshift:` codes that suppress nothing are
+  # PS100 findings; noqa comments (other linters' too) and codes for rules
+  # this run does not check are left alone.
+  cat >a.py <<'PY'
+import imp  # pyshift: ignore[RM001]
+import os  # pyshift: ignore[RM001, TY006]
+import sys  # pyshift: ignore
+x = 1  # pyshift: ignore[XX999]
+import asynchat  # noqa: E501, RM001
+PY
+  printf 'import os  # pyshift: ignore[RM001]\n' >quiet.py
+  run check --isolated --report-unused-ignores a.py quiet.py
+  expect_rc rc 1
+  expect_no_out used 'a.py:1:'
+  expect_out unused_code 'a.py:2:12: PS100 unused suppression: `RM001` in `# pyshift: ignore[...]` suppresses nothing on this line'
+  expect_out unused_code2 'a.py:2:12: PS100 unused suppression: `TY006` in `# pyshift: ignore[...]` suppresses nothing on this line'
+  expect_out unused_blanket 'a.py:3:13: PS100 unused suppression: `# pyshift: ignore` suppresses nothing on this line'
+  expect_out unknown_code "a.py:4:8: PS100 unused suppression: \`XX999\` in \`# pyshift: ignore[...]\` is no rule's id or prefix"
+  expect_no_out noqa_left_alone 'a.py:5:'
+  expect_out no_rule_fires 'quiet.py:1:12: PS100'
+  # Without the option, nothing changes.
+  run check --isolated a.py quiet.py
+  expect_rc off_rc 0
+  expect_no_out off 'PS100'
+  # A rule this run does not check may still need its code.
+  run check --isolated --report-unused-ignores --select TY a.py
+  expect_no_out other_selection 'RM001` in'
+  # SARIF lists PS100 among its rules.
+  run check --isolated --report-unused-ignores --format sarif=o.sarif a.py
+  "$PY3" -c 'import json,sys; d=json.load(open("o.sarif")); r=d["runs"][0]; ids=[x["id"] for x in r["tool"]["driver"]["rules"]]; assert "PS100" in ids and ids==sorted(ids), ids; assert all(res["ruleId"]=="PS100" and res["ruleIndex"]==ids.index("PS100") for res in r["results"]), r["results"]' && ok || fail sarif_rule "PS100 missing from SARIF rules"
+  SCHEMA=${PS_SARIF_SCHEMA:-}
+  if [ -f "$SCHEMA" ]; then
+    LAST_CMD="sarif_validate.py o.sarif"
+    if "$PY3" "$SRC/tests/tools/sarif_validate.py" "$SCHEMA" o.sarif >"$OUT" 2>"$ERR"; then ok; else fail sarif_schema "$(tail -3 "$ERR")"; fi
+  fi
+  # A suppression that only a project analysis's join uses is not judged.
+  cp -r "$SRC/tests/project/tree" tree
+  run check --isolated --rules "$SRC/tests/project/rules" --select XP001 --report-unused-ignores tree
+  expect_no_out project_code 'PS100'
+  ;;
 *)
   echo "unknown case '$CASE'" >&2
   exit 2
