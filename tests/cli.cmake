@@ -84,7 +84,7 @@ foreach(_case ${_ps_regressions})
 endforeach()
 
 # Issue 13, adopting on a big codebase: tests/cli/adopt.sh, one case per item.
-set(_ps_adopt_cases r13_06_fail_on r13_07_baseline r13_08_add_noqa r13_09_unused_ignores)
+set(_ps_adopt_cases r13_06_fail_on r13_07_baseline r13_08_add_noqa r13_09_unused_ignores r13_10_since)
 foreach(_case ${_ps_adopt_cases})
   add_test(NAME cli.adopt.${_case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/adopt.sh

@@ -572,6 +572,11 @@ int ps_cli_main(int argc, char **argv) {
     rc = usage_error("%s", "--add-noqa cannot be combined with --fix or --diff (or `fix = true`: use --no-fix)");
     goto done;
   }
+  if (cli.cmd == CMD_CHECK && cfg.since && (cfg.fix || cfg.diff || cfg.add_noqa)) {
+    rc = usage_error("%s", "--since filters what is reported; it cannot be combined with --fix, --diff or --add-noqa, "
+                           "which change whole files");
+    goto done;
+  }
   if (cli.cmd == CMD_CHECK && cfg.add_noqa && cfg.baseline) {
     rc = usage_error("%s", "--add-noqa suppresses every finding; it cannot be combined with --baseline");
     goto done;

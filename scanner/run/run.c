@@ -352,6 +352,7 @@ typedef struct Run {
   PsBaseline *record;             /* --write-baseline: what this run reports */
   size_t n_unchanged;             /* findings the baseline hides */
   size_t n_noqa, n_noqa_files;    /* --add-noqa: findings given a comment, files rewritten */
+  PsChangedLines *since;          /* --since: the lines changed since the ref */
 } Run;
 
 static void add_note(Run *R, const char *path, const char *msg) {
@@ -404,9 +405,24 @@ static int load_rules(Run *R) {
 static int load_baseline(Run *R) {
   PsConfig *cfg = R->cfg;
   if (cfg->write_baseline) R->record = ps_baseline_new(cfg->write_baseline);
-  if (!cfg->baseline) return 0;
   PsError err;
   ps_error_clear(&err);
+  if (cfg->since) {
+    /* git runs where the first path is (it may be in another work tree
+     * than the working directory). */
+    const char *first = cfg->stdin_filename ? cfg->stdin_filename : cfg->paths.size ? cfg->paths.items[0] : ".";
+    struct stat st;
+    char *dir = stat(first, &st) == 0 && S_ISDIR(st.st_mode) ? ps_xstrdup(first)
+                : strrchr(first, '/') ? ps_xstrndup(first, strrchr(first, '/') == first ? 1 : (size_t)(strrchr(first, '/') - first))
+                                      : ps_xstrdup(".");
+    int rc = ps_since_load(&R->since, cfg->since, is_dir(dir) ? dir : ".", &err);
+    free(dir);
+    if (rc != 0) {
+      ps_error_print(&err, stderr);
+      return -1;
+    }
+  }
+  if (!cfg->baseline) return 0;
   if (ps_baseline_load(&R->baseline, cfg->baseline, &err) != 0) {
     ps_error_print(&err, stderr);
     return -1;
@@ -595,6 +611,15 @@ static void note_reported(Run *R, const char *path, const PsFinding *f) {
  * view->findings, the array only, when the result is not r). SARIF gets r,
  * every finding marked new or unchanged. */
 static PsFileResult *baseline_view(Run *R, PsFileResult *r, PsFileResult *view) {
+  if (R->since) { /* --since: only findings on changed lines exist at all */
+    size_t kept = 0;
+    for (size_t k = 0; k < r->n_findings; k++) {
+      PsFinding *f = &r->findings[k];
+      if (ps_since_changed(R->since, r->path, f->range.start.line, f->range.end.line)) r->findings[kept++] = *f;
+      else ps_finding_free(f);
+    }
+    r->n_findings = kept;
+  }
   if (R->record) ps_baseline_record(R->record, r->path, r->findings, r->n_findings);
   if (!R->baseline) return r;
   /* A file that could not be scanned in full keeps its entries from
@@ -1125,6 +1150,7 @@ static void free_run(Run *R) {
   ps_project_index_delete(R->index);
   ps_baseline_delete(R->baseline);
   ps_baseline_delete(R->record);
+  ps_since_delete(R->since);
   free(R->sh.results);
   free(R->sh.paths);
   free(R->stdin_bytes);

@@ -45,6 +45,23 @@ bool ps_fix__python_rejects(const char *old_text, size_t old_len, TSNode old_roo
 size_t ps_noqa__edit(const PsSource *src, const PsFinding *fs, size_t n, PsBuf *out, uint32_t **skipped,
                      const char ***why, size_t *n_skipped);
 
+/* ---- since.c ----------------------------------------------------------------- */
+
+/* The lines changed in the git work tree holding directory `start` (the
+ * first path checked) since `ref` (--since): tracked files' changes from `git diff` (committed,
+ * staged or not), and untracked, not ignored files throughout. */
+typedef struct PsChangedLines PsChangedLines;
+/* Runs git. PS_E_USAGE with a one-line message (path "--since") when git
+ * cannot be run, the directory is not in a work tree or `ref` is not a
+ * commit (or starts with '-'). */
+int ps_since_load(PsChangedLines **out, const char *ref, const char *start, PsError *err);
+void ps_since_delete(PsChangedLines *self);
+/* Does any line first..last of `path` (as displayed) hold a change? */
+bool ps_since_changed(const PsChangedLines *self, const char *path, uint32_t first, uint32_t last);
+/* Reads the file names and hunk headers of `git diff --unified=0` output
+ * (names relative to the work tree's top) into self. */
+void ps_since__parse_diff(PsChangedLines *self, const char *diff, size_t len);
+
 /* ---- tmpfiles.c --------------------------------------------------------------- */
 
 /* Installs the SIGINT/SIGTERM/SIGHUP handler that unlinks the registered

@@ -265,6 +265,59 @@ PY
   run check --isolated --rules "$SRC/tests/project/rules" --select XP001 --report-unused-ignores tree
   expect_no_out project_code 'PS100'
   ;;
+r13_10_since)
+  # --since REF: only findings on lines changed since REF (git diff), and
+  # in new files; a missing git or ref is an error, not an empty diff.
+  mkdir repo && cd repo
+  git init -q -b main . && git config user.email t@example.com && git config user.name t
+  printf 'import imp\nimport os\n\n\nimport asynchat\n' >a.py
+  printf 'import imp\n' >old.py
+  printf 'import imp\n' >ignored.py
+  printf 'ignored.py\n' >.gitignore
+  git add a.py old.py .gitignore && git commit -qm base
+  printf 'import imp\nimport asyncore\n\nx = 1\n\nimport asynchat\n' >a.py
+  printf 'import imp\n' >new.py
+  mkdir sub
+  run check --isolated --since HEAD .
+  expect_rc rc 1
+  expect_out changed_line 'a.py:2:8: RM001 `asyncore`'
+  expect_out new_file 'new.py:1:8: RM001'
+  expect_no_out unchanged_line 'a.py:1:'
+  expect_no_out moved_line 'a.py:6:'
+  expect_no_out unchanged_file 'old.py'
+  expect_eq count "$(finding_count)" 2
+  # Committed changes count too: since the first commit.
+  git add -A && git commit -qm second
+  run check --isolated --since HEAD~1 .
+  expect_eq since_commit "$(finding_count)" 2
+  run check --isolated --since HEAD .
+  expect_rc nothing_changed 0
+  # From a subdirectory, and from outside the work tree.
+  printf 'import imp\nimport asyncore  # changed\n\nx = 1\n\nimport asynchat\n' >a.py
+  cd sub
+  run check --isolated --since HEAD ..
+  expect_out from_subdir '../a.py:2:8: RM001'
+  cd "$T"
+  run check --isolated --since HEAD repo/a.py
+  expect_out from_outside 'repo/a.py:2:8: RM001'
+  # Errors.
+  run check --isolated --since no-such-ref repo
+  expect_rc bad_ref_rc 2
+  expect_err bad_ref 'pyshift: --since: no-such-ref is not a commit in this repository'
+  run check --isolated --since --exit-zero repo
+  expect_rc option_as_ref 2
+  mkdir -p plain && printf 'import imp\n' >plain/p.py
+  run check --isolated --since HEAD plain
+  expect_rc no_repo_rc 2
+  expect_err no_repo 'pyshift: --since: not inside a git work tree'
+  LAST_CMD="PATH=/nonexistent pyshift check --since HEAD repo"
+  PATH=/nonexistent "$PS" check --isolated --since HEAD repo >"$OUT" 2>"$ERR" </dev/null
+  RC=$?
+  expect_rc no_git_rc 2
+  expect_err no_git 'pyshift: --since: cannot run git: git is not installed (or not on PATH)'
+  run check --isolated --since HEAD --fix repo
+  expect_rc with_fix 2
+  ;;
 *)
   echo "unknown case '$CASE'" >&2
   exit 2
