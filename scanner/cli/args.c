@@ -32,8 +32,7 @@ typedef enum OptId {
   O_AUTOMATION_ID, O_MAX_FILE_SIZE, O_FILE_TIMEOUT, O_PREVIEW, O_MARKDOWN, O_CHECK_RULES,
   O_FIX, O_NO_FIX, O_UNSAFE_FIXES, O_NO_UNSAFE_FIXES, O_DIFF,
   O_MAX_FILE_MEMORY, O_PROJECT_ROOT,
-  O_FAIL_ON, O_BASELINE, O_WRITE_BASELINE, O_ADD_NOQA, O_REPORT_UNUSED_IGNORES, O_SINCE, O_NO_CACHE,
-  O_CACHE_DIR,
+  O_FAIL_ON, O_BASELINE, O_WRITE_BASELINE, O_ADD_NOQA, O_REPORT_UNUSED_IGNORES, O_SINCE,
 } OptId;
 
 typedef struct Opt {
@@ -80,11 +79,8 @@ static const Opt OPTS[] = {
     {O_ADD_NOQA, "add-noqa", 0, NULL, CMD_CHECK,
      "add `# pyshift: ignore[ID]` to the line of every finding, rewriting the files"},
     {O_REPORT_UNUSED_IGNORES, "report-unused-ignores", 0, NULL, CMD_CHECK,
-     "report `# pyshift: ignore` and `# noqa` codes that suppress nothing (PS100)"},
+     "report `# pyshift: ignore` codes that suppress nothing (PS100)"},
     {O_SINCE, "since", 0, "REF", CMD_CHECK, "report only findings on lines changed since the git REF"},
-    {O_NO_CACHE, "no-cache", 0, NULL, CMD_CHECK, "neither read nor write the result cache"},
-    {O_CACHE_DIR, "cache-dir", 0, "DIR", CMD_CHECK,
-     "the result cache (default: .pyshift_cache in the project, else $XDG_CACHE_HOME/pyshift)"},
     {O_STATISTICS, "statistics", 0, NULL, CMD_CHECK, "print counts per rule instead of findings"},
     {O_QUIET, "quiet", 'q', NULL, CMD_CHECK, "no summary line"},
     {O_SHOW_SOURCE, "show-source", 0, NULL, CMD_CHECK, "text format: show the source line and a caret"},
@@ -317,11 +313,6 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
       case O_SINCE:
         free(cfg->since);
         cfg->since = ps_xstrdup(v);
-        break;
-      case O_NO_CACHE: cfg->no_cache = true; break;
-      case O_CACHE_DIR:
-        free(cfg->cache_dir);
-        cfg->cache_dir = ps_xstrdup(v);
         break;
       case O_STATISTICS: cfg->statistics = true; break;
       case O_QUIET: cfg->quiet = true; break;

@@ -99,7 +99,6 @@ void ps_config_free(PsConfig *self) {
   free(self->baseline);
   free(self->write_baseline);
   free(self->since);
-  free(self->cache_dir);
   memset(self, 0, sizeof *self);
 }
 

@@ -103,14 +103,12 @@ typedef struct PsConfig {
   bool unsafe_fixes;          /* --unsafe-fixes, `unsafe-fixes = true`: unsafe ones too */
   bool diff;                  /* --diff: show fixes as a diff instead (wins over fix) */
 
-  /* adopting on a big codebase (docs/adopting.md) */
+  /* adopting on a big codebase (docs/output-formats.md#adopting-on-a-big-codebase) */
   char *baseline;             /* --baseline FILE: report only findings not recorded in it */
   char *write_baseline;       /* --write-baseline FILE: record the findings reported */
   bool add_noqa;              /* --add-noqa: append `# pyshift: ignore[ID]` to each finding's line */
   bool report_unused_ignores; /* --report-unused-ignores: suppressions that suppress nothing */
   char *since;                /* --since REF: only findings on lines changed since the git ref */
-  bool no_cache;              /* --no-cache: neither read nor write the result cache */
-  char *cache_dir;            /* --cache-dir DIR (NULL: .pyshift_cache, or $XDG_CACHE_HOME/pyshift) */
 
   /* execution */
   int jobs;                   /* 0: number of cores */

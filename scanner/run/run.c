@@ -623,8 +623,9 @@ static PsFileResult *baseline_view(Run *R, PsFileResult *r, PsFileResult *view) 
   if (R->record) ps_baseline_record(R->record, r->path, r->findings, r->n_findings);
   if (!R->baseline) return r;
   /* A file that could not be scanned in full keeps its entries from
-   * looking absent. */
-  if (!r->n_errors) ps_baseline_saw(R->baseline, r->path);
+   * looking absent; so does every file of a --since run (its findings on
+   * unchanged lines were dropped, not fixed). */
+  if (!r->n_errors && !R->since) ps_baseline_saw(R->baseline, r->path);
   size_t unchanged = ps_baseline_match(R->baseline, r->path, r->findings, r->n_findings);
   R->n_unchanged += unchanged;
   if (!unchanged) return r;

@@ -317,6 +317,10 @@ r13_10_since)
   expect_err no_git 'pyshift: --since: cannot run git: git is not installed (or not on PATH)'
   run check --isolated --since HEAD --fix repo
   expect_rc with_fix 2
+  # With a baseline, findings on unchanged lines are not "absent".
+  run check --isolated --write-baseline b.json repo
+  run check --isolated --since HEAD --baseline b.json --format sarif=s.sarif repo
+  "$PY3" -c 'import json; rs=json.load(open("s.sarif"))["runs"][0]["results"]; assert not [r for r in rs if r["baselineState"]=="absent"], rs' && ok || fail since_not_absent "absent results in a --since run"
   ;;
 *)
   echo "unknown case '$CASE'" >&2
