@@ -32,6 +32,7 @@ typedef enum OptId {
   O_AUTOMATION_ID, O_MAX_FILE_SIZE, O_FILE_TIMEOUT, O_PREVIEW, O_MARKDOWN, O_CHECK_RULES,
   O_FIX, O_NO_FIX, O_UNSAFE_FIXES, O_NO_UNSAFE_FIXES, O_DIFF,
   O_MAX_FILE_MEMORY, O_PROJECT_ROOT,
+  O_FAIL_ON, O_BASELINE, O_WRITE_BASELINE, O_ADD_NOQA, O_REPORT_UNUSED_IGNORES, O_SINCE,
 } OptId;
 
 typedef struct Opt {
@@ -71,6 +72,15 @@ static const Opt OPTS[] = {
      "print a unified diff of what --fix would change, write nothing (wins over --fix)"},
     {O_RULES, "rules", 0, "DIR", CMD_CHECK | CMD_RULES | CMD_EXPLAIN, "load extra rule files from DIR"},
     {O_EXIT_ZERO, "exit-zero", 0, NULL, CMD_CHECK, "exit 0 even when there are findings"},
+    {O_FAIL_ON, "fail-on", 0, "SEVERITY", CMD_CHECK,
+     "exit 1 only for findings at or above error, warning, info or hint (default: hint, any finding)"},
+    {O_BASELINE, "baseline", 0, "FILE", CMD_CHECK, "report only findings not recorded in FILE (--write-baseline)"},
+    {O_WRITE_BASELINE, "write-baseline", 0, "FILE", CMD_CHECK, "record the findings of this run in FILE"},
+    {O_ADD_NOQA, "add-noqa", 0, NULL, CMD_CHECK,
+     "add `# pyshift: ignore[ID]` to the line of every finding, rewriting the files"},
+    {O_REPORT_UNUSED_IGNORES, "report-unused-ignores", 0, NULL, CMD_CHECK,
+     "report `# pyshift: ignore` codes that suppress nothing (PS100)"},
+    {O_SINCE, "since", 0, "REF", CMD_CHECK, "report only findings on lines changed since the git REF"},
     {O_STATISTICS, "statistics", 0, NULL, CMD_CHECK, "print counts per rule instead of findings"},
     {O_QUIET, "quiet", 'q', NULL, CMD_CHECK, "no summary line"},
     {O_SHOW_SOURCE, "show-source", 0, NULL, CMD_CHECK, "text format: show the source line and a caret"},
@@ -121,7 +131,7 @@ static void usage(FILE *out, unsigned cmd) {
     fprintf(out, "  %-34s %s\n", left, o->help);
   }
   if (cmd == CMD_CHECK)
-    fprintf(out, "\nexit status: 0 nothing reported, 1 findings, 2 an error occurred\n"
+    fprintf(out, "\nexit status: 0 nothing reported, 1 findings (at or above --fail-on), 2 an error occurred\n"
                  "  (--fix: 1 only if findings remain; --diff: 1 if something would be fixed)\n");
 }
 
@@ -287,6 +297,24 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
         break;
       case O_RULES: ps_strlist_push(&cfg->rules_dirs, v); break;
       case O_EXIT_ZERO: cfg->exit_zero = true; break;
+      case O_FAIL_ON:
+        if (ps_severity_parse(v, &cfg->fail_on) != 0)
+          return usage_error("--fail-on must be error, warning, info or hint, got %s", v);
+        break;
+      case O_BASELINE:
+        free(cfg->baseline);
+        cfg->baseline = ps_xstrdup(v);
+        break;
+      case O_WRITE_BASELINE:
+        free(cfg->write_baseline);
+        cfg->write_baseline = ps_xstrdup(v);
+        break;
+      case O_ADD_NOQA: cfg->add_noqa = true; break;
+      case O_REPORT_UNUSED_IGNORES: cfg->report_unused_ignores = true; break;
+      case O_SINCE:
+        free(cfg->since);
+        cfg->since = ps_xstrdup(v);
+        break;
       case O_STATISTICS: cfg->statistics = true; break;
       case O_QUIET: cfg->quiet = true; break;
       case O_SHOW_SOURCE: cfg->show_source = true; break;
@@ -533,6 +561,23 @@ int ps_cli_main(int argc, char **argv) {
     if (dash && !cfg.stdin_filename) cfg.stdin_filename = ps_xstrdup("-");
   }
 
+  if (cli.cmd == CMD_CHECK && cfg.add_noqa && (cfg.fix || cfg.diff)) {
+    rc = usage_error("%s", "--add-noqa cannot be combined with --fix or --diff (or `fix = true`: use --no-fix)");
+    goto done;
+  }
+  if (cli.cmd == CMD_CHECK && cfg.since && (cfg.fix || cfg.diff || cfg.add_noqa)) {
+    rc = usage_error("%s", "--since filters what is reported; it cannot be combined with --fix, --diff or --add-noqa, "
+                           "which change whole files");
+    goto done;
+  }
+  if (cli.cmd == CMD_CHECK && cfg.add_noqa && cfg.baseline) {
+    rc = usage_error("%s", "--add-noqa suppresses every finding; it cannot be combined with --baseline");
+    goto done;
+  }
+  if (cli.cmd == CMD_CHECK && cfg.add_noqa && cfg.stdin_filename) {
+    rc = usage_error("%s", "--add-noqa rewrites files; it cannot read standard input");
+    goto done;
+  }
   switch (cli.cmd) {
     case CMD_CHECK:
       rc = ps_run_check(&cfg, argc, argv);

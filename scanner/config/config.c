@@ -96,6 +96,9 @@ void ps_config_free(PsConfig *self) {
   free(self->automation_id);
   free(self->uri_root);
   free(self->config_path);
+  free(self->baseline);
+  free(self->write_baseline);
+  free(self->since);
   memset(self, 0, sizeof *self);
 }
 
@@ -240,7 +243,7 @@ typedef enum KeyId {
   K_SELECT, K_EXTEND_SELECT, K_IGNORE, K_EXCLUDE, K_EXTEND_EXCLUDE, K_TARGET_VERSION, K_MIN_PYTHON,
   K_PER_FILE_IGNORES, K_RULES, K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_PREVIEW, K_MAX_FILE_SIZE,
   K_FIX, K_UNSAFE_FIXES,
-  K_MAX_FILE_MEMORY,
+  K_MAX_FILE_MEMORY, K_FAIL_ON,
 } KeyId;
 
 static const struct {
@@ -264,6 +267,7 @@ static const struct {
     {"fix", K_FIX, KEY_BOOL},
     {"unsafe-fixes", K_UNSAFE_FIXES, KEY_BOOL},
     {"max-file-memory", K_MAX_FILE_MEMORY, KEY_SIZE},
+    {"fail-on", K_FAIL_ON, KEY_STRING},
 };
 
 #define N_KNOWN_KEYS (sizeof known_keys / sizeof *known_keys)
@@ -475,6 +479,11 @@ static int apply_key(Loader *ld, size_t k, const PsTomlValue *v) {
   case K_PREVIEW: cfg->preview = v->u.b; break;
   case K_FIX: cfg->fix = v->u.b; break;
   case K_UNSAFE_FIXES: cfg->unsafe_fixes = v->u.b; break;
+  case K_FAIL_ON:
+    if (strlen(v->u.str.s) != v->u.str.len || ps_severity_parse(v->u.str.s, &cfg->fail_on) != 0)
+      return value_fail(ld, v, "`fail-on` must be \"error\", \"warning\", \"info\" or \"hint\", got \"%s\"",
+                        v->u.str.s);
+    break;
   case K_MAX_FILE_SIZE:
     /* As --max-file-size: 0 is refused, not "no limit". */
     if (v->u.i <= 0) return value_fail(ld, v, "`%s` must be a positive number of bytes", name);

@@ -89,6 +89,8 @@ typedef struct PsConfig {
   PsOutput *outputs;          /* at least one after ps_config_finish */
   size_t n_outputs;
   bool exit_zero;
+  PsSeverity fail_on;         /* --fail-on, `fail-on`: exit 1 only for findings at or above it
+                                 (default PS_SEVERITY_HINT: any finding) */
   bool statistics;
   bool quiet;
   bool show_source;
@@ -101,6 +103,13 @@ typedef struct PsConfig {
   bool fix;                   /* --fix, `fix = true`: apply fixes */
   bool unsafe_fixes;          /* --unsafe-fixes, `unsafe-fixes = true`: unsafe ones too */
   bool diff;                  /* --diff: show fixes as a diff instead (wins over fix) */
+
+  /* adopting on a big codebase (docs/output-formats.md#adopting-on-a-big-codebase) */
+  char *baseline;             /* --baseline FILE: report only findings not recorded in it */
+  char *write_baseline;       /* --write-baseline FILE: record the findings reported */
+  bool add_noqa;              /* --add-noqa: append `# pyshift: ignore[ID]` to each finding's line */
+  bool report_unused_ignores; /* --report-unused-ignores: suppressions that suppress nothing */
+  char *since;                /* --since REF: only findings on lines changed since the git ref */
 
   /* execution */
   int jobs;                   /* 0: number of cores */
@@ -135,7 +144,7 @@ char *ps_config_find_pyproject(const char *start_dir);
  * rules (list of dirs, relative to the pyproject's directory and inside it:
  * absolute paths and `..` are errors; into project_rules_dirs),
  * respect-gitignore, force-exclude, max-file-size, max-file-memory,
- * preview, fix, unsafe-fixes. Unknown keys in
+ * preview, fix, unsafe-fixes, fail-on. Unknown keys in
  * [tool.pyshift] are errors. Returns 0 or PS_E_CONFIG with file:line:col. */
 int ps_config_load_pyproject(PsConfig *self, const char *path, PsError *err);
 

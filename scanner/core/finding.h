@@ -85,6 +85,14 @@ typedef struct PsFlow {
   size_t n_steps;
 } PsFlow;
 
+/* How a finding compares with the --baseline (SARIF result.baselineState). */
+typedef enum PsBaselineState {
+  PS_BASELINE_NONE = 0,  /* no baseline in this run */
+  PS_BASELINE_NEW,       /* not in the baseline: reported */
+  PS_BASELINE_UNCHANGED, /* in the baseline: only SARIF shows it, as suppressed */
+  PS_BASELINE_ABSENT,    /* a baseline entry this run no longer finds (SARIF only) */
+} PsBaselineState;
+
 typedef struct PsFinding {
   const PsRuleMeta *rule;
   PsSeverity severity; /* usually rule->severity */
@@ -106,6 +114,7 @@ typedef struct PsFinding {
   double rank;
   char **notes;
   size_t n_notes;
+  PsBaselineState baseline;
   /* Project findings about shared state (FT): the shared object ("cache",
    * "Registry.items") and where it is defined ("pkg/cache.py:3"), taken
    * from the rule's message variables {object} and {defined}; NULL: none.

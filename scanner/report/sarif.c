@@ -176,7 +176,14 @@ static json_t *result_json(SarifState *st, json_t *artifact, const PsFinding *f)
   json_object_set_new(o, "ruleId", ps_report__jstr(f->rule->id));
   long idx = rule_index(st, f->rule->id);
   if (idx >= 0) json_object_set_new(o, "ruleIndex", json_integer(idx));
-  json_object_set_new(o, "level", json_string(ps_severity_sarif_level(f->severity)));
+  if (f->baseline == PS_BASELINE_ABSENT) {
+    /* A baseline entry this run no longer finds: the rule ran and the
+     * problem is gone (SARIF 3.27.9, 3.27.24). */
+    json_object_set_new(o, "kind", json_string("pass"));
+    json_object_set_new(o, "level", json_string("none"));
+  } else {
+    json_object_set_new(o, "level", json_string(ps_severity_sarif_level(f->severity)));
+  }
   if (f->rank > 0) json_object_set_new(o, "rank", json_real(f->rank));
   json_object_set_new(o, "message", f->n_notes ? message_with_notes(f) : text_obj(f->message));
 
@@ -226,6 +233,16 @@ static json_t *result_json(SarifState *st, json_t *artifact, const PsFinding *f)
     if (f->fix->message) json_object_set_new(fix, "description", text_obj(f->fix->message));
     json_object_set_new(fix, "artifactChanges", json_pack("[o]", change));
     json_object_set_new(o, "fixes", json_pack("[o]", fix));
+  }
+  if (f->baseline) {
+    static const char *const STATES[] = {"", "new", "unchanged", "absent"};
+    json_object_set_new(o, "baselineState", json_string(STATES[f->baseline]));
+    /* In the baseline: accepted, so SARIF viewers hide it and GitHub shows
+     * it dismissed rather than open. */
+    if (f->baseline == PS_BASELINE_UNCHANGED)
+      json_object_set_new(o, "suppressions",
+                          json_pack("[{s:s, s:s, s:s}]", "kind", "external", "status", "accepted", "justification",
+                                    "recorded in the baseline (--baseline)"));
   }
   if (f->confidence || f->n_notes) {
     json_t *props = json_object();

@@ -280,6 +280,7 @@ typedef enum PsSuppressKind {
 typedef struct PsSuppressDirective {
   PsSuppressKind kind;
   bool all;                                  /* no codes: every rule */
+  bool pyshift;                              /* `# pyshift: ...` (else a noqa) */
   size_t n_codes;
   char codes[PS_SUPPRESS_MAX_CODES][16];     /* ids or prefixes */
 } PsSuppressDirective;

@@ -99,6 +99,7 @@ int ps_suppress_parse(const char *comment, size_t len, PsSuppressDirective out[2
       } else {
         d.all = true;
       }
+      d.pyshift = true;
       out[found++] = d;
       have_pyshift = true;
     } else if (!have_noqa && (word_at(comment, j, len, "noqa") || word_at(comment, j, len, "ruff:") ||

@@ -208,6 +208,7 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       self->need_walk = true;
       self->needs |= ps_analysis_needs(a);
       self->facts |= ps_analysis_facts(a);
+      if (ps_analysis_facts(a)) array_push(&self->project_rules, r);
       /* A project analysis is admitted by its fact gates too: the files
        * whose facts its join needs. */
       const PsWordGate *gates0, *fgates;
@@ -285,6 +286,7 @@ void ps_engine_delete(PsEngine *self) {
   array_free(&self->groups);
   for (size_t i = 0; i < self->analyses.size; i++) ps_analysis_delete(self->analyses.items[i]);
   array_free(&self->analyses);
+  array_free(&self->project_rules);
   ps_regex_free(self->prefilter);
   ps_regex_free(self->prefilter_plain);
   array_free(&self->prefilter_words);
@@ -379,6 +381,8 @@ static bool admitted(PsFileScan *sc, const PsSource *src) {
   const PsEngine *e = sc->e;
   PsRegexRunner *re = sc->w->re;
   if (!e->filtering || e->opts.parse_only) return true;
+  /* Its suppressions are checked even when no rule can fire. */
+  if (e->opts.unused_ignores && ps_engine__mentions_pyshift(src->text, src->len)) return true;
   bool admit = e->words.size && ps_engine__gate(sc, src->text, src->len);
   if (!admit && e->prefilter && ps_engine__any_word(sc, e->prefilter_words.items, e->prefilter_words.size))
     admit = ps_regex_match(re, e->prefilter, src->text, src->len, 0, NULL, NULL) != 0;
@@ -440,6 +444,7 @@ static void scan_file(PsFileScan *sc, PsSource *src) {
   size_t fp_len = 0;
   if (e->opts.fix_mode != PS_FIX_OFF && !is->deadline.expired && ps_engine__any_applicable(e, fs, n))
     ps_engine__fix_file(sc, src, &fs, &n, &fp_owned, &fp_len);
+  if (e->opts.add_noqa && n && !is->deadline.expired && !res->n_errors) ps_engine__add_noqa(sc, src, &fs, &n);
   add_issue_errors(sc);
   if (e->opts.fingerprints) {
     if (res->fixed) {

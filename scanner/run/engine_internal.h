@@ -58,6 +58,7 @@ struct PsEngine {
   Array(uint32_t) prefilter_words; /* one of them must occur for `prefilter` to be run */
   bool need_walk;
   unsigned needs; /* union of the analyses' PS_NEED_* */
+  Array(const PsRule *) project_rules; /* rules of analyses with a join step (--report-unused-ignores) */
   /* Word gates (ps_analysis_gates): the words, a hash table over them, and
    * per analysis its gates as triples of word ids. */
   Array(const char *) words;
@@ -146,6 +147,8 @@ void ps_engine__copy_facts(PsFileScan *sc, const PsSource *src);
 /* Notes that the budget ran out, in the first stage that saw it. */
 void ps_engine__expire(ScanIssues *is, const char *stage);
 void ps_engine__add_error(PsFileResult *r, char *msg);
+/* True if the text holds "pyshift:" (it may have a suppression comment). */
+bool ps_engine__mentions_pyshift(const char *text, size_t len);
 /* Frees the raw findings' storage (at the end of the file). */
 void ps_engine__scan_free(PsFileScan *sc);
 
@@ -160,5 +163,13 @@ bool ps_engine__any_applicable(const PsEngine *e, const PsFinding *fs, size_t n)
  * an error. fp_owned and fp_len receive the new bytes the reported
  * findings refer to when they are not the file's (for fingerprints). */
 void ps_engine__fix_file(PsFileScan *sc, PsSource *src, PsFinding **fs, size_t *n, char **fp_owned, size_t *fp_len);
+
+/* ---- noqa.c -------------------------------------------------------------------- */
+
+/* Adds the comments to src (scanned, findings in *fs), parses and scans the
+ * new text; on success the result holds the new bytes (`fixed`, `unfixed`,
+ * read_hash, as --fix) and *fs the findings left (on skipped lines, each
+ * with a note saying why). On failure, an error and *fs untouched. */
+void ps_engine__add_noqa(PsFileScan *sc, PsSource *src, PsFinding **fs, size_t *n);
 
 #endif

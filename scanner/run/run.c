@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline/baseline.h"
 #include "parse/parse.h"
 #include "report/report.h"
 #include "run/run_internal.h"
@@ -333,6 +334,7 @@ typedef struct Run {
   Shared sh;
   bool broken_pipe;
   size_t n_findings, n_files, n_fixed, n_fixable, n_hidden, write_errors;
+  size_t n_failing;               /* reported findings at or above --fail-on */
   /* Errors that --exit-zero does not hide (among n_errors): a rule file
    * that does not load (configuration) and a report that could not be
    * written (the thing the run was asked for). */
@@ -345,6 +347,12 @@ typedef struct Run {
   PsStrSet reported;              /* "ID\tpath\tline\tcol" of per-file findings */
   Array(PsFinding) project;       /* from the joins; path in source_line until sorted */
   Array(char *) project_paths;    /* the path of each of `project` */
+  /* Adopting (docs/output-formats.md#baselines). */
+  PsBaseline *baseline;           /* --baseline: loaded before the scan */
+  PsBaseline *record;             /* --write-baseline: what this run reports */
+  size_t n_unchanged;             /* findings the baseline hides */
+  size_t n_noqa, n_noqa_files;    /* --add-noqa: findings given a comment, files rewritten */
+  PsChangedLines *since;          /* --since: the lines changed since the ref */
 } Run;
 
 static void add_note(Run *R, const char *path, const char *msg) {
@@ -389,6 +397,36 @@ static int load_rules(Run *R) {
                 exists ? " for this run's target and minimum Python versions (see `pyshift rules`)"
                        : " (no rule has that id or prefix yet)");
     }
+  return 0;
+}
+
+/* --baseline is read before anything is scanned: a missing or broken
+ * baseline stops the run (an empty one would report every finding as new). */
+static int load_baseline(Run *R) {
+  PsConfig *cfg = R->cfg;
+  if (cfg->write_baseline) R->record = ps_baseline_new(cfg->write_baseline);
+  PsError err;
+  ps_error_clear(&err);
+  if (cfg->since) {
+    /* git runs where the first path is (it may be in another work tree
+     * than the working directory). */
+    const char *first = cfg->stdin_filename ? cfg->stdin_filename : cfg->paths.size ? cfg->paths.items[0] : ".";
+    struct stat st;
+    char *dir = stat(first, &st) == 0 && S_ISDIR(st.st_mode) ? ps_xstrdup(first)
+                : strrchr(first, '/') ? ps_xstrndup(first, strrchr(first, '/') == first ? 1 : (size_t)(strrchr(first, '/') - first))
+                                      : ps_xstrdup(".");
+    int rc = ps_since_load(&R->since, cfg->since, is_dir(dir) ? dir : ".", &err);
+    free(dir);
+    if (rc != 0) {
+      ps_error_print(&err, stderr);
+      return -1;
+    }
+  }
+  if (!cfg->baseline) return 0;
+  if (ps_baseline_load(&R->baseline, cfg->baseline, &err) != 0) {
+    ps_error_print(&err, stderr);
+    return -1;
+  }
   return 0;
 }
 
@@ -452,6 +490,8 @@ static int make_engine(Run *R) {
   if (getenv("PYSHIFT_PARSE_ONLY")) R->fix_mode = PS_FIX_OFF;
   for (size_t i = 0; i < cfg->n_outputs; i++)
     R->want_fingerprints |= cfg->outputs[i].format == PS_FORMAT_SARIF || cfg->outputs[i].format == PS_FORMAT_JSON;
+  /* A baseline records GitHub's fingerprints for its absent results. */
+  R->want_fingerprints |= cfg->write_baseline != NULL;
   R->jobs = cfg->jobs > 0 ? cfg->jobs : ncpus();
   if ((size_t)R->jobs > R->sh.n) R->jobs = R->sh.n ? (int)R->sh.n : 1;
   PsEngineOptions eo = {
@@ -465,6 +505,9 @@ static int make_engine(Run *R) {
       .no_prefilter = getenv("PYSHIFT_NO_PREFILTER") != NULL,
       .fix_mode = R->fix_mode,
       .unsafe_fixes = cfg->unsafe_fixes,
+      .add_noqa = cfg->add_noqa,
+      .unused_ignores = cfg->report_unused_ignores,
+      .registry = R->reg,
       .per_file_ignores = cfg->per_file_ignores,
       .n_per_file_ignores = cfg->n_per_file_ignores,
       .modules = &R->modules,
@@ -474,6 +517,16 @@ static int make_engine(Run *R) {
   if (ps_engine_new(&R->engine, (const PsRule *const *)R->enabled, R->n_enabled, &eo, &err) != 0) {
     ps_error_print(&err, stderr);
     return -1;
+  }
+  /* PS100 is reported, so the outputs list it among the rules (in id
+   * order); the engine was built without it. */
+  if (cfg->report_unused_ignores) {
+    R->enabled = ps_xrealloc(R->enabled, (R->n_enabled + 1) * sizeof *R->enabled);
+    size_t at = R->n_enabled;
+    while (at && strcmp(R->enabled[at - 1]->meta.id, "PS100") > 0) at--;
+    memmove(R->enabled + at + 1, R->enabled + at, (R->n_enabled - at) * sizeof *R->enabled);
+    R->enabled[at] = ps_run_unused_rule();
+    R->n_enabled++;
   }
   R->facts = ps_engine_facts(R->engine);
   if (R->facts) {
@@ -552,6 +605,55 @@ static void note_reported(Run *R, const char *path, const PsFinding *f) {
   free(k);
 }
 
+/* Records r's findings for --write-baseline and matches them against
+ * --baseline. Returns what the outputs other than SARIF show: r itself, or
+ * `view`, a shallow copy of r holding only the new findings (free
+ * view->findings, the array only, when the result is not r). SARIF gets r,
+ * every finding marked new or unchanged. */
+static PsFileResult *baseline_view(Run *R, PsFileResult *r, PsFileResult *view) {
+  if (R->since) { /* --since: only findings on changed lines exist at all */
+    size_t kept = 0;
+    for (size_t k = 0; k < r->n_findings; k++) {
+      PsFinding *f = &r->findings[k];
+      if (ps_since_changed(R->since, r->path, f->range.start.line, f->range.end.line)) r->findings[kept++] = *f;
+      else ps_finding_free(f);
+    }
+    r->n_findings = kept;
+  }
+  if (R->record) ps_baseline_record(R->record, r->path, r->findings, r->n_findings);
+  if (!R->baseline) return r;
+  /* A file that could not be scanned in full keeps its entries from
+   * looking absent; so does every file of a --since run (its findings on
+   * unchanged lines were dropped, not fixed). */
+  if (!r->n_errors && !R->since) ps_baseline_saw(R->baseline, r->path);
+  size_t unchanged = ps_baseline_match(R->baseline, r->path, r->findings, r->n_findings);
+  R->n_unchanged += unchanged;
+  if (!unchanged) return r;
+  *view = *r;
+  view->findings = ps_xmalloc((r->n_findings - unchanged ? r->n_findings - unchanged : 1) * sizeof(PsFinding));
+  view->n_findings = 0;
+  for (size_t k = 0; k < r->n_findings; k++)
+    if (r->findings[k].baseline != PS_BASELINE_UNCHANGED) view->findings[view->n_findings++] = r->findings[k];
+  return view;
+}
+
+/* Hands one result to every output: SARIF sees `all` (with the baseline's
+ * unchanged findings), the others `shown`. */
+static void report_result(Run *R, const PsFileResult *all, const PsFileResult *shown, bool project) {
+  for (size_t k = 0; k < R->cfg->n_outputs; k++) {
+    if (!R->outs[k].rep) continue;
+    const PsFileResult *r = R->cfg->outputs[k].format == PS_FORMAT_SARIF ? all : shown;
+    if (project) ps_report_project(R->outs[k].rep, r);
+    else ps_report_file(R->outs[k].rep, r);
+  }
+}
+
+/* Counts the findings of a reported result that fail the run (--fail-on). */
+static void count_failing(Run *R, const PsFileResult *r) {
+  for (size_t k = 0; k < r->n_findings; k++)
+    if (r->findings[k].severity >= R->cfg->fail_on) R->n_failing++;
+}
+
 /* One file's result, in path order: its fixes written (--fix), its diff or
  * fixed standard input printed, its errors and findings reported. */
 static void handle_result(Run *R, PsFileResult *r) {
@@ -560,6 +662,7 @@ static void handle_result(Run *R, PsFileResult *r) {
    * --fix | head`): the rewrite is what was asked for, not the report. */
   if (r->fixed && !R->use_stdin) {
     char *why = ps_run__write_fixed(r, &R->scope);
+    if (!why && cfg->add_noqa) R->n_noqa += r->n_unfixed - r->n_findings, R->n_noqa_files++;
     if (why && R->broken_pipe) {
       char *shown = ps_report_escaped_path(r->path);
       fprintf(stderr, "pyshift: %s: %s\n", shown, why);
@@ -579,6 +682,19 @@ static void handle_result(Run *R, PsFileResult *r) {
     }
   }
   if (R->broken_pipe) return;
+  /* --add-noqa: the lines that could not take a comment, said once each. */
+  for (size_t k = 0; cfg->add_noqa && k < r->n_findings; k++) {
+    const PsFinding *f = &r->findings[k];
+    if (k && r->findings[k - 1].range.start.line == f->range.start.line) continue;
+    for (size_t i = 0; i < f->n_notes; i++)
+      if (f->notes[i] && ps_str_starts_with(f->notes[i], "no `# pyshift: ignore`")) {
+        char *shown = ps_report_escaped_path(r->path);
+        fprintf(stderr, "pyshift: warning: %s:%u: %s; suppress it by hand\n", shown, (unsigned)f->range.start.line,
+                f->notes[i]);
+        free(shown);
+        break;
+      }
+  }
   if (R->use_stdin && R->fix_mode == PS_FIX_APPLY) {
     /* As ruff does: the fixed source (or the input unchanged) on stdout. */
     errno = 0;
@@ -594,11 +710,14 @@ static void handle_result(Run *R, PsFileResult *r) {
     note_stdout();
   }
   R->n_fixed += r->n_fixed;
-  for (size_t k = 0; k < r->n_findings; k++) {
-    const PsFix *fx = r->findings[k].fix;
+  for (size_t k = 0; k < r->n_findings; k++)
+    if (R->facts) note_reported(R, r->path, &r->findings[k]);
+  PsFileResult view;
+  PsFileResult *new_only = baseline_view(R, r, &view);
+  for (size_t k = 0; k < new_only->n_findings; k++) {
+    const PsFix *fx = new_only->findings[k].fix;
     if (fx && (fx->safe || cfg->unsafe_fixes)) R->n_fixable++;
     else if (fx) R->n_hidden++;
-    if (R->facts) note_reported(R, r->path, &r->findings[k]);
   }
   for (size_t k = 0; k < r->n_errors; k++) {
     char *shown = ps_report_escaped_path(r->path);
@@ -608,9 +727,10 @@ static void handle_result(Run *R, PsFileResult *r) {
     R->n_errors++;
   }
   if (!r->n_errors || r->n_findings) R->n_files++;
-  R->n_findings += r->n_findings;
-  for (size_t k = 0; k < cfg->n_outputs; k++)
-    if (R->outs[k].rep) ps_report_file(R->outs[k].rep, r);
+  R->n_findings += new_only->n_findings;
+  count_failing(R, new_only);
+  report_result(R, r, new_only, false);
+  if (new_only != r) free(view.findings);
   if (stdout_broken(R->outs, cfg->n_outputs)) {
     R->broken_pipe = true;
     if (R->fix_mode != PS_FIX_APPLY || R->use_stdin) atomic_store(&R->sh.stop, true);
@@ -790,6 +910,78 @@ static PsFileResult *project_result(Run *R, const char *path, Ranked *fs, size_t
   return res;
 }
 
+/* --add-noqa for the project findings of one file (the joins run after
+ * the per-file pass wrote its comments): the file is read again, given its
+ * comments and written as --fix writes; the findings that got one are no
+ * longer reported, the others get a note. */
+static void noqa_project(Run *R, PsFileResult *r) {
+  if (!R->cfg->add_noqa || !r->n_findings) return;
+  PsArena *arena = ps_arena_new(0);
+  PsParser *parser = NULL;
+  PsSource src = {0};
+  PsError err;
+  ps_error_clear(&err);
+  PsBuf b = PS_BUF_INIT;
+  uint32_t *skipped = NULL;
+  const char **why = NULL;
+  size_t n_skipped = 0;
+  char *msg = NULL;
+  if (ps_parser_new(&parser, &err) || ps_source_load_file(&src, arena, r->path, R->cfg->max_file_size, &err) ||
+      ps_source_parse(&src, parser, 0, &err)) {
+    msg = ps_xasprintf("no suppression comments added for its project-wide findings: %s", err.msg);
+    goto cleanup;
+  }
+  if (src.warning) goto cleanup; /* reported when it was scanned */
+  size_t covered = ps_noqa__edit(&src, r->findings, r->n_findings, &b, &skipped, &why, &n_skipped);
+  char *bytes = NULL;
+  size_t len = 0;
+  if (covered && ps_source_encode(&src, b.data, b.len, &bytes, &len, &err)) {
+    msg = ps_xasprintf("no suppression comments added for its project-wide findings: %s", err.msg);
+    goto cleanup;
+  }
+  if (covered) {
+    PsFileResult w = {0};
+    w.path = r->path;
+    w.fixed = bytes;
+    w.fixed_len = len;
+    w.read_hash = ps_hash_bytes(src.raw, src.raw_len);
+    w.read_len = src.raw_len;
+    msg = ps_run__write_fixed(&w, &R->scope);
+    free(bytes);
+    if (msg) goto cleanup;
+    R->n_noqa += covered;
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < r->n_findings; i++) {
+    PsFinding *f = &r->findings[i];
+    size_t k = 0;
+    while (k < n_skipped && skipped[k] != f->range.start.line) k++;
+    if (k == n_skipped) {
+      ps_finding_free(f);
+      continue;
+    }
+    f->notes = ps_xrealloc(f->notes, (f->n_notes + 1) * sizeof(char *));
+    f->notes[f->n_notes++] = ps_xasprintf("no `# pyshift: ignore` comment added (--add-noqa): %s", why[k]);
+    r->findings[kept++] = *f;
+  }
+  r->n_findings = kept;
+cleanup:
+  if (msg) {
+    char *shown = ps_report_escaped_path(r->path);
+    fprintf(stderr, "pyshift: %s: %s\n", shown, msg);
+    free(shown);
+    add_note(R, r->path, msg);
+    R->n_errors++;
+    free(msg);
+  }
+  ps_buf_free(&b);
+  free(skipped);
+  free(why);
+  if (src.tree) ps_source_release(&src);
+  ps_parser_delete(parser);
+  ps_arena_delete(arena);
+}
+
 /* After the last file: the joins, the deferred writes, then the project
  * findings reported per file in path order. */
 static void project_stage(Run *R) {
@@ -809,10 +1001,14 @@ static void project_stage(Run *R) {
     size_t b = a + 1;
     while (b < n && !strcmp(all[a].path, all[b].path)) b++;
     PsFileResult *r = project_result(R, all[a].path, all + a, b - a);
+    if (!R->broken_pipe) noqa_project(R, r);
     if (r->n_findings && !R->broken_pipe) {
-      R->n_findings += r->n_findings;
-      for (size_t k = 0; k < R->cfg->n_outputs; k++)
-        if (R->outs[k].rep) ps_report_project(R->outs[k].rep, r);
+      PsFileResult view;
+      PsFileResult *new_only = baseline_view(R, r, &view);
+      R->n_findings += new_only->n_findings;
+      count_failing(R, new_only);
+      report_result(R, r, new_only, true);
+      if (new_only != r) free(view.findings);
     }
     ps_file_result_free(r);
     a = b;
@@ -821,9 +1017,77 @@ static void project_stage(Run *R) {
   array_clear(&R->project); /* the findings moved into the results */
 }
 
+/* The baseline's entries that this run no longer finds, in the files it
+ * checked and for the rules it ran: SARIF results with baselineState
+ * "absent" (the other formats show only what is new). */
+static void report_absent(Run *R) {
+  if (!R->baseline || R->broken_pipe) return;
+  const PsBaselineEntry **es;
+  const char **paths;
+  size_t n = ps_baseline_absent(R->baseline, &es, &paths);
+  size_t n_gone = 0;
+  for (size_t a = 0; a < n;) {
+    size_t b = a;
+    PsFileResult *r = ps_xcalloc(1, sizeof *r);
+    r->path = ps_xstrdup(paths[a]);
+    r->findings = ps_xcalloc(n - a, sizeof(PsFinding));
+    for (; b < n && !strcmp(paths[b], paths[a]); b++) {
+      const PsRuleMeta *meta = NULL;
+      for (size_t k = 0; k < R->n_enabled && !meta; k++)
+        if (!strcmp(R->enabled[k]->meta.id, es[b]->rule)) meta = &R->enabled[k]->meta;
+      if (!meta) continue; /* a rule this run did not check */
+      PsFinding *f = &r->findings[r->n_findings++];
+      f->rule = meta;
+      f->severity = meta->severity;
+      f->range.start.line = f->range.end.line = es[b]->line ? es[b]->line : 1;
+      f->range.start.col = f->range.end.col = es[b]->column ? es[b]->column : 1;
+      f->range.start.col16 = f->range.end.col16 = f->range.start.col;
+      f->message = ps_xstrdup(es[b]->message ? es[b]->message : meta->summary ? meta->summary : meta->id);
+      f->baseline = PS_BASELINE_ABSENT;
+      /* GitHub's fingerprint as recorded (the line it hashed may be gone). */
+      f->fingerprint = es[b]->fingerprint ? ps_xstrdup(es[b]->fingerprint)
+                                          : ps_xasprintf("%s:%u", es[b]->hash, es[b]->occurrence + 1);
+    }
+    n_gone += r->n_findings;
+    if (r->n_findings) qsort(r->findings, r->n_findings, sizeof(PsFinding), ps_finding_cmp);
+    for (size_t k = 0; k < R->cfg->n_outputs && r->n_findings; k++)
+      if (R->outs[k].rep && R->cfg->outputs[k].format == PS_FORMAT_SARIF) ps_report_project(R->outs[k].rep, r);
+    ps_file_result_free(r);
+    a = b;
+  }
+  free(es);
+  free(paths);
+  if (!R->cfg->quiet && (R->n_unchanged || n_gone))
+    fprintf(stderr, "pyshift: %s: %zu finding%s of the baseline not shown, %zu no longer found\n", R->cfg->baseline,
+            R->n_unchanged, R->n_unchanged == 1 ? "" : "s", n_gone);
+}
+
+/* --write-baseline: the findings this run reported (before --baseline
+ * hid any), written atomically. */
+static void write_baseline(Run *R) {
+  if (!R->record) return;
+  size_t n;
+  char *text = ps_baseline_serialize(R->record, &n);
+  char *why = ps_run__write_atomic(R->cfg->write_baseline, text, strlen(text), true);
+  if (why) {
+    fprintf(stderr, "pyshift: %s: %s\n", R->cfg->write_baseline, why);
+    R->n_errors++;
+    R->hard_errors++;
+    free(why);
+  } else if (!R->cfg->quiet) {
+    fprintf(stderr, "pyshift: %s: recorded %zu finding%s\n", R->cfg->write_baseline, n, n == 1 ? "" : "s");
+  }
+  free(text);
+}
+
 /* Writes the reports' ends and closes the outputs; the exit status. */
 static int finish_run(Run *R) {
   PsConfig *cfg = R->cfg;
+  report_absent(R);
+  write_baseline(R);
+  if (cfg->add_noqa && !cfg->quiet)
+    fprintf(stderr, "pyshift: added `# pyshift: ignore` to %zu finding%s in %zu file%s\n", R->n_noqa,
+            R->n_noqa == 1 ? "" : "s", R->n_noqa_files, R->n_noqa_files == 1 ? "" : "s");
   utc_now(R->end_time, sizeof R->end_time);
   PsRunInfo *run = &R->info;
   run->notes = R->notes.items;
@@ -860,8 +1124,9 @@ static int finish_run(Run *R) {
     R->hard_errors++;
   }
   /* --diff fails when something would be fixed; otherwise what counts is
-   * what is left (with --fix, 0 when everything was fixed). */
-  bool failing = R->fix_mode == PS_FIX_DIFF ? R->n_fixed > 0 : R->n_findings > 0;
+   * what is left (with --fix, 0 when everything was fixed), at or above
+   * --fail-on. */
+  bool failing = R->fix_mode == PS_FIX_DIFF ? R->n_fixed > 0 : R->n_failing > 0;
   /* --exit-zero: a CI step that uploads the report must reach the upload
    * whatever the scan met (an undecodable file, a path that is gone, a
    * fix not written: on stderr and in SARIF's notifications); only what
@@ -889,6 +1154,9 @@ static void free_run(Run *R) {
     free(R->sh.facts);
   }
   ps_project_index_delete(R->index);
+  ps_baseline_delete(R->baseline);
+  ps_baseline_delete(R->record);
+  ps_since_delete(R->since);
   free(R->sh.results);
   free(R->sh.paths);
   free(R->stdin_bytes);
@@ -914,7 +1182,7 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   R->argv = argv;
   utc_now(R->start_time, sizeof R->start_time);
   int exit_code = 2;
-  if (load_rules(R) == 0 && find_files(R) == 0 && make_engine(R) == 0) {
+  if (load_baseline(R) == 0 && load_rules(R) == 0 && find_files(R) == 0 && make_engine(R) == 0) {
     open_outputs(R);
     scan(R);
     project_stage(R);

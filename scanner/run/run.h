@@ -51,6 +51,13 @@ typedef struct PsEngineOptions {
   bool no_prefilter;        /* parse every file even when no rule can fire */
   PsFixMode fix_mode;       /* OFF: findings keep their fixes, nothing is applied */
   bool unsafe_fixes;        /* apply unsafe fixes too */
+  bool add_noqa;            /* --add-noqa: the result's `fixed` bytes hold suppression comments */
+  /* --report-unused-ignores: `# pyshift: ignore` codes that suppress
+   * nothing become PS100 findings (ps_run_unused_rule). Codes are judged
+   * only for rules all enabled here (from `registry`) and none a project
+   * rule: a code for a rule this run did not check may still be needed. */
+  bool unused_ignores;
+  const PsRegistry *registry;
   const PsPerFileIgnore *per_file_ignores;
   size_t n_per_file_ignores;
   /* The module layout: first-party top-level names (RM001 and the
@@ -77,6 +84,11 @@ void ps_scan_worker_delete(PsScanWorker *self);
  * new bytes (APPLY: `fixed`, encoded as the file was read) or their diff
  * (DIFF: `diff`). Nothing is written here. */
 PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *bytes, size_t len);
+
+/* PS100 unused-suppression, the built-in diagnostic of
+ * --report-unused-ignores (no rule file: it reports on the suppressions,
+ * not on code). Process lifetime. */
+const PsRule *ps_run_unused_rule(void);
 
 /* ---- the project stage ------------------------------------------------------------ */
 

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include "parse/parse.h"
 #include "project/project.h"
 #include "run/run.h"
 
@@ -32,6 +33,34 @@ size_t ps_fix__apply(const char *text, size_t len, const PsFinding *fs, size_t n
  * `y = *a`). */
 bool ps_fix__python_rejects(const char *old_text, size_t old_len, TSNode old_root, const char *new_text,
                             size_t new_len, TSNode new_root);
+
+/* ---- noqa.c ------------------------------------------------------------------ */
+
+/* --add-noqa on src (parsed, with findings fs[0..n) sorted by position):
+ * writes to `out` the text with `# pyshift: ignore[IDS]` at the end of each
+ * finding's line (merged into an existing `# pyshift: ignore[...]`), except
+ * lines that end inside a string or continue with a backslash: those are in
+ * *skipped (heap, with the reason in *why, static strings, heap array).
+ * Returns the number of findings covered. */
+size_t ps_noqa__edit(const PsSource *src, const PsFinding *fs, size_t n, PsBuf *out, uint32_t **skipped,
+                     const char ***why, size_t *n_skipped);
+
+/* ---- since.c ----------------------------------------------------------------- */
+
+/* The lines changed in the git work tree holding directory `start` (the
+ * first path checked) since `ref` (--since): tracked files' changes from `git diff` (committed,
+ * staged or not), and untracked, not ignored files throughout. */
+typedef struct PsChangedLines PsChangedLines;
+/* Runs git. PS_E_USAGE with a one-line message (path "--since") when git
+ * cannot be run, the directory is not in a work tree or `ref` is not a
+ * commit (or starts with '-'). */
+int ps_since_load(PsChangedLines **out, const char *ref, const char *start, PsError *err);
+void ps_since_delete(PsChangedLines *self);
+/* Does any line first..last of `path` (as displayed) hold a change? */
+bool ps_since_changed(const PsChangedLines *self, const char *path, uint32_t first, uint32_t last);
+/* Reads the file names and hunk headers of `git diff --unified=0` output
+ * (names relative to the work tree's top) into self. */
+void ps_since__parse_diff(PsChangedLines *self, const char *diff, size_t len);
 
 /* ---- tmpfiles.c --------------------------------------------------------------- */
 
@@ -76,5 +105,11 @@ void ps_write_scope_free(PsWriteScope *self);
  * is done. Returns NULL, or a message (heap, without the path) saying why
  * nothing was written. */
 char *ps_run__write_fixed(const PsFileResult *r, const PsWriteScope *scope);
+
+/* Writes data[0..n) to `path` atomically: a temporary file beside it
+ * (removed on SIGINT/SIGTERM), fsync'ed when `durable`, renamed over it; an
+ * existing file's mode bits are kept (else 0644). Returns NULL, or a
+ * message (heap, without the path) saying why `path` was left as it was. */
+char *ps_run__write_atomic(const char *path, const char *data, size_t n, bool durable);
 
 #endif

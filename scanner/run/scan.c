@@ -171,6 +171,7 @@ static void on_match(void *ctx, const PsQueryMatch *m) {
 typedef struct LineDirective {
   uint32_t line;
   PsSuppressDirective d;
+  uint32_t start, end; /* the comment's bytes */
 } LineDirective;
 
 /* The smallest node holding byte `off`, as ts_node_descendant_for_byte_range
@@ -220,7 +221,7 @@ static void collect_directives(const PsSource *src, LineDirective **out, size_t 
     PsSuppressDirective d[2];
     int nd = ps_suppress_parse(ct, cl, d);
     uint32_t line = ps_source_pos(src, off).line;
-    for (int i = 0; i < nd; i++) array_push(&dirs, ((LineDirective){line, d[i]}));
+    for (int i = 0; i < nd; i++) array_push(&dirs, ((LineDirective){line, d[i], off, ts_node_end_byte(n)}));
     p = src->text + ts_node_end_byte(n);
   }
   ts_tree_cursor_delete(&cur);
@@ -339,6 +340,77 @@ void ps_engine__add_error(PsFileResult *r, char *msg) {
   r->errors[r->n_errors++] = msg;
 }
 
+/* ---- unused suppressions (--report-unused-ignores) ------------------------------ */
+
+bool ps_engine__mentions_pyshift(const char *text, size_t len) {
+  for (const char *p = text, *end = text + len; (p = memchr(p, 'p', (size_t)(end - p))) != NULL; p++)
+    if ((size_t)(end - p) >= 8 && !memcmp(p, "pyshift:", 8)) return true;
+  return false;
+}
+
+/* Why `code` of a `# pyshift:` directive deserves a PS100 finding when it
+ * suppressed nothing, or NULL when this run cannot tell: a rule it names is
+ * not enabled (another selection or target may need it) or is a project
+ * rule (the joins, after this pass, may need it). "" for a code that names
+ * rules this run checks; a message for a code that names no rule. */
+static const char *judge_code(const PsEngine *e, const char *code) {
+  size_t in_registry = 0, enabled = 0;
+  if (e->opts.registry)
+    for (size_t i = 0; i < ps_registry_count(e->opts.registry); i++)
+      in_registry += ps_str_starts_with(ps_registry_at(e->opts.registry, i)->meta.id, code);
+  for (size_t i = 0; i < e->n_rules; i++) {
+    if (!ps_str_starts_with(e->rules[i]->meta.id, code)) continue;
+    enabled++;
+    for (size_t k = 0; k < e->project_rules.size; k++)
+      if (e->project_rules.items[k] == e->rules[i]) return NULL;
+  }
+  if (!in_registry && !enabled) return "is no rule's id or prefix";
+  return enabled && enabled == in_registry ? "" : NULL;
+}
+
+/* Adds a PS100 finding for each code of a `# pyshift:` directive that no
+ * raw finding of sc used. fstart[i]: the line of raw finding i. */
+static void report_unused(PsFileScan *sc, const PsSource *src, const LineDirective *dirs, size_t n_dirs,
+                          const uint32_t *lines, void *outp) {
+  Array(PsFinding) *out = outp;
+  const PsEngine *e = sc->e;
+  const PsRule *rule = ps_run_unused_rule();
+  for (size_t i = 0; i < n_dirs; i++) {
+    const LineDirective *ld = &dirs[i];
+    const PsSuppressDirective *d = &ld->d;
+    if (!d->pyshift) continue;
+    bool file = d->kind == PS_SUPPRESS_FILE;
+    size_t n_codes = d->all ? 1 : d->n_codes;
+    for (size_t c = 0; c < n_codes; c++) {
+      const char *code = d->all ? "" : d->codes[c];
+      const char *verdict = d->all ? (e->project_rules.size ? NULL : "") : judge_code(e, code);
+      if (!verdict) continue;
+      bool used = false;
+      for (size_t k = 0; k < sc->raw.size && !used; k++)
+        used = (file || lines[k] == ld->line) && (d->all || ps_str_starts_with(sc->raw.items[k].rule->meta.id, code));
+      if (used) continue;
+      PsFinding f = {0};
+      f.rule = &rule->meta;
+      f.severity = rule->meta.severity;
+      f.range.start = ps_source_pos(src, ld->start);
+      f.range.end = ps_source_pos(src, ld->end);
+      const char *what = file ? "ignore-file" : "ignore";
+      if (*verdict)
+        f.message = ps_xasprintf("unused suppression: `%s` in `# pyshift: %s[...]` %s", code, what, verdict);
+      else if (d->all)
+        f.message = ps_xasprintf("unused suppression: `# pyshift: %s` suppresses nothing %s", what,
+                                 file ? "in this file" : "on this line");
+      else
+        f.message = ps_xasprintf("unused suppression: `%s` in `# pyshift: %s[...]` suppresses nothing %s", code, what,
+                                 file ? "in this file" : "on this line");
+      uint32_t ll;
+      const char *lt = ps_source_line(src, f.range.start.line, &ll);
+      f.source_line = lt ? ps_xstrndup(lt, ll) : NULL;
+      array_push(out, f);
+    }
+  }
+}
+
 /* Bytes of source lines the findings of one file may copy. */
 #define SOURCE_LINES_MAX ((size_t)4 << 20)
 
@@ -349,7 +421,8 @@ static void finish(PsFileScan *sc, const PsSource *src, PsFinding **out_fs, size
   const char *path = sc->res->path;
   LineDirective *dirs = NULL;
   size_t n_dirs = 0;
-  if (sc->raw.size) collect_directives(src, &dirs, &n_dirs);
+  bool unused = e->opts.unused_ignores && ps_engine__mentions_pyshift(src->text, src->len);
+  if (sc->raw.size || unused) collect_directives(src, &dirs, &n_dirs);
   Directives ds = {dirs, n_dirs, {0}, {0}, {0}};
   for (size_t i = 0; i < n_dirs; i++)
     if (dirs[i].d.kind == PS_SUPPRESS_FILE) array_push(&ds.file, &dirs[i].d);
@@ -369,6 +442,12 @@ static void finish(PsFileScan *sc, const PsSource *src, PsFinding **out_fs, size
   size_t line_bytes = 0;
   Array(PsFinding) out;
   array_init(&out);
+  if (unused) {
+    uint32_t *lines = ps_xmalloc((sc->raw.size ? sc->raw.size : 1) * sizeof *lines);
+    for (size_t i = 0; i < sc->raw.size; i++) lines[i] = posmap_get(&pm, sc->raw.items[i].start).line;
+    report_unused(sc, src, dirs, n_dirs, lines, &out);
+    free(lines);
+  }
   for (size_t i = 0; i < sc->raw.size; i++) {
     RawFinding *r = &sc->raw.items[i];
     PsPos start = posmap_get(&pm, r->start);

@@ -237,3 +237,35 @@ cleanup:
   free(target);
   return msg;
 }
+
+char *ps_run__write_atomic(const char *path, const char *data, size_t n, bool durable) {
+  const char *slash = strrchr(path, '/');
+  char *tmp = slash ? ps_xasprintf("%.*s/.%s.pyshift-XXXXXX", (int)(slash - path), path, slash + 1)
+                    : ps_xasprintf(".%s.pyshift-XXXXXX", path);
+  char *msg = NULL;
+  int fd = mkstemp(tmp), slot = -1;
+  if (fd < 0) {
+    msg = ps_xasprintf("cannot create a temporary file beside it: %s", strerror(errno));
+    goto cleanup;
+  }
+  slot = ps_tmpfiles_add(tmp);
+  struct stat st;
+  mode_t mode = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (st.st_mode & 07777) : 0644;
+  if (write_all(fd, data, n) != 0 || fchmod(fd, mode) != 0 || (durable && fsync(fd) != 0)) {
+    msg = ps_xasprintf("cannot write it: %s", strerror(errno));
+    goto cleanup;
+  }
+  int c = close(fd);
+  fd = -1;
+  if (c != 0) {
+    msg = ps_xasprintf("cannot write it: %s", strerror(errno));
+    goto cleanup;
+  }
+  if (rename(tmp, path) != 0) msg = ps_xasprintf("cannot replace it: %s", strerror(errno));
+cleanup:
+  if (fd >= 0) close(fd);
+  if (msg) unlink(tmp);
+  ps_tmpfiles_remove(slot);
+  free(tmp);
+  return msg;
+}
