@@ -49,6 +49,8 @@ typedef struct State {
   Row *future_rows;        /* rows that apply only under the future import */
   size_t n_future_rows;
   PsPyVersion min_python;
+  Row *std_typevars;       /* pep695: type variables a module defines (typing.AnyStr; name, bound) */
+  size_t n_std_typevars;
 } State;
 
 /* ---- tree helpers ---------------------------------------------------------------- */
@@ -136,6 +138,7 @@ typedef struct Ctx {
   bool future;  /* from __future__ import annotations */
   Array(const char *) heads; /* see ps_typing__heads() */
   TypeVarDefs *typevars; /* collected on first use (typing_pep695.c) */
+  TypeVarDefs *std_typevars; /* the State's std_typevars as definitions, likewise */
   uint32_t future_start, future_end; /* the future import statement */
   PathNodes paths; /* the nodes of every path looked up (see resolve_paths) */
   Array(const char *) def_names; /* see ps_typing__name_bound */

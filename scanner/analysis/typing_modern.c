@@ -41,6 +41,7 @@ static void free_state(void *p) {
   if (!s) return;
   free(s->rows);
   free(s->future_rows);
+  free(s->std_typevars);
   free(s);
 }
 
@@ -204,7 +205,31 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     return 0;
   }
   if (s->kind == K_PEP695_CLASS || s->kind == K_PEP695_FUNCTION) {
-    self->prefilter = ps_xstrdup("\\b(?:TypeVar|ParamSpec|TypeVarTuple)\\b");
+    /* An optional table of type variables that modules define (typing.AnyStr):
+     * a use of one makes the function or class generic over it. */
+    PsBuf re = PS_BUF_INIT;
+    ps_buf_puts(&re, "\\b(?:TypeVar|ParamSpec|TypeVarTuple");
+    if (t->n_rows) {
+      int cn = ps_table_col(t, "name"), cb = ps_table_col(t, "bound");
+      if (cn < 0 || cb < 0) {
+        ps_buf_free(&re);
+        return ps_analysis__rule_error(err, r, r->analysis_line,
+                                       "kind `%s` takes a ```table with columns name and bound", kind);
+      }
+      s->std_typevars = ps_xcalloc(t->n_rows + 1, sizeof(Row));
+      for (size_t i = 0; i < t->n_rows; i++) {
+        const char *name = t->rows[i][cn], *last = strrchr(name, '.');
+        if (!last || !last[1]) {
+          ps_buf_free(&re);
+          return ps_analysis__rule_error(err, r, t->row_lines[i], "`%s` is not a qualified name such as typing.AnyStr",
+                                         name);
+        }
+        s->std_typevars[s->n_std_typevars++] = (Row){name, NULL, strcmp(t->rows[i][cb], "-") ? t->rows[i][cb] : NULL, i};
+        ps_buf_printf(&re, "|%s", last + 1);
+      }
+    }
+    ps_buf_puts(&re, ")\\b");
+    self->prefilter = ps_buf_steal(&re);
     return 0;
   }
   if (s->kind == K_ASYNC_ITERATOR) {
@@ -257,6 +282,7 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   array_free(&c.def_names);
   array_free(&c.class_names);
   if (c.typevars) array_free(c.typevars);
+  if (c.std_typevars) array_free(c.std_typevars);
 }
 
 const PsAnalysisClass ps_analysis__typing_modern = {

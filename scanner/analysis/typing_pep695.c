@@ -10,16 +10,44 @@
 
 #include "analysis/typing_internal.h"
 
-/* Module-level `T = TypeVar("T", ...)` (ParamSpec, TypeVarTuple) of this file. */
-static void collect_typevars(Ctx *c, TypeVarDefs *out) {
+/* `T = TypeVar("T", ...)` (ParamSpec, TypeVarTuple) among the statements
+ * of `block`, and in the blocks of its if, try and with statements (under
+ * `if TYPE_CHECKING:`, a version test or a try: a function at module level
+ * reads the module's binding wherever it is made, as ruff resolves it);
+ * never inside a def or class. */
+/* `name` imported at module level only from typing or typing_extensions,
+ * as the same member (in both branches of a version test): that member's
+ * qualified name in typing, or NULL. The summary calls such a name
+ * ambiguous; every binding means the same thing here. */
+static const char *typing_import_of(Ctx *c, const char *name) {
+  const PsSummary *sum = c->fc->summary;
+  const char *member = NULL;
+  for (size_t i = 0; i < sum->imports.size; i++) {
+    const PsImport *im = &sum->imports.items[i];
+    if (im->kind != PS_IMPORT_FROM || !im->name) continue;
+    const char *bound = im->alias ? im->alias : im->name;
+    if (strcmp(bound, name)) continue;
+    if (!im->module_level || (strcmp(im->module, "typing") && strcmp(im->module, "typing_extensions"))) return NULL;
+    if (member && strcmp(member, im->name)) return NULL;
+    member = im->name;
+  }
+  return member ? ps_arena_sprintf(c->arena, "typing.%s", member) : NULL;
+}
+
+static void collect_in(Ctx *c, TSNode block, TypeVarDefs *out, unsigned depth) {
   const PsSummary *sum = c->fc->summary;
   Nodes stmts, args;
   array_init(&stmts);
   array_init(&args);
-  ps_typing__named_children(c->root, &stmts);
+  ps_typing__named_children(block, &stmts);
   for (size_t i = 0; i < stmts.size; i++) {
     if (ps_deadline_poll(c->deadline)) break;
     TSNode st = stmts.items[i];
+    if (is(st, "if_statement") || is(st, "try_statement") || is(st, "with_statement") || is(st, "elif_clause") ||
+        is(st, "else_clause") || is(st, "except_clause") || is(st, "finally_clause") || is(st, "block")) {
+      if (depth < 16) collect_in(c, st, out, depth + 1);
+      continue;
+    }
     if (!is(st, "expression_statement") || ts_node_named_child_count(st) != 1) continue;
     TSNode asg = ts_node_named_child(st, 0);
     if (!is(asg, "assignment")) continue;
@@ -28,6 +56,7 @@ static void collect_typevars(Ctx *c, TypeVarDefs *out) {
     TSNode fn = ts_node_child_by_field_name(right, "function", 8);
     if (!is(fn, "identifier") && !is(fn, "attribute")) continue;
     const char *q = ps_summary_resolve(sum, text_of(c, fn), "", c->arena, NULL);
+    if (!q && is(fn, "identifier")) q = typing_import_of(c, text_of(c, fn));
     if (!q) continue;
     const char *last = strrchr(q, '.');
     if (!last || (strncmp(q, "typing.", 7) && strncmp(q, "typing_extensions.", 18))) continue;
@@ -38,9 +67,13 @@ static void collect_typevars(Ctx *c, TypeVarDefs *out) {
     else if (!strcmp(last, "TypeVarTuple")) d.kind = 'S';
     else continue;
     ps_typing__named_children(ts_node_child_by_field_name(right, "arguments", 9), &args);
+    /* The name comes first, as a string (as ruff requires). */
+    size_t first = 0;
+    while (first < args.size && is(args.items[first], "comment")) first++;
+    if (first == args.size || !is(args.items[first], "string")) continue;
     PsBuf cons = PS_BUF_INIT;
     size_t n_cons = 0;
-    for (size_t k = 1; k < args.size; k++) {
+    for (size_t k = first + 1; k < args.size; k++) {
       TSNode a = args.items[k];
       if (is(a, "keyword_argument")) {
         const char *kn = text_of(c, ts_node_child_by_field_name(a, "name", 4));
@@ -54,10 +87,48 @@ static void collect_typevars(Ctx *c, TypeVarDefs *out) {
     }
     if (n_cons) d.bound = ps_arena_sprintf(c->arena, "(%s)", cons.data);
     ps_buf_free(&cons);
-    array_push(out, d);
+    /* A later binding of the name wins, as at run time. */
+    size_t k = 0;
+    while (k < out->size && strcmp(out->items[k].name, d.name)) k++;
+    if (k < out->size) out->items[k] = d;
+    else array_push(out, d);
   }
   array_free(&stmts);
   array_free(&args);
+}
+
+static void collect_typevars(Ctx *c, TypeVarDefs *out) { collect_in(c, c->root, out, 0); }
+
+/* The rule's table of type variables that modules define (typing.AnyStr), as
+ * definitions, once per file. */
+static const TypeVarDefs *std_typevars(Ctx *c) {
+  if (!c->std_typevars) {
+    TypeVarDefs *d = ps_arena_calloc(c->arena, sizeof *d);
+    array_init(d);
+    for (size_t i = 0; i < c->s->n_std_typevars; i++) {
+      const Row *row = &c->s->std_typevars[i];
+      array_push(d, ((TypeVarDef){strrchr(row->name, '.') + 1, 'T', row->replacement, false, false}));
+    }
+    c->std_typevars = d;
+  }
+  return c->std_typevars;
+}
+
+/* The table's type variable that `chain` (a name or dotted name read at
+ * module level) stands for, or NULL. */
+static const TypeVarDef *std_typevar(Ctx *c, TSNode n) {
+  if (!c->s->n_std_typevars) return NULL;
+  const TypeVarDefs *defs = std_typevars(c);
+  const char *q = ps_summary_resolve(c->fc->summary, text_of(c, n), "", c->arena, NULL);
+  if (!q) return NULL;
+  for (size_t i = 0; i < c->s->n_std_typevars; i++) {
+    const char *name = c->s->std_typevars[i].name, *last = strrchr(name, '.') + 1;
+    /* typing.AnyStr, also through typing_extensions */
+    if (!strcmp(q, name) || (!strncmp(q, "typing_extensions.", 18) && !strncmp(name, "typing.", 7) &&
+                             !strcmp(q + 18, last)))
+      return &defs->items[i];
+  }
+  return NULL;
 }
 
 /* The file's module-level type variables, collected once per file. */
@@ -85,25 +156,30 @@ static void param_text(PsBuf *b, const TypeVarDef *d) {
   else ps_buf_puts(b, d->name);
 }
 
-/* Collects, in order of first use, the file's type variables named by
- * identifiers under n. *foreign: an identifier that is a TypeVar-like
- * name but not defined here (imported) cannot be checked. */
+/* Collects, in order of first use, the type variables named under n: the
+ * file's (by name) and the table's (typing.AnyStr, through imports). The
+ * attribute part of a dotted name (`x.T`) names no variable. */
 static void used_typevars(Ctx *c, TSNode n, const TypeVarDefs *defs, TypeVarRefs *out) {
   TSTreeCursor cur = ts_tree_cursor_new(n);
   for (;;) {
     if (ps_deadline_poll(c->deadline)) break;
     TSNode x = ts_tree_cursor_current_node(&cur);
+    const char *field = ts_tree_cursor_current_field_name(&cur);
     bool descend = true;
-    if (is(x, "identifier")) {
+    const TypeVarDef *d = NULL;
+    if (is(x, "identifier") && !(field && !strcmp(field, "attribute"))) {
       uint32_t l;
       const char *t = ps_source_node_text(c->src, x, &l);
-      const TypeVarDef *d = find_typevar(defs, t, l);
-      bool seen = false;
-      for (size_t k = 0; d && k < out->size; k++) seen |= out->items[k] == d;
-      if (d && !seen) array_push(out, d);
+      d = find_typevar(defs, t, l);
+      if (!d) d = std_typevar(c, x);
+    } else if (is(x, "attribute")) {
+      if ((d = std_typevar(c, x))) descend = false;
     } else if (is(x, "string")) {
       descend = false;
     }
+    bool seen = false;
+    for (size_t k = 0; d && k < out->size; k++) seen |= out->items[k] == d;
+    if (d && !seen) array_push(out, d);
     if (!ps_typing__subtree_next(&cur, n, descend)) break;
   }
   ts_tree_cursor_delete(&cur);
@@ -134,6 +210,7 @@ void ps_typing__run_pep695_class(Ctx *c) {
         uint32_t l;
         const char *t = ps_source_node_text(c->src, a, &l);
         const TypeVarDef *d = is(a, "identifier") ? find_typevar(typevars(c), t, l) : NULL;
+        if (!d && (is(a, "identifier") || is(a, "attribute"))) d = std_typevar(c, a);
         if (!d) {
           fixable = false; /* Unpack[Ts], *Ts, imported variables */
           continue;
@@ -178,7 +255,7 @@ void ps_typing__run_pep695_class(Ctx *c) {
 
 void ps_typing__run_pep695_function(Ctx *c) {
   const TypeVarDefs *defs = typevars(c);
-  if (!defs->size) return;
+  if (!defs->size && !c->s->n_std_typevars) return;
   /* Module-level functions, also in if/try blocks (a method may use its
    * class's variables, a nested function its enclosing function's). */
   const PsSummary *sum = c->fc->summary;
@@ -225,9 +302,8 @@ void ps_typing__run_type_alias(Ctx *c) {
     if (!ts_node_eq(ts_node_child_by_field_name(asg, "type", 4), ty)) continue;
     TSNode stmt = up(&p, p.len >= 4 ? 3 : 2); /* the root when the path is shorter */
     bool fixable = is(stmt, "expression_statement") && ts_node_named_child_count(stmt) == 1;
+    /* Comments in the value are kept: the value's text is copied whole. */
     const char *name = text_of(c, left), *value = text_of(c, right);
-    for (const char *k = value; *k && fixable; k++)
-      if (*k == '#') fixable = false;
     /* The alias's own type variables become its parameters. */
     TypeVarRefs used;
     array_init(&used);
@@ -308,17 +384,26 @@ void ps_typing__run_type_alias_type(Ctx *c) {
         const char *tt = ps_source_node_text(c->src, t, &l);
         const TypeVarDef *d = is(t, "identifier") ? find_typevar(typevars(c), tt, l) : NULL;
         if (d) param_text(&tp, d);
-        else fixable = false;
+        else if (is(t, "identifier")) {
+          /* Not a module-level variable of this file (a function's own, an
+           * imported one): its name alone, as ruff does. */
+          TypeVarDef plain = {ps_arena_strndup(c->arena, tt, l), 'T', NULL, false, false};
+          param_text(&tp, &plain);
+        } else
+          fixable = false;
       }
     }
     const char *val = text_of(c, value);
-    if (strchr(val, '#')) fixable = false;
     char *repl = tp.len ? ps_arena_sprintf(c->arena, "type %s[%s] = %s", nm, tp.data, val)
                         : ps_arena_sprintf(c->arena, "type %s = %s", nm, val);
     ps_buf_free(&tp);
     PsByteEdit ed = {ts_node_start_byte(asg), ts_node_end_byte(asg), repl};
-    /* Safe: the type statement creates the same TypeAliasType. */
-    PsFixSpec fix = {"Use the `type` statement", &ed, 1, true};
+    /* Unsafe (issue 12 item 12): the type statement creates a TypeAliasType
+     * too, but evaluates its value lazily, on first access of __value__,
+     * where the call evaluated it at once: a NameError or a side effect
+     * moves, and names the value reads are looked up later. Comments
+     * between the call's arguments, outside the value, are lost. */
+    PsFixSpec fix = {"Use the `type` statement", &ed, 1, false};
     PsVar vars[] = {{"used", text_of(c, asg)}, {"name", nm}, {"replacement", repl}};
     emit(c, ts_node_start_byte(asg), ts_node_end_byte(asg), vars, 3, fixable ? &fix : NULL);
   }
