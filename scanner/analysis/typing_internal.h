@@ -36,6 +36,7 @@ typedef struct Row {
   const char *module;      /* rename: module of the replacement or NULL; import: source module */
   const char *replacement; /* rename: replacement name; import: target module or "=name" */
   size_t index;
+  char runtime;            /* rename: the fix outside type positions: 's' safe, 'u' unsafe, 'n' none */
 } Row;
 
 typedef struct State {

@@ -91,6 +91,11 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
       if ((c[i] = ps_table_col(t, need[i])) < 0)
         return ps_analysis__rule_error(err, r, r->analysis_line, "kind `%s` needs a ```table with columns %s, %s, %s, %s",
                                        kind, need[0], need[1], need[2], need[3]);
+    /* rename: an optional column `runtime` (safe, unsafe, none): the fix of
+     * a use outside type positions (`issubclass(x, typing.Counter)`, a dict
+     * keyed by it), where the alias and its replacement are different
+     * objects. */
+    int c_rt = s->kind == K_RENAME ? ps_table_col(t, "runtime") : -1;
     s->rows = ps_xcalloc(t->n_rows + 1, sizeof(Row));
     s->future_rows = ps_xcalloc(t->n_rows + 1, sizeof(Row));
     for (size_t i = 0; i < t->n_rows; i++) {
@@ -98,7 +103,14 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
       int ok = reached(since, min_python);
       if (ok < 0) return ps_analysis__rule_error(err, r, t->row_lines[i], "invalid since `%s` (a version or `any`)", since);
       const char *mod = t->rows[i][c[2]];
-      Row row = {t->rows[i][c[0]], strcmp(mod, "-") ? mod : NULL, t->rows[i][c[1]], i};
+      Row row = {t->rows[i][c[0]], strcmp(mod, "-") ? mod : NULL, t->rows[i][c[1]], i, 's'};
+      if (c_rt >= 0) {
+        const char *rt = t->rows[i][c_rt];
+        if (!strcmp(rt, "unsafe")) row.runtime = 'u';
+        else if (!strcmp(rt, "none")) row.runtime = 'n';
+        else if (strcmp(rt, "safe"))
+          return ps_analysis__rule_error(err, r, t->row_lines[i], "invalid runtime `%s` (safe, unsafe or none)", rt);
+      }
       if (s->kind == K_RENAME && !strchr(row.name, '.'))
         return ps_analysis__rule_error(err, r, t->row_lines[i], "`%s` is not a qualified name such as typing.List",
                                        row.name);
@@ -224,7 +236,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
           return ps_analysis__rule_error(err, r, t->row_lines[i], "`%s` is not a qualified name such as typing.AnyStr",
                                          name);
         }
-        s->std_typevars[s->n_std_typevars++] = (Row){name, NULL, strcmp(t->rows[i][cb], "-") ? t->rows[i][cb] : NULL, i};
+        s->std_typevars[s->n_std_typevars++] = (Row){name, NULL, strcmp(t->rows[i][cb], "-") ? t->rows[i][cb] : NULL, i, 's'};
         ps_buf_printf(&re, "|%s", last + 1);
       }
     }

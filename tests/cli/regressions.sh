@@ -815,6 +815,57 @@ PY
   expect_no_out skipif 'f.py:9:'
   expect_out unguarded 'f.py:11:9: RM003'
   ;;
+r12_09_runtime_collection_aliases)
+  # Issue 12 item 9: a runtime use of typing.Counter/OrderedDict/DefaultDict
+  # got a safe fix (a dict keyed by typing.Counter and collections.Counter
+  # got a duplicate key). Outside type positions the fix is unsafe
+  # (Deque, DefaultDict) or not offered (Counter, OrderedDict, ChainMap);
+  # in annotations it stays safe.
+  printf 'import typing, collections\nx: typing.Counter[str] = collections.Counter()\nK = {typing.Counter: collections.Counter, typing.DefaultDict: 1, typing.List: 2}\n' >k.py
+  run check --isolated --select TY006 --min-python 3.10 --fix k.py
+  expect_eq annotation_fixed "$(sed -n 2p k.py)" "x: collections.Counter[str] = collections.Counter()"
+  expect_eq runtime_kept "$(sed -n 3p k.py)" "K = {typing.Counter: collections.Counter, typing.DefaultDict: 1, list: 2}"
+  run check --isolated --select TY006 --min-python 3.10 --fix --unsafe-fixes k.py
+  expect_eq unsafe_applied "$(sed -n 3p k.py)" "K = {typing.Counter: collections.Counter, collections.defaultdict: 1, list: 2}"
+  ;;
+r12_08_annotated_metadata_not_annotations)
+  # Issue 12 item 8: strings in calls inside Annotated[...] metadata were
+  # taken for quoted annotations; the fix then broke the file and --fix
+  # abandoned it with exit 2. Only type positions are annotations.
+  cat >an.py <<'PY'
+from __future__ import annotations
+from typing import Annotated, List
+def f(q: Annotated[int, Query(description="the x")] = 0, d: Annotated[str, Doc("""
+    Text.
+    """)] = "", n: Annotated["List[int]", "meta"] = None) -> None: ...
+PY
+  run check --isolated --select TY037 --min-python 3.10 --fix an.py
+  expect_rc fix_rc 0
+  expect_err_empty no_abandoned_file
+  expect_eq metadata_kept "$(sed -n 3p an.py)" 'def f(q: Annotated[int, Query(description="the x")] = 0, d: Annotated[str, Doc("""'
+  expect_eq type_unquoted "$(sed -n 5p an.py)" '    """)] = "", n: Annotated[List[int], "meta"] = None) -> None: ...'
+  ;;
+r12_11_anystr_and_guarded_typevars)
+  # Issue 12 item 11: functions generic over typing.AnyStr, or over a TypeVar
+  # bound under `if TYPE_CHECKING:`, were not reported by TY047.
+  printf 'import typing\nfrom typing import TYPE_CHECKING, TypeVar\nif TYPE_CHECKING:\n    U = TypeVar("U", bound=int)\ndef f(x: typing.AnyStr) -> typing.AnyStr: ...\ndef g(x: U) -> U: ...\n' >g.py
+  run check --isolated -q --select TY047 --min-python 3.12 g.py
+  expect_rc rc 1
+  expect_out anystr 'g.py:5:5: TY047'
+  expect_out type_checking 'g.py:6:5: TY047'
+  run check --isolated --select TY047 --min-python 3.12 --diff --unsafe-fixes g.py
+  expect_out anystr_param '+def f[AnyStr: (bytes, str)](x: typing.AnyStr) -> typing.AnyStr: ...'
+  expect_out bound_param '+def g[U: int](x: U) -> U: ...'
+  ;;
+r12_12_type_alias_type_fix_unsafe)
+  # Issue 12 item 12: X = TypeAliasType("X", v) -> `type X = v` was a safe
+  # fix, but the value becomes lazily evaluated: unsafe.
+  printf 'from typing import TypeAliasType\nX = TypeAliasType("X", list[int])\n' >ta.py
+  run check --isolated --select TY040 --min-python 3.12 --fix ta.py
+  expect_eq safe_leaves_it "$(sed -n 2p ta.py)" 'X = TypeAliasType("X", list[int])'
+  run check --isolated --select TY040 --min-python 3.12 --fix --unsafe-fixes ta.py
+  expect_eq unsafe_applies "$(cat ta.py)" 'type X = list[int]'
+  ;;
 *)
   echo "unknown case '$CASE' (see tests/cli/known_bugs.txt)" >&2
   exit 2
