@@ -97,13 +97,14 @@ def _check_file(args):
     return rel, None
 
 
-def corpus_files(root, jobs):
-    """(kept, excluded) relative paths, sorted; excluded maps path -> reason."""
+def corpus_files(root, jobs, stubs=False):
+    """(kept, excluded) relative paths, sorted; excluded maps path -> reason.
+    With stubs, *.pyi files too (they must compile as Python, like the rest)."""
     rels = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for f in filenames:
-            if f.endswith(".py"):
+            if f.endswith(".py") or (stubs and f.endswith(".pyi")):
                 full = os.path.join(dirpath, f)
                 if os.path.isfile(full):
                     rels.append(os.path.relpath(full, root))
@@ -120,12 +121,12 @@ def corpus_files(root, jobs):
 
 # ---------------------------------------------------------------- the tools
 
-def run_ruff(node, root, files, target, codes):
+def run_ruff(node, root, files, target, codes, stubs=False):
     """Findings as dicts with path, rule (TY id), line, col, end_*, message, fix."""
     if not files:
         return [], [], 0.0
     cmd = [node, os.path.join(HERE, "ruff.mjs"), "--json", "--target", "py3%d" % target,
-           "--select", ",".join(codes), "--files-from", "-"]
+           "--select", ",".join(codes), "--files-from", "-"] + (["--stubs-as-future"] if stubs else [])
     t0 = time.monotonic()
     proc = subprocess.run(cmd, cwd=root, input="\n".join(files) + "\n", capture_output=True,
                           text=True)
@@ -369,6 +370,9 @@ def main():
                     help="fail below this agreement in either direction (default %(default)s)")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="pyshift -j and file checking (default 2)")
     ap.add_argument("--node", default="node")
+    ap.add_argument("--with-stubs", action="store_true",
+                    help="compare *.pyi files too; ruff checks them with the future import put first "
+                         "(ruff.mjs --stubs-as-future: the wasm API cannot say a file is a stub)")
     ap.add_argument("--rules-dir", help="pass --rules DIR to pyshift")
     args = ap.parse_args()
 
@@ -422,14 +426,14 @@ def main():
     for cname, root in corpora:
         root = os.path.abspath(root)
         t0 = time.monotonic()
-        files, excluded = corpus_files(root, args.jobs)
+        files, excluded = corpus_files(root, args.jobs, args.with_stubs)
         print(f"\n=== corpus {cname}: {root}: {len(files)} files compared, {len(excluded)} left out "
               f"({time.monotonic() - t0:.1f}s to list)")
         reasons = Counter(r.split(":")[0] for r in excluded.values())
         if excluded:
             print("    left out: " + ", ".join(f"{n} {r}" for r, n in reasons.most_common()))
         for target in targets:
-            ruff, syntax, t_ruff = run_ruff(args.node, root, files, target, codes)
+            ruff, syntax, t_ruff = run_ruff(args.node, root, files, target, codes, args.with_stubs)
             if pyshift:
                 mine, perr, t_py = run_pyshift(pyshift, root, files, target, args.jobs, args.rules_dir)
             else:

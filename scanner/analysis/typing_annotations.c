@@ -68,7 +68,7 @@ static void quoted_in(Ctx *c, const Path *at, bool runtime) {
     if (descend && is(n, "string")) {
       descend = false;
       uint32_t cs, ce;
-      bool ok = c->s->active || c->future || !runtime;
+      bool ok = c->s->active || c->deferred || !runtime;
       if (ok && ps_typing__plain_string(c, n, &cs, &ce)) {
         const char *inner = ps_arena_strndup(c->arena, c->src->text + cs, ce - cs);
         bool blank = true;

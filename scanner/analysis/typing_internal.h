@@ -137,6 +137,8 @@ typedef struct Ctx {
   PsArena *arena;       /* the file arena (fc->arena) */
   PsDeadline *deadline; /* the file's budget, or NULL */
   bool future;  /* from __future__ import annotations */
+  bool stub;    /* a stub file (.pyi): never evaluated */
+  bool deferred; /* annotations are never evaluated: future || stub */
   Array(const char *) heads; /* see ps_typing__heads() */
   TypeVarDefs *typevars; /* collected on first use (typing_pep695.c) */
   TypeVarDefs *std_typevars; /* the State's std_typevars as definitions, likewise */

@@ -204,10 +204,14 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     /* From `since` any quoted annotation; before, only files with the
      * future import, or a local variable annotation holding a quote (an
      * indented `name: ...'...` line). */
+    /* Before `since`, stub files (.pyi) too, whose annotations are never
+     * evaluated: a gate sees only the text, so any quoted annotation admits
+     * the file then (the analysis looks at the path). */
     if (s->active) self->prefilter = ps_xstrdup("(?:->|[\\w\\])][ \\t]*:)[ \\t]*[\\[\\w.]*[\"']");
     else
       self->prefilter = ps_xstrdup("\\b__future__\\b[^\\n]*\\bannotations\\b|"
-                                   "\\n[ \\t]+[A-Za-z_]\\w*[ \\t]*:[ \\t]*[\\w.\\[\\], ]*[\"'][^=\\n]*(?:=|\\n)");
+                                   "\\n[ \\t]+[A-Za-z_]\\w*[ \\t]*:[ \\t]*[\\w.\\[\\], ]*[\"'][^=\\n]*(?:=|\\n)|"
+                                   "(?:->|[\\w\\])][ \\t]*:)[ \\t]*[\\[\\w.]*[\"']");
     return 0;
   }
   /* The kinds below have no version of their own: the rules' `min-python`
@@ -265,6 +269,11 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   c.arena = fc->arena;
   c.deadline = fc->deadline;
   c.future = ps_typing__future_annotations(c.src, c.root, &c.future_start, &c.future_end);
+  /* Python never runs a stub: its annotations are as good as deferred, and
+   * nothing in it is evaluated (issue 12 item 6; ruff treats stubs as
+   * having the future import). */
+  c.stub = c.src->path && ps_str_ends_with(c.src->path, ".pyi");
+  c.deferred = c.future || c.stub;
   array_init(&c.heads);
   array_init(&c.paths);
   array_init(&c.scratch);

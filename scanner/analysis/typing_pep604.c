@@ -66,7 +66,7 @@ void ps_typing__run_pep604(Ctx *c) {
       continue;
     }
     Where w = where(&p);
-    bool ok = s->active || (c->future && w.annotation);
+    bool ok = s->active || (c->deferred && w.annotation);
     if (!ok || w.in_string) {
       array_free(&elems);
       continue;
@@ -84,7 +84,7 @@ void ps_typing__run_pep604(Ctx *c) {
       }
       quoted_operand |= is(e, "string") || is(e, "concatenated_string");
     }
-    if (quoted_operand && !(w.annotation && (c->future || !w.runtime_annotation))) {
+    if (quoted_operand && !(w.annotation && (c->deferred || !w.runtime_annotation))) {
       array_free(&elems);
       continue;
     }
@@ -168,7 +168,7 @@ void ps_typing__pep604_in_strings(Ctx *c) {
     if (!q) continue;
     const char *m = !strncmp(q, "typing.", 7) ? q + 7 : !strncmp(q, "typing_extensions.", 18) ? q + 18 : NULL;
     if (!m || strcmp(m, s->member)) continue;
-    if (!(s->active || c->future)) continue;
+    if (!(s->active || c->deferred)) continue;
     uint32_t k = r->end;
     if (k >= r->str_end || t[k] != '[') continue;
     if (!close_of || r->str_end != map_end || k < map_base) {

@@ -325,7 +325,8 @@ void ps_typing__run_type_alias(Ctx *c) {
     PsByteEdit ed = {ts_node_start_byte(asg), ts_node_end_byte(asg), repl};
     /* Unsafe: a type statement is lazily evaluated and is a TypeAliasType,
      * not the value itself, so runtime uses (isinstance, calls) change. */
-    PsFixSpec fix = {"Use the `type` statement", &ed, 1, false};
+    /* In a stub nothing runs: safe there (as ruff). */
+    PsFixSpec fix = {"Use the `type` statement", &ed, 1, c->stub};
     PsVar vars[] = {{"used", text_of(c, asg)}, {"name", name}, {"replacement", repl}};
     emit(c, ts_node_start_byte(asg), ts_node_end_byte(asg), vars, 3, fixable ? &fix : NULL);
   }

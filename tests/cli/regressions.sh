@@ -866,6 +866,23 @@ r12_12_type_alias_type_fix_unsafe)
   run check --isolated --select TY040 --min-python 3.12 --fix --unsafe-fixes ta.py
   expect_eq unsafe_applies "$(cat ta.py)" 'type X = list[int]'
   ;;
+r12_06_stubs_are_never_evaluated)
+  # Issue 12 item 6: a stub (.pyi) is never run, so its quoted annotations
+  # and Optional['X'] are findings (ruff treats stubs as having the future
+  # import); the runtime-only caveats do not apply (a TypeAlias fix is safe
+  # there). The same text as a .py module keeps them.
+  printf 'from typing import Optional, TypeAlias\nclass A:\n    x: "A"\n    def f(self, y: Optional["A"]) -> "A": ...\nX: TypeAlias = int\n' >s.pyi
+  cp s.pyi m.py
+  run check --isolated -q --select TY037,TY045,TY040 --min-python 3.12 s.pyi m.py
+  expect_out quoted 's.pyi:3:8: TY037'
+  expect_out optional_quoted 's.pyi:4:20: TY045'
+  expect_out return_quoted 's.pyi:4:38: TY037'
+  expect_no_out module_quoted 'm.py:3:8: TY037'
+  expect_no_out module_optional 'm.py:4:20: TY045'
+  run check --isolated --select TY040 --min-python 3.12 --fix s.pyi m.py
+  expect_eq stub_alias_fixed "$(tail -1 s.pyi)" 'type X = int'
+  expect_eq module_alias_kept "$(tail -1 m.py)" 'X: TypeAlias = int'
+  ;;
 *)
   echo "unknown case '$CASE' (see tests/cli/known_bugs.txt)" >&2
   exit 2
