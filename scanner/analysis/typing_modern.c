@@ -48,6 +48,7 @@ static void free_state(void *p) {
 /* 1 if `since` ("3.9", "any") is reached by min, 0 if not, -1 if invalid. */
 static int reached(const char *since, PsPyVersion min) {
   if (!strcmp(since, "any")) return 1;
+  if (!strcmp(since, "never")) return 0; /* a row kept for its notes: no version is a drop-in yet */
   PsPyVersion v;
   if (ps_pyver_parse(since, &v) != 0) return -1;
   return ps_pyver_cmp(min, v) >= 0;
@@ -101,7 +102,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     for (size_t i = 0; i < t->n_rows; i++) {
       const char *since = t->rows[i][c[3]];
       int ok = reached(since, min_python);
-      if (ok < 0) return ps_analysis__rule_error(err, r, t->row_lines[i], "invalid since `%s` (a version or `any`)", since);
+      if (ok < 0) return ps_analysis__rule_error(err, r, t->row_lines[i], "invalid since `%s` (a version, `any` or `never`)", since);
       const char *mod = t->rows[i][c[2]];
       Row row = {t->rows[i][c[0]], strcmp(mod, "-") ? mod : NULL, t->rows[i][c[1]], i, 's'};
       if (c_rt >= 0) {

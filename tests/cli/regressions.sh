@@ -883,6 +883,20 @@ r12_06_stubs_are_never_evaluated)
   expect_eq stub_alias_fixed "$(tail -1 s.pyi)" 'type X = int'
   expect_eq module_alias_kept "$(tail -1 m.py)" 'X: TypeAlias = int'
   ;;
+r12_10_typing_extensions_drop_ins)
+  # Issue 12 item 10: typing_extensions.is_typeddict -> typing was reported
+  # at 3.10, but typing.is_typeddict ignores typing_extensions' TypedDict
+  # (its own class on every Python). A name is reported only where
+  # typing_extensions re-exports typing's object.
+  printf 'from typing_extensions import is_typeddict\nfrom typing_extensions import Protocol\nfrom typing_extensions import TypeGuard\n' >te.py
+  run check --isolated -q --select TY035 --min-python 3.12 te.py
+  expect_no_out is_typeddict 'te.py:1:1: TY035'
+  expect_no_out protocol_before_314 'te.py:2:1: TY035'
+  expect_out typeguard 'te.py:3:1: TY035'
+  run check --isolated -q --select TY035 --min-python 3.14 te.py
+  expect_no_out is_typeddict_314 'te.py:1:1: TY035'
+  expect_out protocol_314 'te.py:2:1: TY035'
+  ;;
 *)
   echo "unknown case '$CASE' (see tests/cli/known_bugs.txt)" >&2
   exit 2
