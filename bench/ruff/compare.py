@@ -247,10 +247,29 @@ DOCUMENTED = [
     ("TY006", "pyshift-only",
      lambda f, line: re.search(r"instead of `(?:[\w.]+\.)?(?:OrderedDict|Counter|ChainMap)`", f["message"]),
      "TY006 also rewrites typing.OrderedDict/Counter/ChainMap (docs/rules/TY006.md)"),
+    ("TY035", "ruff-only",
+     lambda f, line: _only_not_drop_in(f["message"]),
+     "typing_extensions names whose typing version is not a drop-in yet at that Python "
+     "(the notes of TY035's table; docs/rules/TY035.md)"),
     (None, "ruff-only",
      lambda f, line: _escaped_string_at(line, f["col"]),
      "a name inside a string annotation with escapes, which pyshift does not look into (docs/rules/TY006.md)"),
 ]
+
+
+# typing_extensions names that TY035 reports later than ruff 0.17.3 (or
+# never): the rows of its table whose `since` is later than ruff's.
+NOT_DROP_IN_YET = {"is_typeddict", "TypedDict", "Protocol", "get_type_hints", "NamedTuple", "TypeAliasType",
+                   "TypeVarTuple", "Literal", "Concatenate", "NewType", "deprecated"}
+
+
+def _only_not_drop_in(message):
+    """A UP035 message moving only names of NOT_DROP_IN_YET out of typing_extensions."""
+    m = re.search(r"instead: (.*)$", message)
+    if not m:
+        return False
+    names = re.findall(r"`([\w.]+)`", m.group(1))
+    return bool(names) and all(n in NOT_DROP_IN_YET for n in names)
 
 
 def _escaped_string_at(line, col):
