@@ -152,8 +152,8 @@ bool ps_typing__future_annotations(const PsSource *src, TSNode root, uint32_t *s
   for (uint32_t i = 0; more && !found; more = ts_tree_cursor_goto_next_sibling(&cur)) {
     TSNode ch = ts_tree_cursor_current_node(&cur);
     if (!ts_node_is_named(ch)) continue;
+    if (is(ch, "comment")) continue; /* before the docstring too: a licence header */
     if (i++ == 0 && is(ch, "expression_statement")) continue; /* docstring */
-    if (is(ch, "comment")) continue;
     if (!is(ch, "future_import_statement")) break;
     ps_typing__named_children(ch, &names);
     for (size_t k = 0; k < names.size && !found; k++) {

@@ -897,6 +897,17 @@ r12_10_typing_extensions_drop_ins)
   expect_no_out is_typeddict_314 'te.py:1:1: TY035'
   expect_out protocol_314 'te.py:2:1: TY035'
   ;;
+r12_ty_found_by_measurement)
+  # Found comparing TY with ruff on the issue 12 repositories: a
+  # `from __future__ import annotations` after a comment and a docstring
+  # was not seen (attrs' typing_tests), and a union with a quoted operand
+  # under `if TYPE_CHECKING:` (never evaluated) was skipped (pydantic).
+  printf '# SPDX-License-Identifier: MIT\n"""Doc."""\nfrom __future__ import annotations\nclass E:\n    y: "list[int]" = 0\n' >fut.py
+  printf 'from typing import TYPE_CHECKING, Union\nif TYPE_CHECKING:\n    X = Union[int, "A"]\n' >tc.py
+  run check --isolated -q --select TY037,TY007 --min-python 3.10 fut.py tc.py
+  expect_out future_after_docstring 'fut.py:5:8: TY037'
+  expect_out type_checking_union 'tc.py:3:9: TY007'
+  ;;
 *)
   echo "unknown case '$CASE' (see tests/cli/known_bugs.txt)" >&2
   exit 2
