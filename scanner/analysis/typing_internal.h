@@ -121,6 +121,7 @@ typedef struct TypeVarDef {
   const char *bound;  /* "int", "(int, str)" or NULL */
   bool has_default;
   bool variance;      /* covariant= / contravariant= / infer_variance= */
+  uint32_t at;        /* where its statement starts: a use before it reads an older binding */
 } TypeVarDef;
 
 typedef Array(TypeVarDef) TypeVarDefs;
@@ -206,6 +207,11 @@ void ps_typing__def_paths(Ctx *c);
 /* True if `name` is bound anywhere in the file other than by an import of
  * `target` (NULL: by anything). */
 bool ps_typing__name_bound(Ctx *c, const char *name, const char *target);
+/* True if a def, class or module-level assignment named `name` exists. */
+bool ps_typing__name_bound_by_def(Ctx *c, const char *name);
+/* ps_summary_resolve, and for a head that every binding imports as the same
+ * typing object (two branches of a version test), that object. */
+const char *ps_typing__resolve(Ctx *c, const char *chain, const char *scope);
 /* True if `name` read in `scope` is bound there or in an enclosing scope
  * (class bodies are skipped on the way out, as Python does). */
 bool ps_typing__bound_in_scope(Ctx *c, const char *name, const char *scope);

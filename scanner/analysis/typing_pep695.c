@@ -15,27 +15,7 @@
  * `if TYPE_CHECKING:`, a version test or a try: a function at module level
  * reads the module's binding wherever it is made, as ruff resolves it);
  * never inside a def or class. */
-/* `name` imported at module level only from typing or typing_extensions,
- * as the same member (in both branches of a version test): that member's
- * qualified name in typing, or NULL. The summary calls such a name
- * ambiguous; every binding means the same thing here. */
-static const char *typing_import_of(Ctx *c, const char *name) {
-  const PsSummary *sum = c->fc->summary;
-  const char *member = NULL;
-  for (size_t i = 0; i < sum->imports.size; i++) {
-    const PsImport *im = &sum->imports.items[i];
-    if (im->kind != PS_IMPORT_FROM || !im->name) continue;
-    const char *bound = im->alias ? im->alias : im->name;
-    if (strcmp(bound, name)) continue;
-    if (!im->module_level || (strcmp(im->module, "typing") && strcmp(im->module, "typing_extensions"))) return NULL;
-    if (member && strcmp(member, im->name)) return NULL;
-    member = im->name;
-  }
-  return member ? ps_arena_sprintf(c->arena, "typing.%s", member) : NULL;
-}
-
 static void collect_in(Ctx *c, TSNode block, TypeVarDefs *out, unsigned depth) {
-  const PsSummary *sum = c->fc->summary;
   Nodes stmts, args;
   array_init(&stmts);
   array_init(&args);
@@ -55,13 +35,12 @@ static void collect_in(Ctx *c, TSNode block, TypeVarDefs *out, unsigned depth) {
     if (!is(left, "identifier") || !is(right, "call")) continue;
     TSNode fn = ts_node_child_by_field_name(right, "function", 8);
     if (!is(fn, "identifier") && !is(fn, "attribute")) continue;
-    const char *q = ps_summary_resolve(sum, text_of(c, fn), "", c->arena, NULL);
-    if (!q && is(fn, "identifier")) q = typing_import_of(c, text_of(c, fn));
+    const char *q = ps_typing__resolve(c, text_of(c, fn), "");
     if (!q) continue;
     const char *last = strrchr(q, '.');
     if (!last || (strncmp(q, "typing.", 7) && strncmp(q, "typing_extensions.", 18))) continue;
     last++;
-    TypeVarDef d = {text_of(c, left), 0, NULL, false, false};
+    TypeVarDef d = {text_of(c, left), 0, NULL, false, false, ts_node_start_byte(st)};
     if (!strcmp(last, "TypeVar")) d.kind = 'T';
     else if (!strcmp(last, "ParamSpec")) d.kind = 'P';
     else if (!strcmp(last, "TypeVarTuple")) d.kind = 'S';
@@ -87,11 +66,7 @@ static void collect_in(Ctx *c, TSNode block, TypeVarDefs *out, unsigned depth) {
     }
     if (n_cons) d.bound = ps_arena_sprintf(c->arena, "(%s)", cons.data);
     ps_buf_free(&cons);
-    /* A later binding of the name wins, as at run time. */
-    size_t k = 0;
-    while (k < out->size && strcmp(out->items[k].name, d.name)) k++;
-    if (k < out->size) out->items[k] = d;
-    else array_push(out, d);
+    array_push(out, d); /* in file order: find_typevar takes the last one before a use */
   }
   array_free(&stmts);
   array_free(&args);
@@ -107,7 +82,7 @@ static const TypeVarDefs *std_typevars(Ctx *c) {
     array_init(d);
     for (size_t i = 0; i < c->s->n_std_typevars; i++) {
       const Row *row = &c->s->std_typevars[i];
-      array_push(d, ((TypeVarDef){strrchr(row->name, '.') + 1, 'T', row->replacement, false, false}));
+      array_push(d, ((TypeVarDef){strrchr(row->name, '.') + 1, 'T', row->replacement, false, false, 0}));
     }
     c->std_typevars = d;
   }
@@ -119,7 +94,7 @@ static const TypeVarDefs *std_typevars(Ctx *c) {
 static const TypeVarDef *std_typevar(Ctx *c, TSNode n) {
   if (!c->s->n_std_typevars) return NULL;
   const TypeVarDefs *defs = std_typevars(c);
-  const char *q = ps_summary_resolve(c->fc->summary, text_of(c, n), "", c->arena, NULL);
+  const char *q = ps_typing__resolve(c, text_of(c, n), "");
   if (!q) return NULL;
   for (size_t i = 0; i < c->s->n_std_typevars; i++) {
     const char *name = c->s->std_typevars[i].name, *last = strrchr(name, '.') + 1;
@@ -142,10 +117,14 @@ static const TypeVarDefs *typevars(Ctx *c) {
   return c->typevars;
 }
 
-static const TypeVarDef *find_typevar(const TypeVarDefs *defs, const char *name, size_t len) {
-  for (size_t i = 0; i < defs->size; i++)
-    if (strlen(defs->items[i].name) == len && !strncmp(defs->items[i].name, name, len)) return &defs->items[i];
-  return NULL;
+/* The module's binding of `name` that a statement at `before` reads: the
+ * last definition above it (ruff looks the name up where the def or class
+ * statement is; a TypeVar defined below is not it). */
+static const TypeVarDef *find_typevar(const TypeVarDefs *defs, const char *name, size_t len, uint32_t before) {
+  const TypeVarDef *found = NULL;
+  for (size_t i = 0; i < defs->size && defs->items[i].at < before; i++)
+    if (strlen(defs->items[i].name) == len && !strncmp(defs->items[i].name, name, len)) found = &defs->items[i];
+  return found;
 }
 
 static void param_text(PsBuf *b, const TypeVarDef *d) {
@@ -159,7 +138,7 @@ static void param_text(PsBuf *b, const TypeVarDef *d) {
 /* Collects, in order of first use, the type variables named under n: the
  * file's (by name) and the table's (typing.AnyStr, through imports). The
  * attribute part of a dotted name (`x.T`) names no variable. */
-static void used_typevars(Ctx *c, TSNode n, const TypeVarDefs *defs, TypeVarRefs *out) {
+static void used_typevars(Ctx *c, TSNode n, const TypeVarDefs *defs, uint32_t before, TypeVarRefs *out) {
   TSTreeCursor cur = ts_tree_cursor_new(n);
   for (;;) {
     if (ps_deadline_poll(c->deadline)) break;
@@ -170,7 +149,7 @@ static void used_typevars(Ctx *c, TSNode n, const TypeVarDefs *defs, TypeVarRefs
     if (is(x, "identifier") && !(field && !strcmp(field, "attribute"))) {
       uint32_t l;
       const char *t = ps_source_node_text(c->src, x, &l);
-      d = find_typevar(defs, t, l);
+      d = find_typevar(defs, t, l, before);
       if (!d) d = std_typevar(c, x);
     } else if (is(x, "attribute")) {
       if ((d = std_typevar(c, x))) descend = false;
@@ -209,7 +188,7 @@ void ps_typing__run_pep695_class(Ctx *c) {
         TSNode a = ts_tree_cursor_current_node(&cur);
         uint32_t l;
         const char *t = ps_source_node_text(c->src, a, &l);
-        const TypeVarDef *d = is(a, "identifier") ? find_typevar(typevars(c), t, l) : NULL;
+        const TypeVarDef *d = is(a, "identifier") ? find_typevar(typevars(c), t, l, ts_node_start_byte(cls)) : NULL;
         if (!d && (is(a, "identifier") || is(a, "attribute"))) d = std_typevar(c, a);
         if (!d) {
           fixable = false; /* Unpack[Ts], *Ts, imported variables */
@@ -268,7 +247,7 @@ void ps_typing__run_pep695_function(Ctx *c) {
     TypeVarRefs used;
     array_init(&used);
     if (ts_node_is_null(ts_node_child_by_field_name(n, "type_parameters", 15)) && !ts_node_is_null(params))
-      used_typevars(c, params, defs, &used);
+      used_typevars(c, params, defs, ts_node_start_byte(n), &used);
     bool skip = !used.size;
     PsBuf pt = PS_BUF_INIT;
     for (size_t k = 0; k < used.size; k++) {
@@ -307,7 +286,7 @@ void ps_typing__run_type_alias(Ctx *c) {
     /* The alias's own type variables become its parameters. */
     TypeVarRefs used;
     array_init(&used);
-    used_typevars(c, right, typevars(c), &used);
+    used_typevars(c, right, typevars(c), ts_node_start_byte(asg), &used);
     PsBuf tp = PS_BUF_INIT;
     bool skip = false;
     for (size_t k = 0; k < used.size; k++) {
@@ -383,12 +362,12 @@ void ps_typing__run_type_alias_type(Ctx *c) {
         TSNode t = c->scratch.items[k];
         uint32_t l;
         const char *tt = ps_source_node_text(c->src, t, &l);
-        const TypeVarDef *d = is(t, "identifier") ? find_typevar(typevars(c), tt, l) : NULL;
+        const TypeVarDef *d = is(t, "identifier") ? find_typevar(typevars(c), tt, l, ts_node_start_byte(asg)) : NULL;
         if (d) param_text(&tp, d);
         else if (is(t, "identifier")) {
           /* Not a module-level variable of this file (a function's own, an
            * imported one): its name alone, as ruff does. */
-          TypeVarDef plain = {ps_arena_strndup(c->arena, tt, l), 'T', NULL, false, false};
+          TypeVarDef plain = {ps_arena_strndup(c->arena, tt, l), 'T', NULL, false, false, 0};
           param_text(&tp, &plain);
         } else
           fixable = false;
