@@ -138,7 +138,7 @@ static int confidence_index(const char *c) {
 
 static bool too_long(const char *s) { return s && strlen(s) >= NULL_STR; }
 
-bool ps_cache__encode(const PsFileResult *r, PsBuf *out) {
+bool ps_cache__encode(const PsFileResult *r, char *const *fingerprints, PsBuf *out) {
   /* Results that a rerun may not reproduce, or that this run changes
    * further (--fix, --diff, --add-noqa), are not stored. */
   if (r->n_errors || r->fixed || r->diff || r->unfixed || r->n_fixed) return false;
@@ -155,6 +155,7 @@ bool ps_cache__encode(const PsFileResult *r, PsBuf *out) {
     put_range(out, &f->range);
     put_str(out, f->message);
     put_str(out, f->source_line);
+    put_str(out, f->fingerprint ? f->fingerprint : fingerprints ? fingerprints[i] : NULL);
     put_u8(out, f->fix != NULL);
     if (f->fix) {
       put_str(out, f->fix->message);
@@ -275,6 +276,7 @@ static void get_finding(Reader *rd, PsFinding *f, const PsRule *const *rules, si
   f->message = get_str(rd);
   if (!f->message) rd->ok = false;
   f->source_line = get_str(rd);
+  f->fingerprint = get_str(rd);
   unsigned has_fix = get_u8(rd);
   if (has_fix > 1) rd->ok = false;
   if (has_fix && rd->ok) {
@@ -800,15 +802,17 @@ fail:
   return NULL;
 }
 
-static void add_fingerprints(PsFileResult *r, const char *bytes, size_t len) {
-  if (!r->n_findings) return;
+/* GitHub's line hashes of the findings' lines in the file's bytes (heap
+ * array of heap strings, NULL when there is no finding), as the engine
+ * computes them for JSON and SARIF. */
+static char **fingerprints_of(const PsFileResult *r, const char *bytes, size_t len) {
+  if (!r->n_findings) return NULL;
   unsigned *lines = ps_xmalloc(r->n_findings * sizeof(unsigned));
   char **fps = ps_xcalloc(r->n_findings, sizeof(char *));
   for (size_t i = 0; i < r->n_findings; i++) lines[i] = r->findings[i].range.start.line;
   ps_fingerprint_lines(bytes, len, lines, r->n_findings, fps);
-  for (size_t i = 0; i < r->n_findings; i++) r->findings[i].fingerprint = fps[i];
   free(lines);
-  free(fps);
+  return fps;
 }
 
 PsFileResult *ps_cache_get(PsCache *self, const char *path, PsCacheProbe *probe) {
@@ -831,7 +835,13 @@ PsFileResult *ps_cache_get(PsCache *self, const char *path, PsCacheProbe *probe)
     atomic_fetch_add(&self->misses, 1);
     return NULL;
   }
-  if (self->fingerprints) add_fingerprints(r, probe->bytes, probe->len);
+  /* Entries always hold the fingerprints; a run that reports none (text)
+   * drops them, as the engine would not have computed them. */
+  if (!self->fingerprints)
+    for (size_t i = 0; i < r->n_findings; i++) {
+      free(r->findings[i].fingerprint);
+      r->findings[i].fingerprint = NULL;
+    }
   atomic_fetch_add(&self->hits, 1);
   return r;
 }
@@ -849,8 +859,16 @@ static bool write_all(int fd, const char *p, size_t n) {
 
 void ps_cache_put(PsCache *self, const PsCacheProbe *probe, const PsFileResult *r) {
   if (!probe->bytes) return;
+  /* A run without JSON or SARIF did not compute the fingerprints: they
+   * are computed here, on a miss, so that a hit never has to. */
+  char **fps = NULL;
+  for (size_t i = 0; i < r->n_findings && !fps; i++)
+    if (!r->findings[i].fingerprint) fps = fingerprints_of(r, probe->bytes, probe->len);
   PsBuf payload = PS_BUF_INIT;
-  if (!ps_cache__encode(r, &payload) || payload.len >= NULL_STR) {
+  bool ok = ps_cache__encode(r, fps, &payload) && payload.len < NULL_STR;
+  for (size_t i = 0; fps && i < r->n_findings; i++) free(fps[i]);
+  free(fps);
+  if (!ok) {
     ps_buf_free(&payload);
     return;
   }
@@ -876,9 +894,9 @@ void ps_cache_put(PsCache *self, const PsCacheProbe *probe, const PsFileResult *
   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd >= 0) {
     int slot = ps_tmpfiles_add(tmp);
-    bool ok = write_all(fd, b.data, b.len);
-    ok = close(fd) == 0 && ok;
-    if (ok && rename(tmp, epath) == 0) atomic_fetch_add(&self->written, 1);
+    bool whole = write_all(fd, b.data, b.len);
+    whole = close(fd) == 0 && whole;
+    if (whole && rename(tmp, epath) == 0) atomic_fetch_add(&self->written, 1);
     else unlink(tmp);
     ps_tmpfiles_remove(slot);
   }

@@ -15,8 +15,8 @@
  * directory and the path as displayed; the entry holds both (checked on
  * read) and a 128-bit hash of the file's bytes, which must match the bytes
  * read now. An entry holds the file's PsFileResult (findings with
- * positions, messages, source lines, fixes); fingerprints are computed again
- * on a hit from the bytes just read.
+ * positions, messages, source lines, fixes and GitHub's line fingerprints,
+ * computed on a miss if the run did not need them).
  *
  * Not cached: results with a per-file error (a timeout or memory budget may
  * not recur), and files whose facts feed the project stage (the facts are
@@ -103,9 +103,10 @@ void ps_cache_probe_free(PsCacheProbe *probe);
 
 /* ---- the entry encoding (exposed for the unit test) ---------------------------- */
 
-/* Appends the encoding of r's cacheable part to out. False if r is not
+/* Appends the encoding of r's cacheable part to out; a finding without a
+ * fingerprint gets fingerprints[i] (NULL: none) instead. False if r is not
  * cacheable (out then holds garbage). */
-bool ps_cache__encode(const PsFileResult *r, PsBuf *out);
+bool ps_cache__encode(const PsFileResult *r, char *const *fingerprints, PsBuf *out);
 /* Decodes what ps_cache__encode wrote; rule ids are looked up among
  * rules[0..n). NULL for anything malformed, truncated or naming an unknown
  * rule; never reads outside data[0..len). `path` becomes the result's. */

@@ -83,9 +83,8 @@ static bool same_related(const PsRelated *a, const PsRelated *b) {
   return same_range(&a->range, &b->range) && same_str(a->message, b->message) && same_str(a->path, b->path);
 }
 
-/* Everything but the fingerprint, which the cache recomputes. */
 static bool same_finding(const PsFinding *a, const PsFinding *b) {
-  if (a->rule != b->rule || a->severity != b->severity || !same_range(&a->range, &b->range) ||
+  if (a->rule != b->rule || !same_str(a->fingerprint, b->fingerprint) || a->severity != b->severity || !same_range(&a->range, &b->range) ||
       !same_str(a->message, b->message) || !same_str(a->source_line, b->source_line) || !a->fix != !b->fix ||
       a->n_related != b->n_related || a->n_flows != b->n_flows || a->confidence != b->confidence ||
       a->rank != b->rank || a->n_notes != b->n_notes)
@@ -142,7 +141,7 @@ static void test_hash(void) {
 static void test_round_trip(void) {
   PsFileResult *r = sample();
   PsBuf b = PS_BUF_INIT;
-  CHECK(ps_cache__encode(r, &b), "a plain result is cacheable");
+  CHECK(ps_cache__encode(r, NULL, &b), "a plain result is cacheable");
   PsFileResult *d = ps_cache__decode((const unsigned char *)b.data, b.len, "pkg/mod.py", rules, 2);
   CHECK(d != NULL, "decodes");
   if (d) {
@@ -151,10 +150,23 @@ static void test_round_trip(void) {
     CHECK_INT(d->n_findings, 3);
     for (size_t i = 0; i < 3 && i < d->n_findings; i++) {
       CHECK(same_finding(&r->findings[i], &d->findings[i]), "finding %zu survives", i);
-      CHECK(d->findings[i].fingerprint == NULL, "no fingerprint stored");
     }
   }
   ps_file_result_free(d);
+
+  /* Fingerprints the run did not compute are given to the encoder. */
+  PsBuf b2 = PS_BUF_INIT;
+  char *fps[3] = {"f0:1", "f1:1", "f2:1"};
+  CHECK(ps_cache__encode(r, fps, &b2), "with fingerprints given");
+  d = ps_cache__decode((const unsigned char *)b2.data, b2.len, "pkg/mod.py", rules, 2);
+  CHECK(d && d->n_findings == 3, "decodes");
+  if (d && d->n_findings == 3) {
+    CHECK_STR(d->findings[0].fingerprint, "abc:1"); /* its own wins */
+    CHECK_STR(d->findings[1].fingerprint, "f1:1");
+    CHECK_STR(d->findings[2].fingerprint, "f2:1");
+  }
+  ps_file_result_free(d);
+  ps_buf_free(&b2);
 
   /* Every proper prefix is refused, and so is a trailing byte. */
   size_t accepted = 0;
@@ -213,26 +225,26 @@ static void test_not_cacheable(void) {
   r->errors = ps_xcalloc(1, sizeof(char *));
   r->errors[0] = strdup("scanning took more than the 20000 ms CPU budget");
   r->n_errors = 1;
-  CHECK(!ps_cache__encode(r, &b), "a result with an error");
+  CHECK(!ps_cache__encode(r, NULL, &b), "a result with an error");
   ps_file_result_free(r);
 
   ps_buf_reset(&b);
   r = sample();
   r->fixed = strdup("x = 1\n");
   r->fixed_len = 6;
-  CHECK(!ps_cache__encode(r, &b), "a fixed result (--fix)");
+  CHECK(!ps_cache__encode(r, NULL, &b), "a fixed result (--fix)");
   ps_file_result_free(r);
 
   ps_buf_reset(&b);
   r = sample();
   r->diff = strdup("--- a\n");
-  CHECK(!ps_cache__encode(r, &b), "a diff (--diff)");
+  CHECK(!ps_cache__encode(r, NULL, &b), "a diff (--diff)");
   ps_file_result_free(r);
 
   ps_buf_reset(&b);
   r = sample();
   r->findings[2].confidence = "certain";
-  CHECK(!ps_cache__encode(r, &b), "a confidence the cache does not know");
+  CHECK(!ps_cache__encode(r, NULL, &b), "a confidence the cache does not know");
   r->findings[2].confidence = NULL;
   ps_file_result_free(r);
 
@@ -240,7 +252,7 @@ static void test_not_cacheable(void) {
   r = ps_xcalloc(1, sizeof *r);
   r->path = strdup("skipped.py");
   r->skipped = true;
-  CHECK(ps_cache__encode(r, &b), "a skipped file (the prefilter admitted nothing)");
+  CHECK(ps_cache__encode(r, NULL, &b), "a skipped file (the prefilter admitted nothing)");
   PsFileResult *d = ps_cache__decode((const unsigned char *)b.data, b.len, "skipped.py", rules, 2);
   CHECK(d && d->skipped && !d->n_findings, "skipped survives");
   ps_file_result_free(d);
