@@ -75,6 +75,14 @@ r13_11_rerun)
   run check --isolated -j1 .
   expect_eq text_hits "$(stats)" "5 0 0"
   expect_out text_finding 'legacy.py:1:8: RM001'
+  # Entries written by a text run (which computes no fingerprints) give
+  # JSON and SARIF their fingerprints all the same.
+  rm -rf .pyshift_cache
+  run check --isolated .
+  expect_eq text_fills "$(stats)" "0 5 5"
+  outputs ../from_text .
+  expect_eq from_text_hits "$(stats)" "5 0 0"
+  same from_text ../none ../from_text
   # An entry is the file's as displayed from this directory: named
   # alone or as ./pkg/mod.py, it is the same file.
   run check --isolated pkg/mod.py

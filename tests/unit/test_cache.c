@@ -86,7 +86,7 @@ static bool same_related(const PsRelated *a, const PsRelated *b) {
 static bool same_finding(const PsFinding *a, const PsFinding *b) {
   if (a->rule != b->rule || !same_str(a->fingerprint, b->fingerprint) || a->severity != b->severity || !same_range(&a->range, &b->range) ||
       !same_str(a->message, b->message) || !same_str(a->source_line, b->source_line) || !a->fix != !b->fix ||
-      a->n_related != b->n_related || a->n_flows != b->n_flows || a->confidence != b->confidence ||
+      a->n_related != b->n_related || a->n_flows != b->n_flows || !same_str(a->confidence, b->confidence) ||
       a->rank != b->rank || a->n_notes != b->n_notes)
     return false;
   if (a->fix) {
