@@ -6,6 +6,9 @@
 # Times, the command line and the tool's path are masked. Exit 1 on the
 # first difference, with a diff excerpt.
 set -eu
+# Both builds scan every file (the result cache is keyed by the binary, but
+# would write .pyshift_cache into the corpora).
+export PYSHIFT_NO_CACHE=1
 old=$1 new=$2
 shift 2
 # The runs cd into each corpus: make the binaries' paths absolute.

@@ -121,6 +121,8 @@ fi
 # Nothing from the caller's environment may change what is measured.
 unset PYSHIFT_PARSE_ONLY PYSHIFT_NO_PREFILTER
 export PYSHIFT_RULES_DIR="$ROOT/rules"
+# Every timed run scans: the result cache (docs/cache.md) would turn reruns into reads.
+export PYSHIFT_NO_CACHE=1
 
 mkdir -p "$RESULTS"
 TMP=$(mktemp -d)

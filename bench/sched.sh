@@ -29,6 +29,8 @@ case $MODE in
   *) echo "bench/sched.sh: MODE is parse-only, full or full-no-prefilter" >&2; exit 2 ;;
 esac
 export PYSHIFT_RULES_DIR="$ROOT/rules"
+# Every timed run scans: the result cache (docs/cache.md) would turn reruns into reads.
+export PYSHIFT_NO_CACHE=1
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

@@ -97,6 +97,16 @@ foreach(_case ${_ps_adopt_cases})
                        ENVIRONMENT "PS_SARIF_SCHEMA=${PS_SARIF_SCHEMA}")
 endforeach()
 
+# Issue 13, the result cache: tests/cli/cache.sh, one case per property.
+set(_ps_cache_cases r13_11_rerun r13_11_changed_file r13_11_invalidation r13_11_corrupt r13_11_concurrent
+    r13_11_off r13_11_project r13_11_location r13_11_evict_clean)
+foreach(_case ${_ps_cache_cases})
+  add_test(NAME cli.cache.${_case}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/cache.sh
+                   $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} ${_case})
+  set_tests_properties(cli.cache.${_case} PROPERTIES LABELS "cli;cache" TIMEOUT 600)
+endforeach()
+
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
              ${CMAKE_CURRENT_SOURCE_DIR}/cli/known_bugs.txt)
 if("$ENV{PS_KNOWN_BUGS}" STREQUAL "1")

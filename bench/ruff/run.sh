@@ -10,6 +10,8 @@
 # difference), counts.json and ruff-counts.md. Exit status: compare.py's (1 below the agreement
 # threshold, 2 on errors).
 set -eu
+# pyshift scans every file (no result cache, docs/cache.md): counts, not reruns.
+export PYSHIFT_NO_CACHE=1
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 pyshift=

@@ -23,6 +23,7 @@ enum {
   CMD_CHECK = 1 << 0,
   CMD_RULES = 1 << 1,
   CMD_EXPLAIN = 1 << 2,
+  CMD_CLEAN = 1 << 3,
 };
 
 typedef enum OptId {
@@ -33,6 +34,7 @@ typedef enum OptId {
   O_FIX, O_NO_FIX, O_UNSAFE_FIXES, O_NO_UNSAFE_FIXES, O_DIFF,
   O_MAX_FILE_MEMORY, O_PROJECT_ROOT,
   O_FAIL_ON, O_BASELINE, O_WRITE_BASELINE, O_ADD_NOQA, O_REPORT_UNUSED_IGNORES, O_SINCE,
+  O_NO_CACHE, O_CACHE_DIR,
 } OptId;
 
 typedef struct Opt {
@@ -81,13 +83,16 @@ static const Opt OPTS[] = {
     {O_REPORT_UNUSED_IGNORES, "report-unused-ignores", 0, NULL, CMD_CHECK,
      "report `# pyshift: ignore` codes that suppress nothing (PS100)"},
     {O_SINCE, "since", 0, "REF", CMD_CHECK, "report only findings on lines changed since the git REF"},
+    {O_NO_CACHE, "no-cache", 0, NULL, CMD_CHECK, "neither read nor write the result cache (docs/cache.md)"},
+    {O_CACHE_DIR, "cache-dir", 0, "DIR", CMD_CHECK | CMD_CLEAN,
+     "the result cache (default: .pyshift_cache in the project, else $XDG_CACHE_HOME/pyshift)"},
     {O_STATISTICS, "statistics", 0, NULL, CMD_CHECK, "print counts per rule instead of findings"},
-    {O_QUIET, "quiet", 'q', NULL, CMD_CHECK, "no summary line"},
+    {O_QUIET, "quiet", 'q', NULL, CMD_CHECK | CMD_CLEAN, "no summary line"},
     {O_SHOW_SOURCE, "show-source", 0, NULL, CMD_CHECK, "text format: show the source line and a caret"},
     {O_NO_SHOW_SOURCE, "no-show-source", 0, NULL, CMD_CHECK, "text format: one line per finding (default)"},
     {O_COLOR, "color", 0, "WHEN", CMD_CHECK, "auto, always or never (auto: only on a terminal)"},
-    {O_CONFIG, "config", 0, "FILE", CMD_CHECK | CMD_RULES, "read this pyproject.toml instead of the nearest"},
-    {O_ISOLATED, "isolated", 0, NULL, CMD_CHECK | CMD_RULES, "ignore every pyproject.toml"},
+    {O_CONFIG, "config", 0, "FILE", CMD_CHECK | CMD_RULES | CMD_CLEAN, "read this pyproject.toml instead of the nearest"},
+    {O_ISOLATED, "isolated", 0, NULL, CMD_CHECK | CMD_RULES | CMD_CLEAN, "ignore every pyproject.toml"},
     {O_AUTOMATION_ID, "automation-id", 0, "ID", CMD_CHECK, "SARIF runs[0].automationDetails.id"},
     {O_PROJECT_ROOT, "project-root", 0, "DIR", CMD_CHECK,
      "SARIF URIs are relative to DIR (default: the git work tree's top, else the working directory)"},
@@ -100,8 +105,8 @@ static const Opt OPTS[] = {
     {O_MARKDOWN, "markdown", 0, "DIR", CMD_RULES, "write docs/rules-style Markdown pages to DIR"},
     {O_CHECK_RULES, "check", 0, NULL, CMD_RULES,
      "fail if a rule lacks required docs sections or its fixture"},
-    {O_VERSION, "version", 'V', NULL, CMD_CHECK | CMD_RULES | CMD_EXPLAIN, "print the version"},
-    {O_HELP, "help", 'h', NULL, CMD_CHECK | CMD_RULES | CMD_EXPLAIN, "print this help"},
+    {O_VERSION, "version", 'V', NULL, CMD_CHECK | CMD_RULES | CMD_EXPLAIN | CMD_CLEAN, "print the version"},
+    {O_HELP, "help", 'h', NULL, CMD_CHECK | CMD_RULES | CMD_EXPLAIN | CMD_CLEAN, "print this help"},
 };
 #define N_OPTS (sizeof OPTS / sizeof OPTS[0])
 
@@ -112,13 +117,17 @@ static void usage(FILE *out, unsigned cmd) {
             "usage: pyshift check [OPTIONS] [PATHS...]   scan files and directories (default .)\n"
             "       pyshift rules [OPTIONS]              list the rules\n"
             "       pyshift explain ID                   show a rule's documentation\n"
+            "       pyshift clean [OPTIONS]              remove the result cache of the project\n"
             "       pyshift --version\n\n"
             "run `pyshift check --help` for the scan options\n"
             "exit status: 0 nothing reported, 1 findings, 2 an error occurred\n",
             PS_VERSION);
     return;
   }
-  const char *name = cmd == CMD_CHECK ? "check [OPTIONS] [PATHS...]" : cmd == CMD_RULES ? "rules [OPTIONS]" : "explain ID";
+  const char *name = cmd == CMD_CHECK   ? "check [OPTIONS] [PATHS...]"
+                     : cmd == CMD_RULES ? "rules [OPTIONS]"
+                     : cmd == CMD_CLEAN ? "clean [OPTIONS]"
+                                        : "explain ID";
   fprintf(out, "usage: pyshift %s\n\noptions:\n", name);
   for (size_t i = 0; i < N_OPTS; i++) {
     const Opt *o = &OPTS[i];
@@ -315,6 +324,13 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
         free(cfg->since);
         cfg->since = ps_xstrdup(v);
         break;
+      case O_NO_CACHE: cfg->no_cache = true; break;
+      case O_CACHE_DIR:
+        if (!*v) return usage_error("--cache-dir needs a directory, got %s", "\"\"");
+        free(cfg->cache_dir);
+        cfg->cache_dir = ps_xstrdup(v);
+        cfg->cache_dir_from_config = false;
+        break;
       case O_STATISTICS: cfg->statistics = true; break;
       case O_QUIET: cfg->quiet = true; break;
       case O_SHOW_SOURCE: cfg->show_source = true; break;
@@ -476,7 +492,8 @@ int ps_cli_main(int argc, char **argv) {
   if (!strcmp(cmd, "check")) cli.cmd = CMD_CHECK;
   else if (!strcmp(cmd, "rules")) cli.cmd = CMD_RULES;
   else if (!strcmp(cmd, "explain")) cli.cmd = CMD_EXPLAIN;
-  else return usage_error("unknown command %s (check, rules, explain)", cmd);
+  else if (!strcmp(cmd, "clean")) cli.cmd = CMD_CLEAN;
+  else return usage_error("unknown command %s (check, rules, explain, clean)", cmd);
 
   PsConfig cfg;
   ps_config_init(&cfg);
@@ -584,6 +601,9 @@ int ps_cli_main(int argc, char **argv) {
       break;
     case CMD_RULES:
       rc = ps_cli__rules(&cfg, cli.markdown_dir, cli.check_rules);
+      break;
+    case CMD_CLEAN:
+      rc = ps_run_clean_cache(&cfg);
       break;
     default:
       if (!cli.explain_id) {

@@ -99,6 +99,7 @@ void ps_config_free(PsConfig *self) {
   free(self->baseline);
   free(self->write_baseline);
   free(self->since);
+  free(self->cache_dir);
   memset(self, 0, sizeof *self);
 }
 
@@ -243,7 +244,7 @@ typedef enum KeyId {
   K_SELECT, K_EXTEND_SELECT, K_IGNORE, K_EXCLUDE, K_EXTEND_EXCLUDE, K_TARGET_VERSION, K_MIN_PYTHON,
   K_PER_FILE_IGNORES, K_RULES, K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_PREVIEW, K_MAX_FILE_SIZE,
   K_FIX, K_UNSAFE_FIXES,
-  K_MAX_FILE_MEMORY, K_FAIL_ON,
+  K_MAX_FILE_MEMORY, K_FAIL_ON, K_CACHE, K_CACHE_DIR,
 } KeyId;
 
 static const struct {
@@ -268,6 +269,8 @@ static const struct {
     {"unsafe-fixes", K_UNSAFE_FIXES, KEY_BOOL},
     {"max-file-memory", K_MAX_FILE_MEMORY, KEY_SIZE},
     {"fail-on", K_FAIL_ON, KEY_STRING},
+    {"cache", K_CACHE, KEY_BOOL},
+    {"cache-dir", K_CACHE_DIR, KEY_STRING},
 };
 
 #define N_KNOWN_KEYS (sizeof known_keys / sizeof *known_keys)
@@ -484,6 +487,23 @@ static int apply_key(Loader *ld, size_t k, const PsTomlValue *v) {
       return value_fail(ld, v, "`fail-on` must be \"error\", \"warning\", \"info\" or \"hint\", got \"%s\"",
                         v->u.str.s);
     break;
+  case K_CACHE: cfg->no_cache = !v->u.b; break;
+  case K_CACHE_DIR: {
+    /* Inside the project, as `rules`: a hostile pyproject.toml must not
+     * make pyshift write elsewhere (--cache-dir and $PYSHIFT_CACHE_DIR
+     * may name any directory). */
+    const char *d = v->u.str.s;
+    if (strlen(d) != v->u.str.len || !*d || d[0] == '/' || has_dotdot(d))
+      return value_fail(ld, v, "`cache-dir` must be a relative path inside the project (no absolute path, no `..`); "
+                               "use --cache-dir or PYSHIFT_CACHE_DIR for a cache elsewhere");
+    const char *slash = strrchr(ld->path, '/');
+    free(cfg->cache_dir);
+    cfg->cache_dir = !slash ? ps_xstrdup(d)
+                     : slash == ld->path ? ps_xasprintf("/%s", d)
+                                         : ps_xasprintf("%.*s/%s", (int)(slash - ld->path), ld->path, d);
+    cfg->cache_dir_from_config = true;
+    break;
+  }
   case K_MAX_FILE_SIZE:
     /* As --max-file-size: 0 is refused, not "no limit". */
     if (v->u.i <= 0) return value_fail(ld, v, "`%s` must be a positive number of bytes", name);

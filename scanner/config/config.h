@@ -114,6 +114,12 @@ typedef struct PsConfig {
   /* execution */
   int jobs;                   /* 0: number of cores */
 
+  /* the result cache (docs/cache.md) */
+  bool no_cache;              /* --no-cache, `cache = false`: neither read nor write it */
+  char *cache_dir;            /* --cache-dir DIR, or `cache-dir` (joined to the pyproject's directory);
+                                 NULL: $PYSHIFT_CACHE_DIR, .pyshift_cache, $XDG_CACHE_HOME/pyshift */
+  bool cache_dir_from_config; /* cache_dir came from the pyproject.toml ($PYSHIFT_CACHE_DIR wins over it) */
+
   /* the pyproject.toml that was read, if any (absolute or as found) */
   char *config_path;
 } PsConfig;
@@ -144,7 +150,8 @@ char *ps_config_find_pyproject(const char *start_dir);
  * rules (list of dirs, relative to the pyproject's directory and inside it:
  * absolute paths and `..` are errors; into project_rules_dirs),
  * respect-gitignore, force-exclude, max-file-size, max-file-memory,
- * preview, fix, unsafe-fixes, fail-on. Unknown keys in
+ * preview, fix, unsafe-fixes, fail-on, cache, cache-dir (relative to the
+ * pyproject's directory and inside it, as `rules`). Unknown keys in
  * [tool.pyshift] are errors. Returns 0 or PS_E_CONFIG with file:line:col. */
 int ps_config_load_pyproject(PsConfig *self, const char *path, PsError *err);
 

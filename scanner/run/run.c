@@ -21,6 +21,7 @@
 #include "baseline/baseline.h"
 #include "parse/parse.h"
 #include "report/report.h"
+#include "run/cache_internal.h"
 #include "run/run_internal.h"
 #include "walk/walk.h"
 
@@ -239,8 +240,29 @@ typedef struct Shared {
   pthread_cond_t cv;
   const char *stdin_bytes; /* one in-memory file (stdin) */
   size_t stdin_len;
+  PsCache *cache;          /* NULL: scan every file */
   char worker_error[PS_ERROR_MSG_MAX];
 } Shared;
+
+/* One file through the cache: a hit is the stored result; a miss is
+ * scanned from the bytes the lookup read (so what is stored is the result
+ * of exactly those bytes) and stored, unless its facts feed the project
+ * stage (facts are not cached: such files are scanned every time). */
+static PsFileResult *cached_scan(Shared *sh, PsScanWorker *w, const char *path, PsFileFacts **facts) {
+  PsCacheProbe probe;
+  PsFileResult *r = ps_cache_get(sh->cache, path, &probe);
+  if (!r) {
+    r = ps_engine_scan(w, path, probe.bytes, probe.len);
+    if (!r->skipped) *facts = ps_scan_worker_take_facts(w);
+    if (!*facts) ps_cache_put(sh->cache, &probe, r);
+    if (!sh->facts) {
+      ps_facts_delete(*facts);
+      *facts = NULL;
+    }
+  }
+  ps_cache_probe_free(&probe);
+  return r;
+}
 
 static void *worker_main(void *arg) {
   Shared *sh = arg;
@@ -251,6 +273,7 @@ static void *worker_main(void *arg) {
     size_t i = atomic_fetch_add(&sh->next, 1);
     if (i >= sh->n) break;
     PsFileResult *r;
+    PsFileFacts *facts = NULL;
     if (!w) {
       r = ps_xcalloc(1, sizeof *r);
       r->path = ps_xstrdup(sh->paths[i]);
@@ -262,11 +285,12 @@ static void *worker_main(void *arg) {
       r = ps_xcalloc(1, sizeof *r);
       r->path = ps_xstrdup(sh->paths[i]);
       r->skipped = true;
+    } else if (sh->cache) {
+      r = cached_scan(sh, w, sh->paths[i], &facts);
     } else {
       r = ps_engine_scan(w, sh->paths[i], sh->stdin_bytes, sh->stdin_len);
+      if (sh->facts && !r->skipped) facts = ps_scan_worker_take_facts(w);
     }
-    PsFileFacts *facts = NULL;
-    if (w && sh->facts && !r->skipped) facts = ps_scan_worker_take_facts(w);
     pthread_mutex_lock(&sh->mu);
     if (sh->facts) sh->facts[i] = facts;
     sh->results[i] = r;
@@ -484,6 +508,19 @@ static int find_files(Run *R) {
   return 0;
 }
 
+/* The result cache (docs/cache.md), unless the run rewrites files (--fix,
+ * --diff, --add-noqa: their results are not what a plain check reports),
+ * reads standard input, or measures the parser. No usable cache directory
+ * is no error: the run scans everything. */
+static void open_cache(Run *R) {
+  const PsConfig *cfg = R->cfg;
+  const char *off = getenv("PYSHIFT_NO_CACHE");
+  if (cfg->no_cache || (off && *off) || R->use_stdin || R->fix_mode != PS_FIX_OFF || cfg->add_noqa || getenv("PYSHIFT_PARSE_ONLY"))
+    return;
+  PsCacheSetup setup = {cfg, R->reg, R->enabled, R->n_enabled, &R->modules, R->want_fingerprints};
+  R->sh.cache = ps_cache_open(&setup);
+}
+
 static int make_engine(Run *R) {
   PsConfig *cfg = R->cfg;
   R->fix_mode = cfg->diff ? PS_FIX_DIFF : cfg->fix ? PS_FIX_APPLY : PS_FIX_OFF;
@@ -528,6 +565,7 @@ static int make_engine(Run *R) {
     R->enabled[at] = ps_run_unused_rule();
     R->n_enabled++;
   }
+  open_cache(R);
   R->facts = ps_engine_facts(R->engine);
   if (R->facts) {
     R->index = ps_project_index_new();
@@ -1157,6 +1195,7 @@ static void free_run(Run *R) {
   ps_baseline_delete(R->baseline);
   ps_baseline_delete(R->record);
   ps_since_delete(R->since);
+  ps_cache_close(R->sh.cache);
   free(R->sh.results);
   free(R->sh.paths);
   free(R->stdin_bytes);

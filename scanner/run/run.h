@@ -26,6 +26,11 @@
  * recorded in SARIF. */
 int ps_run_check(PsConfig *cfg, int argc, char **argv);
 
+/* `pyshift clean`: removes the result cache that `pyshift check` with cfg
+ * would use (run/cache.c; only the files the cache writes, never anything
+ * else in a --cache-dir). Returns the exit code (0). */
+int ps_run_clean_cache(const PsConfig *cfg);
+
 /* Loads the built-in rules (PYSHIFT_RULES_DIR, else the source tree's
  * rules/, else the installed ones) and cfg's extra rule directories into a
  * new registry. Bad rule files are printed and counted in *n_errors. */

@@ -30,7 +30,7 @@
 static const char *const default_excludes[] = {
     ".bzr",          ".direnv",       ".eggs",        ".git",          ".git-rewrite",
     ".hg",           ".ipynb_checkpoints", ".mypy_cache", ".nox",       ".pants.d",
-    ".pyenv",        ".pytest_cache", ".pytype",      ".ruff_cache",   ".svn",
+    ".pyenv",        ".pyshift_cache", ".pytest_cache", ".pytype",    ".ruff_cache",   ".svn",
     ".tox",          ".venv",         ".vscode",      "__pycache__",   "__pypackages__",
     "_build",        "buck-out",      "build",        "dist",          "node_modules",
     "site-packages", "venv",

@@ -30,7 +30,7 @@ PS=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SRC=$(cd "$2" && pwd)
 PY3=/usr/bin/python3
 [ -x "$PY3" ] || PY3=$(command -v python3)
-unset PYSHIFT_RULES_DIR PYSHIFT_PARSE_ONLY PYSHIFT_NO_PREFILTER NO_COLOR
+unset PYSHIFT_RULES_DIR PYSHIFT_PARSE_ONLY PYSHIFT_NO_PREFILTER NO_COLOR PYSHIFT_NO_CACHE PYSHIFT_CACHE_DIR PYSHIFT_CACHE_STATS
 # ASan's own exit code must not look like "findings" (1).
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1"
