@@ -39,6 +39,9 @@ typedef struct PsRunInfo {
   const char *vcs_revision;       /* HEAD's commit id, or NULL */
   const char *vcs_branch;         /* HEAD's branch, or NULL (detached) */
   bool vcs_root_is_top;           /* uri_root is the work tree's top: provenance maps to %SRCROOT% */
+  const char *vcs_root;           /* absolute top of the work tree (with vcs_repository_uri); when
+                                     it is not uri_root, SARIF names it %REPOROOT% and maps the
+                                     provenance to it */
   const char *automation_id;      /* NULL: no automationDetails */
   PsPyVersion target;
   PsPyVersion min_python;

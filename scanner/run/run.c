@@ -559,6 +559,7 @@ static void locate_sources(Run *R) {
     R->info.vcs_revision = R->vcs.revision;
     R->info.vcs_branch = R->vcs.branch;
     R->info.vcs_root_is_top = !strcmp(R->info.uri_root, R->vcs.root);
+    R->info.vcs_root = R->vcs.root;
   }
 }
 

@@ -3,7 +3,8 @@
 # docs/ci/*.md and of the `- run:` workflow steps of README.md and
 # docs/output-formats.md runs in a scratch git repository with a finding and
 # an undecodable file, exits 0 and writes the SARIF it names (valid JSON
-# with the finding, URIs relative to the repository's top). No `|| true`.
+# with the finding, URIs relative to the repository's top, passing
+# sarif_validate.py with the SARIF Multitool). No `|| true`.
 # bash tests/cli/ci_docs.sh PYSHIFT SOURCE_DIR
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -47,6 +48,7 @@ printf 'import imp\n' >repo/src/app.py
 printf 'x = "\xff"\n' >repo/src/latin1.py
 git -C repo init -q && git -C repo add . && git -C repo -c user.name=t -c user.email=t@e commit -qm x
 i=0
+sarifs=()
 while IFS= read -r cmd; do
   i=$((i + 1))
   rm -f repo/*.sarif
@@ -64,6 +66,9 @@ uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r i
 assert "src/app.py" in uris, uris
 assert run["invocations"][0]["toolExecutionNotifications"], "the undecodable file is not reported"' "repo/$sarif" \
       && ok || fail "cmd$i.sarif" "$cmd: repo/$sarif missing or wrong"
+    cp "repo/$sarif" "doc$i.sarif" 2>/dev/null && sarifs+=("doc$i.sarif")
   fi
 done <commands.txt
+# What the docs upload passes the schema, GitHub's rules and the Multitool.
+validate_sarif docs_sarif_valid "${sarifs[@]}"
 finish
