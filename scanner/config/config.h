@@ -30,6 +30,7 @@ typedef enum PsFormat {
   PS_FORMAT_JSON,
   PS_FORMAT_SARIF,
   PS_FORMAT_GITHUB,
+  PS_FORMAT_HTML, /* the reviewer's report: one self-contained page */
 } PsFormat;
 
 typedef struct PsOutput {

@@ -23,6 +23,7 @@ PsReporter *ps_report_new(const PsReportOptions *opts) {
     case PS_FORMAT_JSON: self->ops = &ps_report__json_ops; break;
     case PS_FORMAT_SARIF: self->ops = &ps_report__sarif_ops; break;
     case PS_FORMAT_GITHUB: self->ops = &ps_report__github_ops; break;
+    case PS_FORMAT_HTML: self->ops = &ps_report__html_ops; break;
   }
   assert(self->ops);
   return self;

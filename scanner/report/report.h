@@ -78,6 +78,10 @@ typedef struct PsReportOptions {
   size_t sarif_max_locations;      /* locations + relatedLocations per result */
   size_t sarif_max_flow_locations; /* thread flow locations per result */
   size_t sarif_max_gzip_bytes;     /* the whole log, gzipped */
+  /* HTML: findings listed on the page (0: PS_HTML_MAX_FINDINGS). Over it the
+   * most severe are kept (the summary still counts all) and the page and a
+   * warning say how many were left out. */
+  size_t html_max_findings;
 } PsReportOptions;
 
 /* GitHub's hard limits (docs.github.com, "SARIF results exceed hard
@@ -86,6 +90,10 @@ typedef struct PsReportOptions {
 #define PS_SARIF_MAX_LOCATIONS 1000
 #define PS_SARIF_MAX_FLOW_LOCATIONS 10000
 #define PS_SARIF_MAX_GZIP_BYTES ((size_t)10 * 1000 * 1000)
+/* The HTML report's bound (the most severe are listed): with its
+ * per-finding caps (html.c) no page is unbounded; 25,000 typical findings
+ * (about 220 bytes each) make about 6 MB. */
+#define PS_HTML_MAX_FINDINGS 25000
 
 typedef struct PsReporter PsReporter;
 
@@ -208,6 +216,7 @@ extern const PsReportOps ps_report__text_ops;
 extern const PsReportOps ps_report__github_ops;
 extern const PsReportOps ps_report__json_ops;
 extern const PsReportOps ps_report__sarif_ops;
+extern const PsReportOps ps_report__html_ops;
 
 /* Writes n bytes to self->opts.out; false once any write has failed. */
 bool ps_report__write(PsReporter *self, const char *data, size_t n);

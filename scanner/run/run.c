@@ -824,6 +824,11 @@ static void emit_finding(void *ctx, const PsProjectFinding *pf) {
     }
   }
   f.confidence = pf->confidence;
+  for (size_t i = 0; i < pf->n_vars; i++) {
+    const PsVar *v = &pf->vars[i];
+    char **slot = !strcmp(v->name, "object") ? &f.object : !strcmp(v->name, "defined") ? &f.object_defined : NULL;
+    if (slot && v->value && v->value[0] && !*slot) *slot = ps_xstrdup(v->value);
+  }
   /* SARIF allows 0..100 (and -1: none); anything else is left out. */
   f.rank = pf->rank > 0 && pf->rank <= 100 ? pf->rank : 0;
   if (pf->n_notes) {
