@@ -59,6 +59,11 @@ add_test(NAME cli.project
                  $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
 set_tests_properties(cli.project PROPERTIES LABELS cli ENVIRONMENT "${PS_SARIF_ENV}")
 
+# --format gitlab and --format junit end to end (tests/cli/formats.sh).
+add_test(NAME cli.formats
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/formats.sh $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli.formats PROPERTIES LABELS cli)
+
 # The CI docs' commands (docs/ci/, README.md, docs/output-formats.md) run as written.
 add_test(NAME cli.ci_docs
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/ci_docs.sh $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})

@@ -51,6 +51,10 @@
 #   report.sarif.validator_catches  sarif_validate.py rejects
 #                          tests/report/bad.sarif (the Multitool's GitHub
 #                          rules fire; not a skip that passes by accident)
+#   report.gitlab.checker_catches, report.junit.checker_catches
+#                          tests/tools/gitlab_codequality_check.py and
+#                          junit_check.py reject tests/report/bad.gitlab.json
+#                          and bad.junit.xml (WILL_FAIL)
 #   report.sarif.stdlib    pyshift --select ALL over /usr/lib/python3.11
 #                          (label slow; skipped when that corpus is missing)
 #                          writes SARIF that passes sarif_validate.py
@@ -146,6 +150,16 @@ if(TARGET test_report)
                    ${CMAKE_CURRENT_LIST_DIR}/report/bad.sarif)
   set_tests_properties(report.sarif.validator_catches PROPERTIES SKIP_RETURN_CODE 77)
 endif()
+
+# The GitLab and JUnit checkers (used by tests/golden.cmake and
+# tests/cli/formats.sh) reject what they should.
+add_test(NAME report.gitlab.checker_catches
+         COMMAND ${PS_SYSTEM_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/tools/gitlab_codequality_check.py
+                 ${CMAKE_CURRENT_LIST_DIR}/report/bad.gitlab.json)
+add_test(NAME report.junit.checker_catches
+         COMMAND ${PS_SYSTEM_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/tools/junit_check.py
+                 ${CMAKE_CURRENT_LIST_DIR}/report/bad.junit.xml)
+set_tests_properties(report.gitlab.checker_catches report.junit.checker_catches PROPERTIES WILL_FAIL TRUE)
 
 # A real corpus with every rule (and the project stage's explained findings
 # where the stdlib has any): GitHub's and the Multitool's view of a big log.
