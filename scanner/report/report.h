@@ -39,6 +39,9 @@ typedef struct PsRunInfo {
   const char *vcs_revision;       /* HEAD's commit id, or NULL */
   const char *vcs_branch;         /* HEAD's branch, or NULL (detached) */
   bool vcs_root_is_top;           /* uri_root is the work tree's top: provenance maps to %SRCROOT% */
+  const char *vcs_root;           /* absolute top of the work tree (with vcs_repository_uri); when
+                                     it is not uri_root, SARIF names it %REPOROOT% and maps the
+                                     provenance to it */
   const char *automation_id;      /* NULL: no automationDetails */
   PsPyVersion target;
   PsPyVersion min_python;
@@ -214,9 +217,16 @@ extern const PsReportOps ps_report__github_ops;
 extern const PsReportOps ps_report__json_ops;
 extern const PsReportOps ps_report__sarif_ops;
 extern const PsReportOps ps_report__html_ops;
+extern const PsReportOps ps_report__gitlab_ops;
+extern const PsReportOps ps_report__junit_ops;
 
 /* Writes n bytes to self->opts.out; false once any write has failed. */
 bool ps_report__write(PsReporter *self, const char *data, size_t n);
+/* A displayed path as a plain path relative to `root` (the run's uri_root:
+ * the repository's top or --project-root; NULL: working_dir), as GitLab's
+ * location.path and the JUnit file attribute want it: "./" and ".." are
+ * resolved lexically; a path outside the root stays absolute. Heap. */
+char *ps_report__root_path(const char *path, const char *working_dir, const char *root);
 /* ps_report_artifact_uri for paths already absolute or inside the root. */
 char *ps_report__artifact_uri_abs(const char *path, const char *working_dir, bool *relative);
 /* Serialises `root` (2-space indent, insertion order), writes it and a

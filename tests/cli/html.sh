@@ -34,9 +34,9 @@ expect_out html_stdout '<!DOCTYPE html>'
 expect_out html_stdout_ends '</html>'
 run check --format htm src
 expect_rc bad_format.rc 2
-expect_err bad_format 'html)'
+expect_err bad_format 'github, html, '
 run check --help
-expect_out help 'github or html'
+expect_out help 'github, html, '
 
 # A hostile file name and source line from a real scan: escaped in markup,
 # \u003c in the data block.

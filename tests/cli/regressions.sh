@@ -261,7 +261,10 @@ name, path, uri, root, repo, rev, branch = sys.argv[1:8]
 run = json.load(open(path))["runs"][0]
 loc = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
 assert loc == {"uri": uri, "uriBaseId": "%SRCROOT%"}, loc
-base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+ids = run["originalUriBaseIds"]
+base = ids["%SRCROOT%"]["uri"]
+if "uriBaseId" in ids["%SRCROOT%"]:  # relative to the work tree's top
+    base = ids[ids["%SRCROOT%"]["uriBaseId"]]["uri"] + base
 assert base.startswith("file:///") and base.endswith(root), base
 vcp = run.get("versionControlProvenance")
 if repo == "-":
@@ -280,6 +283,17 @@ EOF
   sarif_is from_outside outside.sarif src/pkg/m.py /repo/ https://example.com/o/r.git "$head" trunk
   run check --format sarif=root.sarif --project-root repo/src repo/src/pkg
   sarif_is project_root root.sarif pkg/m.py /repo/src/ https://example.com/o/r.git "$head" trunk
+  # ...whose provenance maps to the work tree's top, %REPOROOT%, with
+  # %SRCROOT% relative to it (the SARIF Multitool's SARIF2007 wants every
+  # result reachable from a mappedTo).
+  "$PY3" -c '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert run["versionControlProvenance"][0]["mappedTo"] == {"uriBaseId": "%REPOROOT%"}, run["versionControlProvenance"]
+ids = run["originalUriBaseIds"]
+assert ids["%SRCROOT%"] == {"uri": "src/", "uriBaseId": "%REPOROOT%"}, ids
+top = ids["%REPOROOT%"]["uri"]
+assert top.startswith("file:///") and top.endswith("/repo/"), top' root.sarif && ok || fail project_root.mapped_to "no %REPOROOT% mapping"
   run check --project-root no-such-dir repo
   expect_rc project_root_missing.rc 2
   # packed refs, a detached HEAD, an scp-like remote, a linked worktree
@@ -297,6 +311,7 @@ EOF
   mkdir plain && printf 'import imp\n' >plain/m.py
   (cd plain && "$PS" check --format sarif=../plain.sarif . >/dev/null 2>&1)
   sarif_is no_git plain.sarif m.py /plain/ - - -
+  validate_sarif valid sub.sarif outside.sarif root.sarif packed.sarif detached.sarif wt.sarif plain.sarif
   ;;
 r13_05_github_sarif_limits)
   # Issue 13: a run with more results than GitHub accepts (25,000 per run)
@@ -317,6 +332,15 @@ assert sum(r["level"] == "error" for r in res) == 5, "the errors were dropped"
 notes = run["invocations"][0]["toolExecutionNotifications"]
 assert any("dropped 5" in n["message"]["text"] and n["level"] == "warning" for n in notes), notes' many.sarif \
     && ok || fail many.sarif "SARIF over GitHub's limit (see above)"
+  ;;
+r13_05_github_sarif_limits_valid)
+  # The trimmed 25,000-result log (40 MB) passes the schema and the SARIF
+  # Multitool too (its default 10 MB size limit is lifted). Label slow: the
+  # two validators take minutes on it.
+  "$PY3" -c "open('many.py', 'w').write('from typing import Optional\n' + 'x: Optional[int] = None\n' * 25000 + 'import imp\n' * 5)"
+  run check --min-python 3.10 --format sarif=many.sarif many.py
+  expect_rc many.rc 1
+  validate_sarif many.valid many.sarif
   ;;
 r14_04_unreadable_pyproject_is_an_error)
   # A discovered pyproject.toml over 4 MiB was silently ignored (its select
@@ -480,6 +504,8 @@ import json, sys
 a = json.load(open(sys.argv[1]))["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
 ok = a["uri"].startswith("file:///") and a["uri"].endswith("/good.py") and "uriBaseId" not in a
 sys.exit(0 if ok else "artifactLocation %r" % (a,))' "$OUT" && ok || fail uri "outside file must get an absolute file:// uri"
+  cp "$OUT" outside.sarif
+  validate_sarif valid outside.sarif
   ;;
 r14_08_glob_starstar_repeat)
   # Issue 14, item 8: '**/' repeated 40 times in a .gitignore or --exclude
