@@ -15,6 +15,7 @@ static const PsAnalysisClass *const CLASSES[] = {
     &ps_analysis__removed_apis,
     &ps_analysis__typing_modern,
     &ps_analysis__project_calls,
+    &ps_analysis__free_threading,
 };
 
 const char *const *ps_analysis_names(void) {

@@ -99,6 +99,10 @@ typedef struct PsConfig {
   bool unsafe_fixes;          /* --unsafe-fixes, `unsafe-fixes = true`: unsafe ones too */
   bool diff;                  /* --diff: show fixes as a diff instead (wins over fix) */
 
+  /* the free-threading analysis */
+  int ft_mode;                /* --ft-mode, `ft-mode`: 0 auto, 1 app, 2 library (PsFtMode) */
+  PsStrList ft_rows;          /* [tool.pyshift.ft] as vocabulary rows "kind\tname\tdetail\textra" */
+
   /* execution */
   int jobs;                   /* 0: number of cores */
 
@@ -127,7 +131,8 @@ char *ps_config_find_pyproject(const char *start_dir);
  * rules (list of dirs, relative to the pyproject's directory and inside it:
  * absolute paths and `..` are errors; into project_rules_dirs),
  * respect-gitignore, force-exclude, max-file-size, max-file-memory,
- * preview, fix, unsafe-fixes. Unknown keys in
+ * preview, fix, unsafe-fixes, ft-mode, and the [tool.pyshift.ft] table
+ * (lock-like, thread-safe, thread-entries). Unknown keys in
  * [tool.pyshift] are errors. Returns 0 or PS_E_CONFIG with file:line:col. */
 int ps_config_load_pyproject(PsConfig *self, const char *path, PsError *err);
 

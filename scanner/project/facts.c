@@ -23,6 +23,7 @@ void ps_facts_delete(PsFileFacts *self) {
   array_free(&self->bindings);
   array_free(&self->accesses);
   array_free(&self->suppressions);
+  ps_ft_facts_free(self->ft);
   ps_pool_free(&self->strings);
   free(self);
 }
@@ -47,4 +48,17 @@ bool ps_facts_suppressed(const PsFileFacts *self, uint32_t line, const char *id)
     if (s->d.kind == PS_SUPPRESS_LINE && s->line == line && ps_suppress_covers(&s->d, id)) return true;
   }
   return false;
+}
+
+void ps_ft_facts_free(PsFtFacts *self) {
+  if (!self) return;
+  array_free(&self->funcs);
+  array_free(&self->classes);
+  array_free(&self->objects);
+  array_free(&self->accesses);
+  array_free(&self->calls);
+  array_free(&self->args);
+  array_free(&self->locksets);
+  array_free(&self->lock_keys);
+  free(self);
 }

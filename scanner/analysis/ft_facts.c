@@ -1,0 +1,451 @@
+/* ft_facts.c: the free-threading facts of one file, resolved and copied
+ * out of its arena (walk_ft.h -> project.h's PsFtFacts).
+ *
+ * Resolution follows Python's scoping as the summary records it: a name a
+ * function binds (a parameter, an assignment, a loop or comprehension
+ * variable) is local unless declared `global`; a name bound by an
+ * enclosing function is a closure variable; otherwise it is the module's
+ * (its own assignment, def or class: "pkg.mod.name") or an import
+ * ("pkg.cache.store" for `from .cache import store`). `self.x` in a method
+ * (and in the functions nested in it) is the class's attribute x; `Cls.x`
+ * too. Locals are dropped, except the locks and executors a function makes
+ * for itself, which become LOCAL objects ("pkg.mod.f:lock").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/walk_ft.h"
+
+typedef struct Ctx {
+  const PsSummary *s;
+  const PsFtRaw *raw;
+  const PsSource *src;
+  PsArena *arena;
+  PsFileFacts *f;
+  PsFtFacts *out;
+} Ctx;
+
+/* Is `name` (n bytes) bound by the summary in exactly `scope`? */
+static bool bound_in(const PsSummary *s, const char *name, size_t n, const char *scope) {
+  if (!s->bind_cap || s->bind_next.size != s->bindings.size) {
+    for (size_t i = 0; i < s->bindings.size; i++) {
+      const PsBinding *b = &s->bindings.items[i];
+      if (!strncmp(b->name, name, n) && b->name[n] == '\0' && !strcmp(b->scope, scope)) return true;
+    }
+    return false;
+  }
+  for (size_t h = (size_t)ps_hash_bytes(name, n) & (s->bind_cap - 1);; h = (h + 1) & (s->bind_cap - 1)) {
+    uint32_t v = s->bind_slots[h];
+    if (!v) return false;
+    const char *nm = s->bindings.items[v - 1].name;
+    if (strncmp(nm, name, n) || nm[n] != '\0') continue;
+    for (; v; v = s->bind_next.items[v - 1])
+      if (!strcmp(s->bindings.items[v - 1].scope, scope)) return true;
+    return false;
+  }
+}
+
+/* The first binding of `name` at module level, or NULL. */
+static const PsBinding *module_binding(const PsSummary *s, const char *name, size_t n) {
+  if (!s->bind_cap || s->bind_next.size != s->bindings.size) {
+    for (size_t i = 0; i < s->bindings.size; i++) {
+      const PsBinding *b = &s->bindings.items[i];
+      if (!strncmp(b->name, name, n) && b->name[n] == '\0' && !*b->scope) return b;
+    }
+    return NULL;
+  }
+  for (size_t h = (size_t)ps_hash_bytes(name, n) & (s->bind_cap - 1);; h = (h + 1) & (s->bind_cap - 1)) {
+    uint32_t v = s->bind_slots[h];
+    if (!v) return NULL;
+    const char *nm = s->bindings.items[v - 1].name;
+    if (strncmp(nm, name, n) || nm[n] != '\0') continue;
+    const PsBinding *other = NULL;
+    for (; v; v = s->bind_next.items[v - 1]) {
+      const PsBinding *b = &s->bindings.items[v - 1];
+      if (*b->scope) continue;
+      if (b->kind == PS_BIND_IMPORT) return b; /* `try: import x except: x = None`: the import */
+      if (!other) other = b;
+    }
+    return other;
+  }
+}
+
+static bool is_module_class(const PsSummary *s, const char *name, size_t n) {
+  for (size_t i = 0; i < s->defs.size; i++) {
+    const PsDef *d = &s->defs.items[i];
+    if (d->kind == PS_DEF_CLASS && d->module_level && strlen(d->name) == n && !strncmp(d->name, name, n)) return true;
+  }
+  return false;
+}
+
+/* A relative from-import at module level binding `name`: the absolute
+ * qualified name it stands for (arena), or NULL. */
+static const char *relative_import(Ctx *c, const char *name, size_t n) {
+  const PsSummary *s = c->s;
+  for (size_t i = 0; i < s->imports.size; i++) {
+    const PsImport *im = &s->imports.items[i];
+    if (!im->level || !im->module_level) continue;
+    const char *local = im->alias ? im->alias : im->name;
+    if (im->kind == PS_IMPORT_FROM && local && strlen(local) == n && !strncmp(local, name, n) && strcmp(im->name, "*")) {
+      char *abs = ps_modules_resolve_relative(c->f->module, c->f->is_package, im->level, im->module);
+      if (!abs) return NULL;
+      const char *r = *abs ? ps_arena_sprintf(c->arena, "%s.%s", abs, im->name) : ps_arena_strdup(c->arena, im->name);
+      free(abs);
+      return r;
+    }
+  }
+  return NULL;
+}
+
+static const char *qualify(Ctx *c, const char *local) { return ps_facts_qualify(c->f, local); }
+
+static bool is_local_in(const Ctx *c, int32_t func, const char *name, size_t n) {
+  const PsFtRaw *r = c->raw;
+  for (size_t i = 0; i < r->locals.size; i++) {
+    const PsFtRawDecl *d = &r->locals.items[i];
+    if (d->func == func && d->name && strlen(d->name) == n && !strncmp(d->name, name, n)) return true;
+  }
+  const PsFtRawFunc *fn = &r->funcs.items[func];
+  if (fn->flags & PS_FTF_LAMBDA) return false; /* its scope is its parent's */
+  return bound_in(c->s, name, n, fn->scope);
+}
+
+static bool declared(const Ctx *c, int32_t func, const char *name, size_t n, bool nonlocal) {
+  const PsFtRaw *r = c->raw;
+  for (size_t i = 0; i < r->decls.size; i++) {
+    const PsFtRawDecl *d = &r->decls.items[i];
+    if (d->func == func && d->nonlocal == nonlocal && strlen(d->name) == n && !strncmp(d->name, name, n)) return true;
+  }
+  return false;
+}
+
+/* What the head name of a chain stands for in func (-1: module level):
+ * 0 unknown or local, 1 module-level (*q: its qualified name: the file's
+ * own "pkg.mod.name" or the imported name), 2 a local bound by a call
+ * (*q: the callee as written, for method lookups). */
+static int head_of(Ctx *c, int32_t func, const char *head, size_t hn, const char **q, bool *own_class) {
+  *own_class = false;
+  if (func >= 0) {
+    const PsFtRawFunc *fn = &c->raw->funcs.items[func];
+    if (!declared(c, func, head, hn, false)) {
+      if (declared(c, func, head, hn, true)) return 0;
+      if (is_local_in(c, func, head, hn)) {
+        /* A local bound to a call (an executor, a lock): its callee. */
+        for (size_t i = c->raw->binds.size; i-- > 0;) {
+          const PsFtRawBind *b = &c->raw->binds.items[i];
+          if (b->where == PS_FTW_LOCAL && b->func == func && b->ctor && strlen(b->name) == hn &&
+              !strncmp(b->name, head, hn)) {
+            *q = b->ctor;
+            return 2;
+          }
+        }
+        return 0;
+      }
+      for (int32_t p = fn->parent; p >= 0; p = c->raw->funcs.items[p].parent) {
+        if (is_local_in(c, p, head, hn)) {
+          /* A nested def of an enclosing function is a function we know. */
+          const char *pl = c->raw->funcs.items[p].local;
+          for (size_t i = 0; i < c->raw->funcs.size; i++) {
+            const char *l = c->raw->funcs.items[i].local;
+            size_t pll = strlen(pl);
+            if (!strncmp(l, pl, pll) && l[pll] == '.' && strlen(l + pll + 1) == hn && !strncmp(l + pll + 1, head, hn)) {
+              *q = qualify(c, l);
+              return 1;
+            }
+          }
+          return 0;
+        }
+      }
+      /* A def nested in this very function. */
+      const char *fl = fn->scope;
+      size_t fll = strlen(fl);
+      for (size_t i = 0; i < c->raw->funcs.size && fll; i++) {
+        const char *l = c->raw->funcs.items[i].local;
+        if (!strncmp(l, fl, fll) && l[fll] == '.' && strlen(l + fll + 1) == hn && !strncmp(l + fll + 1, head, hn)) {
+          *q = qualify(c, l);
+          return 1;
+        }
+      }
+    }
+  }
+  const PsBinding *b = module_binding(c->s, head, hn);
+  if (!b) {
+    if (func >= 0 && declared(c, func, head, hn, false)) {
+      *q = qualify(c, ps_arena_strndup(c->arena, head, hn));
+      return 1;
+    }
+    return 0;
+  }
+  if (b->kind == PS_BIND_IMPORT && b->target) {
+    *q = b->target;
+    return 1;
+  }
+  const char *rel = relative_import(c, head, hn);
+  if (rel) {
+    *q = rel;
+    return 1;
+  }
+  *own_class = is_module_class(c->s, head, hn);
+  *q = qualify(c, ps_arena_strndup(c->arena, head, hn));
+  return 1;
+}
+
+/* The object an access names: its key, and how it is named. NULL: a local,
+ * or something the analysis does not follow (self.a.b). */
+static const char *resolve_ref(Ctx *c, int32_t func, const char *ref, uint8_t *via) {
+  const char *dot = strchr(ref, '.');
+  size_t hn = dot ? (size_t)(dot - ref) : strlen(ref);
+  const char *rest = dot ? dot + 1 : NULL;
+  if (rest && strchr(rest, '.')) {
+    /* mod.sub.name through an import: allowed; anything deeper on self is not. */
+  }
+  if (func >= 0) {
+    const PsFtRawFunc *fn = &c->raw->funcs.items[func];
+    if (fn->self_name && fn->self_cls >= 0 && strlen(fn->self_name) == hn && !strncmp(fn->self_name, ref, hn)) {
+      if (!rest || strchr(rest, '.')) return NULL;
+      *via = (fn->flags & PS_FTF_CLASSMETHOD) ? PS_FTVIA_CLS : PS_FTVIA_SELF;
+      return ps_arena_sprintf(c->arena, "%s.%s", qualify(c, c->raw->classes.items[fn->self_cls].local), rest);
+    }
+  }
+  const char *q;
+  bool own_class;
+  int h = head_of(c, func, ref, hn, &q, &own_class);
+  if (h != 1) return NULL;
+  if (!rest) {
+    *via = PS_FTVIA_NAME;
+    return q;
+  }
+  if (own_class) {
+    if (strchr(rest, '.')) return NULL;
+    *via = PS_FTVIA_CLASS;
+    return ps_arena_sprintf(c->arena, "%s.%s", q, rest);
+  }
+  /* Through an import: a module's attribute or a class's. */
+  const PsBinding *b = module_binding(c->s, ref, hn);
+  bool imported = b && (b->kind == PS_BIND_IMPORT || relative_import(c, ref, hn));
+  if (!imported) return NULL; /* an attribute of a module-level object */
+  *via = PS_FTVIA_MODULE;
+  return ps_arena_sprintf(c->arena, "%s.%s", q, rest);
+}
+
+/* What a callee (or a callable handed on) stands for: a qualified name, or
+ * NULL. *recv gets the key of the object a method is called on, when known. */
+static const char *resolve_callee(Ctx *c, int32_t func, const char *callee, const char **recv, int depth) {
+  *recv = NULL;
+  if (!callee || depth > 3) return NULL;
+  const char *last = strrchr(callee, '.');
+  if (last) {
+    uint8_t via;
+    const char *obj = ps_arena_strndup(c->arena, callee, (size_t)(last - callee));
+    const char *k = resolve_ref(c, func, obj, &via);
+    if (k && (via == PS_FTVIA_SELF || via == PS_FTVIA_CLS)) {
+      *recv = k;
+      return NULL; /* self.x.m(): the method of whatever self.x holds */
+    }
+    if (k && via == PS_FTVIA_NAME) *recv = k;
+  }
+  const char *dot = strchr(callee, '.');
+  size_t hn = dot ? (size_t)(dot - callee) : strlen(callee);
+  if (func >= 0) {
+    const PsFtRawFunc *fn = &c->raw->funcs.items[func];
+    if (fn->self_name && fn->self_cls >= 0 && strlen(fn->self_name) == hn && !strncmp(fn->self_name, callee, hn)) {
+      if (!dot || strchr(dot + 1, '.')) return NULL;
+      return ps_arena_sprintf(c->arena, "%s%s", qualify(c, c->raw->classes.items[fn->self_cls].local), dot);
+    }
+  }
+  const char *q;
+  bool own_class;
+  int h = head_of(c, func, callee, hn, &q, &own_class);
+  if (h == 1 && dot && !own_class) {
+    /* _inst = Ctor() at module level; _inst.m(): Ctor's m. */
+    const PsBinding *b = module_binding(c->s, callee, hn);
+    if (b && b->kind == PS_BIND_CALL && b->target && (func < 0 || !is_local_in(c, func, callee, hn))) {
+      const char *r2;
+      const char *ctor = resolve_callee(c, -1, b->target, &r2, depth + 1);
+      if (ctor) return ps_arena_sprintf(c->arena, "%s%s", ctor, dot);
+    }
+  }
+  if (h == 1) return dot ? ps_arena_sprintf(c->arena, "%s%s", q, dot) : q;
+  if (h == 2 && dot) {
+    /* x = Ctor(); x.m(): Ctor's m. */
+    const char *r2;
+    const char *ctor = resolve_callee(c, func, q, &r2, depth + 1);
+    if (!ctor) ctor = q;
+    return ps_arena_sprintf(c->arena, "%s%s", ctor, dot);
+  }
+  return NULL;
+}
+
+static uint8_t markers_at(Ctx *c, uint32_t line, const char **guard) {
+  for (size_t i = 0; i < c->raw->markers.size; i++)
+    if (c->raw->markers.items[i].line == line) {
+      *guard = c->raw->markers.items[i].guard;
+      return c->raw->markers.items[i].markers;
+    }
+  return 0;
+}
+
+/* The code between two offsets as one short line: whitespace runs
+ * collapsed, cut at about 72 bytes (on a character boundary) with "...". */
+static const char *shown(Ctx *c, uint32_t start, uint32_t end) {
+  char buf[96];
+  size_t n = 0;
+  bool space = false, cut = false;
+  for (uint32_t i = start; i < end && i < c->src->len; i++) {
+    unsigned char ch = (unsigned char)c->src->text[i];
+    if (ch == '\n' || ch == '\r' || ch == ' ' || ch == '\t' || ch == '\\') {
+      space = n > 0;
+      continue;
+    }
+    if (space && n < 80) buf[n++] = ' ';
+    space = false;
+    if (n >= 72 && (ch & 0xC0) != 0x80) {
+      cut = true;
+      break;
+    }
+    buf[n++] = (char)ch;
+  }
+  if (cut) memcpy(buf + n, "...", 3), n += 3;
+  return ps_facts_strn(c->f, buf, n);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The lock set of raw lock node x (memoised in sets[]). */
+static uint32_t lockset(Ctx *c, uint32_t x, uint32_t *sets) {
+  if (!x) return 0;
+  if (sets[x]) return sets[x];
+  const char *keys[32];
+  size_t n = 0;
+  for (uint32_t y = x; y && n < 32; y = c->raw->lock_nodes.items[y].parent) {
+    const PsFtLockNode *ln = &c->raw->lock_nodes.items[y];
+    uint8_t via;
+    const char *k = resolve_ref(c, ln->func, ln->text, &via);
+    if (!k) k = ps_arena_sprintf(c->arena, "%s:%s", qualify(c, c->raw->funcs.items[ln->func].local), ln->text);
+    k = ps_facts_str(c->f, k);
+    bool dup = false;
+    for (size_t i = 0; i < n && !dup; i++) dup = keys[i] == k;
+    if (!dup) keys[n++] = k;
+  }
+  qsort(keys, n, sizeof *keys, cmp_str);
+  /* Reuse an equal set. */
+  PsFtFacts *o = c->out;
+  for (size_t i = 1; i < o->locksets.size; i++) {
+    const PsFtLockSet *ls = &o->locksets.items[i];
+    if (ls->n != n) continue;
+    bool eq = true;
+    for (size_t k = 0; k < n && eq; k++) eq = o->lock_keys.items[ls->first + k] == keys[k];
+    if (eq) return sets[x] = (uint32_t)i;
+  }
+  PsFtLockSet ls = {(uint32_t)o->lock_keys.size, (uint32_t)n};
+  for (size_t k = 0; k < n; k++) array_push(&o->lock_keys, keys[k]);
+  array_push(&o->locksets, ls);
+  return sets[x] = (uint32_t)o->locksets.size - 1;
+}
+
+void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, PsFileFacts *f) {
+  const PsFtRaw *r = s->ft;
+  PsFtFacts *o = f->ft = ps_xcalloc(1, sizeof *o);
+  if (!r) return;
+  Ctx c = {s, r, src, arena, f, o};
+  array_push(&o->locksets, ((PsFtLockSet){0, 0}));
+  for (size_t i = 0; i < r->classes.size; i++) {
+    const PsFtRawClass *rc = &r->classes.items[i];
+    PsBuf b = PS_BUF_INIT;
+    for (const char *p = rc->bases; *p;) {
+      const char *e = strchr(p, ',');
+      size_t n = e ? (size_t)(e - p) : strlen(p);
+      const char *base = ps_arena_strndup(arena, p, n);
+      const char *recv;
+      const char *q = resolve_callee(&c, rc->func, base, &recv, 0);
+      ps_buf_printf(&b, "%s%s", b.len ? "," : "", q ? q : base);
+      p += n + (e ? 1 : 0);
+    }
+    PsFtClass oc = {qualify(&c, rc->local), ps_facts_strn(f, b.data ? b.data : "", b.len), ps_source_pos(src, rc->start)};
+    ps_buf_free(&b);
+    array_push(&o->classes, oc);
+  }
+  for (size_t i = 0; i < r->funcs.size; i++) {
+    const PsFtRawFunc *rf = &r->funcs.items[i];
+    PsFtFunc of = {qualify(&c, rf->local), rf->cls >= 0 ? o->classes.items[rf->cls].qualname : NULL,
+                   ps_source_pos(src, rf->start), rf->flags};
+    array_push(&o->funcs, of);
+  }
+  for (size_t i = 0; i < r->binds.size; i++) {
+    const PsFtRawBind *b = &r->binds.items[i];
+    const char *key;
+    if (b->where == PS_FTW_MODULE) key = qualify(&c, b->name);
+    else if (b->where == PS_FTW_LOCAL) key = ps_arena_sprintf(arena, "%s:%s", o->funcs.items[b->func].qualname, b->name);
+    else if (b->cls >= 0) key = ps_arena_sprintf(arena, "%s.%s", o->classes.items[b->cls].qualname, b->name);
+    else continue;
+    PsFtObject ob = {ps_facts_str(f, key), NULL, NULL, b->func >= 0 ? (uint32_t)b->func : UINT32_MAX,
+                     ps_source_pos(src, b->start), b->where, b->value, 0};
+    if (b->ctor) {
+      const char *recv;
+      int32_t scope_func = b->func;
+      if (b->where == PS_FTW_CLASS) scope_func = r->classes.items[b->cls].func;
+      const char *q = resolve_callee(&c, scope_func, b->ctor, &recv, 0);
+      ob.ctor = ps_facts_str(f, q ? q : b->ctor);
+    }
+    const char *guard = NULL;
+    ob.markers = markers_at(&c, ob.pos.line, &guard);
+    ob.guard = ps_facts_str(f, guard);
+    array_push(&o->objects, ob);
+  }
+  uint32_t *sets = ps_xcalloc(r->lock_nodes.size + 1, sizeof(uint32_t));
+  int32_t *map = ps_xmalloc((r->accesses.size + 1) * sizeof(int32_t));
+  for (size_t i = 0; i < r->accesses.size; i++) {
+    const PsFtRawAccess *a = &r->accesses.items[i];
+    map[i] = -1;
+    uint8_t via = 0;
+    const char *key = resolve_ref(&c, a->func, a->ref, &via);
+    if (!key) continue;
+    /* An object under construction is not shared yet (RacerD's ownership). */
+    if (via == PS_FTVIA_SELF && (r->funcs.items[a->func].flags & PS_FTF_INIT)) continue;
+    PsFtAccess oa = {ps_facts_str(f, key), shown(&c, a->shown_start, a->shown_end), ps_facts_str(f, a->name),
+                     (uint32_t)a->func, lockset(&c, a->locks, sets),
+                     -1, ps_source_pos(src, a->start), ps_source_pos(src, a->end), a->kind, via, a->flags, a->value};
+    map[i] = (int32_t)o->accesses.size;
+    array_push(&o->accesses, oa);
+  }
+  for (size_t i = 0; i < r->accesses.size; i++) {
+    const PsFtRawAccess *a = &r->accesses.items[i];
+    if (map[i] >= 0 && a->check >= 0 && map[a->check] >= 0) o->accesses.items[map[i]].check = map[a->check];
+  }
+  free(map);
+  for (size_t i = 0; i < r->calls.size; i++) {
+    const PsFtRawCall *rc = &r->calls.items[i];
+    const char *recv = NULL, *target = NULL;
+    uint8_t flags = rc->flags;
+    const char *last = strrchr(rc->callee, '.');
+    if (rc->flags & PS_FTC_SUPER) {
+      const PsFtRawFunc *fn = rc->func >= 0 ? &r->funcs.items[rc->func] : NULL;
+      if (fn && fn->self_cls >= 0)
+        target = ps_arena_sprintf(arena, "%s.%s", o->classes.items[fn->self_cls].qualname, rc->callee);
+    } else {
+      target = resolve_callee(&c, rc->func, rc->callee, &recv, 0);
+      if (target && rc->func >= 0) {
+        const PsFtRawFunc *fn = &r->funcs.items[rc->func];
+        size_t hn = strcspn(rc->callee, ".");
+        if (fn->self_name && strlen(fn->self_name) == hn && !strncmp(fn->self_name, rc->callee, hn)) flags |= PS_FTC_SELF;
+      }
+    }
+    size_t first = o->args.size;
+    for (uint32_t k = 0; k < rc->n_args; k++) {
+      const PsFtRawArg *ra = &r->args.items[rc->first_arg + k];
+      const char *t = NULL, *ar;
+      if (ra->how == PS_FTARG_LAMBDA) t = qualify(&c, ra->text);
+      else t = resolve_callee(&c, rc->func, ra->text, &ar, 0);
+      if (!t) continue;
+      PsFtArg oa = {ps_facts_str(f, ra->kw), ps_facts_str(f, t), ra->index, ra->how};
+      array_push(&o->args, oa);
+    }
+    size_t na = o->args.size - first;
+    if (!target && !recv && !na) continue;
+    PsFtCall oc = {ps_facts_str(f, target), ps_facts_str(f, recv), ps_facts_str(f, last ? last + 1 : rc->callee),
+                   rc->func >= 0 ? (uint32_t)rc->func : UINT32_MAX, lockset(&c, rc->locks, sets), (uint32_t)first,
+                   (uint32_t)na, ps_source_pos(src, rc->start), ps_source_pos(src, rc->end), flags};
+    array_push(&o->calls, oc);
+  }
+  free(sets);
+}
