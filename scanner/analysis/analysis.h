@@ -193,7 +193,7 @@ typedef struct PsDeadline {
   unsigned polls;
   bool expired;
 } PsDeadline;
-#define PS_DEADLINE_POLL_EVERY 64u
+#define PS_DEADLINE_POLL_EVERY 1024u
 
 /* Starts the clock: the deadline is budget_us from now (0: none). */
 void ps_deadline_start(PsDeadline *self, uint64_t budget_us);

@@ -10,6 +10,7 @@
  * {defined} (where), {op} (the access reported), {detail} (what it races
  * with), {fix}, {confidence}.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,18 @@ static void on_finding(void *p, const PsFtFinding *f) {
                     {"fix", f->fix ? f->fix : ""}, {"confidence", f->high ? "high" : "medium"}};
     size_t nv = sizeof vars / sizeof vars[0];
     PsProjectLocation at = loc(&f->at);
+    if (getenv("PYSHIFT_FT_DEBUG"))
+    {
+      fprintf(stderr, "FTDBG\t%s\t%u\t%s\t%s\n", f->at.path, (unsigned)f->at.start.line, rule->meta.id,
+              f->high ? "high" : "medium");
+      for (size_t i = 0; i < f->n_flows; i++) {
+        fprintf(stderr, "FTDBG-FLOW\t%s\n", f->flows[i].message);
+        for (size_t k = 0; k < f->flows[i].n_steps; k++)
+          fprintf(stderr, "FTDBG-STEP\t  %s:%u %s\n", f->flows[i].steps[k].path, (unsigned)f->flows[i].steps[k].start.line,
+                  f->flows[i].steps[k].message);
+      }
+      for (size_t i = 0; i < f->n_notes; i++) fprintf(stderr, "FTDBG-NOTE\t%s\n", f->notes[i]);
+    }
     PsProjectLocation *rel = ps_xcalloc(f->n_related + 1, sizeof *rel);
     for (size_t i = 0; i < f->n_related; i++) rel[i] = loc(&f->related[i]);
     if (e->emit->emit_finding) {

@@ -23,7 +23,43 @@ typedef struct Ctx {
   PsArena *arena;
   PsFileFacts *f;
   PsFtFacts *out;
+  /* Lookups built once per file (keys in the arena): functions by local
+   * name, "func\1name" of lambda parameters and comprehension variables,
+   * module-level aliases by name (value: the alias text, 0 when the name is
+   * rebound), and the memoised resolutions ("func\1text" -> Resolved). */
+  PsStrMap funcs, locals, aliases, memo_ref, memo_callee, memo_call;
 } Ctx;
+
+typedef struct Resolved {
+  const char *key, *recv;
+  uint8_t via;
+} Resolved;
+
+/* "func\1text" in buf (NUL-terminated), its length; 0 if it does not fit.
+ * (No snprintf: this runs for every name resolved.) */
+static size_t func_key(char *buf, size_t cap, int32_t func, const char *s, size_t n) {
+  char digits[12];
+  size_t d = 0;
+  uint32_t v = (uint32_t)(func + 1);
+  do digits[d++] = (char)('0' + v % 10); while ((v /= 10) && d < sizeof digits);
+  if (d + 1 + n + 1 > cap) return 0;
+  for (size_t i = 0; i < d; i++) buf[i] = digits[d - 1 - i];
+  buf[d] = '\1';
+  memcpy(buf + d + 1, s, n);
+  buf[d + 1 + n] = '\0';
+  return d + 1 + n;
+}
+
+/* Appends s to buf at *at (for keys), false if it does not fit. */
+static bool key_put(char *buf, size_t cap, size_t *at, const char *s) {
+  size_t n = s ? strlen(s) : 0;
+  if (*at + n + 2 > cap) return false;
+  memcpy(buf + *at, s, n);
+  buf[*at + n] = '|';
+  *at += n + 1;
+  buf[*at] = '\0';
+  return true;
+}
 
 /* Is `name` (n bytes) bound by the summary in exactly `scope`? */
 static bool bound_in(const PsSummary *s, const char *name, size_t n, const char *scope) {
@@ -101,10 +137,9 @@ static const char *qualify(Ctx *c, const char *local) { return ps_facts_qualify(
 
 static bool is_local_in(const Ctx *c, int32_t func, const char *name, size_t n) {
   const PsFtRaw *r = c->raw;
-  for (size_t i = 0; i < r->locals.size; i++) {
-    const PsFtRawDecl *d = &r->locals.items[i];
-    if (d->func == func && d->name && strlen(d->name) == n && !strncmp(d->name, name, n)) return true;
-  }
+  char buf[512];
+  size_t kl = func_key(buf, sizeof buf, func, name, n);
+  if (kl && ps_strmap_find(&c->locals, buf, kl, NULL)) return true;
   const PsFtRawFunc *fn = &r->funcs.items[func];
   if (fn->flags & PS_FTF_LAMBDA) return false; /* its scope is its parent's */
   return bound_in(c->s, name, n, fn->scope);
@@ -117,6 +152,15 @@ static bool declared(const Ctx *c, int32_t func, const char *name, size_t n, boo
     if (d->func == func && d->nonlocal == nonlocal && strlen(d->name) == n && !strncmp(d->name, name, n)) return true;
   }
   return false;
+}
+
+/* The local name of the def `name` nested in `outer` ("f.g"), or NULL. */
+static const char *nested_def(const Ctx *c, const char *outer, const char *name, size_t n) {
+  char buf[1024];
+  int k = snprintf(buf, sizeof buf, "%s.%.*s", outer, (int)n, name);
+  if (k < 0 || (size_t)k >= sizeof buf) return NULL;
+  uint64_t i;
+  return ps_strmap_find(&c->funcs, buf, (size_t)k, &i) ? c->raw->funcs.items[i].local : NULL;
 }
 
 /* What the head name of a chain stands for in func (-1: module level):
@@ -144,27 +188,17 @@ static int head_of(Ctx *c, int32_t func, const char *head, size_t hn, const char
       for (int32_t p = fn->parent; p >= 0; p = c->raw->funcs.items[p].parent) {
         if (is_local_in(c, p, head, hn)) {
           /* A nested def of an enclosing function is a function we know. */
-          const char *pl = c->raw->funcs.items[p].local;
-          for (size_t i = 0; i < c->raw->funcs.size; i++) {
-            const char *l = c->raw->funcs.items[i].local;
-            size_t pll = strlen(pl);
-            if (!strncmp(l, pl, pll) && l[pll] == '.' && strlen(l + pll + 1) == hn && !strncmp(l + pll + 1, head, hn)) {
-              *q = qualify(c, l);
-              return 1;
-            }
-          }
-          return 0;
-        }
-      }
-      /* A def nested in this very function. */
-      const char *fl = fn->scope;
-      size_t fll = strlen(fl);
-      for (size_t i = 0; i < c->raw->funcs.size && fll; i++) {
-        const char *l = c->raw->funcs.items[i].local;
-        if (!strncmp(l, fl, fll) && l[fll] == '.' && strlen(l + fll + 1) == hn && !strncmp(l + fll + 1, head, hn)) {
+          const char *l = nested_def(c, c->raw->funcs.items[p].local, head, hn);
+          if (!l) return 0;
           *q = qualify(c, l);
           return 1;
         }
+      }
+      /* A def nested in this very function. */
+      const char *l = *fn->scope ? nested_def(c, fn->scope, head, hn) : NULL;
+      if (l) {
+        *q = qualify(c, l);
+        return 1;
       }
     }
   }
@@ -190,9 +224,41 @@ static int head_of(Ctx *c, int32_t func, const char *head, size_t hn, const char
   return 1;
 }
 
+/* The name a module-level alias (`x = a.b`, assigned once) stands for, as
+ * written, or NULL. */
+static const char *module_alias(Ctx *c, const char *name, size_t n) {
+  uint64_t v;
+  if (!ps_strmap_find(&c->aliases, name, n, &v)) return NULL;
+  return (const char *)(uintptr_t)v;
+}
+
+static void build_maps(Ctx *c) {
+  const PsFtRaw *r = c->raw;
+  for (size_t i = 0; i < r->funcs.size; i++) ps_strmap_put(&c->funcs, r->funcs.items[i].local, i, false);
+  for (size_t i = 0; i < r->locals.size; i++) {
+    const PsFtRawDecl *d = &r->locals.items[i];
+    if (!d->name) continue;
+    char buf[512];
+    size_t kl = func_key(buf, sizeof buf, d->func, d->name, strlen(d->name));
+    if (kl) ps_strmap_put(&c->locals, ps_arena_strndup(c->arena, buf, kl), 1, false);
+  }
+  /* An alias is a module-level name bound once, to another name. */
+  for (size_t i = 0; i < r->binds.size; i++) {
+    const PsFtRawBind *b = &r->binds.items[i];
+    if (b->where != PS_FTW_MODULE) continue;
+    uint64_t v;
+    bool alias = b->value == PS_FTV_ALIAS && b->ctor && strcmp(b->ctor, b->name);
+    if (ps_strmap_find(&c->aliases, b->name, strlen(b->name), &v)) ps_strmap_put(&c->aliases, b->name, 0, true);
+    else ps_strmap_put(&c->aliases, b->name, alias ? (uint64_t)(uintptr_t)b->ctor : 0, false);
+  }
+}
+
+static const char *resolve_callee(Ctx *c, int32_t func, const char *callee, const char **recv, int depth);
+static const char *resolve_ref(Ctx *c, int32_t func, const char *ref, uint8_t *via);
+
 /* The object an access names: its key, and how it is named. NULL: a local,
  * or something the analysis does not follow (self.a.b). */
-static const char *resolve_ref(Ctx *c, int32_t func, const char *ref, uint8_t *via) {
+static const char *resolve_ref_raw(Ctx *c, int32_t func, const char *ref, uint8_t *via) {
   const char *dot = strchr(ref, '.');
   size_t hn = dot ? (size_t)(dot - ref) : strlen(ref);
   const char *rest = dot ? dot + 1 : NULL;
@@ -230,7 +296,7 @@ static const char *resolve_ref(Ctx *c, int32_t func, const char *ref, uint8_t *v
 
 /* What a callee (or a callable handed on) stands for: a qualified name, or
  * NULL. *recv gets the key of the object a method is called on, when known. */
-static const char *resolve_callee(Ctx *c, int32_t func, const char *callee, const char **recv, int depth) {
+static const char *resolve_callee_raw(Ctx *c, int32_t func, const char *callee, const char **recv, int depth) {
   *recv = NULL;
   if (!callee || depth > 3) return NULL;
   const char *last = strrchr(callee, '.');
@@ -256,6 +322,15 @@ static const char *resolve_callee(Ctx *c, int32_t func, const char *callee, cons
   const char *q;
   bool own_class;
   int h = head_of(c, func, callee, hn, &q, &own_class);
+  if (h == 1 && !own_class) {
+    /* `_start = _thread.start_new_thread` at module level: what it names. */
+    const char *alias = module_alias(c, callee, hn);
+    if (alias) {
+      const char *r2;
+      const char *t = resolve_callee(c, -1, alias, &r2, depth + 1);
+      if (t) return dot ? ps_arena_sprintf(c->arena, "%s%s", t, dot) : t;
+    }
+  }
   if (h == 1 && dot && !own_class) {
     /* _inst = Ctor() at module level; _inst.m(): Ctor's m. */
     const PsBinding *b = module_binding(c->s, callee, hn);
@@ -309,6 +384,46 @@ static const char *shown(Ctx *c, uint32_t start, uint32_t end) {
   return ps_facts_strn(c->f, buf, n);
 }
 
+/* Memoised: a function names the same objects and callees many times. */
+static const char *resolve_ref(Ctx *c, int32_t func, const char *ref, uint8_t *via) {
+  char buf[600];
+  size_t kl = func_key(buf, sizeof buf, func, ref, strlen(ref));
+  uint64_t v;
+  if (kl && ps_strmap_find(&c->memo_ref, buf, kl, &v)) {
+    const Resolved *m = (const Resolved *)(uintptr_t)v;
+    *via = m->via;
+    return m->key;
+  }
+  Resolved *m = ps_arena_alloc(c->arena, sizeof *m);
+  m->via = 0;
+  m->recv = NULL;
+  m->key = resolve_ref_raw(c, func, ref, &m->via);
+  if (kl) ps_strmap_put(&c->memo_ref, ps_arena_strndup(c->arena, buf, kl), (uint64_t)(uintptr_t)m, false);
+  *via = m->via;
+  return m->key;
+}
+
+static const char *resolve_callee(Ctx *c, int32_t func, const char *callee, const char **recv, int depth) {
+  if (!callee) return *recv = NULL, NULL;
+  char buf[600];
+  size_t kl = depth ? 0 : func_key(buf, sizeof buf, func, callee, strlen(callee));
+  uint64_t v;
+  if (kl && ps_strmap_find(&c->memo_callee, buf, kl, &v)) {
+    const Resolved *m = (const Resolved *)(uintptr_t)v;
+    *recv = m->recv;
+    return m->key;
+  }
+  const char *r = NULL;
+  const char *key = resolve_callee_raw(c, func, callee, &r, depth);
+  *recv = r;
+  if (kl) {
+    Resolved *m = ps_arena_alloc(c->arena, sizeof *m);
+    *m = (Resolved){key, r, 0};
+    ps_strmap_put(&c->memo_callee, ps_arena_strndup(c->arena, buf, kl), (uint64_t)(uintptr_t)m, false);
+  }
+  return key;
+}
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
 /* The lock set of raw lock node x (memoised in sets[]). */
@@ -320,7 +435,16 @@ static uint32_t lockset(Ctx *c, uint32_t x, uint32_t *sets) {
   for (uint32_t y = x; y && n < 32; y = c->raw->lock_nodes.items[y].parent) {
     const PsFtLockNode *ln = &c->raw->lock_nodes.items[y];
     uint8_t via;
-    const char *k = resolve_ref(c, ln->func, ln->text, &via);
+    const char *k = NULL;
+    size_t tl = strlen(ln->text);
+    if (tl > 2 && !strcmp(ln->text + tl - 2, "()")) {
+      /* _acquireLock() ... _releaseLock(): a lock held by a function pair. */
+      const char *recv;
+      const char *t = resolve_callee(c, ln->func, ps_arena_strndup(c->arena, ln->text, tl - 2), &recv, 0);
+      k = ps_arena_sprintf(c->arena, "call:%s", t ? t : ln->text);
+    } else {
+      k = resolve_ref(c, ln->func, ln->text, &via);
+    }
     if (!k) k = ps_arena_sprintf(c->arena, "%s:%s", qualify(c, c->raw->funcs.items[ln->func].local), ln->text);
     k = ps_facts_str(c->f, k);
     bool dup = false;
@@ -347,7 +471,8 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
   const PsFtRaw *r = s->ft;
   PsFtFacts *o = f->ft = ps_xcalloc(1, sizeof *o);
   if (!r) return;
-  Ctx c = {s, r, src, arena, f, o};
+  Ctx c = {s, r, src, arena, f, o, {0}, {0}, {0}, {0}, {0}, {0}};
+  build_maps(&c);
   array_push(&o->locksets, ((PsFtLockSet){0, 0}));
   for (size_t i = 0; i < r->classes.size; i++) {
     const PsFtRawClass *rc = &r->classes.items[i];
@@ -384,7 +509,16 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
       const char *recv;
       int32_t scope_func = b->func;
       if (b->where == PS_FTW_CLASS) scope_func = r->classes.items[b->cls].func;
-      const char *q = resolve_callee(&c, scope_func, b->ctor, &recv, 0);
+      const char *q = NULL;
+      if (b->value == PS_FTV_ALIAS) {
+        /* `seed = _inst.seed`: the object and the name (an exported bound method). */
+        const char *dot = strrchr(b->ctor, '.');
+        uint8_t via;
+        const char *k = dot ? resolve_ref(&c, scope_func, ps_arena_strndup(arena, b->ctor, (size_t)(dot - b->ctor)), &via) : NULL;
+        q = k ? ps_arena_sprintf(arena, "%s%s", k, dot) : NULL;
+      } else {
+        q = resolve_callee(&c, scope_func, b->ctor, &recv, 0);
+      }
       ob.ctor = ps_facts_str(f, q ? q : b->ctor);
     }
     const char *guard = NULL;
@@ -442,10 +576,32 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
     }
     size_t na = o->args.size - first;
     if (!target && !recv && !na) continue;
+    /* One edge per caller, callee, lock set and kind is all the call graph
+     * reads: repeated calls (self._check() ten times) are kept once. */
+    uint32_t ls = lockset(&c, rc->locks, sets);
+    if (!na) {
+      char buf[700];
+      size_t kl = func_key(buf, sizeof buf - 8, rc->func, "", 0);
+      buf[kl++] = (char)(flags + 1);
+      buf[kl++] = (char)(1 + (ls & 0x7f));
+      buf[kl++] = (char)(1 + ((ls >> 7) & 0x7f));
+      buf[kl] = '\0';
+      if (kl && key_put(buf, sizeof buf, &kl, target) && key_put(buf, sizeof buf, &kl, recv) &&
+          key_put(buf, sizeof buf, &kl, last ? last + 1 : rc->callee)) {
+        if (ps_strmap_find(&c.memo_call, buf, kl, NULL)) continue;
+        ps_strmap_put(&c.memo_call, ps_arena_strndup(arena, buf, kl), 1, false);
+      }
+    }
     PsFtCall oc = {ps_facts_str(f, target), ps_facts_str(f, recv), ps_facts_str(f, last ? last + 1 : rc->callee),
-                   rc->func >= 0 ? (uint32_t)rc->func : UINT32_MAX, lockset(&c, rc->locks, sets), (uint32_t)first,
+                   rc->func >= 0 ? (uint32_t)rc->func : UINT32_MAX, ls, (uint32_t)first,
                    (uint32_t)na, ps_source_pos(src, rc->start), ps_source_pos(src, rc->end), flags};
     array_push(&o->calls, oc);
   }
   free(sets);
+  ps_strmap_free(&c.funcs);
+  ps_strmap_free(&c.locals);
+  ps_strmap_free(&c.aliases);
+  ps_strmap_free(&c.memo_ref);
+  ps_strmap_free(&c.memo_callee);
+  ps_strmap_free(&c.memo_call);
 }

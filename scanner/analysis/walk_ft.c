@@ -41,7 +41,7 @@ enum {
   K_EXPR_STATEMENT,
 };
 
-enum { FR_FUNC, FR_CLASS, FR_LOCK, FR_CHECK, FR_EAFP, FR_LOOP };
+enum { FR_FUNC, FR_CLASS, FR_LOCK, FR_CHECK, FR_EAFP, FR_LOOP, FR_MAIN };
 
 typedef struct Frame {
   uint32_t start, end;
@@ -60,10 +60,13 @@ struct PsFtWalker {
       s_as_pattern, s_as_pattern_target, s_with_item, s_keyword_argument, s_decorated, s_decorator,
       s_parameters, s_default_parameter, s_typed_parameter, s_typed_default_parameter, s_lambda_parameters,
       s_try, s_finally, s_except, s_block, s_parenthesized, s_list_splat, s_dict_splat, s_for, s_for_in,
-      s_argument_list, s_with_clause, s_expression_statement, s_binary;
+      s_argument_list, s_with_clause, s_expression_statement, s_binary, s_comment;
   TSFieldId f_name, f_body, f_condition, f_consequence, f_left, f_right, f_value, f_function, f_arguments,
       f_object, f_attribute, f_superclasses, f_parameters, f_alias, f_definition;
   Array(Frame) frames;
+  Array(TSNode) kids; /* named_children's result */
+  TSTreeCursor cur;   /* for named_children */
+  bool has_cur;
   const PsSource *src;
   PsArena *arena;
   PsFtRaw *raw;
@@ -172,6 +175,7 @@ PsFtWalker *ps_ft_walk__new(const TSLanguage *l) {
   w->s_for_in = sym(l, "for_in_clause");
   w->s_argument_list = sym(l, "argument_list");
   w->s_expression_statement = sym(l, "expression_statement");
+  w->s_comment = sym(l, "comment");
   w->f_name = fld(l, "name");
   w->f_body = fld(l, "body");
   w->f_condition = fld(l, "condition");
@@ -194,6 +198,8 @@ void ps_ft_walk__delete(PsFtWalker *self) {
   if (!self) return;
   free(self->kind);
   array_free(&self->frames);
+  array_free(&self->kids);
+  if (self->has_cur) ts_tree_cursor_delete(&self->cur);
   free(self);
 }
 
@@ -235,6 +241,24 @@ void ps_ft_walk__begin(PsFtWalker *self, const PsSource *src, PsArena *arena, Ps
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
+
+/* The named children of n (at most max) in w->kids: one cursor pass, where
+ * ts_node_named_child(n, i) would walk from the first child every time. */
+static size_t named_children(PsFtWalker *w, TSNode n, size_t max) {
+  array_clear(&w->kids);
+  if (!w->has_cur) {
+    w->cur = ts_tree_cursor_new(n);
+    w->has_cur = true;
+  } else {
+    ts_tree_cursor_reset(&w->cur, n);
+  }
+  if (!ts_tree_cursor_goto_first_child(&w->cur)) return 0;
+  do {
+    TSNode c = ts_tree_cursor_current_node(&w->cur);
+    if (ts_node_is_named(c) && ts_node_symbol(c) != w->s_comment) array_push(&w->kids, c);
+  } while (w->kids.size < max && ts_tree_cursor_goto_next_sibling(&w->cur));
+  return w->kids.size;
+}
 
 /* memmem without _GNU_SOURCE. */
 static const char *find_bytes(const char *h, size_t hn, const char *nd, size_t nn) {
@@ -356,11 +380,12 @@ static uint8_t value_kind(PsFtWalker *w, TSNode v) {
   if (s == w->s_set || s == w->s_set_comp) return PS_FTV_SET;
   if (s == w->s_genexp) return PS_FTV_GENEXP;
   if (s == w->s_none) return PS_FTV_NONE;
-  if (s == w->s_integer || s == w->s_float || s == w->s_string || s == w->s_concat || s == w->s_true ||
-      s == w->s_false || s == w->s_tuple || s == w->s_unary)
+  if (s == w->s_true || s == w->s_false) return PS_FTV_FLAG;
+  if (s == w->s_integer || s == w->s_float || s == w->s_string || s == w->s_concat || s == w->s_tuple || s == w->s_unary)
     return PS_FTV_CONST;
   if (s == w->s_call) return PS_FTV_CALL;
   if (s == w->s_lambda) return PS_FTV_FUNC;
+  if (s == w->s_identifier || s == w->s_attribute) return PS_FTV_ALIAS;
   return PS_FTV_UNKNOWN;
 }
 
@@ -376,14 +401,22 @@ static bool mentions(PsFtWalker *w, TSNode n, const char *ref) {
     TSNode x = ts_tree_cursor_current_node(&c);
     TSSymbol s = ts_node_symbol(x);
     bool descend = true;
-    if (s == w->s_identifier || s == w->s_attribute) {
+    if (s == w->s_identifier) {
       uint32_t len;
       const char *t = text_of(w, x, &len);
       if (len == rl && !memcmp(t, ref, rl)) {
         found = true;
         break;
       }
-      if (s == w->s_identifier) descend = false;
+      descend = false;
+    } else if (s == w->s_attribute && is_chain(w, x)) {
+      /* `ref` or `ref.anything`, never the attribute name alone (db.ref). */
+      const char *t = chain(w, x);
+      if (t && !strncmp(t, ref, rl) && (t[rl] == '\0' || t[rl] == '.')) {
+        found = true;
+        break;
+      }
+      descend = false;
     } else if (s == w->s_lambda) {
       descend = false;
     }
@@ -422,7 +455,7 @@ static int32_t add_access_shown(PsFtWalker *w, uint8_t kind, const char *ref, co
     const Frame *f = &w->frames.items[i];
     if (f->type == FR_FUNC || f->type == FR_CLASS) break;
     if (f->type == FR_LOCK && !a.locks) a.locks = (uint32_t)f->idx;
-    if (f->type == FR_EAFP) a.flags |= PS_FTX_EAFP;
+    if (f->type == FR_EAFP) a.flags |= (uint8_t)f->idx;
     if (f->type == FR_CHECK) {
       const PsFtCheckFrame *cf = &r->checks.items[f->idx];
       if (a.test_frame < 0 && a.act_frame < 0 && a.start >= cf->cond_start && a.end <= cf->cond_end)
@@ -487,9 +520,16 @@ static void visit_func(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
       TSNode d = ts_node_named_child(dec, i);
       if (ts_node_symbol(d) != w->s_decorator || !ts_node_named_child_count(d)) continue;
       TSNode e = ts_node_named_child(d, 0);
-      if (ts_node_symbol(e) == w->s_call) e = ts_node_child_by_field_id(e, w->f_function);
+      bool called = ts_node_symbol(e) == w->s_call;
+      if (called) e = ts_node_child_by_field_id(e, w->f_function);
       const char *dt = chain(w, e);
       if (!dt) continue;
+      if (!called) {
+        /* `@register`: the decorator runs once, at definition. */
+        PsFtRawCall c = {dt, parent, 0, ts_node_start_byte(e), ts_node_end_byte(e), (uint32_t)r->args.size, 0,
+                         PS_FTC_DECORATOR};
+        array_push(&r->calls, c);
+      }
       const char *last = strrchr(dt, '.');
       last = last ? last + 1 : dt;
       if (!strcmp(last, "lru_cache") || !strcmp(last, "cache")) fn.flags |= PS_FTF_CACHED;
@@ -606,41 +646,35 @@ static bool in_condition(const PsFtWalker *w, TSNode n) {
   return false;
 }
 
-/* Names of the exception types an except clause catches: does it catch a
- * lookup failure (the EAFP idiom: try d[k] except KeyError)? */
-static bool catches_lookup(PsFtWalker *w, TSNode except) {
-  TSNode v = ts_node_child_by_field_id(except, w->f_value);
-  if (ts_node_is_null(v)) {
-    /* `except:` or the grammar without a value field: look at the text. */
-    uint32_t len;
-    const char *t = text_of(w, except, &len);
-    const char *colon = memchr(t, ':', len);
-    if (!colon) return false;
-    size_t hl = (size_t)(colon - t);
-    char head[256];
-    snprintf(head, sizeof head, "%.*s", (int)(hl < 255 ? hl : 255), t);
-    if (!strcmp(head, "except")) return true;
-    return strstr(head, "KeyError") || strstr(head, "IndexError") || strstr(head, "LookupError") ||
-           strstr(head, "ValueError") || strstr(head, "Exception");
-  }
+/* What an except clause catches: PS_FTX_EAFP for a lookup failure (the
+ * EAFP idiom: try d[k] except KeyError), PS_FTX_EAFP_ITER for a
+ * RuntimeError ("changed size during iteration"); both for `except:` and
+ * `except Exception`. */
+static uint8_t catches(PsFtWalker *w, TSNode except) {
   uint32_t len;
-  const char *t = text_of(w, v, &len);
-  char buf[512];
-  snprintf(buf, sizeof buf, "%.*s", (int)(len < 511 ? len : 511), t);
-  return strstr(buf, "KeyError") || strstr(buf, "IndexError") || strstr(buf, "LookupError") ||
-         strstr(buf, "ValueError") || strstr(buf, "Exception");
+  const char *t = text_of(w, except, &len);
+  const char *colon = memchr(t, ':', len);
+  if (!colon) return 0;
+  size_t hl = (size_t)(colon - t);
+  char head[512];
+  snprintf(head, sizeof head, "%.*s", (int)(hl < 511 ? hl : 511), t);
+  if (!strcmp(head, "except") || strstr(head, "Exception")) return PS_FTX_EAFP | PS_FTX_EAFP_ITER;
+  uint8_t f = 0;
+  if (strstr(head, "KeyError") || strstr(head, "IndexError") || strstr(head, "LookupError") || strstr(head, "ValueError"))
+    f |= PS_FTX_EAFP;
+  if (strstr(head, "RuntimeError")) f |= PS_FTX_EAFP_ITER;
+  return f;
 }
 
 static void visit_try(PsFtWalker *w, TSNode n) {
   uint32_t nc = ts_node_named_child_count(n);
+  uint8_t f = 0;
   for (uint32_t i = 0; i < nc; i++) {
     TSNode c = ts_node_named_child(n, i);
-    if (ts_node_symbol(c) == w->s_except && catches_lookup(w, c)) {
-      TSNode body = ts_node_child_by_field_id(n, w->f_body);
-      if (!ts_node_is_null(body)) push_frame(w, ts_node_start_byte(body), ts_node_end_byte(body), FR_EAFP, 0);
-      return;
-    }
+    if (ts_node_symbol(c) == w->s_except) f |= catches(w, c);
   }
+  TSNode body = ts_node_child_by_field_id(n, w->f_body);
+  if (f && !ts_node_is_null(body)) push_frame(w, ts_node_start_byte(body), ts_node_end_byte(body), FR_EAFP, f);
 }
 
 static uint32_t add_lock(PsFtWalker *w, const char *text) {
@@ -662,11 +696,21 @@ static void add_local(PsFtWalker *w, TSNode target) {
   }
 }
 
+static bool in_main_guard(const PsFtWalker *w) {
+  for (size_t i = 0; i < w->frames.size; i++)
+    if (w->frames.items[i].type == FR_MAIN) return true;
+  return false;
+}
+
 static void add_bind(PsFtWalker *w, uint8_t where, const char *name, int32_t cls, int32_t func, TSNode value,
                      uint32_t start) {
   if (!name) return;
+  /* `if __name__ == "__main__":` runs only as a script: its objects are no library's state. */
+  if ((where == PS_FTW_MODULE || where == PS_FTW_CLASS) && in_main_guard(w)) return;
   PsFtRawBind b = {name, NULL, cls, func, start, where, value_kind(w, value)};
   if (b.value == PS_FTV_CALL) b.ctor = chain(w, ts_node_child_by_field_id(value, w->f_function));
+  if (b.value == PS_FTV_ALIAS) b.ctor = chain(w, value);
+  if (b.value == PS_FTV_ALIAS && !b.ctor) b.value = PS_FTV_UNKNOWN;
   array_push(&w->raw->binds, b);
 }
 
@@ -707,12 +751,24 @@ static void visit_expr_statement(PsFtWalker *w, TSNode n) {
   if (ts_node_symbol(call) != w->s_call) return;
   TSNode fn = ts_node_child_by_field_id(call, w->f_function);
   if (ts_node_is_null(fn) || ts_node_symbol(fn) != w->s_attribute) return;
-  TSNode attr = ts_node_child_by_field_id(fn, w->f_attribute);
-  TSNode obj = ts_node_child_by_field_id(fn, w->f_object);
-  if (ts_node_is_null(attr) || !text_eq(w, attr, "acquire") || !is_chain(w, obj)) return;
-  const char *lock = chain(w, obj);
-  if (!lock) return;
-  size_t ll = strlen(lock);
+  const char *callee = chain(w, fn);
+  if (!callee) return;
+  const char *last = strrchr(callee, '.');
+  last = last ? last + 1 : callee;
+  const char *acq = strstr(last, "acquire");
+  if (!acq) acq = strstr(last, "Acquire");
+  if (!acq) return;
+  /* L.acquire() ... L.release(), or _acquireLock() ... _releaseLock(). */
+  const char *lock, *release;
+  if (!strcmp(last, "acquire") && last > callee) {
+    lock = ps_arena_strndup(w->arena, callee, (size_t)(last - 1 - callee));
+    release = ps_arena_sprintf(w->arena, "%s.release(", lock);
+  } else {
+    lock = ps_arena_sprintf(w->arena, "%s()", callee);
+    size_t pre = (size_t)(acq - callee);
+    release = ps_arena_sprintf(w->arena, "%.*s%celease%s(", (int)pre, callee, acq[0] == 'A' ? 'R' : 'r', acq + 7);
+  }
+  size_t rl = strlen(release);
   uint32_t end = 0;
   TSNode sib = ts_node_next_named_sibling(n);
   for (int i = 0; i < 64 && !ts_node_is_null(sib) && !end; i++, sib = ts_node_next_named_sibling(sib)) {
@@ -720,7 +776,7 @@ static void visit_expr_statement(PsFtWalker *w, TSNode n) {
     const char *t = text_of(w, sib, &len);
     TSSymbol s = ts_node_symbol(sib);
     if (s == w->s_expression_statement) {
-      if (len > ll + 9 && !memcmp(t, lock, ll) && !memcmp(t + ll, ".release(", 9)) end = ts_node_start_byte(sib);
+      if (len >= rl && !memcmp(t, release, rl)) end = ts_node_start_byte(sib);
     } else if (s == w->s_try) {
       uint32_t nc = ts_node_named_child_count(sib);
       for (uint32_t k = 0; k < nc; k++) {
@@ -728,8 +784,7 @@ static void visit_expr_statement(PsFtWalker *w, TSNode n) {
         if (ts_node_symbol(c) != w->s_finally) continue;
         uint32_t fl;
         const char *ft = text_of(w, c, &fl);
-        char *needle = ps_arena_sprintf(w->arena, "%s.release(", lock);
-        if (find_bytes(ft, fl, needle, strlen(needle))) end = ts_node_end_byte(sib);
+        if (find_bytes(ft, fl, release, rl)) end = ts_node_end_byte(sib);
       }
     }
   }
@@ -788,7 +843,10 @@ static void visit_call(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
       callee = chain(w, fn);
       if (func >= 0 && callee) {
         const char *dot = strrchr(callee, '.');
-        add_access(w, PS_FTA_METHOD, ps_arena_strndup(w->arena, callee, (size_t)(dot - callee)), dot + 1, n, 0, 0);
+        uint8_t mf = 0;
+        if (!ts_node_is_null(args) && ts_node_symbol(args) == w->s_argument_list && ts_node_named_child_count(args) >= 2)
+          mf |= PS_FTX_DEFAULT;
+        add_access(w, PS_FTA_METHOD, ps_arena_strndup(w->arena, callee, (size_t)(dot - callee)), dot + 1, n, mf, 0);
       }
     }
   } else if (fs == w->s_identifier) {
@@ -820,10 +878,10 @@ static void visit_call(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
   PsFtRawCall c = {callee, func, func >= 0 ? cur_locks(w) : 0, ts_node_start_byte(fn), ts_node_end_byte(fn),
                    (uint32_t)w->raw->args.size, 0, flags};
   if (!ts_node_is_null(args) && ts_node_symbol(args) == w->s_argument_list) {
-    uint32_t na = ts_node_named_child_count(args);
+    size_t na = named_children(w, args, 16);
     int pos = 0;
-    for (uint32_t i = 0; i < na && i < 16; i++) {
-      TSNode a = ts_node_named_child(args, i);
+    for (size_t i = 0; i < na; i++) {
+      TSNode a = w->kids.items[i];
       TSSymbol as = ts_node_symbol(a);
       if (as == w->s_keyword_argument) {
         TSNode kn = ts_node_child_by_field_id(a, w->f_name), kv = ts_node_child_by_field_id(a, w->f_value);
@@ -904,8 +962,7 @@ static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
     }
     if (global) {
       /* `global _lock; _lock = Lock()`: what the module-level name holds. */
-      if (!augmented && !ts_node_is_null(value) && ts_node_symbol(value) == w->s_call)
-        add_bind(w, PS_FTW_MODULE, name, -1, func, value, start);
+      if (!augmented) add_bind(w, PS_FTW_MODULE, name, -1, func, value, start);
       uint8_t kind = augmented || mentions(w, value, name) ? PS_FTA_RMW : PS_FTA_WRITE;
       add_access_in(w, kind, name, NULL, left, augmented ? 0 : (kind == PS_FTA_RMW ? PS_FTX_SELF_RHS : 0),
                     augmented ? 0 : value_kind(w, value), n);
@@ -1030,8 +1087,18 @@ static void visit_comparison(PsFtWalker *w, TSNode n) {
   bool is_ne = !strcmp(op, "is not") || !strcmp(op, "!=");
   if (!is_eq && !is_ne) return;
   TSNode other = ts_node_symbol(b) == w->s_none ? a : ts_node_symbol(a) == w->s_none ? b : (TSNode){0};
-  if (!ts_node_is_null(other) && is_chain(w, other))
+  if (ts_node_is_null(other)) return;
+  if (is_chain(w, other)) {
     add_access(w, PS_FTA_TEST_NONE, chain(w, other), NULL, n, is_eq ? PS_FTX_NEGATED : 0, 0);
+  } else if (ts_node_symbol(other) == w->s_call) {
+    /* d.get(k) is None: a membership test of d. */
+    TSNode fn = ts_node_child_by_field_id(other, w->f_function);
+    if (!ts_node_is_null(fn) && ts_node_symbol(fn) == w->s_attribute) {
+      TSNode obj = ts_node_child_by_field_id(fn, w->f_object), attr = ts_node_child_by_field_id(fn, w->f_attribute);
+      if (is_chain(w, obj) && text_eq(w, attr, "get"))
+        add_access(w, PS_FTA_TEST_IN, chain(w, obj), NULL, n, is_eq ? PS_FTX_NEGATED : 0, 0);
+    }
+  }
 }
 
 /* A bare chain used as a truth value in a condition: `if x:`, `not x`, `x and y`. */
@@ -1106,6 +1173,12 @@ void ps_ft_walk__node(PsFtWalker *w, TSNode n, TSSymbol s, const TSNode *path, s
   case K_IF:
   case K_ELIF:
     if (cur_func(w) >= 0) push_check(w, n, ts_node_child_by_field_id(n, w->f_condition));
+    else if (k == K_IF && at_module_level(w)) {
+      uint32_t len;
+      const char *t = text_of(w, ts_node_child_by_field_id(n, w->f_condition), &len);
+      if (find_bytes(t, len, "__name__", 8) && find_bytes(t, len, "__main__", 8))
+        push_frame(w, start, ts_node_end_byte(n), FR_MAIN, 0);
+    }
     break;
   case K_COND_EXPR:
     if (cur_func(w) >= 0 && ts_node_named_child_count(n) == 3) push_check(w, n, ts_node_named_child(n, 1));

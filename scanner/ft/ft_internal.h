@@ -36,6 +36,7 @@ struct PsFtVocab {
   Array(char *) keys;    /* the map's keys (heap) */
   Array(const char *) handlers;  /* handler method names ("do_" prefixes end with '*') */
   Array(const char *) lock_like; /* names ([tool.pyshift.ft]) */
+  PsStrMap entry_names;  /* last names of `entry` and `server` rows: a cheap first test */
   struct VocabRow {
     char *kind, *name, *detail, *extra;
   } *rows;

@@ -11,6 +11,18 @@
 
 const char *ft_str(FtGraph *g, const char *s) { return s ? ps_pool_intern_cstr(&g->pool, s) : NULL; }
 
+/* ps_project_index_canonical, memoised (interned). */
+const char *ft_canon(FtGraph *g, const char *q) {
+  if (!q) return NULL;
+  uint64_t v;
+  if (ps_strmap_find(&g->canon, q, strlen(q), &v)) return (const char *)(uintptr_t)v;
+  /* Keys are the facts' own strings (alive through the join); the result
+   * is interned in the index. */
+  const char *c = ps_project_index_canonical(g->ix, q);
+  ps_strmap_put(&g->canon, q, (uint64_t)(uintptr_t)c, false);
+  return c;
+}
+
 static uint32_t map_get(const PsStrMap *m, const char *k) {
   uint64_t v;
   return k && ps_strmap_find(m, k, strlen(k), &v) ? (uint32_t)v : FT_NONE;
@@ -85,9 +97,33 @@ static uint32_t lock_id(FtGraph *g, const char *key) {
   return (uint32_t)g->locks.size - 1;
 }
 
+/* The key of an attribute as its class or a base defines it: `self._cond`
+ * in BoundedSemaphore is Semaphore's _cond. Interned; k itself if none. */
+static const char *canon_key(FtGraph *g, const char *k) {
+  if (ft_obj_find(g, k) != FT_NONE) return k;
+  const char *dot = strrchr(k, '.');
+  if (!dot) return k;
+  char cls[1024];
+  snprintf(cls, sizeof cls, "%.*s", (int)(dot - k), k);
+  uint32_t c = ft_cls_find(g, cls);
+  for (int depth = 0; c != FT_NONE && depth < 8; depth++) {
+    const FtClass *kc = &g->classes.items[c];
+    c = FT_NONE;
+    for (uint32_t b = 0; b < kc->n_bases; b++) {
+      char buf[1024];
+      snprintf(buf, sizeof buf, "%s%s", g->classes.items[kc->bases[b]].qualname, dot);
+      uint32_t o = ft_obj_find(g, buf);
+      if (o != FT_NONE) return g->objs.items[o].key;
+      if (c == FT_NONE) c = kc->bases[b];
+    }
+  }
+  return k;
+}
+
 /* Is the object behind lock key k a lock? Liberal: anything used in a
  * `with` counts, unless it is known to be something else. */
 static bool is_lock_key(FtGraph *g, const char *k) {
+  if (!strncmp(k, "call:", 5)) return true; /* _acquireLock() ... _releaseLock() */
   uint32_t o = ft_obj_find(g, k);
   if (o == FT_NONE) return true;
   FtObj *ob = &g->objs.items[o];
@@ -103,7 +139,7 @@ static uint32_t file_lockset(FtGraph *g, FtFile *ff, uint32_t local) {
   uint32_t ids[64];
   size_t n = 0;
   for (uint32_t i = 0; i < ls->n && n < 64; i++) {
-    const char *k = ft->lock_keys.items[ls->first + i];
+    const char *k = canon_key(g, ft->lock_keys.items[ls->first + i]);
     if (is_lock_key(g, k)) ids[n++] = lock_id(g, k);
   }
   return ff->ls_map[local] = ls_make(g, ids, n);
@@ -126,7 +162,7 @@ static FtCat ctor_cat(FtGraph *g, const char *ctor, FtKind *kind, uint32_t *cls)
   *kind = FK_NONE;
   *cls = FT_NONE;
   if (!ctor) return FT_CAT_UNKNOWN;
-  const char *canon = ps_project_index_canonical(g->ix, ctor);
+  const char *canon = ft_canon(g, ctor);
   const char *names[2] = {ctor, canon};
   for (int i = 0; i < 2; i++) {
     const char *c = names[i];
@@ -166,6 +202,7 @@ static void merge_value(FtGraph *g, FtObj *o, uint8_t value, const char *ctor) {
   case PS_FTV_CONST: c = FT_CAT_SCALAR; break;
   case PS_FTV_CALL: c = ctor_cat(g, ctor, &k, &cls); break;
   case PS_FTV_FUNC: c = FT_CAT_SCALAR; break;
+  case PS_FTV_ALIAS: return;
   default: c = FT_CAT_UNKNOWN;
   }
   if (cat_rank(c) > cat_rank(o->cat)) {
@@ -247,7 +284,7 @@ static void call_targets(FtGraph *g, const FtFile *ff, const PsFtCall *c, uint32
     return;
   }
   if (!t) return;
-  const char *canon = ps_project_index_canonical(g->ix, t);
+  const char *canon = ft_canon(g, t);
   if (c->flags & PS_FTC_SUPER) {
     /* target is "Cls.m": look in Cls's bases. */
     const char *dot = strrchr(t, '.');
@@ -317,7 +354,7 @@ static const PsFtArg *entry_arg(const PsFtFacts *ft, const PsFtCall *c, const ch
 }
 
 static uint32_t callable_fn(FtGraph *g, const PsFtArg *a) {
-  const char *canon = ps_project_index_canonical(g->ix, a->target);
+  const char *canon = ft_canon(g, a->target);
   uint32_t f = ft_fn_find(g, canon);
   if (f != FT_NONE) return f;
   const char *dot = strrchr(canon, '.');
@@ -328,10 +365,16 @@ static uint32_t callable_fn(FtGraph *g, const PsFtArg *a) {
   return k == FT_NONE ? FT_NONE : ft_mro_find(g, k, dot + 1, 0);
 }
 
-static void add_ctx(FtGraph *g, uint32_t root, const FtFile *ff, const PsFtCall *c, bool multi, bool bound,
+/* A thread entry. `many`: the same callable runs in several threads at
+ * once (a loop, executor.map, a server's handler). Started from a
+ * function, it starts again whenever that function runs again, so it runs
+ * in several threads at once too, though on different instances for a
+ * bound method. */
+static void add_ctx(FtGraph *g, uint32_t root, const FtFile *ff, const PsFtCall *c, bool many, bool bound,
                     const char *api) {
   if (root == FT_NONE) return;
-  FtCtx x = {root, ff, c, multi, false, bound, ft_str(g, api), c && c->func != UINT32_MAX ? ff->fn0 + c->func : FT_NONE};
+  bool in_func = c && c->func != UINT32_MAX;
+  FtCtx x = {root, ff, c, many || in_func, many, false, bound, ft_str(g, api), in_func ? ff->fn0 + c->func : FT_NONE};
   array_push(&g->ctxs, x);
 }
 
@@ -347,11 +390,13 @@ static bool handler_name(const FtGraph *g, const char *method) {
 /* Thread entries started by call c of file ff. */
 static void find_entries(FtGraph *g, FtFile *ff, const PsFtCall *c, uint32_t inst_cls) {
   const PsFtFacts *ft = ff->f->ft;
+  if (inst_cls == FT_NONE && (!c->name || !ps_strmap_find(&g->vocab->entry_names, c->name, strlen(c->name), NULL)))
+    return; /* neither a class nor a name any thread-starting API has */
   bool loop = c->flags & PS_FTC_IN_LOOP;
   const struct VocabRow *row = NULL;
   const char *api = NULL;
   if (c->target) {
-    api = ps_project_index_canonical(g->ix, c->target);
+    api = ft_canon(g, c->target);
     row = ps_ft__vocab_row(g->vocab, "entry", api);
     if (!row) row = ps_ft__vocab_row(g->vocab, "entry", c->target), api = c->target;
   }
@@ -380,11 +425,11 @@ static void find_entries(FtGraph *g, FtFile *ff, const PsFtCall *c, uint32_t ins
   }
   /* Servers that run a handler class per request, in threads. */
   const struct VocabRow *srv = NULL;
-  if (c->target) srv = ps_ft__vocab_row(g->vocab, "server", ps_project_index_canonical(g->ix, c->target));
+  if (c->target) srv = ps_ft__vocab_row(g->vocab, "server", ft_canon(g, c->target));
   if (!srv && inst_cls != FT_NONE) srv = ft_base_row(g, inst_cls, "server", 0);
   if (srv) {
     const PsFtArg *a = entry_arg(ft, c, srv->detail);
-    uint32_t h = a ? ft_cls_find(g, ps_project_index_canonical(g->ix, a->target)) : FT_NONE;
+    uint32_t h = a ? ft_cls_find(g, ft_canon(g, a->target)) : FT_NONE;
     if (h == FT_NONE) return;
     /* Every handler method of h and of its bases in the tree. */
     for (size_t i = 0; i < g->fns.size; i++) {
@@ -486,6 +531,21 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
     if (o->cat != FT_CAT_INSTANCE || o->cls == FT_NONE) continue;
     if (o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS))) g->classes.items[o->cls].shared = true;
   }
+  for (size_t fi = 0; fi < g->files.size; fi++) {
+    const PsFtFacts *ft = g->files.items[fi].f->ft;
+    for (size_t k = 0; k < ft->objects.size; k++) {
+      const PsFtObject *d = &ft->objects.items[k];
+      if (d->value != PS_FTV_ALIAS || d->where != PS_FTW_MODULE || !d->ctor) continue;
+      const char *dot = strrchr(d->ctor, '.');
+      if (!dot) continue;
+      char key[1024];
+      snprintf(key, sizeof key, "%.*s", (int)(dot - d->ctor), d->ctor);
+      uint32_t o = ft_obj_find(g, key);
+      if (o != FT_NONE && g->objs.items[o].cat == FT_CAT_INSTANCE && g->objs.items[o].cls != FT_NONE &&
+          (g->objs.items[o].where & (1u << PS_FTW_MODULE)))
+        g->classes.items[g->objs.items[o].cls].exported = true;
+    }
+  }
   /* Edges, then entries. */
   for (size_t fi = 0; fi < g->files.size; fi++) {
     FtFile *ff = &g->files.items[fi];
@@ -522,34 +582,26 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
     ff->acc0 = (uint32_t)g->accs.size;
     for (size_t k = 0; k < ft->accesses.size; k++) {
       const PsFtAccess *a = &ft->accesses.items[k];
-      uint32_t o = ft_obj_find(g, a->key);
-      if (o == FT_NONE) {
-        /* An attribute of a class defined in a base (self.items, items in Base). */
-        const char *dot = strrchr(a->key, '.');
-        if (dot) {
-          char cls[1024];
-          snprintf(cls, sizeof cls, "%.*s", (int)(dot - a->key), a->key);
-          uint32_t c = ft_cls_find(g, cls);
-          for (int depth = 0; c != FT_NONE && o == FT_NONE && depth < 8; depth++) {
-            const FtClass *kc = &g->classes.items[c];
-            c = FT_NONE;
-            for (uint32_t b = 0; b < kc->n_bases && o == FT_NONE; b++) {
-              char buf[1024];
-              snprintf(buf, sizeof buf, "%s%s", g->classes.items[kc->bases[b]].qualname, dot);
-              o = ft_obj_find(g, buf);
-              c = kc->bases[b];
-            }
-          }
-        }
-        if (o == FT_NONE) o = obj_get(g, a->key);
-      }
+      /* An attribute of a class defined in a base (self.items, items in Base). */
+      uint32_t o = obj_get(g, canon_key(g, a->key));
       FtAcc x = {ff, a, ff->fn0 + a->func, o, file_lockset(g, ff, a->locks), (uint32_t)k};
       array_push(&g->accs, x);
       FtObj *ob = &g->objs.items[o];
-      ob->accs = ps_xrealloc(ob->accs, (ob->n_accs + 1) * sizeof(uint32_t));
-      ob->accs[ob->n_accs++] = (uint32_t)g->accs.size - 1;
+      ob->n_accs++;
       if (a->via == PS_FTVIA_SELF) ob->via_self = true;
     }
+  }
+  /* Each object's accesses, in file order: slices of one array. */
+  g->obj_accs = ps_xmalloc((g->accs.size + 1) * sizeof(uint32_t));
+  size_t at = 0;
+  for (size_t i = 0; i < g->objs.size; i++) {
+    g->objs.items[i].accs = g->obj_accs + at;
+    at += g->objs.items[i].n_accs;
+    g->objs.items[i].n_accs = 0;
+  }
+  for (size_t i = 0; i < g->accs.size; i++) {
+    FtObj *ob = &g->objs.items[g->accs.items[i].obj];
+    ob->accs[ob->n_accs++] = (uint32_t)i;
   }
 }
 
@@ -575,6 +627,18 @@ static size_t top_len(const char *m) { return strcspn(m, "."); }
 void ft_graph_contexts(FtGraph *g, PsFtMode mode) {
   size_t n_thread = g->ctxs.size;
   if (mode == PS_FT_MODE_APP) return;
+  /* Functions used as decorators register something at import: not an API
+   * that callers run concurrently. */
+  bool *decorator = ps_xcalloc(g->fns.size + 1, sizeof(bool));
+  for (size_t fi = 0; fi < g->files.size; fi++) {
+    const PsFtFacts *ft = g->files.items[fi].f->ft;
+    for (size_t k = 0; k < ft->calls.size; k++) {
+      const PsFtCall *c = &ft->calls.items[k];
+      if (!(c->flags & PS_FTC_DECORATOR) || !c->target) continue;
+      uint32_t f = ft_fn_find(g, ft_canon(g, c->target));
+      if (f != FT_NONE) decorator[f] = true;
+    }
+  }
   /* The packages that start threads themselves are applications (auto). */
   PsStrSet app;
   ps_strset_init(&app);
@@ -582,17 +646,22 @@ void ft_graph_contexts(FtGraph *g, PsFtMode mode) {
     const char *m = g->ctxs.items[i].file->f->module;
     ps_strset_put(&app, m, top_len(m), NULL);
   }
-  FtCtx lib = {FT_NONE, NULL, NULL, true, true, false, "any caller", FT_NONE};
+  FtCtx lib = {FT_NONE, NULL, NULL, true, true, true, false, "any caller", FT_NONE};
   array_push(&g->ctxs, lib);
   for (size_t i = 0; i < g->fns.size; i++) {
     FtFn *fn = &g->fns.items[i];
     const PsFileFacts *f = g->files.items[fn->file].f;
     if (fn->f->flags & (PS_FTF_NESTED | PS_FTF_LAMBDA)) continue;
     if (!public_name(fn->f->qualname) || (fn->f->cls && !public_name(fn->f->cls))) continue;
-    if (f->is_stub || test_path(f->path)) continue;
+    /* A script's entry point is no library API. */
+    const char *last = strrchr(fn->f->qualname, '.');
+    last = last ? last + 1 : fn->f->qualname;
+    if (!fn->f->cls && (!strcmp(last, "main") || !strcmp(last, "test") || !strcmp(last, "demo"))) continue;
+    if (f->is_stub || test_path(f->path) || decorator[i]) continue;
     if (mode == PS_FT_MODE_AUTO && ps_strset_get(&app, f->module, top_len(f->module), NULL)) continue;
     fn->library_root = true;
   }
+  free(decorator);
   ps_strset_free(&app);
 }
 
@@ -691,8 +760,8 @@ void ft_graph_free(FtGraph *g) {
     free(g->classes.items[i].subs);
   }
   array_free(&g->classes);
-  for (size_t i = 0; i < g->objs.size; i++) free(g->objs.items[i].accs);
   array_free(&g->objs);
+  free(g->obj_accs);
   array_free(&g->accs);
   array_free(&g->edges);
   array_free(&g->ctxs);
@@ -708,5 +777,6 @@ void ft_graph_free(FtGraph *g) {
   ps_strmap_free(&g->obj_by_key);
   ps_strmap_free(&g->lock_by_key);
   ps_strmap_free(&g->ls_map);
+  ps_strmap_free(&g->canon);
   ps_pool_free(&g->pool);
 }

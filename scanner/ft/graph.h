@@ -41,7 +41,9 @@ typedef struct FtClass {
   uint32_t n_ext;
   uint32_t *subs;   /* every class deriving from it, transitively */
   uint32_t n_subs;
-  bool shared;      /* a module- or class-level instance exists */
+  bool shared;      /* a module- or class-level instance exists: threads that reach it share it */
+  bool exported;    /* ... and its bound methods are module-level names (`seed = _inst.seed`):
+                       any caller of the library shares it */
 } FtClass;
 
 typedef struct FtObj {
@@ -57,7 +59,7 @@ typedef struct FtObj {
   PsPos def_pos;
   uint8_t def_where;
   bool via_self;    /* accessed through self somewhere */
-  uint32_t *accs;   /* its accesses (indexes into accs), in file order */
+  uint32_t *accs;   /* its accesses (indexes into FtGraph.accs, in file order; a slice of obj_accs) */
   uint32_t n_accs;
 } FtObj;
 
@@ -82,7 +84,8 @@ typedef struct FtCtx {
   uint32_t root;          /* the function the thread runs (FT_NONE: library) */
   const FtFile *file;     /* where it is started */
   const PsFtCall *call;
-  bool multi;             /* runs in several threads at once */
+  bool multi;             /* runs in several threads at once (a pool, a loop, a function that can run again) */
+  bool multi_same;        /* ... on one instance (started in a loop, executor.map): for bound methods */
   bool library;
   bool bound;             /* the callable is a bound method: its instance is shared by the thread */
   const char *api;        /* "threading.Thread" */
@@ -118,9 +121,10 @@ typedef struct FtGraph {
   Array(FtLockSet) locksets; /* [0]: empty */
   Array(uint32_t) ls_ids;
   uint32_t *out_first, *out; /* edges by source function */
+  uint32_t *obj_accs;        /* every object's accesses (FtObj.accs points in) */
   uint32_t *reach_first;     /* per function: its FtReach in reach[] */
   FtReach *reach;
-  PsStrMap fn_by_name, cls_by_name, obj_by_key, lock_by_key, ls_map;
+  PsStrMap fn_by_name, cls_by_name, obj_by_key, lock_by_key, ls_map, canon;
 } FtGraph;
 
 void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab);
@@ -130,6 +134,7 @@ void ft_graph_reach(FtGraph *g);
 void ft_graph_free(FtGraph *g);
 
 const char *ft_str(FtGraph *g, const char *s);
+const char *ft_canon(FtGraph *g, const char *q);
 uint32_t ft_fn_find(const FtGraph *g, const char *q);
 uint32_t ft_cls_find(const FtGraph *g, const char *q);
 uint32_t ft_obj_find(const FtGraph *g, const char *q);

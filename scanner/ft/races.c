@@ -73,21 +73,22 @@ static bool resizing(int e) { return e == FE_INSERT || e == FE_REMOVE || e == FE
 
 static bool silenced(const FtObj *o) { return o->markers != 0; }
 
-static bool module_or_class(const FtObj *o) {
-  if (o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS))) return true;
-  return !o->where; /* no definition seen: only writes through `global`, or outside the tree */
-}
+/* Defined at module or class level in the tree: shared by every thread.
+ * (An object defined nowhere in the tree, `sys.modules`, is not ours to judge.) */
+static bool module_or_class(const FtObj *o) { return o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)); }
 
 static const FtReach *reach_of(const R *r, uint32_t fn, uint32_t *n) {
   *n = r->g->reach_first[fn + 1] - r->g->reach_first[fn];
   return r->g->reach + r->g->reach_first[fn];
 }
 
-/* Which context pairs may touch one instance: for state of a class with a
- * module-level instance, any; otherwise only threads running bound methods
- * of it, started together (one context in several threads, or two started
- * by the same function). */
-typedef enum Sharing { SHARE_ANY, SHARE_BOUND } Sharing;
+/* Which context pairs may touch one object. Module- and class-level state:
+ * any. Instance state: threads running bound methods of the instance,
+ * started together (one context on one instance in several threads, or
+ * two started by the same function); for a class with a module-level
+ * instance also any two thread contexts, and any caller of the library
+ * when the instance's bound methods are exported (`seed = _inst.seed`). */
+typedef enum Sharing { SHARE_ANY, SHARE_INSTANCE } Sharing;
 
 static bool ctx_on_class(const R *r, const FtCtx *c, const char *cls_key) {
   if (!c->bound || c->root == FT_NONE) return false;
@@ -109,9 +110,14 @@ static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, S
     for (uint32_t j = 0; j < nb; j++) {
       const FtCtx *x = &r->g->ctxs.items[ra[i].ctx], *y = &r->g->ctxs.items[rb[j].ctx];
       if (ra[i].ctx == rb[j].ctx && !x->multi) continue;
-      if (sh == SHARE_BOUND) {
-        if (!ctx_on_class(r, x, cls_key) || !ctx_on_class(r, y, cls_key)) continue;
-        if (ra[i].ctx != rb[j].ctx && (x->spawner != y->spawner || x->spawner == FT_NONE)) continue;
+      if (sh == SHARE_INSTANCE) {
+        uint32_t k = ft_cls_find(r->g, cls_key);
+        const FtClass *kc = k != FT_NONE ? &r->g->classes.items[k] : NULL;
+        bool lib = x->library || y->library;
+        bool singleton = kc && kc->shared && (!lib || kc->exported);
+        bool bound = ctx_on_class(r, x, cls_key) && ctx_on_class(r, y, cls_key) &&
+                     (ra[i].ctx == rb[j].ctx ? x->multi_same : x->spawner == y->spawner && x->spawner != FT_NONE);
+        if (!singleton && !bound) continue;
       }
       uint32_t la = ft_ls_union(r->g, ra[i].held, a_joint != FT_NONE ? a_joint : a->locks);
       uint32_t lb = ft_ls_union(r->g, rb[j].held, b->locks);
@@ -395,8 +401,6 @@ static void compound_races(R *r, const FtObj *o) {
   const char *dot = strrchr(o->key, '.');
   char cls_key[1024] = "";
   if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
-  uint32_t cls = ft_cls_find(r->g, cls_key);
-  bool singleton = cls != FT_NONE && r->g->classes.items[cls].shared;
   for (uint32_t i = 0; i < o->n_accs; i++) {
     const FtAcc *a = acc(r, o->accs[i]);
     int ea = effect(r, a);
@@ -404,10 +408,12 @@ static void compound_races(R *r, const FtObj *o) {
     bool via_self = a->a->via == PS_FTVIA_SELF || a->a->via == PS_FTVIA_CLS;
     PsFtRace race;
     Sharing sh = SHARE_ANY;
-    if (inst || (via_self && !class_level && a->a->via == PS_FTVIA_SELF)) {
+    if (inst || (a->a->via == PS_FTVIA_SELF && !(class_level && o->cat == FT_CAT_CONTAINER))) {
+      /* self.n += 1 on a class-level number writes an instance attribute:
+       * instance state, shared only as the instance is. */
       if (!r->opts->races[PS_FT_INSTANCE] || a->a->via != PS_FTVIA_SELF) continue;
       race = PS_FT_INSTANCE;
-      if (!singleton) sh = SHARE_BOUND;
+      sh = SHARE_INSTANCE;
     } else if (class_level && via_self && o->cat == FT_CAT_CONTAINER) {
       race = PS_FT_CLASS_STATE;
     } else if (o->cat == FT_CAT_CONTAINER && ea == FE_COMPOUND) {
@@ -489,6 +495,28 @@ static void publish_races(R *r, const FtObj *o) {
   }
 }
 
+/* Lazy initialisation (`if _x is None: _x = make()`) races only when
+ * running it twice matters: a lock (FT006), an instance of a class of the
+ * tree (a singleton), or a flag set after one-time work (calls between the
+ * test and the act). Computing an equal value twice and publishing it with
+ * one assignment (a compiled regex, a string) is benign; a fresh container
+ * filled afterwards is FT002's publish-before-initialise. */
+static bool lazy_init_races(R *r, const FtAcc *a, const FtAcc *t, const FtObj *o) {
+  switch (a->a->value) {
+  case PS_FTV_CALL: return o->cat == FT_CAT_LOCK || o->cat == FT_CAT_INSTANCE;
+  case PS_FTV_FLAG: {
+    const PsFtFacts *ft = a->file->f->ft;
+    for (size_t k = 0; k < ft->calls.size; k++) {
+      const PsFtCall *c = &ft->calls.items[k];
+      if (c->func == a->a->func && c->pos.byte > t->a->pos.byte && c->pos.byte < a->a->pos.byte && c->target) return true;
+    }
+    return false;
+  }
+  default: return false;
+  }
+  (void)r;
+}
+
 /* FT003 (and FT006's lazily made lock, FT007's on instance state): an act
  * that depends on a test, when another thread can invalidate the test. */
 static void check_act_races(R *r, const FtObj *o) {
@@ -498,8 +526,6 @@ static void check_act_races(R *r, const FtObj *o) {
   const char *dot = strrchr(o->key, '.');
   char cls_key[1024] = "";
   if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
-  uint32_t cls = ft_cls_find(r->g, cls_key);
-  bool singleton = cls != FT_NONE && r->g->classes.items[cls].shared;
   for (uint32_t i = 0; i < o->n_accs; i++) {
     const FtAcc *a = acc(r, o->accs[i]);
     if (a->a->check < 0 || (a->a->flags & PS_FTX_EAFP)) continue;
@@ -507,15 +533,34 @@ static void check_act_races(R *r, const FtObj *o) {
     int ea = effect(r, a);
     if (ea == FE_NONE || ea == EF_TEST || ea == FE_ONCE || ea == FE_COPY) continue;
     bool lock_made = ea == EF_REBIND && o->cat == FT_CAT_LOCK;
+    /* Does the act fit the test? An insert needs a test of absence (`k not
+     * in d`, `x is None`, `not x`), a use a test of presence; a test of
+     * something else (`len(d) < n`) is no check of this act. */
+    const PsFtAccess *ta = t->a;
+    bool neg = ta->flags & PS_FTX_NEGATED;
+    bool polar = ta->kind == PS_FTA_TEST_IN || ta->kind == PS_FTA_TEST_NONE || ta->kind == PS_FTA_TEST_TRUTH;
+    bool absent = polar && neg, present = polar && !neg;
+    bool binding_test = ta->kind == PS_FTA_TEST_NONE || ta->kind == PS_FTA_TEST_TRUTH;
+    const PsFtAccess *aa = a->a;
+    bool item_insert = (aa->kind == PS_FTA_ITEM_STORE || (aa->kind == PS_FTA_METHOD && ea == FE_INSERT)) &&
+                       absent && (ta->kind == PS_FTA_TEST_IN || aa->kind == PS_FTA_METHOD);
+    bool rebind = ea == EF_REBIND && aa->kind == PS_FTA_WRITE && absent && binding_test && lazy_init_races(r, a, t, o);
+    bool use = (aa->kind == PS_FTA_ITEM_READ || aa->kind == PS_FTA_ITEM_DEL || aa->kind == PS_FTA_ITEM_RMW ||
+                (aa->kind == PS_FTA_METHOD && ea == FE_REMOVE && !(aa->flags & PS_FTX_DEFAULT))) &&
+               present && (ta->kind == PS_FTA_TEST_IN || aa->kind == PS_FTA_METHOD);
+    if (!item_insert && !rebind && !use) continue;
+    /* Item acts: only on containers whose operations the vocabulary knows
+     * (a mapping of unknown type may lock itself). */
+    if ((item_insert || use) && o->cat != FT_CAT_CONTAINER) continue;
     PsFtRace race;
     Sharing sh = SHARE_ANY;
     if (lock_made) {
       race = PS_FT_LOCKING;
-      if (inst && !singleton) sh = SHARE_BOUND;
+      if (inst) sh = SHARE_INSTANCE;
     } else if (inst || (a->a->via == PS_FTVIA_SELF && !class_level)) {
       if (a->a->via != PS_FTVIA_SELF) continue;
       race = PS_FT_INSTANCE;
-      if (!singleton) sh = SHARE_BOUND;
+      sh = SHARE_INSTANCE;
       if (o->cat == FT_CAT_LOCK || o->cat == FT_CAT_SAFE) continue;
     } else if (class_level && a->a->via != PS_FTVIA_NAME && a->a->via != PS_FTVIA_CLASS && o->cat == FT_CAT_CONTAINER) {
       race = PS_FT_CLASS_STATE;
@@ -526,7 +571,7 @@ static void check_act_races(R *r, const FtObj *o) {
     if (!r->opts->races[race]) continue;
     /* An insert (or a rebinding) after a test of absence races with other
      * writers; a use after a test of presence with removers. */
-    bool insert = ea == FE_INSERT || ea == FE_WRITE || ea == EF_REBIND || ea == FE_COMPOUND || ea == EF_RMW;
+    bool insert = !use;
     uint32_t joint = 0;
     if (a->a->flags & PS_FTX_CHECK_LOCKED) joint = ft_ls_inter(r->g, a->locks, t->locks);
     for (uint32_t k = 0; k < o->n_accs; k++) {
@@ -578,13 +623,11 @@ static void iteration_races(R *r, const FtObj *o) {
   const char *dot = strrchr(o->key, '.');
   char cls_key[1024] = "";
   if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
-  uint32_t cls = ft_cls_find(r->g, cls_key);
-  bool singleton = cls != FT_NONE && r->g->classes.items[cls].shared;
-  Sharing sh = inst && !singleton ? SHARE_BOUND : SHARE_ANY;
+  Sharing sh = inst ? SHARE_INSTANCE : SHARE_ANY;
   if (!inst && !module_or_class(o)) return;
   for (uint32_t i = 0; i < o->n_accs; i++) {
     const FtAcc *a = acc(r, o->accs[i]);
-    if (effect(r, a) != FE_ITERATE) continue;
+    if (effect(r, a) != FE_ITERATE || (a->a->flags & PS_FTX_EAFP_ITER)) continue;
     Out out;
     memset(&out, 0, sizeof out);
     bool any = false, high = false;
@@ -631,9 +674,7 @@ static void iterator_races(R *r, const FtObj *o) {
   const char *dot = strrchr(o->key, '.');
   char cls_key[1024] = "";
   if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
-  uint32_t cls = ft_cls_find(r->g, cls_key);
-  bool singleton = cls != FT_NONE && r->g->classes.items[cls].shared;
-  Sharing sh = inst && !singleton ? SHARE_BOUND : SHARE_ANY;
+  Sharing sh = inst ? SHARE_INSTANCE : SHARE_ANY;
   for (uint32_t i = 0; i < o->n_accs; i++) {
     const FtAcc *a = acc(r, o->accs[i]);
     if (effect(r, a) != FE_CONSUME) continue;
@@ -706,7 +747,7 @@ static void lock_creation(R *r) {
     for (size_t k = 0; k < ft->calls.size; k++) {
       const PsFtCall *c = &ft->calls.items[k];
       if (!(c->flags & PS_FTC_WITH) || !c->target || c->func == UINT32_MAX) continue;
-      const char *canon = ps_project_index_canonical(g->ix, c->target);
+      const char *canon = ft_canon(g, c->target);
       if (!ps_ft__vocab_row(g->vocab, "lock", canon) && !ps_ft__vocab_row(g->vocab, "lock", c->target)) continue;
       PsFtFinding f = {0};
       f.race = PS_FT_LOCKING;
@@ -783,6 +824,23 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
   ft_graph_build(&g, index, vocab);
   ft_graph_contexts(&g, opts->mode);
   ft_graph_reach(&g);
+  if (getenv("PYSHIFT_FT_DEBUG")) {
+    size_t na = 0, nc = 0, no = 0, nf = 0, nargs = 0, sb = 0, chunks = 0, mapcap = 0;
+    for (size_t i = 0; i < g.files.size; i++) {
+      const PsFileFacts *f = g.files.items[i].f;
+      na += f->ft->accesses.size, nc += f->ft->calls.size, no += f->ft->objects.size, nf += f->ft->funcs.size;
+      nargs += f->ft->args.size, sb += f->strings.bytes, chunks += f->strings.chunks.size, mapcap += f->strings.index.cap;
+    }
+    fprintf(stderr, "FTDBG-STATS files=%zu accesses=%zu calls=%zu objects=%zu funcs=%zu args=%zu strbytes=%zu chunks=%zu mapcap=%zu\n",
+            g.files.size, na, nc, no, nf, nargs, sb, chunks, mapcap);
+  }
+  if (getenv("PYSHIFT_FT_DEBUG"))
+    for (size_t i = 0; i < g.ctxs.size; i++) {
+      const FtCtx *c = &g.ctxs.items[i];
+      fprintf(stderr, "FTDBG-CTX\t%s\t%s:%u\t%s\t%s%s\treach=%u\n", c->api, c->file ? c->file->f->path : "-",
+              c->call ? (unsigned)c->call->pos.line : 0, c->root != FT_NONE ? g.fns.items[c->root].f->qualname : "-",
+              c->multi ? "multi" : "once", c->bound ? " bound" : "", 0u);
+    }
   R r = {&g, opts, emit, ctx, ps_xcalloc(g.accs.size + 1, sizeof(uint16_t)), PS_BUF_INIT};
   for (size_t i = 0; i < g.objs.size; i++) {
     const FtObj *o = &g.objs.items[i];

@@ -11,6 +11,7 @@ PsFtVocab *ps_ft_vocab_new(void) { return ps_xcalloc(1, sizeof(PsFtVocab)); }
 void ps_ft_vocab_delete(PsFtVocab *self) {
   if (!self) return;
   ps_strmap_free(&self->map);
+  ps_strmap_free(&self->entry_names);
   for (size_t i = 0; i < self->keys.size; i++) free(self->keys.items[i]);
   array_free(&self->keys);
   for (size_t i = 0; i < self->n_rows; i++) {
@@ -93,6 +94,11 @@ int ps_ft_vocab_add(PsFtVocab *self, const char *kind, const char *name, const c
   if (ps_strmap_put(&self->map, key, self->n_rows, true)) array_push(&self->keys, key);
   else free(key); /* a repeated row: the later one wins (the map keeps the first key string) */
   if (!strcmp(kind, "handler")) array_push(&self->handlers, r->name);
+  if (!strcmp(kind, "entry") || !strcmp(kind, "server")) {
+    const char *last = strrchr(r->name, '.');
+    last = last ? last + 1 : r->name;
+    ps_strmap_put(&self->entry_names, last, 1, false);
+  }
   if (!strcmp(kind, "lock-like")) array_push(&self->lock_like, r->name);
   self->n_rows++;
   return 0;

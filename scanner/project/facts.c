@@ -28,6 +28,36 @@ void ps_facts_delete(PsFileFacts *self) {
   free(self);
 }
 
+#define SHRINK(a)                                                                  \
+  do {                                                                             \
+    if ((a)->size < (a)->cap) {                                                    \
+      (a)->items = (a)->size ? ps_xrealloc((a)->items, (a)->size * sizeof *(a)->items) : (free((a)->items), NULL); \
+      (a)->cap = (a)->size;                                                        \
+    }                                                                              \
+  } while (0)
+
+void ps_facts_seal(PsFileFacts *self) {
+  ps_pool_seal(&self->strings);
+  SHRINK(&self->imports);
+  SHRINK(&self->defs);
+  SHRINK(&self->calls);
+  SHRINK(&self->kwargs);
+  SHRINK(&self->bindings);
+  SHRINK(&self->accesses);
+  SHRINK(&self->suppressions);
+  if (self->ft) {
+    PsFtFacts *t = self->ft;
+    SHRINK(&t->funcs);
+    SHRINK(&t->classes);
+    SHRINK(&t->objects);
+    SHRINK(&t->accesses);
+    SHRINK(&t->calls);
+    SHRINK(&t->args);
+    SHRINK(&t->locksets);
+    SHRINK(&t->lock_keys);
+  }
+}
+
 const char *ps_facts_str(PsFileFacts *self, const char *s) { return ps_pool_intern_cstr(&self->strings, s); }
 
 const char *ps_facts_strn(PsFileFacts *self, const char *s, size_t n) { return ps_pool_intern(&self->strings, s, n); }
@@ -35,9 +65,14 @@ const char *ps_facts_strn(PsFileFacts *self, const char *s, size_t n) { return p
 const char *ps_facts_qualify(PsFileFacts *self, const char *local) {
   if (!local || !*local) return self->module;
   if (!*self->module) return ps_facts_str(self, local);
-  char *q = ps_xasprintf("%s.%s", self->module, local);
-  const char *r = ps_facts_str(self, q);
-  free(q);
+  size_t ml = strlen(self->module), ll = strlen(local);
+  char buf[512];
+  char *q = ml + ll + 2 <= sizeof buf ? buf : ps_xmalloc(ml + ll + 2);
+  memcpy(q, self->module, ml);
+  q[ml] = '.';
+  memcpy(q + ml + 1, local, ll + 1);
+  const char *r = ps_facts_strn(self, q, ml + 1 + ll);
+  if (q != buf) free(q);
   return r;
 }
 

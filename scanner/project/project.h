@@ -76,6 +76,10 @@ void ps_pool_free(PsStrPool *self);
 /* The interned copy of s[0..n) (NUL-terminated); NULL for NULL. */
 const char *ps_pool_intern(PsStrPool *self, const char *s, size_t n);
 const char *ps_pool_intern_cstr(PsStrPool *self, const char *s);
+/* Drops the deduplication index (the strings stay): for a pool that is
+ * done growing. Later interning still works but does not deduplicate
+ * against the strings stored before. */
+void ps_pool_seal(PsStrPool *self);
 
 /* ---- the module layout --------------------------------------------------------- */
 
@@ -186,9 +190,11 @@ typedef enum PsFtValue {
   PS_FTV_SET,     /* {a, b}, set comprehension */
   PS_FTV_GENEXP,  /* (x for x in y) */
   PS_FTV_NONE,
-  PS_FTV_CONST,   /* numbers, strings, tuples of them, True/False */
+  PS_FTV_CONST,   /* numbers, strings, tuples of them */
   PS_FTV_CALL,    /* a call: PsFtObject.ctor is the callee */
   PS_FTV_FUNC,    /* a lambda or a function */
+  PS_FTV_ALIAS,   /* another name: `start = _thread.start_new_thread`, `seed = _inst.seed` (ctor: what it names) */
+  PS_FTV_FLAG,    /* True, False */
 } PsFtValue;
 
 typedef enum PsFtWhere {
@@ -266,7 +272,8 @@ enum {
   PS_FTX_CHECK_LOCKED = 1u << 1, /* the act and its check hold one lock region throughout */
   PS_FTX_NEGATED = 1u << 2,      /* a test that passes when the key is absent / the value None / empty */
   PS_FTX_SELF_RHS = 1u << 3,     /* RMW: the right-hand side reads the object */
-  PS_FTX_COPY_ARG = 1u << 4,     /* ITEM_STORE/WRITE of a value that is a fresh container */
+  PS_FTX_DEFAULT = 1u << 4,      /* METHOD: called with two or more arguments (d.pop(k, None)) */
+  PS_FTX_EAFP_ITER = 1u << 5,    /* in a try body whose handler catches RuntimeError (or any exception) */
 };
 
 typedef struct PsFtAccess {
@@ -304,6 +311,7 @@ enum {
   PS_FTC_SELF = 1u << 1,    /* self.m(...) / cls.m(...): target is "Cls.m" of the caller's class */
   PS_FTC_WITH = 1u << 2,    /* `with f(...):` (a lock made for one with statement) */
   PS_FTC_SUPER = 1u << 3,   /* super().m(...) */
+  PS_FTC_DECORATOR = 1u << 4, /* `@name` on a def: the decorator applied (not a call in the body) */
 };
 
 typedef struct PsFtCall {
@@ -351,6 +359,9 @@ typedef struct PsFileFacts {
 
 PsFileFacts *ps_facts_new(const char *path, const char *module, bool is_package);
 void ps_facts_delete(PsFileFacts *self);
+/* Done filling: frees what only filling needed (the string pool's index,
+ * the arrays' spare capacity). The facts then live as long as the run. */
+void ps_facts_seal(PsFileFacts *self);
 /* Interns a string into the record (NULL stays NULL). */
 const char *ps_facts_str(PsFileFacts *self, const char *s);
 const char *ps_facts_strn(PsFileFacts *self, const char *s, size_t n);
