@@ -28,7 +28,14 @@ typedef struct Ctx {
    * module-level aliases by name (value: the alias text, 0 when the name is
    * rebound), and the memoised resolutions ("func\1text" -> Resolved). */
   PsStrMap funcs, locals, aliases, memo_ref, memo_callee, memo_call;
+  int depth;   /* alias resolution in progress (a bound on alias chains) */
+  int nesting; /* resolutions in progress (a bound on cycles) */
 } Ctx;
+
+static const struct PsFtRawBind *single_local(const Ctx *c, int32_t func, const char *name, size_t n);
+static int head_of(Ctx *c, int32_t func, const char *head, size_t hn, const char **q, bool *own_class);
+static const char *resolve_callee(Ctx *c, int32_t func, const char *callee, const char **recv, int depth);
+static const char *resolve_ref(Ctx *c, int32_t func, const char *ref, uint8_t *via);
 
 typedef struct Resolved {
   const char *key, *recv;
@@ -45,7 +52,7 @@ static size_t func_key(char *buf, size_t cap, int32_t func, const char *s, size_
   if (d + 1 + n + 1 > cap) return 0;
   for (size_t i = 0; i < d; i++) buf[i] = digits[d - 1 - i];
   buf[d] = '\1';
-  memcpy(buf + d + 1, s, n);
+  if (n) memcpy(buf + d + 1, s, n);
   buf[d + 1 + n] = '\0';
   return d + 1 + n;
 }
@@ -54,7 +61,7 @@ static size_t func_key(char *buf, size_t cap, int32_t func, const char *s, size_
 static bool key_put(char *buf, size_t cap, size_t *at, const char *s) {
   size_t n = s ? strlen(s) : 0;
   if (*at + n + 2 > cap) return false;
-  memcpy(buf + *at, s, n);
+  if (n) memcpy(buf + *at, s, n);
   buf[*at + n] = '|';
   *at += n + 1;
   buf[*at] = '\0';
@@ -154,6 +161,94 @@ static bool declared(const Ctx *c, int32_t func, const char *name, size_t n, boo
   return false;
 }
 
+/* The index of the function of this file with qualified name q, or -1. */
+static int32_t own_func(Ctx *c, const char *q) {
+  size_t ml = strlen(c->f->module);
+  if (ml) {
+    if (strncmp(q, c->f->module, ml) || q[ml] != '.') return -1;
+    q += ml + 1;
+  }
+  uint64_t i;
+  return ps_strmap_find(&c->funcs, q, strlen(q), &i) ? (int32_t)i : -1;
+}
+
+/* The callee of the constructor call an attribute of class cls is assigned
+ * (`self.index = InventoryIndex()` in any method), as written, or NULL. */
+static const char *attr_ctor(Ctx *c, int32_t cls, const char *attr, size_t n) {
+  for (size_t i = 0; i < c->raw->binds.size; i++) {
+    const PsFtRawBind *b = &c->raw->binds.items[i];
+    if (b->cls == cls && (b->where == PS_FTW_INSTANCE || b->where == PS_FTW_CLASS) && b->value == PS_FTV_CALL && b->ctor &&
+        strlen(b->name) == n && !strncmp(b->name, attr, n))
+      return b->ctor;
+  }
+  return NULL;
+}
+
+static bool is_param(const Ctx *c, int32_t func, const char *name, size_t n) {
+  for (size_t i = 0; i < c->raw->params.size; i++) {
+    const PsFtRawDecl *p = &c->raw->params.items[i];
+    if (p->func == func && strlen(p->name) == n && !strncmp(p->name, name, n)) return true;
+  }
+  return false;
+}
+
+/* The class of an object handed on (`args=(obj,)`): self's class, a local
+ * made by a call of a class (`obj = Fixture()`), or NULL. */
+static const char *value_class(Ctx *c, int32_t func, const char *text) {
+  if (func < 0 || strchr(text, '.')) return NULL;
+  const PsFtRawFunc *fn = &c->raw->funcs.items[func];
+  if (fn->self_name && fn->self_cls >= 0 && !strcmp(fn->self_name, text))
+    return qualify(c, c->raw->classes.items[fn->self_cls].local);
+  const char *q;
+  bool own_class;
+  if (head_of(c, func, text, strlen(text), &q, &own_class) != 2) return NULL;
+  const char *recv;
+  return resolve_callee(c, func, q, &recv, 1);
+}
+
+/* Does `value` (a chain written into `ref` in func) hold a copy saved
+ * from ref: a local bound once to ref (`old = X`), or `self.x` that some
+ * method of the class binds to ref (`self._old = X` in __enter__)? */
+static bool restores(Ctx *c, int32_t func, const char *ref, const char *value) {
+  const PsFtRawFunc *fn = &c->raw->funcs.items[func];
+  const char *dot = strchr(value, '.');
+  if (!dot) {
+    const PsFtRawBind *b = single_local(c, func, value, strlen(value));
+    return b && b->value == PS_FTV_ALIAS && b->ctor && !strcmp(b->ctor, ref);
+  }
+  size_t hn = (size_t)(dot - value);
+  if (!fn->self_name || fn->self_cls < 0 || strlen(fn->self_name) != hn || strncmp(fn->self_name, value, hn) ||
+      strchr(dot + 1, '.'))
+    return false;
+  for (size_t i = 0; i < c->raw->binds.size; i++) {
+    const PsFtRawBind *b = &c->raw->binds.items[i];
+    if (b->where == PS_FTW_INSTANCE && b->cls == fn->self_cls && b->value == PS_FTV_ALIAS && b->ctor &&
+        !strcmp(b->name, dot + 1) && !strcmp(b->ctor, ref))
+      return true;
+  }
+  return false;
+}
+
+/* The one LOCAL bind of `name` in func when the function binds the name
+ * once (the summary's bindings count every kind of binding), else NULL. */
+static const PsFtRawBind *single_local(const Ctx *c, int32_t func, const char *name, size_t n) {
+  const PsFtRawFunc *fn = &c->raw->funcs.items[func];
+  const PsFtRawBind *found = NULL;
+  for (size_t i = fn->first_bind; i < c->raw->binds.size; i++) {
+    const PsFtRawBind *b = &c->raw->binds.items[i];
+    if (b->where != PS_FTW_LOCAL || b->func != func || strlen(b->name) != n || strncmp(b->name, name, n)) continue;
+    if (found) return NULL;
+    found = b;
+  }
+  if (!found) return NULL;
+  size_t count = 0;
+  for (size_t i = 0; i < c->s->bindings.size && count < 2; i++) {
+    const PsBinding *b = &c->s->bindings.items[i];
+    if (!strncmp(b->name, name, n) && b->name[n] == '\0' && !strcmp(b->scope, fn->scope)) count++;
+  }
+  return count == 1 ? found : NULL;
+}
+
 /* The local name of the def `name` nested in `outer` ("f.g"), or NULL. */
 static const char *nested_def(const Ctx *c, const char *outer, const char *name, size_t n) {
   char buf[1024];
@@ -174,14 +269,18 @@ static int head_of(Ctx *c, int32_t func, const char *head, size_t hn, const char
     if (!declared(c, func, head, hn, false)) {
       if (declared(c, func, head, hn, true)) return 0;
       if (is_local_in(c, func, head, hn)) {
-        /* A local bound to a call (an executor, a lock): its callee. */
-        for (size_t i = c->raw->binds.size; i-- > 0;) {
-          const PsFtRawBind *b = &c->raw->binds.items[i];
-          if (b->where == PS_FTW_LOCAL && b->func == func && b->ctor && strlen(b->name) == hn &&
-              !strncmp(b->name, head, hn)) {
-            *q = b->ctor;
-            return 2;
-          }
+        /* A local bound once to a call (an executor, a lock: 2, *q its
+         * callee) or to another name (an alias: 3, *q that name). */
+        const PsFtRawBind *b = single_local(c, func, head, hn);
+        if (b && b->value == PS_FTV_CALL && b->ctor) return *q = b->ctor, 2;
+        if (b && b->value == PS_FTV_ALIAS && b->ctor) return *q = b->ctor, 3;
+        /* Loop variables and locals assigned several times are not followed;
+         * a call-made local assigned twice still has its (first) type. */
+        for (size_t i = c->raw->funcs.items[func].first_bind; i < c->raw->binds.size; i++) {
+          const PsFtRawBind *x = &c->raw->binds.items[i];
+          if (x->where == PS_FTW_LOCAL && x->func == func && x->value == PS_FTV_CALL && x->ctor && strlen(x->name) == hn &&
+              !strncmp(x->name, head, hn))
+            return *q = x->ctor, 2;
         }
         return 0;
       }
@@ -253,9 +352,6 @@ static void build_maps(Ctx *c) {
   }
 }
 
-static const char *resolve_callee(Ctx *c, int32_t func, const char *callee, const char **recv, int depth);
-static const char *resolve_ref(Ctx *c, int32_t func, const char *ref, uint8_t *via);
-
 /* The object an access names: its key, and how it is named. NULL: a local,
  * or something the analysis does not follow (self.a.b). */
 static const char *resolve_ref_raw(Ctx *c, int32_t func, const char *ref, uint8_t *via) {
@@ -268,14 +364,43 @@ static const char *resolve_ref_raw(Ctx *c, int32_t func, const char *ref, uint8_
   if (func >= 0) {
     const PsFtRawFunc *fn = &c->raw->funcs.items[func];
     if (fn->self_name && fn->self_cls >= 0 && strlen(fn->self_name) == hn && !strncmp(fn->self_name, ref, hn)) {
-      if (!rest || strchr(rest, '.')) return NULL;
+      if (!rest) return NULL;
       *via = (fn->flags & PS_FTF_CLASSMETHOD) ? PS_FTVIA_CLS : PS_FTVIA_SELF;
-      return ps_arena_sprintf(c->arena, "%s.%s", qualify(c, c->raw->classes.items[fn->self_cls].local), rest);
+      const char *cq = qualify(c, c->raw->classes.items[fn->self_cls].local);
+      const char *d2 = strchr(rest, '.');
+      if (!d2) return ps_arena_sprintf(c->arena, "%s.%s", cq, rest);
+      /* self.a.b: b of the object self.a holds, when a method of the
+       * class assigns it a constructor call (self.a = Index()). */
+      if (strchr(d2 + 1, '.')) return NULL;
+      const char *ctor = attr_ctor(c, fn->self_cls, rest, (size_t)(d2 - rest));
+      const char *recv;
+      const char *cls = ctor ? resolve_callee(c, -1, ctor, &recv, 1) : NULL;
+      return cls ? ps_arena_sprintf(c->arena, "%s%s", cls, d2) : NULL;
     }
   }
   const char *q;
   bool own_class;
   int h = head_of(c, func, ref, hn, &q, &own_class);
+  if ((h == 3 || h == 2) && c->depth < 4) {
+    /* l = self._pending; l.pop(): the alias names what it was bound to.
+     * names = _get_names(): what that function (of this file) returns. */
+    const char *target = NULL;
+    int32_t tf = func;
+    if (h == 3) {
+      target = q;
+    } else {
+      const char *recv;
+      const char *callee = resolve_callee(c, func, q, &recv, 1);
+      int32_t g = callee ? own_func(c, callee) : -1;
+      if (g >= 0 && c->raw->funcs.items[g].returns && *c->raw->funcs.items[g].returns)
+        target = c->raw->funcs.items[g].returns, tf = g;
+    }
+    if (!target) return NULL;
+    c->depth++;
+    const char *k = resolve_ref(c, tf, rest ? ps_arena_sprintf(c->arena, "%s.%s", target, rest) : target, via);
+    c->depth--;
+    return k;
+  }
   if (h != 1) return NULL;
   if (!rest) {
     *via = PS_FTVIA_NAME;
@@ -315,8 +440,16 @@ static const char *resolve_callee_raw(Ctx *c, int32_t func, const char *callee, 
   if (func >= 0) {
     const PsFtRawFunc *fn = &c->raw->funcs.items[func];
     if (fn->self_name && fn->self_cls >= 0 && strlen(fn->self_name) == hn && !strncmp(fn->self_name, callee, hn)) {
-      if (!dot || strchr(dot + 1, '.')) return NULL;
-      return ps_arena_sprintf(c->arena, "%s%s", qualify(c, c->raw->classes.items[fn->self_cls].local), dot);
+      const char *cq = qualify(c, c->raw->classes.items[fn->self_cls].local);
+      /* cls(): an instance of the class itself. */
+      if (!dot) return (fn->flags & PS_FTF_CLASSMETHOD) ? cq : NULL;
+      const char *d2 = strchr(dot + 1, '.');
+      if (!d2) return ps_arena_sprintf(c->arena, "%s%s", cq, dot);
+      if (strchr(d2 + 1, '.')) return NULL;
+      const char *ctor = attr_ctor(c, fn->self_cls, dot + 1, (size_t)(d2 - dot - 1));
+      const char *r2;
+      const char *cls = ctor ? resolve_callee(c, -1, ctor, &r2, depth + 1) : NULL;
+      return cls ? ps_arena_sprintf(c->arena, "%s%s", cls, d2) : NULL;
     }
   }
   const char *q;
@@ -341,6 +474,14 @@ static const char *resolve_callee_raw(Ctx *c, int32_t func, const char *callee, 
     }
   }
   if (h == 1) return dot ? ps_arena_sprintf(c->arena, "%s%s", q, dot) : q;
+  if (h == 3 && c->depth < 4) {
+    /* An alias of another name: its callee through that name. */
+    c->depth++;
+    const char *r2;
+    const char *t = resolve_callee(c, func, dot ? ps_arena_sprintf(c->arena, "%s%s", q, dot) : q, &r2, depth + 1);
+    c->depth--;
+    if (t) return t;
+  }
   if (h == 2 && dot) {
     /* x = Ctor(); x.m(): Ctor's m. */
     const char *r2;
@@ -397,7 +538,10 @@ static const char *resolve_ref(Ctx *c, int32_t func, const char *ref, uint8_t *v
   Resolved *m = ps_arena_alloc(c->arena, sizeof *m);
   m->via = 0;
   m->recv = NULL;
+  if (c->nesting > 12) return NULL; /* a cycle of aliases and calls (x = x.next()) */
+  c->nesting++;
   m->key = resolve_ref_raw(c, func, ref, &m->via);
+  c->nesting--;
   if (kl) ps_strmap_put(&c->memo_ref, ps_arena_strndup(c->arena, buf, kl), (uint64_t)(uintptr_t)m, false);
   *via = m->via;
   return m->key;
@@ -414,7 +558,10 @@ static const char *resolve_callee(Ctx *c, int32_t func, const char *callee, cons
     return m->key;
   }
   const char *r = NULL;
+  if (c->nesting > 12) return *recv = NULL, NULL;
+  c->nesting++;
   const char *key = resolve_callee_raw(c, func, callee, &r, depth);
+  c->nesting--;
   *recv = r;
   if (kl) {
     Resolved *m = ps_arena_alloc(c->arena, sizeof *m);
@@ -438,10 +585,12 @@ static uint32_t lockset(Ctx *c, uint32_t x, uint32_t *sets) {
     const char *k = NULL;
     size_t tl = strlen(ln->text);
     if (tl > 2 && !strcmp(ln->text + tl - 2, "()")) {
-      /* _acquireLock() ... _releaseLock(): a lock held by a function pair. */
+      /* _acquireLock() ... _releaseLock(): a lock held by a function pair;
+       * "@Guard()": `with Guard(...)`, a lock if Guard's __enter__ takes one. */
+      bool with = ln->text[0] == '@';
       const char *recv;
-      const char *t = resolve_callee(c, ln->func, ps_arena_strndup(c->arena, ln->text, tl - 2), &recv, 0);
-      k = ps_arena_sprintf(c->arena, "call:%s", t ? t : ln->text);
+      const char *t = resolve_callee(c, ln->func, ps_arena_strndup(c->arena, ln->text + with, tl - 2 - with), &recv, 0);
+      k = ps_arena_sprintf(c->arena, "%s%s", with ? "with:" : "call:", t ? t : ln->text);
     } else {
       k = resolve_ref(c, ln->func, ln->text, &via);
     }
@@ -471,7 +620,7 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
   const PsFtRaw *r = s->ft;
   PsFtFacts *o = f->ft = ps_xcalloc(1, sizeof *o);
   if (!r) return;
-  Ctx c = {s, r, src, arena, f, o, {0}, {0}, {0}, {0}, {0}, {0}};
+  Ctx c = {s, r, src, arena, f, o, {0}, {0}, {0}, {0}, {0}, {0}, 0, 0};
   build_maps(&c);
   array_push(&o->locksets, ((PsFtLockSet){0, 0}));
   for (size_t i = 0; i < r->classes.size; i++) {
@@ -480,10 +629,11 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
     for (const char *p = rc->bases; *p;) {
       const char *e = strchr(p, ',');
       size_t n = e ? (size_t)(e - p) : strlen(p);
-      const char *base = ps_arena_strndup(arena, p, n);
+      bool meta = *p == '=';
+      const char *base = ps_arena_strndup(arena, p + meta, n - meta);
       const char *recv;
       const char *q = resolve_callee(&c, rc->func, base, &recv, 0);
-      ps_buf_printf(&b, "%s%s", b.len ? "," : "", q ? q : base);
+      ps_buf_printf(&b, "%s%s%s", b.len ? "," : "", meta ? "=" : "", q ? q : base);
       p += n + (e ? 1 : 0);
     }
     PsFtClass oc = {qualify(&c, rc->local), ps_facts_strn(f, b.data ? b.data : "", b.len), ps_source_pos(src, rc->start)};
@@ -492,14 +642,18 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
   }
   for (size_t i = 0; i < r->funcs.size; i++) {
     const PsFtRawFunc *rf = &r->funcs.items[i];
-    PsFtFunc of = {qualify(&c, rf->local), rf->cls >= 0 ? o->classes.items[rf->cls].qualname : NULL,
-                   ps_source_pos(src, rf->start), rf->flags};
+    /* A function nested in a method (a lambda handed to a pool) works on
+     * the method's self: it belongs to the class too. */
+    int32_t cl = rf->cls >= 0 ? rf->cls : rf->self_cls;
+    PsFtFunc of = {qualify(&c, rf->local), cl >= 0 ? o->classes.items[cl].qualname : NULL, ps_source_pos(src, rf->start),
+                   rf->flags};
     array_push(&o->funcs, of);
   }
   for (size_t i = 0; i < r->binds.size; i++) {
     const PsFtRawBind *b = &r->binds.items[i];
     const char *key;
     if (b->where == PS_FTW_MODULE) key = qualify(&c, b->name);
+    else if (b->where == PS_FTW_LOCAL && b->value != PS_FTV_CALL) continue; /* aliases: resolution only */
     else if (b->where == PS_FTW_LOCAL) key = ps_arena_sprintf(arena, "%s:%s", o->funcs.items[b->func].qualname, b->name);
     else if (b->cls >= 0) key = ps_arena_sprintf(arena, "%s.%s", o->classes.items[b->cls].qualname, b->name);
     else continue;
@@ -522,7 +676,7 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
       ob.ctor = ps_facts_str(f, q ? q : b->ctor);
     }
     const char *guard = NULL;
-    ob.markers = markers_at(&c, ob.pos.line, &guard);
+    ob.markers = markers_at(&c, ob.pos.line, &guard) | (b->escapes ? PS_FTM_ESCAPES : 0) | (b->locked ? PS_FTM_LOCKED : 0);
     ob.guard = ps_facts_str(f, guard);
     array_push(&o->objects, ob);
   }
@@ -536,9 +690,24 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
     if (!key) continue;
     /* An object under construction is not shared yet (RacerD's ownership). */
     if (via == PS_FTVIA_SELF && (r->funcs.items[a->func].flags & PS_FTF_INIT)) continue;
-    PsFtAccess oa = {ps_facts_str(f, key), shown(&c, a->shown_start, a->shown_end), ps_facts_str(f, a->name),
+    const char *name = a->name;
+    uint8_t kind = a->kind, flags = a->flags;
+    if (kind == PS_FTA_WRITE || kind == PS_FTA_ITEM_STORE) {
+      if (a->value == PS_FTV_CALL && name) {
+        const char *recv;
+        const char *t = resolve_callee(&c, a->func, name, &recv, 0);
+        name = t ? t : name;
+      } else if (kind == PS_FTA_WRITE && a->value == PS_FTV_ALIAS && name && restores(&c, a->func, a->ref, name)) {
+        kind = PS_FTA_RMW; /* X = old, where old = X earlier: a read-modify-write through a saved copy */
+        flags |= PS_FTX_SAVED;
+        name = NULL;
+      } else {
+        name = NULL;
+      }
+    }
+    PsFtAccess oa = {ps_facts_str(f, key), shown(&c, a->shown_start, a->shown_end), ps_facts_str(f, name),
                      (uint32_t)a->func, lockset(&c, a->locks, sets),
-                     -1, ps_source_pos(src, a->start), ps_source_pos(src, a->end), a->kind, via, a->flags, a->value};
+                     -1, ps_source_pos(src, a->start), ps_source_pos(src, a->end), kind, via, flags, a->value};
     map[i] = (int32_t)o->accesses.size;
     array_push(&o->accesses, oa);
   }
@@ -564,14 +733,29 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
         if (fn->self_name && strlen(fn->self_name) == hn && !strncmp(fn->self_name, rc->callee, hn)) flags |= PS_FTC_SELF;
       }
     }
+    if (!target && !recv && last && !(rc->flags & PS_FTC_IMPLICIT) && strchr(rc->callee, '.') == last &&
+        is_param(&c, rc->func, rc->callee, (size_t)(last - rc->callee)))
+      target = ps_arena_sprintf(arena, "?%s", last + 1); /* p.m() on a parameter: the method by name */
     size_t first = o->args.size;
     for (uint32_t k = 0; k < rc->n_args; k++) {
       const PsFtRawArg *ra = &r->args.items[rc->first_arg + k];
       const char *t = NULL, *ar;
-      if (ra->how == PS_FTARG_LAMBDA) t = qualify(&c, ra->text);
+      uint8_t how = ra->how;
+      if (how == PS_FTARG_LAMBDA) t = qualify(&c, ra->text);
+      else if (how == PS_FTARG_VALUE) t = value_class(&c, rc->func, ra->text);
       else t = resolve_callee(&c, rc->func, ra->text, &ar, 0);
+      if (!t && how == PS_FTARG_BOUND) {
+        /* p.m with p of unknown type (a parameter): the method by name. */
+        const char *d = strchr(ra->text, '.');
+        if (d && !strchr(d + 1, '.') && is_param(&c, rc->func, ra->text, (size_t)(d - ra->text)))
+          t = ps_arena_sprintf(arena, "?%s", d + 1), how = PS_FTARG_METHOD;
+      }
+      if (!t && how == PS_FTARG_FUNC && !ra->kw && ra->index >= 0) {
+        t = value_class(&c, rc->func, ra->text); /* submit(fn, obj): obj handed to the thread */
+        if (t) how = PS_FTARG_VALUE;
+      }
       if (!t) continue;
-      PsFtArg oa = {ps_facts_str(f, ra->kw), ps_facts_str(f, t), ra->index, ra->how};
+      PsFtArg oa = {ps_facts_str(f, ra->kw), ps_facts_str(f, t), ra->index, how};
       array_push(&o->args, oa);
     }
     size_t na = o->args.size - first;

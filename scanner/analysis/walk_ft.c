@@ -39,6 +39,7 @@ enum {
   K_YIELD,
   K_COMMENT,
   K_EXPR_STATEMENT,
+  K_RETURN,
 };
 
 enum { FR_FUNC, FR_CLASS, FR_LOCK, FR_CHECK, FR_EAFP, FR_LOOP, FR_MAIN };
@@ -117,6 +118,7 @@ PsFtWalker *ps_ft_walk__new(const TSLanguage *l) {
   set_kind(w, "yield", K_YIELD);
   set_kind(w, "comment", K_COMMENT);
   set_kind(w, "expression_statement", K_EXPR_STATEMENT);
+  set_kind(w, "return_statement", K_RETURN);
   w->s_identifier = sym(l, "identifier");
   w->s_attribute = sym(l, "attribute");
   w->s_call = sym(l, "call");
@@ -216,6 +218,7 @@ void ps_ft_raw__free(PsFtRaw *r) {
   array_free(&r->decls);
   array_free(&r->locals);
   array_free(&r->markers);
+  array_free(&r->params);
   free(r);
 }
 
@@ -233,6 +236,7 @@ void ps_ft_walk__begin(PsFtWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&r->decls);
   array_clear(&r->locals);
   array_clear(&r->markers);
+  array_clear(&r->params);
   array_push(&r->lock_nodes, ((PsFtLockNode){NULL, -1, 0}));
   array_clear(&self->frames);
   self->src = src;
@@ -389,6 +393,15 @@ static uint8_t value_kind(PsFtWalker *w, TSNode v) {
   return PS_FTV_UNKNOWN;
 }
 
+/* What a stored value names, for the facts: a call's callee, or a chain. */
+static const char *value_text(PsFtWalker *w, TSNode v) {
+  if (ts_node_is_null(v)) return NULL;
+  TSSymbol s = ts_node_symbol(v);
+  if (s == w->s_call) return chain(w, ts_node_child_by_field_id(v, w->f_function));
+  if (s == w->s_identifier || s == w->s_attribute) return chain(w, v);
+  return NULL;
+}
+
 /* Does the subtree at n read `ref` (as a whole chain, or subscripted:
  * ref[...], or through ref.get(...))? A bounded look: right-hand sides. */
 static bool mentions(PsFtWalker *w, TSNode n, const char *ref) {
@@ -454,7 +467,7 @@ static int32_t add_access_shown(PsFtWalker *w, uint8_t kind, const char *ref, co
   for (size_t i = w->frames.size; i-- > 0;) {
     const Frame *f = &w->frames.items[i];
     if (f->type == FR_FUNC || f->type == FR_CLASS) break;
-    if (f->type == FR_LOCK && !a.locks) a.locks = (uint32_t)f->idx;
+    if (f->type == FR_LOCK && !a.locks && a.start >= f->start) a.locks = (uint32_t)f->idx;
     if (f->type == FR_EAFP) a.flags |= (uint8_t)f->idx;
     if (f->type == FR_CHECK) {
       const PsFtCheckFrame *cf = &r->checks.items[f->idx];
@@ -485,12 +498,23 @@ static int32_t add_access_in(PsFtWalker *w, uint8_t kind, const char *ref, const
   return add_access_shown(w, kind, ref, name, n, flags, value, ts_node_start_byte(shown), ts_node_end_byte(shown));
 }
 
-static uint32_t cur_locks(const PsFtWalker *w) {
-  const Frame *f = frame_in_func(w, FR_LOCK);
-  return f ? (uint32_t)f->idx : 0;
+/* The innermost lock held at byte pos of the current function (0: none).
+ * A with statement's lock frame covers its body only. */
+static uint32_t cur_locks_at(const PsFtWalker *w, uint32_t pos) {
+  for (size_t i = w->frames.size; i-- > 0;) {
+    const Frame *f = &w->frames.items[i];
+    if (f->type == FR_FUNC || f->type == FR_CLASS) return 0;
+    if (f->type == FR_LOCK && pos >= f->start) return (uint32_t)f->idx;
+  }
+  return 0;
 }
 
+static uint32_t cur_locks(const PsFtWalker *w) { return cur_locks_at(w, UINT32_MAX); }
+
 /* ---- node handlers ------------------------------------------------------------ */
+
+static const PsFtRawBind *local_bind(const PsFtWalker *w, const char *name, size_t n);
+static bool derived_test(PsFtWalker *w, TSNode n, TSNode x, bool absent);
 
 static void visit_func(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth) {
   PsFtRaw *r = w->raw;
@@ -513,6 +537,12 @@ static void visit_func(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
                                      "setUp", "__del__", NULL};
   for (const char *const *p = INIT; *p; p++)
     if (len == strlen(*p) && !memcmp(t, *p, len)) fn.flags |= PS_FTF_INIT;
+  /* Implicit class methods: their first parameter is the class. */
+  static const char *const IMPLICIT_CLS[] = {"__new__", "__init_subclass__", "__class_getitem__", NULL};
+  for (const char *const *p = IMPLICIT_CLS; *p && cls >= 0; p++)
+    if (len == strlen(*p) && !memcmp(t, *p, len)) fn.flags |= PS_FTF_CLASSMETHOD;
+  fn.first_bind = (uint32_t)r->binds.size;
+  fn.local_calls = -1;
   TSNode dec = parent_of(path, depth, 0);
   if (!ts_node_is_null(dec) && ts_node_symbol(dec) == w->s_decorated) {
     uint32_t nc = ts_node_named_child_count(dec);
@@ -535,6 +565,9 @@ static void visit_func(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
       if (!strcmp(last, "lru_cache") || !strcmp(last, "cache")) fn.flags |= PS_FTF_CACHED;
       else if (!strcmp(last, "staticmethod")) fn.flags |= PS_FTF_STATIC;
       else if (!strcmp(last, "classmethod")) fn.flags |= PS_FTF_CLASSMETHOD;
+      else if (strcmp(last, "property") && strcmp(last, "setter") && strcmp(last, "abstractmethod") &&
+               strcmp(last, "override") && strcmp(last, "wraps"))
+        fn.flags |= PS_FTF_DECORATED;
     }
   }
   if (cls >= 0 && !(fn.flags & PS_FTF_STATIC)) {
@@ -557,6 +590,16 @@ static void visit_func(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
   }
   int32_t idx = (int32_t)r->funcs.size;
   array_push(&r->funcs, fn);
+  /* Parameters (but self): p.m() on one is a method we may know by name. */
+  TSNode params = ts_node_child_by_field_id(n, w->f_parameters);
+  size_t np = ts_node_is_null(params) ? 0 : named_children(w, params, 12);
+  for (size_t i = 0; i < np; i++) {
+    TSNode p = w->kids.items[i];
+    if (ts_node_symbol(p) != w->s_identifier && ts_node_named_child_count(p)) p = ts_node_named_child(p, 0);
+    if (ts_node_symbol(p) != w->s_identifier) continue;
+    const char *pn = chain(w, p);
+    if (pn && (!fn.self_name || strcmp(pn, fn.self_name))) array_push(&r->params, ((PsFtRawDecl){pn, idx, false}));
+  }
   push_frame(w, ts_node_start_byte(n), ts_node_end_byte(n), FR_FUNC, idx);
 }
 
@@ -575,6 +618,8 @@ static void visit_lambda(PsFtWalker *w, TSNode n) {
   fn.self_cls = -1;
   fn.start = ts_node_start_byte(n);
   fn.flags = PS_FTF_LAMBDA | (parent >= 0 ? PS_FTF_NESTED : 0);
+  fn.first_bind = (uint32_t)r->binds.size;
+  fn.local_calls = -1;
   if (parent >= 0) {
     fn.self_name = r->funcs.items[parent].self_name;
     fn.self_cls = r->funcs.items[parent].self_cls;
@@ -612,7 +657,15 @@ static void visit_class(PsFtWalker *w, TSNode n) {
     PsBuf b = PS_BUF_INIT;
     uint32_t nb = ts_node_named_child_count(sup);
     for (uint32_t i = 0; i < nb; i++) {
-      const char *base = chain(w, ts_node_named_child(sup, i));
+      TSNode bn = ts_node_named_child(sup, i);
+      if (ts_node_symbol(bn) == w->s_keyword_argument) {
+        /* metaclass=M: recorded as the base "=M". */
+        TSNode kn = ts_node_child_by_field_id(bn, w->f_name);
+        const char *mv = text_eq(w, kn, "metaclass") ? chain(w, ts_node_child_by_field_id(bn, w->f_value)) : NULL;
+        if (mv) ps_buf_printf(&b, "%s=%s", b.len ? "," : "", mv);
+        continue;
+      }
+      const char *base = chain(w, bn);
       if (base) ps_buf_printf(&b, "%s%s", b.len ? "," : "", base);
     }
     if (b.len) c.bases = ps_arena_strndup(w->arena, b.data, b.len);
@@ -696,6 +749,23 @@ static void add_local(PsFtWalker *w, TSNode target) {
   }
 }
 
+/* list(d), sorted(d.keys()), tuple(d.items()): the chain d whose keys a
+ * snapshot call copies, or NULL. (A call node of list/tuple/sorted/set.) */
+static const char *snapshot_source(PsFtWalker *w, TSNode call) {
+  TSNode args = ts_node_child_by_field_id(call, w->f_arguments);
+  if (ts_node_is_null(args) || ts_node_symbol(args) != w->s_argument_list || ts_node_named_child_count(args) != 1)
+    return NULL;
+  TSNode a = ts_node_named_child(args, 0);
+  if (is_chain(w, a)) return chain(w, a);
+  if (ts_node_symbol(a) != w->s_call) return NULL;
+  TSNode fn = ts_node_child_by_field_id(a, w->f_function);
+  if (ts_node_is_null(fn) || ts_node_symbol(fn) != w->s_attribute) return NULL;
+  TSNode obj = ts_node_child_by_field_id(fn, w->f_object), attr = ts_node_child_by_field_id(fn, w->f_attribute);
+  if (!is_chain(w, obj) || !(text_eq(w, attr, "keys") || text_eq(w, attr, "items") || text_eq(w, attr, "copy")))
+    return NULL;
+  return chain(w, obj);
+}
+
 static bool in_main_guard(const PsFtWalker *w) {
   for (size_t i = 0; i < w->frames.size; i++)
     if (w->frames.items[i].type == FR_MAIN) return true;
@@ -707,14 +777,36 @@ static void add_bind(PsFtWalker *w, uint8_t where, const char *name, int32_t cls
   if (!name) return;
   /* `if __name__ == "__main__":` runs only as a script: its objects are no library's state. */
   if ((where == PS_FTW_MODULE || where == PS_FTW_CLASS) && in_main_guard(w)) return;
-  PsFtRawBind b = {name, NULL, cls, func, start, where, value_kind(w, value)};
+  PsFtRawBind b = {name, NULL, cls, func, start, where, value_kind(w, value), false, false, -1};
   if (b.value == PS_FTV_CALL) b.ctor = chain(w, ts_node_child_by_field_id(value, w->f_function));
   if (b.value == PS_FTV_ALIAS) b.ctor = chain(w, value);
   if (b.value == PS_FTV_ALIAS && !b.ctor) b.value = PS_FTV_UNKNOWN;
+  if (where == PS_FTW_LOCAL && !ts_node_is_null(value)) {
+    /* x = d.get(k), x = d[k]: derived from d (a test of x tests d);
+     * xs = list(d.keys()): a snapshot of d's keys. */
+    TSSymbol vs = ts_node_symbol(value);
+    if (vs == w->s_subscript && is_chain(w, ts_node_child_by_field_id(value, w->f_value))) {
+      b.value = FTV_DERIVED;
+      b.ctor = chain(w, ts_node_child_by_field_id(value, w->f_value));
+    } else if (vs == w->s_call && b.ctor) {
+      const char *dot = strrchr(b.ctor, '.');
+      const char *last = dot ? dot + 1 : b.ctor;
+      if (dot && !strcmp(last, "get")) {
+        b.value = FTV_DERIVED;
+        b.ctor = ps_arena_strndup(w->arena, b.ctor, (size_t)(dot - b.ctor));
+      } else if (!dot && (!strcmp(last, "list") || !strcmp(last, "tuple") || !strcmp(last, "sorted") ||
+                          !strcmp(last, "set") || !strcmp(last, "frozenset"))) {
+        const char *src = snapshot_source(w, value);
+        if (src) b.value = FTV_KEYS, b.ctor = src;
+      }
+    }
+  }
   array_push(&w->raw->binds, b);
 }
 
 static void visit_with(PsFtWalker *w, TSNode n) {
+  TSNode body = ts_node_child_by_field_id(n, w->f_body);
+  uint32_t body_start = ts_node_is_null(body) ? ts_node_end_byte(n) : ts_node_start_byte(body);
   uint32_t nc = ts_node_named_child_count(n);
   for (uint32_t i = 0; i < nc; i++) {
     TSNode clause = ts_node_named_child(n, i);
@@ -731,9 +823,35 @@ static void visit_with(PsFtWalker *w, TSNode n) {
       }
       if (ts_node_is_null(v)) continue;
       if (is_chain(w, v)) {
-        uint32_t node = add_lock(w, chain(w, v));
-        push_frame(w, ts_node_start_byte(n), ts_node_end_byte(n), FR_LOCK, (int32_t)node);
-      } else if (ts_node_symbol(v) == w->s_call && !ts_node_is_null(alias) && cur_func(w) >= 0) {
+        const char *cv = chain(w, v);
+        uint32_t node = add_lock(w, cv);
+        /* `with lock:` on a local made by a call: used as a lock. */
+        if (cv && !strchr(cv, '.') && cur_func(w) >= 0)
+          for (int32_t bi = w->raw->funcs.items[cur_func(w)].local_calls; bi >= 0; bi = w->raw->binds.items[bi].next_local)
+            if (!strcmp(w->raw->binds.items[bi].name, cv)) w->raw->binds.items[bi].locked = true;
+        /* `with x:` runs x.__enter__() and x.__exit__(): calls, when x is
+         * one of our objects (a lock's are nobody's concern). */
+        if (cv && cur_func(w) >= 0) {
+          for (int e = 0; e < 2; e++) {
+            PsFtRawCall c = {ps_arena_sprintf(w->arena, "%s.%s", cv, e ? "__exit__" : "__enter__"), cur_func(w),
+                             cur_locks_at(w, ts_node_start_byte(v)), ts_node_start_byte(v), ts_node_end_byte(v),
+                             (uint32_t)w->raw->args.size, 0,
+                             PS_FTC_IMPLICIT};
+            if (frame_in_func(w, FR_LOOP)) c.flags |= PS_FTC_IN_LOOP;
+            array_push(&w->raw->calls, c);
+          }
+        }
+        push_frame(w, body_start, ts_node_end_byte(n), FR_LOCK, (int32_t)node);
+      } else if (ts_node_symbol(v) == w->s_call && cur_func(w) >= 0) {
+        /* `with Guard(x):` holds a lock when Guard's __enter__ takes one
+         * (decided in the join): the lock "@Guard()". */
+        const char *cf = chain(w, ts_node_child_by_field_id(v, w->f_function));
+        if (cf) {
+          uint32_t node = add_lock(w, ps_arena_sprintf(w->arena, "@%s()", cf));
+          push_frame(w, body_start, ts_node_end_byte(n), FR_LOCK, (int32_t)node);
+        }
+      }
+      if (ts_node_symbol(v) == w->s_call && !ts_node_is_null(alias) && cur_func(w) >= 0) {
         /* `with ThreadPoolExecutor() as ex:` binds ex to an instance. */
         TSNode an = ts_node_named_child(alias, 0);
         if (!ts_node_is_null(an) && ts_node_symbol(an) == w->s_identifier)
@@ -751,6 +869,10 @@ static void visit_expr_statement(PsFtWalker *w, TSNode n) {
   if (ts_node_symbol(call) != w->s_call) return;
   TSNode fn = ts_node_child_by_field_id(call, w->f_function);
   if (ts_node_is_null(fn) || ts_node_symbol(fn) != w->s_attribute) return;
+  /* x.acquire() as a statement, on anything (self.get_lock().acquire()):
+   * a function that takes a lock (an __enter__ makes a lock-like guard). */
+  if (text_eq(w, ts_node_child_by_field_id(fn, w->f_attribute), "acquire"))
+    w->raw->funcs.items[cur_func(w)].flags |= PS_FTF_ACQUIRES;
   const char *callee = chain(w, fn);
   if (!callee) return;
   const char *last = strrchr(callee, '.');
@@ -788,6 +910,7 @@ static void visit_expr_statement(PsFtWalker *w, TSNode n) {
       }
     }
   }
+  w->raw->funcs.items[cur_func(w)].flags |= PS_FTF_ACQUIRES;
   if (!end) return;
   uint32_t node = add_lock(w, lock);
   push_frame(w, ts_node_start_byte(n), end, FR_LOCK, (int32_t)node);
@@ -875,7 +998,7 @@ static void visit_call(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
     }
   }
   if (frame_in_func(w, FR_LOOP)) flags |= PS_FTC_IN_LOOP;
-  PsFtRawCall c = {callee, func, func >= 0 ? cur_locks(w) : 0, ts_node_start_byte(fn), ts_node_end_byte(fn),
+  PsFtRawCall c = {callee, func, func >= 0 ? cur_locks_at(w, ts_node_start_byte(n)) : 0, ts_node_start_byte(fn), ts_node_end_byte(fn),
                    (uint32_t)w->raw->args.size, 0, flags};
   if (!ts_node_is_null(args) && ts_node_symbol(args) == w->s_argument_list) {
     size_t na = named_children(w, args, 16);
@@ -886,6 +1009,15 @@ static void visit_call(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
       if (as == w->s_keyword_argument) {
         TSNode kn = ts_node_child_by_field_id(a, w->f_name), kv = ts_node_child_by_field_id(a, w->f_value);
         if (!ts_node_is_null(kn) && !ts_node_is_null(kv)) add_arg(w, chain(w, kn), -1, kv);
+        /* args=(obj, ...): objects handed to the thread. */
+        if (!ts_node_is_null(kn) && text_eq(w, kn, "args") && !ts_node_is_null(kv) &&
+            (ts_node_symbol(kv) == w->s_tuple || ts_node_symbol(kv) == w->s_list)) {
+          uint32_t ne = ts_node_named_child_count(kv);
+          for (uint32_t e = 0; e < ne && e < 4; e++) {
+            TSNode el = ts_node_named_child(kv, e);
+            if (is_chain(w, el)) array_push(&w->raw->args, ((PsFtRawArg){"args", chain(w, el), (int8_t)e, PS_FTARG_VALUE}));
+          }
+        }
       } else if (as == w->s_list_splat || as == w->s_dict_splat) {
         pos = 100;
       } else {
@@ -923,6 +1055,7 @@ static void visit_subscript(PsFtWalker *w, TSNode n, const TSNode *path, size_t 
   if (ts_node_is_null(par)) return;
   TSSymbol ps = ts_node_symbol(par);
   uint8_t kind = PS_FTA_ITEM_READ, flags = 0, value = 0;
+  const char *vname = NULL;
   if (ps == w->s_augmented && ts_node_eq(ts_node_child_by_field_id(par, w->f_left), n)) {
     kind = PS_FTA_ITEM_RMW;
   } else if (ps == w->s_delete ||
@@ -933,11 +1066,12 @@ static void visit_subscript(PsFtWalker *w, TSNode n, const TSNode *path, size_t 
     if (ps == w->s_assignment) {
       TSNode rv = assigned_value(w, par);
       value = value_kind(w, rv);
+      if (value == PS_FTV_CALL) vname = value_text(w, rv);
       if (mentions(w, rv, ref)) kind = PS_FTA_ITEM_RMW, flags |= PS_FTX_SELF_RHS;
     }
   }
   if (kind == PS_FTA_ITEM_READ) add_access(w, kind, ref, NULL, n, flags, value);
-  else add_access_in(w, kind, ref, NULL, n, flags, value, ps == w->s_expression_list ? parent_of(path, depth, 1) : par);
+  else add_access_in(w, kind, ref, vname, n, flags, value, ps == w->s_expression_list ? parent_of(path, depth, 1) : par);
 }
 
 static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
@@ -964,10 +1098,22 @@ static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
       /* `global _lock; _lock = Lock()`: what the module-level name holds. */
       if (!augmented) add_bind(w, PS_FTW_MODULE, name, -1, func, value, start);
       uint8_t kind = augmented || mentions(w, value, name) ? PS_FTA_RMW : PS_FTA_WRITE;
-      add_access_in(w, kind, name, NULL, left, augmented ? 0 : (kind == PS_FTA_RMW ? PS_FTX_SELF_RHS : 0),
-                    augmented ? 0 : value_kind(w, value), n);
-    } else if (!augmented && !ts_node_is_null(value) && ts_node_symbol(value) == w->s_call) {
-      add_bind(w, PS_FTW_LOCAL, name, -1, func, value, start);
+      add_access_in(w, kind, name, augmented ? NULL : value_text(w, value), left,
+                    augmented ? 0 : (kind == PS_FTA_RMW ? PS_FTX_SELF_RHS : 0), augmented ? 0 : value_kind(w, value), n);
+    } else if (!augmented && !ts_node_is_null(value)) {
+      TSSymbol vs = ts_node_symbol(value);
+      /* Locals that matter: made by a call (a lock, an executor), another
+       * name (an alias of shared state: l = self._pending), derived from a
+       * container (x = d.get(k)). */
+      if (vs == w->s_call || vs == w->s_subscript || is_chain(w, value)) {
+        int32_t bi = (int32_t)w->raw->binds.size;
+        add_bind(w, PS_FTW_LOCAL, name, -1, func, value, start);
+        if ((int32_t)w->raw->binds.size > bi && w->raw->binds.items[bi].value == PS_FTV_CALL) {
+          PsFtRawFunc *fr = &w->raw->funcs.items[func];
+          w->raw->binds.items[bi].next_local = fr->local_calls;
+          fr->local_calls = bi;
+        }
+      }
     }
     return;
   }
@@ -978,8 +1124,8 @@ static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
     const char *ref = chain(w, left);
     if (!ref) return;
     uint8_t kind = augmented || mentions(w, value, ref) ? PS_FTA_RMW : PS_FTA_WRITE;
-    add_access_in(w, kind, ref, NULL, left, (!augmented && kind == PS_FTA_RMW) ? PS_FTX_SELF_RHS : 0,
-                  augmented ? 0 : value_kind(w, value), n);
+    add_access_in(w, kind, ref, augmented ? NULL : value_text(w, value), left,
+                  (!augmented && kind == PS_FTA_RMW) ? PS_FTX_SELF_RHS : 0, augmented ? 0 : value_kind(w, value), n);
     const PsFtRawFunc *fn = &w->raw->funcs.items[func];
     if (!augmented && fn->self_name && ts_node_symbol(obj) == w->s_identifier && text_eq(w, obj, fn->self_name) &&
         fn->self_cls >= 0 && !(fn->flags & PS_FTF_CLASSMETHOD)) {
@@ -1043,6 +1189,23 @@ static void visit_for(PsFtWalker *w, TSNode n, bool clause) {
   TSNode right = ts_node_child_by_field_id(n, w->f_right);
   if (clause) add_local(w, ts_node_child_by_field_id(n, w->f_left));
   if (ts_node_is_null(right) || cur_func(w) < 0) return;
+  if (!clause) {
+    /* for k in list(d) / for k in keys (keys = list(d.keys())): each k was
+     * in d when the snapshot was taken; d[k] in the body relies on it. */
+    const char *src = NULL;
+    TSSymbol rs = ts_node_symbol(right);
+    if (rs == w->s_call) {
+      const char *f = chain(w, ts_node_child_by_field_id(right, w->f_function));
+      if (f && (!strcmp(f, "list") || !strcmp(f, "tuple") || !strcmp(f, "sorted") || !strcmp(f, "set")))
+        src = snapshot_source(w, right);
+    } else if (rs == w->s_identifier) {
+      uint32_t len;
+      const char *t = text_of(w, right, &len);
+      const PsFtRawBind *b = local_bind(w, t, len);
+      if (b && b->value == FTV_KEYS) src = b->ctor;
+    }
+    if (src && push_check(w, n, right) >= 0) add_access(w, PS_FTA_TEST_IN, src, NULL, right, PS_FTX_SNAPSHOT, 0);
+  }
   if (is_chain(w, right)) {
     add_access_shown(w, PS_FTA_ITER, chain(w, right), NULL, right, 0, 0, ts_node_start_byte(n), ts_node_end_byte(right));
     return;
@@ -1061,8 +1224,11 @@ static void visit_for(PsFtWalker *w, TSNode n, bool clause) {
                      ts_node_end_byte(right));
 }
 
-static void visit_comparison(PsFtWalker *w, TSNode n) {
+static void visit_comparison(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth) {
   if (cur_func(w) < 0 || ts_node_named_child_count(n) != 2 || !in_condition(w, n)) return;
+  /* `not k in d` is `not (k in d)`. */
+  TSNode par = parent_of(path, depth, 0);
+  uint8_t flip = !ts_node_is_null(par) && ts_node_symbol(par) == w->s_not ? PS_FTX_NEGATED : 0;
   TSNode a = ts_node_named_child(n, 0), b = ts_node_named_child(n, 1);
   char op[8] = "";
   size_t ol = 0;
@@ -1080,7 +1246,7 @@ static void visit_comparison(PsFtWalker *w, TSNode n) {
     }
   }
   if (!strcmp(op, "in") || !strcmp(op, "not in")) {
-    if (is_chain(w, b)) add_access(w, PS_FTA_TEST_IN, chain(w, b), NULL, n, op[0] == 'n' ? PS_FTX_NEGATED : 0, 0);
+    if (is_chain(w, b)) add_access(w, PS_FTA_TEST_IN, chain(w, b), NULL, n, (op[0] == 'n' ? PS_FTX_NEGATED : 0) ^ flip, 0);
     return;
   }
   bool is_eq = !strcmp(op, "is") || !strcmp(op, "==");
@@ -1089,15 +1255,63 @@ static void visit_comparison(PsFtWalker *w, TSNode n) {
   TSNode other = ts_node_symbol(b) == w->s_none ? a : ts_node_symbol(a) == w->s_none ? b : (TSNode){0};
   if (ts_node_is_null(other)) return;
   if (is_chain(w, other)) {
-    add_access(w, PS_FTA_TEST_NONE, chain(w, other), NULL, n, is_eq ? PS_FTX_NEGATED : 0, 0);
+    if (derived_test(w, n, other, is_eq ^ (flip != 0))) return;
+    add_access(w, PS_FTA_TEST_NONE, chain(w, other), NULL, n, (is_eq ? PS_FTX_NEGATED : 0) ^ flip, 0);
   } else if (ts_node_symbol(other) == w->s_call) {
     /* d.get(k) is None: a membership test of d. */
     TSNode fn = ts_node_child_by_field_id(other, w->f_function);
     if (!ts_node_is_null(fn) && ts_node_symbol(fn) == w->s_attribute) {
       TSNode obj = ts_node_child_by_field_id(fn, w->f_object), attr = ts_node_child_by_field_id(fn, w->f_attribute);
       if (is_chain(w, obj) && text_eq(w, attr, "get"))
-        add_access(w, PS_FTA_TEST_IN, chain(w, obj), NULL, n, is_eq ? PS_FTX_NEGATED : 0, 0);
+        add_access(w, PS_FTA_TEST_IN, chain(w, obj), NULL, n, (is_eq ? PS_FTX_NEGATED : 0) ^ flip, 0);
     }
+  }
+}
+
+/* The LOCAL bind of `name` in the current function (the latest), or NULL. */
+static const PsFtRawBind *local_bind(const PsFtWalker *w, const char *name, size_t n) {
+  int32_t f = cur_func(w);
+  if (f < 0) return NULL;
+  const PsFtRaw *r = w->raw;
+  for (size_t i = r->binds.size; i-- > r->funcs.items[f].first_bind;) {
+    const PsFtRawBind *b = &r->binds.items[i];
+    if (b->where == PS_FTW_LOCAL && b->func == f && strlen(b->name) == n && !strncmp(b->name, name, n)) return b;
+  }
+  return NULL;
+}
+
+/* A test of a local derived from a container (`x = d.get(k)` ... `if not
+ * x:`) tests the container: recorded as a membership test of d. */
+static bool derived_test(PsFtWalker *w, TSNode n, TSNode x, bool absent) {
+  if (ts_node_symbol(x) != w->s_identifier) return false;
+  uint32_t len;
+  const char *t = text_of(w, x, &len);
+  const PsFtRawBind *b = local_bind(w, t, len);
+  if (!b || b->value != FTV_DERIVED) return false;
+  add_access(w, PS_FTA_TEST_IN, b->ctor, NULL, n, absent ? PS_FTX_NEGATED : 0, 0);
+  return true;
+}
+
+/* An identifier naming a local made by a call (a lock made per call): is
+ * it used other than by `with`, acquire() and release()? Then it escapes. */
+static void note_escape(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth) {
+  int32_t f = cur_func(w);
+  if (f < 0 || w->raw->funcs.items[f].local_calls < 0) return;
+  uint32_t len;
+  const char *t = text_of(w, n, &len);
+  for (int32_t i = w->raw->funcs.items[f].local_calls; i >= 0; i = w->raw->binds.items[i].next_local) {
+    PsFtRawBind *b = &w->raw->binds.items[i];
+    if (b->escapes || strlen(b->name) != len || strncmp(b->name, t, len)) continue;
+    TSNode par = parent_of(path, depth, 0);
+    TSSymbol ps = ts_node_symbol(par);
+    if (ps == w->s_with_item) return;
+    if (ps == w->s_assignment && ts_node_eq(ts_node_child_by_field_id(par, w->f_left), n)) return;
+    if (ps == w->s_attribute) {
+      TSNode attr = ts_node_child_by_field_id(par, w->f_attribute);
+      if (text_eq(w, attr, "acquire") || text_eq(w, attr, "release") || text_eq(w, attr, "locked")) return;
+    }
+    b->escapes = true;
+    return;
   }
 }
 
@@ -1115,6 +1329,7 @@ static void visit_truth(PsFtWalker *w, TSNode n, const TSNode *path, size_t dept
     return;
   }
   if (cur_func(w) < 0 || !in_condition(w, n) || !is_chain(w, n)) return;
+  if (derived_test(w, n, n, negated)) return;
   add_access(w, PS_FTA_TEST_TRUTH, chain(w, n), NULL, n, negated ? PS_FTX_NEGATED : 0, 0);
 }
 
@@ -1195,9 +1410,22 @@ void ps_ft_walk__node(PsFtWalker *w, TSNode n, TSSymbol s, const TSNode *path, s
   case K_ASSIGN: visit_assign(w, n, false); break;
   case K_AUGASSIGN: visit_assign(w, n, true); break;
   case K_DELETE: visit_delete(w, n); break;
-  case K_COMPARISON: visit_comparison(w, n); break;
+  case K_COMPARISON: visit_comparison(w, n, path, depth); break;
   case K_IDENTIFIER:
+    note_escape(w, n, path, depth);
+    visit_truth(w, n, path, depth);
+    break;
   case K_ATTRIBUTE: visit_truth(w, n, path, depth); break;
+  case K_RETURN: {
+    int32_t f = cur_func(w);
+    if (f < 0 || !ts_node_named_child_count(n)) break;
+    TSNode v = ts_node_named_child(n, 0);
+    const char *rv = is_chain(w, v) ? chain(w, v) : "";
+    PsFtRawFunc *fr = &w->raw->funcs.items[f];
+    if (!fr->returns) fr->returns = rv;
+    else if (strcmp(fr->returns, rv)) fr->returns = "";
+    break;
+  }
   case K_GLOBAL: visit_decl(w, n, false); break;
   case K_NONLOCAL: visit_decl(w, n, true); break;
   case K_YIELD: {

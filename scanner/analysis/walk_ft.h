@@ -28,6 +28,9 @@ typedef struct PsFtRawFunc {
   const char *self_name; /* the name that stands for the instance (or the class): a method's
                             first parameter, inherited by the functions nested in it; else NULL */
   int32_t self_cls;      /* the class self_name stands for, or -1 */
+  const char *returns;   /* the chain every `return` returns ("_seq"), "" if they differ, NULL if none */
+  uint32_t first_bind;   /* binds of this function start at or after this index */
+  int32_t local_calls;   /* its LOCAL binds of calls (a list through next_local), -1 */
   uint32_t start;
   uint16_t flags;        /* PS_FTF_* */
 } PsFtRawFunc;
@@ -46,12 +49,19 @@ typedef struct PsFtRawBind {
   int32_t cls;           /* CLASS, INSTANCE: the class */
   int32_t func;          /* INSTANCE, LOCAL: the function */
   uint32_t start;
-  uint8_t where, value;  /* PsFtWhere, PsFtValue */
+  uint8_t where, value;  /* PsFtWhere, PsFtValue (LOCAL also FTV_DERIVED, FTV_KEYS) */
+  bool escapes;          /* LOCAL: the name is used other than in `with`/acquire()/release() */
+  bool locked;           /* LOCAL: used in `with name:` */
+  int32_t next_local;    /* LOCAL call binds of one function, newest first (see PsFtRawFunc.local_calls) */
 } PsFtRawBind;
+
+/* LOCAL bind values beyond PsFtValue: `x = d.get(k)` / `x = d[k]`
+ * (derived from d: ctor is d), `xs = list(d.keys())` (d's keys). */
+enum { FTV_DERIVED = 0x40, FTV_KEYS = 0x41 };
 
 typedef struct PsFtRawAccess {
   const char *ref;       /* the object as written: "cache", "self.items", "Cls.n", "mod.state" */
-  const char *name;      /* METHOD, ARG, ITER: see PsFtAccess */
+  const char *name;      /* METHOD, ARG, ITER: see PsFtAccess; WRITE/ITEM_STORE: the value's callee or chain */
   int32_t func;
   uint32_t locks;        /* lock node (index into lock_nodes; 0: none) */
   int32_t test_frame;    /* in the condition of this check frame: a test of it, else -1 */
@@ -119,6 +129,7 @@ typedef struct PsFtRaw {
   Array(PsFtRawDecl) locals;       /* names bound in a function that the summary does not see:
                                       lambda parameters, comprehension variables */
   Array(PsFtRawMarker) markers;
+  Array(PsFtRawDecl) params;       /* parameter names (not self) */
 } PsFtRaw;
 
 typedef struct PsFtWalker PsFtWalker;

@@ -91,7 +91,16 @@ const char *ft_ls_first(const FtGraph *g, uint32_t ls) {
 static uint32_t lock_id(FtGraph *g, const char *key) {
   uint32_t id = map_get(&g->lock_by_key, key);
   if (id != FT_NONE) return id;
-  FtLock l = {ft_str(g, key)};
+  FtLock l = {ft_str(g, key), false};
+  uint32_t o = ft_obj_find(g, key);
+  if (o != FT_NONE) {
+    const FtObj *ob = &g->objs.items[o];
+    const char *dot = strrchr(key, '.');
+    char cls[1024];
+    snprintf(cls, sizeof cls, "%.*s", dot ? (int)(dot - key) : 0, key);
+    uint32_t k = dot ? ft_cls_find(g, cls) : FT_NONE;
+    l.per_instance = ob->where == (1u << PS_FTW_INSTANCE) && k != FT_NONE && !g->classes.items[k].shared;
+  }
   array_push(&g->locks, l);
   ps_strmap_put(&g->lock_by_key, l.key, g->locks.size - 1, false);
   return (uint32_t)g->locks.size - 1;
@@ -124,6 +133,15 @@ static const char *canon_key(FtGraph *g, const char *k) {
  * `with` counts, unless it is known to be something else. */
 static bool is_lock_key(FtGraph *g, const char *k) {
   if (!strncmp(k, "call:", 5)) return true; /* _acquireLock() ... _releaseLock() */
+  if (!strncmp(k, "with:", 5)) {
+    /* with Guard(...): a lock-like context manager ([tool.pyshift.ft]),
+     * or a class of the tree whose __enter__ takes a lock. */
+    const char *name = ft_canon(g, k + 5);
+    if (ps_ft__vocab_row(g->vocab, "lock-like", name) || ps_ft__vocab_row(g->vocab, "lock-like", k + 5)) return true;
+    uint32_t c = ft_cls_find(g, name);
+    uint32_t e = c != FT_NONE ? ft_mro_find(g, c, "__enter__", 0) : FT_NONE;
+    return e != FT_NONE && (g->fns.items[e].f->flags & PS_FTF_ACQUIRES);
+  }
   uint32_t o = ft_obj_find(g, k);
   if (o == FT_NONE) return true;
   FtObj *ob = &g->objs.items[o];
@@ -173,7 +191,9 @@ static FtCat ctor_cat(FtGraph *g, const char *ctor, FtKind *kind, uint32_t *cls)
     if (ps_ft__vocab_row(g->vocab, "iterator", c)) return FT_CAT_ITER;
   }
   uint32_t fn = ft_fn_find(g, canon);
-  if (fn != FT_NONE && (g->fns.items[fn].f->flags & PS_FTF_GENERATOR)) return FT_CAT_ITER;
+  /* A generator function (a decorator may wrap it in something safe). */
+  if (fn != FT_NONE && (g->fns.items[fn].f->flags & PS_FTF_GENERATOR) && !(g->fns.items[fn].f->flags & PS_FTF_DECORATED))
+    return FT_CAT_ITER;
   uint32_t c = ft_cls_find(g, canon);
   if (c != FT_NONE) {
     *cls = c;
@@ -268,6 +288,35 @@ const struct VocabRow *ft_base_row(const FtGraph *g, uint32_t c, const char *kin
   return NULL;
 }
 
+/* "?m" (a method called on an object of unknown type): the method m when
+ * exactly one class of the caller's module defines one. */
+static uint32_t method_by_name(FtGraph *g, const FtFile *ff, const char *name) {
+  char key[1024];
+  int k = snprintf(key, sizeof key, "%s\t%s", ff->f->module, name);
+  if (k < 0 || (size_t)k >= sizeof key) return FT_NONE;
+  uint64_t v;
+  if (!ps_strmap_find(&g->methods, key, (size_t)k, &v)) return FT_NONE;
+  return (uint32_t)v;
+}
+
+/* The special method an access runs on an instance of ours, or NULL. */
+static const char *dunder(const PsFtAccess *a) {
+  switch (a->kind) {
+  case PS_FTA_ITEM_READ: return "__getitem__";
+  case PS_FTA_ITEM_STORE: return "__setitem__";
+  case PS_FTA_ITEM_DEL: return "__delitem__";
+  case PS_FTA_ITER: return a->name ? NULL : "__iter__";
+  case PS_FTA_TEST_IN: return a->flags & PS_FTX_SNAPSHOT ? NULL : "__contains__";
+  case PS_FTA_ARG:
+    if (!a->name) return NULL;
+    if (!strcmp(a->name, "len")) return "__len__";
+    if (!strcmp(a->name, "iter")) return "__iter__";
+    if (!strcmp(a->name, "next")) return "__next__";
+    return NULL;
+  default: return NULL;
+  }
+}
+
 /* The functions a call may run: its target, the method through the MRO,
  * the overrides in subclasses for self.m(), __init__ for a class. */
 static void call_targets(FtGraph *g, const FtFile *ff, const PsFtCall *c, uint32_t *out, size_t *n, size_t cap,
@@ -275,6 +324,11 @@ static void call_targets(FtGraph *g, const FtFile *ff, const PsFtCall *c, uint32
   *n = 0;
   *inst_cls = FT_NONE;
   const char *t = c->target;
+  if (t && t[0] == '?') {
+    uint32_t f = method_by_name(g, ff, t + 1);
+    if (f != FT_NONE) out[(*n)++] = f;
+    return;
+  }
   if (!t && c->recv) {
     uint32_t o = ft_obj_find(g, c->recv);
     if (o != FT_NONE && g->objs.items[o].cls != FT_NONE) {
@@ -303,8 +357,20 @@ static void call_targets(FtGraph *g, const FtFile *ff, const PsFtCall *c, uint32
   uint32_t k = ft_cls_find(g, canon);
   if (k != FT_NONE) {
     *inst_cls = k;
-    uint32_t init = ft_mro_find(g, k, "__init__", 0);
-    if (init != FT_NONE) out[(*n)++] = init;
+    static const char *const RUN[] = {"__init__", "__new__", "__post_init__", NULL};
+    for (const char *const *m = RUN; *m && *n < cap; m++) {
+      uint32_t fi = ft_mro_find(g, k, *m, 0);
+      if (fi != FT_NONE) out[(*n)++] = fi;
+    }
+    /* `with C():` enters the new instance too. */
+    for (int e = 0; e < 2 && (c->flags & PS_FTC_WITH) && *n < cap; e++) {
+      uint32_t fe = ft_mro_find(g, k, e ? "__exit__" : "__enter__", 0);
+      if (fe != FT_NONE) out[(*n)++] = fe;
+    }
+    /* A metaclass's __call__ runs first. */
+    uint32_t meta = g->classes.items[k].meta;
+    uint32_t fc = meta != FT_NONE ? ft_mro_find(g, meta, "__call__", 0) : FT_NONE;
+    if (fc != FT_NONE && *n < cap) out[(*n)++] = fc;
     return;
   }
   const char *dot = strrchr(canon, '.');
@@ -353,7 +419,8 @@ static const PsFtArg *entry_arg(const PsFtFacts *ft, const PsFtCall *c, const ch
   return NULL;
 }
 
-static uint32_t callable_fn(FtGraph *g, const PsFtArg *a) {
+static uint32_t callable_fn(FtGraph *g, const FtFile *ff, const PsFtArg *a) {
+  if (a->target[0] == '?') return method_by_name(g, ff, a->target + 1);
   const char *canon = ft_canon(g, a->target);
   uint32_t f = ft_fn_find(g, canon);
   if (f != FT_NONE) return f;
@@ -374,7 +441,17 @@ static void add_ctx(FtGraph *g, uint32_t root, const FtFile *ff, const PsFtCall 
                     const char *api) {
   if (root == FT_NONE) return;
   bool in_func = c && c->func != UINT32_MAX;
-  FtCtx x = {root, ff, c, many || in_func, many, false, bound, ft_str(g, api), in_func ? ff->fn0 + c->func : FT_NONE};
+  /* A lambda or nested function working on its method's self is bound too. */
+  const PsFtFunc *rf = g->fns.items[root].f;
+  if (rf->cls && !(rf->flags & PS_FTF_METHOD)) bound = true;
+  FtCtx x = {root, ff, c, many || in_func, many, false, bound, ft_str(g, api), in_func ? ff->fn0 + c->func : FT_NONE,
+             FT_NONE};
+  /* args=(obj,), submit(fn, obj): the threads share obj. */
+  const PsFtFacts *ft = ff->f->ft;
+  for (uint32_t i = 0; c && i < c->n_args && x.hands == FT_NONE; i++) {
+    const PsFtArg *a = &ft->args.items[c->first_arg + i];
+    if (a->how == PS_FTARG_VALUE) x.hands = ft_cls_find(g, ft_canon(g, a->target));
+  }
   array_push(&g->ctxs, x);
 }
 
@@ -418,8 +495,8 @@ static void find_entries(FtGraph *g, FtFile *ff, const PsFtCall *c, uint32_t ins
   if (row) {
     const PsFtArg *a = entry_arg(ft, c, row->detail);
     if (a) {
-      uint32_t f = callable_fn(g, a);
-      add_ctx(g, f, ff, c, loop || !strcmp(row->extra, "many"), a->how == PS_FTARG_BOUND, api);
+      uint32_t f = callable_fn(g, ff, a);
+      add_ctx(g, f, ff, c, loop || !strcmp(row->extra, "many"), a->how == PS_FTARG_BOUND || a->how == PS_FTARG_METHOD, api);
     }
     return;
   }
@@ -497,6 +574,26 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
   }
   for (size_t i = 0; i < g->classes.size; i++)
     for (uint32_t k = 0; k < g->classes.items[i].n_bases; k++) add_sub(g, g->classes.items[i].bases[k], (uint32_t)i, 0);
+  /* Methods by module and name, for "?m" (ambiguous: FT_NONE). */
+  for (size_t i = 0; i < g->fns.size; i++) {
+    const FtFn *fn = &g->fns.items[i];
+    if (!(fn->f->flags & PS_FTF_METHOD)) continue;
+    const char *m = strrchr(fn->f->qualname, '.') + 1;
+    char *key = ps_xasprintf("%s\t%s", g->files.items[fn->file].f->module, m);
+    const char *k = ft_str(g, key);
+    free(key);
+    uint64_t v;
+    if (ps_strmap_find(&g->methods, k, strlen(k), &v)) ps_strmap_put(&g->methods, k, FT_NONE, true);
+    else ps_strmap_put(&g->methods, k, i, false);
+  }
+  /* Metaclasses (`metaclass=M`, a base "=M"): M's instances are classes. */
+  for (size_t i = 0; i < g->classes.size; i++) {
+    FtClass *c = &g->classes.items[i];
+    c->meta = FT_NONE;
+    for (uint32_t k = 0; k < c->n_ext; k++)
+      if (c->ext[k][0] == '=') c->meta = ft_cls_find(g, ft_canon(g, c->ext[k] + 1));
+    if (c->meta != FT_NONE) g->classes.items[c->meta].is_meta = true;
+  }
   /* Objects: definitions first (in file order), then writes. */
   for (size_t fi = 0; fi < g->files.size; fi++) {
     const PsFtFacts *ft = g->files.items[fi].f->ft;
@@ -521,7 +618,7 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
       const PsFtAccess *a = &ft->accesses.items[k];
       if (a->kind != PS_FTA_WRITE) continue;
       uint32_t o = ft_obj_find(g, a->key);
-      if (o != FT_NONE && a->value != PS_FTV_CALL) merge_value(g, &g->objs.items[o], a->value, NULL);
+      if (o != FT_NONE && (a->value != PS_FTV_CALL || a->name)) merge_value(g, &g->objs.items[o], a->value, a->name);
     }
   }
   /* Classes whose instances are module- or class-level (singletons): their
@@ -531,6 +628,9 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
     if (o->cat != FT_CAT_INSTANCE || o->cls == FT_NONE) continue;
     if (o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS))) g->classes.items[o->cls].shared = true;
   }
+  /* A metaclass's instances are classes: module-level, shared. */
+  for (size_t i = 0; i < g->classes.size; i++)
+    if (g->classes.items[i].is_meta) g->classes.items[i].shared = true;
   for (size_t fi = 0; fi < g->files.size; fi++) {
     const PsFtFacts *ft = g->files.items[fi].f->ft;
     for (size_t k = 0; k < ft->objects.size; k++) {
@@ -559,22 +659,13 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
         uint32_t from = ff->fn0 + c->func;
         uint32_t ls = file_lockset(g, ff, c->locks);
         for (size_t j = 0; j < n; j++) {
-          FtEdge e = {from, t[j], ls, ff, c};
+          FtEdge e = {from, t[j], ls, ff, c, NULL};
           array_push(&g->edges, e);
         }
       }
       find_entries(g, ff, c, inst);
     }
   }
-  /* Adjacency: edges sorted by source (counting sort keeps file order). */
-  g->out_first = ps_xcalloc(g->fns.size + 1, sizeof(uint32_t));
-  for (size_t i = 0; i < g->edges.size; i++) g->out_first[g->edges.items[i].from + 1]++;
-  for (size_t i = 0; i < g->fns.size; i++) g->out_first[i + 1] += g->out_first[i];
-  g->out = ps_xmalloc((g->edges.size + 1) * sizeof(uint32_t));
-  uint32_t *fill = ps_xmalloc((g->fns.size + 1) * sizeof(uint32_t));
-  memcpy(fill, g->out_first, (g->fns.size + 1) * sizeof(uint32_t));
-  for (size_t i = 0; i < g->edges.size; i++) g->out[fill[g->edges.items[i].from]++] = (uint32_t)i;
-  free(fill);
   /* Accesses. */
   for (size_t fi = 0; fi < g->files.size; fi++) {
     FtFile *ff = &g->files.items[fi];
@@ -603,6 +694,25 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
     FtObj *ob = &g->objs.items[g->accs.items[i].obj];
     ob->accs[ob->n_accs++] = (uint32_t)i;
   }
+  /* Syntax that calls our methods: d[k] on an instance of a class of the
+   * tree runs its __getitem__, len(d) its __len__, `for x in d` __iter__. */
+  for (size_t i = 0; i < g->accs.size; i++) {
+    const FtAcc *x = &g->accs.items[i];
+    const FtObj *ob = &g->objs.items[x->obj];
+    if (ob->cat != FT_CAT_INSTANCE || ob->cls == FT_NONE) continue;
+    const char *m = dunder(x->a);
+    uint32_t f = m ? ft_mro_find(g, ob->cls, m, 0) : FT_NONE;
+    if (f != FT_NONE) array_push(&g->edges, ((FtEdge){x->fn, f, x->locks, x->file, NULL, x->a}));
+  }
+  /* Adjacency: edges sorted by source (counting sort keeps file order). */
+  g->out_first = ps_xcalloc(g->fns.size + 1, sizeof(uint32_t));
+  for (size_t i = 0; i < g->edges.size; i++) g->out_first[g->edges.items[i].from + 1]++;
+  for (size_t i = 0; i < g->fns.size; i++) g->out_first[i + 1] += g->out_first[i];
+  g->out = ps_xmalloc((g->edges.size + 1) * sizeof(uint32_t));
+  uint32_t *fill = ps_xmalloc((g->fns.size + 1) * sizeof(uint32_t));
+  memcpy(fill, g->out_first, (g->fns.size + 1) * sizeof(uint32_t));
+  for (size_t i = 0; i < g->edges.size; i++) g->out[fill[g->edges.items[i].from]++] = (uint32_t)i;
+  free(fill);
 }
 
 /* ---- contexts and reach ------------------------------------------------------------ */
@@ -646,7 +756,7 @@ void ft_graph_contexts(FtGraph *g, PsFtMode mode) {
     const char *m = g->ctxs.items[i].file->f->module;
     ps_strset_put(&app, m, top_len(m), NULL);
   }
-  FtCtx lib = {FT_NONE, NULL, NULL, true, true, true, false, "any caller", FT_NONE};
+  FtCtx lib = {FT_NONE, NULL, NULL, true, true, true, false, "any caller", FT_NONE, FT_NONE};
   array_push(&g->ctxs, lib);
   for (size_t i = 0; i < g->fns.size; i++) {
     FtFn *fn = &g->fns.items[i];
@@ -778,5 +888,6 @@ void ft_graph_free(FtGraph *g) {
   ps_strmap_free(&g->lock_by_key);
   ps_strmap_free(&g->ls_map);
   ps_strmap_free(&g->canon);
+  ps_strmap_free(&g->methods);
   ps_pool_free(&g->pool);
 }

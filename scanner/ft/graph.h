@@ -44,6 +44,8 @@ typedef struct FtClass {
   bool shared;      /* a module- or class-level instance exists: threads that reach it share it */
   bool exported;    /* ... and its bound methods are module-level names (`seed = _inst.seed`):
                        any caller of the library shares it */
+  uint32_t meta;    /* its metaclass in the tree, FT_NONE */
+  bool is_meta;     /* it is some class's metaclass: its instances (classes) are shared */
 } FtClass;
 
 typedef struct FtObj {
@@ -76,7 +78,8 @@ typedef struct FtEdge {
   uint32_t from, to;
   uint32_t locks;
   const FtFile *file;
-  const PsFtCall *call;
+  const PsFtCall *call;  /* the call, or NULL: */
+  const PsFtAccess *acc; /* syntax that calls a special method (d[k] runs __getitem__) */
 } FtEdge;
 
 /* A context: a thread entry (or, in library mode, "any caller"). */
@@ -90,6 +93,7 @@ typedef struct FtCtx {
   bool bound;             /* the callable is a bound method: its instance is shared by the thread */
   const char *api;        /* "threading.Thread" */
   uint32_t spawner;       /* the function that starts it, FT_NONE at module level */
+  uint32_t hands;         /* the class of an object handed to it (args=(obj,)), FT_NONE */
 } FtCtx;
 
 typedef struct FtReach {
@@ -100,6 +104,7 @@ typedef struct FtReach {
 
 typedef struct FtLock {
   const char *key;
+  bool per_instance; /* an instance attribute (self._lock) of a class with many instances */
 } FtLock;
 
 typedef struct FtLockSet {
@@ -124,7 +129,7 @@ typedef struct FtGraph {
   uint32_t *obj_accs;        /* every object's accesses (FtObj.accs points in) */
   uint32_t *reach_first;     /* per function: its FtReach in reach[] */
   FtReach *reach;
-  PsStrMap fn_by_name, cls_by_name, obj_by_key, lock_by_key, ls_map, canon;
+  PsStrMap fn_by_name, cls_by_name, obj_by_key, lock_by_key, ls_map, canon, methods;
 } FtGraph;
 
 void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab);

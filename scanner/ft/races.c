@@ -23,6 +23,7 @@ enum { EF_REBIND = 20, EF_RMW, EF_TEST };
 typedef struct Pair {
   const FtReach *ra, *rb;
   bool high;
+  uint32_t inst_lock; /* the only common lock was made per instance (FT006), else FT_NONE */
 } Pair;
 
 typedef struct R {
@@ -31,6 +32,7 @@ typedef struct R {
   PsFtEmit emit;
   void *ctx;
   uint16_t *done; /* per access: a bit per race already reported there */
+  bool *lock_done; /* per lock: FT006 per-instance reported */
   PsBuf scratch;
 } R;
 
@@ -71,7 +73,9 @@ static bool mutating(int e) {
 }
 static bool resizing(int e) { return e == FE_INSERT || e == FE_REMOVE || e == FE_COMPOUND || e == FE_ONCE; }
 
-static bool silenced(const FtObj *o) { return o->markers != 0; }
+static bool silenced(const FtObj *o) {
+  return o->markers & (PS_FTM_CONFINED | PS_FTM_INIT_ONLY | PS_FTM_GUARDED | PS_FTM_BENIGN);
+}
 
 /* Defined at module or class level in the tree: shared by every thread.
  * (An object defined nowhere in the tree, `sys.modules`, is not ours to judge.) */
@@ -90,12 +94,41 @@ static const FtReach *reach_of(const R *r, uint32_t fn, uint32_t *n) {
  * when the instance's bound methods are exported (`seed = _inst.seed`). */
 typedef enum Sharing { SHARE_ANY, SHARE_INSTANCE } Sharing;
 
-static bool ctx_on_class(const R *r, const FtCtx *c, const char *cls_key) {
-  if (!c->bound || c->root == FT_NONE) return false;
+static bool related(const R *r, uint32_t k, uint32_t o) {
+  return k != FT_NONE && o != FT_NONE &&
+         (k == o || ft_derives(r->g, k, r->g->classes.items[o].qualname, 0) ||
+          ft_derives(r->g, o, r->g->classes.items[k].qualname, 0));
+}
+
+/* Does context c run on an instance of (a class related to) cls_key: a
+ * bound method of it, or a thread it was handed to? */
+static bool ctx_on_class(const R *r, const FtCtx *c, uint32_t o) {
+  if (c->root == FT_NONE) return false;
+  if (c->hands != FT_NONE && related(r, c->hands, o)) return true;
+  if (!c->bound) return false;
   const char *rc = r->g->fns.items[c->root].f->cls;
-  if (!rc) return false;
-  uint32_t k = ft_cls_find(r->g, rc), o = ft_cls_find(r->g, cls_key);
-  return k != FT_NONE && o != FT_NONE && (k == o || ft_derives(r->g, k, cls_key, 0) || ft_derives(r->g, o, rc, 0));
+  return rc && related(r, ft_cls_find(r->g, rc), o);
+}
+
+/* Instance state of a metaclass is class-level state of its classes. */
+static bool meta_state(const R *r, const FtObj *o) {
+  const char *dot = strrchr(o->key, '.');
+  if (!dot) return false;
+  char cls[1024];
+  snprintf(cls, sizeof cls, "%.*s", (int)(dot - o->key), o->key);
+  uint32_t k = ft_cls_find(r->g, cls);
+  return k != FT_NONE && r->g->classes.items[k].is_meta && (o->where & (1u << PS_FTW_INSTANCE));
+}
+
+/* The class whose instance an access works on: the accessing method's for
+ * self.x (and self.a.b), else the class in the object's key. */
+static uint32_t access_class(const R *r, const FtAcc *a, const char *cls_key) {
+  if (a->a->via == PS_FTVIA_SELF) {
+    const char *fc = r->g->fns.items[a->fn].f->cls;
+    uint32_t k = fc ? ft_cls_find(r->g, fc) : FT_NONE;
+    if (k != FT_NONE) return k;
+  }
+  return ft_cls_find(r->g, cls_key);
 }
 
 /* Finds a pair of contexts under which a and b run at the same time with
@@ -111,20 +144,34 @@ static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, S
       const FtCtx *x = &r->g->ctxs.items[ra[i].ctx], *y = &r->g->ctxs.items[rb[j].ctx];
       if (ra[i].ctx == rb[j].ctx && !x->multi) continue;
       if (sh == SHARE_INSTANCE) {
-        uint32_t k = ft_cls_find(r->g, cls_key);
-        const FtClass *kc = k != FT_NONE ? &r->g->classes.items[k] : NULL;
+        uint32_t ka = access_class(r, a, cls_key), kb = access_class(r, b, cls_key);
         bool lib = x->library || y->library;
-        bool singleton = kc && kc->shared && (!lib || kc->exported);
-        bool bound = ctx_on_class(r, x, cls_key) && ctx_on_class(r, y, cls_key) &&
-                     (ra[i].ctx == rb[j].ctx ? x->multi_same : x->spawner == y->spawner && x->spawner != FT_NONE);
+        bool singleton = false;
+        for (int s = 0; s < 2 && !singleton; s++) {
+          uint32_t k = s ? kb : ka;
+          const FtClass *kc = k != FT_NONE ? &r->g->classes.items[k] : NULL;
+          singleton = kc && kc->shared && (!lib || kc->exported);
+        }
+        bool same_inst = ra[i].ctx == rb[j].ctx ? (x->multi_same || x->hands != FT_NONE)
+                                                : x->spawner == y->spawner && x->spawner != FT_NONE;
+        bool bound = ctx_on_class(r, x, ka) && ctx_on_class(r, y, kb) && same_inst;
         if (!singleton && !bound) continue;
       }
       uint32_t la = ft_ls_union(r->g, ra[i].held, a_joint != FT_NONE ? a_joint : a->locks);
       uint32_t lb = ft_ls_union(r->g, rb[j].held, b->locks);
-      if (ft_ls_inter(r->g, la, lb)) continue;
+      uint32_t common = ft_ls_inter(r->g, la, lb), inst_lock = FT_NONE;
+      if (common && sh == SHARE_ANY) {
+        /* self._lock guards only its own instance: state every instance
+         * shares is not protected by it. */
+        const FtLockSet *cs = &r->g->locksets.items[common];
+        bool all_inst = true;
+        for (uint32_t c = 0; c < cs->n && all_inst; c++) all_inst = r->g->locks.items[r->g->ls_ids.items[cs->first + c]].per_instance;
+        if (all_inst) inst_lock = r->g->ls_ids.items[cs->first], common = 0;
+      }
+      if (common) continue;
       bool high = !x->library && !y->library;
       if (!found || (high && !out->high)) {
-        *out = (Pair){&ra[i], &rb[j], high};
+        *out = (Pair){&ra[i], &rb[j], high, inst_lock};
         found = true;
         if (high) return true;
       }
@@ -291,7 +338,8 @@ static void add_flow(R *r, Out *o, const FtReach *re, const FtAcc *x, const char
   }
   for (size_t i = n; i-- > 0;) {
     const FtEdge *e = &r->g->edges.items[chain[i]];
-    array_push(&o->steps, ((PsFtLoc){e->file->f->path, e->call->pos, e->call->end,
+    PsPos ep = e->call ? e->call->pos : e->acc->pos, ee = e->call ? e->call->end : e->acc->end;
+    array_push(&o->steps, ((PsFtLoc){e->file->f->path, ep, ee,
                                      keep(o, ps_xasprintf("`%s` calls `%s`", fn_name(r, e->from), fn_name(r, e->to)))}));
   }
   char *d = describe(r, x);
@@ -333,7 +381,16 @@ static void out_emit(R *r, Out *o, const FtObj *ob, const FtAcc *at, const char 
 
 /* The standard explanation of a conflicting pair: related location, the
  * threads' paths, the locks at each. */
+static void per_instance_lock(R *r, uint32_t lock, const FtAcc *a, bool high);
+static const char *lock_name(R *r, const char *key, char *buf, size_t n);
+
 static void explain_pair(R *r, Out *o, const FtAcc *a, const FtAcc *b, const Pair *p, uint32_t a_locks) {
+  if (p->inst_lock != FT_NONE) {
+    per_instance_lock(r, p->inst_lock, a, p->high);
+    char ln[256];
+    array_push(&o->notes, keep(o, ps_xasprintf("`%s` is made per instance: it does not exclude other instances",
+                                               lock_name(r, r->g->locks.items[p->inst_lock].key, ln, sizeof ln))));
+  }
   char buf[512];
   const FtCtx *cb = &r->g->ctxs.items[p->rb->ctx];
   char *db = describe(r, b);
@@ -405,16 +462,18 @@ static void compound_races(R *r, const FtObj *o) {
     const FtAcc *a = acc(r, o->accs[i]);
     int ea = effect(r, a);
     if (ea != FE_COMPOUND && ea != EF_RMW) continue;
-    bool via_self = a->a->via == PS_FTVIA_SELF || a->a->via == PS_FTVIA_CLS;
     PsFtRace race;
     Sharing sh = SHARE_ANY;
-    if (inst || (a->a->via == PS_FTVIA_SELF && !(class_level && o->cat == FT_CAT_CONTAINER))) {
+    bool meta = meta_state(r, o);
+    if (meta && a->a->via == PS_FTVIA_SELF && o->cat == FT_CAT_CONTAINER) {
+      race = PS_FT_CLASS_STATE; /* a metaclass's instance state: its classes' class-level state */
+    } else if (inst || (a->a->via == PS_FTVIA_SELF && !(class_level && o->cat == FT_CAT_CONTAINER))) {
       /* self.n += 1 on a class-level number writes an instance attribute:
        * instance state, shared only as the instance is. */
       if (!r->opts->races[PS_FT_INSTANCE] || a->a->via != PS_FTVIA_SELF) continue;
       race = PS_FT_INSTANCE;
       sh = SHARE_INSTANCE;
-    } else if (class_level && via_self && o->cat == FT_CAT_CONTAINER) {
+    } else if (class_level && a->a->via == PS_FTVIA_SELF && o->cat == FT_CAT_CONTAINER) {
       race = PS_FT_CLASS_STATE;
     } else if (o->cat == FT_CAT_CONTAINER && ea == FE_COMPOUND) {
       if (!shared_mc) continue;
@@ -458,6 +517,16 @@ static void compound_races(R *r, const FtObj *o) {
   }
 }
 
+/* Is a lock held at a on every path from every context? */
+static bool always_locked(const R *r, const FtAcc *a) {
+  if (a->locks) return true;
+  uint32_t n;
+  const FtReach *rs = reach_of(r, a->fn, &n);
+  for (uint32_t i = 0; i < n; i++)
+    if (!rs[i].held) return false;
+  return n > 0;
+}
+
 /* FT002, second form: `global X; X = {}` then filled in place in the same
  * function: other threads see the new object before it is complete. */
 static void publish_races(R *r, const FtObj *o) {
@@ -475,7 +544,7 @@ static void publish_races(R *r, const FtObj *o) {
       if (m->fn == a->fn && m->a->pos.byte > a->a->pos.byte && (em == FE_INSERT || em == FE_WRITE || em == FE_COMPOUND))
         fill = m;
     }
-    if (!fill) continue;
+    if (!fill || always_locked(r, a)) continue; /* published under a lock its early readers take */
     for (uint32_t k = 0; k < o->n_accs; k++) {
       const FtAcc *b = acc(r, o->accs[k]);
       if (b->fn == a->fn) continue;
@@ -540,32 +609,40 @@ static void check_act_races(R *r, const FtObj *o) {
     bool neg = ta->flags & PS_FTX_NEGATED;
     bool polar = ta->kind == PS_FTA_TEST_IN || ta->kind == PS_FTA_TEST_NONE || ta->kind == PS_FTA_TEST_TRUTH;
     bool absent = polar && neg, present = polar && !neg;
+    /* `len(d) > n` before d.popitem(): a test of presence for a removal. */
+    bool sized = ta->kind == PS_FTA_ARG && ta->name && !strcmp(ta->name, "len");
     bool binding_test = ta->kind == PS_FTA_TEST_NONE || ta->kind == PS_FTA_TEST_TRUTH;
     const PsFtAccess *aa = a->a;
     bool item_insert = (aa->kind == PS_FTA_ITEM_STORE || (aa->kind == PS_FTA_METHOD && ea == FE_INSERT)) &&
                        absent && (ta->kind == PS_FTA_TEST_IN || aa->kind == PS_FTA_METHOD);
     bool rebind = ea == EF_REBIND && aa->kind == PS_FTA_WRITE && absent && binding_test && lazy_init_races(r, a, t, o);
-    bool use = (aa->kind == PS_FTA_ITEM_READ || aa->kind == PS_FTA_ITEM_DEL || aa->kind == PS_FTA_ITEM_RMW ||
-                (aa->kind == PS_FTA_METHOD && ea == FE_REMOVE && !(aa->flags & PS_FTX_DEFAULT))) &&
-               present && (ta->kind == PS_FTA_TEST_IN || aa->kind == PS_FTA_METHOD);
+    bool removal = aa->kind == PS_FTA_METHOD && ea == FE_REMOVE && !(aa->flags & PS_FTX_DEFAULT);
+    bool use = (aa->kind == PS_FTA_ITEM_READ || aa->kind == PS_FTA_ITEM_DEL || aa->kind == PS_FTA_ITEM_RMW || removal) &&
+               ((present && (ta->kind == PS_FTA_TEST_IN || aa->kind == PS_FTA_METHOD)) || (sized && removal));
+    /* A lock stored on first use: `if k not in locks: locks[k] = Lock()`. */
+    if (item_insert && aa->kind == PS_FTA_ITEM_STORE && aa->name &&
+        ps_ft__vocab_row(r->g->vocab, "lock", ft_canon(r->g, aa->name)))
+      lock_made = true;
     if (!item_insert && !rebind && !use) continue;
     /* Item acts: only on containers whose operations the vocabulary knows
      * (a mapping of unknown type may lock itself). */
     if ((item_insert || use) && o->cat != FT_CAT_CONTAINER) continue;
     PsFtRace race;
     Sharing sh = SHARE_ANY;
+    bool meta = meta_state(r, o);
     if (lock_made) {
       race = PS_FT_LOCKING;
-      if (inst) sh = SHARE_INSTANCE;
-    } else if (inst || (a->a->via == PS_FTVIA_SELF && !class_level)) {
+      if (inst && !meta) sh = SHARE_INSTANCE;
+    } else if (o->cat == FT_CAT_LOCK || o->cat == FT_CAT_SAFE) {
+      continue;
+    } else if ((class_level || meta) && a->a->via == PS_FTVIA_SELF && o->cat == FT_CAT_CONTAINER) {
+      race = PS_FT_CLASS_STATE; /* class-level state reached through self: shared by every instance */
+    } else if (inst && !meta) {
       if (a->a->via != PS_FTVIA_SELF) continue;
-      race = PS_FT_INSTANCE;
+      race = PS_FT_CHECK_ACT;
       sh = SHARE_INSTANCE;
-      if (o->cat == FT_CAT_LOCK || o->cat == FT_CAT_SAFE) continue;
-    } else if (class_level && a->a->via != PS_FTVIA_NAME && a->a->via != PS_FTVIA_CLASS && o->cat == FT_CAT_CONTAINER) {
-      race = PS_FT_CLASS_STATE;
     } else {
-      if (!shared_mc || o->cat == FT_CAT_LOCK || o->cat == FT_CAT_SAFE) continue;
+      if (!shared_mc && !meta) continue;
       race = PS_FT_CHECK_ACT;
     }
     if (!r->opts->races[race]) continue;
@@ -667,6 +744,51 @@ static void iteration_races(R *r, const FtObj *o) {
   }
 }
 
+/* FT007, last form: one instance used by several threads at once, each
+ * setting an attribute and reading it back (a scratch attribute: self.data
+ * = f(chunk) ... self.data[...] later): another thread's value can land in
+ * between. Only threads running the same methods on one instance (a pool
+ * over a bound method or a lambda on self). */
+static void write_read_races(R *r, const FtObj *o) {
+  if (!r->opts->races[PS_FT_INSTANCE] || !(o->where & (1u << PS_FTW_INSTANCE)) || module_or_class(o) || meta_state(r, o))
+    return;
+  for (uint32_t i = 0; i < o->n_accs; i++) {
+    const FtAcc *a = acc(r, o->accs[i]);
+    if (a->a->kind != PS_FTA_WRITE || a->a->via != PS_FTVIA_SELF || a->a->check >= 0 || a->locks) continue;
+    for (uint32_t k = 0; k < o->n_accs; k++) {
+      const FtAcc *b = acc(r, o->accs[k]);
+      int eb = effect(r, b);
+      if (b->a->via != PS_FTVIA_SELF || mutating(eb) || eb == EF_TEST || b->locks) continue;
+      /* b reads it in a thread of the same context as a (the same methods
+       * on one instance, several at once). */
+      uint32_t na, nb;
+      const FtReach *ra = reach_of(r, a->fn, &na), *rb = reach_of(r, b->fn, &nb);
+      const FtReach *pa = NULL, *pb = NULL;
+      for (uint32_t x = 0; x < na && !pa; x++)
+        for (uint32_t y = 0; y < nb && !pa; y++) {
+          const FtCtx *c = &r->g->ctxs.items[ra[x].ctx];
+          if (ra[x].ctx == rb[y].ctx && !c->library && (c->multi_same || c->hands != FT_NONE) && !ra[x].held &&
+              (c->bound || c->hands != FT_NONE))
+            pa = &ra[x], pb = &rb[y];
+        }
+      if (!pa || !mark(r, a, PS_FT_INSTANCE)) continue;
+      Out out;
+      out_init(&out, PS_FT_INSTANCE, a);
+      Pair p = {pa, pb, true, FT_NONE};
+      explain_pair(r, &out, a, b, &p, a->locks);
+      char detail[512];
+      char *db = describe(r, b);
+      snprintf(detail, sizeof detail, "each thread sets it, then reads it back (`%s`, line %u); another thread's value "
+                                      "can land in between", db, (unsigned)b->a->pos.line);
+      free(db);
+      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)),
+               keep(&out, ps_xasprintf("keep per-call data in local variables (pass it as an argument) instead of on self")),
+               true);
+      break;
+    }
+  }
+}
+
 /* FT008: one iterator or generator consumed by several threads. */
 static void iterator_races(R *r, const FtObj *o) {
   if (!r->opts->races[PS_FT_ITERATOR] || o->cat != FT_CAT_ITER) return;
@@ -737,6 +859,43 @@ static void lock_mismatch(R *r, const FtObj *o) {
 
 static bool reached(const R *r, uint32_t fn) { return r->g->reach_first[fn + 1] > r->g->reach_first[fn]; }
 
+/* FT006: a lock made per instance (self._lock = Lock() in __init__) that
+ * guards state every instance shares (once per lock). */
+static void per_instance_lock(R *r, uint32_t lock, const FtAcc *a, bool high) {
+  if (!r->opts->races[PS_FT_LOCKING] || r->lock_done[lock]) return;
+  r->lock_done[lock] = true;
+  const char *key = r->g->locks.items[lock].key;
+  uint32_t lo = ft_obj_find(r->g, key);
+  if (lo == FT_NONE || !r->g->objs.items[lo].def_file) return;
+  const FtObj *l = &r->g->objs.items[lo];
+  const FtObj *o = obj_of(r, a);
+  char *detail = ps_xasprintf("made per instance, but it guards `%s`, which every instance shares, so two instances "
+                              "never exclude each other", display(r, o));
+  char *rel = ps_xasprintf("`%s` guarded by it", display(r, o));
+  char *op = ps_xasprintf("%s = ...", display(r, l));
+  PsFtLoc related[1] = {{a->file->f->path, a->a->pos, a->a->end, rel}};
+  const char *notes[1] = {"fix: make the lock as shared as the state: a class-level or module-level lock"};
+  PsFtFinding f = {0};
+  f.race = PS_FT_LOCKING;
+  f.at = (PsFtLoc){l->def_file->path, l->def_pos, l->def_pos, NULL};
+  f.object = display(r, l);
+  char *def = defined_at(l);
+  f.defined = def;
+  f.op = op;
+  f.detail = detail;
+  f.fix = "a class-level or module-level lock";
+  f.related = related;
+  f.n_related = 1;
+  f.notes = notes;
+  f.n_notes = 1;
+  f.high = high;
+  r->emit(r->ctx, &f);
+  free(detail);
+  free(rel);
+  free(op);
+  free(def);
+}
+
 /* FT006: a lock made for one with statement, or per call. */
 static void lock_creation(R *r) {
   if (!r->opts->races[PS_FT_LOCKING]) return;
@@ -770,26 +929,39 @@ static void lock_creation(R *r) {
       uint32_t o = ft_obj_find(g, d->key);
       if (o == FT_NONE || g->objs.items[o].cat != FT_CAT_LOCK) continue;
       uint32_t fn = ff->fn0 + d->func;
-      if (!reached(r, fn)) continue;
-      /* Does it guard shared state here? */
+      /* Used as a lock here and nowhere else (not handed to a thread or a
+       * Condition, not stored): then every call has its own. */
+      if (!reached(r, fn) || (d->markers & PS_FTM_ESCAPES)) continue;
       const FtAcc *guarded = NULL;
+      bool used = false;
       for (uint32_t a = ff->acc0; a < ff->acc0 + ft->accesses.size && !guarded; a++) {
         const FtAcc *x = acc(r, a);
         if (x->fn != fn || !x->locks) continue;
-        const FtObj *xo = obj_of(r, x);
-        if (!module_or_class(xo) || xo->cat == FT_CAT_LOCK || xo->cat == FT_CAT_SAFE) continue;
         const FtLockSet *ls = &g->locksets.items[x->locks];
-        for (uint32_t j = 0; j < ls->n && !guarded; j++)
-          if (!strcmp(g->locks.items[g->ls_ids.items[ls->first + j]].key, d->key)) guarded = x;
+        bool under = false;
+        for (uint32_t j = 0; j < ls->n && !under; j++)
+          under = !strcmp(g->locks.items[g->ls_ids.items[ls->first + j]].key, d->key);
+        used |= under;
+        const FtObj *xo = obj_of(r, x);
+        if (under && xo->cat != FT_CAT_LOCK && xo->cat != FT_CAT_SAFE) guarded = x;
       }
-      if (!guarded) continue;
+      for (size_t k2 = 0; k2 < ft->calls.size && !used; k2++) {
+        const PsFtCall *c2 = &ft->calls.items[k2];
+        if (c2->func != d->func || !c2->locks) continue;
+        const PsFtLockSet *ls = &ft->locksets.items[c2->locks];
+        for (uint32_t j = 0; j < ls->n && !used; j++) used = !strcmp(ft->lock_keys.items[ls->first + j], d->key);
+      }
+      if (!used && !(d->markers & PS_FTM_LOCKED)) continue;
       const char *name = strrchr(d->key, ':') + 1;
-      char *detail = ps_xasprintf("`%s` is a new lock on every call of `%s`, so concurrent calls never exclude each "
-                                  "other around `%s`",
-                                  name, fn_name(r, fn), display(r, obj_of(r, guarded)));
-      char *rel = ps_xasprintf("guarded by `%s` alone", name);
-      char *dg = describe(r, guarded);
-      PsFtLoc related[1] = {{ff->f->path, guarded->a->pos, guarded->a->end, rel}};
+      char *detail = guarded ? ps_xasprintf("`%s` is a new lock on every call of `%s`, so concurrent calls never exclude "
+                                            "each other around `%s`",
+                                            name, fn_name(r, fn), display(r, obj_of(r, guarded)))
+                             : ps_xasprintf("`%s` is a new lock on every call of `%s`, so concurrent calls never exclude "
+                                            "each other",
+                                            name, fn_name(r, fn));
+      char *rel = guarded ? ps_xasprintf("guarded by `%s` alone", name) : NULL;
+      char *dg = guarded ? describe(r, guarded) : ps_xasprintf("%s = ...", name);
+      PsFtLoc related[1] = {{ff->f->path, guarded ? guarded->a->pos : d->pos, guarded ? guarded->a->end : d->pos, rel}};
       const char *notes[1] = {"fix: create the lock once, next to the state it guards (module level or __init__)"};
       PsFtFinding f = {0};
       f.race = PS_FT_LOCKING;
@@ -803,7 +975,7 @@ static void lock_creation(R *r) {
       f.detail = detail;
       f.fix = "create the lock once, next to the state it guards";
       f.related = related;
-      f.n_related = 1;
+      f.n_related = guarded ? 1 : 0;
       f.notes = notes;
       f.n_notes = 1;
       uint32_t n;
@@ -841,7 +1013,8 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
               c->call ? (unsigned)c->call->pos.line : 0, c->root != FT_NONE ? g.fns.items[c->root].f->qualname : "-",
               c->multi ? "multi" : "once", c->bound ? " bound" : "", 0u);
     }
-  R r = {&g, opts, emit, ctx, ps_xcalloc(g.accs.size + 1, sizeof(uint16_t)), PS_BUF_INIT};
+  R r = {&g, opts, emit, ctx, ps_xcalloc(g.accs.size + 1, sizeof(uint16_t)), ps_xcalloc(g.locks.size + 1, sizeof(bool)),
+         PS_BUF_INIT};
   for (size_t i = 0; i < g.objs.size; i++) {
     const FtObj *o = &g.objs.items[i];
     if (!o->n_accs || silenced(o) || o->cat == FT_CAT_SAFE) continue;
@@ -854,10 +1027,12 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
     publish_races(&r, o);
     iteration_races(&r, o);
     iterator_races(&r, o);
+    write_read_races(&r, o);
     lock_mismatch(&r, o);
   }
   lock_creation(&r);
   free(r.done);
+  free(r.lock_done);
   ps_buf_free(&r.scratch);
   ft_graph_free(&g);
 }

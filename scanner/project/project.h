@@ -210,6 +210,8 @@ enum {
   PS_FTM_INIT_ONLY = 1u << 1, /* init-only: written only at import */
   PS_FTM_GUARDED = 1u << 2,   /* guarded-by=NAME (PsFtObject.guard) */
   PS_FTM_BENIGN = 1u << 3,    /* benign: races accepted (statistics) */
+  PS_FTM_LOCKED = 1u << 6,    /* not a marker: a LOCAL object used in `with name:` */
+  PS_FTM_ESCAPES = 1u << 7,   /* not a marker: a LOCAL object passed on (an argument, stored) */
 };
 
 typedef struct PsFtObject {
@@ -232,6 +234,8 @@ enum {
   PS_FTF_STATIC = 1u << 5,
   PS_FTF_CLASSMETHOD = 1u << 6,
   PS_FTF_NESTED = 1u << 7,    /* inside another function */
+  PS_FTF_DECORATED = 1u << 8, /* has a decorator besides staticmethod/classmethod/property */
+  PS_FTF_ACQUIRES = 1u << 9,  /* calls some .acquire() as a statement (an __enter__ that takes a lock) */
 };
 
 typedef struct PsFtFunc {
@@ -274,12 +278,15 @@ enum {
   PS_FTX_SELF_RHS = 1u << 3,     /* RMW: the right-hand side reads the object */
   PS_FTX_DEFAULT = 1u << 4,      /* METHOD: called with two or more arguments (d.pop(k, None)) */
   PS_FTX_EAFP_ITER = 1u << 5,    /* in a try body whose handler catches RuntimeError (or any exception) */
+  PS_FTX_SAVED = 1u << 6,        /* RMW: restores a value saved from the object (old = X; ...; X = old) */
+  PS_FTX_SNAPSHOT = 1u << 7,     /* TEST_IN: the keys of a snapshot being iterated (for k in list(d)) */
 };
 
 typedef struct PsFtAccess {
   const char *key;   /* the object's key (as in PsFtObject) */
   const char *text;  /* the code, for messages: "cache[key] = compute(key)" (one line, at most ~72 bytes) */
-  const char *name;  /* METHOD, ARG: the method or function; ITER: the view ("items") or NULL */
+  const char *name;  /* METHOD, ARG: the method or function; ITER: the view ("items") or NULL;
+                        WRITE, ITEM_STORE of a call: the callee, resolved */
   uint32_t func;     /* index into funcs */
   uint32_t locks;    /* index into locksets (0: none held) */
   int32_t check;     /* the test (index into accesses) this act depends on, or -1 */
@@ -297,6 +304,8 @@ typedef enum PsFtArgHow {
   PS_FTARG_LAMBDA,  /* target: the lambda's qualified name */
   PS_FTARG_PARTIAL, /* functools.partial(f, ...): target is f */
   PS_FTARG_CLASS,   /* a class (a request handler class) */
+  PS_FTARG_VALUE,   /* an object handed to the thread (args=(obj,)): target is its class */
+  PS_FTARG_METHOD,  /* p.m with p of unknown type: target is "?m" (the method by name) */
 } PsFtArgHow;
 
 typedef struct PsFtArg {
@@ -312,6 +321,7 @@ enum {
   PS_FTC_WITH = 1u << 2,    /* `with f(...):` (a lock made for one with statement) */
   PS_FTC_SUPER = 1u << 3,   /* super().m(...) */
   PS_FTC_DECORATOR = 1u << 4, /* `@name` on a def: the decorator applied (not a call in the body) */
+  PS_FTC_IMPLICIT = 1u << 5,  /* a dunder the syntax calls: `with x:` calls x.__enter__ and x.__exit__ */
 };
 
 typedef struct PsFtCall {
