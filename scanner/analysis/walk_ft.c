@@ -63,7 +63,7 @@ struct PsFtWalker {
       s_try, s_finally, s_except, s_block, s_parenthesized, s_list_splat, s_dict_splat, s_for, s_for_in,
       s_argument_list, s_with_clause, s_expression_statement, s_binary, s_comment;
   TSFieldId f_name, f_body, f_condition, f_consequence, f_left, f_right, f_value, f_function, f_arguments,
-      f_object, f_attribute, f_superclasses, f_parameters, f_alias, f_definition;
+      f_object, f_attribute, f_superclasses, f_parameters, f_alias, f_definition, f_operator;
   Array(Frame) frames;
   Array(TSNode) kids; /* named_children's result */
   TSTreeCursor cur;   /* for named_children */
@@ -193,6 +193,7 @@ PsFtWalker *ps_ft_walk__new(const TSLanguage *l) {
   w->f_parameters = fld(l, "parameters");
   w->f_alias = fld(l, "alias");
   w->f_definition = fld(l, "definition");
+  w->f_operator = fld(l, "operator");
   return w;
 }
 
@@ -1045,6 +1046,37 @@ static TSNode assigned_value(PsFtWalker *w, TSNode assign) {
   return v;
 }
 
+/* `x = x or make()`: lazy initialisation written as one expression. */
+static bool or_default(PsFtWalker *w, TSNode v, const char *name) {
+  while (!ts_node_is_null(v) && ts_node_symbol(v) == w->s_parenthesized && ts_node_named_child_count(v) == 1)
+    v = ts_node_named_child(v, 0);
+  if (ts_node_is_null(v) || ts_node_symbol(v) != w->s_boolean) return false;
+  TSNode l = ts_node_child_by_field_id(v, w->f_left);
+  uint32_t len = 0;
+  const char *t = ts_node_is_null(l) ? "" : text_of(w, l, &len);
+  TSNode op = ts_node_child_by_field_id(v, w->f_operator);
+  return !ts_node_is_null(l) && len == strlen(name) && !memcmp(t, name, len) && !ts_node_is_null(op) && text_eq(w, op, "or");
+}
+
+/* Does the value v read the same item as the store target `ref[key]` (n):
+ * `d[k] = d[k] + 1`, `d[k] = d.get(k, 0) + 1`? (d[a] = d[b] reads another.) */
+static bool reads_item(PsFtWalker *w, TSNode v, const char *ref, TSNode n) {
+  if (ts_node_is_null(v)) return false;
+  uint32_t tl, kl = 0;
+  const char *target = text_of(w, n, &tl);
+  TSNode key = ts_node_named_child_count(n) >= 2 ? ts_node_named_child(n, 1) : (TSNode){0};
+  const char *kt = ts_node_is_null(key) ? "" : text_of(w, key, &kl);
+  uint32_t vl;
+  const char *vt = text_of(w, v, &vl);
+  if (find_bytes(vt, vl, target, tl)) return true;
+  if (!kl) return false;
+  for (int i = 0; i < 2; i++) {
+    char *call = ps_arena_sprintf(w->arena, "%s.%s(%.*s", ref, i ? "pop" : "get", (int)kl, kt);
+    if (find_bytes(vt, vl, call, strlen(call))) return true; /* d.get(k, 0) + 1; d.pop(k, v) moved to the end */
+  }
+  return false;
+}
+
 static void visit_subscript(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth) {
   if (cur_func(w) < 0) return;
   TSNode v = ts_node_child_by_field_id(n, w->f_value);
@@ -1067,16 +1099,31 @@ static void visit_subscript(PsFtWalker *w, TSNode n, const TSNode *path, size_t 
       TSNode rv = assigned_value(w, par);
       value = value_kind(w, rv);
       if (value == PS_FTV_CALL) vname = value_text(w, rv);
-      if (mentions(w, rv, ref)) kind = PS_FTA_ITEM_RMW, flags |= PS_FTX_SELF_RHS;
+      if (reads_item(w, rv, ref, n)) kind = PS_FTA_ITEM_RMW, flags |= PS_FTX_SELF_RHS;
     }
   }
-  if (kind == PS_FTA_ITEM_READ) add_access(w, kind, ref, NULL, n, flags, value);
+  if (kind == PS_FTA_ITEM_READ) {
+    /* d[k].append(x), d[k][j] = x, d[k] += x: the item read is then
+     * changed (a defaultdict's new item can be lost). */
+    TSNode cur = n, up = par;
+    size_t k = 0;
+    while (!ts_node_is_null(up) && ts_node_symbol(up) == w->s_subscript && k < 8)
+      cur = up, up = parent_of(path, depth, ++k); /* d[k][j][...]: the outermost item */
+    TSSymbol us = ts_node_is_null(up) ? 0 : ts_node_symbol(up);
+    TSNode upp = parent_of(path, depth, k + 1);
+    if (cur.id != n.id && !ts_node_is_null(up) && (is_store(w, up, cur) || (us == w->s_augmented)))
+      flags |= PS_FTX_ELEMENT;
+    if (us == w->s_attribute && !ts_node_is_null(upp) && ts_node_symbol(upp) == w->s_call) flags |= PS_FTX_ELEMENT;
+    add_access(w, kind, ref, NULL, n, flags, value);
+  }
   else add_access_in(w, kind, ref, vname, n, flags, value, ps == w->s_expression_list ? parent_of(path, depth, 1) : par);
 }
 
 static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
   TSNode left = ts_node_child_by_field_id(n, w->f_left);
   if (ts_node_is_null(left)) return;
+  /* `x: int` declares (an instance attribute, in a class body); it binds nothing. */
+  if (!augmented && ts_node_is_null(ts_node_child_by_field_id(n, w->f_right))) return;
   TSNode value = augmented ? ts_node_child_by_field_id(n, w->f_right) : assigned_value(w, n);
   TSSymbol ls = ts_node_symbol(left);
   int32_t func = cur_func(w), cls = cur_class_body(w);
@@ -1097,7 +1144,7 @@ static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
     if (global) {
       /* `global _lock; _lock = Lock()`: what the module-level name holds. */
       if (!augmented) add_bind(w, PS_FTW_MODULE, name, -1, func, value, start);
-      uint8_t kind = augmented || mentions(w, value, name) ? PS_FTA_RMW : PS_FTA_WRITE;
+      uint8_t kind = augmented || (mentions(w, value, name) && !or_default(w, value, name)) ? PS_FTA_RMW : PS_FTA_WRITE;
       add_access_in(w, kind, name, augmented ? NULL : value_text(w, value), left,
                     augmented ? 0 : (kind == PS_FTA_RMW ? PS_FTX_SELF_RHS : 0), augmented ? 0 : value_kind(w, value), n);
     } else if (!augmented && !ts_node_is_null(value)) {

@@ -81,7 +81,9 @@ void ps_ft_vocab_delete(PsFtVocab *self);
  *   handler NAME          a method name of handler classes that the server runs
  *                         (`do_*` matches a prefix)
  *   method TYPE.NAME WHAT what a container method does: read, write, insert,
- *                         remove, compound, copy, iterate, consume
+ *                         remove (never fails), take (fails when the item is
+ *                         gone: pop, remove), compound, copy, iterate, consume,
+ *                         once (setdefault)
  *   call NAME WHAT        a function applied to a container (its first
  *                         argument): read, copy, iterate, consume
  *   lock-like NAME        extra lock-like context managers ([tool.pyshift.ft])

@@ -23,7 +23,8 @@ typedef enum FtEffect {
   FE_READ,     /* an atomic read: d.get(k), len(d), k in d */
   FE_WRITE,    /* an atomic write that keeps the size: d[k] = v on an existing key, update */
   FE_INSERT,   /* an atomic write that may grow it: append, add, d[k] = v */
-  FE_REMOVE,   /* an atomic removal: pop, del d[k], discard, clear */
+  FE_REMOVE,   /* an atomic removal that cannot fail: discard, clear */
+  FE_TAKE,     /* an atomic removal that fails when the item is gone: pop, popitem, remove, del d[k] */
   FE_COMPOUND, /* not atomic: insert, sort, d[k] += 1, a defaultdict's insert on a miss */
   FE_COPY,     /* an atomic snapshot: list(d), d.copy(), sorted(d) */
   FE_ITERATE,  /* an iteration that another thread's mutation breaks */

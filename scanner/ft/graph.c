@@ -535,7 +535,7 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
   size_t nf = ps_project_index_files(ix);
   for (size_t i = 0; i < nf; i++) {
     const PsFileFacts *f = ps_project_index_file(ix, i);
-    if (!f->ft) continue;
+    if (!f->ft || f->is_stub) continue; /* stubs declare; they run nothing */
     FtFile ff = {f, (uint32_t)g->fns.size, NULL, 0};
     ff.ls_map = ps_xmalloc((f->ft->locksets.size + 1) * sizeof(uint32_t));
     for (size_t k = 0; k <= f->ft->locksets.size; k++) ff.ls_map[k] = FT_NONE;
@@ -618,7 +618,12 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
       const PsFtAccess *a = &ft->accesses.items[k];
       if (a->kind != PS_FTA_WRITE) continue;
       uint32_t o = ft_obj_find(g, a->key);
-      if (o != FT_NONE && (a->value != PS_FTV_CALL || a->name)) merge_value(g, &g->objs.items[o], a->value, a->name);
+      /* Lazy initialisation (`_x = None`, later `global _x; _x = {}`) tells
+       * what a None-defined name holds; other writes (a test replacing
+       * os.environ) do not redefine an object. */
+      if (o != FT_NONE && (a->value != PS_FTV_CALL || a->name) &&
+          (g->objs.items[o].cat == FT_CAT_SCALAR || !g->objs.items[o].where))
+        merge_value(g, &g->objs.items[o], a->value, a->name);
     }
   }
   /* Classes whose instances are module- or class-level (singletons): their

@@ -46,10 +46,11 @@ static int effect(const R *r, const FtAcc *x) {
   switch (a->kind) {
   case PS_FTA_WRITE:
   case PS_FTA_DEL: return EF_REBIND;
-  case PS_FTA_RMW: return o->cat == FT_CAT_CONTAINER ? FE_COMPOUND : EF_RMW;
-  case PS_FTA_ITEM_READ: return o->kind == FK_DEFAULTDICT ? FE_COMPOUND : FE_READ;
+  /* x += [v] on a list extends it in place; x = x + [v] rebinds. */
+  case PS_FTA_RMW: return o->cat == FT_CAT_CONTAINER && !(a->flags & PS_FTX_SELF_RHS) ? FE_COMPOUND : EF_RMW;
+  case PS_FTA_ITEM_READ: return o->kind == FK_DEFAULTDICT && (a->flags & PS_FTX_ELEMENT) ? FE_COMPOUND : FE_READ;
   case PS_FTA_ITEM_STORE: return o->kind == FK_LIST || o->kind == FK_DEQUE ? FE_WRITE : FE_INSERT;
-  case PS_FTA_ITEM_DEL: return FE_REMOVE;
+  case PS_FTA_ITEM_DEL: return FE_TAKE;
   case PS_FTA_ITEM_RMW: return FE_COMPOUND;
   case PS_FTA_METHOD:
     if (iter) return a->name && (!strcmp(a->name, "__next__") || !strcmp(a->name, "send")) ? FE_CONSUME : FE_NONE;
@@ -68,10 +69,12 @@ static int effect(const R *r, const FtAcc *x) {
 }
 
 static bool mutating(int e) {
-  return e == FE_WRITE || e == FE_INSERT || e == FE_REMOVE || e == FE_COMPOUND || e == FE_ONCE || e == EF_REBIND ||
-         e == EF_RMW;
+  return e == FE_WRITE || e == FE_INSERT || e == FE_REMOVE || e == FE_TAKE || e == FE_COMPOUND || e == FE_ONCE ||
+         e == EF_REBIND || e == EF_RMW;
 }
-static bool resizing(int e) { return e == FE_INSERT || e == FE_REMOVE || e == FE_COMPOUND || e == FE_ONCE; }
+static bool resizing(int e) {
+  return e == FE_INSERT || e == FE_REMOVE || e == FE_TAKE || e == FE_COMPOUND || e == FE_ONCE;
+}
 
 static bool silenced(const FtObj *o) {
   return o->markers & (PS_FTM_CONFINED | PS_FTM_INIT_ONLY | PS_FTM_GUARDED | PS_FTM_BENIGN);
@@ -255,6 +258,7 @@ static const char *what_word(int e) {
   case FE_WRITE:
   case FE_INSERT:
   case FE_REMOVE:
+  case FE_TAKE:
   case FE_ONCE:
   case EF_REBIND: return "write";
   case FE_COMPOUND:
@@ -616,7 +620,7 @@ static void check_act_races(R *r, const FtObj *o) {
     bool item_insert = (aa->kind == PS_FTA_ITEM_STORE || (aa->kind == PS_FTA_METHOD && ea == FE_INSERT)) &&
                        absent && (ta->kind == PS_FTA_TEST_IN || aa->kind == PS_FTA_METHOD);
     bool rebind = ea == EF_REBIND && aa->kind == PS_FTA_WRITE && absent && binding_test && lazy_init_races(r, a, t, o);
-    bool removal = aa->kind == PS_FTA_METHOD && ea == FE_REMOVE && !(aa->flags & PS_FTX_DEFAULT);
+    bool removal = aa->kind == PS_FTA_METHOD && ea == FE_TAKE && !(aa->flags & PS_FTX_DEFAULT);
     bool use = (aa->kind == PS_FTA_ITEM_READ || aa->kind == PS_FTA_ITEM_DEL || aa->kind == PS_FTA_ITEM_RMW || removal) &&
                ((present && (ta->kind == PS_FTA_TEST_IN || aa->kind == PS_FTA_METHOD)) || (sized && removal));
     /* A lock stored on first use: `if k not in locks: locks[k] = Lock()`. */
@@ -637,7 +641,9 @@ static void check_act_races(R *r, const FtObj *o) {
       continue;
     } else if ((class_level || meta) && a->a->via == PS_FTVIA_SELF && o->cat == FT_CAT_CONTAINER) {
       race = PS_FT_CLASS_STATE; /* class-level state reached through self: shared by every instance */
-    } else if (inst && !meta) {
+    } else if ((inst && !meta) || (a->a->via == PS_FTVIA_SELF && o->cat != FT_CAT_CONTAINER)) {
+      /* self.x = v writes the instance's own attribute, whatever the class
+       * body says: instance state. */
       if (a->a->via != PS_FTVIA_SELF) continue;
       race = PS_FT_CHECK_ACT;
       sh = SHARE_INSTANCE;
@@ -656,7 +662,8 @@ static void check_act_races(R *r, const FtObj *o) {
       int eb = effect(r, b);
       bool invalidates = insert ? (eb == FE_INSERT || eb == FE_WRITE || eb == EF_REBIND || eb == FE_COMPOUND ||
                                    eb == EF_RMW || eb == FE_ONCE)
-                                : (eb == FE_REMOVE || eb == EF_REBIND || (eb == FE_COMPOUND && b->a->kind == PS_FTA_METHOD));
+                                : (eb == FE_REMOVE || eb == FE_TAKE || eb == EF_REBIND ||
+                                   (eb == FE_COMPOUND && b->a->kind == PS_FTA_METHOD));
       if (!invalidates) continue;
       Pair p;
       if (!concurrent(r, a, b, joint, sh, cls_key, &p)) continue;
@@ -671,6 +678,10 @@ static void check_act_races(R *r, const FtObj *o) {
         snprintf(detail, sizeof detail, "made on first use after the test `%s` (line %u): two threads can make two locks", dt,
                  (unsigned)t->a->pos.line);
       else
+        if (t->a->flags & PS_FTX_SNAPSHOT)
+        snprintf(detail, sizeof detail, "indexes with a key of the snapshot `%s` (line %u), but another thread can remove "
+                                        "it in between", dt, (unsigned)t->a->pos.line);
+      else
         snprintf(detail, sizeof detail, "acts on the test `%s` (line %u), but %s", dt, (unsigned)t->a->pos.line, role);
       add_related(&out, t, ps_xasprintf("the test `%s`", dt));
       free(dt);
@@ -679,7 +690,7 @@ static void check_act_races(R *r, const FtObj *o) {
       else if (o->cat == FT_CAT_CONTAINER && insert && a->a->kind == PS_FTA_ITEM_STORE)
         snprintf(fix, sizeof fix, "use `%s.setdefault(key, value)` to insert once, or hold one lock around the test and the write",
                  display(r, o));
-      else if (o->cat == FT_CAT_CONTAINER && !insert && (a->a->kind == PS_FTA_ITEM_DEL || ea == FE_REMOVE))
+      else if (o->cat == FT_CAT_CONTAINER && !insert && (a->a->kind == PS_FTA_ITEM_DEL || ea == FE_TAKE))
         snprintf(fix, sizeof fix, "use `%s.pop(key, None)` (or try/except KeyError) instead of testing first", display(r, o));
       else if (o->cat == FT_CAT_CONTAINER && !insert && a->a->kind == PS_FTA_ITEM_READ)
         snprintf(fix, sizeof fix, "use `%s.get(key)`, or try/except KeyError, instead of testing first", display(r, o));

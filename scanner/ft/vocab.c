@@ -29,7 +29,7 @@ void ps_ft_vocab_delete(PsFtVocab *self) {
 static const char *const KINDS[] = {"container", "lock", "safe", "iterator", "entry", "subclass", "server",
                                     "handler", "method", "call", "lock-like", NULL};
 static const char *const KIND_NAMES[FK_N] = {"", "dict", "list", "set", "deque", "defaultdict", "counter", "other"};
-static const char *const EFFECTS[] = {"", "read", "write", "insert", "remove", "compound", "copy", "iterate",
+static const char *const EFFECTS[] = {"", "read", "write", "insert", "remove", "take", "compound", "copy", "iterate",
                                       "consume", "once", NULL};
 
 const char *ps_ft__kind_name(FtKind k) { return k < FK_N ? KIND_NAMES[k] : ""; }
@@ -64,7 +64,8 @@ int ps_ft_vocab_add(PsFtVocab *self, const char *kind, const char *name, const c
     }
   } else if (!strcmp(kind, "method") || !strcmp(kind, "call")) {
     if (effect_of(detail) < 0) {
-      snprintf(why, n, "`%s` is not one of read, write, insert, remove, compound, copy, iterate, consume, once", detail);
+      snprintf(why, n, "`%s` is not one of read, write, insert, remove, take, compound, copy, iterate, consume, once",
+               detail);
       return -1;
     }
     if (!strcmp(kind, "method") && !strchr(name, '.')) {

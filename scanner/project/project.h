@@ -280,6 +280,8 @@ enum {
   PS_FTX_EAFP_ITER = 1u << 5,    /* in a try body whose handler catches RuntimeError (or any exception) */
   PS_FTX_SAVED = 1u << 6,        /* RMW: restores a value saved from the object (old = X; ...; X = old) */
   PS_FTX_SNAPSHOT = 1u << 7,     /* TEST_IN: the keys of a snapshot being iterated (for k in list(d)) */
+  PS_FTX_ELEMENT = 1u << 6,      /* ITEM_READ: the item is then changed in place (d[k].append(x)); shares
+                                    SAVED's bit (SAVED is for RMW only) */
 };
 
 typedef struct PsFtAccess {
