@@ -162,6 +162,6 @@ const PsAnalysisClass ps_analysis__free_threading = {
     .configure = configure,
     .run = run,
     .free_state = free_state,
-    .facts = PS_FACT_FT,
+    .facts = PS_FACT_FT | PS_FACT_IMPORTS, /* imports: re-exports (ps_project_index_canonical) */
     .join = join,
 };
