@@ -53,6 +53,12 @@ add_test(NAME cli.precommit
 set_tests_properties(cli.precommit PROPERTIES TIMEOUT 900 LABELS "cli;slow"
                      ENVIRONMENT "PS_HOOK_CACHE=${CMAKE_BINARY_DIR}/hook-cache")
 
+# The free-threading analysis: a multi-module tree whose threads reach a
+# cache through two imports.
+add_test(NAME cli.ft
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/ft.sh $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli.ft PROPERTIES LABELS cli)
+
 # The project stage: a two-module fixture with a test-only join analysis.
 add_test(NAME cli.project
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/project.sh

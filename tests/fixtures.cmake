@@ -12,3 +12,5 @@ add_test(NAME rules.same_query
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/same_query.sh
                  ${CMAKE_SOURCE_DIR}/rules/deprecated/DP006-pending-removal-3-15-behaviour.rule
                  ${CMAKE_SOURCE_DIR}/rules/removed/RM006-removed-3-15-behaviour.rule)
+# The FT rules share one vocabulary table.
+add_test(NAME rules.ft_vocabulary COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/ft_vocab_same.sh ${CMAKE_SOURCE_DIR}/rules)

@@ -101,6 +101,27 @@ static PsEngine *engine_for(const PsRule *rule, PsPyVersion target, PsPyVersion 
   return e;
 }
 
+/* Project findings of the one-file project (FT rules), appended to the
+ * file's own findings. */
+typedef struct Collected {
+  const PsFileFacts *facts;
+  Array(PsFinding) fs;
+} Collected;
+
+static void collect_project(void *ctx, const PsRule *rule, const PsProjectLocation *at, const PsVar *vars, size_t n_vars,
+                            const PsProjectLocation *related, size_t n_related) {
+  (void)related;
+  (void)n_related;
+  Collected *c = ctx;
+  if (c->facts && ps_facts_suppressed(c->facts, at->start.line, rule->meta.id)) return;
+  PsFinding f = {0};
+  f.rule = &rule->meta;
+  f.severity = rule->meta.severity;
+  f.range = (PsRange){at->start, at->end};
+  f.message = ps_analysis_message(rule, vars, n_vars);
+  array_push(&c->fs, f);
+}
+
 static PsFileResult *scan(PsEngine *e, const char *path, const char *bytes, size_t len) {
   PsError err;
   ps_error_clear(&err);
@@ -110,7 +131,25 @@ static PsFileResult *scan(PsEngine *e, const char *path, const char *bytes, size
     return NULL;
   }
   PsFileResult *r = ps_engine_scan(w, path, bytes, len);
+  PsFileFacts *facts = ps_scan_worker_take_facts(w);
   ps_scan_worker_delete(w);
+  if (r && ps_engine_facts(e)) {
+    /* The project stage over this one file. */
+    PsProjectIndex *ix = ps_project_index_new();
+    Collected c = {facts, {0}};
+    if (facts) ps_project_index_add(ix, facts);
+    PsProjectEmitter em = {collect_project, NULL, &c};
+    ps_engine_join(e, ix, NULL, &em);
+    if (c.fs.size) {
+      r->findings = ps_xrealloc(r->findings, (r->n_findings + c.fs.size) * sizeof(PsFinding));
+      memcpy(r->findings + r->n_findings, c.fs.items, c.fs.size * sizeof(PsFinding));
+      r->n_findings += c.fs.size;
+    }
+    array_free(&c.fs);
+    ps_project_index_delete(ix);
+  } else {
+    ps_facts_delete(facts);
+  }
   return r;
 }
 

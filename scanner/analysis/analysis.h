@@ -171,6 +171,8 @@ typedef struct PsAnnotation {
   bool quoted;        /* holds a string literal (a quote character) */
 } PsAnnotation;
 
+struct PsFtRaw; /* walk_ft.h: the free-threading facts as written (PS_NEED_FT) */
+
 typedef struct PsSummary {
   Array(PsImport) imports;
   Array(PsDef) defs;        /* functions, classes and module-level assignments */
@@ -186,6 +188,7 @@ typedef struct PsSummary {
   uint32_t *bind_slots;
   size_t bind_cap;
   Array(uint32_t) bind_next;
+  struct PsFtRaw *ft;       /* PS_NEED_FT, else NULL or stale */
 } PsSummary;
 
 /* Resolves a dotted chain read in `scope` to the qualified name it stands
@@ -230,7 +233,7 @@ typedef struct PsDeadline {
   unsigned polls;
   bool expired;
 } PsDeadline;
-#define PS_DEADLINE_POLL_EVERY 64u
+#define PS_DEADLINE_POLL_EVERY 1024u
 
 /* Starts the clock: the deadline is budget_us from now (0: none). */
 void ps_deadline_start(PsDeadline *self, uint64_t budget_us);
@@ -386,6 +389,11 @@ typedef struct PsProjectEmitter {
 typedef struct PsJoinContext {
   PsProjectIndex *index; /* every scanned file's facts, in path order */
   const PsModules *modules;
+  /* The free-threading analysis: --ft-mode (PsFtMode of ft/ft.h) and the
+   * vocabulary rows of [tool.pyshift.ft] ("kind\tname\tdetail\textra"). */
+  int ft_mode;
+  const char *const *ft_rows;
+  size_t n_ft_rows;
 } PsJoinContext;
 
 /* Runs the join step of each analysis class among analyses[0..n), once per
@@ -417,6 +425,7 @@ enum {
   PS_NEED_MUTATIONS = 1u << 3, /* writes to possibly shared state */
   PS_NEED_ANNOTATIONS = 1u << 4, /* annotations and type strings */
   PS_NEED_ALL = 0x1Fu,
+  PS_NEED_FT = 1u << 5,        /* the free-threading facts (walk_ft.c); not in PS_NEED_ALL */
 };
 
 /* Per-worker: symbol ids resolved once. Collects PS_NEED_ALL until

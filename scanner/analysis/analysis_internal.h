@@ -57,5 +57,6 @@ extern const PsAnalysisClass ps_analysis__removed_modules;
 extern const PsAnalysisClass ps_analysis__removed_apis;
 extern const PsAnalysisClass ps_analysis__typing_modern;
 extern const PsAnalysisClass ps_analysis__project_calls;
+extern const PsAnalysisClass ps_analysis__free_threading;
 
 #endif

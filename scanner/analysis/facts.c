@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis/analysis.h"
+#include "analysis/walk_ft.h"
 
 static PsFactDefKind def_kind(PsDefKind k) {
   return k == PS_DEF_FUNCTION ? PS_FACT_FUNCTION : k == PS_DEF_CLASS ? PS_FACT_CLASS : PS_FACT_ASSIGN;
@@ -112,4 +113,5 @@ void ps_summary_copy_facts(const PsSummary *s, const PsSource *src, unsigned wha
                         ps_source_pos(src, m->start)};
       array_push(&f->accesses, o);
     }
+  if (what & PS_FACT_FT) ps_ft__copy_facts(s, src, arena, f);
 }

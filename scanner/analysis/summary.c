@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis/analysis.h"
+#include "analysis/walk_ft.h"
 
 typedef struct Frame {
   uint32_t start, end;
@@ -49,6 +50,7 @@ struct PsWalker {
   Array(PsCall) dyn; /* candidate dynamic-import calls, resolved after the walk */
   Array(DynArg) dyn_arg; /* their string arguments */
   PsDeadline *deadline;
+  PsFtWalker *ft;    /* PS_NEED_FT: made on first use */
 };
 
 static TSSymbol sym(const TSLanguage *l, const char *name) {
@@ -151,6 +153,7 @@ void ps_walker_delete(PsWalker *self) {
   array_free(&self->imported);
   array_free(&self->dyn);
   array_free(&self->dyn_arg);
+  ps_ft_walk__delete(self->ft);
   free(self);
 }
 
@@ -167,6 +170,7 @@ void ps_summary_init(PsSummary *self) {
   self->bind_slots = NULL;
   self->bind_cap = 0;
   array_init(&self->bind_next);
+  self->ft = NULL;
 }
 
 void ps_summary_free(PsSummary *self) {
@@ -181,6 +185,8 @@ void ps_summary_free(PsSummary *self) {
   array_free(&self->guard_ranges);
   free(self->bind_slots);
   array_free(&self->bind_next);
+  ps_ft_raw__free(self->ft);
+  self->ft = NULL;
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -1437,11 +1443,17 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   const unsigned needs = self->needs;
   TSNode root = ts_tree_root_node(src->tree);
   TSTreeCursor cur = ts_tree_cursor_new(root);
+  const bool ft = needs & PS_NEED_FT;
+  if (ft) {
+    if (!self->ft) self->ft = ps_ft_walk__new(self->lang);
+    ps_ft_walk__begin(self->ft, src, arena, &out->ft);
+  }
   for (;;) {
     if (ps_deadline_poll(self->deadline)) break; /* the engine reports the file */
     TSNode n = ts_tree_cursor_current_node(&cur);
     TSSymbol s = ts_node_symbol(n);
     pop_frames(self, ts_node_start_byte(n));
+    if (ft) ps_ft_walk__node(self->ft, n, s, self->path.items, self->path.size);
     bool descend = true;
     if (s == self->s_import) {
       visit_import(&k, n);
@@ -1500,6 +1512,7 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   }
 done:
   ts_tree_cursor_delete(&cur);
+  if (ft) ps_ft_walk__end(self->ft);
   resolve_dynamic(&k);
   ps_summary__index_bindings(out);
 }

@@ -35,6 +35,7 @@ typedef enum OptId {
   O_MAX_FILE_MEMORY, O_PROJECT_ROOT,
   O_FAIL_ON, O_BASELINE, O_WRITE_BASELINE, O_ADD_NOQA, O_REPORT_UNUSED_IGNORES, O_SINCE,
   O_NO_CACHE, O_CACHE_DIR,
+  O_FT_MODE,
 } OptId;
 
 typedef struct Opt {
@@ -101,6 +102,9 @@ static const Opt OPTS[] = {
      "memory budget per file (k/M/G suffix; default: half the memory shared by the jobs, 256M to 2G)"},
     {O_FILE_TIMEOUT, "file-timeout", 0, "SECONDS", CMD_CHECK,
      "CPU time budget for scanning one file: parse, analyses, queries, fixes (default 20); a file over it is reported"},
+    {O_FT_MODE, "ft-mode", 0, "MODE", CMD_CHECK,
+     "FT rules: app (threads started in the tree), library (any public function may run in several threads) "
+     "or auto (library for packages that start no thread; default)"},
     {O_PREVIEW, "preview", 0, NULL, CMD_CHECK | CMD_RULES, "enable preview rules"},
     {O_MARKDOWN, "markdown", 0, "DIR", CMD_RULES, "write docs/rules-style Markdown pages to DIR"},
     {O_CHECK_RULES, "check", 0, NULL, CMD_RULES,
@@ -392,6 +396,12 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
         if (!cfg->file_timeout_ms) cfg->file_timeout_ms = 1;
         break;
       }
+      case O_FT_MODE:
+        if (!strcmp(v, "auto")) cfg->ft_mode = 0;
+        else if (!strcmp(v, "app")) cfg->ft_mode = 1;
+        else if (!strcmp(v, "library")) cfg->ft_mode = 2;
+        else return usage_error("--ft-mode must be auto, app or library, got %s", v);
+        break;
       case O_PREVIEW: cfg->preview = true; break;
       case O_FIX: cfg->fix = true; break;
       case O_NO_FIX: cfg->fix = false; break;

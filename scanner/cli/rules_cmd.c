@@ -167,7 +167,7 @@ int ps_cli__rules(const PsConfig *cfg, const char *markdown_dir, bool check) {
         (const char *const *)cfg->select.items, cfg->select.size,
         (const char *const *)cfg->extend_select.items, cfg->extend_select.size,
         (const char *const *)cfg->ignore.items, cfg->ignore.size,
-        cfg->target, cfg->min_python, cfg->preview,
+        cfg->target, cfg->min_python, cfg->preview, !cfg->select_set,
     };
     const PsRule **on = NULL;
     size_t n_on = 0;

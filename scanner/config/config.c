@@ -88,6 +88,7 @@ void ps_config_free(PsConfig *self) {
   ps_strlist_free(&self->ignore);
   ps_strlist_free(&self->rules_dirs);
   ps_strlist_free(&self->project_rules_dirs);
+  ps_strlist_free(&self->ft_rows);
   free(self->project_root);
   free_per_file_ignores(self);
   for (size_t i = 0; i < self->n_outputs; i++) free(self->outputs[i].path);
@@ -237,7 +238,8 @@ typedef enum KeyKind {
   KEY_STRING,
   KEY_BOOL,
   KEY_SIZE,         /* positive integer */
-  KEY_TABLE_STRINGS /* table of arrays of strings */
+  KEY_TABLE_STRINGS, /* table of arrays of strings */
+  KEY_TABLE,        /* a table read by its own function */
 } KeyKind;
 
 typedef enum KeyId {
@@ -245,6 +247,7 @@ typedef enum KeyId {
   K_PER_FILE_IGNORES, K_RULES, K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_PREVIEW, K_MAX_FILE_SIZE,
   K_FIX, K_UNSAFE_FIXES,
   K_MAX_FILE_MEMORY, K_FAIL_ON, K_CACHE, K_CACHE_DIR,
+  K_FT_MODE, K_FT,
 } KeyId;
 
 static const struct {
@@ -271,6 +274,8 @@ static const struct {
     {"fail-on", K_FAIL_ON, KEY_STRING},
     {"cache", K_CACHE, KEY_BOOL},
     {"cache-dir", K_CACHE_DIR, KEY_STRING},
+    {"ft-mode", K_FT_MODE, KEY_STRING},
+    {"ft", K_FT, KEY_TABLE},
 };
 
 #define N_KNOWN_KEYS (sizeof known_keys / sizeof *known_keys)
@@ -295,6 +300,7 @@ static const char *kind_name(KeyKind k) {
   case KEY_BOOL: return "a boolean";
   case KEY_SIZE: return "a positive integer";
   case KEY_TABLE_STRINGS: return "a table of arrays of strings";
+  case KEY_TABLE: return "a table";
   }
   return "?";
 }
@@ -432,6 +438,53 @@ static int apply_per_file_ignores(Loader *ld, const PsTomlValue *v) {
   return 0;
 }
 
+/* [tool.pyshift.ft]: what the free-threading analysis cannot see, as
+ * vocabulary rows (ft/ft.h):
+ *   lock-like = ["pkg.locked", ...]      context managers and decorators that hold a lock
+ *   thread-safe = ["pkg.AtomicCounter"]  classes whose instances are safe to share
+ *   thread-entries = {"pkg.spawn" = "target,0"}  calls that run a callable in a thread:
+ *                                        its keyword and/or position, `,many` if at once */
+static int apply_ft_table(Loader *ld, const PsTomlValue *t) {
+  PsConfig *cfg = ld->cfg;
+  int rc;
+  for (size_t i = 0; i < t->u.table.size; i++) {
+    const char *key = t->u.table.keys[i];
+    const PsTomlValue *v = t->u.table.values[i];
+    if (!strcmp(key, "lock-like") || !strcmp(key, "thread-safe")) {
+      char name[64];
+      snprintf(name, sizeof name, "ft.%s", key);
+      if (v->type != PS_TOML_ARRAY) return value_fail(ld, v, "`%s` must be an array of strings, not %s", name, type_name(v));
+      if ((rc = check_strings(ld, name, v)) != 0) return rc;
+      for (size_t k = 0; k < v->u.array.size; k++) {
+        const char *s = v->u.array.items[k]->u.str.s;
+        if (!*s || strchr(s, '\t')) return value_fail(ld, v->u.array.items[k], "`%s` holds an empty or tabbed name", name);
+        char *row = !strcmp(key, "lock-like") ? ps_xasprintf("lock-like\t%s\t-\t-", s) : ps_xasprintf("safe\t%s\tthread-safe\t-", s);
+        ps_strlist_push(&cfg->ft_rows, row);
+        free(row);
+      }
+    } else if (!strcmp(key, "thread-entries")) {
+      if (v->type != PS_TOML_TABLE) return value_fail(ld, v, "`ft.thread-entries` must be a table, not %s", type_name(v));
+      for (size_t k = 0; k < v->u.table.size; k++) {
+        const PsTomlValue *spec = v->u.table.values[k];
+        const char *api = v->u.table.keys[k];
+        if (spec->type != PS_TOML_STRING || !strchr(spec->u.str.s, ',') || strchr(spec->u.str.s, '\t') || strchr(api, '\t'))
+          return value_fail(ld, spec, "`ft.thread-entries.\"%s\"` must be a string \"keyword,index\" (\"target,0\", "
+                                      "\"fn,0,many\")", api);
+        const char *s = spec->u.str.s;
+        const char *many = strstr(s, ",many");
+        size_t n = many ? (size_t)(many - s) : strlen(s);
+        char *row = ps_xasprintf("entry\t%s\t%.*s\t%s", api, (int)n, s, many ? "many" : "once");
+        ps_strlist_push(&cfg->ft_rows, row);
+        free(row);
+      }
+    } else {
+      return load_fail(ld, t->u.table.key_lines[i], t->u.table.key_cols[i], (int)strlen(key),
+                       "unknown key `%s` in [tool.pyshift.ft] (lock-like, thread-safe, thread-entries)", key);
+    }
+  }
+  return 0;
+}
+
 static int apply_key(Loader *ld, size_t k, const PsTomlValue *v) {
   PsConfig *cfg = ld->cfg;
   const char *name = known_keys[k].name;
@@ -439,7 +492,7 @@ static int apply_key(Loader *ld, size_t k, const PsTomlValue *v) {
   int rc = 0;
   bool ok = (kind == KEY_STRINGS && v->type == PS_TOML_ARRAY) || (kind == KEY_STRING && v->type == PS_TOML_STRING) ||
             (kind == KEY_BOOL && v->type == PS_TOML_BOOL) || (kind == KEY_SIZE && v->type == PS_TOML_INTEGER) ||
-            (kind == KEY_TABLE_STRINGS && v->type == PS_TOML_TABLE);
+            ((kind == KEY_TABLE_STRINGS || kind == KEY_TABLE) && v->type == PS_TOML_TABLE);
   if (!ok) return value_fail(ld, v, "`%s` must be %s, not %s", name, kind_name(kind), type_name(v));
   if (kind == KEY_STRINGS && (rc = check_strings(ld, name, v)) != 0) return rc;
 
@@ -510,6 +563,13 @@ static int apply_key(Loader *ld, size_t k, const PsTomlValue *v) {
     if ((unsigned long long)v->u.i > SIZE_MAX) return value_fail(ld, v, "`%s` is too large", name);
     cfg->max_file_size = (size_t)v->u.i;
     break;
+  case K_FT_MODE:
+    if (!strcmp(v->u.str.s, "auto")) cfg->ft_mode = 0;
+    else if (!strcmp(v->u.str.s, "app")) cfg->ft_mode = 1;
+    else if (!strcmp(v->u.str.s, "library")) cfg->ft_mode = 2;
+    else return value_fail(ld, v, "`ft-mode` must be \"auto\", \"app\" or \"library\"");
+    break;
+  case K_FT: rc = apply_ft_table(ld, v); break;
   case K_MAX_FILE_MEMORY:
     /* 0 is refused as on the command line: there is no "no budget". */
     if (v->u.i <= 0) return value_fail(ld, v, "`%s` must be a positive number of bytes", name);

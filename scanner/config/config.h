@@ -113,6 +113,10 @@ typedef struct PsConfig {
   bool report_unused_ignores; /* --report-unused-ignores: suppressions that suppress nothing */
   char *since;                /* --since REF: only findings on lines changed since the git ref */
 
+  /* the free-threading analysis */
+  int ft_mode;                /* --ft-mode, `ft-mode`: 0 auto, 1 app, 2 library (PsFtMode) */
+  PsStrList ft_rows;          /* [tool.pyshift.ft] as vocabulary rows "kind\tname\tdetail\textra" */
+
   /* execution */
   int jobs;                   /* 0: number of cores */
 
@@ -153,7 +157,8 @@ char *ps_config_find_pyproject(const char *start_dir);
  * absolute paths and `..` are errors; into project_rules_dirs),
  * respect-gitignore, force-exclude, max-file-size, max-file-memory,
  * preview, fix, unsafe-fixes, fail-on, cache, cache-dir (relative to the
- * pyproject's directory and inside it, as `rules`). Unknown keys in
+ * pyproject's directory and inside it, as `rules`), ft-mode, and the
+ * [tool.pyshift.ft] table (lock-like, thread-safe, thread-entries). Unknown keys in
  * [tool.pyshift] are errors. Returns 0 or PS_E_CONFIG with file:line:col. */
 int ps_config_load_pyproject(PsConfig *self, const char *path, PsError *err);
 

@@ -23,8 +23,39 @@ void ps_facts_delete(PsFileFacts *self) {
   array_free(&self->bindings);
   array_free(&self->accesses);
   array_free(&self->suppressions);
+  ps_ft_facts_free(self->ft);
   ps_pool_free(&self->strings);
   free(self);
+}
+
+#define SHRINK(a)                                                                  \
+  do {                                                                             \
+    if ((a)->size < (a)->cap) {                                                    \
+      (a)->items = (a)->size ? ps_xrealloc((a)->items, (a)->size * sizeof *(a)->items) : (free((a)->items), NULL); \
+      (a)->cap = (a)->size;                                                        \
+    }                                                                              \
+  } while (0)
+
+void ps_facts_seal(PsFileFacts *self) {
+  ps_pool_seal(&self->strings);
+  SHRINK(&self->imports);
+  SHRINK(&self->defs);
+  SHRINK(&self->calls);
+  SHRINK(&self->kwargs);
+  SHRINK(&self->bindings);
+  SHRINK(&self->accesses);
+  SHRINK(&self->suppressions);
+  if (self->ft) {
+    PsFtFacts *t = self->ft;
+    SHRINK(&t->funcs);
+    SHRINK(&t->classes);
+    SHRINK(&t->objects);
+    SHRINK(&t->accesses);
+    SHRINK(&t->calls);
+    SHRINK(&t->args);
+    SHRINK(&t->locksets);
+    SHRINK(&t->lock_keys);
+  }
 }
 
 const char *ps_facts_str(PsFileFacts *self, const char *s) { return ps_pool_intern_cstr(&self->strings, s); }
@@ -34,9 +65,14 @@ const char *ps_facts_strn(PsFileFacts *self, const char *s, size_t n) { return p
 const char *ps_facts_qualify(PsFileFacts *self, const char *local) {
   if (!local || !*local) return self->module;
   if (!*self->module) return ps_facts_str(self, local);
-  char *q = ps_xasprintf("%s.%s", self->module, local);
-  const char *r = ps_facts_str(self, q);
-  free(q);
+  size_t ml = strlen(self->module), ll = strlen(local);
+  char buf[512];
+  char *q = ml + ll + 2 <= sizeof buf ? buf : ps_xmalloc(ml + ll + 2);
+  memcpy(q, self->module, ml);
+  q[ml] = '.';
+  memcpy(q + ml + 1, local, ll + 1);
+  const char *r = ps_facts_strn(self, q, ml + 1 + ll);
+  if (q != buf) free(q);
   return r;
 }
 
@@ -47,4 +83,17 @@ bool ps_facts_suppressed(const PsFileFacts *self, uint32_t line, const char *id)
     if (s->d.kind == PS_SUPPRESS_LINE && s->line == line && ps_suppress_covers(&s->d, id)) return true;
   }
   return false;
+}
+
+void ps_ft_facts_free(PsFtFacts *self) {
+  if (!self) return;
+  array_free(&self->funcs);
+  array_free(&self->classes);
+  array_free(&self->objects);
+  array_free(&self->accesses);
+  array_free(&self->calls);
+  array_free(&self->args);
+  array_free(&self->locksets);
+  array_free(&self->lock_keys);
+  free(self);
 }

@@ -59,6 +59,10 @@ void ps_pool_free(PsStrPool *self);
 /* The interned copy of s[0..n) (NUL-terminated); NULL for NULL. */
 const char *ps_pool_intern(PsStrPool *self, const char *s, size_t n);
 const char *ps_pool_intern_cstr(PsStrPool *self, const char *s);
+/* Drops the deduplication index (the strings stay): for a pool that is
+ * done growing. Later interning still works but does not deduplicate
+ * against the strings stored before. */
+void ps_pool_seal(PsStrPool *self);
 
 /* ---- the module layout --------------------------------------------------------- */
 
@@ -94,6 +98,7 @@ enum {
   PS_FACT_CALLS = 1u << 2,     /* calls with their keyword arguments */
   PS_FACT_BINDINGS = 1u << 3,  /* names bound at module and class level */
   PS_FACT_ACCESSES = 1u << 4,  /* writes to possibly shared state */
+  PS_FACT_FT = 1u << 5,        /* the free-threading facts (PsFtFacts) */
 };
 
 typedef struct PsFactImport {
@@ -149,6 +154,189 @@ typedef struct PsFactSuppression {
   PsSuppressDirective d;
 } PsFactSuppression;
 
+/* ---- free-threading facts (PS_FACT_FT) ----------------------------------------
+ * What the free-threading analysis (scanner/ft/) reads from a file: its
+ * functions, the shared state it defines (module- and class-level names,
+ * instance attributes), every access to that state from inside a function
+ * with the locks held there, the calls functions make (with the callables
+ * passed to them: thread targets) and the lock sets. Names are resolved
+ * through the file's imports and scopes before the copy: locals are gone,
+ * a module global is "pkg.mod.name", a class or instance attribute
+ * "pkg.mod.Cls.name", a name imported from another module the qualified
+ * name it stands for. Indexes are into the same PsFtFacts. */
+
+/* What a name is bound to where it is defined. */
+typedef enum PsFtValue {
+  PS_FTV_UNKNOWN, /* a name, an expression, several values */
+  PS_FTV_DICT,    /* {...}, dict comprehension */
+  PS_FTV_LIST,    /* [...], list comprehension */
+  PS_FTV_SET,     /* {a, b}, set comprehension */
+  PS_FTV_GENEXP,  /* (x for x in y) */
+  PS_FTV_NONE,
+  PS_FTV_CONST,   /* numbers, strings, tuples of them */
+  PS_FTV_CALL,    /* a call: PsFtObject.ctor is the callee */
+  PS_FTV_FUNC,    /* a lambda or a function */
+  PS_FTV_ALIAS,   /* another name: `start = _thread.start_new_thread`, `seed = _inst.seed` (ctor: what it names) */
+  PS_FTV_FLAG,    /* True, False */
+} PsFtValue;
+
+typedef enum PsFtWhere {
+  PS_FTW_MODULE,   /* module level */
+  PS_FTW_CLASS,    /* class body */
+  PS_FTW_INSTANCE, /* `self.x = ...` in a method */
+  PS_FTW_LOCAL,    /* a function's local (locks made per call) */
+} PsFtWhere;
+
+/* Markers in a comment on the defining line (`# pyshift: benign`). */
+enum {
+  PS_FTM_CONFINED = 1u << 0,  /* thread-confined */
+  PS_FTM_INIT_ONLY = 1u << 1, /* init-only: written only at import */
+  PS_FTM_GUARDED = 1u << 2,   /* guarded-by=NAME (PsFtObject.guard) */
+  PS_FTM_BENIGN = 1u << 3,    /* benign: races accepted (statistics) */
+  PS_FTM_LOCKED = 1u << 6,    /* not a marker: a LOCAL object used in `with name:` */
+  PS_FTM_ESCAPES = 1u << 7,   /* not a marker: a LOCAL object passed on (an argument, stored) */
+};
+
+typedef struct PsFtObject {
+  const char *key;   /* "pkg.mod.cache", "pkg.mod.Cls.items", LOCAL: "pkg.mod.f:lock" */
+  const char *ctor;  /* CALL: the callee resolved ("collections.defaultdict", "pkg.mod.Cls") or as written */
+  const char *guard; /* guarded-by=NAME: NAME as written */
+  uint32_t func;     /* INSTANCE and LOCAL: the function that binds it (index into funcs) */
+  PsPos pos;
+  uint8_t where;     /* PsFtWhere */
+  uint8_t value;     /* PsFtValue */
+  uint8_t markers;   /* PS_FTM_* */
+} PsFtObject;
+
+enum {
+  PS_FTF_LAMBDA = 1u << 0,
+  PS_FTF_METHOD = 1u << 1,    /* defined in a class body */
+  PS_FTF_GENERATOR = 1u << 2, /* holds a yield: a call makes a generator */
+  PS_FTF_CACHED = 1u << 3,    /* @lru_cache / @cache */
+  PS_FTF_INIT = 1u << 4,      /* __init__, __new__, __post_init__, setUp */
+  PS_FTF_STATIC = 1u << 5,
+  PS_FTF_CLASSMETHOD = 1u << 6,
+  PS_FTF_NESTED = 1u << 7,    /* inside another function */
+  PS_FTF_DECORATED = 1u << 8, /* has a decorator besides staticmethod/classmethod/property */
+  PS_FTF_ACQUIRES = 1u << 9,  /* calls some .acquire() as a statement (an __enter__ that takes a lock) */
+};
+
+typedef struct PsFtFunc {
+  const char *qualname; /* "pkg.mod.Cls.m", lambdas "pkg.mod.f.<lambda:12>" */
+  const char *cls;      /* METHOD: the class's qualified name, else NULL */
+  PsPos pos;
+  uint16_t flags;       /* PS_FTF_* */
+} PsFtFunc;
+
+typedef struct PsFtClass {
+  const char *qualname;
+  const char *bases;    /* resolved base names, comma-joined ("threading.Thread,pkg.mod.Base"), or "" */
+  PsPos pos;
+} PsFtClass;
+
+typedef enum PsFtAccessKind {
+  PS_FTA_WRITE,      /* rebinding: `global x; x = v`, `self.x = v`, `Cls.x = v` */
+  PS_FTA_RMW,        /* x += 1, x = x + [v]: rebinding from its own value */
+  PS_FTA_DEL,        /* del x */
+  PS_FTA_ITEM_READ,  /* x[k] */
+  PS_FTA_ITEM_STORE, /* x[k] = v */
+  PS_FTA_ITEM_DEL,   /* del x[k] */
+  PS_FTA_ITEM_RMW,   /* x[k] += v, x[k] = x[k] + v */
+  PS_FTA_METHOD,     /* x.name(...) */
+  PS_FTA_ARG,        /* name(x, ...): len, sorted, list, next, ... */
+  PS_FTA_ITER,       /* for _ in x, comprehension over x; name: "items" for x.items() */
+  PS_FTA_TEST_IN,    /* k in x, k not in x */
+  PS_FTA_TEST_TRUTH, /* if x:, not x, while x: */
+  PS_FTA_TEST_NONE,  /* x is None, x is not None, x == None */
+  PS_FTA_READ,       /* x.attr, x passed on or returned */
+} PsFtAccessKind;
+
+/* How the access names its object. */
+typedef enum PsFtVia { PS_FTVIA_NAME, PS_FTVIA_SELF, PS_FTVIA_CLS, PS_FTVIA_CLASS, PS_FTVIA_MODULE } PsFtVia;
+
+enum {
+  PS_FTX_EAFP = 1u << 0,         /* in a try body whose handler catches KeyError/IndexError/LookupError */
+  PS_FTX_CHECK_LOCKED = 1u << 1, /* the act and its check hold one lock region throughout */
+  PS_FTX_NEGATED = 1u << 2,      /* a test that passes when the key is absent / the value None / empty */
+  PS_FTX_SELF_RHS = 1u << 3,     /* RMW: the right-hand side reads the object */
+  PS_FTX_DEFAULT = 1u << 4,      /* METHOD: called with two or more arguments (d.pop(k, None)) */
+  PS_FTX_EAFP_ITER = 1u << 5,    /* in a try body whose handler catches RuntimeError (or any exception) */
+  PS_FTX_SAVED = 1u << 6,        /* RMW: restores a value saved from the object (old = X; ...; X = old) */
+  PS_FTX_SNAPSHOT = 1u << 7,     /* TEST_IN: the keys of a snapshot being iterated (for k in list(d)) */
+  PS_FTX_ELEMENT = 1u << 6,      /* ITEM_READ: the item is then changed in place (d[k].append(x)); shares
+                                    SAVED's bit (SAVED is for RMW only) */
+};
+
+typedef struct PsFtAccess {
+  const char *key;   /* the object's key (as in PsFtObject) */
+  const char *text;  /* the code, for messages: "cache[key] = compute(key)" (one line, at most ~72 bytes) */
+  const char *name;  /* METHOD, ARG: the method or function; ITER: the view ("items") or NULL;
+                        WRITE, ITEM_STORE of a call: the callee, resolved */
+  uint32_t func;     /* index into funcs */
+  uint32_t locks;    /* index into locksets (0: none held) */
+  int32_t check;     /* the test (index into accesses) this act depends on, or -1 */
+  PsPos pos, end;
+  uint8_t kind;      /* PsFtAccessKind */
+  uint8_t via;       /* PsFtVia */
+  uint8_t flags;     /* PS_FTX_* */
+  uint8_t value;     /* WRITE, ITEM_STORE: PsFtValue of the value stored */
+} PsFtAccess;
+
+/* A callable handed to a call (a thread target). */
+typedef enum PsFtArgHow {
+  PS_FTARG_FUNC,    /* a function: `worker`, `mod.worker` */
+  PS_FTARG_BOUND,   /* a bound method: `self.run_job`, `obj.m` */
+  PS_FTARG_LAMBDA,  /* target: the lambda's qualified name */
+  PS_FTARG_PARTIAL, /* functools.partial(f, ...): target is f */
+  PS_FTARG_CLASS,   /* a class (a request handler class) */
+  PS_FTARG_VALUE,   /* an object handed to the thread (args=(obj,)): target is its class */
+  PS_FTARG_METHOD,  /* p.m with p of unknown type: target is "?m" (the method by name) */
+} PsFtArgHow;
+
+typedef struct PsFtArg {
+  const char *kw;     /* the keyword, or NULL */
+  const char *target; /* the callable's qualified name ("pkg.mod.C.m" for a bound method) */
+  int8_t index;       /* positional index, -1 for a keyword */
+  uint8_t how;        /* PsFtArgHow */
+} PsFtArg;
+
+enum {
+  PS_FTC_IN_LOOP = 1u << 0, /* inside a loop or comprehension of its function: may run many times */
+  PS_FTC_SELF = 1u << 1,    /* self.m(...) / cls.m(...): target is "Cls.m" of the caller's class */
+  PS_FTC_WITH = 1u << 2,    /* `with f(...):` (a lock made for one with statement) */
+  PS_FTC_SUPER = 1u << 3,   /* super().m(...) */
+  PS_FTC_DECORATOR = 1u << 4, /* `@name` on a def: the decorator applied (not a call in the body) */
+  PS_FTC_IMPLICIT = 1u << 5,  /* a dunder the syntax calls: `with x:` calls x.__enter__ and x.__exit__ */
+};
+
+typedef struct PsFtCall {
+  const char *target; /* resolved callee: "pkg.mod.f", "threading.Thread", "pkg.mod.Cls.m" */
+  const char *recv;   /* x.m(...) with x a known object: its key; else NULL */
+  const char *name;   /* the last name of the callee ("submit") */
+  uint32_t func;      /* caller (index into funcs), UINT32_MAX at module or class level */
+  uint32_t locks;
+  uint32_t first_arg, n_args; /* into args */
+  PsPos pos, end;
+  uint8_t flags;      /* PS_FTC_* */
+} PsFtCall;
+
+typedef struct PsFtLockSet {
+  uint32_t first, n; /* into lock_keys */
+} PsFtLockSet;
+
+typedef struct PsFtFacts {
+  Array(PsFtFunc) funcs;
+  Array(PsFtClass) classes;
+  Array(PsFtObject) objects;
+  Array(PsFtAccess) accesses;
+  Array(PsFtCall) calls;
+  Array(PsFtArg) args;
+  Array(PsFtLockSet) locksets;      /* [0] is the empty set */
+  Array(const char *) lock_keys;    /* object keys of held locks ("pkg.mod.f:lock" for locals) */
+} PsFtFacts;
+
+void ps_ft_facts_free(PsFtFacts *self); /* frees members and self; NULL ok */
+
 typedef struct PsFileFacts {
   const char *path;     /* as displayed */
   const char *module;   /* dotted module name, "" if none */
@@ -161,10 +349,14 @@ typedef struct PsFileFacts {
   Array(PsFactBinding) bindings;
   Array(PsFactAccess) accesses;
   Array(PsFactSuppression) suppressions;
+  PsFtFacts *ft;        /* PS_FACT_FT, else NULL */
 } PsFileFacts;
 
 PsFileFacts *ps_facts_new(const char *path, const char *module, bool is_package);
 void ps_facts_delete(PsFileFacts *self);
+/* Done filling: frees what only filling needed (the string pool's index,
+ * the arrays' spare capacity). The facts then live as long as the run. */
+void ps_facts_seal(PsFileFacts *self);
 /* Interns a string into the record (NULL stays NULL). */
 const char *ps_facts_str(PsFileFacts *self, const char *s);
 const char *ps_facts_strn(PsFileFacts *self, const char *s, size_t n);

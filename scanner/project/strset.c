@@ -50,8 +50,10 @@ void ps_pool_free(PsStrPool *self) {
 
 static char *pool_store(PsStrPool *self, const char *s, size_t n) {
   if (!self->chunks.size || self->used + n + 1 > self->chunk_cap) {
-    /* A string longer than a chunk gets a chunk of its own. */
-    size_t cap = n + 1 > POOL_CHUNK ? n + 1 : POOL_CHUNK;
+    /* Chunks grow from 512 bytes to POOL_CHUNK (most pools are one file's
+     * facts: a few KB); a string longer than that gets a chunk of its own. */
+    size_t want = self->chunks.size >= 5 ? POOL_CHUNK : (size_t)512 << self->chunks.size;
+    size_t cap = n + 1 > want ? n + 1 : want;
     array_push(&self->chunks, ps_xmalloc(cap));
     self->chunk_cap = cap;
     self->used = 0;
@@ -74,3 +76,5 @@ const char *ps_pool_intern(PsStrPool *self, const char *s, size_t n) {
 }
 
 const char *ps_pool_intern_cstr(PsStrPool *self, const char *s) { return s ? ps_pool_intern(self, s, strlen(s)) : NULL; }
+
+void ps_pool_seal(PsStrPool *self) { ps_strmap_free(&self->index); }

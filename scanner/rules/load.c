@@ -333,7 +333,13 @@ static int parse_front_matter(Ctx *c, PsRule *r, const char *fm, size_t fm_len) 
       free(g);
       if (rc) goto cleanup;
     } else if (!strcmp(key, "free-threaded")) {
-      if ((rc = want_bool(c, v, key, &r->free_threaded_only))) goto cleanup;
+      if (v->type == YAML_SCALAR_NODE && !strcmp((const char *)v->data.scalar.value, "default"))
+        r->free_threaded_default = true;
+      else if (v->type != YAML_SCALAR_NODE || (strcmp((const char *)v->data.scalar.value, "true") &&
+                                               strcmp((const char *)v->data.scalar.value, "false")))
+        rc = node_error(c, v, "`%s` must be true, false or default", key);
+      else if ((rc = want_bool(c, v, key, &r->free_threaded_only))) goto cleanup;
+      if (rc) goto cleanup;
     } else if (!strcmp(key, "explicit")) {
       if ((rc = want_bool(c, v, key, &r->explicit_only))) goto cleanup;
     } else if (!strcmp(key, "tags")) {
@@ -828,6 +834,8 @@ int ps_rules__parse(PsRule *r, const char *path, const char *text, size_t len, P
     if (r->has_target) append_constraint(&v, "target", &r->target);
     if (r->has_min_python) append_constraint(&v, "min-python", &r->min_python);
     if (r->free_threaded_only) ps_buf_printf(&v, "%sfree-threaded builds", v.len ? "; " : "");
+    if (r->free_threaded_default)
+      ps_buf_printf(&v, "%sfree-threaded builds (any target when selected)", v.len ? "; " : "");
     if (!v.len) ps_buf_puts(&v, "all");
     r->meta.versions = ps_buf_steal(&v);
   }

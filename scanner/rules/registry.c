@@ -323,6 +323,11 @@ int ps_registry_select(const PsRegistry *self, const PsSelection *sel, const PsR
     if (r->has_target && !ps_pyconstraint_allows(&r->target, sel->target)) continue;
     if (r->has_min_python && !ps_pyconstraint_allows(&r->min_python, sel->min_python)) continue;
     if (r->free_threaded_only && !sel->target.free_threaded) continue;
+    if (r->free_threaded_default && !sel->target.free_threaded) {
+      /* On another target only when the user's selector names it. */
+      int us = sel->select_default ? -1 : s;
+      if ((us > e ? us : e) <= 0 || (us > e ? us : e) < pick) continue;
+    }
     array_push(&on, r);
   }
   *out = on.items;

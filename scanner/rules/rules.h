@@ -68,6 +68,8 @@ typedef struct PsRule {
   PsPyConstraint min_python; /* on --min-python */
   bool has_min_python;
   bool free_threaded_only;
+  bool free_threaded_default; /* `free-threaded: default`: on by default for free-threaded targets only,
+                                 on any target when a selector names it (its id or a prefix, not ALL) */
   bool explicit_only;       /* selected only by its exact id */
   bool query_unchecked;     /* loaded trusted: the query was not compiled at load */
   char *fixture;            /* fixtures/<family>/<ID>-<name>.py, if given */
@@ -150,6 +152,7 @@ typedef struct PsSelection {
   PsPyVersion target;
   PsPyVersion min_python;
   bool preview;  /* rules with status `preview` are on only with this */
+  bool select_default; /* `select` is the default list, not the user's */
 } PsSelection;
 
 /* Fills *out with the enabled rules sorted by id (heap array, caller frees

@@ -396,7 +396,7 @@ static int load_rules(Run *R) {
       (const char *const *)cfg->select.items, cfg->select.size,
       (const char *const *)cfg->extend_select.items, cfg->extend_select.size,
       (const char *const *)cfg->ignore.items, cfg->ignore.size,
-      cfg->target, cfg->min_python, cfg->preview,
+      cfg->target, cfg->min_python, cfg->preview, !cfg->select_set,
   };
   PsError err;
   ps_error_clear(&err);
@@ -549,6 +549,9 @@ static int make_engine(Run *R) {
       .per_file_ignores = cfg->per_file_ignores,
       .n_per_file_ignores = cfg->n_per_file_ignores,
       .modules = &R->modules,
+      .ft_mode = cfg->ft_mode,
+      .ft_rows = (const char *const *)cfg->ft_rows.items,
+      .n_ft_rows = cfg->ft_rows.size,
   };
   PsError err;
   ps_error_clear(&err);

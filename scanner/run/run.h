@@ -68,6 +68,11 @@ typedef struct PsEngineOptions {
   /* The module layout: first-party top-level names (RM001 and the
    * removed-APIs analysis) and each file's dotted module name (facts). */
   const PsModules *modules;
+  /* The free-threading analysis: --ft-mode and [tool.pyshift.ft] rows
+   * (see PsJoinContext). */
+  int ft_mode;
+  const char *const *ft_rows;
+  size_t n_ft_rows;
 } PsEngineOptions;
 
 /* Builds the engine for the enabled `rules` (borrowed, must outlive it). */

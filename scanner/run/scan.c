@@ -540,6 +540,7 @@ void ps_engine__copy_facts(PsFileScan *sc, const PsSource *src) {
   collect_directives(src, &dirs, &n);
   for (size_t i = 0; i < n; i++) array_push(&f->suppressions, ((PsFactSuppression){dirs[i].line, dirs[i].d}));
   free(dirs);
+  ps_facts_seal(f);
 }
 
 /* Notes that the budget ran out, in the first stage that saw it. */

@@ -151,7 +151,7 @@ static PsRegistry *selection_registry(void) {
 
 static char *selected(const PsRegistry *reg, const char *const *sel, size_t ns, const char *const *ign, size_t ni,
                       const char *target, const char *minpy) {
-  PsSelection s = {sel, ns, NULL, 0, ign, ni, {3, 14, false}, {3, 9, false}, false};
+  PsSelection s = {sel, ns, NULL, 0, ign, ni, {3, 14, false}, {3, 9, false}, false, false};
   ps_pyver_parse(target, &s.target);
   ps_pyver_parse(minpy, &s.min_python);
   const PsRule **on;

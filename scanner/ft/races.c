@@ -1,0 +1,1049 @@
+/* races.c: the races of the FT rules, found per shared object among the
+ * accesses graph.c collected, and explained: the conflicting accesses, the
+ * threads' paths to them, the locks held, a fix.
+ *
+ * Two accesses conflict when some context reaching the first and some
+ * context reaching the second can run at the same time (two contexts, or
+ * one context that runs in several threads), and the locks held at them
+ * (held on every path from the context, plus those taken around the
+ * access) have nothing in common. Which pairs matter depends on the race:
+ * a read-modify-write against another write, an iteration against a
+ * mutation that changes the size, an act after a test against whatever
+ * invalidates the test.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ft/graph.h"
+
+/* Effects beyond the vocabulary's (FtEffect). */
+enum { EF_REBIND = 20, EF_RMW, EF_TEST };
+
+typedef struct Pair {
+  const FtReach *ra, *rb;
+  bool high;
+  uint32_t inst_lock; /* the only common lock was made per instance (FT006), else FT_NONE */
+} Pair;
+
+typedef struct R {
+  FtGraph *g;
+  const PsFtOptions *opts;
+  PsFtEmit emit;
+  void *ctx;
+  uint16_t *done; /* per access: a bit per race already reported there */
+  bool *lock_done; /* per lock: FT006 per-instance reported */
+  PsBuf scratch;
+} R;
+
+static const FtAcc *acc(const R *r, uint32_t i) { return &r->g->accs.items[i]; }
+static const FtObj *obj_of(const R *r, const FtAcc *a) { return &r->g->objs.items[a->obj]; }
+
+static int effect(const R *r, const FtAcc *x) {
+  const FtObj *o = obj_of(r, x);
+  const PsFtAccess *a = x->a;
+  bool iter = o->cat == FT_CAT_ITER;
+  switch (a->kind) {
+  case PS_FTA_WRITE:
+  case PS_FTA_DEL: return EF_REBIND;
+  /* x += [v] on a list extends it in place; x = x + [v] rebinds. */
+  case PS_FTA_RMW: return o->cat == FT_CAT_CONTAINER && !(a->flags & PS_FTX_SELF_RHS) ? FE_COMPOUND : EF_RMW;
+  case PS_FTA_ITEM_READ: return o->kind == FK_DEFAULTDICT && (a->flags & PS_FTX_ELEMENT) ? FE_COMPOUND : FE_READ;
+  case PS_FTA_ITEM_STORE: return o->kind == FK_LIST || o->kind == FK_DEQUE ? FE_WRITE : FE_INSERT;
+  case PS_FTA_ITEM_DEL: return FE_TAKE;
+  case PS_FTA_ITEM_RMW: return FE_COMPOUND;
+  case PS_FTA_METHOD:
+    if (iter) return a->name && (!strcmp(a->name, "__next__") || !strcmp(a->name, "send")) ? FE_CONSUME : FE_NONE;
+    return o->cat == FT_CAT_CONTAINER ? ps_ft__method(r->g->vocab, o->kind, a->name) : FE_NONE;
+  case PS_FTA_ARG: {
+    FtEffect e = ps_ft__call(r->g->vocab, o->kind, a->name);
+    if (iter) return e == FE_CONSUME || e == FE_ITERATE ? FE_CONSUME : FE_NONE;
+    return o->cat == FT_CAT_CONTAINER ? e : FE_NONE;
+  }
+  case PS_FTA_ITER: return iter ? FE_CONSUME : FE_ITERATE;
+  case PS_FTA_TEST_IN:
+  case PS_FTA_TEST_TRUTH:
+  case PS_FTA_TEST_NONE: return EF_TEST;
+  default: return FE_NONE;
+  }
+}
+
+static bool mutating(int e) {
+  return e == FE_WRITE || e == FE_INSERT || e == FE_REMOVE || e == FE_TAKE || e == FE_COMPOUND || e == FE_ONCE ||
+         e == EF_REBIND || e == EF_RMW;
+}
+static bool resizing(int e) {
+  return e == FE_INSERT || e == FE_REMOVE || e == FE_TAKE || e == FE_COMPOUND || e == FE_ONCE;
+}
+
+static bool silenced(const FtObj *o) {
+  return o->markers & (PS_FTM_CONFINED | PS_FTM_INIT_ONLY | PS_FTM_GUARDED | PS_FTM_BENIGN);
+}
+
+/* Defined at module or class level in the tree: shared by every thread.
+ * (An object defined nowhere in the tree, `sys.modules`, is not ours to judge.) */
+static bool module_or_class(const FtObj *o) { return o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)); }
+
+static const FtReach *reach_of(const R *r, uint32_t fn, uint32_t *n) {
+  *n = r->g->reach_first[fn + 1] - r->g->reach_first[fn];
+  return r->g->reach + r->g->reach_first[fn];
+}
+
+/* Which context pairs may touch one object. Module- and class-level state:
+ * any. Instance state: threads running bound methods of the instance,
+ * started together (one context on one instance in several threads, or
+ * two started by the same function); for a class with a module-level
+ * instance also any two thread contexts, and any caller of the library
+ * when the instance's bound methods are exported (`seed = _inst.seed`). */
+typedef enum Sharing { SHARE_ANY, SHARE_INSTANCE } Sharing;
+
+static bool related(const R *r, uint32_t k, uint32_t o) {
+  return k != FT_NONE && o != FT_NONE &&
+         (k == o || ft_derives(r->g, k, r->g->classes.items[o].qualname, 0) ||
+          ft_derives(r->g, o, r->g->classes.items[k].qualname, 0));
+}
+
+/* Does context c run on an instance of (a class related to) cls_key: a
+ * bound method of it, or a thread it was handed to? */
+static bool ctx_on_class(const R *r, const FtCtx *c, uint32_t o) {
+  if (c->root == FT_NONE) return false;
+  if (c->hands != FT_NONE && related(r, c->hands, o)) return true;
+  if (!c->bound) return false;
+  const char *rc = r->g->fns.items[c->root].f->cls;
+  return rc && related(r, ft_cls_find(r->g, rc), o);
+}
+
+/* Instance state of a metaclass is class-level state of its classes. */
+static bool meta_state(const R *r, const FtObj *o) {
+  const char *dot = strrchr(o->key, '.');
+  if (!dot) return false;
+  char cls[1024];
+  snprintf(cls, sizeof cls, "%.*s", (int)(dot - o->key), o->key);
+  uint32_t k = ft_cls_find(r->g, cls);
+  return k != FT_NONE && r->g->classes.items[k].is_meta && (o->where & (1u << PS_FTW_INSTANCE));
+}
+
+/* The class whose instance an access works on: the accessing method's for
+ * self.x (and self.a.b), else the class in the object's key. */
+static uint32_t access_class(const R *r, const FtAcc *a, const char *cls_key) {
+  if (a->a->via == PS_FTVIA_SELF) {
+    const char *fc = r->g->fns.items[a->fn].f->cls;
+    uint32_t k = fc ? ft_cls_find(r->g, fc) : FT_NONE;
+    if (k != FT_NONE) return k;
+  }
+  return ft_cls_find(r->g, cls_key);
+}
+
+/* Finds a pair of contexts under which a and b run at the same time with
+ * no lock in common. a_joint, if not FT_NONE, replaces a's own locks (a
+ * check and its act: only what is held across both protects). */
+static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, Sharing sh, const char *cls_key,
+                       Pair *out) {
+  uint32_t na, nb;
+  const FtReach *ra = reach_of(r, a->fn, &na), *rb = reach_of(r, b->fn, &nb);
+  bool found = false;
+  for (uint32_t i = 0; i < na; i++)
+    for (uint32_t j = 0; j < nb; j++) {
+      const FtCtx *x = &r->g->ctxs.items[ra[i].ctx], *y = &r->g->ctxs.items[rb[j].ctx];
+      if (ra[i].ctx == rb[j].ctx && !x->multi) continue;
+      if (sh == SHARE_INSTANCE) {
+        uint32_t ka = access_class(r, a, cls_key), kb = access_class(r, b, cls_key);
+        bool lib = x->library || y->library;
+        bool singleton = false;
+        for (int s = 0; s < 2 && !singleton; s++) {
+          uint32_t k = s ? kb : ka;
+          const FtClass *kc = k != FT_NONE ? &r->g->classes.items[k] : NULL;
+          singleton = kc && kc->shared && (!lib || kc->exported);
+        }
+        bool same_inst = ra[i].ctx == rb[j].ctx ? (x->multi_same || x->hands != FT_NONE)
+                                                : x->spawner == y->spawner && x->spawner != FT_NONE;
+        bool bound = ctx_on_class(r, x, ka) && ctx_on_class(r, y, kb) && same_inst;
+        if (!singleton && !bound) continue;
+      }
+      uint32_t la = ft_ls_union(r->g, ra[i].held, a_joint != FT_NONE ? a_joint : a->locks);
+      uint32_t lb = ft_ls_union(r->g, rb[j].held, b->locks);
+      uint32_t common = ft_ls_inter(r->g, la, lb), inst_lock = FT_NONE;
+      if (common && sh == SHARE_ANY) {
+        /* self._lock guards only its own instance: state every instance
+         * shares is not protected by it. */
+        const FtLockSet *cs = &r->g->locksets.items[common];
+        bool all_inst = true;
+        for (uint32_t c = 0; c < cs->n && all_inst; c++) all_inst = r->g->locks.items[r->g->ls_ids.items[cs->first + c]].per_instance;
+        if (all_inst) inst_lock = r->g->ls_ids.items[cs->first], common = 0;
+      }
+      if (common) continue;
+      bool high = !x->library && !y->library;
+      if (!found || (high && !out->high)) {
+        *out = (Pair){&ra[i], &rb[j], high, inst_lock};
+        found = true;
+        if (high) return true;
+      }
+    }
+  return found;
+}
+
+/* ---- explanation ------------------------------------------------------------------- */
+
+static const char *prev_dot(const char *s, const char *dot) {
+  while (dot > s) {
+    dot--;
+    if (*dot == '.') return dot;
+  }
+  return NULL;
+}
+
+/* The object's name for people: "cache", "Registry.items". */
+static const char *display(R *r, const FtObj *o) {
+  const char *k = o->key;
+  const char *m = o->def_file ? o->def_file->module : NULL;
+  if (m && *m) {
+    size_t ml = strlen(m);
+    if (!strncmp(k, m, ml) && k[ml] == '.') return k + ml + 1;
+  }
+  /* Strip the longest prefix that is a module of the tree. */
+  for (const char *dot = strrchr(k, '.'); dot; dot = prev_dot(k, dot)) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%.*s", (int)(dot - k), k);
+    if (ps_project_index_module(r->g->ix, buf)) return dot + 1;
+  }
+  return k;
+}
+
+static char *defined_at(const FtObj *o) {
+  if (!o->def_file) return ps_xstrdup("outside the scanned tree");
+  return ps_xasprintf("%s:%u", o->def_file->path, (unsigned)o->def_pos.line);
+}
+
+static const char *fn_name(const R *r, uint32_t fn) {
+  const FtFn *f = &r->g->fns.items[fn];
+  const char *m = r->g->files.items[f->file].f->module;
+  size_t ml = strlen(m);
+  const char *q = f->f->qualname;
+  return ml && !strncmp(q, m, ml) && q[ml] == '.' ? q + ml + 1 : q;
+}
+
+/* What an access does, as code: "cache[...] = ...", "items.insert(...)". */
+static char *describe(R *r, const FtAcc *x) {
+  const char *d = display(r, obj_of(r, x));
+  const PsFtAccess *a = x->a;
+  if (a->text && *a->text) return ps_xstrdup(a->text);
+  const char *via = a->via == PS_FTVIA_SELF ? "self." : a->via == PS_FTVIA_CLS ? "cls." : "";
+  const char *nm = d;
+  if (*via) {
+    const char *dot = strrchr(d, '.');
+    nm = dot ? dot + 1 : d;
+  }
+  switch (a->kind) {
+  case PS_FTA_WRITE: return ps_xasprintf("%s%s = ...", via, nm);
+  case PS_FTA_RMW: return ps_xasprintf("%s%s %s", via, nm, a->flags & PS_FTX_SELF_RHS ? "= ... (its own value) ..." : "+= ...");
+  case PS_FTA_DEL: return ps_xasprintf("del %s%s", via, nm);
+  case PS_FTA_ITEM_READ: return ps_xasprintf("%s%s[...]", via, nm);
+  case PS_FTA_ITEM_STORE: return ps_xasprintf("%s%s[...] = ...", via, nm);
+  case PS_FTA_ITEM_DEL: return ps_xasprintf("del %s%s[...]", via, nm);
+  case PS_FTA_ITEM_RMW: return ps_xasprintf("%s%s[...] %s", via, nm, a->flags & PS_FTX_SELF_RHS ? "= ... (its own item) ..." : "+= ...");
+  case PS_FTA_METHOD: return ps_xasprintf("%s%s.%s(...)", via, nm, a->name ? a->name : "");
+  case PS_FTA_ARG: return ps_xasprintf("%s(%s%s)", a->name ? a->name : "", via, nm);
+  case PS_FTA_ITER: return a->name ? ps_xasprintf("for ... in %s%s.%s()", via, nm, a->name) : ps_xasprintf("for ... in %s%s", via, nm);
+  case PS_FTA_TEST_IN: return ps_xasprintf("... %sin %s%s", a->flags & PS_FTX_NEGATED ? "not " : "", via, nm);
+  case PS_FTA_TEST_TRUTH: return ps_xasprintf("%s%s%s", a->flags & PS_FTX_NEGATED ? "not " : "", via, nm);
+  case PS_FTA_TEST_NONE: return ps_xasprintf("%s%s is %sNone", via, nm, a->flags & PS_FTX_NEGATED ? "" : "not ");
+  default: return ps_xasprintf("%s%s", via, nm);
+  }
+}
+
+static const char *what_word(int e) {
+  switch (e) {
+  case FE_READ: return "read";
+  case EF_TEST: return "test";
+  case FE_WRITE:
+  case FE_INSERT:
+  case FE_REMOVE:
+  case FE_TAKE:
+  case FE_ONCE:
+  case EF_REBIND: return "write";
+  case FE_COMPOUND:
+  case EF_RMW: return "compound";
+  case FE_ITERATE: return "iteration";
+  case FE_CONSUME: return "consumption";
+  case FE_COPY: return "copy";
+  default: return "access";
+  }
+}
+
+static char *locks_text(R *r, uint32_t ls) {
+  if (!ls) return ps_xstrdup("no lock");
+  PsBuf b = PS_BUF_INIT;
+  const FtLockSet *s = &r->g->locksets.items[ls];
+  for (uint32_t i = 0; i < s->n; i++) {
+    const char *k = r->g->locks.items[r->g->ls_ids.items[s->first + i]].key;
+    uint32_t o = ft_obj_find(r->g, k);
+    const char *d = o != FT_NONE ? display(r, &r->g->objs.items[o]) : strrchr(k, ':') ? strrchr(k, ':') + 1 : k;
+    ps_buf_printf(&b, "%s`%s`", i ? ", " : "", d);
+  }
+  return ps_buf_steal(&b);
+}
+
+static const char *ctx_text(R *r, const FtCtx *c, char *buf, size_t n) {
+  if (c->library) return snprintf(buf, n, "any caller of the public API"), buf;
+  snprintf(buf, n, "the thread %s %s%s at %s:%u", !strcmp(c->api, "handler") ? "a threading server runs" : "started by",
+           !strcmp(c->api, "handler") ? "" : c->api, c->multi ? " (several at once)" : "", c->file->f->path,
+           (unsigned)c->call->pos.line);
+  return buf;
+}
+
+/* A growing explained finding. */
+typedef struct Out {
+  PsFtFinding f;
+  Array(PsFtLoc) related;
+  Array(PsFtFlow) flows;
+  Array(PsFtLoc) steps; /* all flows' steps, flows point in after building */
+  Array(size_t) flow_first;
+  Array(char *) strings; /* owned */
+  Array(const char *) notes;
+} Out;
+
+static const char *keep(Out *o, char *s) {
+  array_push(&o->strings, s);
+  return s;
+}
+
+static void out_init(Out *o, PsFtRace race, const FtAcc *at) {
+  memset(o, 0, sizeof *o);
+  o->f.race = race;
+  o->f.at = (PsFtLoc){at->file->f->path, at->a->pos, at->a->end, NULL};
+}
+
+static void add_related(Out *o, const FtAcc *x, char *msg) {
+  array_push(&o->related, ((PsFtLoc){x->file->f->path, x->a->pos, x->a->end, keep(o, msg)}));
+}
+
+/* One thread's path: where it starts, the calls on the way, the access. */
+static void add_flow(R *r, Out *o, const FtReach *re, const FtAcc *x, const char *role) {
+  const FtCtx *c = &r->g->ctxs.items[re->ctx];
+  if (c->library) return;
+  char buf[512];
+  array_push(&o->flow_first, o->steps.size);
+  array_push(&o->flows, ((PsFtFlow){keep(o, ps_xasprintf("%s: %s", role, ctx_text(r, c, buf, sizeof buf))), NULL, 0}));
+  array_push(&o->steps, ((PsFtLoc){c->file->f->path, c->call->pos, c->call->end,
+                                   keep(o, ps_xasprintf("thread starts `%s`", fn_name(r, c->root)))}));
+  /* The calls from the root to x's function, through pred edges. */
+  uint32_t chain[32];
+  size_t n = 0;
+  uint32_t fn = x->fn;
+  for (int guard = 0; guard < 32; guard++) {
+    uint32_t nr;
+    const FtReach *rs = reach_of(r, fn, &nr);
+    const FtReach *me = NULL;
+    for (uint32_t i = 0; i < nr && !me; i++)
+      if (rs[i].ctx == re->ctx) me = &rs[i];
+    if (!me || me->pred == FT_NONE) break;
+    chain[n++] = me->pred;
+    fn = r->g->edges.items[me->pred].from;
+  }
+  for (size_t i = n; i-- > 0;) {
+    const FtEdge *e = &r->g->edges.items[chain[i]];
+    PsPos ep = e->call ? e->call->pos : e->acc->pos, ee = e->call ? e->call->end : e->acc->end;
+    array_push(&o->steps, ((PsFtLoc){e->file->f->path, ep, ee,
+                                     keep(o, ps_xasprintf("`%s` calls `%s`", fn_name(r, e->from), fn_name(r, e->to)))}));
+  }
+  char *d = describe(r, x);
+  array_push(&o->steps, ((PsFtLoc){x->file->f->path, x->a->pos, x->a->end,
+                                   keep(o, ps_xasprintf("%s `%s` in `%s`", role, d, fn_name(r, x->fn)))}));
+  free(d);
+}
+
+static void out_emit(R *r, Out *o, const FtObj *ob, const FtAcc *at, const char *detail, const char *fix, bool high) {
+  char *d = describe(r, at);
+  o->f.object = display(r, ob);
+  o->f.defined = keep(o, defined_at(ob));
+  o->f.op = keep(o, d);
+  o->f.detail = detail;
+  o->f.fix = fix;
+  o->f.high = high;
+  for (size_t i = 0; i < o->flows.size; i++) {
+    size_t first = o->flow_first.items[i];
+    size_t end = i + 1 < o->flows.size ? o->flow_first.items[i + 1] : o->steps.size;
+    o->flows.items[i].steps = o->steps.items + first;
+    o->flows.items[i].n_steps = end - first;
+  }
+  if (fix) array_push(&o->notes, keep(o, ps_xasprintf("fix: %s", fix)));
+  o->f.related = o->related.items;
+  o->f.n_related = o->related.size;
+  o->f.flows = o->flows.items;
+  o->f.n_flows = o->flows.size;
+  o->f.notes = o->notes.items;
+  o->f.n_notes = o->notes.size;
+  r->emit(r->ctx, &o->f);
+  for (size_t i = 0; i < o->strings.size; i++) free(o->strings.items[i]);
+  array_free(&o->strings);
+  array_free(&o->related);
+  array_free(&o->flows);
+  array_free(&o->steps);
+  array_free(&o->flow_first);
+  array_free(&o->notes);
+}
+
+/* The standard explanation of a conflicting pair: related location, the
+ * threads' paths, the locks at each. */
+static void per_instance_lock(R *r, uint32_t lock, const FtAcc *a, bool high);
+static const char *lock_name(R *r, const char *key, char *buf, size_t n);
+
+static void explain_pair(R *r, Out *o, const FtAcc *a, const FtAcc *b, const Pair *p, uint32_t a_locks) {
+  if (p->inst_lock != FT_NONE) {
+    per_instance_lock(r, p->inst_lock, a, p->high);
+    char ln[256];
+    array_push(&o->notes, keep(o, ps_xasprintf("`%s` is made per instance: it does not exclude other instances",
+                                               lock_name(r, r->g->locks.items[p->inst_lock].key, ln, sizeof ln))));
+  }
+  char buf[512];
+  const FtCtx *cb = &r->g->ctxs.items[p->rb->ctx];
+  char *db = describe(r, b);
+  if (a != b)
+    add_related(o, b, ps_xasprintf("conflicting %s `%s` in `%s` (%s)", what_word(effect(r, b)), db, fn_name(r, b->fn),
+                                   ctx_text(r, cb, buf, sizeof buf)));
+  if (p->high) {
+    add_flow(r, o, p->ra, a, a == b ? "one thread" : "here");
+    add_flow(r, o, p->rb, b, a == b ? "another thread" : "there");
+  }
+  char *la = locks_text(r, ft_ls_union(r->g, p->ra->held, a_locks));
+  char *lb = locks_text(r, ft_ls_union(r->g, p->rb->held, b->locks));
+  char *da = describe(r, a);
+  array_push(&o->notes, keep(o, ps_xasprintf("locks held at `%s` (line %u): %s", da, (unsigned)a->a->pos.line, la)));
+  if (a != b)
+    array_push(&o->notes, keep(o, ps_xasprintf("locks held at `%s` (%s:%u): %s", db, b->file->f->path,
+                                               (unsigned)b->a->pos.line, lb)));
+  else if (!p->high)
+    array_push(&o->notes, keep(o, ps_xasprintf("%s may run it in several threads at once", ctx_text(r, cb, buf, sizeof buf))));
+  free(la);
+  free(lb);
+  free(da);
+  free(db);
+}
+
+/* A lock that guards the object elsewhere (for the note and the fix). */
+static const char *guarding_lock(R *r, const FtObj *o) {
+  for (uint32_t i = 0; i < o->n_accs; i++) {
+    const FtAcc *x = acc(r, o->accs[i]);
+    if (x->locks) return ft_ls_first(r->g, x->locks);
+  }
+  return NULL;
+}
+
+static const char *lock_name(R *r, const char *key, char *buf, size_t n) {
+  uint32_t o = ft_obj_find(r->g, key);
+  const char *d = o != FT_NONE ? display(r, &r->g->objs.items[o]) : strrchr(key, ':') ? strrchr(key, ':') + 1 : key;
+  snprintf(buf, n, "%s", d);
+  return buf;
+}
+
+static bool mark(R *r, const FtAcc *a, PsFtRace race) {
+  uint32_t i = (uint32_t)(a - r->g->accs.items);
+  if (r->done[i] & (1u << race)) return false;
+  r->done[i] |= (uint16_t)(1u << race);
+  return true;
+}
+
+static void fix_with_lock(R *r, const FtObj *o, char *buf, size_t n, const char *what) {
+  const char *gl = guarding_lock(r, o);
+  char lb[256];
+  if (gl) snprintf(buf, n, "hold `%s` (the lock that guards `%s` elsewhere) around %s", lock_name(r, gl, lb, sizeof lb),
+                   display(r, o), what);
+  else snprintf(buf, n, "guard every access to `%s` with one threading.Lock held around %s", display(r, o), what);
+}
+
+/* ---- the races --------------------------------------------------------------------- */
+
+/* FT001, FT002 (read-modify-write), FT005 and FT007 share this shape: a
+ * compound update racing with another write (or itself). */
+static void compound_races(R *r, const FtObj *o) {
+  bool shared_mc = module_or_class(o);
+  bool inst = (o->where & (1u << PS_FTW_INSTANCE)) && !(o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)));
+  bool class_level = (o->where & (1u << PS_FTW_CLASS)) && !(o->where & (1u << PS_FTW_INSTANCE));
+  const char *dot = strrchr(o->key, '.');
+  char cls_key[1024] = "";
+  if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
+  for (uint32_t i = 0; i < o->n_accs; i++) {
+    const FtAcc *a = acc(r, o->accs[i]);
+    int ea = effect(r, a);
+    if (ea != FE_COMPOUND && ea != EF_RMW) continue;
+    PsFtRace race;
+    Sharing sh = SHARE_ANY;
+    bool meta = meta_state(r, o);
+    if (meta && a->a->via == PS_FTVIA_SELF && o->cat == FT_CAT_CONTAINER) {
+      race = PS_FT_CLASS_STATE; /* a metaclass's instance state: its classes' class-level state */
+    } else if (inst || (a->a->via == PS_FTVIA_SELF && !(class_level && o->cat == FT_CAT_CONTAINER))) {
+      /* self.n += 1 on a class-level number writes an instance attribute:
+       * instance state, shared only as the instance is. */
+      if (!r->opts->races[PS_FT_INSTANCE] || a->a->via != PS_FTVIA_SELF) continue;
+      race = PS_FT_INSTANCE;
+      sh = SHARE_INSTANCE;
+    } else if (class_level && a->a->via == PS_FTVIA_SELF && o->cat == FT_CAT_CONTAINER) {
+      race = PS_FT_CLASS_STATE;
+    } else if (o->cat == FT_CAT_CONTAINER && ea == FE_COMPOUND) {
+      if (!shared_mc) continue;
+      race = PS_FT_MUTATION;
+    } else if (ea == EF_RMW) {
+      if (!shared_mc) continue;
+      race = PS_FT_RMW;
+    } else {
+      continue;
+    }
+    if (!r->opts->races[race]) continue;
+    /* The other side: another write (or this one in another thread); an
+     * insert or sort also races with readers. */
+    bool method_compound = a->a->kind == PS_FTA_METHOD;
+    for (uint32_t k = 0; k < o->n_accs; k++) {
+      const FtAcc *b = acc(r, o->accs[(i + k) % o->n_accs]);
+      int eb = effect(r, b);
+      if (!mutating(eb) && !(method_compound && (eb == FE_READ || eb == FE_ITERATE || eb == EF_TEST))) continue;
+      Pair p;
+      if (!concurrent(r, a, b, FT_NONE, sh, cls_key, &p)) continue;
+      if (!mark(r, a, race)) break;
+      Out out;
+      out_init(&out, race, a);
+      char fix[512], detail[512];
+      char *db = describe(r, b);
+      if (a == b) snprintf(detail, sizeof detail, "two threads can run it at once");
+      else snprintf(detail, sizeof detail, "it races with `%s` at %s:%u", db, b->file->f->path, (unsigned)b->a->pos.line);
+      free(db);
+      if (race == PS_FT_RMW && a->a->kind == PS_FTA_RMW) fix_with_lock(r, o, fix, sizeof fix, "the read and the write");
+      else if (race == PS_FT_CLASS_STATE)
+        snprintf(fix, sizeof fix, "make `%s` an instance attribute (assign it in __init__), or guard it with a class-level lock",
+                 strrchr(display(r, o), '.') ? strrchr(display(r, o), '.') + 1 : display(r, o));
+      else fix_with_lock(r, o, fix, sizeof fix, "the whole update");
+      if (race == PS_FT_CLASS_STATE && o->def_file)
+        array_push(&out.related, ((PsFtLoc){o->def_file->path, o->def_pos, o->def_pos,
+                                            keep(&out, ps_xasprintf("`%s` is defined at class level: one object for every instance", display(r, o)))}));
+      explain_pair(r, &out, a, b, &p, a->locks);
+      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)), keep(&out, ps_xstrdup(fix)), p.high);
+      break;
+    }
+  }
+}
+
+/* Is a lock held at a on every path from every context? */
+static bool always_locked(const R *r, const FtAcc *a) {
+  if (a->locks) return true;
+  uint32_t n;
+  const FtReach *rs = reach_of(r, a->fn, &n);
+  for (uint32_t i = 0; i < n; i++)
+    if (!rs[i].held) return false;
+  return n > 0;
+}
+
+/* FT002, second form: `global X; X = {}` then filled in place in the same
+ * function: other threads see the new object before it is complete. */
+static void publish_races(R *r, const FtObj *o) {
+  if (!r->opts->races[PS_FT_RMW] || !module_or_class(o) || o->cat != FT_CAT_CONTAINER) return;
+  for (uint32_t i = 0; i < o->n_accs; i++) {
+    const FtAcc *a = acc(r, o->accs[i]);
+    if (a->a->kind != PS_FTA_WRITE || (a->a->value != PS_FTV_DICT && a->a->value != PS_FTV_LIST && a->a->value != PS_FTV_SET))
+      continue;
+    if (a->a->via == PS_FTVIA_SELF) continue;
+    /* Filled afterwards in the same function? */
+    const FtAcc *fill = NULL;
+    for (uint32_t k = 0; k < o->n_accs && !fill; k++) {
+      const FtAcc *m = acc(r, o->accs[k]);
+      int em = effect(r, m);
+      if (m->fn == a->fn && m->a->pos.byte > a->a->pos.byte && (em == FE_INSERT || em == FE_WRITE || em == FE_COMPOUND))
+        fill = m;
+    }
+    if (!fill || always_locked(r, a)) continue; /* published under a lock its early readers take */
+    for (uint32_t k = 0; k < o->n_accs; k++) {
+      const FtAcc *b = acc(r, o->accs[k]);
+      if (b->fn == a->fn) continue;
+      Pair p;
+      if (!concurrent(r, a, b, FT_NONE, SHARE_ANY, NULL, &p) || !mark(r, a, PS_FT_RMW)) continue;
+      Out out;
+      out_init(&out, PS_FT_RMW, a);
+      char detail[512];
+      snprintf(detail, sizeof detail, "published before it is filled (line %u): other threads see it half-built",
+               (unsigned)fill->a->pos.line);
+      add_related(&out, fill, ps_xasprintf("filled in place after publication"));
+      explain_pair(r, &out, a, b, &p, a->locks);
+      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)),
+               keep(&out, ps_xasprintf("build the object in a local variable, then publish it with one assignment")), p.high);
+      break;
+    }
+  }
+}
+
+/* Lazy initialisation (`if _x is None: _x = make()`) races only when
+ * running it twice matters: a lock (FT006), an instance of a class of the
+ * tree (a singleton), or a flag set after one-time work (calls between the
+ * test and the act). Computing an equal value twice and publishing it with
+ * one assignment (a compiled regex, a string) is benign; a fresh container
+ * filled afterwards is FT002's publish-before-initialise. */
+static bool lazy_init_races(R *r, const FtAcc *a, const FtAcc *t, const FtObj *o) {
+  switch (a->a->value) {
+  case PS_FTV_CALL: return o->cat == FT_CAT_LOCK || o->cat == FT_CAT_INSTANCE;
+  case PS_FTV_FLAG: {
+    const PsFtFacts *ft = a->file->f->ft;
+    for (size_t k = 0; k < ft->calls.size; k++) {
+      const PsFtCall *c = &ft->calls.items[k];
+      if (c->func == a->a->func && c->pos.byte > t->a->pos.byte && c->pos.byte < a->a->pos.byte && c->target) return true;
+    }
+    return false;
+  }
+  default: return false;
+  }
+  (void)r;
+}
+
+/* FT003 (and FT006's lazily made lock, FT007's on instance state): an act
+ * that depends on a test, when another thread can invalidate the test. */
+static void check_act_races(R *r, const FtObj *o) {
+  bool shared_mc = module_or_class(o);
+  bool inst = (o->where & (1u << PS_FTW_INSTANCE)) && !(o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)));
+  bool class_level = (o->where & (1u << PS_FTW_CLASS)) && !(o->where & (1u << PS_FTW_INSTANCE));
+  const char *dot = strrchr(o->key, '.');
+  char cls_key[1024] = "";
+  if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
+  for (uint32_t i = 0; i < o->n_accs; i++) {
+    const FtAcc *a = acc(r, o->accs[i]);
+    if (a->a->check < 0 || (a->a->flags & PS_FTX_EAFP)) continue;
+    const FtAcc *t = acc(r, a->file->acc0 + (uint32_t)a->a->check);
+    int ea = effect(r, a);
+    if (ea == FE_NONE || ea == EF_TEST || ea == FE_ONCE || ea == FE_COPY) continue;
+    bool lock_made = ea == EF_REBIND && o->cat == FT_CAT_LOCK;
+    /* Does the act fit the test? An insert needs a test of absence (`k not
+     * in d`, `x is None`, `not x`), a use a test of presence; a test of
+     * something else (`len(d) < n`) is no check of this act. */
+    const PsFtAccess *ta = t->a;
+    bool neg = ta->flags & PS_FTX_NEGATED;
+    bool polar = ta->kind == PS_FTA_TEST_IN || ta->kind == PS_FTA_TEST_NONE || ta->kind == PS_FTA_TEST_TRUTH;
+    bool absent = polar && neg, present = polar && !neg;
+    /* `len(d) > n` before d.popitem(): a test of presence for a removal. */
+    bool sized = ta->kind == PS_FTA_ARG && ta->name && !strcmp(ta->name, "len");
+    bool binding_test = ta->kind == PS_FTA_TEST_NONE || ta->kind == PS_FTA_TEST_TRUTH;
+    const PsFtAccess *aa = a->a;
+    bool item_insert = (aa->kind == PS_FTA_ITEM_STORE || (aa->kind == PS_FTA_METHOD && ea == FE_INSERT)) &&
+                       absent && (ta->kind == PS_FTA_TEST_IN || aa->kind == PS_FTA_METHOD);
+    bool rebind = ea == EF_REBIND && aa->kind == PS_FTA_WRITE && absent && binding_test && lazy_init_races(r, a, t, o);
+    bool removal = aa->kind == PS_FTA_METHOD && ea == FE_TAKE && !(aa->flags & PS_FTX_DEFAULT);
+    bool use = (aa->kind == PS_FTA_ITEM_READ || aa->kind == PS_FTA_ITEM_DEL || aa->kind == PS_FTA_ITEM_RMW || removal) &&
+               ((present && (ta->kind == PS_FTA_TEST_IN || aa->kind == PS_FTA_METHOD)) || (sized && removal));
+    /* A lock stored on first use: `if k not in locks: locks[k] = Lock()`. */
+    if (item_insert && aa->kind == PS_FTA_ITEM_STORE && aa->name &&
+        ps_ft__vocab_row(r->g->vocab, "lock", ft_canon(r->g, aa->name)))
+      lock_made = true;
+    if (!item_insert && !rebind && !use) continue;
+    /* Item acts: only on containers whose operations the vocabulary knows
+     * (a mapping of unknown type may lock itself). */
+    if ((item_insert || use) && o->cat != FT_CAT_CONTAINER) continue;
+    PsFtRace race;
+    Sharing sh = SHARE_ANY;
+    bool meta = meta_state(r, o);
+    if (lock_made) {
+      race = PS_FT_LOCKING;
+      if (inst && !meta) sh = SHARE_INSTANCE;
+    } else if (o->cat == FT_CAT_LOCK || o->cat == FT_CAT_SAFE) {
+      continue;
+    } else if ((class_level || meta) && a->a->via == PS_FTVIA_SELF && o->cat == FT_CAT_CONTAINER) {
+      race = PS_FT_CLASS_STATE; /* class-level state reached through self: shared by every instance */
+    } else if ((inst && !meta) || (a->a->via == PS_FTVIA_SELF && o->cat != FT_CAT_CONTAINER)) {
+      /* self.x = v writes the instance's own attribute, whatever the class
+       * body says: instance state. */
+      if (a->a->via != PS_FTVIA_SELF) continue;
+      race = PS_FT_CHECK_ACT;
+      sh = SHARE_INSTANCE;
+    } else {
+      if (!shared_mc && !meta) continue;
+      race = PS_FT_CHECK_ACT;
+    }
+    if (!r->opts->races[race]) continue;
+    /* An insert (or a rebinding) after a test of absence races with other
+     * writers; a use after a test of presence with removers. */
+    bool insert = !use;
+    uint32_t joint = 0;
+    if (a->a->flags & PS_FTX_CHECK_LOCKED) joint = ft_ls_inter(r->g, a->locks, t->locks);
+    for (uint32_t k = 0; k < o->n_accs; k++) {
+      const FtAcc *b = acc(r, o->accs[(i + k) % o->n_accs]);
+      int eb = effect(r, b);
+      bool invalidates = insert ? (eb == FE_INSERT || eb == FE_WRITE || eb == EF_REBIND || eb == FE_COMPOUND ||
+                                   eb == EF_RMW || eb == FE_ONCE)
+                                : (eb == FE_REMOVE || eb == FE_TAKE || eb == EF_REBIND ||
+                                   (eb == FE_COMPOUND && b->a->kind == PS_FTA_METHOD));
+      if (!invalidates) continue;
+      Pair p;
+      if (!concurrent(r, a, b, joint, sh, cls_key, &p)) continue;
+      if (!mark(r, a, race)) break;
+      Out out;
+      out_init(&out, race, a);
+      char *dt = describe(r, t);
+      char detail[768], fix[512];
+      const char *role = insert ? "another thread can make the same test pass and write too"
+                                : "another thread can undo what was tested in between";
+      if (lock_made)
+        snprintf(detail, sizeof detail, "made on first use after the test `%s` (line %u): two threads can make two locks", dt,
+                 (unsigned)t->a->pos.line);
+      else
+        if (t->a->flags & PS_FTX_SNAPSHOT)
+        snprintf(detail, sizeof detail, "indexes with a key of the snapshot `%s` (line %u), but another thread can remove "
+                                        "it in between", dt, (unsigned)t->a->pos.line);
+      else
+        snprintf(detail, sizeof detail, "acts on the test `%s` (line %u), but %s", dt, (unsigned)t->a->pos.line, role);
+      add_related(&out, t, ps_xasprintf("the test `%s`", dt));
+      free(dt);
+      if (lock_made)
+        snprintf(fix, sizeof fix, "create the lock once, at import or in __init__, instead of on first use");
+      else if (o->cat == FT_CAT_CONTAINER && insert && a->a->kind == PS_FTA_ITEM_STORE)
+        snprintf(fix, sizeof fix, "use `%s.setdefault(key, value)` to insert once, or hold one lock around the test and the write",
+                 display(r, o));
+      else if (o->cat == FT_CAT_CONTAINER && !insert && (a->a->kind == PS_FTA_ITEM_DEL || ea == FE_TAKE))
+        snprintf(fix, sizeof fix, "use `%s.pop(key, None)` (or try/except KeyError) instead of testing first", display(r, o));
+      else if (o->cat == FT_CAT_CONTAINER && !insert && a->a->kind == PS_FTA_ITEM_READ)
+        snprintf(fix, sizeof fix, "use `%s.get(key)`, or try/except KeyError, instead of testing first", display(r, o));
+      else if (insert && ea == EF_REBIND)
+        snprintf(fix, sizeof fix, "initialise it at import, or hold one lock around the test and the assignment");
+      else fix_with_lock(r, o, fix, sizeof fix, "the test and the act");
+      explain_pair(r, &out, a, b, &p, joint ? joint : a->locks);
+      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)), keep(&out, ps_xstrdup(fix)), p.high);
+      break;
+    }
+  }
+}
+
+/* FT004: iteration while another thread changes the size. */
+static void iteration_races(R *r, const FtObj *o) {
+  if (!r->opts->races[PS_FT_ITERATION] || o->cat != FT_CAT_CONTAINER) return;
+  bool inst = (o->where & (1u << PS_FTW_INSTANCE)) && !(o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)));
+  const char *dot = strrchr(o->key, '.');
+  char cls_key[1024] = "";
+  if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
+  Sharing sh = inst ? SHARE_INSTANCE : SHARE_ANY;
+  if (!inst && !module_or_class(o)) return;
+  for (uint32_t i = 0; i < o->n_accs; i++) {
+    const FtAcc *a = acc(r, o->accs[i]);
+    if (effect(r, a) != FE_ITERATE || (a->a->flags & PS_FTX_EAFP_ITER)) continue;
+    Out out;
+    memset(&out, 0, sizeof out);
+    bool any = false, high = false;
+    Pair first;
+    for (uint32_t k = 0; k < o->n_accs && out.related.size < 3; k++) {
+      const FtAcc *b = acc(r, o->accs[k]);
+      int eb = effect(r, b);
+      if (!resizing(eb) && !(eb == EF_RMW)) continue;
+      Pair p;
+      if (!concurrent(r, a, b, FT_NONE, sh, cls_key, &p)) continue;
+      if (!any) {
+        if (!mark(r, a, PS_FT_ITERATION)) break;
+        out_init(&out, PS_FT_ITERATION, a);
+        first = p;
+        any = true;
+        explain_pair(r, &out, a, b, &p, a->locks);
+      } else {
+        char buf[512];
+        char *db = describe(r, b);
+        add_related(&out, b, ps_xasprintf("conflicting write `%s` in `%s` (%s)", db, fn_name(r, b->fn),
+                                          ctx_text(r, &r->g->ctxs.items[p.rb->ctx], buf, sizeof buf)));
+        free(db);
+      }
+      high |= p.high;
+    }
+    if (!any) continue;
+    (void)first;
+    char detail[512];
+    const FtAcc *m = NULL;
+    for (size_t k = 0; k < out.related.size && !m; k++) m = NULL;
+    snprintf(detail, sizeof detail, "another thread adds or removes items meanwhile");
+    out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)),
+             keep(&out, ps_xasprintf("iterate over a copy taken atomically (`list(%s)`, `%s.copy()`), or hold the "
+                                     "lock that guards its writers",
+                                     display(r, o), display(r, o))),
+             high);
+  }
+}
+
+/* FT007, last form: one instance used by several threads at once, each
+ * setting an attribute and reading it back (a scratch attribute: self.data
+ * = f(chunk) ... self.data[...] later): another thread's value can land in
+ * between. Only threads running the same methods on one instance (a pool
+ * over a bound method or a lambda on self). */
+static void write_read_races(R *r, const FtObj *o) {
+  if (!r->opts->races[PS_FT_INSTANCE] || !(o->where & (1u << PS_FTW_INSTANCE)) || module_or_class(o) || meta_state(r, o))
+    return;
+  for (uint32_t i = 0; i < o->n_accs; i++) {
+    const FtAcc *a = acc(r, o->accs[i]);
+    if (a->a->kind != PS_FTA_WRITE || a->a->via != PS_FTVIA_SELF || a->a->check >= 0 || a->locks) continue;
+    for (uint32_t k = 0; k < o->n_accs; k++) {
+      const FtAcc *b = acc(r, o->accs[k]);
+      int eb = effect(r, b);
+      if (b->a->via != PS_FTVIA_SELF || mutating(eb) || eb == EF_TEST || b->locks) continue;
+      /* b reads it in a thread of the same context as a (the same methods
+       * on one instance, several at once). */
+      uint32_t na, nb;
+      const FtReach *ra = reach_of(r, a->fn, &na), *rb = reach_of(r, b->fn, &nb);
+      const FtReach *pa = NULL, *pb = NULL;
+      for (uint32_t x = 0; x < na && !pa; x++)
+        for (uint32_t y = 0; y < nb && !pa; y++) {
+          const FtCtx *c = &r->g->ctxs.items[ra[x].ctx];
+          if (ra[x].ctx == rb[y].ctx && !c->library && (c->multi_same || c->hands != FT_NONE) && !ra[x].held &&
+              (c->bound || c->hands != FT_NONE))
+            pa = &ra[x], pb = &rb[y];
+        }
+      if (!pa || !mark(r, a, PS_FT_INSTANCE)) continue;
+      Out out;
+      out_init(&out, PS_FT_INSTANCE, a);
+      Pair p = {pa, pb, true, FT_NONE};
+      explain_pair(r, &out, a, b, &p, a->locks);
+      char detail[512];
+      char *db = describe(r, b);
+      snprintf(detail, sizeof detail, "each thread sets it, then reads it back (`%s`, line %u); another thread's value "
+                                      "can land in between", db, (unsigned)b->a->pos.line);
+      free(db);
+      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)),
+               keep(&out, ps_xasprintf("keep per-call data in local variables (pass it as an argument) instead of on self")),
+               true);
+      break;
+    }
+  }
+}
+
+/* FT008: one iterator or generator consumed by several threads. */
+static void iterator_races(R *r, const FtObj *o) {
+  if (!r->opts->races[PS_FT_ITERATOR] || o->cat != FT_CAT_ITER) return;
+  bool inst = (o->where & (1u << PS_FTW_INSTANCE)) && !(o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)));
+  const char *dot = strrchr(o->key, '.');
+  char cls_key[1024] = "";
+  if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
+  Sharing sh = inst ? SHARE_INSTANCE : SHARE_ANY;
+  for (uint32_t i = 0; i < o->n_accs; i++) {
+    const FtAcc *a = acc(r, o->accs[i]);
+    if (effect(r, a) != FE_CONSUME) continue;
+    for (uint32_t k = 0; k < o->n_accs; k++) {
+      const FtAcc *b = acc(r, o->accs[(i + k) % o->n_accs]);
+      if (effect(r, b) != FE_CONSUME) continue;
+      Pair p;
+      if (!concurrent(r, a, b, FT_NONE, sh, cls_key, &p) || !mark(r, a, PS_FT_ITERATOR)) continue;
+      Out out;
+      out_init(&out, PS_FT_ITERATOR, a);
+      if (o->def_file)
+        array_push(&out.related, ((PsFtLoc){o->def_file->path, o->def_pos, o->def_pos, keep(&out, ps_xstrdup("created here"))}));
+      explain_pair(r, &out, a, b, &p, a->locks);
+      char detail[256];
+      snprintf(detail, sizeof detail, "%s", r->opts->target_minor >= 15
+                                            ? "threads may get an item twice or skip one (a generator raises \"already "
+                                              "executing\"); Python 3.15's threading.serialize() wraps it"
+                                            : "threads may get an item twice or skip one (a generator raises \"already "
+                                              "executing\")");
+      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)),
+               keep(&out, ps_xstrdup(r->opts->target_minor >= 15
+                                         ? "wrap it in threading.serialize(), hand each thread its own iterator, or "
+                                           "take items under a lock"
+                                         : "hand each thread its own iterator (or a queue.Queue), or take items under a lock")),
+               p.high);
+      break;
+    }
+  }
+}
+
+/* FT006: the same state guarded by different locks. */
+static void lock_mismatch(R *r, const FtObj *o) {
+  if (!r->opts->races[PS_FT_LOCKING] || (!module_or_class(o) && !r->g->classes.size)) return;
+  if (!module_or_class(o)) return;
+  for (uint32_t i = 0; i < o->n_accs; i++) {
+    const FtAcc *a = acc(r, o->accs[i]);
+    int ea = effect(r, a);
+    if (!mutating(ea) || !a->locks) continue;
+    for (uint32_t k = 0; k < i; k++) {
+      const FtAcc *b = acc(r, o->accs[k]);
+      int eb = effect(r, b);
+      if (!b->locks || (!mutating(eb) && eb != FE_ITERATE && eb != FE_READ)) continue;
+      if (ft_ls_inter(r->g, a->locks, b->locks)) continue;
+      Pair p;
+      if (!concurrent(r, a, b, FT_NONE, SHARE_ANY, NULL, &p) || !mark(r, a, PS_FT_LOCKING)) continue;
+      char la[256], lb[256], detail[768];
+      lock_name(r, ft_ls_first(r->g, a->locks), la, sizeof la);
+      lock_name(r, ft_ls_first(r->g, b->locks), lb, sizeof lb);
+      Out out;
+      out_init(&out, PS_FT_LOCKING, a);
+      snprintf(detail, sizeof detail, "guarded by `%s` here but by `%s` at line %u, so neither excludes the other", la, lb,
+               (unsigned)b->a->pos.line);
+      explain_pair(r, &out, a, b, &p, a->locks);
+      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)),
+               keep(&out, ps_xasprintf("guard every access to `%s` with the same lock", display(r, o))), p.high);
+      break;
+    }
+  }
+}
+
+static bool reached(const R *r, uint32_t fn) { return r->g->reach_first[fn + 1] > r->g->reach_first[fn]; }
+
+/* FT006: a lock made per instance (self._lock = Lock() in __init__) that
+ * guards state every instance shares (once per lock). */
+static void per_instance_lock(R *r, uint32_t lock, const FtAcc *a, bool high) {
+  if (!r->opts->races[PS_FT_LOCKING] || r->lock_done[lock]) return;
+  r->lock_done[lock] = true;
+  const char *key = r->g->locks.items[lock].key;
+  uint32_t lo = ft_obj_find(r->g, key);
+  if (lo == FT_NONE || !r->g->objs.items[lo].def_file) return;
+  const FtObj *l = &r->g->objs.items[lo];
+  const FtObj *o = obj_of(r, a);
+  char *detail = ps_xasprintf("made per instance, but it guards `%s`, which every instance shares, so two instances "
+                              "never exclude each other", display(r, o));
+  char *rel = ps_xasprintf("`%s` guarded by it", display(r, o));
+  char *op = ps_xasprintf("%s = ...", display(r, l));
+  PsFtLoc related[1] = {{a->file->f->path, a->a->pos, a->a->end, rel}};
+  const char *notes[1] = {"fix: make the lock as shared as the state: a class-level or module-level lock"};
+  PsFtFinding f = {0};
+  f.race = PS_FT_LOCKING;
+  f.at = (PsFtLoc){l->def_file->path, l->def_pos, l->def_pos, NULL};
+  f.object = display(r, l);
+  char *def = defined_at(l);
+  f.defined = def;
+  f.op = op;
+  f.detail = detail;
+  f.fix = "a class-level or module-level lock";
+  f.related = related;
+  f.n_related = 1;
+  f.notes = notes;
+  f.n_notes = 1;
+  f.high = high;
+  r->emit(r->ctx, &f);
+  free(detail);
+  free(rel);
+  free(op);
+  free(def);
+}
+
+/* FT006: a lock made for one with statement, or per call. */
+static void lock_creation(R *r) {
+  if (!r->opts->races[PS_FT_LOCKING]) return;
+  FtGraph *g = r->g;
+  for (size_t fi = 0; fi < g->files.size; fi++) {
+    const FtFile *ff = &g->files.items[fi];
+    const PsFtFacts *ft = ff->f->ft;
+    for (size_t k = 0; k < ft->calls.size; k++) {
+      const PsFtCall *c = &ft->calls.items[k];
+      if (!(c->flags & PS_FTC_WITH) || !c->target || c->func == UINT32_MAX) continue;
+      const char *canon = ft_canon(g, c->target);
+      if (!ps_ft__vocab_row(g->vocab, "lock", canon) && !ps_ft__vocab_row(g->vocab, "lock", c->target)) continue;
+      PsFtFinding f = {0};
+      f.race = PS_FT_LOCKING;
+      f.at = (PsFtLoc){ff->f->path, c->pos, c->end, NULL};
+      f.object = c->target;
+      f.defined = "this with statement";
+      f.op = "with Lock():";
+      f.detail = "a new lock is made for this with statement alone, so no other thread ever waits on it";
+      f.fix = "create the lock once (at module level or in __init__) and use that one in every with statement";
+      const char *notes[1] = {"fix: create the lock once (at module level or in __init__) and use that one everywhere"};
+      f.notes = notes;
+      f.n_notes = 1;
+      f.high = true;
+      r->emit(r->ctx, &f);
+    }
+    /* Locals holding a lock made in the function, used in its with statements. */
+    for (size_t k = 0; k < ft->objects.size; k++) {
+      const PsFtObject *d = &ft->objects.items[k];
+      if (d->where != PS_FTW_LOCAL || d->func == UINT32_MAX) continue;
+      uint32_t o = ft_obj_find(g, d->key);
+      if (o == FT_NONE || g->objs.items[o].cat != FT_CAT_LOCK) continue;
+      uint32_t fn = ff->fn0 + d->func;
+      /* Used as a lock here and nowhere else (not handed to a thread or a
+       * Condition, not stored): then every call has its own. */
+      if (!reached(r, fn) || (d->markers & PS_FTM_ESCAPES)) continue;
+      const FtAcc *guarded = NULL;
+      bool used = false;
+      for (uint32_t a = ff->acc0; a < ff->acc0 + ft->accesses.size && !guarded; a++) {
+        const FtAcc *x = acc(r, a);
+        if (x->fn != fn || !x->locks) continue;
+        const FtLockSet *ls = &g->locksets.items[x->locks];
+        bool under = false;
+        for (uint32_t j = 0; j < ls->n && !under; j++)
+          under = !strcmp(g->locks.items[g->ls_ids.items[ls->first + j]].key, d->key);
+        used |= under;
+        const FtObj *xo = obj_of(r, x);
+        if (under && xo->cat != FT_CAT_LOCK && xo->cat != FT_CAT_SAFE) guarded = x;
+      }
+      for (size_t k2 = 0; k2 < ft->calls.size && !used; k2++) {
+        const PsFtCall *c2 = &ft->calls.items[k2];
+        if (c2->func != d->func || !c2->locks) continue;
+        const PsFtLockSet *ls = &ft->locksets.items[c2->locks];
+        for (uint32_t j = 0; j < ls->n && !used; j++) used = !strcmp(ft->lock_keys.items[ls->first + j], d->key);
+      }
+      if (!used && !(d->markers & PS_FTM_LOCKED)) continue;
+      const char *name = strrchr(d->key, ':') + 1;
+      char *detail = guarded ? ps_xasprintf("`%s` is a new lock on every call of `%s`, so concurrent calls never exclude "
+                                            "each other around `%s`",
+                                            name, fn_name(r, fn), display(r, obj_of(r, guarded)))
+                             : ps_xasprintf("`%s` is a new lock on every call of `%s`, so concurrent calls never exclude "
+                                            "each other",
+                                            name, fn_name(r, fn));
+      char *rel = guarded ? ps_xasprintf("guarded by `%s` alone", name) : NULL;
+      char *dg = guarded ? describe(r, guarded) : ps_xasprintf("%s = ...", name);
+      PsFtLoc related[1] = {{ff->f->path, guarded ? guarded->a->pos : d->pos, guarded ? guarded->a->end : d->pos, rel}};
+      const char *notes[1] = {"fix: create the lock once, next to the state it guards (module level or __init__)"};
+      PsFtFinding f = {0};
+      f.race = PS_FT_LOCKING;
+      f.at = (PsFtLoc){ff->f->path, d->pos, d->pos, NULL};
+      f.at.end.col += (uint32_t)strlen(name);
+      f.at.end.col16 += (uint32_t)strlen(name);
+      f.at.end.byte += (uint32_t)strlen(name);
+      f.object = name;
+      f.defined = "a local variable";
+      f.op = dg;
+      f.detail = detail;
+      f.fix = "create the lock once, next to the state it guards";
+      f.related = related;
+      f.n_related = guarded ? 1 : 0;
+      f.notes = notes;
+      f.n_notes = 1;
+      uint32_t n;
+      const FtReach *rs = reach_of(r, fn, &n);
+      f.high = false;
+      for (uint32_t j = 0; j < n; j++) f.high |= !g->ctxs.items[rs[j].ctx].library;
+      r->emit(r->ctx, &f);
+      free(detail);
+      free(rel);
+      free(dg);
+    }
+  }
+}
+
+void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOptions *opts, PsFtEmit emit, void *ctx) {
+  FtGraph g;
+  memset(&g, 0, sizeof g);
+  ft_graph_build(&g, index, vocab);
+  ft_graph_contexts(&g, opts->mode);
+  ft_graph_reach(&g);
+  if (getenv("PYSHIFT_FT_DEBUG")) {
+    size_t na = 0, nc = 0, no = 0, nf = 0, nargs = 0, sb = 0, chunks = 0, mapcap = 0;
+    for (size_t i = 0; i < g.files.size; i++) {
+      const PsFileFacts *f = g.files.items[i].f;
+      na += f->ft->accesses.size, nc += f->ft->calls.size, no += f->ft->objects.size, nf += f->ft->funcs.size;
+      nargs += f->ft->args.size, sb += f->strings.bytes, chunks += f->strings.chunks.size, mapcap += f->strings.index.cap;
+    }
+    fprintf(stderr, "FTDBG-STATS files=%zu accesses=%zu calls=%zu objects=%zu funcs=%zu args=%zu strbytes=%zu chunks=%zu mapcap=%zu\n",
+            g.files.size, na, nc, no, nf, nargs, sb, chunks, mapcap);
+  }
+  if (getenv("PYSHIFT_FT_DEBUG"))
+    for (size_t i = 0; i < g.ctxs.size; i++) {
+      const FtCtx *c = &g.ctxs.items[i];
+      fprintf(stderr, "FTDBG-CTX\t%s\t%s:%u\t%s\t%s%s\treach=%u\n", c->api, c->file ? c->file->f->path : "-",
+              c->call ? (unsigned)c->call->pos.line : 0, c->root != FT_NONE ? g.fns.items[c->root].f->qualname : "-",
+              c->multi ? "multi" : "once", c->bound ? " bound" : "", 0u);
+    }
+  R r = {&g, opts, emit, ctx, ps_xcalloc(g.accs.size + 1, sizeof(uint16_t)), ps_xcalloc(g.locks.size + 1, sizeof(bool)),
+         PS_BUF_INIT};
+  for (size_t i = 0; i < g.objs.size; i++) {
+    const FtObj *o = &g.objs.items[i];
+    if (!o->n_accs || silenced(o) || o->cat == FT_CAT_SAFE) continue;
+    if (o->cat == FT_CAT_LOCK) {
+      check_act_races(&r, o);
+      continue;
+    }
+    check_act_races(&r, o);
+    compound_races(&r, o);
+    publish_races(&r, o);
+    iteration_races(&r, o);
+    iterator_races(&r, o);
+    write_read_races(&r, o);
+    lock_mismatch(&r, o);
+  }
+  lock_creation(&r);
+  free(r.done);
+  free(r.lock_done);
+  ps_buf_free(&r.scratch);
+  ft_graph_free(&g);
+}

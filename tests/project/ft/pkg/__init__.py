@@ -1,0 +1,3 @@
+from .api import lookup
+
+__all__ = ["lookup"]

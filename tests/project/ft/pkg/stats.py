@@ -1,0 +1,6 @@
+served = 0
+
+
+def bump():
+    global served
+    served += 1
