@@ -28,6 +28,10 @@
 # tests/cli/known_bugs.txt lists cases that still fail: they are registered
 # as cli.known_bug.<case> only with PS_KNOWN_BUGS=1 at configure time.
 
+# PS_SARIF_ENV: where the scripts' validate_sarif finds the schema and the
+# SARIF Multitool.
+include(${CMAKE_CURRENT_LIST_DIR}/report.cmake)
+
 if(NOT TARGET pyshift)
   return()
 endif()
@@ -36,7 +40,7 @@ foreach(_area exit_codes bad_input gitignore docs_fresh limits fix ty_fix)
   add_test(NAME cli.${_area}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/${_area}.sh
                    $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
-  set_tests_properties(cli.${_area} PROPERTIES TIMEOUT 600 LABELS cli)
+  set_tests_properties(cli.${_area} PROPERTIES TIMEOUT 600 LABELS cli ENVIRONMENT "${PS_SARIF_ENV}")
 endforeach()
 # The 2000-file SIGPIPE tree and the deep-nesting files are the slow parts.
 set_tests_properties(cli.bad_input PROPERTIES TIMEOUT 900)
@@ -52,13 +56,18 @@ set_tests_properties(cli.precommit PROPERTIES TIMEOUT 900 LABELS "cli;slow"
 # The project stage: a two-module fixture with a test-only join analysis.
 add_test(NAME cli.project
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/project.sh
-                 $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} ${PS_SARIF_SCHEMA})
-set_tests_properties(cli.project PROPERTIES LABELS cli)
+                 $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli.project PROPERTIES LABELS cli ENVIRONMENT "${PS_SARIF_ENV}")
+
+# --format gitlab and --format junit end to end (tests/cli/formats.sh).
+add_test(NAME cli.formats
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/formats.sh $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli.formats PROPERTIES LABELS cli)
 
 # The CI docs' commands (docs/ci/, README.md, docs/output-formats.md) run as written.
 add_test(NAME cli.ci_docs
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/ci_docs.sh $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
-set_tests_properties(cli.ci_docs PROPERTIES LABELS cli)
+set_tests_properties(cli.ci_docs PROPERTIES LABELS cli ENVIRONMENT "${PS_SARIF_ENV}")
 
 set(_ps_regressions nothing_to_check_warns typing_bounds_in_rules config_from_first_path unused_import_prose noqa_ruff_codes stubs_are_not_first_party lone_cr_line_numbers noqa_uppercase fingerprint_raw_bytes stdin_drops_paths
     usage_error_printed_twice sarif_uri_outside_cwd)
@@ -76,12 +85,23 @@ list(APPEND _ps_regressions r14_01_long_line_prefilter r14_02_regex_errors_are_n
 # Issue 12 (RM/DP accuracy): one case per item
 list(APPEND _ps_regressions r12_01_broad_handlers_do_not_guard r12_02_receiver_gate_and_aliases
      r12_04_version_guards_relative r12_05_feature_tests_guard)
+# Issue 12, the TY items
+list(APPEND _ps_regressions r12_06_stubs_are_never_evaluated r12_08_annotated_metadata_not_annotations r12_09_runtime_collection_aliases r12_10_typing_extensions_drop_ins
+     r12_11_anystr_and_guarded_typevars r12_12_type_alias_type_fix_unsafe
+     r12_ty_found_by_measurement)
 foreach(_case ${_ps_regressions})
   add_test(NAME cli.regress.${_case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/regressions.sh
                    $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} ${_case})
-  set_tests_properties(cli.regress.${_case} PROPERTIES LABELS "cli;regress")
+  set_tests_properties(cli.regress.${_case} PROPERTIES LABELS "cli;regress" ENVIRONMENT "${PS_SARIF_ENV}")
 endforeach()
+
+# The 25,000-result log of r13_05 through both SARIF validators: minutes.
+add_test(NAME cli.regress.r13_05_github_sarif_limits_valid
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/regressions.sh
+                 $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} r13_05_github_sarif_limits_valid)
+set_tests_properties(cli.regress.r13_05_github_sarif_limits_valid PROPERTIES
+                     LABELS "cli;regress;slow" TIMEOUT 1200 ENVIRONMENT "${PS_SARIF_ENV}")
 
 # Issue 13, adopting on a big codebase: tests/cli/adopt.sh, one case per item.
 set(_ps_adopt_cases r13_06_fail_on r13_07_baseline r13_08_add_noqa r13_09_unused_ignores r13_10_since)
@@ -90,7 +110,7 @@ foreach(_case ${_ps_adopt_cases})
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/adopt.sh
                    $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR} ${_case})
   set_tests_properties(cli.adopt.${_case} PROPERTIES LABELS "cli;adopt"
-                       ENVIRONMENT "PS_SARIF_SCHEMA=${PS_SARIF_SCHEMA}")
+                       ENVIRONMENT "${PS_SARIF_ENV}")
 endforeach()
 
 # Issue 13, the result cache: tests/cli/cache.sh, one case per property.

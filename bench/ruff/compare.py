@@ -97,13 +97,14 @@ def _check_file(args):
     return rel, None
 
 
-def corpus_files(root, jobs):
-    """(kept, excluded) relative paths, sorted; excluded maps path -> reason."""
+def corpus_files(root, jobs, stubs=False):
+    """(kept, excluded) relative paths, sorted; excluded maps path -> reason.
+    With stubs, *.pyi files too (they must compile as Python, like the rest)."""
     rels = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for f in filenames:
-            if f.endswith(".py"):
+            if f.endswith(".py") or (stubs and f.endswith(".pyi")):
                 full = os.path.join(dirpath, f)
                 if os.path.isfile(full):
                     rels.append(os.path.relpath(full, root))
@@ -120,12 +121,12 @@ def corpus_files(root, jobs):
 
 # ---------------------------------------------------------------- the tools
 
-def run_ruff(node, root, files, target, codes):
+def run_ruff(node, root, files, target, codes, stubs=False):
     """Findings as dicts with path, rule (TY id), line, col, end_*, message, fix."""
     if not files:
         return [], [], 0.0
     cmd = [node, os.path.join(HERE, "ruff.mjs"), "--json", "--target", "py3%d" % target,
-           "--select", ",".join(codes), "--files-from", "-"]
+           "--select", ",".join(codes), "--files-from", "-"] + (["--stubs-as-future"] if stubs else [])
     t0 = time.monotonic()
     proc = subprocess.run(cmd, cwd=root, input="\n".join(files) + "\n", capture_output=True,
                           text=True)
@@ -246,10 +247,29 @@ DOCUMENTED = [
     ("TY006", "pyshift-only",
      lambda f, line: re.search(r"instead of `(?:[\w.]+\.)?(?:OrderedDict|Counter|ChainMap)`", f["message"]),
      "TY006 also rewrites typing.OrderedDict/Counter/ChainMap (docs/rules/TY006.md)"),
+    ("TY035", "ruff-only",
+     lambda f, line: _only_not_drop_in(f["message"]),
+     "typing_extensions names whose typing version is not a drop-in yet at that Python "
+     "(the notes of TY035's table; docs/rules/TY035.md)"),
     (None, "ruff-only",
      lambda f, line: _escaped_string_at(line, f["col"]),
      "a name inside a string annotation with escapes, which pyshift does not look into (docs/rules/TY006.md)"),
 ]
+
+
+# typing_extensions names that TY035 reports later than ruff 0.17.3 (or
+# never): the rows of its table whose `since` is later than ruff's.
+NOT_DROP_IN_YET = {"is_typeddict", "TypedDict", "Protocol", "get_type_hints", "NamedTuple", "TypeAliasType",
+                   "TypeVarTuple", "Literal", "Concatenate", "NewType", "deprecated"}
+
+
+def _only_not_drop_in(message):
+    """A UP035 message moving only names of NOT_DROP_IN_YET out of typing_extensions."""
+    m = re.search(r"instead: (.*)$", message)
+    if not m:
+        return False
+    names = re.findall(r"`([\w.]+)`", m.group(1))
+    return bool(names) and all(n in NOT_DROP_IN_YET for n in names)
 
 
 def _escaped_string_at(line, col):
@@ -369,6 +389,9 @@ def main():
                     help="fail below this agreement in either direction (default %(default)s)")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="pyshift -j and file checking (default 2)")
     ap.add_argument("--node", default="node")
+    ap.add_argument("--with-stubs", action="store_true",
+                    help="compare *.pyi files too; ruff checks them with the future import put first "
+                         "(ruff.mjs --stubs-as-future: the wasm API cannot say a file is a stub)")
     ap.add_argument("--rules-dir", help="pass --rules DIR to pyshift")
     args = ap.parse_args()
 
@@ -422,14 +445,14 @@ def main():
     for cname, root in corpora:
         root = os.path.abspath(root)
         t0 = time.monotonic()
-        files, excluded = corpus_files(root, args.jobs)
+        files, excluded = corpus_files(root, args.jobs, args.with_stubs)
         print(f"\n=== corpus {cname}: {root}: {len(files)} files compared, {len(excluded)} left out "
               f"({time.monotonic() - t0:.1f}s to list)")
         reasons = Counter(r.split(":")[0] for r in excluded.values())
         if excluded:
             print("    left out: " + ", ".join(f"{n} {r}" for r, n in reasons.most_common()))
         for target in targets:
-            ruff, syntax, t_ruff = run_ruff(args.node, root, files, target, codes)
+            ruff, syntax, t_ruff = run_ruff(args.node, root, files, target, codes, args.with_stubs)
             if pyshift:
                 mine, perr, t_py = run_pyshift(pyshift, root, files, target, args.jobs, args.rules_dir)
             else:

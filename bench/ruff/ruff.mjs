@@ -15,6 +15,12 @@
 //   --files-from F     read the paths to check from F (one a line; '-' = stdin)
 //   --stdin-filename N name to report for '-' (default '-')
 //   --settings JSON    extra settings merged over the top level (pyproject-style keys)
+//   --stubs-as-future  check *.pyi files as ruff checks stubs, as far as the
+//                      wasm API (which has no path) allows: ruff gives stubs
+//                      the semantics of `from __future__ import annotations`,
+//                      so that import is put on a line before the file's first
+//                      (rows are shifted back) unless the file has it, and a
+//                      `TypeAlias` fix (UP040) is safe there
 //   --version          print the ruff version and exit
 //
 // Text lines:  path:row:col: CODE message [safe|unsafe fix: "content"@row:col-row:col; ...]
@@ -41,7 +47,7 @@ function usage(msg) {
 
 const args = process.argv.slice(2);
 let target = "py39", select = ["UP"], ignore = [], preview = false, json = false;
-let filesFrom = null, stdinName = "-", extra = {};
+let filesFrom = null, stdinName = "-", extra = {}, stubsAsFuture = false;
 const paths = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -50,6 +56,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === "--select") select = val().split(",").filter(Boolean);
   else if (a === "--ignore") ignore = val().split(",").filter(Boolean);
   else if (a === "--preview") preview = true;
+  else if (a === "--stubs-as-future") stubsAsFuture = true;
   else if (a === "--json") json = true;
   else if (a === "--files-from") filesFrom = val();
   else if (a === "--stdin-filename") stdinName = val();
@@ -130,14 +137,28 @@ for (const p of paths) {
   }
   // ruff reads files with a BOM as if it were not there; keep positions the same.
   if (src.charCodeAt(0) === 0xfeff) src = src.slice(1);
+  // A stub: the future import on a line of its own before the first (a
+  // docstring then stops being one, which no UP rule minds).
+  let shift = 0, checked = src;
+  if (stubsAsFuture && p.endsWith(".pyi") && !/^from\s+__future__\s+import\s+[^\n]*\bannotations\b/m.test(src)) {
+    checked = "from __future__ import annotations\n" + src;
+    shift = 1;
+  }
+  const isStub = stubsAsFuture && p.endsWith(".pyi");
   let diags;
   try {
-    diags = ws.check(src);
+    diags = ws.check(checked);
   } catch (e) {
     report(shown, { code: "ruff-error", row: 1, col: 1, end_row: 1, end_col: 1, message: String(e && e.message ? e.message : e), fix: null });
     continue;
   }
   for (const d of diags) {
+    if (shift) {
+      if (d.start_location.row <= shift) continue; // on the added line
+      d.start_location.row -= shift;
+      d.end_location.row -= shift;
+      if (d.fix) for (const e of d.fix.edits) { e.location.row -= shift; e.end_location.row -= shift; }
+    }
     const f = {
       code: d.code ?? "unknown",
       row: d.start_location.row,
@@ -148,7 +169,8 @@ for (const p of paths) {
       fix: d.fix
         ? {
             message: d.fix.message,
-            applicability: inferApplicability(d, src),
+            applicability: isStub && d.code === "UP040" && d.message.includes("`TypeAlias` annotation")
+              ? "safe" : inferApplicability(d, src),
             edits: d.fix.edits.map((e) => ({
               content: e.content ?? "",
               row: e.location.row,

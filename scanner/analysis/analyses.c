@@ -21,6 +21,7 @@ static const PsAnalysisClass *const CLASSES[] = {
     &ps_analysis__mp_unguarded_start,
     &ps_analysis__mp_main_only_global,
     &ps_analysis__mp_fork_with_threads,
+    &ps_analysis__mp_fork_start_method,
 };
 
 const char *const *ps_analysis_names(void) {

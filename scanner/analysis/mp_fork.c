@@ -8,6 +8,14 @@
  * there is no GIL to make the window small. The file is the unit: a fork
  * (the table's `fork` rows, a `fork` context or `set_start_method("fork")`)
  * is reported when the same file starts a thread (the `thread` rows).
+ *
+ * `mp-fork-start-method` (MP006, severity info, on 3.14 targets by its
+ * rule's bounds) is the other half: `set_start_method("fork")` or
+ * `get_context("fork")` in a file that starts no thread still works on
+ * 3.14, but opts out of the new forkserver default. It is a rule id of
+ * its own rather than a per-finding severity: severity, docs and SARIF
+ * metadata all come from the rule file, and `--select`/`--ignore` can
+ * take the note without the warning.
  */
 #include <string.h>
 
@@ -22,7 +30,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
 
 static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   const PsMpTable *t = self->state;
-  PsArena *arena = ps_arena_new(16384);
+  PsArena *arena = ctx->arena; /* rewound by the engine after the run */
   PsMpModel m;
   ps_mp_model_build(&m, t, ctx, arena);
   if (m.forks.size && m.threads.size) {
@@ -37,8 +45,37 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
     }
   }
   ps_mp_model_free(&m);
-  ps_arena_delete(arena);
 }
+
+/* MP006: a fork start method chosen in a file without threads (with
+ * threads, MP005 reports it). os.fork() is not a start method and is left
+ * to MP005. */
+static int configure_method(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
+  (void)min_python;
+  return ps_mp__configure(self, target, PS_MP_KIND(PS_MP_CONTEXT) | PS_MP_KIND(PS_MP_SET_START), err);
+}
+
+static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
+  PsMpModel m;
+  ps_mp_model_build(&m, self->state, ctx, ctx->arena);
+  if (!m.threads.size)
+    for (size_t i = 0; i < m.forks.size; i++) {
+      const PsMpEvent *f = &m.forks.items[i];
+      if (f->row->kind != PS_MP_SET_START && f->row->kind != PS_MP_CONTEXT) continue;
+      PsVar vars[] = {{"api", f->api ? f->api : f->row->name}};
+      emit->emit(emit->ctx, self->rule, f->start, f->end, vars, 1);
+    }
+  ps_mp_model_free(&m);
+}
+
+const PsAnalysisClass ps_analysis__mp_fork_start_method = {
+    .name = "mp-fork-start-method",
+    .params = PARAMS,
+    .needs = PS_NEED_BINDINGS,
+    .configure = configure_method,
+    .run = run_method,
+    .free_state = ps_mp__free_state,
+};
 
 const PsAnalysisClass ps_analysis__mp_fork_with_threads = {
     .name = "mp-fork-with-threads",

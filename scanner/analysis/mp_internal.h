@@ -14,7 +14,7 @@
  *     for it (explicit get_context / mp_context / set_start_method).
  *
  * The MP analyses (mp_unpicklable.c, mp_unguarded.c, mp_main_global.c,
- * mp_fork.c) build the model in their per-file step and read it.
+ * mp_fork.c: MP005 and MP006) build the model in their per-file step and read it.
  */
 #ifndef PS_ANALYSIS_MP_INTERNAL_H
 #define PS_ANALYSIS_MP_INTERNAL_H
@@ -182,5 +182,6 @@ extern const PsAnalysisClass ps_analysis__mp_unpicklable;
 extern const PsAnalysisClass ps_analysis__mp_unguarded_start;
 extern const PsAnalysisClass ps_analysis__mp_main_only_global;
 extern const PsAnalysisClass ps_analysis__mp_fork_with_threads;
+extern const PsAnalysisClass ps_analysis__mp_fork_start_method;
 
 #endif

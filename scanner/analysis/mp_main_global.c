@@ -75,7 +75,7 @@ static bool local(const PsSummary *s, const char *scope, const char *name) {
 static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   const PsMpTable *t = self->state;
   const PsSummary *s = ctx->summary;
-  PsArena *arena = ps_arena_new(16384);
+  PsArena *arena = ctx->arena; /* rewound by the engine after the run */
   PsMpModel m;
   ps_mp_model_build(&m, t, ctx, arena);
   size_t nd = s->defs.size;
@@ -171,7 +171,6 @@ done:
   free(fl);
   free(method_of);
   ps_mp_model_free(&m);
-  ps_arena_delete(arena);
 }
 
 const PsAnalysisClass ps_analysis__mp_main_only_global = {

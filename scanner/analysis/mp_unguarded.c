@@ -42,7 +42,7 @@ static bool top_function(const PsSummary *s, const char *scope, char *out, size_
 static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   const PsMpTable *t = self->state;
   const PsSummary *sum = ctx->summary;
-  PsArena *arena = ps_arena_new(16384);
+  PsArena *arena = ctx->arena; /* rewound by the engine after the run */
   PsMpModel m;
   ps_mp_model_build(&m, t, ctx, arena);
   if (m.is_dunder_main) goto done;
@@ -113,7 +113,6 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
   free(starts_in);
 done:
   ps_mp_model_free(&m);
-  ps_arena_delete(arena);
 }
 
 const PsAnalysisClass ps_analysis__mp_unguarded_start = {

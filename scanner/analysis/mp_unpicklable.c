@@ -24,7 +24,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
 
 static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   const PsMpTable *t = self->state;
-  PsArena *arena = ps_arena_new(16384);
+  PsArena *arena = ctx->arena; /* rewound by the engine after the run */
   PsMpModel m;
   ps_mp_model_build(&m, t, ctx, arena);
   for (size_t i = 0; i < m.handed.size; i++) {
@@ -48,7 +48,6 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
                sizeof vars / sizeof vars[0]);
   }
   ps_mp_model_free(&m);
-  ps_arena_delete(arena);
 }
 
 const PsAnalysisClass ps_analysis__mp_unpicklable = {

@@ -15,12 +15,46 @@ static TSNode ancestor(const Nodes *anc, uint32_t depth, const Path *root, uint3
   return k <= depth ? anc->items[depth - k] : up(root, k - depth);
 }
 
+/* The last dotted part of a subscript's or generic type's head: "Literal"
+ * for `typing.Literal[...]`. */
+static const char *head_name(Ctx *c, TSNode container) {
+  if (!is(container, "generic_type") && !is(container, "subscript")) return "";
+  const char *ht = text_of(c, ts_node_named_child(container, 0));
+  const char *hl = strrchr(ht, '.');
+  return hl ? hl + 1 : ht;
+}
+
+/* Is the node at `depth` of the walk (ancestors in anc, above the subtree
+ * the path `at`) a type position of the annotation? Only types are
+ * annotations (ruff visits the rest as values): not the arguments of a
+ * call (`Query(description="...")`), not what `Literal[...]` holds, and of
+ * `Annotated[T, ...]` only T, the rest being metadata. */
+static bool type_position(Ctx *c, const Nodes *anc, uint32_t depth, const Path *at) {
+  TSNode n = ancestor(anc, depth, at, 0);
+  if (is(n, "call") || is(n, "keyword_argument") || is(n, "lambda") || is(n, "dictionary") ||
+      is(n, "set") || is(n, "list_comprehension") || is(n, "set_comprehension") ||
+      is(n, "dictionary_comprehension") || is(n, "generator_expression"))
+    return false;
+  TSNode par = ancestor(anc, depth, at, 1), container = par;
+  if (is(par, "type_parameter")) container = ancestor(anc, depth, at, 2);
+  else if (!is(par, "subscript") || ts_node_eq(ts_node_named_child(par, 0), n))
+    return true; /* not an element of a subscript */
+  const char *hl = head_name(c, container);
+  if (!strcmp(hl, "Literal")) return false;
+  if (strcmp(hl, "Annotated")) return true;
+  /* Annotated: the first element only (after the head, in a subscript). */
+  size_t before = 0;
+  for (TSNode s = ts_node_prev_named_sibling(n); !ts_node_is_null(s); s = ts_node_prev_named_sibling(s))
+    before++;
+  return before == (is(par, "subscript") ? 1u : 0u);
+}
+
 /* `ty`: the annotation, at the end of path `at`. */
 static void quoted_in(Ctx *c, const Path *at, bool runtime) {
   TSNode ty = up(at, 0);
-  /* Strings anywhere in the annotation: "Foo", List["Foo"]. Ancestors are
-   * kept by depth as the walk goes (ts_node_parent walks down from the
-   * root each time). */
+  /* Strings in the annotation's type positions: "Foo", List["Foo"].
+   * Ancestors are kept by depth as the walk goes (ts_node_parent walks
+   * down from the root each time). */
   Nodes anc;
   array_init(&anc);
   TSTreeCursor cur = ts_tree_cursor_new(ty);
@@ -30,26 +64,16 @@ static void quoted_in(Ctx *c, const Path *at, bool runtime) {
     TSNode n = ts_tree_cursor_current_node(&cur);
     anc.size = depth;
     array_push(&anc, n);
-    bool descend = true;
-    if (is(n, "string")) {
+    bool descend = depth == 0 || type_position(c, &anc, depth, at);
+    if (descend && is(n, "string")) {
       descend = false;
       uint32_t cs, ce;
-      bool ok = c->s->active || c->future || !runtime;
-      /* Literal["a"] holds values, not types. */
+      bool ok = c->s->active || c->deferred || !runtime;
       if (ok && ps_typing__plain_string(c, n, &cs, &ce)) {
-        uint32_t k = 1;
-        TSNode par = ancestor(&anc, depth, at, k);
-        if (is(par, "type")) par = ancestor(&anc, depth, at, ++k);
-        if (is(par, "type_parameter")) par = ancestor(&anc, depth, at, ++k);
-        TSNode head = ts_node_is_null(par) ? par : ts_node_named_child(par, 0);
-        const char *ht = (is(par, "generic_type") || is(par, "subscript")) ? text_of(c, head) : "";
-        const char *hl = strrchr(ht, '.');
-        hl = hl ? hl + 1 : ht;
-        bool literal = !strcmp(hl, "Literal") || !strcmp(hl, "Annotated");
         const char *inner = ps_arena_strndup(c->arena, c->src->text + cs, ce - cs);
         bool blank = true;
         for (const char *q = inner; *q; q++) blank &= isspace((unsigned char)*q) != 0;
-        if (!literal && !blank) {
+        if (!blank) {
           char *repl = memchr(inner, '\n', ce - cs) ? ps_arena_sprintf(c->arena, "(%s)", inner) : (char *)inner;
           PsByteEdit ed = {ts_node_start_byte(n), ts_node_end_byte(n), repl};
           PsFixSpec fix = {"Remove quotes", &ed, 1, true};

@@ -36,6 +36,7 @@ typedef struct Row {
   const char *module;      /* rename: module of the replacement or NULL; import: source module */
   const char *replacement; /* rename: replacement name; import: target module or "=name" */
   size_t index;
+  char runtime;            /* rename: the fix outside type positions: 's' safe, 'u' unsafe, 'n' none */
 } Row;
 
 typedef struct State {
@@ -49,6 +50,8 @@ typedef struct State {
   Row *future_rows;        /* rows that apply only under the future import */
   size_t n_future_rows;
   PsPyVersion min_python;
+  Row *std_typevars;       /* pep695: type variables a module defines (typing.AnyStr; name, bound) */
+  size_t n_std_typevars;
 } State;
 
 /* ---- tree helpers ---------------------------------------------------------------- */
@@ -118,6 +121,7 @@ typedef struct TypeVarDef {
   const char *bound;  /* "int", "(int, str)" or NULL */
   bool has_default;
   bool variance;      /* covariant= / contravariant= / infer_variance= */
+  uint32_t at;        /* where its statement starts: a use before it reads an older binding */
 } TypeVarDef;
 
 typedef Array(TypeVarDef) TypeVarDefs;
@@ -134,8 +138,11 @@ typedef struct Ctx {
   PsArena *arena;       /* the file arena (fc->arena) */
   PsDeadline *deadline; /* the file's budget, or NULL */
   bool future;  /* from __future__ import annotations */
+  bool stub;    /* a stub file (.pyi): never evaluated */
+  bool deferred; /* annotations are never evaluated: future || stub */
   Array(const char *) heads; /* see ps_typing__heads() */
   TypeVarDefs *typevars; /* collected on first use (typing_pep695.c) */
+  TypeVarDefs *std_typevars; /* the State's std_typevars as definitions, likewise */
   uint32_t future_start, future_end; /* the future import statement */
   PathNodes paths; /* the nodes of every path looked up (see resolve_paths) */
   Array(const char *) def_names; /* see ps_typing__name_bound */
@@ -200,6 +207,11 @@ void ps_typing__def_paths(Ctx *c);
 /* True if `name` is bound anywhere in the file other than by an import of
  * `target` (NULL: by anything). */
 bool ps_typing__name_bound(Ctx *c, const char *name, const char *target);
+/* True if a def, class or module-level assignment named `name` exists. */
+bool ps_typing__name_bound_by_def(Ctx *c, const char *name);
+/* ps_summary_resolve, and for a head that every binding imports as the same
+ * typing object (two branches of a version test), that object. */
+const char *ps_typing__resolve(Ctx *c, const char *chain, const char *scope);
 /* True if `name` read in `scope` is bound there or in an enclosing scope
  * (class bodies are skipped on the way out, as Python does). */
 bool ps_typing__bound_in_scope(Ctx *c, const char *name, const char *scope);

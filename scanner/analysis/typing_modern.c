@@ -41,12 +41,14 @@ static void free_state(void *p) {
   if (!s) return;
   free(s->rows);
   free(s->future_rows);
+  free(s->std_typevars);
   free(s);
 }
 
 /* 1 if `since` ("3.9", "any") is reached by min, 0 if not, -1 if invalid. */
 static int reached(const char *since, PsPyVersion min) {
   if (!strcmp(since, "any")) return 1;
+  if (!strcmp(since, "never")) return 0; /* a row kept for its notes: no version is a drop-in yet */
   PsPyVersion v;
   if (ps_pyver_parse(since, &v) != 0) return -1;
   return ps_pyver_cmp(min, v) >= 0;
@@ -90,14 +92,26 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
       if ((c[i] = ps_table_col(t, need[i])) < 0)
         return ps_analysis__rule_error(err, r, r->analysis_line, "kind `%s` needs a ```table with columns %s, %s, %s, %s",
                                        kind, need[0], need[1], need[2], need[3]);
+    /* rename: an optional column `runtime` (safe, unsafe, none): the fix of
+     * a use outside type positions (`issubclass(x, typing.Counter)`, a dict
+     * keyed by it), where the alias and its replacement are different
+     * objects. */
+    int c_rt = s->kind == K_RENAME ? ps_table_col(t, "runtime") : -1;
     s->rows = ps_xcalloc(t->n_rows + 1, sizeof(Row));
     s->future_rows = ps_xcalloc(t->n_rows + 1, sizeof(Row));
     for (size_t i = 0; i < t->n_rows; i++) {
       const char *since = t->rows[i][c[3]];
       int ok = reached(since, min_python);
-      if (ok < 0) return ps_analysis__rule_error(err, r, t->row_lines[i], "invalid since `%s` (a version or `any`)", since);
+      if (ok < 0) return ps_analysis__rule_error(err, r, t->row_lines[i], "invalid since `%s` (a version, `any` or `never`)", since);
       const char *mod = t->rows[i][c[2]];
-      Row row = {t->rows[i][c[0]], strcmp(mod, "-") ? mod : NULL, t->rows[i][c[1]], i};
+      Row row = {t->rows[i][c[0]], strcmp(mod, "-") ? mod : NULL, t->rows[i][c[1]], i, 's'};
+      if (c_rt >= 0) {
+        const char *rt = t->rows[i][c_rt];
+        if (!strcmp(rt, "unsafe")) row.runtime = 'u';
+        else if (!strcmp(rt, "none")) row.runtime = 'n';
+        else if (strcmp(rt, "safe"))
+          return ps_analysis__rule_error(err, r, t->row_lines[i], "invalid runtime `%s` (safe, unsafe or none)", rt);
+      }
       if (s->kind == K_RENAME && !strchr(row.name, '.'))
         return ps_analysis__rule_error(err, r, t->row_lines[i], "`%s` is not a qualified name such as typing.List",
                                        row.name);
@@ -191,10 +205,14 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     /* From `since` any quoted annotation; before, only files with the
      * future import, or a local variable annotation holding a quote (an
      * indented `name: ...'...` line). */
+    /* Before `since`, stub files (.pyi) too, whose annotations are never
+     * evaluated: a gate sees only the text, so any quoted annotation admits
+     * the file then (the analysis looks at the path). */
     if (s->active) self->prefilter = ps_xstrdup("(?:->|[\\w\\])][ \\t]*:)[ \\t]*[\\[\\w.]*[\"']");
     else
       self->prefilter = ps_xstrdup("\\b__future__\\b[^\\n]*\\bannotations\\b|"
-                                   "\\n[ \\t]+[A-Za-z_]\\w*[ \\t]*:[ \\t]*[\\w.\\[\\], ]*[\"'][^=\\n]*(?:=|\\n)");
+                                   "\\n[ \\t]+[A-Za-z_]\\w*[ \\t]*:[ \\t]*[\\w.\\[\\], ]*[\"'][^=\\n]*(?:=|\\n)|"
+                                   "(?:->|[\\w\\])][ \\t]*:)[ \\t]*[\\[\\w.]*[\"']");
     return 0;
   }
   /* The kinds below have no version of their own: the rules' `min-python`
@@ -204,7 +222,31 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     return 0;
   }
   if (s->kind == K_PEP695_CLASS || s->kind == K_PEP695_FUNCTION) {
-    self->prefilter = ps_xstrdup("\\b(?:TypeVar|ParamSpec|TypeVarTuple)\\b");
+    /* An optional table of type variables that modules define (typing.AnyStr):
+     * a use of one makes the function or class generic over it. */
+    PsBuf re = PS_BUF_INIT;
+    ps_buf_puts(&re, "\\b(?:TypeVar|ParamSpec|TypeVarTuple");
+    if (t->n_rows) {
+      int cn = ps_table_col(t, "name"), cb = ps_table_col(t, "bound");
+      if (cn < 0 || cb < 0) {
+        ps_buf_free(&re);
+        return ps_analysis__rule_error(err, r, r->analysis_line,
+                                       "kind `%s` takes a ```table with columns name and bound", kind);
+      }
+      s->std_typevars = ps_xcalloc(t->n_rows + 1, sizeof(Row));
+      for (size_t i = 0; i < t->n_rows; i++) {
+        const char *name = t->rows[i][cn], *last = strrchr(name, '.');
+        if (!last || !last[1]) {
+          ps_buf_free(&re);
+          return ps_analysis__rule_error(err, r, t->row_lines[i], "`%s` is not a qualified name such as typing.AnyStr",
+                                         name);
+        }
+        s->std_typevars[s->n_std_typevars++] = (Row){name, NULL, strcmp(t->rows[i][cb], "-") ? t->rows[i][cb] : NULL, i, 's'};
+        ps_buf_printf(&re, "|%s", last + 1);
+      }
+    }
+    ps_buf_puts(&re, ")\\b");
+    self->prefilter = ps_buf_steal(&re);
     return 0;
   }
   if (s->kind == K_ASYNC_ITERATOR) {
@@ -228,6 +270,11 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   c.arena = fc->arena;
   c.deadline = fc->deadline;
   c.future = ps_typing__future_annotations(c.src, c.root, &c.future_start, &c.future_end);
+  /* Python never runs a stub: its annotations are as good as deferred, and
+   * nothing in it is evaluated (issue 12 item 6; ruff treats stubs as
+   * having the future import). */
+  c.stub = c.src->path && ps_str_ends_with(c.src->path, ".pyi");
+  c.deferred = c.future || c.stub;
   array_init(&c.heads);
   array_init(&c.paths);
   array_init(&c.scratch);
@@ -257,6 +304,7 @@ static void run(const PsAnalysis *self, const PsFileContext *fc, const PsEmitter
   array_free(&c.def_names);
   array_free(&c.class_names);
   if (c.typevars) array_free(c.typevars);
+  if (c.std_typevars) array_free(c.std_typevars);
 }
 
 const PsAnalysisClass ps_analysis__typing_modern = {

@@ -41,6 +41,11 @@ bool ps_typing__name_bound(Ctx *c, const char *name, const char *target) {
     if (target && b->kind == PS_BIND_IMPORT && !strcmp(b->target, target)) continue;
     return true;
   }
+  return ps_typing__name_bound_by_def(c, name);
+}
+
+bool ps_typing__name_bound_by_def(Ctx *c, const char *name) {
+  const PsSummary *sum = c->fc->summary;
   /* The defs' last names, sorted once per file for a binary search. */
   if (!c->def_names.items && sum->defs.size) {
     for (size_t i = 0; i < sum->defs.size; i++) {
@@ -152,8 +157,8 @@ bool ps_typing__future_annotations(const PsSource *src, TSNode root, uint32_t *s
   for (uint32_t i = 0; more && !found; more = ts_tree_cursor_goto_next_sibling(&cur)) {
     TSNode ch = ts_tree_cursor_current_node(&cur);
     if (!ts_node_is_named(ch)) continue;
+    if (is(ch, "comment")) continue; /* before the docstring too: a licence header */
     if (i++ == 0 && is(ch, "expression_statement")) continue; /* docstring */
-    if (is(ch, "comment")) continue;
     if (!is(ch, "future_import_statement")) break;
     ps_typing__named_children(ch, &names);
     for (size_t k = 0; k < names.size && !found; k++) {
@@ -209,10 +214,40 @@ bool ps_typing__ref_candidate(const Ctx *c, const PsRef *ref) { return ps_typing
 
 /* Does refs[i] name typing.<name> (or typing_extensions.<name>)? Then *p
  * gets its path (ps_typing__ref_paths(c, ps_typing__ref_candidate) first). */
+/* typing_extensions.X -> typing.X, typing_extensions -> typing. */
+static const char *as_typing(Ctx *c, const char *t) {
+  if (!strcmp(t, "typing_extensions")) return "typing";
+  if (!strncmp(t, "typing_extensions.", 18)) return ps_arena_sprintf(c->arena, "typing.%s", t + 18);
+  return t;
+}
+
+const char *ps_typing__resolve(Ctx *c, const char *chain, const char *scope) {
+  const PsSummary *sum = c->fc->summary;
+  const char *q = ps_summary_resolve(sum, chain, scope, c->arena, NULL);
+  if (q) return q;
+  /* The summary calls a name bound by several imports ambiguous. When
+   * every binding of the head is an import that means the same typing
+   * object (`from typing import X` / `from typing_extensions import X` in
+   * the two branches of a version test, `import typing as
+   * typing_extensions` / `import typing_extensions`), it means that. */
+  size_t hl = strcspn(chain, ".");
+  char *head = ps_arena_strndup(c->arena, chain, hl);
+  const char *meant = NULL;
+  for (const PsBinding *b = next_named(sum, head, NULL); b; b = next_named(sum, head, b)) {
+    if (b->kind != PS_BIND_IMPORT || !b->target || strncmp(b->target, "typing", 6)) return NULL;
+    const char *t = as_typing(c, b->target);
+    if (strcmp(t, "typing") && strncmp(t, "typing.", 7)) return NULL;
+    if (meant && strcmp(meant, t)) return NULL;
+    meant = t;
+  }
+  if (!meant || ps_typing__name_bound_by_def(c, head)) return NULL;
+  return ps_arena_sprintf(c->arena, "%s%s", meant, chain + hl);
+}
+
 bool ps_typing__ref_named(Ctx *c, size_t i, const char *name, Path *p) {
   const PsRef *ref = &c->fc->summary->refs.items[i];
   if (!ps_typing__candidate(c, ref->chain)) return false;
-  const char *q = ps_summary_resolve(c->fc->summary, ref->chain, ref->scope, c->arena, NULL);
+  const char *q = ps_typing__resolve(c, ref->chain, ref->scope);
   if (!q) return false;
   const char *m = !strncmp(q, "typing.", 7) ? q + 7 : !strncmp(q, "typing_extensions.", 18) ? q + 18 : NULL;
   return m && !strcmp(m, name) && path_of(c, c->ref_path[i], p);

@@ -8,6 +8,18 @@
 #include "analysis/typing_internal.h"
 
 /* Can `n` stand as an operand of `|` without parentheses? */
+/* Is `pos` in code that never runs (`if TYPE_CHECKING:`)? There a union
+ * with a quoted operand is never evaluated either (ruff: a typing-only
+ * context). */
+static bool never_runs(const Ctx *c, uint32_t pos) {
+  const PsSummary *sum = c->fc->summary;
+  for (size_t i = 0; i < sum->guard_ranges.size; i++) {
+    const PsGuardRange *g = &sum->guard_ranges.items[i];
+    if (!g->tested && g->runs == 0 && g->start <= pos && pos < g->end) return true;
+  }
+  return false;
+}
+
 static bool operand_ok(TSNode n) {
   static const char *const BAD[] = {"lambda", "conditional_expression", "boolean_operator", "not_operator",
                                     "comparison_operator", "named_expression", "await", "yield",
@@ -66,7 +78,7 @@ void ps_typing__run_pep604(Ctx *c) {
       continue;
     }
     Where w = where(&p);
-    bool ok = s->active || (c->future && w.annotation);
+    bool ok = s->active || (c->deferred && w.annotation);
     if (!ok || w.in_string) {
       array_free(&elems);
       continue;
@@ -84,7 +96,8 @@ void ps_typing__run_pep604(Ctx *c) {
       }
       quoted_operand |= is(e, "string") || is(e, "concatenated_string");
     }
-    if (quoted_operand && !(w.annotation && (c->future || !w.runtime_annotation))) {
+    if (quoted_operand && !(w.annotation && (c->deferred || !w.runtime_annotation)) &&
+        !never_runs(c, ts_node_start_byte(whole))) {
       array_free(&elems);
       continue;
     }
@@ -168,7 +181,7 @@ void ps_typing__pep604_in_strings(Ctx *c) {
     if (!q) continue;
     const char *m = !strncmp(q, "typing.", 7) ? q + 7 : !strncmp(q, "typing_extensions.", 18) ? q + 18 : NULL;
     if (!m || strcmp(m, s->member)) continue;
-    if (!(s->active || c->future)) continue;
+    if (!(s->active || c->deferred)) continue;
     uint32_t k = r->end;
     if (k >= r->str_end || t[k] != '[') continue;
     if (!close_of || r->str_end != map_end || k < map_base) {

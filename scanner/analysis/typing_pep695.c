@@ -10,16 +10,24 @@
 
 #include "analysis/typing_internal.h"
 
-/* Module-level `T = TypeVar("T", ...)` (ParamSpec, TypeVarTuple) of this file. */
-static void collect_typevars(Ctx *c, TypeVarDefs *out) {
-  const PsSummary *sum = c->fc->summary;
+/* `T = TypeVar("T", ...)` (ParamSpec, TypeVarTuple) among the statements
+ * of `block`, and in the blocks of its if, try and with statements (under
+ * `if TYPE_CHECKING:`, a version test or a try: a function at module level
+ * reads the module's binding wherever it is made, as ruff resolves it);
+ * never inside a def or class. */
+static void collect_in(Ctx *c, TSNode block, TypeVarDefs *out, unsigned depth) {
   Nodes stmts, args;
   array_init(&stmts);
   array_init(&args);
-  ps_typing__named_children(c->root, &stmts);
+  ps_typing__named_children(block, &stmts);
   for (size_t i = 0; i < stmts.size; i++) {
     if (ps_deadline_poll(c->deadline)) break;
     TSNode st = stmts.items[i];
+    if (is(st, "if_statement") || is(st, "try_statement") || is(st, "with_statement") || is(st, "elif_clause") ||
+        is(st, "else_clause") || is(st, "except_clause") || is(st, "finally_clause") || is(st, "block")) {
+      if (depth < 16) collect_in(c, st, out, depth + 1);
+      continue;
+    }
     if (!is(st, "expression_statement") || ts_node_named_child_count(st) != 1) continue;
     TSNode asg = ts_node_named_child(st, 0);
     if (!is(asg, "assignment")) continue;
@@ -27,20 +35,24 @@ static void collect_typevars(Ctx *c, TypeVarDefs *out) {
     if (!is(left, "identifier") || !is(right, "call")) continue;
     TSNode fn = ts_node_child_by_field_name(right, "function", 8);
     if (!is(fn, "identifier") && !is(fn, "attribute")) continue;
-    const char *q = ps_summary_resolve(sum, text_of(c, fn), "", c->arena, NULL);
+    const char *q = ps_typing__resolve(c, text_of(c, fn), "");
     if (!q) continue;
     const char *last = strrchr(q, '.');
     if (!last || (strncmp(q, "typing.", 7) && strncmp(q, "typing_extensions.", 18))) continue;
     last++;
-    TypeVarDef d = {text_of(c, left), 0, NULL, false, false};
+    TypeVarDef d = {text_of(c, left), 0, NULL, false, false, ts_node_start_byte(st)};
     if (!strcmp(last, "TypeVar")) d.kind = 'T';
     else if (!strcmp(last, "ParamSpec")) d.kind = 'P';
     else if (!strcmp(last, "TypeVarTuple")) d.kind = 'S';
     else continue;
     ps_typing__named_children(ts_node_child_by_field_name(right, "arguments", 9), &args);
+    /* The name comes first, as a string (as ruff requires). */
+    size_t first = 0;
+    while (first < args.size && is(args.items[first], "comment")) first++;
+    if (first == args.size || !is(args.items[first], "string")) continue;
     PsBuf cons = PS_BUF_INIT;
     size_t n_cons = 0;
-    for (size_t k = 1; k < args.size; k++) {
+    for (size_t k = first + 1; k < args.size; k++) {
       TSNode a = args.items[k];
       if (is(a, "keyword_argument")) {
         const char *kn = text_of(c, ts_node_child_by_field_name(a, "name", 4));
@@ -54,10 +66,44 @@ static void collect_typevars(Ctx *c, TypeVarDefs *out) {
     }
     if (n_cons) d.bound = ps_arena_sprintf(c->arena, "(%s)", cons.data);
     ps_buf_free(&cons);
-    array_push(out, d);
+    array_push(out, d); /* in file order: find_typevar takes the last one before a use */
   }
   array_free(&stmts);
   array_free(&args);
+}
+
+static void collect_typevars(Ctx *c, TypeVarDefs *out) { collect_in(c, c->root, out, 0); }
+
+/* The rule's table of type variables that modules define (typing.AnyStr), as
+ * definitions, once per file. */
+static const TypeVarDefs *std_typevars(Ctx *c) {
+  if (!c->std_typevars) {
+    TypeVarDefs *d = ps_arena_calloc(c->arena, sizeof *d);
+    array_init(d);
+    for (size_t i = 0; i < c->s->n_std_typevars; i++) {
+      const Row *row = &c->s->std_typevars[i];
+      array_push(d, ((TypeVarDef){strrchr(row->name, '.') + 1, 'T', row->replacement, false, false, 0}));
+    }
+    c->std_typevars = d;
+  }
+  return c->std_typevars;
+}
+
+/* The table's type variable that `chain` (a name or dotted name read at
+ * module level) stands for, or NULL. */
+static const TypeVarDef *std_typevar(Ctx *c, TSNode n) {
+  if (!c->s->n_std_typevars) return NULL;
+  const TypeVarDefs *defs = std_typevars(c);
+  const char *q = ps_typing__resolve(c, text_of(c, n), "");
+  if (!q) return NULL;
+  for (size_t i = 0; i < c->s->n_std_typevars; i++) {
+    const char *name = c->s->std_typevars[i].name, *last = strrchr(name, '.') + 1;
+    /* typing.AnyStr, also through typing_extensions */
+    if (!strcmp(q, name) || (!strncmp(q, "typing_extensions.", 18) && !strncmp(name, "typing.", 7) &&
+                             !strcmp(q + 18, last)))
+      return &defs->items[i];
+  }
+  return NULL;
 }
 
 /* The file's module-level type variables, collected once per file. */
@@ -71,10 +117,14 @@ static const TypeVarDefs *typevars(Ctx *c) {
   return c->typevars;
 }
 
-static const TypeVarDef *find_typevar(const TypeVarDefs *defs, const char *name, size_t len) {
-  for (size_t i = 0; i < defs->size; i++)
-    if (strlen(defs->items[i].name) == len && !strncmp(defs->items[i].name, name, len)) return &defs->items[i];
-  return NULL;
+/* The module's binding of `name` that a statement at `before` reads: the
+ * last definition above it (ruff looks the name up where the def or class
+ * statement is; a TypeVar defined below is not it). */
+static const TypeVarDef *find_typevar(const TypeVarDefs *defs, const char *name, size_t len, uint32_t before) {
+  const TypeVarDef *found = NULL;
+  for (size_t i = 0; i < defs->size && defs->items[i].at < before; i++)
+    if (strlen(defs->items[i].name) == len && !strncmp(defs->items[i].name, name, len)) found = &defs->items[i];
+  return found;
 }
 
 static void param_text(PsBuf *b, const TypeVarDef *d) {
@@ -85,25 +135,30 @@ static void param_text(PsBuf *b, const TypeVarDef *d) {
   else ps_buf_puts(b, d->name);
 }
 
-/* Collects, in order of first use, the file's type variables named by
- * identifiers under n. *foreign: an identifier that is a TypeVar-like
- * name but not defined here (imported) cannot be checked. */
-static void used_typevars(Ctx *c, TSNode n, const TypeVarDefs *defs, TypeVarRefs *out) {
+/* Collects, in order of first use, the type variables named under n: the
+ * file's (by name) and the table's (typing.AnyStr, through imports). The
+ * attribute part of a dotted name (`x.T`) names no variable. */
+static void used_typevars(Ctx *c, TSNode n, const TypeVarDefs *defs, uint32_t before, TypeVarRefs *out) {
   TSTreeCursor cur = ts_tree_cursor_new(n);
   for (;;) {
     if (ps_deadline_poll(c->deadline)) break;
     TSNode x = ts_tree_cursor_current_node(&cur);
+    const char *field = ts_tree_cursor_current_field_name(&cur);
     bool descend = true;
-    if (is(x, "identifier")) {
+    const TypeVarDef *d = NULL;
+    if (is(x, "identifier") && !(field && !strcmp(field, "attribute"))) {
       uint32_t l;
       const char *t = ps_source_node_text(c->src, x, &l);
-      const TypeVarDef *d = find_typevar(defs, t, l);
-      bool seen = false;
-      for (size_t k = 0; d && k < out->size; k++) seen |= out->items[k] == d;
-      if (d && !seen) array_push(out, d);
+      d = find_typevar(defs, t, l, before);
+      if (!d) d = std_typevar(c, x);
+    } else if (is(x, "attribute")) {
+      if ((d = std_typevar(c, x))) descend = false;
     } else if (is(x, "string")) {
       descend = false;
     }
+    bool seen = false;
+    for (size_t k = 0; d && k < out->size; k++) seen |= out->items[k] == d;
+    if (d && !seen) array_push(out, d);
     if (!ps_typing__subtree_next(&cur, n, descend)) break;
   }
   ts_tree_cursor_delete(&cur);
@@ -133,7 +188,8 @@ void ps_typing__run_pep695_class(Ctx *c) {
         TSNode a = ts_tree_cursor_current_node(&cur);
         uint32_t l;
         const char *t = ps_source_node_text(c->src, a, &l);
-        const TypeVarDef *d = is(a, "identifier") ? find_typevar(typevars(c), t, l) : NULL;
+        const TypeVarDef *d = is(a, "identifier") ? find_typevar(typevars(c), t, l, ts_node_start_byte(cls)) : NULL;
+        if (!d && (is(a, "identifier") || is(a, "attribute"))) d = std_typevar(c, a);
         if (!d) {
           fixable = false; /* Unpack[Ts], *Ts, imported variables */
           continue;
@@ -178,7 +234,7 @@ void ps_typing__run_pep695_class(Ctx *c) {
 
 void ps_typing__run_pep695_function(Ctx *c) {
   const TypeVarDefs *defs = typevars(c);
-  if (!defs->size) return;
+  if (!defs->size && !c->s->n_std_typevars) return;
   /* Module-level functions, also in if/try blocks (a method may use its
    * class's variables, a nested function its enclosing function's). */
   const PsSummary *sum = c->fc->summary;
@@ -191,7 +247,7 @@ void ps_typing__run_pep695_function(Ctx *c) {
     TypeVarRefs used;
     array_init(&used);
     if (ts_node_is_null(ts_node_child_by_field_name(n, "type_parameters", 15)) && !ts_node_is_null(params))
-      used_typevars(c, params, defs, &used);
+      used_typevars(c, params, defs, ts_node_start_byte(n), &used);
     bool skip = !used.size;
     PsBuf pt = PS_BUF_INIT;
     for (size_t k = 0; k < used.size; k++) {
@@ -225,13 +281,12 @@ void ps_typing__run_type_alias(Ctx *c) {
     if (!ts_node_eq(ts_node_child_by_field_name(asg, "type", 4), ty)) continue;
     TSNode stmt = up(&p, p.len >= 4 ? 3 : 2); /* the root when the path is shorter */
     bool fixable = is(stmt, "expression_statement") && ts_node_named_child_count(stmt) == 1;
+    /* Comments in the value are kept: the value's text is copied whole. */
     const char *name = text_of(c, left), *value = text_of(c, right);
-    for (const char *k = value; *k && fixable; k++)
-      if (*k == '#') fixable = false;
     /* The alias's own type variables become its parameters. */
     TypeVarRefs used;
     array_init(&used);
-    used_typevars(c, right, typevars(c), &used);
+    used_typevars(c, right, typevars(c), ts_node_start_byte(asg), &used);
     PsBuf tp = PS_BUF_INIT;
     bool skip = false;
     for (size_t k = 0; k < used.size; k++) {
@@ -249,7 +304,8 @@ void ps_typing__run_type_alias(Ctx *c) {
     PsByteEdit ed = {ts_node_start_byte(asg), ts_node_end_byte(asg), repl};
     /* Unsafe: a type statement is lazily evaluated and is a TypeAliasType,
      * not the value itself, so runtime uses (isinstance, calls) change. */
-    PsFixSpec fix = {"Use the `type` statement", &ed, 1, false};
+    /* In a stub nothing runs: safe there (as ruff). */
+    PsFixSpec fix = {"Use the `type` statement", &ed, 1, c->stub};
     PsVar vars[] = {{"used", text_of(c, asg)}, {"name", name}, {"replacement", repl}};
     emit(c, ts_node_start_byte(asg), ts_node_end_byte(asg), vars, 3, fixable ? &fix : NULL);
   }
@@ -306,19 +362,28 @@ void ps_typing__run_type_alias_type(Ctx *c) {
         TSNode t = c->scratch.items[k];
         uint32_t l;
         const char *tt = ps_source_node_text(c->src, t, &l);
-        const TypeVarDef *d = is(t, "identifier") ? find_typevar(typevars(c), tt, l) : NULL;
+        const TypeVarDef *d = is(t, "identifier") ? find_typevar(typevars(c), tt, l, ts_node_start_byte(asg)) : NULL;
         if (d) param_text(&tp, d);
-        else fixable = false;
+        else if (is(t, "identifier")) {
+          /* Not a module-level variable of this file (a function's own, an
+           * imported one): its name alone, as ruff does. */
+          TypeVarDef plain = {ps_arena_strndup(c->arena, tt, l), 'T', NULL, false, false, 0};
+          param_text(&tp, &plain);
+        } else
+          fixable = false;
       }
     }
     const char *val = text_of(c, value);
-    if (strchr(val, '#')) fixable = false;
     char *repl = tp.len ? ps_arena_sprintf(c->arena, "type %s[%s] = %s", nm, tp.data, val)
                         : ps_arena_sprintf(c->arena, "type %s = %s", nm, val);
     ps_buf_free(&tp);
     PsByteEdit ed = {ts_node_start_byte(asg), ts_node_end_byte(asg), repl};
-    /* Safe: the type statement creates the same TypeAliasType. */
-    PsFixSpec fix = {"Use the `type` statement", &ed, 1, true};
+    /* Unsafe (issue 12 item 12): the type statement creates a TypeAliasType
+     * too, but evaluates its value lazily, on first access of __value__,
+     * where the call evaluated it at once: a NameError or a side effect
+     * moves, and names the value reads are looked up later. Comments
+     * between the call's arguments, outside the value, are lost. */
+    PsFixSpec fix = {"Use the `type` statement", &ed, 1, false};
     PsVar vars[] = {{"used", text_of(c, asg)}, {"name", nm}, {"replacement", repl}};
     emit(c, ts_node_start_byte(asg), ts_node_end_byte(asg), vars, 3, fixable ? &fix : NULL);
   }

@@ -30,7 +30,7 @@ static void rename_one(Ctx *c, const char *chain, uint32_t start, uint32_t end, 
   if (!q || strncmp(q, "typing", 6) != 0) return;
   const Row *row = find_row(s->rows, s->n_rows, q);
   bool future_only = false;
-  if (!row && c->future) {
+  if (!row && c->deferred) {
     row = find_row(s->future_rows, s->n_future_rows, q);
     future_only = row != NULL;
   }
@@ -61,7 +61,15 @@ static void rename_one(Ctx *c, const char *chain, uint32_t start, uint32_t end, 
   edits[ne++] = (PsByteEdit){start, end, repl};
   PsVar vars[] = {{"used", chain}, {"name", q}, {"replacement", repl}};
   char *msg = ps_arena_sprintf(c->arena, "Replace with `%s`", repl);
-  PsFixSpec fix = {msg, edits, ne, !future_only};
+  /* Outside type positions the alias is an object of its own
+   * (typing.Counter is not collections.Counter): the row says whether the
+   * fix is still safe there (issue 12 item 9). */
+  bool safe = !future_only || c->stub; /* a stub is never evaluated */
+  if (!w->type_def && !c->stub && row->runtime != 's') {
+    if (row->runtime == 'n') fixable = false;
+    safe = false;
+  }
+  PsFixSpec fix = {msg, edits, ne, safe};
   emit(c, start, end, vars, 3, fixable ? &fix : NULL);
 }
 

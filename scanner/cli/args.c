@@ -56,7 +56,7 @@ static const Opt OPTS[] = {
     {O_MIN_PYTHON, "min-python", 0, "VER", CMD_CHECK | CMD_RULES,
      "oldest Python the code must run on (default: requires-python, else 3.9)"},
     {O_FORMAT, "format", 0, "FMT[=FILE]", CMD_CHECK,
-     "text, json, sarif or github; repeat for several outputs (sarif=out.sarif), at most one on stdout"},
+     "text, json, sarif, github, html, gitlab or junit; repeat for several outputs (sarif=out.sarif), at most one on stdout"},
     {O_OUTPUT, "output-file", 'o', "FILE", CMD_CHECK, "write the output of the --format given without =FILE to FILE"},
     {O_JOBS, "jobs", 'j', "N", CMD_CHECK, "worker threads (default: number of cores)"},
     {O_EXCLUDE, "exclude", 0, "GLOBS", CMD_CHECK, "paths to skip, replacing the default list"},
@@ -192,8 +192,9 @@ static const Opt *match_opt(int argc, char **argv, int *i, const char **value, u
 
 static int parse_format(const char *s, PsFormat *f) {
   static const struct { const char *name; PsFormat f; } F[] = {
-      {"text", PS_FORMAT_TEXT}, {"json", PS_FORMAT_JSON}, {"sarif", PS_FORMAT_SARIF}, {"github", PS_FORMAT_GITHUB}};
-  for (size_t i = 0; i < 4; i++)
+      {"text", PS_FORMAT_TEXT}, {"json", PS_FORMAT_JSON}, {"sarif", PS_FORMAT_SARIF}, {"github", PS_FORMAT_GITHUB},
+      {"html", PS_FORMAT_HTML}, {"gitlab", PS_FORMAT_GITLAB}, {"junit", PS_FORMAT_JUNIT}};
+  for (size_t i = 0; i < sizeof F / sizeof F[0]; i++)
     if (!strcmp(s, F[i].name)) return *f = F[i].f, 0;
   return PS_E_USAGE;
 }
@@ -273,7 +274,7 @@ static int apply_args(int argc, char **argv, int first, Cli *cli, PsConfig *cfg,
         const char *eq = strchr(v, '=');
         snprintf(fmt, sizeof fmt, "%.*s", eq ? (int)(eq - v) : (int)strlen(v), v);
         PsFormat f;
-        if (parse_format(fmt, &f) != 0) return usage_error("unknown format %s (text, json, sarif, github)", fmt);
+        if (parse_format(fmt, &f) != 0) return usage_error("unknown format %s (text, json, sarif, github, html, gitlab, junit)", fmt);
         if (!formats_given) {
           for (size_t k = 0; k < cfg->n_outputs; k++) free(cfg->outputs[k].path);
           cfg->n_outputs = 0;
@@ -448,6 +449,9 @@ static const char *format_name(PsFormat f) {
     case PS_FORMAT_JSON: return "json";
     case PS_FORMAT_SARIF: return "sarif";
     case PS_FORMAT_GITHUB: return "github";
+    case PS_FORMAT_HTML: return "html";
+    case PS_FORMAT_GITLAB: return "gitlab";
+    case PS_FORMAT_JUNIT: return "junit";
     default: return "text";
   }
 }

@@ -30,6 +30,9 @@ typedef enum PsFormat {
   PS_FORMAT_JSON,
   PS_FORMAT_SARIF,
   PS_FORMAT_GITHUB,
+  PS_FORMAT_HTML, /* the reviewer's report: one self-contained page */
+  PS_FORMAT_GITLAB, /* GitLab Code Quality JSON (artifacts:reports:codequality) */
+  PS_FORMAT_JUNIT,  /* JUnit XML: a testcase per file, a failure per finding */
 } PsFormat;
 
 typedef struct PsOutput {

@@ -54,6 +54,8 @@ void ps_finding_free(PsFinding *f) {
   free(f->flows);
   for (size_t i = 0; i < f->n_notes; i++) free(f->notes[i]);
   free(f->notes);
+  free(f->object);
+  free(f->object_defined);
 }
 
 void ps_findings_free(PsFinding *fs, size_t n) {

@@ -115,6 +115,12 @@ typedef struct PsFinding {
   char **notes;
   size_t n_notes;
   PsBaselineState baseline;
+  /* Project findings about shared state (FT): the shared object ("cache",
+   * "Registry.items") and where it is defined ("pkg/cache.py:3"), taken
+   * from the rule's message variables {object} and {defined}; NULL: none.
+   * The HTML report groups findings by them; other formats ignore them. */
+  char *object;
+  char *object_defined;
 } PsFinding;
 
 /* Everything one file produced. `errors` are one-line messages (without the

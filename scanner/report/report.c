@@ -23,6 +23,9 @@ PsReporter *ps_report_new(const PsReportOptions *opts) {
     case PS_FORMAT_JSON: self->ops = &ps_report__json_ops; break;
     case PS_FORMAT_SARIF: self->ops = &ps_report__sarif_ops; break;
     case PS_FORMAT_GITHUB: self->ops = &ps_report__github_ops; break;
+    case PS_FORMAT_HTML: self->ops = &ps_report__html_ops; break;
+    case PS_FORMAT_GITLAB: self->ops = &ps_report__gitlab_ops; break;
+    case PS_FORMAT_JUNIT: self->ops = &ps_report__junit_ops; break;
   }
   assert(self->ops);
   return self;
@@ -350,6 +353,30 @@ char *ps_report_artifact_uri_in(const char *path, const char *working_dir, const
   char *uri = ps_report__artifact_uri_abs(abs, root, relative);
   free(abs);
   return uri;
+}
+
+char *ps_report__root_path(const char *path, const char *working_dir, const char *root) {
+  if (!root || !root[0]) root = working_dir;
+  char *abs = path[0] == '/' || !working_dir || !working_dir[0] ? ps_xstrdup(path)
+                                                                 : ps_xasprintf("%s/%s", working_dir, path);
+  if (abs[0] != '/') { /* no working directory known: the path as given */
+    const char *p = abs;
+    while (p[0] == '.' && p[1] == '/') p += 2;
+    char *out = ps_xstrdup(p);
+    free(abs);
+    return out;
+  }
+  normalize_abs(abs);
+  if (root && root[0]) {
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/') n--;
+    if (!strncmp(abs, root, n) && abs[n] == '/' && abs[n + 1]) {
+      char *out = ps_xstrdup(abs + n + 1);
+      free(abs);
+      return out;
+    }
+  }
+  return abs;
 }
 
 char *ps_report__artifact_uri_abs(const char *path, const char *working_dir, bool *relative) {

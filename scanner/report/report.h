@@ -39,6 +39,9 @@ typedef struct PsRunInfo {
   const char *vcs_revision;       /* HEAD's commit id, or NULL */
   const char *vcs_branch;         /* HEAD's branch, or NULL (detached) */
   bool vcs_root_is_top;           /* uri_root is the work tree's top: provenance maps to %SRCROOT% */
+  const char *vcs_root;           /* absolute top of the work tree (with vcs_repository_uri); when
+                                     it is not uri_root, SARIF names it %REPOROOT% and maps the
+                                     provenance to it */
   const char *automation_id;      /* NULL: no automationDetails */
   PsPyVersion target;
   PsPyVersion min_python;
@@ -75,6 +78,10 @@ typedef struct PsReportOptions {
   size_t sarif_max_locations;      /* locations + relatedLocations per result */
   size_t sarif_max_flow_locations; /* thread flow locations per result */
   size_t sarif_max_gzip_bytes;     /* the whole log, gzipped */
+  /* HTML: findings listed on the page (0: PS_HTML_MAX_FINDINGS). Over it the
+   * most severe are kept (the summary still counts all) and the page and a
+   * warning say how many were left out. */
+  size_t html_max_findings;
 } PsReportOptions;
 
 /* GitHub's hard limits (docs.github.com, "SARIF results exceed hard
@@ -83,6 +90,10 @@ typedef struct PsReportOptions {
 #define PS_SARIF_MAX_LOCATIONS 1000
 #define PS_SARIF_MAX_FLOW_LOCATIONS 10000
 #define PS_SARIF_MAX_GZIP_BYTES ((size_t)10 * 1000 * 1000)
+/* The HTML report's bound (the most severe are listed): with its
+ * per-finding caps (html.c) no page is unbounded; 25,000 typical findings
+ * (about 220 bytes each) make about 6 MB. */
+#define PS_HTML_MAX_FINDINGS 25000
 
 typedef struct PsReporter PsReporter;
 
@@ -205,9 +216,17 @@ extern const PsReportOps ps_report__text_ops;
 extern const PsReportOps ps_report__github_ops;
 extern const PsReportOps ps_report__json_ops;
 extern const PsReportOps ps_report__sarif_ops;
+extern const PsReportOps ps_report__html_ops;
+extern const PsReportOps ps_report__gitlab_ops;
+extern const PsReportOps ps_report__junit_ops;
 
 /* Writes n bytes to self->opts.out; false once any write has failed. */
 bool ps_report__write(PsReporter *self, const char *data, size_t n);
+/* A displayed path as a plain path relative to `root` (the run's uri_root:
+ * the repository's top or --project-root; NULL: working_dir), as GitLab's
+ * location.path and the JUnit file attribute want it: "./" and ".." are
+ * resolved lexically; a path outside the root stays absolute. Heap. */
+char *ps_report__root_path(const char *path, const char *working_dir, const char *root);
 /* ps_report_artifact_uri for paths already absolute or inside the root. */
 char *ps_report__artifact_uri_abs(const char *path, const char *working_dir, bool *relative);
 /* Serialises `root` (2-space indent, insertion order), writes it and a

@@ -22,6 +22,7 @@
 #define SARIF_SCHEMA_URI "https://json.schemastore.org/sarif-2.1.0.json"
 #define INFORMATION_URI "https://github.com/pyshift/pyshift"
 #define SRCROOT "%SRCROOT%"
+#define REPOROOT "%REPOROOT%"
 
 typedef struct RuleIndex {
   const char *id;
@@ -647,7 +648,25 @@ static void sarif_end(PsReporter *self, const PsRunInfo *run) {
   json_object_set_new(out, "tool", json_pack("{s:o}", "driver", driver));
   json_object_set_new(out, "invocations", json_pack("[o]", invocation_json(run)));
   const char *base = run->uri_root && run->uri_root[0] ? run->uri_root : run->working_dir;
-  if (base && base[0]) {
+  /* --project-root below the work tree's top: %SRCROOT% is defined
+   * relative to %REPOROOT%, the top, which the provenance maps to (the SARIF
+   * Multitool's SARIF2007 wants every result reachable from a mappedTo). */
+  const char *below_top = NULL;
+  if (run->vcs_repository_uri && !run->vcs_root_is_top && run->vcs_root && base) {
+    size_t n = strlen(run->vcs_root);
+    while (n > 1 && run->vcs_root[n - 1] == '/') n--;
+    if (!strncmp(base, run->vcs_root, n) && base[n] == '/' && base[n + 1]) below_top = base + n + 1;
+  }
+  if (below_top) {
+    char *top = dir_uri(run->vcs_root);
+    char *rel = ps_report_uri_encode(below_top);
+    size_t n = strlen(rel);
+    json_t *src = json_pack("{s:s+,s:s}", "uri", rel, n && rel[n - 1] == '/' ? "" : "/", "uriBaseId", REPOROOT);
+    json_object_set_new(out, "originalUriBaseIds",
+                        json_pack("{s:o,s:{s:o}}", SRCROOT, src, REPOROOT, "uri", ps_report__jstr(top)));
+    free(rel);
+    free(top);
+  } else if (base && base[0]) {
     char *uri = dir_uri(base);
     json_object_set_new(out, "originalUriBaseIds",
                         json_pack("{s:{s:o}}", SRCROOT, "uri", ps_report__jstr(uri)));
@@ -659,6 +678,7 @@ static void sarif_end(PsReporter *self, const PsRunInfo *run) {
     if (run->vcs_revision) json_object_set_new(vc, "revisionId", ps_report__jstr(run->vcs_revision));
     if (run->vcs_branch) json_object_set_new(vc, "branch", ps_report__jstr(run->vcs_branch));
     if (run->vcs_root_is_top) json_object_set_new(vc, "mappedTo", json_pack("{s:s}", "uriBaseId", SRCROOT));
+    else if (below_top) json_object_set_new(vc, "mappedTo", json_pack("{s:s}", "uriBaseId", REPOROOT));
     json_object_set_new(out, "versionControlProvenance", json_pack("[o]", vc));
   }
   if (run->automation_id && run->automation_id[0])

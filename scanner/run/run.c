@@ -526,7 +526,8 @@ static int make_engine(Run *R) {
   R->fix_mode = cfg->diff ? PS_FIX_DIFF : cfg->fix ? PS_FIX_APPLY : PS_FIX_OFF;
   if (getenv("PYSHIFT_PARSE_ONLY")) R->fix_mode = PS_FIX_OFF;
   for (size_t i = 0; i < cfg->n_outputs; i++)
-    R->want_fingerprints |= cfg->outputs[i].format == PS_FORMAT_SARIF || cfg->outputs[i].format == PS_FORMAT_JSON;
+    R->want_fingerprints |= cfg->outputs[i].format == PS_FORMAT_SARIF || cfg->outputs[i].format == PS_FORMAT_JSON ||
+                            cfg->outputs[i].format == PS_FORMAT_GITLAB;
   /* A baseline records GitHub's fingerprints for its absent results. */
   R->want_fingerprints |= cfg->write_baseline != NULL;
   R->jobs = cfg->jobs > 0 ? cfg->jobs : ncpus();
@@ -575,9 +576,12 @@ static int make_engine(Run *R) {
   return 0;
 }
 
+/* The formats whose paths are relative to the repository's top. */
 static bool want_sarif(const PsConfig *cfg) {
   for (size_t i = 0; i < cfg->n_outputs; i++)
-    if (cfg->outputs[i].format == PS_FORMAT_SARIF) return true;
+    if (cfg->outputs[i].format == PS_FORMAT_SARIF || cfg->outputs[i].format == PS_FORMAT_GITLAB ||
+        cfg->outputs[i].format == PS_FORMAT_JUNIT)
+      return true;
   return false;
 }
 
@@ -597,6 +601,7 @@ static void locate_sources(Run *R) {
     R->info.vcs_revision = R->vcs.revision;
     R->info.vcs_branch = R->vcs.branch;
     R->info.vcs_root_is_top = !strcmp(R->info.uri_root, R->vcs.root);
+    R->info.vcs_root = R->vcs.root;
   }
 }
 
@@ -861,6 +866,11 @@ static void emit_finding(void *ctx, const PsProjectFinding *pf) {
     }
   }
   f.confidence = pf->confidence;
+  for (size_t i = 0; i < pf->n_vars; i++) {
+    const PsVar *v = &pf->vars[i];
+    char **slot = !strcmp(v->name, "object") ? &f.object : !strcmp(v->name, "defined") ? &f.object_defined : NULL;
+    if (slot && v->value && v->value[0] && !*slot) *slot = ps_xstrdup(v->value);
+  }
   /* SARIF allows 0..100 (and -1: none); anything else is left out. */
   f.rank = pf->rank > 0 && pf->rank <= 100 ? pf->rank : 0;
   if (pf->n_notes) {

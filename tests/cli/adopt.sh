@@ -121,11 +121,7 @@ for r in rs:
     if r["baselineState"] == "absent":
         assert r["level"] == "none", r
 PYEOF
-  SCHEMA=${PS_SARIF_SCHEMA:-}
-  if [ -f "$SCHEMA" ]; then
-    LAST_CMD="sarif_validate.py out.sarif"
-    if "$PY3" "$SRC/tests/tools/sarif_validate.py" "$SCHEMA" out.sarif >"$OUT" 2>"$ERR"; then ok; else fail sarif_schema "$(tail -3 "$ERR")"; fi
-  fi
+  validate_sarif sarif_schema out.sarif
   # Updating: --baseline and --write-baseline on one file.
   run check --isolated --baseline base.json --write-baseline base.json src
   expect_err updated 'pyshift: base.json: recorded 5 findings'
@@ -255,11 +251,7 @@ PY
   # SARIF lists PS100 among its rules.
   run check --isolated --report-unused-ignores --format sarif=o.sarif a.py
   "$PY3" -c 'import json,sys; d=json.load(open("o.sarif")); r=d["runs"][0]; ids=[x["id"] for x in r["tool"]["driver"]["rules"]]; assert "PS100" in ids and ids==sorted(ids), ids; assert all(res["ruleId"]=="PS100" and res["ruleIndex"]==ids.index("PS100") for res in r["results"]), r["results"]' && ok || fail sarif_rule "PS100 missing from SARIF rules"
-  SCHEMA=${PS_SARIF_SCHEMA:-}
-  if [ -f "$SCHEMA" ]; then
-    LAST_CMD="sarif_validate.py o.sarif"
-    if "$PY3" "$SRC/tests/tools/sarif_validate.py" "$SCHEMA" o.sarif >"$OUT" 2>"$ERR"; then ok; else fail sarif_schema "$(tail -3 "$ERR")"; fi
-  fi
+  validate_sarif sarif_schema o.sarif
   # A suppression that only a project analysis's join uses is not judged.
   cp -r "$SRC/tests/project/tree" tree
   run check --isolated --rules "$SRC/tests/project/rules" --select XP001 --report-unused-ignores tree
@@ -321,6 +313,7 @@ r13_10_since)
   run check --isolated --write-baseline b.json repo
   run check --isolated --since HEAD --baseline b.json --format sarif=s.sarif repo
   "$PY3" -c 'import json; rs=json.load(open("s.sarif"))["runs"][0]["results"]; assert not [r for r in rs if r["baselineState"]=="absent"], rs' && ok || fail since_not_absent "absent results in a --since run"
+  validate_sarif since_sarif_valid s.sarif
   ;;
 *)
   echo "unknown case '$CASE'" >&2

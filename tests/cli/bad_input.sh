@@ -107,6 +107,7 @@ r = d["results"][0]["locations"][0]["physicalLocation"]["region"]
 assert d["columnKind"] == "utf16CodeUnits", d["columnKind"]
 got = (r["startLine"], r["startColumn"], r["endColumn"])
 sys.exit(0 if got == (1, 18, 21) else "got %r" % (got,))' && ok || fail astral.sarif_utf16 "SARIF region must count UTF-16 units"
+cp "$OUT" emoji.sarif
 run check --format json emoji.py
 "$PY3" -c '
 import json, sys
@@ -171,6 +172,9 @@ run check loop
 expect_rc symlink_loop.clean 0
 run check --format sarif loop
 expect_out symlink_loop.sarif_warning '"level": "warning"'
+cp "$OUT" loop.sarif
+# Both logs (UTF-16 columns, a notification): SARIF Multitool and schema.
+validate_sarif sarif_valid emoji.sarif loop.sarif
 printf 'import imp\n' >loop/a/m.py
 
 bad_file missing_path missing.py

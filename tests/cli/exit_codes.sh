@@ -190,6 +190,7 @@ assert loc["artifactLocation"]["uri"] == "bad.py", loc
 assert loc["region"]["startLine"] == 1 and loc["region"]["startColumn"] == 8, loc
 assert len(j) == 1 and j[0]["path"] == "bad.py" and j[0]["range"]["start"]["column"] == 8, j
 EOF
+validate_sarif multi_format.sarif_valid a.sarif
 # The partial-file temporaries never outlive the run.
 expect_eq multi_format.no_temporaries "$(ls -a | grep -c '\.tmp\.')" 0
 

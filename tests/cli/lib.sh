@@ -16,6 +16,12 @@
 #   expect_err_empty NAME
 #   expect_eq NAME GOT WANT
 #   ok NAME / fail NAME WHY
+#   validate_sarif NAME FILE...  tests/tools/sarif_validate.py (schema,
+#                        GitHub's rules, the SARIF Multitool) passes on the
+#                        FILEs; PS_SARIF_SCHEMA and PS_SARIF_MULTITOOL come
+#                        from ctest (tests/report.cmake's PS_SARIF_ENV).
+#                        A missing validator is noted and passes, except
+#                        under CI=..., where sarif_validate.py fails.
 #
 # Every run also fails its area if stderr holds a sanitizer report, so the
 # ASan+UBSan build catches memory errors even where the exit code is 1.
@@ -108,6 +114,17 @@ expect_err_lines() {
   local n
   n=$(wc -l <"$ERR")
   if [ "$n" -eq "$2" ]; then ok; else fail "$1" "stderr has $n lines, expected $2"; fi
+}
+
+validate_sarif() {
+  local name=$1 rc
+  shift
+  LAST_CMD="sarif_validate.py $*"
+  "$PY3" "$SRC/tests/tools/sarif_validate.py" "${PS_SARIF_SCHEMA:-/nonexistent/sarif-2.1.0.json}" "$@" >"$OUT" 2>"$ERR"
+  rc=$?
+  if [ $rc -eq 0 ]; then ok
+  elif [ $rc -eq 77 ]; then echo "note: $name: SARIF validation skipped: $(tail -1 "$ERR")"; ok
+  else RC=$rc; fail "$name" "sarif_validate.py found problems"; fi
 }
 
 expect_eq() {

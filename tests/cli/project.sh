@@ -9,11 +9,10 @@
 #   - JSON and SARIF are byte-identical at --jobs 1 and 2, project findings
 #     merged in line order with the file's own; SARIF related locations
 #     name the other file, and the SARIF passes the schema and GitHub's rules
-#     (when the schema is at hand);
+#     and the SARIF Multitool (validate_sarif);
 #   - with --fix, writes wait for the join and project findings point into
 #     the fixed text.
-# bash project.sh PYSHIFT SOURCE_DIR [SCHEMA]
-SCHEMA=${3:-}
+# bash project.sh PYSHIFT SOURCE_DIR
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 
@@ -64,10 +63,7 @@ for r in s["runs"][0]["results"]:
         print(r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"], "primaryLocationLineHash" in r.get("partialFingerprints", {}))
         break' s1.sarif)
 expect_eq sarif_related "$rel" "pkg/legacy.py True"
-if [ -n "$SCHEMA" ] && [ -f "$SCHEMA" ]; then
-  LAST_CMD="sarif_validate.py s1.sarif"
-  if "$PY3" "$SRC/tests/tools/sarif_validate.py" "$SCHEMA" s1.sarif >"$OUT" 2>"$ERR"; then ok; else fail sarif_valid "$(tail -3 "$ERR")"; fi
-fi
+validate_sarif sarif_valid s1.sarif
 
 # --fix: the writes wait for the join; findings point into the fixed text.
 run check --isolated --rules "$RULES" --extend-select XP001 --min-python 3.9 --fix .

@@ -261,7 +261,10 @@ name, path, uri, root, repo, rev, branch = sys.argv[1:8]
 run = json.load(open(path))["runs"][0]
 loc = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
 assert loc == {"uri": uri, "uriBaseId": "%SRCROOT%"}, loc
-base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+ids = run["originalUriBaseIds"]
+base = ids["%SRCROOT%"]["uri"]
+if "uriBaseId" in ids["%SRCROOT%"]:  # relative to the work tree's top
+    base = ids[ids["%SRCROOT%"]["uriBaseId"]]["uri"] + base
 assert base.startswith("file:///") and base.endswith(root), base
 vcp = run.get("versionControlProvenance")
 if repo == "-":
@@ -280,6 +283,17 @@ EOF
   sarif_is from_outside outside.sarif src/pkg/m.py /repo/ https://example.com/o/r.git "$head" trunk
   run check --format sarif=root.sarif --project-root repo/src repo/src/pkg
   sarif_is project_root root.sarif pkg/m.py /repo/src/ https://example.com/o/r.git "$head" trunk
+  # ...whose provenance maps to the work tree's top, %REPOROOT%, with
+  # %SRCROOT% relative to it (the SARIF Multitool's SARIF2007 wants every
+  # result reachable from a mappedTo).
+  "$PY3" -c '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert run["versionControlProvenance"][0]["mappedTo"] == {"uriBaseId": "%REPOROOT%"}, run["versionControlProvenance"]
+ids = run["originalUriBaseIds"]
+assert ids["%SRCROOT%"] == {"uri": "src/", "uriBaseId": "%REPOROOT%"}, ids
+top = ids["%REPOROOT%"]["uri"]
+assert top.startswith("file:///") and top.endswith("/repo/"), top' root.sarif && ok || fail project_root.mapped_to "no %REPOROOT% mapping"
   run check --project-root no-such-dir repo
   expect_rc project_root_missing.rc 2
   # packed refs, a detached HEAD, an scp-like remote, a linked worktree
@@ -297,6 +311,7 @@ EOF
   mkdir plain && printf 'import imp\n' >plain/m.py
   (cd plain && "$PS" check --format sarif=../plain.sarif . >/dev/null 2>&1)
   sarif_is no_git plain.sarif m.py /plain/ - - -
+  validate_sarif valid sub.sarif outside.sarif root.sarif packed.sarif detached.sarif wt.sarif plain.sarif
   ;;
 r13_05_github_sarif_limits)
   # Issue 13: a run with more results than GitHub accepts (25,000 per run)
@@ -317,6 +332,15 @@ assert sum(r["level"] == "error" for r in res) == 5, "the errors were dropped"
 notes = run["invocations"][0]["toolExecutionNotifications"]
 assert any("dropped 5" in n["message"]["text"] and n["level"] == "warning" for n in notes), notes' many.sarif \
     && ok || fail many.sarif "SARIF over GitHub's limit (see above)"
+  ;;
+r13_05_github_sarif_limits_valid)
+  # The trimmed 25,000-result log (40 MB) passes the schema and the SARIF
+  # Multitool too (its default 10 MB size limit is lifted). Label slow: the
+  # two validators take minutes on it.
+  "$PY3" -c "open('many.py', 'w').write('from typing import Optional\n' + 'x: Optional[int] = None\n' * 25000 + 'import imp\n' * 5)"
+  run check --min-python 3.10 --format sarif=many.sarif many.py
+  expect_rc many.rc 1
+  validate_sarif many.valid many.sarif
   ;;
 r14_04_unreadable_pyproject_is_an_error)
   # A discovered pyproject.toml over 4 MiB was silently ignored (its select
@@ -480,6 +504,8 @@ import json, sys
 a = json.load(open(sys.argv[1]))["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
 ok = a["uri"].startswith("file:///") and a["uri"].endswith("/good.py") and "uriBaseId" not in a
 sys.exit(0 if ok else "artifactLocation %r" % (a,))' "$OUT" && ok || fail uri "outside file must get an absolute file:// uri"
+  cp "$OUT" outside.sarif
+  validate_sarif valid outside.sarif
   ;;
 r14_08_glob_starstar_repeat)
   # Issue 14, item 8: '**/' repeated 40 times in a .gitignore or --exclude
@@ -998,6 +1024,99 @@ PY
   expect_no_out conditional 'f.py:5:'
   expect_no_out skipif 'f.py:9:'
   expect_out unguarded 'f.py:11:9: RM003'
+  ;;
+r12_09_runtime_collection_aliases)
+  # Issue 12 item 9: a runtime use of typing.Counter/OrderedDict/DefaultDict
+  # got a safe fix (a dict keyed by typing.Counter and collections.Counter
+  # got a duplicate key). Outside type positions the fix is unsafe
+  # (Deque, DefaultDict) or not offered (Counter, OrderedDict, ChainMap);
+  # in annotations it stays safe.
+  printf 'import typing, collections\nx: typing.Counter[str] = collections.Counter()\nK = {typing.Counter: collections.Counter, typing.DefaultDict: 1, typing.List: 2}\n' >k.py
+  run check --isolated --select TY006 --min-python 3.10 --fix k.py
+  expect_eq annotation_fixed "$(sed -n 2p k.py)" "x: collections.Counter[str] = collections.Counter()"
+  expect_eq runtime_kept "$(sed -n 3p k.py)" "K = {typing.Counter: collections.Counter, typing.DefaultDict: 1, list: 2}"
+  run check --isolated --select TY006 --min-python 3.10 --fix --unsafe-fixes k.py
+  expect_eq unsafe_applied "$(sed -n 3p k.py)" "K = {typing.Counter: collections.Counter, collections.defaultdict: 1, list: 2}"
+  ;;
+r12_08_annotated_metadata_not_annotations)
+  # Issue 12 item 8: strings in calls inside Annotated[...] metadata were
+  # taken for quoted annotations; the fix then broke the file and --fix
+  # abandoned it with exit 2. Only type positions are annotations.
+  cat >an.py <<'PY'
+from __future__ import annotations
+from typing import Annotated, List
+def f(q: Annotated[int, Query(description="the x")] = 0, d: Annotated[str, Doc("""
+    Text.
+    """)] = "", n: Annotated["List[int]", "meta"] = None) -> None: ...
+PY
+  run check --isolated --select TY037 --min-python 3.10 --fix an.py
+  expect_rc fix_rc 0
+  expect_err_empty no_abandoned_file
+  expect_eq metadata_kept "$(sed -n 3p an.py)" 'def f(q: Annotated[int, Query(description="the x")] = 0, d: Annotated[str, Doc("""'
+  expect_eq type_unquoted "$(sed -n 5p an.py)" '    """)] = "", n: Annotated[List[int], "meta"] = None) -> None: ...'
+  ;;
+r12_11_anystr_and_guarded_typevars)
+  # Issue 12 item 11: functions generic over typing.AnyStr, or over a TypeVar
+  # bound under `if TYPE_CHECKING:`, were not reported by TY047.
+  printf 'import typing\nfrom typing import TYPE_CHECKING, TypeVar\nif TYPE_CHECKING:\n    U = TypeVar("U", bound=int)\ndef f(x: typing.AnyStr) -> typing.AnyStr: ...\ndef g(x: U) -> U: ...\n' >g.py
+  run check --isolated -q --select TY047 --min-python 3.12 g.py
+  expect_rc rc 1
+  expect_out anystr 'g.py:5:5: TY047'
+  expect_out type_checking 'g.py:6:5: TY047'
+  run check --isolated --select TY047 --min-python 3.12 --diff --unsafe-fixes g.py
+  expect_out anystr_param '+def f[AnyStr: (bytes, str)](x: typing.AnyStr) -> typing.AnyStr: ...'
+  expect_out bound_param '+def g[U: int](x: U) -> U: ...'
+  ;;
+r12_12_type_alias_type_fix_unsafe)
+  # Issue 12 item 12: X = TypeAliasType("X", v) -> `type X = v` was a safe
+  # fix, but the value becomes lazily evaluated: unsafe.
+  printf 'from typing import TypeAliasType\nX = TypeAliasType("X", list[int])\n' >ta.py
+  run check --isolated --select TY040 --min-python 3.12 --fix ta.py
+  expect_eq safe_leaves_it "$(sed -n 2p ta.py)" 'X = TypeAliasType("X", list[int])'
+  run check --isolated --select TY040 --min-python 3.12 --fix --unsafe-fixes ta.py
+  expect_eq unsafe_applies "$(cat ta.py)" 'type X = list[int]'
+  ;;
+r12_06_stubs_are_never_evaluated)
+  # Issue 12 item 6: a stub (.pyi) is never run, so its quoted annotations
+  # and Optional['X'] are findings (ruff treats stubs as having the future
+  # import); the runtime-only caveats do not apply (a TypeAlias fix is safe
+  # there). The same text as a .py module keeps them.
+  printf 'from typing import Optional, TypeAlias\nclass A:\n    x: "A"\n    def f(self, y: Optional["A"]) -> "A": ...\nX: TypeAlias = int\n' >s.pyi
+  cp s.pyi m.py
+  run check --isolated -q --select TY037,TY045,TY040 --min-python 3.12 s.pyi m.py
+  expect_out quoted 's.pyi:3:8: TY037'
+  expect_out optional_quoted 's.pyi:4:20: TY045'
+  expect_out return_quoted 's.pyi:4:38: TY037'
+  expect_no_out module_quoted 'm.py:3:8: TY037'
+  expect_no_out module_optional 'm.py:4:20: TY045'
+  run check --isolated --select TY040 --min-python 3.12 --fix s.pyi m.py
+  expect_eq stub_alias_fixed "$(tail -1 s.pyi)" 'type X = int'
+  expect_eq module_alias_kept "$(tail -1 m.py)" 'X: TypeAlias = int'
+  ;;
+r12_10_typing_extensions_drop_ins)
+  # Issue 12 item 10: typing_extensions.is_typeddict -> typing was reported
+  # at 3.10, but typing.is_typeddict ignores typing_extensions' TypedDict
+  # (its own class on every Python). A name is reported only where
+  # typing_extensions re-exports typing's object.
+  printf 'from typing_extensions import is_typeddict\nfrom typing_extensions import Protocol\nfrom typing_extensions import TypeGuard\n' >te.py
+  run check --isolated -q --select TY035 --min-python 3.12 te.py
+  expect_no_out is_typeddict 'te.py:1:1: TY035'
+  expect_no_out protocol_before_314 'te.py:2:1: TY035'
+  expect_out typeguard 'te.py:3:1: TY035'
+  run check --isolated -q --select TY035 --min-python 3.14 te.py
+  expect_no_out is_typeddict_314 'te.py:1:1: TY035'
+  expect_out protocol_314 'te.py:2:1: TY035'
+  ;;
+r12_ty_found_by_measurement)
+  # Found comparing TY with ruff on the issue 12 repositories: a
+  # `from __future__ import annotations` after a comment and a docstring
+  # was not seen (attrs' typing_tests), and a union with a quoted operand
+  # under `if TYPE_CHECKING:` (never evaluated) was skipped (pydantic).
+  printf '# SPDX-License-Identifier: MIT\n"""Doc."""\nfrom __future__ import annotations\nclass E:\n    y: "list[int]" = 0\n' >fut.py
+  printf 'from typing import TYPE_CHECKING, Union\nif TYPE_CHECKING:\n    X = Union[int, "A"]\n' >tc.py
+  run check --isolated -q --select TY037,TY007 --min-python 3.10 fut.py tc.py
+  expect_out future_after_docstring 'fut.py:5:8: TY037'
+  expect_out type_checking_union 'tc.py:3:9: TY007'
   ;;
 *)
   echo "unknown case '$CASE' (see tests/cli/known_bugs.txt)" >&2

@@ -1,6 +1,6 @@
 """Redacts what changes between machines and runs from pyshift output.
 
-usage: redact.py FORMAT IN OUT   (FORMAT: text, json, sarif or github)
+usage: redact.py FORMAT IN OUT   (FORMAT: text, json, sarif, github, gitlab or junit)
 
 SARIF: tool version and semanticVersion, invocation times, the working
 directory and %SRCROOT% URIs, commandLine and arguments, and

@@ -17,9 +17,10 @@ cd "$SRC" || exit 2
 # The one command line the golden files record (see tests/golden/update.sh).
 ARGS=(check --isolated --extend-select RM101 --jobs 2 fixtures)
 status=0
-for fmt in text json sarif github; do
+for fmt in text json sarif github gitlab junit; do
   ext=$fmt
   [ "$fmt" = text ] && ext=txt
+  [ "$fmt" = junit ] && ext=xml
   "$PS" "${ARGS[@]}" --format "$fmt" >"$OUTDIR/raw.$ext" 2>"$OUTDIR/stderr.$ext"
   rc=$?
   if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then

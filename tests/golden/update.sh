@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates tests/golden/expected.{txt,json,sarif,github} from a build:
+# Regenerates tests/golden/expected.{txt,json,sarif,github,gitlab,xml} from a build:
 #     tests/golden/update.sh [PYSHIFT]     (default: build/pyshift)
 # Review the diff before committing it.
 set -eu
@@ -9,7 +9,7 @@ PS=${1:-$SRC/build/pyshift}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 bash "$HERE/run.sh" "$PS" "$SRC" "$TMP"
-for ext in txt json sarif github; do
+for ext in txt json sarif github gitlab xml; do
   cp "$TMP/actual.$ext" "$HERE/expected.$ext"
 done
-echo "updated $HERE/expected.{txt,json,sarif,github}"
+echo "updated $HERE/expected.{txt,json,sarif,github,gitlab,xml}"

@@ -24,4 +24,8 @@ expect "11:MP003 14:MP003" --target-version 3.13 --select MP003 "$dir/mp003_313.
 expect "10:MP003 11:MP003 14:MP003" --target-version 3.14 --select MP003 "$dir/mp003_313.py"
 # Fork without threads in the file: nothing.
 expect "" --select MP005 "$dir/mp005_no_threads.py"
+# ... but the fork start method gets MP006's note on 3.14 targets (the
+# get_context line; os.fork is not a start method), none before 3.14.
+expect "6:MP006" --target-version 3.14 --select MP005,MP006 "$dir/mp005_no_threads.py"
+expect "" --target-version 3.13 --select MP006 "$dir/mp005_no_threads.py"
 exit $fail

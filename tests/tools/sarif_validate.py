@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Validate SARIF logs against the SARIF 2.1.0 schema and GitHub's expectations.
 
-Usage: python3 sarif_validate.py SCHEMA FILE...
+Usage: python3 sarif_validate.py [--multitool PATH] [--expect-multitool-errors]
+                                  SCHEMA FILE...
 
 Checks, for each FILE:
-  * JSON Schema validation with jsonschema.Draft7Validator (the OASIS schema
-    is draft-04 but means the same under draft 7; see shared/schemas/README.md);
+  * JSON Schema validation against SCHEMA, with the validator its "$schema"
+    names (the SARIF Multitool package's sarif-2.1.0.json is 2020-12; OASIS'
+    sarif-schema-2.1.0.json is draft-04, checked with Draft7Validator, which
+    means the same for the keywords it uses);
   * no null anywhere (the schema rejects most, this names the path);
   * "version" is "2.1.0" and "$schema" is present;
   * what GitHub code scanning relies on: every result has a ruleId naming a
@@ -32,7 +35,9 @@ python3-jsonschema.
 import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 
 SKIP = 77
 # GitHub code scanning's hard limits (docs.github.com, "SARIF results exceed
@@ -195,43 +200,143 @@ def check_github(log, problems):
                         check_region(rep.get("deletedRegion"), pc + ["replacements", ki, "deletedRegion"], problems)
 
 
+def schema_validator(schema):
+    import jsonschema
+    declared = str(schema.get("$schema", ""))
+    if "2020-12" in declared:
+        cls = jsonschema.Draft202012Validator
+    else:
+        # draft-04 (OASIS) and draft-07 copies: Draft7 reads both the same.
+        cls = jsonschema.Draft7Validator
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def message_text(res, rules):
+    """A result's message: its text, else the rule's messageStrings[id] with
+    {0}, {1}... replaced by the arguments."""
+    msg = res.get("message") or {}
+    if isinstance(msg.get("text"), str):
+        return msg["text"]
+    args = msg.get("arguments") or []
+    template = (((rules.get(res.get("ruleId")) or {}).get("messageStrings") or {}).get(msg.get("id")) or {}).get("text")
+    if not isinstance(template, str):
+        return ", ".join(map(str, args))
+    return re.sub(r"\{(\d+)\}", lambda m: str(args[int(m.group(1))]) if int(m.group(1)) < len(args) else m.group(0), template)
+
+
+def run_multitool(multitool, files):
+    """Runs the Multitool over files; returns {file: [(level, rule, line, text)]}
+    and a list of problems with the run itself."""
+    found = {os.path.realpath(f): [] for f in files}
+    with tempfile.TemporaryDirectory(prefix="sarif_validate.") as tmp:
+        out = os.path.join(tmp, "validation.sarif")
+        cmd = [multitool, "validate", "--rule-kind", "Gh;Sarif", "--max-file-size-in-kb", "1048576", "--output", out] + [os.path.abspath(f) for f in files]
+        # .NET wants a writable HOME for its first-run files.
+        env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", HOME=os.environ.get("HOME") or tmp)
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        console = proc.stdout.decode("utf-8", "replace")
+        if proc.returncode != 0 or not os.path.exists(out):
+            return found, [f"Multitool exited {proc.returncode}:\n{console[-3000:]}"]
+        with open(out, encoding="utf-8-sig") as f:
+            log = json.load(f)
+    problems = []
+    for run in log.get("runs") or []:
+        tool = run.get("tool") or {}
+        rules = {}
+        for comp in [tool.get("driver") or {}] + (tool.get("extensions") or []):
+            for rule in comp.get("rules") or []:
+                rules.setdefault(rule.get("id"), rule)
+        for inv in run.get("invocations") or []:
+            if inv.get("executionSuccessful") is False:
+                problems.append("Multitool run not successful")
+            for n in inv.get("toolExecutionNotifications") or []:
+                if n.get("level", "warning") in ("error", "warning"):
+                    problems.append(f"Multitool: {(n.get('message') or {}).get('text')}")
+        for res in run.get("results") or []:
+            level = res.get("level", "warning")
+            phys = ((res.get("locations") or [{}])[0]).get("physicalLocation") or {}
+            uri = (phys.get("artifactLocation") or {}).get("uri", "")
+            path = uri[len("file://"):] if uri.startswith("file://") else uri
+            from urllib.parse import unquote
+            path = os.path.realpath(unquote(path))
+            text = message_text(res, rules)
+            line = (phys.get("region") or {}).get("startLine")
+            found.setdefault(path, []).append((level, res.get("ruleId"), line, text))
+    return found, problems
+
+
 def main(argv):
-    if len(argv) < 3:
-        print("usage: sarif_validate.py SCHEMA FILE...", file=sys.stderr)
+    args = argv[1:]
+    multitool = os.environ.get("PS_SARIF_MULTITOOL") or None
+    expect_errors = False
+    while args and args[0].startswith("--"):
+        opt = args.pop(0)
+        if opt == "--multitool" and args:
+            multitool = args.pop(0)
+        elif opt == "--expect-multitool-errors":
+            expect_errors = True
+        else:
+            args = []
+            break
+    if len(args) < 2:
+        print("usage: sarif_validate.py [--multitool PATH] [--expect-multitool-errors] SCHEMA FILE...", file=sys.stderr)
         return 2
-    schema_path, files = argv[1], argv[2:]
+    schema_path, files = args[0], args[1:]
     if not os.path.isfile(schema_path):
         missing(f"schema {schema_path} not found")
     try:
-        import jsonschema
+        import jsonschema  # noqa: F401
     except ImportError:
         missing(f"python module jsonschema not available to {sys.executable}")
+    if not multitool:
+        missing("no SARIF Multitool given (--multitool or PS_SARIF_MULTITOOL)")
+    if not (os.path.isfile(multitool) and os.access(multitool, os.X_OK)):
+        missing(f"SARIF Multitool {multitool} not found or not executable (tests/sarif-multitool/, installed by tests/report.cmake)")
     with open(schema_path, encoding="utf-8") as f:
         schema = json.load(f)
-    jsonschema.Draft7Validator.check_schema(schema)
-    validator = jsonschema.Draft7Validator(schema)
+    validator = schema_validator(schema)
 
+    readable = []
     failed = False
     for path in files:
         try:
             with open(path, encoding="utf-8") as f:
-                log = json.load(f)
+                json.load(f)
+            readable.append(path)
         except (OSError, ValueError) as e:
             print(f"{path}: cannot read: {e}")
             failed = True
-            continue
+    mt_found, mt_problems = run_multitool(multitool, readable) if readable else ({}, [])
+    for p in mt_problems:
+        print(f"sarif_validate: {p}")
+        failed = True
+
+    for path in readable:
+        with open(path, encoding="utf-8") as f:
+            log = json.load(f)
         problems = []
         for err in sorted(validator.iter_errors(log), key=lambda e: list(map(str, e.absolute_path))):
             problems.append((list(err.absolute_path), f"schema: {err.message}"))
         find_nulls(log, [], problems)
         check_github(log, problems)
+        mt = mt_found.get(os.path.realpath(path), [])
+        bad = [m for m in mt if m[0] in ("error", "warning")]
+        notes = len(mt) - len(bad)
+        if expect_errors:
+            if not any(m[0] == "error" for m in mt):
+                problems.append(([], "the Multitool reported no error for a log it should reject"))
+        else:
+            for level, rule, line, text in bad:
+                problems.append(([], f"multitool {level} {rule} (line {line}): {text}"))
         if problems:
             failed = True
             for p, msg in problems:
                 print(f"{path}: {json_path(p)}: {msg}")
         else:
             n = sum(len(r.get("results") or []) for r in log.get("runs") or [])
-            print(f"{path}: ok ({n} results)")
+            what = f"{sum(1 for m in mt if m[0] == 'error')} Multitool errors as expected" if expect_errors else "Multitool: 0 errors, 0 warnings"
+            print(f"{path}: ok ({n} results; {what}, {notes} notes)")
     return 1 if failed else 0
 
 

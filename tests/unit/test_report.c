@@ -1074,6 +1074,213 @@ static void test_fingerprints(void) {
   ps_fingerprint_lines("", 0, NULL, 0, NULL);
 }
 
+
+/* ---- html ------------------------------------------------------------- */
+
+/* Strings a hostile repository can put in a report: file names, source
+ * lines, messages built from its identifiers. None may become markup. */
+#define EVIL_PATH "evil\"'<img src=x onerror=window.__pwned=1>.py"
+#define EVIL_LINE "x = '</script><script>window.__pwned=1</script>' # <img src=x onerror=\"window.__pwned=1\">"
+#define EVIL_MSG "`</script><svg onload=window.__pwned=1>` & \"quoted\" 'single'"
+
+/* A run for the page: the rich files, a hostile file, and the explained
+ * finding with its shared object, a second access to the same object and
+ * a finding that a related location points at. */
+static PsFileResult **html_files(size_t *n) {
+  size_t nr;
+  PsFileResult **rich = rich_files(&nr);
+  PsFileResult **files = ps_xmalloc((nr + 2) * sizeof *files);
+  memcpy(files, rich, nr * sizeof *files);
+  free(rich);
+  /* src/race.py (rich[3]): give its explained finding an object, add a
+   * second race on the object and the definition line as a finding. */
+  PsFileResult *race = files[3];
+  race->findings[0].object = ps_xstrdup("counter");
+  race->findings[0].object_defined = ps_xstrdup("src/race.py:1");
+  PsFinding more[3];
+  more[0] = race->findings[0];
+  more[1] = finding(&RULE_FT002, pos(1, 1, 1, 0), pos(1, 8, 8, 7), "`counter` is defined here", "counter = 0");
+  more[2] = explained();
+  more[2].range = (PsRange){pos(12, 5, 5, 95), pos(12, 12, 12, 102)};
+  free(more[2].message);
+  more[2].message = ps_xstrdup("`counter` is read by two threads");
+  more[2].confidence = "medium";
+  more[2].object = ps_xstrdup("counter");
+  more[2].object_defined = ps_xstrdup("src/race.py:1");
+  free(race->findings);
+  race->findings = ps_xmalloc(sizeof more);
+  memcpy(race->findings, more, sizeof more);
+  race->n_findings = 3;
+  PsFinding e[1];
+  e[0] = finding(&RULE_RM001, pos(1, 5, 5, 4), pos(1, 14, 14, 13), EVIL_MSG, EVIL_LINE);
+  add_related(&e[0], (PsRange){pos(2, 1, 1, 0), pos(2, 2, 2, 1)}, "<b onmouseover=window.__pwned=1>related</b>");
+  e[0].notes = ps_xcalloc(1, sizeof(char *));
+  e[0].notes[0] = ps_xstrdup("</script><script>window.__pwned=1</script>");
+  e[0].n_notes = 1;
+  e[0].object = ps_xstrdup("<img src=x onerror=window.__pwned=1>");
+  e[0].confidence = "high";
+  files[nr] = file_result(EVIL_PATH, e, 1);
+  *n = nr + 1;
+  return files;
+}
+
+/* The page's JSON block, parsed (NULL if missing or invalid). */
+static json_t *html_data(const char *page) {
+  const char *open = "<script type=\"application/json\" id=\"ps-data\">";
+  const char *a = page ? strstr(page, open) : NULL;
+  if (!a) return NULL;
+  a += strlen(open);
+  const char *b = strstr(a, "</script>");
+  if (!b) return NULL;
+  return json_loadb(a, (size_t)(b - a), 0, NULL);
+}
+
+static size_t count_str(const char *s, const char *needle) {
+  size_t n = 0;
+  for (const char *p = s; (p = strstr(p, needle)); p++) n++;
+  return n;
+}
+
+static void test_html(void) {
+  size_t n;
+  PsFileResult **files = html_files(&n);
+  PsRunInfo run = rich_run();
+  run.n_notes = 0;
+  char *page = render(fmt(PS_FORMAT_HTML), &run, files, n, NULL);
+  CHECK(page && !strncmp(page, "<!DOCTYPE html>\n", 16), "a page");
+
+  /* Self-contained: no external resource, a CSP that allows only the
+   * page's own script and style. */
+  CHECK(page && strstr(page, "content=\"default-src 'none'; script-src 'sha256-"), "CSP");
+  CHECK(page && !strstr(page, "<link") && !strstr(page, "<iframe") && !strstr(page, "<object") &&
+            !strstr(page, "<embed") && !strstr(page, "@import") && !strstr(page, "url("),
+        "no external assets");
+  CHECK(page && count_str(page, "<script") == 2, "the data block and the script, nothing else");
+
+  /* Escaping: the hostile strings only as text. */
+  CHECK(page && !strstr(page, "<img") && !strstr(page, "<svg onload") && !strstr(page, "<b onmouseover"),
+        "no markup from the scanned code");
+  CHECK(page && strstr(page, ">evil&quot;&#39;&lt;img src=x onerror=window.__pwned=1&gt;</a>"),
+        "the hostile file's module escaped");
+  CHECK(page && strstr(page, "\\u003c/script\\u003e\\u003cscript\\u003ewindow.__pwned=1"), "JSON with \\u003c");
+  CHECK(page && count_str(page, "</script>") == 2, "only the two real script ends");
+
+  json_t *data = html_data(page);
+  CHECK(data, "the JSON block parses");
+  json_t *fs = json_object_get(data, "findings");
+  CHECK_INT(json_array_size(fs), 8);
+  CHECK_INT(json_integer_value(json_object_get(data, "total")), 8);
+  /* The hostile finding keeps its text exactly. */
+  bool found = false;
+  size_t i;
+  json_t *f;
+  json_array_foreach(fs, i, f) {
+    const char *src = json_string_value(json_object_get(f, "src"));
+    if (src && !strcmp(src, EVIL_LINE)) found = !strcmp(json_string_value(json_object_get(f, "m")), EVIL_MSG);
+  }
+  CHECK(found, "source line and message unchanged in the data");
+  json_t *paths = json_object_get(data, "paths");
+  found = false;
+  json_array_foreach(paths, i, f) found |= !strcmp(json_string_value(f), EVIL_PATH);
+  CHECK(found, "hostile path in the data");
+
+  /* Groups: the hostile object (high confidence, an error) first, then
+   * `counter` with its two races. */
+  json_t *groups = json_object_get(data, "groups");
+  CHECK_INT(json_array_size(groups), 2);
+  CHECK_STR(json_string_value(json_object_get(json_array_get(groups, 0), "object")),
+            "<img src=x onerror=window.__pwned=1>");
+  CHECK_STR(json_string_value(json_object_get(json_array_get(groups, 1), "object")), "counter");
+  CHECK_STR(json_string_value(json_object_get(json_array_get(groups, 1), "defined")), "src/race.py:1");
+  CHECK_INT(json_array_size(json_object_get(json_array_get(groups, 1), "f")), 2);
+  /* Links: the race's related location (src/race.py:1) is the finding on
+   * line 1, which lists the race under "by". */
+  json_t *g0 = json_object_get(json_array_get(groups, 1), "f");
+  json_t *race = json_array_get(fs, (size_t)json_integer_value(json_array_get(g0, 0)));
+  json_t *rel = json_array_get(json_object_get(race, "rel"), 0);
+  CHECK(json_object_get(rel, "t"), "related location linked to a finding");
+  json_t *target = json_array_get(fs, (size_t)json_integer_value(json_object_get(rel, "t")));
+  CHECK_INT(json_integer_value(json_object_get(target, "l")), 1);
+  CHECK(json_array_size(json_object_get(target, "by")) >= 1, "backlink");
+  CHECK(json_array_size(json_object_get(race, "flows")) == 2, "flows kept");
+  json_decref(data);
+
+  /* Summary: counts by family, rule, module, severity. */
+  CHECK(page && strstr(page, "<b id=\"count-error\">3</b>"), "3 errors");
+  CHECK(page && strstr(page, "data-filter=\"family\" data-value=\"FT\">FT</a></td><td class=\"n\">4</td>"),
+        "FT family count");
+  CHECK(page && strstr(page, "data-filter=\"rule\" data-value=\"RM001\">RM001</a>"), "rule row");
+  CHECK(page && strstr(page, ">src</a></td><td class=\"n\">3</td>"), "module src: race.py's 3 findings");
+  CHECK(page && strstr(page, "<time id=\"run-start\">2026-11-21T07:04:24Z</time>"), "start time");
+
+  /* Byte-identical whatever order the files arrive in (--jobs). */
+  PsFileResult **rev = ps_xmalloc(n * sizeof *rev);
+  for (size_t k = 0; k < n; k++) rev[k] = files[n - 1 - k];
+  char *again = render(fmt(PS_FORMAT_HTML), &run, rev, n, NULL);
+  CHECK(page && again && !strcmp(page, again), "same bytes for any file order");
+  free(again);
+  free(rev);
+
+  /* The cap keeps the most severe findings and says so. */
+  PsReportOptions o = fmt(PS_FORMAT_HTML);
+  o.html_max_findings = 3;
+  char *data_text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream(&data_text, &size);
+  o.out = out;
+  PsReporter *r = ps_report_new(&o);
+  ps_report_begin(r, &run);
+  for (size_t k = 0; k < n; k++) ps_report_file(r, files[k]);
+  ps_report_end(r, &run);
+  const char *const *warnings;
+  CHECK_INT(ps_report_warnings(r, &warnings), 1);
+  ps_report_delete(r);
+  fclose(out);
+  data = html_data(data_text);
+  fs = json_object_get(data, "findings");
+  CHECK_INT(json_array_size(fs), 3);
+  CHECK_INT(json_integer_value(json_object_get(data, "total")), 8);
+  json_array_foreach(fs, i, f) CHECK_INT(json_integer_value(json_object_get(f, "s")), PS_SEVERITY_ERROR);
+  CHECK(strstr(data_text, "id=\"left-out\""), "the page says findings were left out");
+  json_decref(data);
+  free(data_text);
+
+  /* No findings: a page all the same. */
+  char *empty = render(fmt(PS_FORMAT_HTML), &run, NULL, 0, NULL);
+  CHECK(empty && strstr(empty, "No findings.") && strstr(empty, "</html>\n"), "empty run");
+  data = html_data(empty);
+  CHECK(data && json_array_size(json_object_get(data, "findings")) == 0, "empty data");
+  json_decref(data);
+  free(empty);
+
+  free(page);
+  for (size_t k = 0; k < n; k++) ps_file_result_free(files[k]);
+  free(files);
+}
+
+/* A long source line is cut around the finding. */
+static void test_html_long_line(void) {
+  PsRunInfo run = base_run();
+  PsBuf line = PS_BUF_INIT;
+  for (int k = 0; k < 3000; k++) ps_buf_putc(&line, 'a');
+  ps_buf_puts(&line, "TARGET");
+  for (int k = 0; k < 3000; k++) ps_buf_putc(&line, 'b');
+  PsFinding f[1];
+  f[0] = finding(&RULE_RM001, pos(1, 3001, 3001, 3000), pos(1, 3007, 3007, 3006), "long", line.data);
+  ps_buf_free(&line);
+  PsFileResult *file = file_result("long.py", f, 1);
+  char *page = render(fmt(PS_FORMAT_HTML), &run, &file, 1, NULL);
+  json_t *data = html_data(page);
+  json_t *x = json_array_get(json_object_get(data, "findings"), 0);
+  const char *src = json_string_value(json_object_get(x, "src"));
+  CHECK(src && strlen(src) == 400 && strstr(src, "TARGET"), "a 400-character window holding the finding");
+  CHECK_INT(json_integer_value(json_object_get(x, "so")), 2900);
+  CHECK(json_is_true(json_object_get(x, "cut")), "cut after");
+  json_decref(data);
+  free(page);
+  ps_file_result_free(file);
+}
+
 /* ---- --write-sarif ---------------------------------------------------- */
 
 static int write_sarif(const char *path) {
@@ -1101,7 +1308,59 @@ static int write_sarif(const char *path) {
   return 0;
 }
 
+/* --write-html FILE: the page of test_html (hostile strings, shared-object
+ * groups) for tests/tools/html_browser.py. --write-html-many N FILE: N
+ * findings in N/20 files, for the scale check. */
+static int write_html(const char *path, long many) {
+  FILE *out = fopen(path, "w");
+  if (!out) {
+    perror(path);
+    return 1;
+  }
+  size_t n;
+  PsFileResult **files;
+  if (many <= 0) {
+    files = html_files(&n);
+  } else {
+    n = (size_t)(many + 19) / 20;
+    files = ps_xmalloc(n * sizeof *files);
+    const PsRuleMeta *rules[] = {&RULE_RM001, &RULE_FT002, &RULE_TY003};
+    for (size_t k = 0; k < n; k++) {
+      size_t m = k + 1 < n ? 20 : (size_t)many - 20 * k;
+      PsFinding fs[20];
+      for (size_t j = 0; j < m; j++) {
+        char msg[64], line[64];
+        snprintf(msg, sizeof msg, "finding %zu", 20 * k + j);
+        snprintf(line, sizeof line, "value_%zu = compute(%zu)", j, k);
+        fs[j] = finding(rules[(k + j) % 3], pos((uint32_t)j + 1, 1, 1, 0), pos((uint32_t)j + 1, 6, 6, 5), msg, line);
+      }
+      char name[64];
+      snprintf(name, sizeof name, "pkg%zu/mod%04zu.py", k % 37, k);
+      files[k] = file_result(name, fs, m);
+    }
+  }
+  PsRunInfo run = rich_run();
+  run.n_notes = 0;
+  run.n_files = n;
+  PsReportOptions o = fmt(PS_FORMAT_HTML);
+  o.out = out;
+  PsReporter *r = ps_report_new(&o);
+  ps_report_begin(r, &run);
+  for (size_t i = 0; i < n; i++) ps_report_file(r, files[i]);
+  int rc = ps_report_end(r, &run);
+  ps_report_delete(r);
+  for (size_t i = 0; i < n; i++) ps_file_result_free(files[i]);
+  free(files);
+  if (fclose(out) != 0 || rc != 0) {
+    fprintf(stderr, "%s: write failed\n", path);
+    return 1;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 3 && !strcmp(argv[1], "--write-html")) return write_html(argv[2], 0);
+  if (argc == 4 && !strcmp(argv[1], "--write-html-many")) return write_html(argv[3], atol(argv[2]));
   if (argc == 3 && !strcmp(argv[1], "--write-sarif")) return write_sarif(argv[2]);
   test_text();
   test_text_source_unicode();
@@ -1114,5 +1373,7 @@ int main(int argc, char **argv) {
   test_uris();
   test_write_errors();
   test_fingerprints();
+  test_html();
+  test_html_long_line();
   return CHECK_DONE();
 }
