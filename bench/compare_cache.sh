@@ -1,15 +1,14 @@
 #!/bin/sh
 # compare_cache.sh PYSHIFT [DIR...]: the result cache changes nothing.
-# For each corpus (default: copies of Debian's stdlib and dist-packages
-# under $PS_CACHE_CORPORA, else the system's own, read-only directories:
-# the cache then lives in a scratch directory anyway), every rule at
-# targets 3.14 and 3.15: JSON, SARIF and text from a run without the cache
-# (PYSHIFT_NO_CACHE=1), a first run that fills an empty cache, a rerun
-# that reads it, and a run reading a cache filled by a text-only run (no
-# fingerprints computed by the engine) must be byte-identical (times
-# masked), with the same stderr. The reruns must be all hits but for files
-# with errors (never cached).
-# Exit 1 on the first difference, with a diff excerpt.
+# For each corpus (default: Debian's stdlib and dist-packages; the cache
+# goes to a scratch directory, nothing is written into the corpus), every
+# rule, targets 3.14 and 3.15 (PS_CACHE_TARGETS to choose): the JSON, SARIF,
+# text, GitLab and JUnit reports and stderr of a run without the cache
+# (PYSHIFT_NO_CACHE=1), of a first run filling an empty cache, of a rerun
+# reading it, and of a run reading a cache filled by a text-only run (no
+# fingerprints computed by the engine) must be byte-identical (SARIF's
+# times masked). The reruns must be all hits but for files with errors
+# (never cached). Exit 1 on a difference, with a diff excerpt.
 set -eu
 bin=$1
 shift
@@ -36,15 +35,16 @@ for dir in "$@"; do
       # The same output names and arguments in every mode (SARIF records them).
       (cd "$dir" && env $set_env PYSHIFT_CACHE_DIR="$tmp/cache" PYSHIFT_CACHE_STATS=1 \
          "$bin" check --isolated --exit-zero --select ALL --target-version "$target" \
-         --format json="$tmp/out/r.json" --format sarif="$tmp/out/r.sarif" --format text="$tmp/out/r.txt" . \
+         --format json="$tmp/out/r.json" --format sarif="$tmp/out/r.sarif" --format text="$tmp/out/r.txt" \
+         --format gitlab="$tmp/out/r.gitlab" --format junit="$tmp/out/r.junit" . \
          >/dev/null 2>"$tmp/$mode.err") || true
-      for f in json sarif txt; do mv "$tmp/out/r.$f" "$tmp/$mode.$f"; done
+      for f in json sarif txt gitlab junit; do mv "$tmp/out/r.$f" "$tmp/$mode.$f"; done
       grep 'pyshift: cache:' "$tmp/$mode.err" >"$tmp/$mode.stats" || true
       grep -v 'pyshift: cache:' "$tmp/$mode.err" >"$tmp/$mode.msgs" || true
     done
     n=$(grep -c '"rule":' "$tmp/nocache.json" || true)
     for mode in cold warm fromtext; do
-      for f in json sarif txt; do
+      for f in json sarif txt gitlab junit; do
         if ! mask "$tmp/nocache.$f" >"$tmp/o" || ! mask "$tmp/$mode.$f" >"$tmp/n" || ! cmp -s "$tmp/o" "$tmp/n"; then
           echo "DIFFERENT: $dir target $target: $mode run ($f)"
           diff "$tmp/o" "$tmp/n" | head -20

@@ -138,6 +138,16 @@ static int confidence_index(const char *c) {
 
 static bool too_long(const char *s) { return s && strlen(s) >= NULL_STR; }
 
+/* Every field of a finding and of a result that a report can show must be
+ * in the entry, or a cached run would differ from an uncached one. These
+ * sizes (x86-64) make a new field a build error here: store it in
+ * ps_cache__encode and get_finding (or say why not), bump PS_CACHE_FORMAT,
+ * then update the size. */
+#if defined(__x86_64__) && defined(__LP64__)
+_Static_assert(sizeof(PsFinding) == 168, "PsFinding changed: update the cache's entry encoding (run/cache.c)");
+_Static_assert(sizeof(PsFileResult) == 112, "PsFileResult changed: update the cache's entry encoding (run/cache.c)");
+#endif
+
 bool ps_cache__encode(const PsFileResult *r, char *const *fingerprints, PsBuf *out) {
   /* Results that a rerun may not reproduce, or that this run changes
    * further (--fix, --diff, --add-noqa), are not stored. */
@@ -181,6 +191,8 @@ bool ps_cache__encode(const PsFileResult *r, char *const *fingerprints, PsBuf *o
     put_u64(out, rank);
     put_u32(out, (uint32_t)f->n_notes);
     for (size_t k = 0; k < f->n_notes; k++) put_str(out, f->notes[k]);
+    put_str(out, f->object);
+    put_str(out, f->object_defined);
   }
   return true;
 }
@@ -317,6 +329,8 @@ static void get_finding(Reader *rd, PsFinding *f, const PsRule *const *rules, si
     f->notes = ps_xcalloc(n, sizeof(char *));
     for (size_t k = 0; k < n && rd->ok; k++, f->n_notes++) f->notes[k] = get_str(rd);
   }
+  f->object = get_str(rd);
+  f->object_defined = get_str(rd);
 }
 
 PsFileResult *ps_cache__decode(const unsigned char *data, size_t len, const char *path,
@@ -618,7 +632,7 @@ int ps_run_clean_cache(const PsConfig *cfg) {
     free(root);
     return 0;
   }
-  char *versions = ps_xasprintf("%s/v%d", root, PS_CACHE_FORMAT);
+  char *versions = ps_xasprintf("%s/" PS_CACHE_LAYOUT, root);
   size_t n = 0;
   DIR *d = opendir(versions);
   if (d) {
@@ -662,7 +676,7 @@ PsCache *ps_cache_open(const PsCacheSetup *s) {
   if (!run_key(s, &key)) return NULL;
   char *root = ps_cache__root(s->cfg, true);
   if (!root) return NULL;
-  char *versions = ps_xasprintf("%s/v%d", root, PS_CACHE_FORMAT);
+  char *versions = ps_xasprintf("%s/" PS_CACHE_LAYOUT, root);
   char *dir = ps_xasprintf("%s/%016llx%016llx", versions, (unsigned long long)key.hi, (unsigned long long)key.lo);
   free(root);
   if (!make_dirs(dir) || access(dir, W_OK | X_OK) != 0) {

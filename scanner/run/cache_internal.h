@@ -40,8 +40,13 @@
 
 #include "run/run.h"
 
-/* The entry format; bump it when the encoding changes. */
-#define PS_CACHE_FORMAT 1
+/* The entry format; bump it when the encoding changes (it is part of the
+ * run key, so entries of another format are in other key directories,
+ * which eviction removes in time). */
+#define PS_CACHE_FORMAT 2
+/* The directory holding the key directories: changes only if the layout
+ * does. */
+#define PS_CACHE_LAYOUT "v1"
 /* Run keys (configurations) kept under one cache root. */
 #define PS_CACHE_MAX_KEYS 8
 

@@ -27,22 +27,24 @@ mk_tree() {
 # stats: the "hits misses written" counts of the last run.
 stats() { sed -n 's/^pyshift: cache: \([0-9]*\) hits, \([0-9]*\) misses, \([0-9]*\) written$/\1 \2 \3/p' "$ERR"; }
 
-# outputs NAME ARGS...: runs a check writing JSON, SARIF and text to NAME.*
+# outputs NAME ARGS...: runs a check writing JSON, SARIF, text, GitLab and
+# JUnit reports to NAME.*
 # (the same argument list for every run, so SARIF's invocation matches).
 outputs() {
   local name=$1
   shift
   mkdir -p o
-  run check --isolated --exit-zero --format json=o/r.json --format sarif=o/r.sarif --format text=o/r.txt "$@"
-  for f in json sarif txt; do grep -vE '"(startTimeUtc|endTimeUtc)"' "o/r.$f" >"$name.$f"; done
+  run check --isolated --exit-zero --format json=o/r.json --format sarif=o/r.sarif --format text=o/r.txt \
+    --format gitlab=o/r.gitlab --format junit=o/r.junit "$@"
+  for f in json sarif txt gitlab junit; do grep -vE '"(startTimeUtc|endTimeUtc)"' "o/r.$f" >"$name.$f"; done
   grep -v '^pyshift: cache:' "$ERR" >"$name.err" || true
   rm -rf o
 }
 
-# same NAME A B: A.{json,sarif,txt,err} and B.* are byte-identical.
+# same NAME A B: A.{json,sarif,txt,gitlab,junit,err} and B.* are byte-identical.
 same() {
   local f
-  for f in json sarif txt err; do
+  for f in json sarif txt gitlab junit err; do
     if cmp -s "$2.$f" "$3.$f"; then ok; else fail "$1.$f" "$2.$f and $3.$f differ: $(diff "$2.$f" "$3.$f" | head -5)"; fi
   done
 }
@@ -238,7 +240,7 @@ else:
 open(p,"wb").write(b)' "$e" "$i"
     outputs ../fuzz .
     if [ "$RC" != 0 ] || ! cmp -s ../none.json ../fuzz.json || ! cmp -s ../none.sarif ../fuzz.sarif || \
-       ! cmp -s ../none.txt ../fuzz.txt || ! cmp -s ../none.err ../fuzz.err; then
+       ! cmp -s ../none.txt ../fuzz.txt || ! cmp -s ../none.gitlab ../fuzz.gitlab || ! cmp -s ../none.err ../fuzz.err; then
       fail "fuzz.$i" "entry $e mutated (seed $i): exit $RC or different reports"
       break
     fi

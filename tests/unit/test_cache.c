@@ -72,6 +72,8 @@ static PsFileResult *sample(void) {
   f->notes = ps_xcalloc(2, sizeof(char *));
   f->notes[0] = strdup("no lock held");
   f->notes[1] = strdup("hint: use a lock");
+  f->object = strdup("Registry.items");
+  f->object_defined = strdup("pkg/reg.py:3");
   return r;
 }
 
@@ -87,7 +89,8 @@ static bool same_finding(const PsFinding *a, const PsFinding *b) {
   if (a->rule != b->rule || !same_str(a->fingerprint, b->fingerprint) || a->severity != b->severity || !same_range(&a->range, &b->range) ||
       !same_str(a->message, b->message) || !same_str(a->source_line, b->source_line) || !a->fix != !b->fix ||
       a->n_related != b->n_related || a->n_flows != b->n_flows || !same_str(a->confidence, b->confidence) ||
-      a->rank != b->rank || a->n_notes != b->n_notes)
+      a->rank != b->rank || a->n_notes != b->n_notes || !same_str(a->object, b->object) ||
+      !same_str(a->object_defined, b->object_defined))
     return false;
   if (a->fix) {
     if (!same_str(a->fix->message, b->fix->message) || a->fix->safe != b->fix->safe ||
