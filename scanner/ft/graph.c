@@ -251,7 +251,11 @@ uint32_t ft_mro_find(const FtGraph *g, uint32_t c, const char *name, int depth) 
   if (c == FT_NONE || depth > 12) return FT_NONE;
   const FtClass *k = &g->classes.items[c];
   char buf[1024];
-  snprintf(buf, sizeof buf, "%s.%s", k->qualname, name);
+  size_t ql = strlen(k->qualname), nl = strlen(name);
+  if (ql + nl + 2 > sizeof buf) return FT_NONE;
+  memcpy(buf, k->qualname, ql);
+  buf[ql] = '.';
+  memcpy(buf + ql + 1, name, nl + 1);
   uint32_t f = ft_fn_find(g, buf);
   if (f != FT_NONE) return f;
   for (uint32_t i = 0; i < k->n_bases; i++) {
