@@ -1506,9 +1506,19 @@ void ps_ft_walk__end(PsFtWalker *w) {
     for (int32_t f = a->act_frame; f >= 0 && a->check < 0; f = r->checks.items[f].parent) {
       const PsFtCheckFrame *cf = &r->checks.items[f];
       if (a->start >= cf->cond_start && a->end <= cf->cond_end) continue;
+      /* The test of the same object; a membership, truth or None test
+       * rather than another use in the condition (list(d), d.get(k)). */
+      int32_t best = -1;
       for (int32_t t = cf->first_test; t >= 0; t = r->accesses.items[t].next_test) {
         const PsFtRawAccess *ta = &r->accesses.items[t];
         if ((size_t)t == i || ta->func != a->func || strcmp(ta->ref, a->ref)) continue;
+        bool polar = ta->kind == PS_FTA_TEST_IN || ta->kind == PS_FTA_TEST_NONE || ta->kind == PS_FTA_TEST_TRUTH;
+        if (best < 0 || polar) best = t;
+        if (polar) break;
+      }
+      if (best >= 0) {
+        int32_t t = best;
+        const PsFtRawAccess *ta = &r->accesses.items[t];
         a->check = t;
         /* Held throughout: a lock region around the test also holds the act. */
         for (uint32_t x = ta->locks; x && !(a->flags & PS_FTX_CHECK_LOCKED); x = r->lock_nodes.items[x].parent)
