@@ -969,6 +969,12 @@ static void visit_call(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
       if (!ts_node_is_null(sf) && text_eq(w, sf, "super")) {
         callee = chain(w, attr);
         flags |= PS_FTC_SUPER;
+      } else if (is_chain(w, sf) && ts_node_symbol(attr) == w->s_identifier) {
+        /* Ctor().m(): the method of what Ctor makes (as x = Ctor(); x.m()). */
+        uint32_t al;
+        const char *at = text_of(w, attr, &al);
+        const char *head = chain(w, sf);
+        if (head) callee = ps_arena_sprintf(w->arena, "%s.%.*s", head, (int)al, at);
       }
     } else if (is_chain(w, obj)) {
       callee = chain(w, fn);
