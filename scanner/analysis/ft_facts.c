@@ -88,6 +88,27 @@ static bool bound_in(const PsSummary *s, const char *name, size_t n, const char 
   }
 }
 
+/* How many bindings of `name` the summary has in exactly `scope` (at most 2). */
+static int bindings_in(const PsSummary *s, const char *name, size_t n, const char *scope) {
+  int count = 0;
+  if (!s->bind_cap || s->bind_next.size != s->bindings.size) {
+    for (size_t i = 0; i < s->bindings.size && count < 2; i++) {
+      const PsBinding *b = &s->bindings.items[i];
+      if (!strncmp(b->name, name, n) && b->name[n] == '\0' && !strcmp(b->scope, scope)) count++;
+    }
+    return count;
+  }
+  for (size_t h = (size_t)ps_hash_bytes(name, n) & (s->bind_cap - 1);; h = (h + 1) & (s->bind_cap - 1)) {
+    uint32_t v = s->bind_slots[h];
+    if (!v) return 0;
+    const char *nm = s->bindings.items[v - 1].name;
+    if (strncmp(nm, name, n) || nm[n] != '\0') continue;
+    for (; v && count < 2; v = s->bind_next.items[v - 1])
+      if (!strcmp(s->bindings.items[v - 1].scope, scope)) count++;
+    return count;
+  }
+}
+
 /* The first binding of `name` at module level, or NULL. */
 static const PsBinding *module_binding(const PsSummary *s, const char *name, size_t n) {
   if (!s->bind_cap || s->bind_next.size != s->bindings.size) {
@@ -234,19 +255,14 @@ static bool restores(Ctx *c, int32_t func, const char *ref, const char *value) {
 static const PsFtRawBind *single_local(const Ctx *c, int32_t func, const char *name, size_t n) {
   const PsFtRawFunc *fn = &c->raw->funcs.items[func];
   const PsFtRawBind *found = NULL;
-  for (size_t i = fn->first_bind; i < c->raw->binds.size; i++) {
+  for (size_t i = fn->first_bind; i < fn->bind_end; i++) {
     const PsFtRawBind *b = &c->raw->binds.items[i];
     if (b->where != PS_FTW_LOCAL || b->func != func || strlen(b->name) != n || strncmp(b->name, name, n)) continue;
     if (found) return NULL;
     found = b;
   }
   if (!found) return NULL;
-  size_t count = 0;
-  for (size_t i = 0; i < c->s->bindings.size && count < 2; i++) {
-    const PsBinding *b = &c->s->bindings.items[i];
-    if (!strncmp(b->name, name, n) && b->name[n] == '\0' && !strcmp(b->scope, fn->scope)) count++;
-  }
-  return count == 1 ? found : NULL;
+  return bindings_in(c->s, name, n, fn->scope) == 1 ? found : NULL;
 }
 
 /* The local name of the def `name` nested in `outer` ("f.g"), or NULL. */
@@ -276,7 +292,7 @@ static int head_of(Ctx *c, int32_t func, const char *head, size_t hn, const char
         if (b && b->value == PS_FTV_ALIAS && b->ctor) return *q = b->ctor, 3;
         /* Loop variables and locals assigned several times are not followed;
          * a call-made local assigned twice still has its (first) type. */
-        for (size_t i = c->raw->funcs.items[func].first_bind; i < c->raw->binds.size; i++) {
+        for (size_t i = c->raw->funcs.items[func].first_bind; i < c->raw->funcs.items[func].bind_end; i++) {
           const PsFtRawBind *x = &c->raw->binds.items[i];
           if (x->where == PS_FTW_LOCAL && x->func == func && x->value == PS_FTV_CALL && x->ctor && strlen(x->name) == hn &&
               !strncmp(x->name, head, hn))

@@ -782,6 +782,7 @@ static void add_bind(PsFtWalker *w, uint8_t where, const char *name, int32_t cls
   if (b.value == PS_FTV_CALL) b.ctor = chain(w, ts_node_child_by_field_id(value, w->f_function));
   if (b.value == PS_FTV_ALIAS) b.ctor = chain(w, value);
   if (b.value == PS_FTV_ALIAS && !b.ctor) b.value = PS_FTV_UNKNOWN;
+  if (func >= 0) w->raw->funcs.items[func].bind_end = (uint32_t)w->raw->binds.size + 1;
   if (where == PS_FTW_LOCAL && !ts_node_is_null(value)) {
     /* x = d.get(k), x = d[k]: derived from d (a test of x tests d);
      * xs = list(d.keys()): a snapshot of d's keys. */
@@ -948,20 +949,32 @@ static void add_arg(PsFtWalker *w, const char *kw, int index, TSNode v) {
 
 static void visit_call(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth) {
   int32_t func = cur_func(w);
-  TSNode fn = ts_node_child_by_field_id(n, w->f_function);
-  if (ts_node_is_null(fn)) return;
-  TSNode args = ts_node_child_by_field_id(n, w->f_arguments);
+  /* A call is `function arguments`: its first and last children (cheaper
+   * than looking the fields up). */
+  uint32_t cc = ts_node_child_count(n);
+  if (cc < 2) return;
+  TSNode fn = ts_node_child(n, 0);
+  TSNode args = ts_node_child(n, cc - 1);
+  TSSymbol as0 = ts_node_symbol(args);
+  if (as0 != w->s_argument_list && as0 != w->s_genexp) args = ts_node_child_by_field_id(n, w->f_arguments);
   const char *callee = NULL;
   uint8_t flags = 0;
   TSSymbol fs = ts_node_symbol(fn);
   if (fs == w->s_attribute) {
-    TSNode obj = ts_node_child_by_field_id(fn, w->f_object);
-    TSNode attr = ts_node_child_by_field_id(fn, w->f_attribute);
+    uint32_t fc = ts_node_child_count(fn);
+    TSNode obj = ts_node_child(fn, 0);
+    TSNode attr = ts_node_child(fn, fc - 1);
     if (!ts_node_is_null(obj) && ts_node_symbol(obj) == w->s_call) {
       TSNode sf = ts_node_child_by_field_id(obj, w->f_function);
       if (!ts_node_is_null(sf) && text_eq(w, sf, "super")) {
         callee = chain(w, attr);
         flags |= PS_FTC_SUPER;
+      } else if (is_chain(w, sf) && ts_node_symbol(attr) == w->s_identifier) {
+        /* Ctor().m(): the method of what Ctor makes (as x = Ctor(); x.m()). */
+        uint32_t al;
+        const char *at = text_of(w, attr, &al);
+        const char *head = chain(w, sf);
+        if (head) callee = ps_arena_sprintf(w->arena, "%s.%.*s", head, (int)al, at);
       }
     } else if (is_chain(w, obj)) {
       callee = chain(w, fn);
@@ -1002,10 +1015,11 @@ static void visit_call(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
   PsFtRawCall c = {callee, func, func >= 0 ? cur_locks_at(w, ts_node_start_byte(n)) : 0, ts_node_start_byte(fn), ts_node_end_byte(fn),
                    (uint32_t)w->raw->args.size, 0, flags};
   if (!ts_node_is_null(args) && ts_node_symbol(args) == w->s_argument_list) {
-    size_t na = named_children(w, args, 16);
+    uint32_t na = ts_node_named_child_count(args);
     int pos = 0;
-    for (size_t i = 0; i < na; i++) {
-      TSNode a = w->kids.items[i];
+    for (uint32_t i = 0; i < na && i < 8; i++) {
+      TSNode a = ts_node_named_child(args, i);
+      if (ts_node_symbol(a) == w->s_comment) continue;
       TSSymbol as = ts_node_symbol(a);
       if (as == w->s_keyword_argument) {
         TSNode kn = ts_node_child_by_field_id(a, w->f_name), kv = ts_node_child_by_field_id(a, w->f_value);
@@ -1498,9 +1512,19 @@ void ps_ft_walk__end(PsFtWalker *w) {
     for (int32_t f = a->act_frame; f >= 0 && a->check < 0; f = r->checks.items[f].parent) {
       const PsFtCheckFrame *cf = &r->checks.items[f];
       if (a->start >= cf->cond_start && a->end <= cf->cond_end) continue;
+      /* The test of the same object; a membership, truth or None test
+       * rather than another use in the condition (list(d), d.get(k)). */
+      int32_t best = -1;
       for (int32_t t = cf->first_test; t >= 0; t = r->accesses.items[t].next_test) {
         const PsFtRawAccess *ta = &r->accesses.items[t];
         if ((size_t)t == i || ta->func != a->func || strcmp(ta->ref, a->ref)) continue;
+        bool polar = ta->kind == PS_FTA_TEST_IN || ta->kind == PS_FTA_TEST_NONE || ta->kind == PS_FTA_TEST_TRUTH;
+        if (best < 0 || polar) best = t;
+        if (polar) break;
+      }
+      if (best >= 0) {
+        int32_t t = best;
+        const PsFtRawAccess *ta = &r->accesses.items[t];
         a->check = t;
         /* Held throughout: a lock region around the test also holds the act. */
         for (uint32_t x = ta->locks; x && !(a->flags & PS_FTX_CHECK_LOCKED); x = r->lock_nodes.items[x].parent)

@@ -30,6 +30,7 @@ typedef struct PsFtRawFunc {
   int32_t self_cls;      /* the class self_name stands for, or -1 */
   const char *returns;   /* the chain every `return` returns ("_seq"), "" if they differ, NULL if none */
   uint32_t first_bind;   /* binds of this function start at or after this index */
+  uint32_t bind_end;     /* ... and end before this one (its last bind + 1) */
   int32_t local_calls;   /* its LOCAL binds of calls (a list through next_local), -1 */
   uint32_t start;
   uint16_t flags;        /* PS_FTF_* */

@@ -251,7 +251,11 @@ uint32_t ft_mro_find(const FtGraph *g, uint32_t c, const char *name, int depth) 
   if (c == FT_NONE || depth > 12) return FT_NONE;
   const FtClass *k = &g->classes.items[c];
   char buf[1024];
-  snprintf(buf, sizeof buf, "%s.%s", k->qualname, name);
+  size_t ql = strlen(k->qualname), nl = strlen(name);
+  if (ql + nl + 2 > sizeof buf) return FT_NONE;
+  memcpy(buf, k->qualname, ql);
+  buf[ql] = '.';
+  memcpy(buf + ql + 1, name, nl + 1);
   uint32_t f = ft_fn_find(g, buf);
   if (f != FT_NONE) return f;
   for (uint32_t i = 0; i < k->n_bases; i++) {
@@ -527,6 +531,13 @@ static void find_entries(FtGraph *g, FtFile *ff, const PsFtCall *c, uint32_t ins
   }
 }
 
+static bool test_path(const char *p) {
+  const char *base = strrchr(p, '/');
+  base = base ? base + 1 : p;
+  return !strncmp(base, "test_", 5) || strstr(p, "/test/") || strstr(p, "/tests/") || !strncmp(p, "test/", 5) ||
+         !strncmp(p, "tests/", 6) || ps_str_ends_with(base, "_test.py") || !strcmp(base, "conftest.py");
+}
+
 void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
   g->ix = ix;
   g->vocab = vocab;
@@ -540,8 +551,9 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
     ff.ls_map = ps_xmalloc((f->ft->locksets.size + 1) * sizeof(uint32_t));
     for (size_t k = 0; k <= f->ft->locksets.size; k++) ff.ls_map[k] = FT_NONE;
     ff.ls_map[0] = 0;
+    bool test = test_path(f->path);
     for (size_t k = 0; k < f->ft->funcs.size; k++) {
-      FtFn fn = {.file = (uint32_t)g->files.size, .f = &f->ft->funcs.items[k], .unused = FT_NONE};
+      FtFn fn = {.file = (uint32_t)g->files.size, .f = &f->ft->funcs.items[k], .unused = FT_NONE, .test = test};
       array_push(&g->fns, fn);
       ps_strmap_put(&g->fn_by_name, fn.f->qualname, g->fns.size - 1, false);
     }
@@ -729,12 +741,6 @@ static bool public_name(const char *q) {
   return last[1] == '_' && strlen(last) > 4 && !strcmp(last + strlen(last) - 2, "__"); /* dunder */
 }
 
-static bool test_path(const char *p) {
-  const char *base = strrchr(p, '/');
-  base = base ? base + 1 : p;
-  return !strncmp(base, "test_", 5) || strstr(p, "/test/") || strstr(p, "/tests/") || !strncmp(p, "test/", 5) ||
-         !strncmp(p, "tests/", 6) || ps_str_ends_with(base, "_test.py") || !strcmp(base, "conftest.py");
-}
 
 /* The top-level package of a module ("pkg" for "pkg.sub.mod"). */
 static size_t top_len(const char *m) { return strcspn(m, "."); }
@@ -772,7 +778,7 @@ void ft_graph_contexts(FtGraph *g, PsFtMode mode) {
     const char *last = strrchr(fn->f->qualname, '.');
     last = last ? last + 1 : fn->f->qualname;
     if (!fn->f->cls && (!strcmp(last, "main") || !strcmp(last, "test") || !strcmp(last, "demo"))) continue;
-    if (f->is_stub || test_path(f->path) || decorator[i]) continue;
+    if (f->is_stub || fn->test || decorator[i]) continue;
     if (mode == PS_FT_MODE_AUTO && ps_strset_get(&app, f->module, top_len(f->module), NULL)) continue;
     fn->library_root = true;
   }
@@ -822,6 +828,9 @@ void ft_graph_reach(FtGraph *g) {
         const FtEdge *e = &g->edges.items[g->out[k]];
         uint32_t h = ft_ls_union(g, held[f], e->locks);
         uint32_t t = e->to;
+        /* Library callers do not run the tree's tests (reached only by
+         * dispatch: TestCase.run calls every test class's tearDown). */
+        if (cx->library && g->fns.items[t].test) continue;
         if (held[t] == FT_NONE) {
           held[t] = h;
           pred[t] = g->out[k];

@@ -29,6 +29,7 @@ typedef struct FtFn {
   const PsFtFunc *f;
   uint32_t unused;
   bool library_root; /* library mode: a public function any caller may run */
+  bool test;         /* in a test file (test_*.py, tests/) */
 } FtFn;
 
 typedef struct FtClass {

@@ -142,6 +142,18 @@ static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, S
   uint32_t na, nb;
   const FtReach *ra = reach_of(r, a->fn, &na), *rb = reach_of(r, b->fn, &nb);
   bool found = false;
+  /* A class-level default that __init__ (or another method) replaces per
+   * instance (`tempfiles = None` ... `self.tempfiles = []`): through self,
+   * instance state. */
+  const FtObj *oa = obj_of(r, a);
+  char ck[1024];
+  if (sh == SHARE_ANY && (oa->where & (1u << PS_FTW_INSTANCE)) && a->a->via == PS_FTVIA_SELF &&
+      b->a->via == PS_FTVIA_SELF) {
+    const char *dot = strrchr(oa->key, '.');
+    snprintf(ck, sizeof ck, "%.*s", dot ? (int)(dot - oa->key) : 0, oa->key);
+    sh = SHARE_INSTANCE;
+    cls_key = ck;
+  }
   for (uint32_t i = 0; i < na; i++)
     for (uint32_t j = 0; j < nb; j++) {
       const FtCtx *x = &r->g->ctxs.items[ra[i].ctx], *y = &r->g->ctxs.items[rb[j].ctx];
@@ -180,6 +192,19 @@ static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, S
       }
     }
   return found;
+}
+
+static void per_instance_lock(R *r, uint32_t lock, const FtAcc *a, bool high);
+
+/* Is the race's rule on, or FT006, which a pair's per-instance lock reports
+ * (without the race's own finding when its rule is off)? */
+static bool wanted(const R *r, PsFtRace race) { return r->opts->races[race] || r->opts->races[PS_FT_LOCKING]; }
+
+/* A pair found for a race whose rule is off: only its per-instance lock. */
+static bool lock_only(R *r, PsFtRace race, const FtAcc *a, const Pair *p) {
+  if (r->opts->races[race]) return false;
+  if (p->inst_lock != FT_NONE) per_instance_lock(r, p->inst_lock, a, p->high);
+  return true;
 }
 
 /* ---- explanation ------------------------------------------------------------------- */
@@ -385,7 +410,6 @@ static void out_emit(R *r, Out *o, const FtObj *ob, const FtAcc *at, const char 
 
 /* The standard explanation of a conflicting pair: related location, the
  * threads' paths, the locks at each. */
-static void per_instance_lock(R *r, uint32_t lock, const FtAcc *a, bool high);
 static const char *lock_name(R *r, const char *key, char *buf, size_t n);
 
 static void explain_pair(R *r, Out *o, const FtAcc *a, const FtAcc *b, const Pair *p, uint32_t a_locks) {
@@ -488,7 +512,7 @@ static void compound_races(R *r, const FtObj *o) {
     } else {
       continue;
     }
-    if (!r->opts->races[race]) continue;
+    if (!wanted(r, race)) continue;
     /* The other side: another write (or this one in another thread); an
      * insert or sort also races with readers. */
     bool method_compound = a->a->kind == PS_FTA_METHOD;
@@ -498,6 +522,7 @@ static void compound_races(R *r, const FtObj *o) {
       if (!mutating(eb) && !(method_compound && (eb == FE_READ || eb == FE_ITERATE || eb == EF_TEST))) continue;
       Pair p;
       if (!concurrent(r, a, b, FT_NONE, sh, cls_key, &p)) continue;
+      if (lock_only(r, race, a, &p)) break;
       if (!mark(r, a, race)) break;
       Out out;
       out_init(&out, race, a);
@@ -651,7 +676,7 @@ static void check_act_races(R *r, const FtObj *o) {
       if (!shared_mc && !meta) continue;
       race = PS_FT_CHECK_ACT;
     }
-    if (!r->opts->races[race]) continue;
+    if (!wanted(r, race)) continue;
     /* An insert (or a rebinding) after a test of absence races with other
      * writers; a use after a test of presence with removers. */
     bool insert = !use;
@@ -667,6 +692,7 @@ static void check_act_races(R *r, const FtObj *o) {
       if (!invalidates) continue;
       Pair p;
       if (!concurrent(r, a, b, joint, sh, cls_key, &p)) continue;
+      if (lock_only(r, race, a, &p)) break;
       if (!mark(r, a, race)) break;
       Out out;
       out_init(&out, race, a);
@@ -706,7 +732,7 @@ static void check_act_races(R *r, const FtObj *o) {
 
 /* FT004: iteration while another thread changes the size. */
 static void iteration_races(R *r, const FtObj *o) {
-  if (!r->opts->races[PS_FT_ITERATION] || o->cat != FT_CAT_CONTAINER) return;
+  if (!wanted(r, PS_FT_ITERATION) || o->cat != FT_CAT_CONTAINER) return;
   bool inst = (o->where & (1u << PS_FTW_INSTANCE)) && !(o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)));
   const char *dot = strrchr(o->key, '.');
   char cls_key[1024] = "";
@@ -726,6 +752,7 @@ static void iteration_races(R *r, const FtObj *o) {
       if (!resizing(eb) && !(eb == EF_RMW)) continue;
       Pair p;
       if (!concurrent(r, a, b, FT_NONE, sh, cls_key, &p)) continue;
+      if (lock_only(r, PS_FT_ITERATION, a, &p)) break;
       if (!any) {
         if (!mark(r, a, PS_FT_ITERATION)) break;
         out_init(&out, PS_FT_ITERATION, a);
@@ -802,7 +829,7 @@ static void write_read_races(R *r, const FtObj *o) {
 
 /* FT008: one iterator or generator consumed by several threads. */
 static void iterator_races(R *r, const FtObj *o) {
-  if (!r->opts->races[PS_FT_ITERATOR] || o->cat != FT_CAT_ITER) return;
+  if (!wanted(r, PS_FT_ITERATOR) || o->cat != FT_CAT_ITER) return;
   bool inst = (o->where & (1u << PS_FTW_INSTANCE)) && !(o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)));
   const char *dot = strrchr(o->key, '.');
   char cls_key[1024] = "";
@@ -815,7 +842,9 @@ static void iterator_races(R *r, const FtObj *o) {
       const FtAcc *b = acc(r, o->accs[(i + k) % o->n_accs]);
       if (effect(r, b) != FE_CONSUME) continue;
       Pair p;
-      if (!concurrent(r, a, b, FT_NONE, sh, cls_key, &p) || !mark(r, a, PS_FT_ITERATOR)) continue;
+      if (!concurrent(r, a, b, FT_NONE, sh, cls_key, &p)) continue;
+      if (lock_only(r, PS_FT_ITERATOR, a, &p)) break;
+      if (!mark(r, a, PS_FT_ITERATOR)) continue;
       Out out;
       out_init(&out, PS_FT_ITERATOR, a);
       if (o->def_file)
@@ -1024,6 +1053,21 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
               c->call ? (unsigned)c->call->pos.line : 0, c->root != FT_NONE ? g.fns.items[c->root].f->qualname : "-",
               c->multi ? "multi" : "once", c->bound ? " bound" : "", 0u);
     }
+  if (getenv("PYSHIFT_FT_DEBUG") && !strcmp(getenv("PYSHIFT_FT_DEBUG"), "2")) {
+    for (size_t i = 0; i < g.objs.size; i++) {
+      const FtObj *o = &g.objs.items[i];
+      fprintf(stderr, "FTDBG-OBJ\t%s\tcat=%d where=%u accs=%u\n", o->key, (int)o->cat, (unsigned)o->where, o->n_accs);
+      for (uint32_t k = 0; k < o->n_accs; k++) {
+        const FtAcc *a = &g.accs.items[o->accs[k]];
+        const char *lk = ft_ls_first(&g, a->locks);
+        fprintf(stderr, "FTDBG-ACC\t  %u:%u kind=%d via=%d fn=%s locks=%s\n", (unsigned)a->a->pos.line,
+                (unsigned)a->a->pos.col, (int)a->a->kind, (int)a->a->via, g.fns.items[a->fn].f->qualname,
+                lk ? lk : "-");
+      }
+    }
+    for (size_t i = 0; i < g.locks.size; i++)
+      fprintf(stderr, "FTDBG-LOCK\t%s\tper_instance=%d\n", g.locks.items[i].key, g.locks.items[i].per_instance);
+  }
   R r = {&g, opts, emit, ctx, ps_xcalloc(g.accs.size + 1, sizeof(uint16_t)), ps_xcalloc(g.locks.size + 1, sizeof(bool)),
          PS_BUF_INIT};
   for (size_t i = 0; i < g.objs.size; i++) {

@@ -108,10 +108,13 @@ int ps_ft_vocab_add(PsFtVocab *self, const char *kind, const char *name, const c
 const struct VocabRow *ps_ft__vocab_row(const PsFtVocab *v, const char *kind, const char *name) {
   if (!name) return NULL;
   char buf[512];
-  int n = snprintf(buf, sizeof buf, "%s\t%s", kind, name);
-  if (n < 0 || (size_t)n >= sizeof buf) return NULL;
+  size_t kl = strlen(kind), nl = strlen(name);
+  if (kl + nl + 2 > sizeof buf) return NULL;
+  memcpy(buf, kind, kl);
+  buf[kl] = '\t';
+  memcpy(buf + kl + 1, name, nl + 1);
   uint64_t i;
-  return ps_strmap_find(&v->map, buf, (size_t)n, &i) ? &v->rows[i] : NULL;
+  return ps_strmap_find(&v->map, buf, kl + 1 + nl, &i) ? &v->rows[i] : NULL;
 }
 
 FtKind ps_ft__container(const PsFtVocab *v, const char *ctor) {
