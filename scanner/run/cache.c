@@ -699,7 +699,7 @@ PsCache *ps_cache_open(const PsCacheSetup *s) {
   c->fingerprints = s->fingerprints;
   c->n_rules = s->n_enabled;
   c->rules = ps_xcalloc(s->n_enabled ? s->n_enabled : 1, sizeof *c->rules);
-  memcpy(c->rules, s->enabled, s->n_enabled * sizeof *c->rules);
+  if (s->n_enabled) memcpy(c->rules, s->enabled, s->n_enabled * sizeof *c->rules);
   return c;
 }
 

@@ -151,7 +151,10 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
   PsEngine *self = ps_xcalloc(1, sizeof *self);
   *out = self;
   self->opts = *opts;
-  self->rules = rules;
+  /* The engine's own copy: the caller may grow its list afterwards (PS100). */
+  const PsRule **own = ps_xcalloc(n ? n : 1, sizeof *own);
+  if (n) memcpy(own, rules, n * sizeof *own);
+  self->rules = own;
   self->n_rules = n;
   pthread_mutex_init(&self->lazy, NULL);
   if (opts->parse_only) return 0;
@@ -283,6 +286,7 @@ void ps_engine_delete(PsEngine *self) {
     free(self->groups.items[i].err);
   }
   pthread_mutex_destroy(&self->lazy);
+  free((void *)self->rules);
   array_free(&self->groups);
   for (size_t i = 0; i < self->analyses.size; i++) ps_analysis_delete(self->analyses.items[i]);
   array_free(&self->analyses);

@@ -48,7 +48,7 @@ typedef struct QueryGroup {
 struct PsEngine {
   PsEngineOptions opts;
   pthread_mutex_t lazy; /* compiling query groups */
-  const PsRule *const *rules;
+  const PsRule *const *rules; /* heap: a copy of the list the engine was built with */
   size_t n_rules;
   Array(QueryGroup) groups;
   Array(PsAnalysis *) analyses;
