@@ -615,6 +615,61 @@ static bool lazy_init_races(R *r, const FtAcc *a, const FtAcc *t, const FtObj *o
   (void)r;
 }
 
+/* A cache fill (`if k not in c: c[k] = v`) that two threads both run
+ * computes v twice and stores it twice: harmless when v is a value, equal
+ * each time and published by the one store (freethreading.md, point (4):
+ * check-then-act is benign only when idempotent and published atomically;
+ * RacerD's @Functional). It races when the value's identity matters:
+ *   - an instance (`cls()`, `Encoding(...)`, `object()`: callers of the
+ *     two threads keep different objects; a singleton registry), a lock
+ *     (FT006, found before this), an iterator or generator;
+ *   - a container whose entries are then changed in place through the
+ *     cache (`c[k] = []` ... `c[k].append(x)`: one thread's items go to the
+ *     list the other thread's store replaced);
+ *   - a fill followed by more writes to the entries in the same function
+ *     (`c[k] = x` then `c[k][j] = y`, `c[k].attr = y`): published before it
+ *     is complete.
+ * A call of a function (`compile(p)`, `self._load(k)`), a literal, a
+ * comprehension, a tuple, a class or module attribute (`dom.TreeWalker`),
+ * a name holding any of these: a value. Constructors are told by the tree
+ * (a class of the tree, a container, a lock) or by the CapWords
+ * convention for callees outside it (`IPv4Address(...)`, `cls(...)`). */
+static bool identity_fill(R *r, const FtAcc *a, const FtObj *o) {
+  for (uint32_t k = 0; k < o->n_accs; k++) {
+    const FtAcc *m = acc(r, o->accs[k]);
+    const PsFtAccess *x = m->a;
+    if (x->kind == PS_FTA_ITEM_READ && (x->flags & PS_FTX_ELEMENT)) return true;
+    if (m != a && m->fn == a->fn && x->pos.byte > a->a->pos.byte &&
+        (x->kind == PS_FTA_ITEM_STORE || x->kind == PS_FTA_ITEM_RMW))
+      return true;
+  }
+  switch (a->a->value) {
+  case PS_FTV_GENEXP: return true;
+  case PS_FTV_CALL: {
+    const char *callee = a->a->name;
+    if (!callee || !*callee) return true; /* an unnamed callee (f()(), d[k]()): unknown, keep it */
+    const char *canon = ft_canon(r->g, callee);
+    const char *names[2] = {callee, canon};
+    for (int i = 0; i < 2; i++) {
+      if (!names[i]) continue;
+      if (ps_ft__container(r->g->vocab, names[i]) != FK_NONE) return false; /* filled in place: above */
+      if (ps_ft__vocab_row(r->g->vocab, "lock", names[i]) || ps_ft__vocab_row(r->g->vocab, "safe", names[i]) ||
+          ps_ft__vocab_row(r->g->vocab, "iterator", names[i]))
+        return true;
+    }
+    if (ft_cls_find(r->g, canon) != FT_NONE) return true;
+    uint32_t fn = ft_fn_find(r->g, canon);
+    if (fn != FT_NONE) return (r->g->fns.items[fn].f->flags & PS_FTF_GENERATOR) != 0;
+    const char *last = strrchr(callee, '.');
+    last = last ? last + 1 : callee;
+    while (*last == '_') last++;
+    return (*last >= 'A' && *last <= 'Z') || !strcmp(last, "object") || !strcmp(last, "cls") ||
+           !strcmp(last, "klass") || !strcmp(last, "type");
+  }
+  default: return false;
+  }
+}
+
 /* FT003 (and FT006's lazily made lock, FT007's on instance state): an act
  * that depends on a test, when another thread can invalidate the test. */
 static void check_act_races(R *r, const FtObj *o) {
@@ -653,6 +708,9 @@ static void check_act_races(R *r, const FtObj *o) {
         ps_ft__vocab_row(r->g->vocab, "lock", ft_canon(r->g, aa->name)))
       lock_made = true;
     if (!item_insert && !rebind && !use) continue;
+    if (item_insert && !lock_made && aa->kind == PS_FTA_ITEM_STORE && o->cat == FT_CAT_CONTAINER &&
+        !identity_fill(r, a, o))
+      continue;
     /* Item acts: only on containers whose operations the vocabulary knows
      * (a mapping of unknown type may lock itself). */
     if ((item_insert || use) && o->cat != FT_CAT_CONTAINER) continue;
