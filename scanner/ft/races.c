@@ -33,6 +33,7 @@ typedef struct R {
   void *ctx;
   uint16_t *done; /* per access: a bit per race already reported there */
   bool *lock_done; /* per lock: FT006 per-instance reported */
+  bool *main_only; /* per function: makes a main-only call (signal.signal): runs in the main thread alone */
   PsBuf scratch;
 } R;
 
@@ -139,6 +140,8 @@ static uint32_t access_class(const R *r, const FtAcc *a, const char *cls_key) {
  * check and its act: only what is held across both protects). */
 static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, Sharing sh, const char *cls_key,
                        Pair *out) {
+  /* Two functions that only the main thread can run never run at once. */
+  if (r->main_only[a->fn] && r->main_only[b->fn]) return false;
   uint32_t na, nb;
   const FtReach *ra = reach_of(r, a->fn, &na), *rb = reach_of(r, b->fn, &nb);
   bool found = false;
@@ -519,7 +522,10 @@ static void compound_races(R *r, const FtObj *o) {
     for (uint32_t k = 0; k < o->n_accs; k++) {
       const FtAcc *b = acc(r, o->accs[(i + k) % o->n_accs]);
       int eb = effect(r, b);
-      if (!mutating(eb) && !(method_compound && (eb == FE_READ || eb == FE_ITERATE || eb == EF_TEST))) continue;
+      /* `x is None` tests the name's binding, not the container's items:
+       * an insert into the container does not conflict with it. */
+      bool content_test = eb == EF_TEST && b->a->kind != PS_FTA_TEST_NONE;
+      if (!mutating(eb) && !(method_compound && (eb == FE_READ || eb == FE_ITERATE || content_test))) continue;
       Pair p;
       if (!concurrent(r, a, b, FT_NONE, sh, cls_key, &p)) continue;
       if (lock_only(r, race, a, &p)) break;
@@ -1127,7 +1133,20 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
       fprintf(stderr, "FTDBG-LOCK\t%s\tper_instance=%d\n", g.locks.items[i].key, g.locks.items[i].per_instance);
   }
   R r = {&g, opts, emit, ctx, ps_xcalloc(g.accs.size + 1, sizeof(uint16_t)), ps_xcalloc(g.locks.size + 1, sizeof(bool)),
-         PS_BUF_INIT};
+         ps_xcalloc(g.fns.size + 1, sizeof(bool)), PS_BUF_INIT};
+  /* signal.signal() raises ValueError outside the main thread, so a
+   * function that calls it runs in the main thread (unittest's
+   * installHandler, a CLI's setup): its accesses never race each other. */
+  for (size_t fi = 0; fi < g.files.size; fi++) {
+    const FtFile *ff = &g.files.items[fi];
+    const PsFtFacts *ft = ff->f->ft;
+    for (size_t k = 0; k < ft->calls.size; k++) {
+      const PsFtCall *c = &ft->calls.items[k];
+      if (c->func == UINT32_MAX || !c->target) continue;
+      if (ps_ft__vocab_row(vocab, "main-only", c->target) || ps_ft__vocab_row(vocab, "main-only", ft_canon(&g, c->target)))
+        r.main_only[ff->fn0 + c->func] = true;
+    }
+  }
   for (size_t i = 0; i < g.objs.size; i++) {
     const FtObj *o = &g.objs.items[i];
     if (!o->n_accs || silenced(o) || o->cat == FT_CAT_SAFE) continue;
@@ -1146,6 +1165,7 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
   lock_creation(&r);
   free(r.done);
   free(r.lock_done);
+  free(r.main_only);
   ps_buf_free(&r.scratch);
   ft_graph_free(&g);
 }
