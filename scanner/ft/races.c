@@ -632,21 +632,31 @@ static bool lazy_init_races(R *r, const FtAcc *a, const FtAcc *t, const FtObj *o
  *   - a container whose entries are then changed in place through the
  *     cache (`c[k] = []` ... `c[k].append(x)`: one thread's items go to the
  *     list the other thread's store replaced);
- *   - a fill followed by more writes to the entries in the same function
- *     (`c[k] = x` then `c[k][j] = y`, `c[k].attr = y`): published before it
- *     is complete.
+ *   - a fill followed by more writes to the same entry in the same
+ *     function (`c[k] = x` then `c[k][j] = y`; `c[k].attr = y` is an in-place
+ *     change, above): published before it is complete.
  * A call of a function (`compile(p)`, `self._load(k)`), a literal, a
  * comprehension, a tuple, a class or module attribute (`dom.TreeWalker`),
  * a name holding any of these: a value. Constructors are told by the tree
  * (a class of the tree, a container, a lock) or by the CapWords
  * convention for callees outside it (`IPv4Address(...)`, `cls(...)`). */
+/* Do two item writes name the same entry: the same `c[key]` in their code
+ * (`c[k] = x` and `c[k][j] = y`, not `c[host] = ...` and `c[domain] = ...`)?
+ * Without the code, assume so. */
+static bool same_entry(const PsFtAccess *x, const PsFtAccess *y) {
+  if (!x->text || !y->text) return true;
+  const char *ex = strchr(x->text, ']'), *ey = strchr(y->text, ']');
+  if (!ex || !ey) return true;
+  return ex - x->text == ey - y->text && !strncmp(x->text, y->text, (size_t)(ex - x->text));
+}
+
 static bool identity_fill(R *r, const FtAcc *a, const FtObj *o) {
   for (uint32_t k = 0; k < o->n_accs; k++) {
     const FtAcc *m = acc(r, o->accs[k]);
     const PsFtAccess *x = m->a;
     if (x->kind == PS_FTA_ITEM_READ && (x->flags & PS_FTX_ELEMENT)) return true;
     if (m != a && m->fn == a->fn && x->pos.byte > a->a->pos.byte &&
-        (x->kind == PS_FTA_ITEM_STORE || x->kind == PS_FTA_ITEM_RMW))
+        (x->kind == PS_FTA_ITEM_STORE || x->kind == PS_FTA_ITEM_RMW) && same_entry(a->a, x))
       return true;
   }
   switch (a->a->value) {
