@@ -632,9 +632,12 @@ static bool lazy_init_races(R *r, const FtAcc *a, const FtAcc *t, const FtObj *o
  *   - a container whose entries are then changed in place through the
  *     cache (`c[k] = []` ... `c[k].append(x)`: one thread's items go to the
  *     list the other thread's store replaced);
- *   - a fill followed by more writes to the same entry in the same
- *     function (`c[k] = x` then `c[k][j] = y`; `c[k].attr = y` is an in-place
- *     change, above): published before it is complete.
+ *   - a placeholder filled in later (`c[k] = None` ... `c[k] = v` in the
+ *     same function, the same entry): other threads see the placeholder.
+ *     Other later stores to the entry are taken for alternatives (the
+ *     branches of an if: html5lib's `cache[t] = dom.TreeWalker` / `elif`
+ *     `cache[t] = genshi.TreeWalker`); an entry completed in place
+ *     (`c[k][j] = y`, `c[k].attr = y`) is the case above.
  * A call of a function (`compile(p)`, `self._load(k)`), a literal, a
  * comprehension, a tuple, a class or module attribute (`dom.TreeWalker`),
  * a name holding any of these: a value. Constructors are told by the tree
@@ -655,7 +658,7 @@ static bool identity_fill(R *r, const FtAcc *a, const FtObj *o) {
     const FtAcc *m = acc(r, o->accs[k]);
     const PsFtAccess *x = m->a;
     if (x->kind == PS_FTA_ITEM_READ && (x->flags & PS_FTX_ELEMENT)) return true;
-    if (m != a && m->fn == a->fn && x->pos.byte > a->a->pos.byte &&
+    if (a->a->value == PS_FTV_NONE && m != a && m->fn == a->fn && x->pos.byte > a->a->pos.byte &&
         (x->kind == PS_FTA_ITEM_STORE || x->kind == PS_FTA_ITEM_RMW) && same_entry(a->a, x))
       return true;
   }
