@@ -1149,15 +1149,24 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
          ps_xcalloc(g.fns.size + 1, sizeof(bool)), PS_BUF_INIT};
   /* signal.signal() raises ValueError outside the main thread, so a
    * function that calls it runs in the main thread (unittest's
-   * installHandler, a CLI's setup): its accesses never race each other. */
+   * installHandler, a CLI's setup), and so does the handler it installs:
+   * their accesses never race each other. */
   for (size_t fi = 0; fi < g.files.size; fi++) {
     const FtFile *ff = &g.files.items[fi];
     const PsFtFacts *ft = ff->f->ft;
     for (size_t k = 0; k < ft->calls.size; k++) {
       const PsFtCall *c = &ft->calls.items[k];
       if (c->func == UINT32_MAX || !c->target) continue;
-      if (ps_ft__vocab_row(vocab, "main-only", c->target) || ps_ft__vocab_row(vocab, "main-only", ft_canon(&g, c->target)))
-        r.main_only[ff->fn0 + c->func] = true;
+      if (!ps_ft__vocab_row(vocab, "main-only", c->target) && !ps_ft__vocab_row(vocab, "main-only", ft_canon(&g, c->target)))
+        continue;
+      r.main_only[ff->fn0 + c->func] = true;
+      /* The handler handed to signal.signal() runs in the main thread too. */
+      for (uint32_t k2 = 0; k2 < c->n_args; k2++) {
+        const PsFtArg *arg = &ft->args.items[c->first_arg + k2];
+        if (arg->how != PS_FTARG_FUNC && arg->how != PS_FTARG_BOUND && arg->how != PS_FTARG_LAMBDA) continue;
+        uint32_t h = ft_fn_find(&g, ft_canon(&g, arg->target));
+        if (h != FT_NONE) r.main_only[h] = true;
+      }
     }
   }
   for (size_t i = 0; i < g.objs.size; i++) {
