@@ -632,6 +632,78 @@ static uint32_t lockset(Ctx *c, uint32_t x, uint32_t *sets) {
   return sets[x] = (uint32_t)o->locksets.size - 1;
 }
 
+/* ---- collections of callables ---------------------------------------------------- */
+
+/* A callable of a collection, as written, and the function it is written
+ * in (-1: module level). */
+typedef struct Alt {
+  const char *text;
+  int32_t func;
+  uint8_t how;
+} Alt;
+enum { MAX_ALTS = 32 };
+
+static size_t seq_alts(const Ctx *c, const PsFtRawSeq *q, int32_t func, Alt *out, size_t n) {
+  for (uint32_t k = 0; k < q->n && n < MAX_ALTS; k++) {
+    const PsFtRawArg *e = &c->raw->seq_elems.items[q->first + k];
+    out[n++] = (Alt){e->text, func, e->how};
+  }
+  return n;
+}
+
+/* The callables of the collection literal bound to `name` where func sees
+ * it: in func, an enclosing function or at module level (every binding of
+ * the name there to a literal; none when the name is bound to anything
+ * else in a function first). A dict's values only for `values`. */
+static size_t named_seq(Ctx *c, int32_t func, const char *name, size_t nl, bool values, Alt *out) {
+  for (int32_t f = func;; f = c->raw->funcs.items[f].parent) {
+    size_t n = 0;
+    bool any = false;
+    for (size_t i = 0; i < c->raw->seqs.size; i++) {
+      const PsFtRawSeq *q = &c->raw->seqs.items[i];
+      if (q->loop || q->func != f || strlen(q->name) != nl || strncmp(q->name, name, nl)) continue;
+      if (q->dict && !values) return 0; /* iterating a dict: its keys */
+      any = true;
+      n = seq_alts(c, q, f, out, n);
+    }
+    if (any) return n;
+    if (f < 0 || is_local_in(c, f, name, nl)) return 0;
+  }
+}
+
+/* The callables a name written in func at byte `at` stands for: a loop
+ * variable over a collection of callables (the loop around `at`), a map's
+ * lambda parameter, or (`name[]`, from `name[k]`) an element of a named
+ * collection. *loop: the name is the variable of a loop around `at`. */
+static size_t callables_of(Ctx *c, int32_t func, const char *text, uint32_t at, Alt *out, bool *loop) {
+  *loop = false;
+  size_t tl = strlen(text);
+  if (tl > 2 && !strcmp(text + tl - 2, "[]")) return named_seq(c, func, text, tl - 2, true, out);
+  if (strchr(text, '.')) return 0;
+  for (size_t i = c->raw->seqs.size; i-- > 0;) {
+    const PsFtRawSeq *q = &c->raw->seqs.items[i];
+    if (!q->loop || strcmp(q->name, text)) continue;
+    if (q->lambda) {
+      if (func < 0 || strcmp(c->raw->funcs.items[func].local, q->lambda)) continue;
+    } else {
+      if (q->func != func || at < q->start || at >= q->end) continue;
+      *loop = true;
+    }
+    if (q->n) return seq_alts(c, q, q->func, out, 0);
+    return q->of ? named_seq(c, q->func, q->of, strlen(q->of), q->values, out) : 0;
+  }
+  return 0;
+}
+
+/* The qualified name of a collection's callable, or NULL. */
+static const char *alt_target(Ctx *c, const Alt *a) {
+  if (a->how == PS_FTARG_LAMBDA) return qualify(c, a->text);
+  const char *ar;
+  return resolve_callee(c, a->func, a->text, &ar, 0);
+}
+
+/* ---- the facts ------------------------------------------------------------------- */
+
 void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, PsFileFacts *f) {
   const PsFtRaw *r = s->ft;
   PsFtFacts *o = f->ft = ps_xcalloc(1, sizeof *o);
@@ -752,11 +824,25 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
     if (!target && !recv && last && !(rc->flags & PS_FTC_IMPLICIT) && strchr(rc->callee, '.') == last &&
         is_param(&c, rc->func, rc->callee, (size_t)(last - rc->callee)))
       target = ps_arena_sprintf(arena, "?%s", last + 1); /* p.m() on a parameter: the method by name */
+    /* A callee or thread target naming a collection of callables (a loop
+     * variable over one, a map's lambda parameter, targets[0]) stands for
+     * each of them: one call per callable. */
+    Alt alts[MAX_ALTS];
+    size_t n_alts = 0;
+    bool alt_loop = false;
+    int32_t alt_arg = -1; /* the argument that names them; -1 with n_alts: the callee */
+    if (!target && !recv && !(rc->flags & (PS_FTC_SUPER | PS_FTC_IMPLICIT)))
+      n_alts = callables_of(&c, rc->func, rc->callee, rc->start, alts, &alt_loop);
     size_t first = o->args.size;
     for (uint32_t k = 0; k < rc->n_args; k++) {
       const PsFtRawArg *ra = &r->args.items[rc->first_arg + k];
       const char *t = NULL, *ar;
       uint8_t how = ra->how;
+      if (how == PS_FTARG_FUNC && !n_alts && ps_str_ends_with(ra->text, "[]")) {
+        n_alts = callables_of(&c, rc->func, ra->text, rc->start, alts, &alt_loop);
+        if (n_alts) alt_arg = (int32_t)k;
+        continue;
+      }
       if (how == PS_FTARG_LAMBDA) t = qualify(&c, ra->text);
       else if (how == PS_FTARG_VALUE) t = value_class(&c, rc->func, ra->text);
       else t = resolve_callee(&c, rc->func, ra->text, &ar, 0);
@@ -765,6 +851,13 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
         const char *d = strchr(ra->text, '.');
         if (d && !strchr(d + 1, '.') && is_param(&c, rc->func, ra->text, (size_t)(d - ra->text)))
           t = ps_arena_sprintf(arena, "?%s", d + 1), how = PS_FTARG_METHOD;
+      }
+      if (!t && how == PS_FTARG_FUNC && !n_alts) {
+        n_alts = callables_of(&c, rc->func, ra->text, rc->start, alts, &alt_loop);
+        if (n_alts) {
+          alt_arg = (int32_t)k;
+          continue;
+        }
       }
       if (!t && how == PS_FTARG_FUNC && !ra->kw && ra->index >= 0) {
         t = value_class(&c, rc->func, ra->text); /* submit(fn, obj): obj handed to the thread */
@@ -775,10 +868,40 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
       array_push(&o->args, oa);
     }
     size_t na = o->args.size - first;
+    uint32_t ls = lockset(&c, rc->locks, sets);
+    if (n_alts) {
+      /* The loop over the collection is not one that starts a callable
+       * several times. */
+      if (alt_loop && rc->loops <= 1) flags &= (uint8_t)~PS_FTC_IN_LOOP;
+      bool pushed = false;
+      for (size_t k = 0; k < n_alts; k++) {
+        const char *t = alt_target(&c, &alts[k]);
+        if (!t) continue;
+        size_t at = first;
+        if (alt_arg >= 0) {
+          const PsFtRawArg *ra = &r->args.items[rc->first_arg + (uint32_t)alt_arg];
+          if (pushed) {
+            at = o->args.size;
+            for (size_t j = 0; j < na; j++) {
+              PsFtArg copy = o->args.items[first + j];
+              array_push(&o->args, copy);
+            }
+          }
+          PsFtArg oa = {ps_facts_str(f, ra->kw), ps_facts_str(f, t), ra->index, alts[k].how};
+          array_push(&o->args, oa);
+        }
+        PsFtCall oc = {alt_arg >= 0 ? ps_facts_str(f, target) : ps_facts_str(f, t), ps_facts_str(f, recv),
+                       ps_facts_str(f, last ? last + 1 : rc->callee), rc->func >= 0 ? (uint32_t)rc->func : UINT32_MAX, ls,
+                       (uint32_t)at, (uint32_t)(alt_arg >= 0 ? na + 1 : na), ps_source_pos(src, rc->start),
+                       ps_source_pos(src, rc->end), flags};
+        array_push(&o->calls, oc);
+        pushed = true;
+      }
+      if (pushed) continue;
+    }
     if (!target && !recv && !na) continue;
     /* One edge per caller, callee, lock set and kind is all the call graph
      * reads: repeated calls (self._check() ten times) are kept once. */
-    uint32_t ls = lockset(&c, rc->locks, sets);
     if (!na) {
       char buf[700];
       size_t kl = func_key(buf, sizeof buf - 8, rc->func, "", 0);
