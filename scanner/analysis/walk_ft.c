@@ -1251,6 +1251,17 @@ static void visit_subscript(PsFtWalker *w, TSNode n, const TSNode *path, size_t 
   else add_access_in(w, kind, ref, vname, n, flags, value, ps == w->s_expression_list ? parent_of(path, depth, 1) : par);
 }
 
+/* The in-place method an augmented assignment calls (`s |= t`: "__ior__"), or NULL. */
+static const char *inplace_method(PsFtWalker *w, TSNode assign) {
+  TSNode op = ts_node_child_by_field_id(assign, w->f_operator);
+  if (ts_node_is_null(op)) return NULL;
+  static const char *const ops[][2] = {{"+=", "__iadd__"}, {"-=", "__isub__"}, {"|=", "__ior__"}, {"&=", "__iand__"},
+                                       {"^=", "__ixor__"}, {"*=", "__imul__"}};
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (text_eq(w, op, ops[i][0])) return ops[i][1];
+  return NULL;
+}
+
 static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
   TSNode left = ts_node_child_by_field_id(n, w->f_left);
   if (ts_node_is_null(left)) return;
@@ -1278,7 +1289,7 @@ static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
       /* `global _lock; _lock = Lock()`: what the module-level name holds. */
       if (!augmented) add_bind(w, PS_FTW_MODULE, name, -1, func, value, start);
       uint8_t kind = augmented || (mentions(w, value, name) && !or_default(w, value, name)) ? PS_FTA_RMW : PS_FTA_WRITE;
-      add_access_in(w, kind, name, augmented ? NULL : value_text(w, value), left,
+      add_access_in(w, kind, name, augmented ? inplace_method(w, n) : value_text(w, value), left,
                     augmented ? 0 : (kind == PS_FTA_RMW ? PS_FTX_SELF_RHS : 0), augmented ? 0 : value_kind(w, value), n);
     } else if (!augmented && !ts_node_is_null(value)) {
       TSSymbol vs = ts_node_symbol(value);
@@ -1304,7 +1315,7 @@ static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
     const char *ref = chain(w, left);
     if (!ref) return;
     uint8_t kind = augmented || mentions(w, value, ref) ? PS_FTA_RMW : PS_FTA_WRITE;
-    add_access_in(w, kind, ref, augmented ? NULL : value_text(w, value), left,
+    add_access_in(w, kind, ref, augmented ? inplace_method(w, n) : value_text(w, value), left,
                   (!augmented && kind == PS_FTA_RMW) ? PS_FTX_SELF_RHS : 0, augmented ? 0 : value_kind(w, value), n);
     const PsFtRawFunc *fn = &w->raw->funcs.items[func];
     if (!augmented && fn->self_name && ts_node_symbol(obj) == w->s_identifier && text_eq(w, obj, fn->self_name) &&
