@@ -28,6 +28,7 @@ typedef struct Ctx {
    * module-level aliases by name (value: the alias text, 0 when the name is
    * rebound), and the memoised resolutions ("func\1text" -> Resolved). */
   PsStrMap funcs, locals, aliases, memo_ref, memo_callee, memo_call;
+  PsStrMap seq_names; /* the names of PsFtRawSeq (a quick first test) */
   int depth;   /* alias resolution in progress (a bound on alias chains) */
   int nesting; /* resolutions in progress (a bound on cycles) */
 } Ctx;
@@ -350,6 +351,7 @@ static const char *module_alias(Ctx *c, const char *name, size_t n) {
 static void build_maps(Ctx *c) {
   const PsFtRaw *r = c->raw;
   for (size_t i = 0; i < r->funcs.size; i++) ps_strmap_put(&c->funcs, r->funcs.items[i].local, i, false);
+  for (size_t i = 0; i < r->seqs.size; i++) ps_strmap_put(&c->seq_names, r->seqs.items[i].name, 1, true);
   for (size_t i = 0; i < r->locals.size; i++) {
     const PsFtRawDecl *d = &r->locals.items[i];
     if (!d->name) continue;
@@ -678,7 +680,9 @@ static size_t named_seq(Ctx *c, int32_t func, const char *name, size_t nl, bool 
 static size_t callables_of(Ctx *c, int32_t func, const char *text, uint32_t at, Alt *out, bool *loop) {
   *loop = false;
   size_t tl = strlen(text);
-  if (tl > 2 && !strcmp(text + tl - 2, "[]")) return named_seq(c, func, text, tl - 2, true, out);
+  bool sub = tl > 2 && !strcmp(text + tl - 2, "[]");
+  if (!c->raw->seqs.size || !ps_strmap_find(&c->seq_names, text, sub ? tl - 2 : tl, NULL)) return 0;
+  if (sub) return named_seq(c, func, text, tl - 2, true, out);
   if (strchr(text, '.')) return 0;
   for (size_t i = c->raw->seqs.size; i-- > 0;) {
     const PsFtRawSeq *q = &c->raw->seqs.items[i];
@@ -708,7 +712,7 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
   const PsFtRaw *r = s->ft;
   PsFtFacts *o = f->ft = ps_xcalloc(1, sizeof *o);
   if (!r) return;
-  Ctx c = {s, r, src, arena, f, o, {0}, {0}, {0}, {0}, {0}, {0}, 0, 0};
+  Ctx c = {s, r, src, arena, f, o, {0}, {0}, {0}, {0}, {0}, {0}, {0}, 0, 0};
   build_maps(&c);
   array_push(&o->locksets, ((PsFtLockSet){0, 0}));
   for (size_t i = 0; i < r->classes.size; i++) {
@@ -809,10 +813,19 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
     const char *recv = NULL, *target = NULL;
     uint8_t flags = rc->flags;
     const char *last = strrchr(rc->callee, '.');
+    /* A callee or thread target naming a collection of callables (a loop
+     * variable over one, a map's lambda parameter, targets[0]) stands for
+     * each of them: one call per callable. */
+    Alt alts[MAX_ALTS];
+    size_t n_alts = 0;
+    bool alt_loop = false;
     if (rc->flags & PS_FTC_SUPER) {
       const PsFtRawFunc *fn = rc->func >= 0 ? &r->funcs.items[rc->func] : NULL;
       if (fn && fn->self_cls >= 0)
         target = ps_arena_sprintf(arena, "%s.%s", o->classes.items[fn->self_cls].qualname, rc->callee);
+    } else if (!(rc->flags & PS_FTC_IMPLICIT) && !strchr(rc->callee, '.') &&
+               (n_alts = callables_of(&c, rc->func, rc->callee, rc->start, alts, &alt_loop))) {
+      /* `for f in fns: f()`: each of fns (below). */
     } else {
       target = resolve_callee(&c, rc->func, rc->callee, &recv, 0);
       if (target && rc->func >= 0) {
@@ -821,27 +834,22 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
         if (fn->self_name && strlen(fn->self_name) == hn && !strncmp(fn->self_name, rc->callee, hn)) flags |= PS_FTC_SELF;
       }
     }
-    if (!target && !recv && last && !(rc->flags & PS_FTC_IMPLICIT) && strchr(rc->callee, '.') == last &&
+    if (!target && !recv && !n_alts && last && !(rc->flags & PS_FTC_IMPLICIT) && strchr(rc->callee, '.') == last &&
         is_param(&c, rc->func, rc->callee, (size_t)(last - rc->callee)))
       target = ps_arena_sprintf(arena, "?%s", last + 1); /* p.m() on a parameter: the method by name */
-    /* A callee or thread target naming a collection of callables (a loop
-     * variable over one, a map's lambda parameter, targets[0]) stands for
-     * each of them: one call per callable. */
-    Alt alts[MAX_ALTS];
-    size_t n_alts = 0;
-    bool alt_loop = false;
     int32_t alt_arg = -1; /* the argument that names them; -1 with n_alts: the callee */
-    if (!target && !recv && !(rc->flags & (PS_FTC_SUPER | PS_FTC_IMPLICIT)))
-      n_alts = callables_of(&c, rc->func, rc->callee, rc->start, alts, &alt_loop);
     size_t first = o->args.size;
     for (uint32_t k = 0; k < rc->n_args; k++) {
       const PsFtRawArg *ra = &r->args.items[rc->first_arg + k];
       const char *t = NULL, *ar;
       uint8_t how = ra->how;
-      if (how == PS_FTARG_FUNC && !n_alts && ps_str_ends_with(ra->text, "[]")) {
+      if (how == PS_FTARG_FUNC && !n_alts && (ps_str_ends_with(ra->text, "[]") || !strchr(ra->text, '.'))) {
         n_alts = callables_of(&c, rc->func, ra->text, rc->start, alts, &alt_loop);
-        if (n_alts) alt_arg = (int32_t)k;
-        continue;
+        if (n_alts) {
+          alt_arg = (int32_t)k;
+          continue;
+        }
+        if (ps_str_ends_with(ra->text, "[]")) continue;
       }
       if (how == PS_FTARG_LAMBDA) t = qualify(&c, ra->text);
       else if (how == PS_FTARG_VALUE) t = value_class(&c, rc->func, ra->text);
@@ -851,13 +859,6 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
         const char *d = strchr(ra->text, '.');
         if (d && !strchr(d + 1, '.') && is_param(&c, rc->func, ra->text, (size_t)(d - ra->text)))
           t = ps_arena_sprintf(arena, "?%s", d + 1), how = PS_FTARG_METHOD;
-      }
-      if (!t && how == PS_FTARG_FUNC && !n_alts) {
-        n_alts = callables_of(&c, rc->func, ra->text, rc->start, alts, &alt_loop);
-        if (n_alts) {
-          alt_arg = (int32_t)k;
-          continue;
-        }
       }
       if (!t && how == PS_FTARG_FUNC && !ra->kw && ra->index >= 0) {
         t = value_class(&c, rc->func, ra->text); /* submit(fn, obj): obj handed to the thread */
@@ -922,6 +923,7 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
   }
   free(sets);
   ps_strmap_free(&c.funcs);
+  ps_strmap_free(&c.seq_names);
   ps_strmap_free(&c.locals);
   ps_strmap_free(&c.aliases);
   ps_strmap_free(&c.memo_ref);
