@@ -1035,6 +1035,21 @@ static void note_seq_loop(PsFtWalker *w, TSNode target, TSNode iter, int32_t fun
     }
     q.values = true;
   } else if (pair) {
+    /* for name, f in [("a", fa), ("b", fb)]: the second item of each pair. */
+    TSSymbol ls = is;
+    if (ls == w->s_parenthesized && ts_node_named_child_count(iter) == 1) iter = ts_node_named_child(iter, 0), ls = ts_node_symbol(iter);
+    if (ls != w->s_list && ls != w->s_tuple) return;
+    q.first = (uint32_t)w->raw->seq_elems.size;
+    uint32_t nc = ts_node_named_child_count(iter);
+    for (uint32_t i = 0; i < nc && i < 32; i++) {
+      TSNode el = ts_node_named_child(iter, i);
+      if (ts_node_symbol(el) != w->s_tuple || ts_node_named_child_count(el) != 2) continue;
+      PsFtRawArg a = {NULL, NULL, -1, PS_FTARG_FUNC};
+      TSNode second = ts_node_named_child(el, 1);
+      if (ts_node_symbol(second) != w->s_subscript && callable_of(w, second, &a)) array_push(&w->raw->seq_elems, a);
+    }
+    q.n = (uint32_t)w->raw->seq_elems.size - q.first;
+    if (q.n) array_push(&w->raw->seqs, q);
     return;
   }
   if (ts_node_symbol(iter) == w->s_identifier) {
