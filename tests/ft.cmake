@@ -14,6 +14,8 @@
 #               reason in tests/ft/known-misses.txt (an entry whose marker is found fails
 #               too, so the list only shrinks); exit 2 when the corpus is missing or empty.
 #               Findings on unmarked lines are listed, not failures.
+#   ft.corpus_library   the same with `--ft-mode library` (any public function may run in
+#               several threads at once): every marker still found, no near-miss.
 #
 # Neither passes empty: without a Python 3.11 interpreter, or without the corpus, the
 # test is still registered and fails with a message saying what is missing.
@@ -44,7 +46,13 @@ if(PS_SYSTEM_PYTHON3)
            COMMAND ${PS_SYSTEM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/ft/check.py --pyshift $<TARGET_FILE:pyshift>
                    --races ${_ft_corpus} --semantics ${CMAKE_CURRENT_SOURCE_DIR}/ft/semantics
                    --allow ${CMAKE_CURRENT_SOURCE_DIR}/ft/known-misses.txt --strict --strict-unexpected=no)
+  add_test(NAME ft.corpus_library
+           COMMAND ${PS_SYSTEM_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/ft/check.py --pyshift $<TARGET_FILE:pyshift>
+                   --races ${_ft_corpus} --semantics ${CMAKE_CURRENT_SOURCE_DIR}/ft/semantics
+                   --allow ${CMAKE_CURRENT_SOURCE_DIR}/ft/known-misses.txt --strict --strict-unexpected=no
+                   --pyshift-arg=--ft-mode=library)
 else()
   add_test(NAME ft.corpus COMMAND sh -c "echo 'ft.corpus: no python3 interpreter found' >&2; exit 1")
+  add_test(NAME ft.corpus_library COMMAND sh -c "echo 'ft.corpus_library: no python3 interpreter found' >&2; exit 1")
 endif()
-set_tests_properties(ft.corpus PROPERTIES LABELS ft TIMEOUT 300)
+set_tests_properties(ft.corpus ft.corpus_library PROPERTIES LABELS ft TIMEOUT 300)
