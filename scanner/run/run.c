@@ -634,6 +634,7 @@ static void open_outputs(Run *R) {
       .automation_id = cfg->automation_id,
       .target = cfg->target,
       .min_python = cfg->min_python,
+      .baseline = cfg->baseline,
       .start_time_utc = R->start_time,
       .fix_mode = R->fix_mode,
   };
@@ -654,8 +655,8 @@ static void note_reported(Run *R, const char *path, const PsFinding *f) {
 /* Records r's findings for --write-baseline and matches them against
  * --baseline. Returns what the outputs other than SARIF show: r itself, or
  * `view`, a shallow copy of r holding only the new findings (free
- * view->findings, the array only, when the result is not r). SARIF gets r,
- * every finding marked new or unchanged. */
+ * view->findings, the array only, when the result is not r). SARIF and
+ * HTML get r, every finding marked new or unchanged. */
 static PsFileResult *baseline_view(Run *R, PsFileResult *r, PsFileResult *view) {
   if (R->since) { /* --since: only findings on changed lines exist at all */
     size_t kept = 0;
@@ -683,12 +684,16 @@ static PsFileResult *baseline_view(Run *R, PsFileResult *r, PsFileResult *view) 
   return view;
 }
 
-/* Hands one result to every output: SARIF sees `all` (with the baseline's
- * unchanged findings), the others `shown`. */
+/* Do the output's findings carry their baseline state (all of them, the
+ * unchanged and absent ones too)? SARIF (baselineState) and HTML (badges). */
+static bool shows_baseline(const PsOutput *o) { return o->format == PS_FORMAT_SARIF || o->format == PS_FORMAT_HTML; }
+
+/* Hands one result to every output: SARIF and HTML see `all` (with the
+ * baseline's unchanged findings), the others `shown`. */
 static void report_result(Run *R, const PsFileResult *all, const PsFileResult *shown, bool project) {
   for (size_t k = 0; k < R->cfg->n_outputs; k++) {
     if (!R->outs[k].rep) continue;
-    const PsFileResult *r = R->cfg->outputs[k].format == PS_FORMAT_SARIF ? all : shown;
+    const PsFileResult *r = shows_baseline(&R->cfg->outputs[k]) ? all : shown;
     if (project) ps_report_project(R->outs[k].rep, r);
     else ps_report_file(R->outs[k].rep, r);
   }
@@ -1065,7 +1070,8 @@ static void project_stage(Run *R) {
 
 /* The baseline's entries that this run no longer finds, in the files it
  * checked and for the rules it ran: SARIF results with baselineState
- * "absent" (the other formats show only what is new). */
+ * "absent" and HTML findings marked absent (the other formats show only
+ * what is new). */
 static void report_absent(Run *R) {
   if (!R->baseline || R->broken_pipe) return;
   const PsBaselineEntry **es;
@@ -1097,7 +1103,7 @@ static void report_absent(Run *R) {
     n_gone += r->n_findings;
     if (r->n_findings) qsort(r->findings, r->n_findings, sizeof(PsFinding), ps_finding_cmp);
     for (size_t k = 0; k < R->cfg->n_outputs && r->n_findings; k++)
-      if (R->outs[k].rep && R->cfg->outputs[k].format == PS_FORMAT_SARIF) ps_report_project(R->outs[k].rep, r);
+      if (R->outs[k].rep && shows_baseline(&R->cfg->outputs[k])) ps_report_project(R->outs[k].rep, r);
     ps_file_result_free(r);
     a = b;
   }
