@@ -65,11 +65,14 @@ typedef struct Walk {
   PsSummary *out;
 } Walk;
 
+/* ---- small helpers (inline: called per node) ---------------------------- */
+
 static inline bool ps_summary__text_is(const Walk *k, TSNode n, const char *s) {
   uint32_t len;
   const char *t = ps_source_node_text(k->src, n, &len);
   return len == strlen(s) && memcmp(t, s, len) == 0;
 }
+
 /* True if a string literal's prefix (the letters before its quote) makes
  * it an f-string or a t-string. */
 static inline bool ps_summary__is_interpolated(const char *t, uint32_t n) {
@@ -77,15 +80,21 @@ static inline bool ps_summary__is_interpolated(const char *t, uint32_t n) {
     if (t[i] == 'f' || t[i] == 'F' || t[i] == 't' || t[i] == 'T') return true;
   return false;
 }
+
 /* The ancestor `up` levels above the node being visited (0: its parent). */
 static inline TSNode ps_summary__ancestor(const Walk *k, size_t up) {
   const PsWalker *w = k->w;
   return up < w->path.size ? w->path.items[w->path.size - 1 - up] : (TSNode){0};
 }
+
+/* Drops the frames that end at or before `pos` (the stack top closes first). */
 static inline void ps_summary__pop_frames(PsWalker *w, uint32_t pos) {
   while (w->frames.size && array_last(&w->frames)->end <= pos) w->frames.size--;
 }
+
 static inline uint32_t ps_summary__line_of(const Walk *k, TSNode n) { return ts_node_start_point(n).row + 1; }
+
+/* ---- summary_scope.c -------------------------------------------------------- */
 
 /* Dotted text of a dotted_name / identifier / attribute chain without
  * whitespace; NULL if the node is anything else. */
@@ -99,23 +108,34 @@ void ps_summary__active_context(const Walk *k, uint32_t pos, unsigned *guards, u
                                 uint16_t *below, const char **scope, bool *module_level);
 /* The enclosing def/class at `pos` ("" at module level). */
 const char *ps_summary__scope_at(const Walk *k, uint32_t pos, bool *module_level);
+/* Records a binding of `name` at `pos` (PS_NEED_BINDINGS), with the guards
+ * and scope there (or `scope_override`). */
 void ps_summary__add_binding(Walk *k, PsBindingKind kind, const char *name, const char *target, uint32_t pos,
                              const char *scope_override);
 /* Binds every plain name a target binds: `a`, `a, b`, `(a, [b, *c])`. */
 void ps_summary__bind_targets(Walk *k, TSNode t, const char *scope_override, int depth);
+/* Pushes a frame covering node n's bytes (nothing for a null node). */
 void ps_summary__push_frame(PsWalker *w, TSNode n, unsigned guards, uint32_t line, uint16_t below,
                             const char *scope, bool is_def);
-
+/* `import a.b as c` and `from m import x as y`: imports and their bindings. */
 void ps_summary__visit_import(Walk *k, TSNode n);
 void ps_summary__visit_import_from(Walk *k, TSNode n);
+
+/* ---- summary_guards.c ------------------------------------------------------- */
+
 /* `a if cond else b` */
 void ps_summary__visit_conditional(Walk *k, TSNode n);
 /* `@unittest.skipIf(cond, ...)`, `@pytest.mark.skipif(cond, ...)`, `@skipUnless(cond)` on a
  * test: its body runs only where the test is not skipped. */
 void ps_summary__skip_decorators(Walk *k, TSNode def);
+/* if/elif/else: guard frames and version ranges per branch. */
 void ps_summary__visit_if(Walk *k, TSNode n);
 /* The try body gets what all its handlers catch together. */
 void ps_summary__visit_try(Walk *k, TSNode n);
+
+/* ---- summary_defs.c --------------------------------------------------------- */
+
+/* A def or class: its record, its body's scope frame, its parameters. */
 void ps_summary__visit_def(Walk *k, TSNode n, PsDefKind kind);
 /* Records outermost attribute chains (`a.b.c`, not its inner `a.b`). */
 void ps_summary__visit_attribute(Walk *k, TSNode n);
@@ -124,9 +144,13 @@ void ps_summary__visit_attribute(Walk *k, TSNode n);
  * removed API. Definitions, parameters, keyword names, attribute parts and
  * assignment targets are not reads. */
 void ps_summary__visit_identifier(Walk *k, TSNode n);
+/* A call: callee, keyword arguments, mutating methods, dynamic imports. */
 void ps_summary__visit_call(Walk *k, TSNode n);
 void ps_summary__add_mutation(Walk *k, PsMutationKind kind, const char *target, TSNode n);
+/* `x = ...` / `x += ...`: bindings, module-level defs, mutations. */
 void ps_summary__visit_assignment(Walk *k, TSNode n, bool augmented);
+/* After the walk: the candidate dynamic imports whose callee resolves to
+ * importlib.import_module / __import__ become imports. */
 void ps_summary__resolve_dynamic(Walk *k);
 /* A `type` node: a parameter, return or variable annotation? */
 void ps_summary__visit_type(Walk *k, TSNode n);
