@@ -405,21 +405,26 @@ static int load_rules(Run *R) {
     return -1;
   }
   /* A selector that turns nothing on is a warning, never a silent "All
-   * checks passed!" (`--select FT` before any FT rule exists, or a rule
-   * that the target version excludes). */
+   * checks passed!" (an id no rule has, a rule that the target version
+   * excludes, preview rules without --preview). */
   const PsStrList *lists[2] = {&cfg->select, &cfg->extend_select};
   const char *names[2] = {"select", "extend-select"};
   for (int l = cfg->select_set ? 0 : 1; l < 2; l++) /* the default selection is not the user's */
     for (size_t i = 0; i < lists[l]->size; i++) {
       const char *s = lists[l]->items[i];
-      bool any = false, exists = false;
+      bool any = false, exists = false, all_preview = true;
       for (size_t k = 0; k < R->n_enabled && !any; k++) any = ps_selector_matches(s, R->enabled[k]->meta.id);
-      for (size_t k = 0; k < ps_registry_count(R->reg) && !exists; k++)
-        exists = ps_selector_matches(s, ps_registry_at(R->reg, k)->meta.id);
+      for (size_t k = 0; k < ps_registry_count(R->reg) && !any; k++) {
+        const PsRuleMeta *m = &ps_registry_at(R->reg, k)->meta;
+        if (!ps_selector_matches(s, m->id)) continue;
+        exists = true;
+        all_preview &= !strcmp(m->status, "preview");
+      }
       if (!any)
         fprintf(stderr, "pyshift: warning: --%s %s enables no rule%s\n", names[l], s,
-                exists ? " for this run's target and minimum Python versions (see `pyshift rules`)"
-                       : " (no rule has that id or prefix yet)");
+                !exists                        ? " (no rule has that id or prefix yet)"
+                : all_preview && !cfg->preview ? " (its rules are preview rules: add --preview)"
+                                               : " for this run's target and minimum Python versions (see `pyshift rules`)");
     }
   return 0;
 }

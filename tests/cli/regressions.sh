@@ -25,6 +25,14 @@ nothing_to_check_warns)
   expect_err no_files 'pyshift: warning: no Python files found under the given paths'
   run check good.py
   expect_err_empty quiet_when_fine
+  # Preview rules (the MP family) without --preview: say so, not "the target".
+  mkdir -p mp && printf 'import multiprocessing\nmultiprocessing.Process(target=lambda: 1).start()\n' >mp/m.py
+  run check --isolated --select MP mp/m.py
+  expect_rc preview_rc 0
+  expect_err preview_warning 'pyshift: warning: --select MP enables no rule (its rules are preview rules: add --preview)'
+  run check --isolated --select MP --preview mp/m.py
+  expect_rc preview_on_rc 1
+  expect_err_empty preview_on_quiet
   ;;
 config_from_first_path)
   # The pyproject.toml was looked for from the first argument not starting
