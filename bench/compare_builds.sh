@@ -2,8 +2,12 @@
 # compare_builds.sh OLD NEW [DIR...]: byte-identical JSON and SARIF from two
 # pyshift builds (every rule, targets 3.14 and 3.15, min-python 3.9 and
 # 3.12; PS_COMPARE_MIN_PYTHONS="3.12 3.14" to choose; then the
-# free-threading build: FT and MP rules, target 3.14t), on the given corpora
+# free-threading build: FT and MP rules, preview ones too, target 3.14t;
+# PS_COMPARE_TARGETS="3.14t" to run only some targets), on the given corpora
 # (default: Debian's stdlib and dist-packages).
+# Each binary reads the rules/ of the tree it was built from: when that
+# tree has moved on (a main checkout after a merge), export
+# PYSHIFT_RULES_DIR=DIR so that both read the same rules.
 # Times, the command line and the tool's path are masked. Exit 1 on the
 # first difference, with a diff excerpt.
 set -eu
@@ -24,10 +28,10 @@ status=0
 for dir in "$@"; do
   [ -d "$dir" ] || { echo "compare_builds: $dir: no such directory" >&2; exit 2; }
   # "3.14t/-": the free-threading build with the FT and MP rules (the
-  # project stage's join runs only for them), default min-python.
-  for target in 3.14 3.15 3.14t; do
+  # project stage's joins; the MP rules are preview), default min-python.
+  for target in ${PS_COMPARE_TARGETS:-3.14 3.15 3.14t}; do
     minpys=${PS_COMPARE_MIN_PYTHONS:-3.9 3.12} select=ALL
-    [ "$target" = 3.14t ] && minpys=- select=FT,MP
+    [ "$target" = 3.14t ] && minpys=- select="FT,MP --preview"
     for minpy in $minpys; do
       for b in old new; do
         eval bin=\$$b
