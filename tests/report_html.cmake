@@ -17,6 +17,13 @@
 #                          explain the race; links reach the linked finding
 #   report.html.scale      ... scale: 10,000 findings, one page of them in the
 #                          DOM, the last reachable by its anchor, filters
+#   cli.html_baseline      tests/cli/html_baseline.sh: with --baseline every
+#                          finding's state in the page's data is the SARIF's
+#                          baselineState, counts in the summary, a "Baseline"
+#                          filter only then; writes the page for ...
+#   report.html.baseline   ... baseline: each finding's badge, the summary's
+#                          new/unchanged/absent counts, "new only" and the
+#                          summary cards filter to exactly those findings
 #   report.html.stdlib     (slow) the standard library of the system's python3
 #                          scanned with the default rules (--format html and
 #                          json in one run), checked in Chromium against the
@@ -46,6 +53,14 @@ set_tests_properties(report.html.write PROPERTIES FIXTURES_SETUP ps_html_pages)
 add_test(NAME report.html.hostile COMMAND ${_ps_browser} hostile ${_ps_html}/hostile.html ${_ps_html}/hostile.png)
 add_test(NAME report.html.scale
          COMMAND ${_ps_browser} scale ${_ps_html}/scale.html 10000 ${_ps_html}/scale.png)
+add_test(NAME cli.html_baseline
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/html_baseline.sh $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR}
+                 ${_ps_html})
+set_tests_properties(cli.html_baseline PROPERTIES LABELS cli TIMEOUT 120 FIXTURES_SETUP ps_html_baseline)
+add_test(NAME report.html.baseline
+         COMMAND ${_ps_browser} baseline ${_ps_html}/baseline.html ${_ps_html}/baseline.sarif ${_ps_html}/baseline.png)
+set_tests_properties(report.html.baseline PROPERTIES FIXTURES_REQUIRED ps_html_baseline SKIP_RETURN_CODE 77
+                     TIMEOUT 180 LABELS browser RUN_SERIAL ON)
 set_tests_properties(report.html.hostile report.html.scale PROPERTIES
                      FIXTURES_REQUIRED ps_html_pages SKIP_RETURN_CODE 77 TIMEOUT 180 LABELS browser RUN_SERIAL ON)
 

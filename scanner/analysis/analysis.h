@@ -16,9 +16,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/core.h"
+#include "core/strmap.h"
 #include "parse/parse.h"
 #include "project/project.h"
 #include "rules/rules.h"
@@ -183,10 +185,10 @@ typedef struct PsSummary {
   Array(PsBinding) bindings;
   Array(PsAnnotation) annotations; /* PS_NEED_ANNOTATIONS */
   Array(PsGuardRange) guard_ranges; /* version and TYPE_CHECKING ranges (always) */
-  /* Bindings by name (for resolution): a hash table of chain heads and,
-   * per binding, the next one with the same name; index + 1, 0 ends. */
-  uint32_t *bind_slots;
-  size_t bind_cap;
+  /* Bindings by name (for resolution): each name to the first of its
+   * bindings and, per binding, the next one with the same name, in file
+   * order; index + 1, 0 ends. Read it with ps_summary_first_binding. */
+  PsStrMap bind_index;
   Array(uint32_t) bind_next;
   struct PsFtRaw *ft;       /* PS_NEED_FT, else NULL or stale */
 } PsSummary;
@@ -212,6 +214,34 @@ bool ps_summary_feature_tested(const PsSummary *s, uint32_t pos, const char *nam
  * after changing bindings by hand). Resolution falls back to a scan when
  * the index is stale. */
 void ps_summary__index_bindings(PsSummary *s);
+
+/* Is the by-name index current (else lookups scan the bindings)? */
+static inline bool ps_summary__bindings_indexed(const PsSummary *s) {
+  return s->bind_index.cap && s->bind_next.size == s->bindings.size;
+}
+/* The first binding named p[0..n) in file order, as index + 1, or 0. */
+static inline uint32_t ps_summary_first_binding(const PsSummary *s, const char *p, size_t n) {
+  if (!ps_summary__bindings_indexed(s)) {
+    for (size_t i = 0; i < s->bindings.size; i++) {
+      const char *nm = s->bindings.items[i].name;
+      if (!strncmp(nm, p, n) && nm[n] == '\0') return (uint32_t)i + 1;
+    }
+    return 0;
+  }
+  uint64_t v;
+  return ps_strmap_find(&s->bind_index, p, n, &v) ? (uint32_t)v : 0;
+}
+/* The binding after v (index + 1) with the same name p[0..n), or 0. */
+static inline uint32_t ps_summary_next_binding(const PsSummary *s, uint32_t v, const char *p, size_t n) {
+  if (!ps_summary__bindings_indexed(s)) {
+    for (size_t i = v; i < s->bindings.size; i++) {
+      const char *nm = s->bindings.items[i].name;
+      if (!strncmp(nm, p, n) && nm[n] == '\0') return (uint32_t)i + 1;
+    }
+    return 0;
+  }
+  return s->bind_next.items[v - 1];
+}
 /* Copies what `what` (PS_FACT_*) asks for from the summary of src into f
  * (whose module name is set): strings interned in f, scopes qualified with
  * the module name, positions resolved. Call resolution reads the bindings

@@ -71,68 +71,29 @@ static bool key_put(char *buf, size_t cap, size_t *at, const char *s) {
 
 /* Is `name` (n bytes) bound by the summary in exactly `scope`? */
 static bool bound_in(const PsSummary *s, const char *name, size_t n, const char *scope) {
-  if (!s->bind_cap || s->bind_next.size != s->bindings.size) {
-    for (size_t i = 0; i < s->bindings.size; i++) {
-      const PsBinding *b = &s->bindings.items[i];
-      if (!strncmp(b->name, name, n) && b->name[n] == '\0' && !strcmp(b->scope, scope)) return true;
-    }
-    return false;
-  }
-  for (size_t h = (size_t)ps_hash_bytes(name, n) & (s->bind_cap - 1);; h = (h + 1) & (s->bind_cap - 1)) {
-    uint32_t v = s->bind_slots[h];
-    if (!v) return false;
-    const char *nm = s->bindings.items[v - 1].name;
-    if (strncmp(nm, name, n) || nm[n] != '\0') continue;
-    for (; v; v = s->bind_next.items[v - 1])
-      if (!strcmp(s->bindings.items[v - 1].scope, scope)) return true;
-    return false;
-  }
+  for (uint32_t v = ps_summary_first_binding(s, name, n); v; v = ps_summary_next_binding(s, v, name, n))
+    if (!strcmp(s->bindings.items[v - 1].scope, scope)) return true;
+  return false;
 }
 
 /* How many bindings of `name` the summary has in exactly `scope` (at most 2). */
 static int bindings_in(const PsSummary *s, const char *name, size_t n, const char *scope) {
   int count = 0;
-  if (!s->bind_cap || s->bind_next.size != s->bindings.size) {
-    for (size_t i = 0; i < s->bindings.size && count < 2; i++) {
-      const PsBinding *b = &s->bindings.items[i];
-      if (!strncmp(b->name, name, n) && b->name[n] == '\0' && !strcmp(b->scope, scope)) count++;
-    }
-    return count;
-  }
-  for (size_t h = (size_t)ps_hash_bytes(name, n) & (s->bind_cap - 1);; h = (h + 1) & (s->bind_cap - 1)) {
-    uint32_t v = s->bind_slots[h];
-    if (!v) return 0;
-    const char *nm = s->bindings.items[v - 1].name;
-    if (strncmp(nm, name, n) || nm[n] != '\0') continue;
-    for (; v && count < 2; v = s->bind_next.items[v - 1])
-      if (!strcmp(s->bindings.items[v - 1].scope, scope)) count++;
-    return count;
-  }
+  for (uint32_t v = ps_summary_first_binding(s, name, n); v && count < 2; v = ps_summary_next_binding(s, v, name, n))
+    if (!strcmp(s->bindings.items[v - 1].scope, scope)) count++;
+  return count;
 }
 
 /* The first binding of `name` at module level, or NULL. */
 static const PsBinding *module_binding(const PsSummary *s, const char *name, size_t n) {
-  if (!s->bind_cap || s->bind_next.size != s->bindings.size) {
-    for (size_t i = 0; i < s->bindings.size; i++) {
-      const PsBinding *b = &s->bindings.items[i];
-      if (!strncmp(b->name, name, n) && b->name[n] == '\0' && !*b->scope) return b;
-    }
-    return NULL;
+  const PsBinding *other = NULL;
+  for (uint32_t v = ps_summary_first_binding(s, name, n); v; v = ps_summary_next_binding(s, v, name, n)) {
+    const PsBinding *b = &s->bindings.items[v - 1];
+    if (*b->scope) continue;
+    if (b->kind == PS_BIND_IMPORT) return b; /* `try: import x except: x = None`: the import */
+    if (!other) other = b;
   }
-  for (size_t h = (size_t)ps_hash_bytes(name, n) & (s->bind_cap - 1);; h = (h + 1) & (s->bind_cap - 1)) {
-    uint32_t v = s->bind_slots[h];
-    if (!v) return NULL;
-    const char *nm = s->bindings.items[v - 1].name;
-    if (strncmp(nm, name, n) || nm[n] != '\0') continue;
-    const PsBinding *other = NULL;
-    for (; v; v = s->bind_next.items[v - 1]) {
-      const PsBinding *b = &s->bindings.items[v - 1];
-      if (*b->scope) continue;
-      if (b->kind == PS_BIND_IMPORT) return b; /* `try: import x except: x = None`: the import */
-      if (!other) other = b;
-    }
-    return other;
-  }
+  return other;
 }
 
 static bool is_module_class(const PsSummary *s, const char *name, size_t n) {

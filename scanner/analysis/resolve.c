@@ -12,63 +12,20 @@
 #include "analysis/analysis.h"
 
 void ps_summary__index_bindings(PsSummary *s) {
-  size_t n = s->bindings.size, cap = 16;
-  while (cap < 2 * n + 2) cap *= 2;
-  if (cap > s->bind_cap) {
-    free(s->bind_slots);
-    s->bind_slots = ps_xmalloc(cap * sizeof(uint32_t));
-    s->bind_cap = cap;
-  }
-  memset(s->bind_slots, 0, s->bind_cap * sizeof(uint32_t));
+  size_t n = s->bindings.size;
+  ps_strmap_clear(&s->bind_index);
   array_clear(&s->bind_next);
   array_reserve(&s->bind_next, n);
   for (size_t i = 0; i < n; i++) array_push(&s->bind_next, 0);
-  /* Walk backwards so each chain lists bindings in file order. */
+  /* Walk backwards so each chain lists bindings in file order: each
+   * binding becomes its name's head and links to the previous head. */
   for (size_t i = n; i-- > 0;) {
     const char *nm = s->bindings.items[i].name;
-    size_t len = strlen(nm), h = (size_t)ps_hash_bytes(nm, len) & (s->bind_cap - 1);
-    for (;; h = (h + 1) & (s->bind_cap - 1)) {
-      uint32_t v = s->bind_slots[h];
-      if (!v) {
-        s->bind_slots[h] = (uint32_t)i + 1;
-        break;
-      }
-      if (!strcmp(s->bindings.items[v - 1].name, nm)) {
-        s->bind_next.items[i] = v;
-        s->bind_slots[h] = (uint32_t)i + 1;
-        break;
-      }
-    }
+    size_t len = strlen(nm);
+    uint64_t head;
+    if (ps_strmap_find(&s->bind_index, nm, len, &head)) s->bind_next.items[i] = (uint32_t)head;
+    ps_strmap_put_n(&s->bind_index, nm, len, (uint64_t)i + 1, true);
   }
-}
-
-/* First binding named p[0..n), index + 1, or 0 (bindings.size is 0 or the
- * index is stale: then a linear scan's answer, same order). */
-static uint32_t first_binding(const PsSummary *s, const char *p, size_t n) {
-  if (!s->bind_cap || s->bind_next.size != s->bindings.size) {
-    for (size_t i = 0; i < s->bindings.size; i++) {
-      const char *nm = s->bindings.items[i].name;
-      if (!strncmp(nm, p, n) && nm[n] == '\0') return (uint32_t)i + 1;
-    }
-    return 0;
-  }
-  for (size_t h = (size_t)ps_hash_bytes(p, n) & (s->bind_cap - 1);; h = (h + 1) & (s->bind_cap - 1)) {
-    uint32_t v = s->bind_slots[h];
-    if (!v) return 0;
-    const char *nm = s->bindings.items[v - 1].name;
-    if (!strncmp(nm, p, n) && nm[n] == '\0') return v;
-  }
-}
-
-static uint32_t next_binding(const PsSummary *s, uint32_t v, const char *p, size_t n) {
-  if (!s->bind_cap || s->bind_next.size != s->bindings.size) {
-    for (size_t i = v; i < s->bindings.size; i++) {
-      const char *nm = s->bindings.items[i].name;
-      if (!strncmp(nm, p, n) && nm[n] == '\0') return (uint32_t)i + 1;
-    }
-    return 0;
-  }
-  return s->bind_next.items[v - 1];
 }
 
 static bool is_class_scope(const PsSummary *s, const char *scope, size_t n) {
@@ -90,7 +47,7 @@ static const char *resolve_depth(const PsSummary *s, const char *chain, const ch
     if (first || !is_class_scope(s, scope, sl)) {
       const PsBinding *found = NULL;
       bool conflict = false;
-      for (uint32_t v = first_binding(s, chain, hl); v; v = next_binding(s, v, chain, hl)) {
+      for (uint32_t v = ps_summary_first_binding(s, chain, hl); v; v = ps_summary_next_binding(s, v, chain, hl)) {
         const PsBinding *b = &s->bindings.items[v - 1];
         if (strncmp(b->scope, scope, sl) != 0 || b->scope[sl] != '\0') continue;
         if (b->kind == PS_BIND_OTHER) return NULL; /* shadowed */

@@ -15,21 +15,9 @@ static int str_cmp(const void *a, const void *b) { return strcmp(*(const char *c
  * (a scan of all bindings per finding is quadratic): start with
  * b = NULL; NULL at the end. */
 static const PsBinding *next_named(const PsSummary *sum, const char *name, const PsBinding *b) {
-  if (!sum->bind_cap || sum->bind_next.size != sum->bindings.size) { /* no index: scan */
-    for (size_t i = b ? (size_t)(b - sum->bindings.items) + 1 : 0; i < sum->bindings.size; i++)
-      if (!strcmp(sum->bindings.items[i].name, name)) return &sum->bindings.items[i];
-    return NULL;
-  }
-  uint32_t v;
-  if (b) {
-    v = sum->bind_next.items[b - sum->bindings.items];
-  } else {
-    size_t n = strlen(name);
-    for (size_t h = (size_t)ps_hash_bytes(name, n) & (sum->bind_cap - 1);; h = (h + 1) & (sum->bind_cap - 1)) {
-      v = sum->bind_slots[h];
-      if (!v || !strcmp(sum->bindings.items[v - 1].name, name)) break;
-    }
-  }
+  size_t n = strlen(name);
+  uint32_t v = b ? ps_summary_next_binding(sum, (uint32_t)(b - sum->bindings.items) + 1, name, n)
+                 : ps_summary_first_binding(sum, name, n);
   return v ? &sum->bindings.items[v - 1] : NULL;
 }
 

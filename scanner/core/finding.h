@@ -89,8 +89,8 @@ typedef struct PsFlow {
 typedef enum PsBaselineState {
   PS_BASELINE_NONE = 0,  /* no baseline in this run */
   PS_BASELINE_NEW,       /* not in the baseline: reported */
-  PS_BASELINE_UNCHANGED, /* in the baseline: only SARIF shows it, as suppressed */
-  PS_BASELINE_ABSENT,    /* a baseline entry this run no longer finds (SARIF only) */
+  PS_BASELINE_UNCHANGED, /* in the baseline: only SARIF (as suppressed) and HTML show it */
+  PS_BASELINE_ABSENT,    /* a baseline entry this run no longer finds (SARIF and HTML only) */
 } PsBaselineState;
 
 typedef struct PsFinding {

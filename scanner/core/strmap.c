@@ -9,6 +9,11 @@ void ps_strmap_free(PsStrMap *self) {
   self->size = self->cap = 0;
 }
 
+void ps_strmap_clear(PsStrMap *self) {
+  if (self->size) memset(self->slots, 0, self->cap * sizeof *self->slots);
+  self->size = 0;
+}
+
 static PsStrMapSlot *slot_for(PsStrMapSlot *slots, size_t cap, const char *k, size_t n) {
   size_t mask = cap - 1;
   size_t i = (size_t)ps_hash_bytes(k, n) & mask;

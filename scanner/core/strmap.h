@@ -6,8 +6,8 @@
  * them alive as long as the map (they may hold NUL bytes when put with a
  * length). Every string-keyed lookup table uses it: the engine's word
  * table, the removed-APIs rows' last names, TOML tables' key index, the
- * project's string sets, index and interning pool. (The summary's bindings
- * index is still its own: a chain of bindings per name.)
+ * project's string sets, index and interning pool, and the summary's
+ * bindings index (name to the first binding of a chain per name).
  *
  * Lookups are inline: the engine's word table is probed once per
  * identifier of every file.
@@ -37,6 +37,8 @@ typedef struct PsStrMap {
 
 /* Frees the slots (not the keys); the map is empty and reusable after. */
 void ps_strmap_free(PsStrMap *self);
+/* Empties the map and keeps its capacity (for a map rebuilt per file). */
+void ps_strmap_clear(PsStrMap *self);
 /* Maps k[0..n) (kept by the caller) to v; an existing key keeps its value
  * unless `replace`. Returns true if the key was not there. */
 bool ps_strmap_put_n(PsStrMap *self, const char *k, size_t n, uint64_t v, bool replace);

@@ -46,6 +46,8 @@
 #define CHART_BARS 20    /* bars of the module chart */
 
 static const char *const SEV_NAMES[] = {"hint", "info", "warning", "error"};
+/* PsFinding.baseline: "b" in the page's data, the badge, the filter. */
+static const char *const BASE_NAMES[] = {"", "new", "unchanged", "absent"};
 
 typedef struct HtmlState {
   PsReportBatch batch;
@@ -203,6 +205,8 @@ static json_t *finding_json(HtmlState *st, const char *path, const PsFinding *f)
   }
   if (f->object) json_object_set_new(o, "obj", jtext(f->object));
   if (f->object_defined) json_object_set_new(o, "def", jtext(f->object_defined));
+  if (f->baseline > PS_BASELINE_NONE && f->baseline <= PS_BASELINE_ABSENT)
+    json_object_set_new(o, "b", json_string(BASE_NAMES[f->baseline]));
   return o;
 }
 
@@ -302,6 +306,7 @@ typedef struct Page {
   size_t *path_module; /* per path: index in modules */
   Tally modules, families, rules, confidence;
   size_t by_sev[4];
+  size_t by_base[4];   /* PsFinding.baseline; absent ones are listed but not counted elsewhere */
 } Page;
 
 static size_t path_index(Page *pg, const char *path) {
@@ -667,7 +672,7 @@ static void select_open(PsBuf *b, const char *name, const char *label) {
   ps_buf_printf(b, "<label>%s<select id=\"filter-%s\"><option value=\"\">all</option>", label, name);
 }
 
-static void filters(PsBuf *b, Page *pg) {
+static void filters(PsBuf *b, Page *pg, const PsRunInfo *run) {
   HtmlState *st = pg->st;
   ps_buf_puts(b, "<form id=\"filters\" autocomplete=\"off\">\n");
   select_open(b, "family", "Family");
@@ -715,7 +720,31 @@ static void filters(PsBuf *b, Page *pg) {
     ps_buf_printf(b, " (%zu)</option>", mods[i].n);
   }
   free(mods);
-  ps_buf_puts(b, "</select></label>\n<button type=\"button\" id=\"filter-reset\">Reset filters</button>\n</form>\n");
+  ps_buf_puts(b, "</select></label>\n");
+  if (run->baseline) {
+    select_open(b, "baseline", "Baseline");
+    ps_buf_printf(b, "<option value=\"new\">new only (%zu)</option><option value=\"unchanged\">unchanged (%zu)"
+                     "</option><option value=\"absent\">absent (%zu)</option></select></label>\n",
+                  pg->by_base[PS_BASELINE_NEW], pg->by_base[PS_BASELINE_UNCHANGED], pg->by_base[PS_BASELINE_ABSENT]);
+  }
+  ps_buf_puts(b, "<button type=\"button\" id=\"filter-reset\">Reset filters</button>\n</form>\n");
+}
+
+/* With --baseline: how many findings are new, unchanged (in the baseline)
+ * and absent (in the baseline, no longer found), each a link to the list
+ * filtered to them. */
+static void baseline_summary(PsBuf *b, Page *pg, const char *file) {
+  static const char *const WHAT[] = {"", "not in the baseline", "in the baseline, still found",
+                                     "in the baseline, no longer found"};
+  ps_buf_puts(b, "<div class=\"cards\" id=\"baseline\"><p class=\"meta\">Against the baseline <code>");
+  esc(b, file);
+  ps_buf_puts(b, "</code>:</p>");
+  for (int s = PS_BASELINE_NEW; s <= PS_BASELINE_ABSENT; s++)
+    ps_buf_printf(b, "<a class=\"card base-%s\" href=\"#findings\" data-filter=\"baseline\" data-value=\"%s\">"
+                     "<b id=\"count-%s\">%zu</b><span class=\"base base-%s\">%s</span> <span class=\"muted\">%s"
+                     "</span></a>",
+                  BASE_NAMES[s], BASE_NAMES[s], BASE_NAMES[s], pg->by_base[s], BASE_NAMES[s], BASE_NAMES[s], WHAT[s]);
+  ps_buf_puts(b, "</div>\n");
 }
 
 static void write_page(PsReporter *self, Page *pg, const PsRunInfo *run) {
@@ -740,7 +769,7 @@ static void write_page(PsReporter *self, Page *pg, const PsRunInfo *run) {
     ps_buf_printf(&b, " &middot; oldest Python %d.%d", run->min_python.major, run->min_python.minor);
   ps_buf_printf(&b, " &middot; <span id=\"n-files\">%zu</span> files scanned &middot; <span id=\"n-findings\">%zu"
                     "</span> findings",
-                run->n_files, pg->n_items);
+                run->n_files, pg->n_items - pg->by_base[PS_BASELINE_ABSENT]);
   if (run->start_time_utc) {
     ps_buf_puts(&b, " &middot; started <time id=\"run-start\">");
     esc(&b, run->start_time_utc);
@@ -751,7 +780,8 @@ static void write_page(PsReporter *self, Page *pg, const PsRunInfo *run) {
     ps_buf_printf(&b, "<div class=\"card sev-%s\"><b id=\"count-%s\">%zu</b><span class=\"sev\">%s</span></div>",
                   SEV_NAMES[s], SEV_NAMES[s], pg->by_sev[s], SEV_NAMES[s]);
   ps_buf_puts(&b, "</div>\n");
-  if (pg->n_items) summary_tables(&b, pg);
+  if (run->baseline) baseline_summary(&b, pg, run->baseline);
+  if (pg->n_items - pg->by_base[PS_BASELINE_ABSENT]) summary_tables(&b, pg);
   else ps_buf_puts(&b, "<p class=\"empty\">No findings.</p>\n");
   ps_buf_puts(&b, "</section>\n");
 
@@ -774,7 +804,7 @@ static void write_page(PsReporter *self, Page *pg, const PsRunInfo *run) {
   }
 
   ps_buf_puts(&b, "<section id=\"findings\">\n<h2>Findings</h2>\n");
-  filters(&b, pg);
+  filters(&b, pg, run);
   if (pg->n_listed < pg->n_items)
     ps_buf_printf(&b, "<p id=\"left-out\" class=\"muted\">The %zu most severe findings are listed; %zu less severe "
                       "ones are counted above but left out (use --format json for all).</p>\n",
@@ -828,6 +858,12 @@ static void html_end(PsReporter *self, const PsRunInfo *run) {
       it->rule = (size_t)json_integer_value(json_object_get(v, "r"));
       it->sev = (int)json_integer_value(json_object_get(v, "s")) & 3;
       const PsRuleMeta *r = st->rules[it->rule];
+      const char *base = json_string_value(json_object_get(v, "b"));
+      int bs = PS_BASELINE_NONE;
+      for (int s = PS_BASELINE_NEW; s <= PS_BASELINE_ABSENT && base; s++)
+        if (!strcmp(base, BASE_NAMES[s])) bs = s;
+      pg.by_base[bs]++;
+      if (bs == PS_BASELINE_ABSENT) continue; /* fixed: listed, but no longer a finding to count */
       pg.by_sev[it->sev]++;
       Count *c[4] = {&pg.modules.counts[pg.path_module[p]], tally(&pg.families, r->family ? r->family : "", 0),
                      tally(&pg.rules, r->id, it->rule), NULL};

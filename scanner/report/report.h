@@ -45,6 +45,8 @@ typedef struct PsRunInfo {
   const char *automation_id;      /* NULL: no automationDetails */
   PsPyVersion target;
   PsPyVersion min_python;
+  const char *baseline;           /* --baseline FILE, or NULL; with it SARIF and HTML get every
+                                     finding marked (PsFinding.baseline), the others the new ones */
 
   /* Filled before end(): */
   const PsNotification *notes;

@@ -405,21 +405,26 @@ static int load_rules(Run *R) {
     return -1;
   }
   /* A selector that turns nothing on is a warning, never a silent "All
-   * checks passed!" (`--select FT` before any FT rule exists, or a rule
-   * that the target version excludes). */
+   * checks passed!" (an id no rule has, a rule that the target version
+   * excludes, preview rules without --preview). */
   const PsStrList *lists[2] = {&cfg->select, &cfg->extend_select};
   const char *names[2] = {"select", "extend-select"};
   for (int l = cfg->select_set ? 0 : 1; l < 2; l++) /* the default selection is not the user's */
     for (size_t i = 0; i < lists[l]->size; i++) {
       const char *s = lists[l]->items[i];
-      bool any = false, exists = false;
+      bool any = false, exists = false, all_preview = true;
       for (size_t k = 0; k < R->n_enabled && !any; k++) any = ps_selector_matches(s, R->enabled[k]->meta.id);
-      for (size_t k = 0; k < ps_registry_count(R->reg) && !exists; k++)
-        exists = ps_selector_matches(s, ps_registry_at(R->reg, k)->meta.id);
+      for (size_t k = 0; k < ps_registry_count(R->reg) && !any; k++) {
+        const PsRuleMeta *m = &ps_registry_at(R->reg, k)->meta;
+        if (!ps_selector_matches(s, m->id)) continue;
+        exists = true;
+        all_preview &= !strcmp(m->status, "preview");
+      }
       if (!any)
         fprintf(stderr, "pyshift: warning: --%s %s enables no rule%s\n", names[l], s,
-                exists ? " for this run's target and minimum Python versions (see `pyshift rules`)"
-                       : " (no rule has that id or prefix yet)");
+                !exists                        ? " (no rule has that id or prefix yet)"
+                : all_preview && !cfg->preview ? " (its rules are preview rules: add --preview)"
+                                               : " for this run's target and minimum Python versions (see `pyshift rules`)");
     }
   return 0;
 }
@@ -634,6 +639,7 @@ static void open_outputs(Run *R) {
       .automation_id = cfg->automation_id,
       .target = cfg->target,
       .min_python = cfg->min_python,
+      .baseline = cfg->baseline,
       .start_time_utc = R->start_time,
       .fix_mode = R->fix_mode,
   };
@@ -654,8 +660,8 @@ static void note_reported(Run *R, const char *path, const PsFinding *f) {
 /* Records r's findings for --write-baseline and matches them against
  * --baseline. Returns what the outputs other than SARIF show: r itself, or
  * `view`, a shallow copy of r holding only the new findings (free
- * view->findings, the array only, when the result is not r). SARIF gets r,
- * every finding marked new or unchanged. */
+ * view->findings, the array only, when the result is not r). SARIF and
+ * HTML get r, every finding marked new or unchanged. */
 static PsFileResult *baseline_view(Run *R, PsFileResult *r, PsFileResult *view) {
   if (R->since) { /* --since: only findings on changed lines exist at all */
     size_t kept = 0;
@@ -683,12 +689,16 @@ static PsFileResult *baseline_view(Run *R, PsFileResult *r, PsFileResult *view) 
   return view;
 }
 
-/* Hands one result to every output: SARIF sees `all` (with the baseline's
- * unchanged findings), the others `shown`. */
+/* Do the output's findings carry their baseline state (all of them, the
+ * unchanged and absent ones too)? SARIF (baselineState) and HTML (badges). */
+static bool shows_baseline(const PsOutput *o) { return o->format == PS_FORMAT_SARIF || o->format == PS_FORMAT_HTML; }
+
+/* Hands one result to every output: SARIF and HTML see `all` (with the
+ * baseline's unchanged findings), the others `shown`. */
 static void report_result(Run *R, const PsFileResult *all, const PsFileResult *shown, bool project) {
   for (size_t k = 0; k < R->cfg->n_outputs; k++) {
     if (!R->outs[k].rep) continue;
-    const PsFileResult *r = R->cfg->outputs[k].format == PS_FORMAT_SARIF ? all : shown;
+    const PsFileResult *r = shows_baseline(&R->cfg->outputs[k]) ? all : shown;
     if (project) ps_report_project(R->outs[k].rep, r);
     else ps_report_file(R->outs[k].rep, r);
   }
@@ -1065,7 +1075,8 @@ static void project_stage(Run *R) {
 
 /* The baseline's entries that this run no longer finds, in the files it
  * checked and for the rules it ran: SARIF results with baselineState
- * "absent" (the other formats show only what is new). */
+ * "absent" and HTML findings marked absent (the other formats show only
+ * what is new). */
 static void report_absent(Run *R) {
   if (!R->baseline || R->broken_pipe) return;
   const PsBaselineEntry **es;
@@ -1097,7 +1108,7 @@ static void report_absent(Run *R) {
     n_gone += r->n_findings;
     if (r->n_findings) qsort(r->findings, r->n_findings, sizeof(PsFinding), ps_finding_cmp);
     for (size_t k = 0; k < R->cfg->n_outputs && r->n_findings; k++)
-      if (R->outs[k].rep && R->cfg->outputs[k].format == PS_FORMAT_SARIF) ps_report_project(R->outs[k].rep, r);
+      if (R->outs[k].rep && shows_baseline(&R->cfg->outputs[k])) ps_report_project(R->outs[k].rep, r);
     ps_file_result_free(r);
     a = b;
   }

@@ -22,6 +22,9 @@
 #                        from ctest (tests/report.cmake's PS_SARIF_ENV).
 #                        A missing validator is noted and passes, except
 #                        under CI=..., where sarif_validate.py fails.
+#   validate_sarif_big NAME FILE...  the same with --representatives: every
+#                        result gets GitHub's checks and limits, the schema and
+#                        the Multitool one result per class (logs of 10,000s)
 #
 # Every run also fails its area if stderr holds a sanitizer report, so the
 # ASan+UBSan build catches memory errors even where the exit code is 1.
@@ -117,15 +120,19 @@ expect_err_lines() {
 }
 
 validate_sarif() {
-  local name=$1 rc
+  local name=$1 rc opts=
   shift
-  LAST_CMD="sarif_validate.py $*"
-  "$PY3" "$SRC/tests/tools/sarif_validate.py" "${PS_SARIF_SCHEMA:-/nonexistent/sarif-2.1.0.json}" "$@" >"$OUT" 2>"$ERR"
+  [ "$name" != --representatives ] || { opts=$name; name=$1; shift; }
+  LAST_CMD="sarif_validate.py $opts $*"
+  # shellcheck disable=SC2086 # $opts: one word or none
+  "$PY3" "$SRC/tests/tools/sarif_validate.py" $opts "${PS_SARIF_SCHEMA:-/nonexistent/sarif-2.1.0.json}" "$@" >"$OUT" 2>"$ERR"
   rc=$?
   if [ $rc -eq 0 ]; then ok
   elif [ $rc -eq 77 ]; then echo "note: $name: SARIF validation skipped: $(tail -1 "$ERR")"; ok
   else RC=$rc; fail "$name" "sarif_validate.py found problems"; fi
 }
+
+validate_sarif_big() { validate_sarif --representatives "$@"; }
 
 expect_eq() {
   if [ "$2" = "$3" ]; then ok; else fail "$1" "got [$2], expected [$3]"; fi

@@ -21,6 +21,11 @@ and saves a screenshot.
   html_browser.py scale PAGE.html COUNT SHOT.png
       test_report --write-html-many COUNT's page: one page of findings in
       the DOM, paging and links reach the last finding
+  html_browser.py baseline PAGE.html RESULTS.sarif SHOT.png
+      a report written with --baseline together with --format sarif
+      (tests/cli/html_baseline.sh): each finding shows the badge of its
+      SARIF baselineState, the summary counts new/unchanged/absent, the
+      "new only" filter and the summary's cards show exactly the new ones
 
 Every scenario fails on a JavaScript exception, a console error or a
 Content-Security-Policy violation, and on any network request.
@@ -343,8 +348,54 @@ def scale(b, page, count, shot):
     b.screenshot(shot)
 
 
+def baseline(b, page, sarif, shot):
+    with open(sarif, encoding="utf-8") as f:
+        rs = json.load(f)["runs"][0]["results"]
+
+    def where(r):
+        loc = r["locations"][0]["physicalLocation"]
+        return "%s:%d:%d" % (loc["artifactLocation"]["uri"], loc["region"]["startLine"], loc["region"]["startColumn"])
+
+    want = sorted((r["ruleId"], where(r), r["baselineState"]) for r in rs)
+    states = Counter(r["baselineState"] for r in rs)
+    check(states["new"] and states["unchanged"] and states["absent"], "the page has all three states: %s" % states)
+    total = len(rs)
+    b.load(page)
+    for s in ("new", "unchanged", "absent"):
+        shown = b.js("document.getElementById('count-%s').textContent" % s)
+        check(int(shown) == states[s], "summary: %s %s, SARIF %d" % (s, shown, states[s]))
+    present = states["new"] + states["unchanged"]
+    check(b.js("document.getElementById('n-findings').textContent") == str(present),
+          "header counts the %d findings still there" % present)
+
+    def badges():
+        return sorted(tuple(x) for x in b.js(
+            "Array.from(document.querySelectorAll('#list > li')).map(li =>"
+            " [li.querySelector('.rule').textContent, li.querySelector('.loc').textContent,"
+            "  (li.querySelector('.head .base') || {}).textContent])"))
+
+    check(status(b) == want_status(total, total), "status %r" % status(b))
+    check(badges() == want, "badges %s != SARIF %s" % (badges(), want))
+    # "new only": exactly the new findings, each with its badge.
+    set_filter(b, "baseline", "new")
+    new = [w for w in want if w[2] == "new"]
+    check(status(b) == want_status(len(new), total), "new only: %r" % status(b))
+    check(badges() == new, "new only shows %s, want %s" % (badges(), new))
+    reset(b)
+    check(status(b) == want_status(total, total), "reset")
+    # The summary's card sets the same filter.
+    b.js("document.querySelector('#baseline a[data-value=absent]')"
+         ".dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    check(b.js("document.getElementById('filter-baseline').value") == "absent", "the card set the filter")
+    check(badges() == [w for w in want if w[2] == "absent"], "absent card: %s" % badges())
+    reset(b)
+    check(b.js("document.querySelector('#filter-baseline option[value=new]').textContent") ==
+          "new only (%d)" % states["new"], "the filter's label")
+    b.screenshot(shot)
+
+
 def main(argv):
-    if len(argv) < 3 or argv[1] not in ("corpus", "hostile", "scale"):
+    if len(argv) < 3 or argv[1] not in ("corpus", "hostile", "scale", "baseline"):
         print(__doc__, file=sys.stderr)
         return 2
     exe = os.environ.get("PS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -358,6 +409,8 @@ def main(argv):
             corpus(b, argv[2], argv[3], argv[4])
         elif argv[1] == "hostile":
             hostile(b, argv[2], argv[3])
+        elif argv[1] == "baseline":
+            baseline(b, argv[2], argv[3], argv[4])
         else:
             scale(b, argv[2], int(argv[3]), argv[4])
         bad = b.problems()

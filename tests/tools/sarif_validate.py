@@ -2,7 +2,7 @@
 """Validate SARIF logs against the SARIF 2.1.0 schema and GitHub's expectations.
 
 Usage: python3 sarif_validate.py [--multitool PATH] [--expect-multitool-errors]
-                                  SCHEMA FILE...
+                                  [--representatives] SCHEMA FILE...
 
 Checks, for each FILE:
   * JSON Schema validation against SCHEMA, with the validator its "$schema"
@@ -22,6 +22,17 @@ Checks, for each FILE:
     location.physicalLocation and a message; GitHub's hard limits (25,000
     results per run, 1,000 locations per result, 10,000 thread flow
     locations per result) hold.
+
+--representatives, for logs of tens of thousands of results (the schema
+validator and the Multitool take minutes on a 40 MB log): every result of
+the log gets the checks above that read values (GitHub's rules, no nulls,
+and GitHub's limits on the whole log, including its 10 MB gzipped size), and
+the schema and the Multitool validate a copy of the log in which results
+that differ only in what those checks already verified for every result
+(region lines and columns, >= 1 and ordered; the primaryLocationLineHash,
+"<hex>:<n>") are kept once. The schema has no constraint across results,
+so a result is valid exactly when its representative is; the counts the
+Multitool's GH1004 checks are checked on the whole log.
 
 Exit status: 0 when every file passes, 1 when any check fails (each problem
 is printed as FILE: PATH: message), 77 (ctest's skip code) when the schema
@@ -45,6 +56,7 @@ SKIP = 77
 MAX_RESULTS = 25000
 MAX_LOCATIONS = 1000
 MAX_THREAD_FLOW_LOCATIONS = 10000
+MAX_GZIP_BYTES = 10 * 1000 * 1000  # the upload, gzipped
 HASH_RE = re.compile(r"^[0-9a-f]{1,16}:[1-9][0-9]*$")
 
 
@@ -200,6 +212,63 @@ def check_github(log, problems):
                         check_region(rep.get("deletedRegion"), pc + ["replacements", ki, "deletedRegion"], problems)
 
 
+def _masked(value, key=None):
+    """value with what check_github verifies on every result replaced by a
+    placeholder: region lines/columns and primaryLocationLineHash."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in ("startLine", "endLine", "startColumn", "endColumn", "charOffset", "charLength") and \
+                    isinstance(v, int) and not isinstance(v, bool) and key in ("region", "deletedRegion"):
+                out[k] = "#"
+            elif k == "primaryLocationLineHash" and isinstance(v, str) and key == "partialFingerprints":
+                out[k] = "#"
+            else:
+                out[k] = _masked(v, k)
+        return out
+    if isinstance(value, list):
+        return [_masked(v, key) for v in value]
+    return value
+
+
+def representatives(log):
+    """A copy of log keeping, per run, the first result of each class of
+    results equal up to _masked. Returns (copy, results before, after)."""
+    before = after = 0
+    out = dict(log)
+    runs = []
+    for run in log.get("runs") or []:
+        seen = set()
+        kept = []
+        for res in run.get("results") or []:
+            key = json.dumps(_masked(res), sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                kept.append(res)
+        before += len(run.get("results") or [])
+        after += len(kept)
+        r = dict(run)
+        if "results" in run:
+            r["results"] = kept
+        runs.append(r)
+    if "runs" in log:
+        out["runs"] = runs
+    return out, before, after
+
+
+def gzip_size(path):
+    import zlib
+    z = zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip, as an upload is compressed
+    n = 0
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 20)
+            if not chunk:
+                break
+            n += len(z.compress(chunk))
+    return n + len(z.flush())
+
+
 def schema_validator(schema):
     import jsonschema
     declared = str(schema.get("$schema", ""))
@@ -269,18 +338,21 @@ def run_multitool(multitool, files):
 def main(argv):
     args = argv[1:]
     multitool = os.environ.get("PS_SARIF_MULTITOOL") or None
-    expect_errors = False
+    expect_errors = reduce = False
     while args and args[0].startswith("--"):
         opt = args.pop(0)
         if opt == "--multitool" and args:
             multitool = args.pop(0)
         elif opt == "--expect-multitool-errors":
             expect_errors = True
+        elif opt == "--representatives":
+            reduce = True
         else:
             args = []
             break
     if len(args) < 2:
-        print("usage: sarif_validate.py [--multitool PATH] [--expect-multitool-errors] SCHEMA FILE...", file=sys.stderr)
+        print("usage: sarif_validate.py [--multitool PATH] [--expect-multitool-errors] [--representatives] SCHEMA FILE...",
+              file=sys.stderr)
         return 2
     schema_path, files = args[0], args[1:]
     if not os.path.isfile(schema_path):
@@ -299,14 +371,39 @@ def main(argv):
 
     readable = []
     failed = False
+    reduced_dir = tempfile.TemporaryDirectory(prefix="sarif_validate.reduced.") if reduce else None
+    shown = {}  # the file validated -> the file named in messages
     for path in files:
         try:
             with open(path, encoding="utf-8") as f:
-                json.load(f)
-            readable.append(path)
+                log = json.load(f)
         except (OSError, ValueError) as e:
             print(f"{path}: cannot read: {e}")
             failed = True
+            continue
+        if not reduce:
+            readable.append(path)
+            shown[path] = path
+            continue
+        # Every result: GitHub's rules, nulls, the limits; then a copy with
+        # one result per class for the schema and the Multitool.
+        problems = []
+        find_nulls(log, [], problems)
+        check_github(log, problems)
+        gz = gzip_size(path)
+        if gz > MAX_GZIP_BYTES:
+            problems.append(([], f"{gz} bytes gzipped (GitHub rejects more than {MAX_GZIP_BYTES})"))
+        for p, msg in problems:
+            print(f"{path}: {json_path(p)}: {msg}")
+        failed |= bool(problems)
+        small, before, after = representatives(log)
+        copy = os.path.join(reduced_dir.name, "%d-%s" % (len(readable), os.path.basename(path)))
+        with open(copy, "w", encoding="utf-8") as f:
+            json.dump(small, f)
+        print(f"{path}: {before} results, all checked for GitHub's rules and limits ({gz} bytes gzipped); "
+              f"{after} representatives for the schema and the Multitool")
+        readable.append(copy)
+        shown[copy] = path
     mt_found, mt_problems = run_multitool(multitool, readable) if readable else ({}, [])
     for p in mt_problems:
         print(f"sarif_validate: {p}")
@@ -315,6 +412,7 @@ def main(argv):
     for path in readable:
         with open(path, encoding="utf-8") as f:
             log = json.load(f)
+        name = shown[path]
         problems = []
         for err in sorted(validator.iter_errors(log), key=lambda e: list(map(str, e.absolute_path))):
             problems.append((list(err.absolute_path), f"schema: {err.message}"))
@@ -332,11 +430,13 @@ def main(argv):
         if problems:
             failed = True
             for p, msg in problems:
-                print(f"{path}: {json_path(p)}: {msg}")
+                print(f"{name}: {json_path(p)}: {msg}")
         else:
             n = sum(len(r.get("results") or []) for r in log.get("runs") or [])
             what = f"{sum(1 for m in mt if m[0] == 'error')} Multitool errors as expected" if expect_errors else "Multitool: 0 errors, 0 warnings"
-            print(f"{path}: ok ({n} results; {what}, {notes} notes)")
+            print(f"{name}: ok ({n} results{' validated' if reduce else ''}; {what}, {notes} notes)")
+    if reduced_dir:
+        reduced_dir.cleanup()
     return 1 if failed else 0
 
 

@@ -15,8 +15,10 @@
   D.rules.forEach(function (r, i) { byId[r.id] = i; });
   var state = { list: [], groups: [], page: 0, gpage: 0 };
   var sel = {};
-  ["family", "rule", "severity", "confidence", "module"].forEach(function (k) {
-    sel[k] = document.getElementById("filter-" + k);
+  /* "baseline" (new, unchanged, absent) exists only in a run with --baseline. */
+  ["family", "rule", "severity", "confidence", "module", "baseline"].forEach(function (k) {
+    var s = document.getElementById("filter-" + k);
+    if (s) sel[k] = s;
   });
 
   function el(tag, cls, text) {
@@ -28,6 +30,13 @@
   function add(parent, child) { parent.appendChild(child); return child; }
   function where(p, l, c) { return D.paths[p] + ":" + l + (c ? ":" + c : ""); }
   function conf(f) { return f.conf || "none"; }
+  /* The finding's baseline state as a badge (a run with --baseline). */
+  function badge(parent, f) {
+    if (!f.b) return;
+    var b = add(parent, el("span", "base base-" + f.b, f.b));
+    b.title = { "new": "not in the baseline", "unchanged": "in the baseline, still found",
+                "absent": "in the baseline, no longer found" }[f.b] || "";
+  }
 
   function matches(f) {
     var v;
@@ -36,6 +45,7 @@
     if ((v = sel.severity.value) && SEV[f.s] !== v) return false;
     if ((v = sel.confidence.value) && conf(f) !== v) return false;
     if ((v = sel.module.value) !== "" && String(D.pm[f.p]) !== v) return false;
+    if (sel.baseline && (v = sel.baseline.value) && f.b !== v) return false;
     return true;
   }
 
@@ -105,6 +115,7 @@
     ra.title = r.name;
     var self = add(head, el("a", "loc", where(f.p, f.l, f.c)));
     self.href = "#f-" + i;
+    badge(head, f);
     if (f.conf) add(head, el("span", "conf conf-" + f.conf, "confidence: " + f.conf));
     add(li, el("div", "msg", f.m));
     if (f.src !== undefined) add(li, codeExcerpt(f));
@@ -168,6 +179,7 @@
       add(p, el("b", null, r.id + " "));
       var a = add(p, el("a", "loc", where(f.p, f.l, f.c)));
       a.href = "#f-" + i;
+      badge(p, f);
       if (f.conf) add(p, el("span", "conf conf-" + f.conf, "confidence: " + f.conf));
       add(race, el("div", "msg", f.m));
       var dl = add(race, el("dl"));
