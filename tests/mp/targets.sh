@@ -28,4 +28,21 @@ expect "" --select MP005 "$dir/mp005_no_threads.py"
 # get_context line; os.fork is not a start method), none before 3.14.
 expect "6:MP006" --target-version 3.14 --select MP005,MP006 "$dir/mp005_no_threads.py"
 expect "" --target-version 3.13 --select MP006 "$dir/mp005_no_threads.py"
+# MP001 (a project rule): on for free-threaded targets, or when selected.
+# run2's callable lives in another module and races on its _cache (the
+# verdict names it even with the FT rules off); run3 picks by a helper
+# around sys._is_gil_enabled() and is left alone; run4's is safe.
+mp001="$dir/mp001/pkg"
+expect "" --target-version 3.14 --select MP005 "$mp001"
+expect "15:MP001 27:MP001" --target-version 3.14t "$mp001"
+expect "15:MP001 27:MP001" --target-version 3.13 --select MP001 "$mp001"
+out=$("$ps" check --preview --isolated --target-version 3.14t --select MP001 "$mp001")
+case $out in
+*"runs \`pkg.work.crunch\`"*"only after guarding \`_cache\` (FT001 "*"work.py:5)"*) ;;
+*) echo "FAIL: MP001 verdict on run2 does not name _cache: $out" >&2; fail=1 ;;
+esac
+case $out in
+*"runs \`pkg.work.tidy\`"*"safe to move to ThreadPoolExecutor on 3.14t"*"InterpreterPoolExecutor"*) ;;
+*) echo "FAIL: MP001 verdict on run4 is not safe: $out" >&2; fail=1 ;;
+esac
 exit $fail
