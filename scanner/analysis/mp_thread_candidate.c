@@ -20,8 +20,11 @@
  *
  * Table columns: kind, name, detail, extra. Rows:
  *   entry NAME ARGS MANY         an FT `entry` row (see ps_ft_vocab_add)
- *   work NAME io|native WHAT     calls to NAME (or under NAME. when it ends
- *                                with '.') are I/O or C code; WHAT for messages
+ *   work NAME io|native|process WHAT
+ *                                calls to NAME (or under NAME. when it ends
+ *                                with '.') are I/O, C code, or act on the
+ *                                whole process (not a drop-in for threads);
+ *                                WHAT for messages
  *   gil-probe NAME               a call telling whether the GIL is enabled
  *   thread-executor NAME         a name in the GIL-off branch of a correct choice
  *   process-executor NAME        a name in the GIL-on branch of a correct choice
@@ -61,9 +64,9 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
         return ps_analysis__rule_error(err, r, t->row_lines[i], "%s", why);
       }
     } else if (!strcmp(k, "work")) {
-      if (strcmp(d, "io") && strcmp(d, "native")) {
+      if (strcmp(d, "io") && strcmp(d, "native") && strcmp(d, "process")) {
         ps_ft_vocab_delete(v);
-        return ps_analysis__rule_error(err, r, t->row_lines[i], "a `work` row's detail is io or native, not `%s`", d);
+        return ps_analysis__rule_error(err, r, t->row_lines[i], "a `work` row's detail is io, native or process, not `%s`", d);
       }
     } else if (strcmp(k, "gil-probe") && strcmp(k, "thread-executor") && strcmp(k, "process-executor")) {
       ps_ft_vocab_delete(v);
@@ -240,8 +243,25 @@ static const char *short_callee(const Join *j, const PsFtEntry *e) {
   return e->callee;
 }
 
+/* Tests of process code (test_*.py, *_test.py, conftest.py, modules of a
+ * test or tests package) use processes on purpose: a thread pool would not
+ * test the same thing. By module name, not path: the scanned root's own
+ * directories do not count. */
+static bool test_file(const Join *j, const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t n = strlen(base);
+  if (!strncmp(base, "test_", 5) || (n > 8 && !strcmp(base + n - 8, "_test.py")) || !strcmp(base, "conftest.py"))
+    return true;
+  const PsFileFacts *f = ps_project_index_path(j->ix, path);
+  const char *m = f && f->module ? f->module : "";
+  return !strncmp(m, "test.", 5) || !strncmp(m, "tests.", 6) || strstr(m, ".test.") || strstr(m, ".tests.");
+}
+
 static void on_entry(void *p, const PsFtEntry *e) {
   Join *j = p;
+  /* super().map(...) inside a pool class is the pool's own implementation. */
+  if ((e->call_flags & PS_FTC_SUPER) || test_file(j, e->at.path)) return;
   const PsRule *r = j->a->rule;
   const State *s = j->a->state;
   char *k = probe_key(e->at.path, e->caller);
@@ -251,13 +271,14 @@ static void on_entry(void *p, const PsFtEntry *e) {
   if (getenv("PYSHIFT_MP_DEBUG"))
     for (size_t i = 0; i < e->n_calls; i++) fprintf(stderr, "MPDBG\t%s\t%s\n", e->callee, e->calls[i]);
   /* What the work does. */
-  const char *io = NULL, *native = NULL;
+  const char *io = NULL, *native = NULL, *proc = NULL, *proc_what = NULL;
   for (size_t i = 0; i < e->n_calls; i++) {
     const char *what = NULL;
     const char *d = row_of(r, "work", e->calls[i], &what);
     if (!d) continue;
     if (!strcmp(d, "io") && !io) io = e->calls[i];
     if (!strcmp(d, "native") && !native) native = e->calls[i];
+    if (!strcmp(d, "process") && !proc) proc = e->calls[i], proc_what = what;
   }
   PsBuf work = PS_BUF_INIT, verdict = PS_BUF_INIT, why = PS_BUF_INIT, interp = PS_BUF_INIT, subject = PS_BUF_INIT;
   if (io) ps_buf_printf(&work, "I/O: `%s`", io);
@@ -265,7 +286,9 @@ static void on_entry(void *p, const PsFtEntry *e) {
   if (!work.len) ps_buf_printf(&work, "pure-Python CPU work");
   char target[32];
   snprintf(target, sizeof target, "%d.%dt", s->target.major, s->target.free_threaded ? s->target.minor : 14);
-  if (!e->n_races) {
+  if (proc) {
+    ps_buf_printf(&verdict, "not a drop-in for threads: it calls `%s`, which %s", proc, proc_what ? proc_what : "acts on the whole process");
+  } else if (!e->n_races) {
     ps_buf_printf(&verdict, "safe to move to ThreadPoolExecutor on %s (no FT race in the %zu function%s it reaches)",
                   target, e->n_reached, e->n_reached == 1 ? "" : "s");
   } else {
@@ -287,16 +310,18 @@ static void on_entry(void *p, const PsFtEntry *e) {
     if (e->n_races > 2) ps_buf_printf(&verdict, ", +%zu", e->n_races - 2);
     ps_buf_printf(&verdict, ")");
   }
-  if (!io && !native)
+  if (proc)
+    ; /* the verdict says what to rewrite first */
+  else if (!io && !native)
     ps_buf_printf(&why, "; pure-Python work runs in parallel in threads only without the GIL");
   else if (io && !native)
     ps_buf_printf(&why, "; I/O overlaps in threads on any build");
   else
     ps_buf_printf(&why, "; C code that releases the GIL scales in threads on any build");
-  if (!e->local && !e->n_races)
+  if (!e->local && !e->n_races && !proc)
     ps_buf_printf(&interp, "; InterpreterPoolExecutor (3.14) also fits: `%s` is importable", short_callee(j, e));
   ps_buf_printf(&subject, "`%s` runs `%s` (%s) in processes", short_api(e->api), short_callee(j, e), work.data);
-  PsVar vars[] = {{"subject", subject.data}, {"verdict", verdict.data}, {"why", why.data}, {"interp", interp.len ? interp.data : ""}};
+  PsVar vars[] = {{"subject", subject.data}, {"verdict", verdict.data}, {"why", why.len ? why.data : ""}, {"interp", interp.len ? interp.data : ""}};
   PsProjectLocation *rel = ps_xcalloc(e->n_races + 2, sizeof *rel);
   size_t nr = 0;
   rel[nr++] = (PsProjectLocation){e->callee_at.path, e->callee_at.start, e->callee_at.end, "the function the pool runs"};

@@ -153,6 +153,7 @@ void ps_ft_entries(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
         .callee_at = {g.files.items[root->file].f->path, root->f->pos, root->f->pos, NULL},
         .local = (root->f->flags & (PS_FTF_LAMBDA | PS_FTF_NESTED)) || root->f->cls,
         .many = cx->multi,
+        .call_flags = call->flags,
         .reached = names.items,
         .n_reached = names.size,
         .calls = calls.items,

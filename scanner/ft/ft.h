@@ -145,6 +145,7 @@ typedef struct PsFtEntry {
   PsFtLoc callee_at;        /* its definition */
   bool local;               /* the callee is a lambda, a nested function or a method: not importable by name */
   bool many;                /* runs in several threads at once */
+  unsigned call_flags;      /* PS_FTC_* of the call (PS_FTC_SUPER: super().map(...) in a subclass) */
   const char *const *reached; /* every function of the tree it reaches, the callee first */
   size_t n_reached;
   const char *const *calls; /* callees (resolved, canonical) of the calls in those functions that are no
