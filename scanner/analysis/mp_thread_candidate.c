@@ -25,6 +25,10 @@
  *                                with '.') are I/O, C code, or act on the
  *                                whole process (not a drop-in for threads);
  *                                WHAT for messages
+ *   state NAME WHAT              a process-wide object (sys.path, os.environ): a store
+ *                                to it, or a `mutator` method on it, makes the
+ *                                verdict "not a drop-in" as a `process` call does
+ *   mutator NAME                 a method name that mutates its object
  *   gil-probe NAME               a call telling whether the GIL is enabled
  *   thread-executor NAME         a name in the GIL-off branch of a correct choice
  *   process-executor NAME        a name in the GIL-on branch of a correct choice
@@ -68,10 +72,10 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
         ps_ft_vocab_delete(v);
         return ps_analysis__rule_error(err, r, t->row_lines[i], "a `work` row's detail is io, native or process, not `%s`", d);
       }
-    } else if (strcmp(k, "gil-probe") && strcmp(k, "thread-executor") && strcmp(k, "process-executor")) {
+    } else if (strcmp(k, "gil-probe") && strcmp(k, "state") && strcmp(k, "mutator") && strcmp(k, "thread-executor") && strcmp(k, "process-executor")) {
       ps_ft_vocab_delete(v);
       return ps_analysis__rule_error(err, r, t->row_lines[i],
-                                     "unknown kind `%s` (entry, work, gil-probe, thread-executor, process-executor)", k);
+                                     "unknown kind `%s` (entry, work, state, mutator, gil-probe, thread-executor, process-executor)", k);
     }
   }
   ps_ft_vocab_delete(v);
@@ -280,13 +284,25 @@ static void on_entry(void *p, const PsFtEntry *e) {
     if (!strcmp(d, "native") && !native) native = e->calls[i];
     if (!strcmp(d, "process") && !proc) proc = e->calls[i], proc_what = what;
   }
+  /* Stores to process-wide state. */
+  char *proc_state = NULL;
+  for (size_t i = 0; i < e->n_writes && !proc && !proc_state; i++) {
+    const char *what = row_of(r, "state", e->writes[i].key, NULL);
+    if (!what || strchr(e->writes[i].key, '.') == NULL) continue;
+    if (e->writes[i].method && !row_of(r, "mutator", e->writes[i].method, NULL)) continue;
+    proc_state = e->writes[i].method ? ps_xasprintf("with `%s.%s()`: `%s` %s", e->writes[i].key, e->writes[i].method,
+                                                    e->writes[i].key, what)
+                                     : ps_xasprintf("`%s`, which %s", e->writes[i].key, what);
+  }
   PsBuf work = PS_BUF_INIT, verdict = PS_BUF_INIT, why = PS_BUF_INIT, interp = PS_BUF_INIT, subject = PS_BUF_INIT;
   if (io) ps_buf_printf(&work, "I/O: `%s`", io);
   if (native) ps_buf_printf(&work, "%sC code: `%s`", work.len ? "; " : "", native);
   if (!work.len) ps_buf_printf(&work, "pure-Python CPU work");
   char target[32];
   snprintf(target, sizeof target, "%d.%dt", s->target.major, s->target.free_threaded ? s->target.minor : 14);
-  if (proc) {
+  if (proc_state && !proc) {
+    ps_buf_printf(&verdict, "not a drop-in for threads: it writes %s", proc_state);
+  } else if (proc) {
     ps_buf_printf(&verdict, "not a drop-in for threads: it calls `%s`, which %s", proc, proc_what ? proc_what : "acts on the whole process");
   } else if (!e->n_races) {
     ps_buf_printf(&verdict, "safe to move to ThreadPoolExecutor on %s (no FT race in the %zu function%s it reaches)",
@@ -310,7 +326,7 @@ static void on_entry(void *p, const PsFtEntry *e) {
     if (e->n_races > 2) ps_buf_printf(&verdict, ", +%zu", e->n_races - 2);
     ps_buf_printf(&verdict, ")");
   }
-  if (proc)
+  if (proc || proc_state)
     ; /* the verdict says what to rewrite first */
   else if (!io && !native)
     ps_buf_printf(&why, "; pure-Python work runs in parallel in threads only without the GIL");
@@ -318,7 +334,7 @@ static void on_entry(void *p, const PsFtEntry *e) {
     ps_buf_printf(&why, "; I/O overlaps in threads on any build");
   else
     ps_buf_printf(&why, "; C code that releases the GIL scales in threads on any build");
-  if (!e->local && !e->n_races && !proc)
+  if (!e->local && !e->n_races && !proc && !proc_state)
     ps_buf_printf(&interp, "; InterpreterPoolExecutor (3.14) also fits: `%s` is importable", short_callee(j, e));
   ps_buf_printf(&subject, "`%s` runs `%s` (%s) in processes", short_api(e->api), short_callee(j, e), work.data);
   PsVar vars[] = {{"subject", subject.data}, {"verdict", verdict.data}, {"why", why.len ? why.data : ""}, {"interp", interp.len ? interp.data : ""}};
@@ -335,6 +351,7 @@ static void on_entry(void *p, const PsFtEntry *e) {
   ps_buf_free(&work);
   ps_buf_free(&verdict);
   ps_buf_free(&why);
+  free(proc_state);
   ps_buf_free(&interp);
 }
 

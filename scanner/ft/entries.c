@@ -84,10 +84,12 @@ void ps_ft_entries(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
   bool *reached = ps_xcalloc(nf + 1, sizeof(bool));
   Array(const char *) names;
   Array(const char *) calls;
+  Array(PsFtWrite) writes;
   Array(const PsFtFinding *) races;
   Array(char *) keys;
   array_init(&names);
   array_init(&calls);
+  array_init(&writes);
   array_init(&races);
   array_init(&keys);
   for (size_t x = 0; x < g.ctxs.size; x++) {
@@ -96,6 +98,7 @@ void ps_ft_entries(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
     memset(reached, 0, (nf + 1) * sizeof(bool));
     array_clear(&names);
     array_clear(&calls);
+    array_clear(&writes);
     array_clear(&races);
     reached[cx->root] = true;
     array_push(&names, g.fns.items[cx->root].f->qualname);
@@ -122,6 +125,22 @@ void ps_ft_entries(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
         if (ps_strmap_put(&seen, canon, 0, false) && calls.size < 256) array_push(&calls, canon);
       }
     }
+    /* The mutations of objects that are no function's locals. */
+    PsStrMap wseen = PS_STRMAP_INIT;
+    for (size_t a = 0; a < g.accs.size && writes.size < 256; a++) {
+      const FtAcc *acc = &g.accs.items[a];
+      if (!reached[acc->fn]) continue;
+      const PsFtAccess *ax = acc->a;
+      bool store = ax->kind == PS_FTA_WRITE || ax->kind == PS_FTA_RMW || ax->kind == PS_FTA_DEL ||
+                   ax->kind == PS_FTA_ITEM_STORE || ax->kind == PS_FTA_ITEM_DEL || ax->kind == PS_FTA_ITEM_RMW;
+      if ((!store && ax->kind != PS_FTA_METHOD) || !ax->key || strchr(ax->key, ':')) continue; /* ':' a local */
+      const char *m = store ? NULL : ax->name;
+      char *tmp = ps_xasprintf("%s\t%s", ax->key, m ? m : "");
+      const char *k = ft_str(&g, tmp);
+      free(tmp);
+      if (ps_strmap_put(&wseen, k, 0, false)) array_push(&writes, ((PsFtWrite){ax->key, m}));
+    }
+    ps_strmap_free(&wseen);
     ps_strmap_free(&seen);
     /* The findings with an access in a reached function. */
     PsStrMap at = PS_STRMAP_INIT;
@@ -158,6 +177,8 @@ void ps_ft_entries(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
         .n_reached = names.size,
         .calls = calls.items,
         .n_calls = calls.size,
+        .writes = writes.items,
+        .n_writes = writes.size,
         .races = races.items,
         .n_races = races.size,
     };
@@ -168,6 +189,7 @@ void ps_ft_entries(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
   free(reached);
   array_free(&names);
   array_free(&calls);
+  array_free(&writes);
   array_free(&races);
   array_free(&keys);
   ft_graph_free(&g);

@@ -136,6 +136,13 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
 
 /* ---- thread entries, seen from outside (MP001) ------------------------------ */
 
+/* A mutation of an object outside the tree's functions' locals: a store,
+ * delete or read-modify-write (method NULL), or a method call (method). */
+typedef struct PsFtWrite {
+  const char *key;    /* the object's key ("sys.path", "os.environ", "pkg.mod.cache") */
+  const char *method; /* METHOD accesses: the method's name; else NULL */
+} PsFtWrite;
+
 /* One thread entry the vocabulary's `entry` rows found, with what it runs. */
 typedef struct PsFtEntry {
   const char *api;          /* the entry row matched ("concurrent.futures.ProcessPoolExecutor.map") */
@@ -151,6 +158,9 @@ typedef struct PsFtEntry {
   const char *const *calls; /* callees (resolved, canonical) of the calls in those functions that are no
                                function or class of the tree, each once, in first-seen order */
   size_t n_calls;
+  const PsFtWrite *writes;  /* the stores and method calls on non-local objects in those functions,
+                               each once, in first-seen order */
+  size_t n_writes;
   const PsFtFinding *const *races; /* the findings of the analysis (opts) with an access it reaches;
                                       only race, at, object, defined, op and high are set */
   size_t n_races;

@@ -45,4 +45,20 @@ case $out in
 *"runs \`pkg.work.tidy\`"*"safe to move to ThreadPoolExecutor on 3.14t"*"InterpreterPoolExecutor"*) ;;
 *) echo "FAIL: MP001 verdict on run4 is not safe: $out" >&2; fail=1 ;;
 esac
+# The verdicts on the fixture: per-process calls and process-wide stores make
+# it "not a drop-in"; reads do not; the work is classified by the rule's rows.
+fx="$dir/../../../fixtures/multiprocessing/MP001-process-pool-thread-candidate.py"
+out=$("$ps" check --preview --isolated --target-version 3.14t --select MP001 "$fx")
+for want in "runs \`serve\` (pure-Python CPU work) in processes: not a drop-in for threads: it calls \`signal.signal\`" \
+  "runs \`with_env\` (pure-Python CPU work) in processes: not a drop-in for threads: it writes \`os.environ\`" \
+  "runs \`read_env\` (pure-Python CPU work) in processes: safe to move" \
+  "runs \`digest\` (C code: \`hashlib.sha256" \
+  "runs \`read_size\` (I/O: \`open.read\`)" \
+  "runs \`score_cached\` (pure-Python CPU work) in processes: move to threads on 3.14t only after guarding \`_seen\` (FT003 line" \
+  "the executor chosen by \`sys._is_gil_enabled()\` is inverted"; do
+  case $out in
+  *"$want"*) ;;
+  *) echo "FAIL: MP001 on the fixture lacks: $want" >&2; fail=1 ;;
+  esac
+done
 exit $fail
