@@ -29,6 +29,11 @@
  *                                to it, or a `mutator` method on it, makes the
  *                                verdict "not a drop-in" as a `process` call does
  *   mutator NAME                 a method name that mutates its object
+ *   kill NAME WHAT               a call in the function starting the pool or process
+ *                                (or a function nested in it) that stops it
+ *                                from outside (os.kill, .terminate, .kill: a
+ *                                method by name): threads cannot be stopped,
+ *                                so the verdict is "not a drop-in"
  *   gil-probe NAME               a call telling whether the GIL is enabled
  *   thread-executor NAME         a name in the GIL-off branch of a correct choice
  *   process-executor NAME        a name in the GIL-on branch of a correct choice
@@ -72,10 +77,10 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
         ps_ft_vocab_delete(v);
         return ps_analysis__rule_error(err, r, t->row_lines[i], "a `work` row's detail is io, native or process, not `%s`", d);
       }
-    } else if (strcmp(k, "gil-probe") && strcmp(k, "state") && strcmp(k, "mutator") && strcmp(k, "thread-executor") && strcmp(k, "process-executor")) {
+    } else if (strcmp(k, "gil-probe") && strcmp(k, "state") && strcmp(k, "kill") && strcmp(k, "mutator") && strcmp(k, "thread-executor") && strcmp(k, "process-executor")) {
       ps_ft_vocab_delete(v);
       return ps_analysis__rule_error(err, r, t->row_lines[i],
-                                     "unknown kind `%s` (entry, work, state, mutator, gil-probe, thread-executor, process-executor)", k);
+                                     "unknown kind `%s` (entry, work, state, mutator, kill, gil-probe, thread-executor, process-executor)", k);
     }
   }
   ps_ft_vocab_delete(v);
@@ -262,6 +267,31 @@ static bool test_file(const Join *j, const char *path) {
   return !strncmp(m, "test.", 5) || !strncmp(m, "tests.", 6) || strstr(m, ".test.") || strstr(m, ".tests.");
 }
 
+/* A call of a `kill` row in the caller of the entry or a function nested in
+ * it (the watchdog closure): "os.kill" or ".terminate". */
+static const char *killer(const Join *j, const PsFtEntry *e, const char **what) {
+  const PsFileFacts *f = ps_project_index_path(j->ix, e->at.path);
+  if (!f || !f->ft || !e->caller) return NULL;
+  size_t cl = strlen(e->caller);
+  for (size_t c = 0; c < f->ft->calls.size; c++) {
+    const PsFtCall *call = &f->ft->calls.items[c];
+    if (call->func == UINT32_MAX) continue;
+    const char *q = f->ft->funcs.items[call->func].qualname;
+    if (strncmp(q, e->caller, cl) || (q[cl] && q[cl] != '.')) continue;
+    const char *d = call->target ? row_of(j->a->rule, "kill", call->target, NULL) : NULL;
+    if (d && strchr(call->target, '.')) return *what = d, call->target;
+    if (call->name) {
+      char buf[128];
+      snprintf(buf, sizeof buf, ".%s", call->name);
+      const PsTable *t = &j->a->rule->table;
+      int ck = ps_table_col(t, "kind"), cn = ps_table_col(t, "name"), cd = ps_table_col(t, "detail");
+      for (size_t i = 0; i < t->n_rows; i++)
+        if (!strcmp(t->rows[i][ck], "kill") && !strcmp(t->rows[i][cn], buf)) return *what = t->rows[i][cd], call->name;
+    }
+  }
+  return NULL;
+}
+
 static void on_entry(void *p, const PsFtEntry *e) {
   Join *j = p;
   /* super().map(...) inside a pool class is the pool's own implementation. */
@@ -294,13 +324,19 @@ static void on_entry(void *p, const PsFtEntry *e) {
                                                     e->writes[i].key, what)
                                      : ps_xasprintf("`%s`, which %s", e->writes[i].key, what);
   }
+  const char *kill_what = NULL;
+  const char *kill = killer(j, e, &kill_what);
+  if (kill && !proc && !proc_state)
+    proc_state = ps_xasprintf("; and its starter stops it with `%s` (%s)", kill, kill_what);
   PsBuf work = PS_BUF_INIT, verdict = PS_BUF_INIT, why = PS_BUF_INIT, interp = PS_BUF_INIT, subject = PS_BUF_INIT;
   if (io) ps_buf_printf(&work, "I/O: `%s`", io);
   if (native) ps_buf_printf(&work, "%sC code: `%s`", work.len ? "; " : "", native);
   if (!work.len) ps_buf_printf(&work, "pure-Python CPU work");
   char target[32];
   snprintf(target, sizeof target, "%d.%dt", s->target.major, s->target.free_threaded ? s->target.minor : 14);
-  if (proc_state && !proc) {
+  if (proc_state && !proc && kill) {
+    ps_buf_printf(&verdict, "not a drop-in for threads: its starter stops it with `%s`, and %s", kill, kill_what);
+  } else if (proc_state && !proc) {
     ps_buf_printf(&verdict, "not a drop-in for threads: it writes %s", proc_state);
   } else if (proc) {
     ps_buf_printf(&verdict, "not a drop-in for threads: it calls `%s`, which %s", proc, proc_what ? proc_what : "acts on the whole process");
@@ -341,11 +377,16 @@ static void on_entry(void *p, const PsFtEntry *e) {
   PsProjectLocation *rel = ps_xcalloc(e->n_races + 2, sizeof *rel);
   size_t nr = 0;
   rel[nr++] = (PsProjectLocation){e->callee_at.path, e->callee_at.start, e->callee_at.end, "the function the pool runs"};
-  for (size_t i = 0; i < e->n_races; i++)
-    rel[nr++] = (PsProjectLocation){e->races[i]->at.path, e->races[i]->at.start, e->races[i]->at.end,
-                                    "a race in threads (free-threading analysis)"};
+  char **msgs = ps_xcalloc(e->n_races + 1, sizeof *msgs);
+  for (size_t i = 0; i < e->n_races; i++) {
+    msgs[i] = ps_xasprintf("FT%03d in threads: `%s` on `%s`", (int)e->races[i]->race,
+                           e->races[i]->op ? e->races[i]->op : "", e->races[i]->object ? e->races[i]->object : "");
+    rel[nr++] = (PsProjectLocation){e->races[i]->at.path, e->races[i]->at.start, e->races[i]->at.end, msgs[i]};
+  }
   PsProjectLocation at = {e->at.path, e->at.start, e->at.end, NULL};
   j->emit->emit(j->emit->ctx, r, &at, vars, 4, rel, nr);
+  for (size_t i = 0; i < e->n_races; i++) free(msgs[i]);
+  free(msgs);
   free(rel);
   ps_buf_free(&subject);
   ps_buf_free(&work);
