@@ -9,6 +9,8 @@ if [ $# -eq 0 ]; then
   set -- python3.11
   py314=$(sh "$here/../../tests/mp/python314.sh" "$here/../../build/python314" 2>/dev/null) && set -- "$@" "$py314"
 fi
+echo "# load average: $(cut -d" " -f1-3 /proc/loadavg)"
 for py in "$@"; do
   "$py" "$here/bench.py" "${WORKERS:-2}" "${REPEATS:-3}"
 done
+echo "# load average: $(cut -d" " -f1-3 /proc/loadavg)"
