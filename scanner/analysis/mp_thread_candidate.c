@@ -326,20 +326,20 @@ static void on_entry(void *p, const PsFtEntry *e) {
   }
   const char *kill_what = NULL;
   const char *kill = killer(j, e, &kill_what);
-  if (kill && !proc && !proc_state)
-    proc_state = ps_xasprintf("; and its starter stops it with `%s` (%s)", kill, kill_what);
   PsBuf work = PS_BUF_INIT, verdict = PS_BUF_INIT, why = PS_BUF_INIT, interp = PS_BUF_INIT, subject = PS_BUF_INIT;
   if (io) ps_buf_printf(&work, "I/O: `%s`", io);
   if (native) ps_buf_printf(&work, "%sC code: `%s`", work.len ? "; " : "", native);
   if (!work.len) ps_buf_printf(&work, "pure-Python CPU work");
   char target[32];
   snprintf(target, sizeof target, "%d.%dt", s->target.major, s->target.free_threaded ? s->target.minor : 14);
-  if (proc_state && !proc && kill) {
-    ps_buf_printf(&verdict, "not a drop-in for threads: its starter stops it with `%s`, and %s", kill, kill_what);
-  } else if (proc_state && !proc) {
+  bool drop_in = !proc && !proc_state && !kill;
+  if (proc) {
+    ps_buf_printf(&verdict, "not a drop-in for threads: it calls `%s`, which %s", proc,
+                  proc_what ? proc_what : "acts on the whole process");
+  } else if (proc_state) {
     ps_buf_printf(&verdict, "not a drop-in for threads: it writes %s", proc_state);
-  } else if (proc) {
-    ps_buf_printf(&verdict, "not a drop-in for threads: it calls `%s`, which %s", proc, proc_what ? proc_what : "acts on the whole process");
+  } else if (kill) {
+    ps_buf_printf(&verdict, "not a drop-in for threads: its starter stops it with `%s`, and %s", kill, kill_what);
   } else if (!e->n_races) {
     ps_buf_printf(&verdict, "safe to move to ThreadPoolExecutor on %s (no FT race in the %zu function%s it reaches)",
                   target, e->n_reached, e->n_reached == 1 ? "" : "s");
@@ -362,7 +362,7 @@ static void on_entry(void *p, const PsFtEntry *e) {
     if (e->n_races > 2) ps_buf_printf(&verdict, ", +%zu", e->n_races - 2);
     ps_buf_printf(&verdict, ")");
   }
-  if (proc || proc_state)
+  if (!drop_in)
     ; /* the verdict says what to rewrite first */
   else if (!io && !native)
     ps_buf_printf(&why, "; pure-Python work runs in parallel in threads only without the GIL");
@@ -370,7 +370,7 @@ static void on_entry(void *p, const PsFtEntry *e) {
     ps_buf_printf(&why, "; I/O overlaps in threads on any build");
   else
     ps_buf_printf(&why, "; C code that releases the GIL scales in threads on any build");
-  if (!e->local && !e->n_races && !proc && !proc_state)
+  if (!e->local && !e->n_races && drop_in)
     ps_buf_printf(&interp, "; InterpreterPoolExecutor (3.14) also fits: `%s` is importable", short_callee(j, e));
   ps_buf_printf(&subject, "`%s` runs `%s` (%s) in processes", short_api(e->api), short_callee(j, e), work.data);
   PsVar vars[] = {{"subject", subject.data}, {"verdict", verdict.data}, {"why", why.len ? why.data : ""}, {"interp", interp.len ? interp.data : ""}};
