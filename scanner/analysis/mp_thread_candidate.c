@@ -182,6 +182,7 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
 typedef struct Join {
   const PsAnalysis *a;
   const PsProjectIndex *ix;
+  bool no_ft; /* no FT rule loaded: no vocabulary, no race analysis to trust */
   const PsProjectEmitter *emit;
   PsStrMap probing; /* "path\tcaller" of pool calls that consult a GIL probe */
   Array(char *) keys;
@@ -340,6 +341,8 @@ static void on_entry(void *p, const PsFtEntry *e) {
     ps_buf_printf(&verdict, "not a drop-in for threads: it writes %s", proc_state);
   } else if (kill) {
     ps_buf_printf(&verdict, "not a drop-in for threads: its starter stops it with `%s`, and %s", kill, kill_what);
+  } else if (j->no_ft) {
+    ps_buf_printf(&verdict, "thread safety not checked: no FT rule loaded (their tables are the race analysis' vocabulary)");
   } else if (!e->n_races) {
     ps_buf_printf(&verdict, "safe to move to ThreadPoolExecutor on %s (no FT race in the %zu function%s it reaches)",
                   target, e->n_reached, e->n_reached == 1 ? "" : "s");
@@ -370,7 +373,7 @@ static void on_entry(void *p, const PsFtEntry *e) {
     ps_buf_printf(&why, "; I/O overlaps in threads on any build");
   else
     ps_buf_printf(&why, "; C code that releases the GIL scales in threads on any build");
-  if (!e->local && !e->n_races && drop_in)
+  if (!e->local && !e->n_races && drop_in && !j->no_ft)
     ps_buf_printf(&interp, "; InterpreterPoolExecutor (3.14) also fits: `%s` is importable", short_callee(j, e));
   ps_buf_printf(&subject, "`%s` runs `%s` (%s) in processes", short_api(e->api), short_callee(j, e), work.data);
   PsVar vars[] = {{"subject", subject.data}, {"verdict", verdict.data}, {"why", why.len ? why.data : ""}, {"interp", interp.len ? interp.data : ""}};
@@ -413,9 +416,10 @@ static void join(const PsAnalysis *const *all, size_t n, const PsJoinContext *ct
   for (size_t a = 0; a < n; a++) {
     PsFtVocab *v = ps_ft_vocab_new();
     /* The FT rules' vocabulary, whether or not they run. */
+    size_t n_ft = 0;
     for (size_t i = 0; ctx->registry && i < ps_registry_count(ctx->registry); i++) {
       const PsRule *fr = ps_registry_at(ctx->registry, i);
-      if (fr->analysis && !strcmp(fr->analysis, "free-threading")) add_rows(v, fr, false);
+      if (fr->analysis && !strcmp(fr->analysis, "free-threading")) add_rows(v, fr, false), n_ft++;
     }
     for (size_t i = 0; i < ctx->n_ft_rows; i++) {
       char *row = ps_xstrdup(ctx->ft_rows[i]);
@@ -438,7 +442,7 @@ static void join(const PsAnalysis *const *all, size_t n, const PsJoinContext *ct
     for (int i = 1; i < PS_FT_N_RACES; i++) opts.races[i] = true;
     const State *s = all[a]->state;
     opts.target_minor = s->target.minor;
-    Join j = {all[a], ctx->index, emit, PS_STRMAP_INIT, {0}};
+    Join j = {all[a], ctx->index, n_ft == 0, emit, PS_STRMAP_INIT, {0}};
     array_init(&j.keys);
     find_probes(&j, ctx->index);
     ps_ft_entries(ctx->index, v, &opts, apis.items, apis.size, on_entry, &j);

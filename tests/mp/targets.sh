@@ -45,6 +45,17 @@ case $out in
 *"runs \`pkg.work.tidy\`"*"safe to move to ThreadPoolExecutor on 3.14t"*"InterpreterPoolExecutor"*) ;;
 *) echo "FAIL: MP001 verdict on run4 is not safe: $out" >&2; fail=1 ;;
 esac
+# Without the FT rules (their tables are the vocabulary) MP001 does not
+# claim safety.
+noft=$(mktemp -d)
+cp "$dir/../../../rules/multiprocessing/MP001-"*.rule "$noft/"
+out=$(PYSHIFT_RULES_DIR=$noft "$ps" check --preview --isolated --target-version 3.14t --select MP001 "$mp001")
+rm -rf "$noft"
+case $out in
+*"safe to move"*|*"InterpreterPoolExecutor"*) echo "FAIL: MP001 claims safety without the FT rules: $out" >&2; fail=1 ;;
+*"thread safety not checked"*) ;;
+*) echo "FAIL: MP001 without the FT rules: $out" >&2; fail=1 ;;
+esac
 # The verdicts on the fixture: per-process calls and process-wide stores make
 # it "not a drop-in"; reads do not; the work is classified by the rule's rows.
 fx="$dir/../../../fixtures/multiprocessing/MP001-process-pool-thread-candidate.py"
