@@ -25,6 +25,8 @@
  *                                with '.') are I/O, C code, or act on the
  *                                whole process (not a drop-in for threads);
  *                                WHAT for messages
+ *   work NAME pure -             calls known to be pure-Python or quick C (logging,
+ *                                os.path, str methods): not "unclassified"
  *   state NAME WHAT              a process-wide object (sys.path, os.environ): a store
  *                                to it, or a `mutator` method on it, makes the
  *                                verdict "not a drop-in" as a `process` call does
@@ -73,9 +75,9 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
         return ps_analysis__rule_error(err, r, t->row_lines[i], "%s", why);
       }
     } else if (!strcmp(k, "work")) {
-      if (strcmp(d, "io") && strcmp(d, "native") && strcmp(d, "process")) {
+      if (strcmp(d, "io") && strcmp(d, "native") && strcmp(d, "process") && strcmp(d, "pure")) {
         ps_ft_vocab_delete(v);
-        return ps_analysis__rule_error(err, r, t->row_lines[i], "a `work` row's detail is io, native or process, not `%s`", d);
+        return ps_analysis__rule_error(err, r, t->row_lines[i], "a `work` row's detail is io, native, process or pure, not `%s`", d);
       }
     } else if (strcmp(k, "gil-probe") && strcmp(k, "state") && strcmp(k, "kill") && strcmp(k, "mutator") && strcmp(k, "thread-executor") && strcmp(k, "process-executor")) {
       ps_ft_vocab_delete(v);
@@ -306,10 +308,13 @@ static void on_entry(void *p, const PsFtEntry *e) {
   if (getenv("PYSHIFT_MP_DEBUG"))
     for (size_t i = 0; i < e->n_calls; i++) fprintf(stderr, "MPDBG\t%s\t%s\n", e->callee, e->calls[i]);
   /* What the work does. */
-  const char *io = NULL, *native = NULL, *proc = NULL, *proc_what = NULL;
+  const char *io = NULL, *native = NULL, *proc = NULL, *proc_what = NULL, *unknown = NULL;
   for (size_t i = 0; i < e->n_calls; i++) {
     const char *what = NULL;
     const char *d = row_of(r, "work", e->calls[i], &what);
+    /* A dotted call leaving the tree that no row classifies: the work
+     * may not be pure Python (methods by name, "?m", are left out). */
+    if (!d && !unknown && e->calls[i][0] != '?' && strchr(e->calls[i], '.')) unknown = e->calls[i];
     if (!d) continue;
     if (!strcmp(d, "io") && !io) io = e->calls[i];
     if (!strcmp(d, "native") && !native) native = e->calls[i];
@@ -330,6 +335,7 @@ static void on_entry(void *p, const PsFtEntry *e) {
   PsBuf work = PS_BUF_INIT, verdict = PS_BUF_INIT, why = PS_BUF_INIT, interp = PS_BUF_INIT, subject = PS_BUF_INIT;
   if (io) ps_buf_printf(&work, "I/O: `%s`", io);
   if (native) ps_buf_printf(&work, "%sC code: `%s`", work.len ? "; " : "", native);
+  if (!work.len && unknown) ps_buf_printf(&work, "Python work; unclassified: `%s`", unknown);
   if (!work.len) ps_buf_printf(&work, "pure-Python CPU work");
   char target[32];
   snprintf(target, sizeof target, "%d.%dt", s->target.major, s->target.free_threaded ? s->target.minor : 14);
@@ -368,7 +374,7 @@ static void on_entry(void *p, const PsFtEntry *e) {
   if (!drop_in)
     ; /* the verdict says what to rewrite first */
   else if (!io && !native)
-    ps_buf_printf(&why, "; pure-Python work runs in parallel in threads only without the GIL");
+    ps_buf_printf(&why, "; Python work runs in parallel in threads only without the GIL");
   else if (io && !native)
     ps_buf_printf(&why, "; I/O overlaps in threads on any build");
   else
