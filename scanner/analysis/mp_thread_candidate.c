@@ -118,11 +118,25 @@ static bool has_kind(const PsRule *r, const char *kind, const char *text, size_t
   return false;
 }
 
-static void check_choice(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit, TSNode cond,
-                         TSNode on, TSNode off) {
+/* The probes' last names and the module-level functions of the file that
+ * call one (`def gil(): return sys._is_gil_enabled()`). */
+typedef struct Probes {
+  const char *names[16];
+  size_t n;
+} Probes;
+
+static bool has_probe(const Probes *p, const char *text, size_t n) {
+  for (size_t i = 0; i < p->n; i++)
+    if (has_word(text, n, p->names[i])) return true;
+  return false;
+}
+
+static void check_choice(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit, const Probes *probes,
+                         TSNode cond, TSNode on, TSNode off) {
   const char *text = ctx->source->text;
+  if (ts_node_is_null(cond)) return;
   uint32_t cs = ts_node_start_byte(cond), ce = ts_node_end_byte(cond);
-  if (!has_kind(self->rule, "gil-probe", text + cs, ce - cs)) return;
+  if (!has_probe(probes, text + cs, ce - cs)) return;
   /* `not probe()` swaps the branches. */
   bool negated = !strcmp(ts_node_type(cond), "not_operator");
   if (negated) {
@@ -154,17 +168,38 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
   for (size_t i = 0; i < t->n_rows && !any; i++)
     any = !strcmp(t->rows[i][ck], "gil-probe") && strstr(src->text, last_name(t->rows[i][cn]));
   if (!any) return;
-  TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(src->tree));
+  Probes probes = {{0}, 0};
+  for (size_t i = 0; i < t->n_rows && probes.n < 8; i++)
+    if (!strcmp(t->rows[i][ck], "gil-probe")) probes.names[probes.n++] = last_name(t->rows[i][cn]);
+  size_t n_rows_probes = probes.n;
+  TSNode root = ts_tree_root_node(src->tree);
+  for (uint32_t i = 0; i < ts_node_named_child_count(root) && probes.n < 16; i++) {
+    TSNode d = ts_node_named_child(root, i);
+    if (!strcmp(ts_node_type(d), "decorated_definition")) d = ts_node_child_by_field_name(d, "definition", 10);
+    if (ts_node_is_null(d) || strcmp(ts_node_type(d), "function_definition")) continue;
+    TSNode body = ts_node_child_by_field_name(d, "body", 4), name = ts_node_child_by_field_name(d, "name", 4);
+    if (ts_node_is_null(body) || ts_node_is_null(name)) continue;
+    uint32_t bs = ts_node_start_byte(body), be = ts_node_end_byte(body);
+    bool calls_probe = false;
+    for (size_t k = 0; k < n_rows_probes && !calls_probe; k++) calls_probe = has_word(src->text + bs, be - bs, probes.names[k]);
+    if (calls_probe)
+      probes.names[probes.n++] = ps_arena_strndup(ctx->arena, src->text + ts_node_start_byte(name),
+                                                  ts_node_end_byte(name) - ts_node_start_byte(name));
+  }
+  TSTreeCursor cur = ts_tree_cursor_new(root);
   for (;;) {
     TSNode n = ts_tree_cursor_current_node(&cur);
     const char *type = ts_node_type(n);
     if (!strcmp(type, "conditional_expression") && ts_node_named_child_count(n) == 3) {
-      check_choice(self, ctx, emit, ts_node_named_child(n, 1), ts_node_named_child(n, 0), ts_node_named_child(n, 2));
+      check_choice(self, ctx, emit, &probes, ts_node_named_child(n, 1), ts_node_named_child(n, 0),
+                   ts_node_named_child(n, 2));
     } else if (!strcmp(type, "if_statement")) {
       TSNode alt = ts_node_child_by_field_name(n, "alternative", 11);
       if (!ts_node_is_null(alt) && !strcmp(ts_node_type(alt), "else_clause"))
         alt = ts_node_child_by_field_name(alt, "body", 4);
-      check_choice(self, ctx, emit, ts_node_child_by_field_name(n, "condition", 9),
+      /* No else: the code after the if (`if gil(): return threads(); return processes()`). */
+      if (ts_node_is_null(alt)) alt = ts_node_next_named_sibling(n);
+      check_choice(self, ctx, emit, &probes, ts_node_child_by_field_name(n, "condition", 9),
                    ts_node_child_by_field_name(n, "consequence", 11), alt);
     }
     if (ts_tree_cursor_goto_first_child(&cur)) continue;
