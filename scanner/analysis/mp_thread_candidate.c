@@ -330,6 +330,20 @@ static const char *killer(const Join *j, const PsFtEntry *e, const char **what) 
   return NULL;
 }
 
+/* Does the dotted name start with a module of the tree (a method of one of
+ * its objects: `pkg.mod._seen.get`)? */
+static bool in_tree(const Join *j, const char *name) {
+  char buf[512];
+  for (const char *d = strchr(name, '.'); d; d = strchr(d + 1, '.')) {
+    size_t n = (size_t)(d - name);
+    if (n >= sizeof buf) break;
+    memcpy(buf, name, n);
+    buf[n] = '\0';
+    if (ps_project_index_module(j->ix, buf)) return true;
+  }
+  return false;
+}
+
 static void on_entry(void *p, const PsFtEntry *e) {
   Join *j = p;
   /* super().map(...) inside a pool class is the pool's own implementation. */
@@ -349,7 +363,8 @@ static void on_entry(void *p, const PsFtEntry *e) {
     const char *d = row_of(r, "work", e->calls[i], &what);
     /* A dotted call leaving the tree that no row classifies: the work
      * may not be pure Python (methods by name, "?m", are left out). */
-    if (!d && !unknown && e->calls[i][0] != '?' && strchr(e->calls[i], '.')) unknown = e->calls[i];
+    if (!d && !unknown && e->calls[i][0] != '?' && strchr(e->calls[i], '.') && !in_tree(j, e->calls[i]))
+      unknown = e->calls[i];
     if (!d) continue;
     if (!strcmp(d, "io") && !io) io = e->calls[i];
     if (!strcmp(d, "native") && !native) native = e->calls[i];

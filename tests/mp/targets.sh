@@ -65,7 +65,7 @@ for want in "runs \`serve\` (pure-Python CPU work) in processes: not a drop-in f
   "runs \`read_env\` (pure-Python CPU work) in processes: safe to move" \
   "runs \`digest\` (C code: \`hashlib.sha256" \
   "runs \`read_size\` (I/O: \`open.read\`)" \
-  "runs \`score_cached\` (pure-Python CPU work) in processes: move to threads on 3.14t only after guarding \`_seen\` (FT003 line" \
+  "runs \`score_counted\` (pure-Python CPU work) in processes: move to threads on 3.14t only after guarding \`_seen\` (FT001 line" \
   "runs \`score\` (pure-Python CPU work) in processes: not a drop-in for threads: its starter stops it with \`terminate\`" \
   "the executor chosen by \`sys._is_gil_enabled()\` is inverted"; do
   case $out in
