@@ -22,6 +22,7 @@ static const PsAnalysisClass *const CLASSES[] = {
     &ps_analysis__mp_main_only_global,
     &ps_analysis__mp_fork_with_threads,
     &ps_analysis__mp_fork_start_method,
+    &ps_analysis__mp_thread_candidate,
     &ps_analysis__free_threading,
 };
 

@@ -424,6 +424,9 @@ typedef struct PsJoinContext {
   int ft_mode;
   const char *const *ft_rows;
   size_t n_ft_rows;
+  /* Every loaded rule, enabled or not (MP001 reads the FT rules' vocabulary
+   * from it); may be NULL. */
+  const PsRegistry *registry;
 } PsJoinContext;
 
 /* Runs the join step of each analysis class among analyses[0..n), once per

@@ -183,5 +183,6 @@ extern const PsAnalysisClass ps_analysis__mp_unguarded_start;
 extern const PsAnalysisClass ps_analysis__mp_main_only_global;
 extern const PsAnalysisClass ps_analysis__mp_fork_with_threads;
 extern const PsAnalysisClass ps_analysis__mp_fork_start_method;
+extern const PsAnalysisClass ps_analysis__mp_thread_candidate;
 
 #endif

@@ -138,4 +138,45 @@ typedef void (*PsFtEmit)(void *ctx, const PsFtFinding *f);
 void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOptions *opts, PsFtEmit emit,
                    void *ctx);
 
+/* ---- thread entries, seen from outside (MP001) ------------------------------ */
+
+/* A mutation of an object outside the tree's functions' locals: a store,
+ * delete or read-modify-write (method NULL), or a method call (method). */
+typedef struct PsFtWrite {
+  const char *key;    /* the object's key ("sys.path", "os.environ", "pkg.mod.cache") */
+  const char *method; /* METHOD accesses: the method's name; else NULL */
+} PsFtWrite;
+
+/* One thread entry the vocabulary's `entry` rows found, with what it runs. */
+typedef struct PsFtEntry {
+  const char *api;          /* the entry row matched ("concurrent.futures.ProcessPoolExecutor.map") */
+  PsFtLoc at;               /* the call that starts it (message unused) */
+  const char *caller;       /* the qualified name of the function making the call, NULL at module level */
+  const char *callee;       /* the qualified name of the function it runs (in the tree) */
+  PsFtLoc callee_at;        /* its definition */
+  bool local;               /* the callee is a lambda, a nested function or a method: not importable by name */
+  bool many;                /* runs in several threads at once */
+  unsigned call_flags;      /* PS_FTC_* of the call (PS_FTC_SUPER: super().map(...) in a subclass) */
+  const char *const *reached; /* every function of the tree it reaches, the callee first */
+  size_t n_reached;
+  const char *const *calls; /* callees (resolved, canonical) of the calls in those functions that are no
+                               function or class of the tree, each once, in first-seen order */
+  size_t n_calls;
+  const PsFtWrite *writes;  /* the stores and method calls on non-local objects in those functions,
+                               each once, in first-seen order */
+  size_t n_writes;
+  const PsFtFinding *const *races; /* the findings of the analysis (opts) with an access it reaches;
+                                      only race, at, object, defined, op and high are set */
+  size_t n_races;
+} PsFtEntry;
+
+typedef void (*PsFtEntryEmit)(void *ctx, const PsFtEntry *e);
+
+/* Builds the call graph and runs the race analysis as ps_ft_analyze does,
+ * then hands `emit` every thread entry matched by an `entry` row named in
+ * apis[0..n_apis), in file and call order. Nothing is emitted for other
+ * entries; `emit` receives no race findings of its own. */
+void ps_ft_entries(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOptions *opts, const char *const *apis,
+                   size_t n_apis, PsFtEntryEmit emit, void *ctx);
+
 #endif

@@ -506,6 +506,6 @@ PsFileFacts *ps_scan_worker_take_facts(PsScanWorker *w) {
 
 void ps_engine_join(const PsEngine *self, PsProjectIndex *index, const PsModules *modules,
                     const PsProjectEmitter *emit) {
-  PsJoinContext ctx = {index, modules, self->opts.ft_mode, self->opts.ft_rows, self->opts.n_ft_rows};
+  PsJoinContext ctx = {index, modules, self->opts.ft_mode, self->opts.ft_rows, self->opts.n_ft_rows, self->opts.registry};
   ps_analysis_join_all(self->analyses.items, self->analyses.size, &ctx, emit);
 }

@@ -28,4 +28,49 @@ expect "" --select MP005 "$dir/mp005_no_threads.py"
 # get_context line; os.fork is not a start method), none before 3.14.
 expect "6:MP006" --target-version 3.14 --select MP005,MP006 "$dir/mp005_no_threads.py"
 expect "" --target-version 3.13 --select MP006 "$dir/mp005_no_threads.py"
+# MP001 (a project rule): on for free-threaded targets, or when selected.
+# run2's callable lives in another module and races on its _cache (the
+# verdict names it even with the FT rules off); run3 picks by a helper
+# around sys._is_gil_enabled() and is left alone; run4's is safe.
+mp001="$dir/mp001/pkg"
+expect "" --target-version 3.14 --select MP005 "$mp001"
+expect "15:MP001 27:MP001" --target-version 3.14t "$mp001"
+expect "15:MP001 27:MP001" --target-version 3.13 --select MP001 "$mp001"
+out=$("$ps" check --preview --isolated --target-version 3.14t --select MP001 "$mp001")
+case $out in
+*"runs \`pkg.work.crunch\`"*"only after guarding \`_cache\` (FT001 "*"work.py:5)"*) ;;
+*) echo "FAIL: MP001 verdict on run2 does not name _cache: $out" >&2; fail=1 ;;
+esac
+case $out in
+*"runs \`pkg.work.tidy\`"*"safe to move to ThreadPoolExecutor on 3.14t"*"InterpreterPoolExecutor"*) ;;
+*) echo "FAIL: MP001 verdict on run4 is not safe: $out" >&2; fail=1 ;;
+esac
+# Without the FT rules (their tables are the vocabulary) MP001 does not
+# claim safety.
+noft=$(mktemp -d)
+cp "$dir/../../../rules/multiprocessing/MP001-"*.rule "$noft/"
+out=$(PYSHIFT_RULES_DIR=$noft "$ps" check --preview --isolated --target-version 3.14t --select MP001 "$mp001")
+rm -rf "$noft"
+case $out in
+*"safe to move"*|*"InterpreterPoolExecutor"*) echo "FAIL: MP001 claims safety without the FT rules: $out" >&2; fail=1 ;;
+*"thread safety not checked"*) ;;
+*) echo "FAIL: MP001 without the FT rules: $out" >&2; fail=1 ;;
+esac
+# The verdicts on the fixture: per-process calls and process-wide stores make
+# it "not a drop-in"; reads do not; the work is classified by the rule's rows.
+fx="$dir/../../../fixtures/multiprocessing/MP001-process-pool-thread-candidate.py"
+out=$("$ps" check --preview --isolated --target-version 3.14t --select MP001 "$fx")
+for want in "runs \`serve\` (pure-Python CPU work) in processes: not a drop-in for threads: it calls \`signal.signal\`" \
+  "runs \`with_env\` (pure-Python CPU work) in processes: not a drop-in for threads: it writes \`os.environ\`" \
+  "runs \`read_env\` (pure-Python CPU work) in processes: safe to move" \
+  "runs \`digest\` (C code: \`hashlib.sha256" \
+  "runs \`read_size\` (I/O: \`open.read\`)" \
+  "runs \`score_counted\` (pure-Python CPU work) in processes: move to threads on 3.14t only after guarding \`_seen\` (FT001 line" \
+  "runs \`score\` (pure-Python CPU work) in processes: not a drop-in for threads: its starter stops it with \`terminate\`" \
+  "the executor chosen by \`sys._is_gil_enabled()\` is inverted"; do
+  case $out in
+  *"$want"*) ;;
+  *) echo "FAIL: MP001 on the fixture lacks: $want" >&2; fail=1 ;;
+  esac
+done
 exit $fail
