@@ -1,7 +1,8 @@
 #!/bin/sh
 # compare_builds.sh OLD NEW [DIR...]: byte-identical JSON and SARIF from two
 # pyshift builds (every rule, targets 3.14 and 3.15, min-python 3.9 and
-# 3.12; PS_COMPARE_MIN_PYTHONS="3.12 3.14" to choose), on the given corpora
+# 3.12; PS_COMPARE_TARGETS="3.14t" and PS_COMPARE_MIN_PYTHONS="3.12 3.14"
+# to choose), on the given corpora
 # (default: Debian's stdlib and dist-packages).
 # Times, the command line and the tool's path are masked. Exit 1 on the
 # first difference, with a diff excerpt.
@@ -22,7 +23,7 @@ mask() { grep -vE '"(startTimeUtc|endTimeUtc|commandLine)"|"executableLocation"|
 status=0
 for dir in "$@"; do
   [ -d "$dir" ] || { echo "compare_builds: $dir: no such directory" >&2; exit 2; }
-  for target in 3.14 3.15; do
+  for target in ${PS_COMPARE_TARGETS:-3.14 3.15}; do
     for minpy in ${PS_COMPARE_MIN_PYTHONS:-3.9 3.12}; do
       for b in old new; do
         eval bin=\$$b
