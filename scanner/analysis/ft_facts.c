@@ -28,6 +28,7 @@ typedef struct Ctx {
    * module-level aliases by name (value: the alias text, 0 when the name is
    * rebound), and the memoised resolutions ("func\1text" -> Resolved). */
   PsStrMap funcs, locals, aliases, memo_ref, memo_callee, memo_call;
+  PsStrMap seq_names; /* the names of PsFtRawSeq (a quick first test) */
   int depth;   /* alias resolution in progress (a bound on alias chains) */
   int nesting; /* resolutions in progress (a bound on cycles) */
 } Ctx;
@@ -361,6 +362,7 @@ static const char *module_alias(Ctx *c, const char *name, size_t n) {
 static void build_maps(Ctx *c) {
   const PsFtRaw *r = c->raw;
   for (size_t i = 0; i < r->funcs.size; i++) ps_strmap_put(&c->funcs, r->funcs.items[i].local, i, false);
+  for (size_t i = 0; i < r->seqs.size; i++) ps_strmap_put(&c->seq_names, r->seqs.items[i].name, 1, true);
   for (size_t i = 0; i < r->locals.size; i++) {
     const PsFtRawDecl *d = &r->locals.items[i];
     if (!d->name) continue;
@@ -643,11 +645,85 @@ static uint32_t lockset(Ctx *c, uint32_t x, uint32_t *sets) {
   return sets[x] = (uint32_t)o->locksets.size - 1;
 }
 
+/* ---- collections of callables ---------------------------------------------------- */
+
+/* A callable of a collection, as written, and the function it is written
+ * in (-1: module level). */
+typedef struct Alt {
+  const char *text;
+  int32_t func;
+  uint8_t how;
+} Alt;
+enum { MAX_ALTS = 32 };
+
+static size_t seq_alts(const Ctx *c, const PsFtRawSeq *q, int32_t func, Alt *out, size_t n) {
+  for (uint32_t k = 0; k < q->n && n < MAX_ALTS; k++) {
+    const PsFtRawArg *e = &c->raw->seq_elems.items[q->first + k];
+    out[n++] = (Alt){e->text, func, e->how};
+  }
+  return n;
+}
+
+/* The callables of the collection literal bound to `name` where func sees
+ * it: in func, an enclosing function or at module level (every binding of
+ * the name there to a literal; none when the name is bound to anything
+ * else in a function first). A dict's values only for `values`. */
+static size_t named_seq(Ctx *c, int32_t func, const char *name, size_t nl, bool values, Alt *out) {
+  for (int32_t f = func;; f = c->raw->funcs.items[f].parent) {
+    size_t n = 0;
+    bool any = false;
+    for (size_t i = 0; i < c->raw->seqs.size; i++) {
+      const PsFtRawSeq *q = &c->raw->seqs.items[i];
+      if (q->loop || q->func != f || strlen(q->name) != nl || strncmp(q->name, name, nl)) continue;
+      if (q->dict && !values) return 0; /* iterating a dict: its keys */
+      any = true;
+      n = seq_alts(c, q, f, out, n);
+    }
+    if (any) return n;
+    if (f < 0 || is_local_in(c, f, name, nl)) return 0;
+  }
+}
+
+/* The callables a name written in func at byte `at` stands for: a loop
+ * variable over a collection of callables (the loop around `at`), a map's
+ * lambda parameter, or (`name[]`, from `name[k]`) an element of a named
+ * collection. *loop: the name is the variable of a loop around `at`. */
+static size_t callables_of(Ctx *c, int32_t func, const char *text, uint32_t at, Alt *out, bool *loop) {
+  *loop = false;
+  size_t tl = strlen(text);
+  bool sub = tl > 2 && !strcmp(text + tl - 2, "[]");
+  if (!c->raw->seqs.size || !ps_strmap_find(&c->seq_names, text, sub ? tl - 2 : tl, NULL)) return 0;
+  if (sub) return named_seq(c, func, text, tl - 2, true, out);
+  if (strchr(text, '.')) return 0;
+  for (size_t i = c->raw->seqs.size; i-- > 0;) {
+    const PsFtRawSeq *q = &c->raw->seqs.items[i];
+    if (!q->loop || strcmp(q->name, text)) continue;
+    if (q->lambda) {
+      if (func < 0 || strcmp(c->raw->funcs.items[func].local, q->lambda)) continue;
+    } else {
+      if (q->func != func || at < q->start || at >= q->end) continue;
+      *loop = true;
+    }
+    if (q->n) return seq_alts(c, q, q->func, out, 0);
+    return q->of ? named_seq(c, q->func, q->of, strlen(q->of), q->values, out) : 0;
+  }
+  return 0;
+}
+
+/* The qualified name of a collection's callable, or NULL. */
+static const char *alt_target(Ctx *c, const Alt *a) {
+  if (a->how == PS_FTARG_LAMBDA) return qualify(c, a->text);
+  const char *ar;
+  return resolve_callee(c, a->func, a->text, &ar, 0);
+}
+
+/* ---- the facts ------------------------------------------------------------------- */
+
 void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, PsFileFacts *f) {
   const PsFtRaw *r = s->ft;
   PsFtFacts *o = f->ft = ps_xcalloc(1, sizeof *o);
   if (!r) return;
-  Ctx c = {s, r, src, arena, f, o, {0}, {0}, {0}, {0}, {0}, {0}, 0, 0};
+  Ctx c = {s, r, src, arena, f, o, {0}, {0}, {0}, {0}, {0}, {0}, {0}, 0, 0};
   build_maps(&c);
   array_push(&o->locksets, ((PsFtLockSet){0, 0}));
   for (size_t i = 0; i < r->classes.size; i++) {
@@ -748,10 +824,19 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
     const char *recv = NULL, *target = NULL;
     uint8_t flags = rc->flags;
     const char *last = strrchr(rc->callee, '.');
+    /* A callee or thread target naming a collection of callables (a loop
+     * variable over one, a map's lambda parameter, targets[0]) stands for
+     * each of them: one call per callable. */
+    Alt alts[MAX_ALTS];
+    size_t n_alts = 0;
+    bool alt_loop = false;
     if (rc->flags & PS_FTC_SUPER) {
       const PsFtRawFunc *fn = rc->func >= 0 ? &r->funcs.items[rc->func] : NULL;
       if (fn && fn->self_cls >= 0)
         target = cat(arena, o->classes.items[fn->self_cls].qualname, ".", rc->callee);
+    } else if (!(rc->flags & PS_FTC_IMPLICIT) && !strchr(rc->callee, '.') &&
+               (n_alts = callables_of(&c, rc->func, rc->callee, rc->start, alts, &alt_loop))) {
+      /* `for f in fns: f()`: each of fns (below). */
     } else {
       target = resolve_callee(&c, rc->func, rc->callee, &recv, 0);
       if (target && rc->func >= 0) {
@@ -760,14 +845,23 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
         if (fn->self_name && strlen(fn->self_name) == hn && !strncmp(fn->self_name, rc->callee, hn)) flags |= PS_FTC_SELF;
       }
     }
-    if (!target && !recv && last && !(rc->flags & PS_FTC_IMPLICIT) && strchr(rc->callee, '.') == last &&
+    if (!target && !recv && !n_alts && last && !(rc->flags & PS_FTC_IMPLICIT) && strchr(rc->callee, '.') == last &&
         is_param(&c, rc->func, rc->callee, (size_t)(last - rc->callee)))
       target = ps_arena_sprintf(arena, "?%s", last + 1); /* p.m() on a parameter: the method by name */
+    int32_t alt_arg = -1; /* the argument that names them; -1 with n_alts: the callee */
     size_t first = o->args.size;
     for (uint32_t k = 0; k < rc->n_args; k++) {
       const PsFtRawArg *ra = &r->args.items[rc->first_arg + k];
       const char *t = NULL, *ar;
       uint8_t how = ra->how;
+      if (how == PS_FTARG_FUNC && !n_alts && (ps_str_ends_with(ra->text, "[]") || !strchr(ra->text, '.'))) {
+        n_alts = callables_of(&c, rc->func, ra->text, rc->start, alts, &alt_loop);
+        if (n_alts) {
+          alt_arg = (int32_t)k;
+          continue;
+        }
+        if (ps_str_ends_with(ra->text, "[]")) continue;
+      }
       if (how == PS_FTARG_LAMBDA) t = qualify(&c, ra->text);
       else if (how == PS_FTARG_VALUE) t = value_class(&c, rc->func, ra->text);
       else t = resolve_callee(&c, rc->func, ra->text, &ar, 0);
@@ -786,10 +880,40 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
       array_push(&o->args, oa);
     }
     size_t na = o->args.size - first;
+    uint32_t ls = lockset(&c, rc->locks, sets);
+    if (n_alts) {
+      /* The loop over the collection is not one that starts a callable
+       * several times. */
+      if (alt_loop && rc->loops <= 1) flags &= (uint8_t)~PS_FTC_IN_LOOP;
+      bool pushed = false;
+      for (size_t k = 0; k < n_alts; k++) {
+        const char *t = alt_target(&c, &alts[k]);
+        if (!t) continue;
+        size_t at = first;
+        if (alt_arg >= 0) {
+          const PsFtRawArg *ra = &r->args.items[rc->first_arg + (uint32_t)alt_arg];
+          if (pushed) {
+            at = o->args.size;
+            for (size_t j = 0; j < na; j++) {
+              PsFtArg copy = o->args.items[first + j];
+              array_push(&o->args, copy);
+            }
+          }
+          PsFtArg oa = {ps_facts_str(f, ra->kw), ps_facts_str(f, t), ra->index, alts[k].how};
+          array_push(&o->args, oa);
+        }
+        PsFtCall oc = {alt_arg >= 0 ? ps_facts_str(f, target) : ps_facts_str(f, t), ps_facts_str(f, recv),
+                       ps_facts_str(f, last ? last + 1 : rc->callee), rc->func >= 0 ? (uint32_t)rc->func : UINT32_MAX, ls,
+                       (uint32_t)at, (uint32_t)(alt_arg >= 0 ? na + 1 : na), ps_source_pos(src, rc->start),
+                       ps_source_pos(src, rc->end), flags};
+        array_push(&o->calls, oc);
+        pushed = true;
+      }
+      if (pushed) continue;
+    }
     if (!target && !recv && !na) continue;
     /* One edge per caller, callee, lock set and kind is all the call graph
      * reads: repeated calls (self._check() ten times) are kept once. */
-    uint32_t ls = lockset(&c, rc->locks, sets);
     if (!na) {
       char buf[700];
       size_t kl = func_key(buf, sizeof buf - 8, rc->func, "", 0);
@@ -810,6 +934,7 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
   }
   free(sets);
   ps_strmap_free(&c.funcs);
+  ps_strmap_free(&c.seq_names);
   ps_strmap_free(&c.locals);
   ps_strmap_free(&c.aliases);
   ps_strmap_free(&c.memo_ref);

@@ -61,7 +61,7 @@ struct PsFtWalker {
       s_as_pattern, s_as_pattern_target, s_with_item, s_keyword_argument, s_decorated, s_decorator,
       s_parameters, s_default_parameter, s_typed_parameter, s_typed_default_parameter, s_lambda_parameters,
       s_try, s_finally, s_except, s_block, s_parenthesized, s_list_splat, s_dict_splat, s_for, s_for_in,
-      s_argument_list, s_with_clause, s_expression_statement, s_binary, s_comment;
+      s_argument_list, s_with_clause, s_expression_statement, s_binary, s_comment, s_pair;
   TSFieldId f_name, f_body, f_condition, f_consequence, f_left, f_right, f_value, f_function, f_arguments,
       f_object, f_attribute, f_superclasses, f_parameters, f_alias, f_definition, f_operator;
   Array(Frame) frames;
@@ -135,6 +135,7 @@ PsFtWalker *ps_ft_walk__new(const TSLanguage *l) {
   w->s_list = sym(l, "list");
   w->s_list_comp = sym(l, "list_comprehension");
   w->s_set = sym(l, "set");
+  w->s_pair = sym(l, "pair");
   w->s_set_comp = sym(l, "set_comprehension");
   w->s_genexp = sym(l, "generator_expression");
   w->s_none = sym(l, "none");
@@ -220,6 +221,8 @@ void ps_ft_raw__free(PsFtRaw *r) {
   array_free(&r->locals);
   array_free(&r->markers);
   array_free(&r->params);
+  array_free(&r->seqs);
+  array_free(&r->seq_elems);
   free(r);
 }
 
@@ -238,6 +241,8 @@ void ps_ft_walk__begin(PsFtWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&r->locals);
   array_clear(&r->markers);
   array_clear(&r->params);
+  array_clear(&r->seqs);
+  array_clear(&r->seq_elems);
   array_push(&r->lock_nodes, ((PsFtLockNode){NULL, -1, 0}));
   array_clear(&self->frames);
   self->src = src;
@@ -558,7 +563,7 @@ static void visit_func(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
       if (!called) {
         /* `@register`: the decorator runs once, at definition. */
         PsFtRawCall c = {dt, parent, 0, ts_node_start_byte(e), ts_node_end_byte(e), (uint32_t)r->args.size, 0,
-                         PS_FTC_DECORATOR};
+                         PS_FTC_DECORATOR, 0};
         array_push(&r->calls, c);
       }
       const char *last = strrchr(dt, '.');
@@ -838,7 +843,7 @@ static void visit_with(PsFtWalker *w, TSNode n) {
             PsFtRawCall c = {ps_arena_sprintf(w->arena, "%s.%s", cv, e ? "__exit__" : "__enter__"), cur_func(w),
                              cur_locks_at(w, ts_node_start_byte(v)), ts_node_start_byte(v), ts_node_end_byte(v),
                              (uint32_t)w->raw->args.size, 0,
-                             PS_FTC_IMPLICIT};
+                             PS_FTC_IMPLICIT, 0};
             if (frame_in_func(w, FR_LOOP)) c.flags |= PS_FTC_IN_LOOP;
             array_push(&w->raw->calls, c);
           }
@@ -924,27 +929,146 @@ static const char *lambda_name(PsFtWalker *w, TSNode lam) {
   return *scope ? ps_arena_sprintf(w->arena, "%s.<lambda:%u>", scope, line) : ps_arena_sprintf(w->arena, "<lambda:%u>", line);
 }
 
-/* A callable handed to a call, if it looks like one. */
-static void add_arg(PsFtWalker *w, const char *kw, int index, TSNode v) {
-  PsFtRawArg a = {kw, NULL, (int8_t)index, PS_FTARG_FUNC};
+/* The callable v stands for, if it looks like one (a name, a bound
+ * method, a lambda, functools.partial(f, ...)): a->text and a->how. */
+static bool callable_of(PsFtWalker *w, TSNode v, PsFtRawArg *a) {
   TSSymbol s = ts_node_symbol(v);
+  a->how = PS_FTARG_FUNC;
+  a->text = NULL;
   if (s == w->s_identifier || s == w->s_attribute) {
-    a.text = chain(w, v);
-    if (a.text && strchr(a.text, '.')) a.how = PS_FTARG_BOUND;
+    a->text = chain(w, v);
+    if (a->text && strchr(a->text, '.')) a->how = PS_FTARG_BOUND;
   } else if (s == w->s_lambda) {
-    a.text = lambda_name(w, v);
-    a.how = PS_FTARG_LAMBDA;
+    a->text = lambda_name(w, v);
+    a->how = PS_FTARG_LAMBDA;
   } else if (s == w->s_call) {
     const char *f = chain(w, ts_node_child_by_field_id(v, w->f_function));
     TSNode al = ts_node_child_by_field_id(v, w->f_arguments);
     if (f && ps_str_ends_with(f, "partial") && !ts_node_is_null(al) && ts_node_named_child_count(al)) {
       TSNode a0 = ts_node_named_child(al, 0);
-      a.text = chain(w, a0);
-      a.how = a.text && strchr(a.text, '.') ? PS_FTARG_BOUND : PS_FTARG_PARTIAL;
-      if (a.how == PS_FTARG_BOUND) a.how = PS_FTARG_PARTIAL;
+      a->text = chain(w, a0);
+      a->how = PS_FTARG_PARTIAL;
+    }
+  } else if (s == w->s_subscript) {
+    /* targets[0], handlers["a"]: an element of a named collection. */
+    TSNode base = ts_node_child_by_field_id(v, w->f_value);
+    if (!ts_node_is_null(base) && ts_node_symbol(base) == w->s_identifier) {
+      uint32_t len;
+      const char *t = text_of(w, base, &len);
+      a->text = ps_arena_sprintf(w->arena, "%.*s[]", (int)len, t);
     }
   }
-  if (a.text) array_push(&w->raw->args, a);
+  return a->text != NULL;
+}
+
+/* A callable handed to a call, if it looks like one. */
+static void add_arg(PsFtWalker *w, const char *kw, int index, TSNode v) {
+  PsFtRawArg a = {kw, NULL, (int8_t)index, PS_FTARG_FUNC};
+  if (callable_of(w, v, &a)) array_push(&w->raw->args, a);
+}
+
+/* The callables among the elements of a list, tuple or set literal, or
+ * the values of a dict literal, into seq_elems: false if v is none of
+ * these or holds no callable. */
+static bool seq_elements(PsFtWalker *w, TSNode v, PsFtRawSeq *q) {
+  if (ts_node_is_null(v)) return false;
+  TSSymbol s = ts_node_symbol(v);
+  if (s == w->s_parenthesized && ts_node_named_child_count(v) == 1) {
+    v = ts_node_named_child(v, 0);
+    s = ts_node_symbol(v);
+  }
+  q->dict = s == w->s_dictionary;
+  if (s != w->s_list && s != w->s_tuple && s != w->s_set && !q->dict) return false;
+  q->first = (uint32_t)w->raw->seq_elems.size;
+  uint32_t nc = ts_node_named_child_count(v);
+  for (uint32_t i = 0; i < nc && i < 32; i++) {
+    TSNode el = ts_node_named_child(v, i);
+    if (q->dict) {
+      if (ts_node_symbol(el) != w->s_pair) continue;
+      el = ts_node_child_by_field_id(el, w->f_value);
+      if (ts_node_is_null(el)) continue;
+    }
+    PsFtRawArg a = {NULL, NULL, -1, PS_FTARG_FUNC};
+    if (ts_node_symbol(el) != w->s_subscript && callable_of(w, el, &a)) array_push(&w->raw->seq_elems, a);
+  }
+  q->n = (uint32_t)w->raw->seq_elems.size - q->first;
+  return q->n > 0;
+}
+
+/* `name = [f, g]` (or a tuple, set, dict literal) in a function or at
+ * module level. */
+static void note_seq_bind(PsFtWalker *w, const char *name, TSNode value, int32_t func) {
+  PsFtRawSeq q = {.name = name, .func = func};
+  if (name && seq_elements(w, value, &q)) array_push(&w->raw->seqs, q);
+}
+
+/* A loop variable over a collection of callables: `target` the loop's
+ * target, `iter` what it iterates, [start, end) the loop. */
+static void note_seq_loop(PsFtWalker *w, TSNode target, TSNode iter, int32_t func, uint32_t start, uint32_t end,
+                          const char *lambda) {
+  if (ts_node_is_null(target) || ts_node_is_null(iter)) return;
+  PsFtRawSeq q = {.func = func, .start = start, .end = end, .loop = true, .lambda = lambda};
+  TSSymbol ts = ts_node_symbol(target), is = ts_node_symbol(iter);
+  bool pair = false;
+  if (ts == w->s_pattern_list || ts == w->s_tuple_pattern) {
+    /* for k, f in d.items() / for i, f in enumerate(fns): f. */
+    if (ts_node_named_child_count(target) != 2) return;
+    target = ts_node_named_child(target, 1);
+    pair = true;
+  }
+  if (ts_node_symbol(target) != w->s_identifier) return;
+  q.name = chain(w, target);
+  if (is == w->s_call) {
+    TSNode fn = ts_node_child_by_field_id(iter, w->f_function);
+    TSNode args = ts_node_child_by_field_id(iter, w->f_arguments);
+    if (ts_node_is_null(fn) || ts_node_is_null(args) || ts_node_symbol(args) != w->s_argument_list) return;
+    uint32_t na = ts_node_named_child_count(args);
+    if (ts_node_symbol(fn) == w->s_attribute) {
+      TSNode obj = ts_node_child_by_field_id(fn, w->f_object), attr = ts_node_child_by_field_id(fn, w->f_attribute);
+      if (na || ts_node_is_null(obj) || ts_node_symbol(obj) != w->s_identifier || ts_node_is_null(attr)) return;
+      if (!(pair ? text_eq(w, attr, "items") : text_eq(w, attr, "values"))) return;
+      iter = obj;
+    } else if (pair && na == 1 && text_eq(w, fn, "enumerate")) {
+      iter = ts_node_named_child(args, 0);
+    } else {
+      return;
+    }
+    q.values = true;
+  } else if (pair) {
+    /* for name, f in [("a", fa), ("b", fb)]: the second item of each pair. */
+    TSSymbol ls = is;
+    if (ls == w->s_parenthesized && ts_node_named_child_count(iter) == 1) iter = ts_node_named_child(iter, 0), ls = ts_node_symbol(iter);
+    if (ls != w->s_list && ls != w->s_tuple) return;
+    q.first = (uint32_t)w->raw->seq_elems.size;
+    uint32_t nc = ts_node_named_child_count(iter);
+    for (uint32_t i = 0; i < nc && i < 32; i++) {
+      TSNode el = ts_node_named_child(iter, i);
+      if (ts_node_symbol(el) != w->s_tuple || ts_node_named_child_count(el) != 2) continue;
+      PsFtRawArg a = {NULL, NULL, -1, PS_FTARG_FUNC};
+      TSNode second = ts_node_named_child(el, 1);
+      if (ts_node_symbol(second) != w->s_subscript && callable_of(w, second, &a)) array_push(&w->raw->seq_elems, a);
+    }
+    q.n = (uint32_t)w->raw->seq_elems.size - q.first;
+    if (q.n) array_push(&w->raw->seqs, q);
+    return;
+  }
+  if (ts_node_symbol(iter) == w->s_identifier) {
+    q.of = chain(w, iter);
+    array_push(&w->raw->seqs, q);
+  } else if (seq_elements(w, iter, &q) && (!q.dict || q.values)) {
+    array_push(&w->raw->seqs, q);
+  }
+}
+
+/* The loops of the current function around the current node. */
+static uint8_t loops_in_func(const PsFtWalker *w) {
+  unsigned n = 0;
+  for (size_t i = w->frames.size; i-- > 0;) {
+    const Frame *f = &w->frames.items[i];
+    if (f->type == FR_FUNC || f->type == FR_CLASS) break;
+    if (f->type == FR_LOOP) n += f->idx > 0 ? (unsigned)f->idx : 1;
+  }
+  return (uint8_t)(n > 255 ? 255 : n);
 }
 
 static void visit_call(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth) {
@@ -1013,7 +1137,16 @@ static void visit_call(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth
   }
   if (frame_in_func(w, FR_LOOP)) flags |= PS_FTC_IN_LOOP;
   PsFtRawCall c = {callee, func, func >= 0 ? cur_locks_at(w, ts_node_start_byte(n)) : 0, ts_node_start_byte(fn), ts_node_end_byte(fn),
-                   (uint32_t)w->raw->args.size, 0, flags};
+                   (uint32_t)w->raw->args.size, 0, flags, loops_in_func(w)};
+  /* pool.map(lambda f: f(), fns): the lambda's parameter runs each of fns. */
+  const char *last = strrchr(callee, '.');
+  if (!strcmp(last ? last + 1 : callee, "map") && !ts_node_is_null(args) && ts_node_symbol(args) == w->s_argument_list &&
+      ts_node_named_child_count(args) >= 2) {
+    TSNode lam = ts_node_named_child(args, 0);
+    TSNode lp = ts_node_symbol(lam) == w->s_lambda ? ts_node_child_by_field_id(lam, w->f_parameters) : (TSNode){0};
+    if (!ts_node_is_null(lp) && ts_node_named_child_count(lp) == 1)
+      note_seq_loop(w, ts_node_named_child(lp, 0), ts_node_named_child(args, 1), func, 0, 0, lambda_name(w, lam));
+  }
   if (!ts_node_is_null(args) && ts_node_symbol(args) == w->s_argument_list) {
     uint32_t na = ts_node_named_child_count(args);
     int pos = 0;
@@ -1133,6 +1266,17 @@ static void visit_subscript(PsFtWalker *w, TSNode n, const TSNode *path, size_t 
   else add_access_in(w, kind, ref, vname, n, flags, value, ps == w->s_expression_list ? parent_of(path, depth, 1) : par);
 }
 
+/* The in-place method an augmented assignment calls (`s |= t`: "__ior__"), or NULL. */
+static const char *inplace_method(PsFtWalker *w, TSNode assign) {
+  TSNode op = ts_node_child_by_field_id(assign, w->f_operator);
+  if (ts_node_is_null(op)) return NULL;
+  static const char *const ops[][2] = {{"+=", "__iadd__"}, {"-=", "__isub__"}, {"|=", "__ior__"}, {"&=", "__iand__"},
+                                       {"^=", "__ixor__"}, {"*=", "__imul__"}};
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (text_eq(w, op, ops[i][0])) return ops[i][1];
+  return NULL;
+}
+
 static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
   TSNode left = ts_node_child_by_field_id(n, w->f_left);
   if (ts_node_is_null(left)) return;
@@ -1144,6 +1288,7 @@ static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
   uint32_t start = ts_node_start_byte(n);
   if (ls == w->s_identifier) {
     const char *name = chain(w, left);
+    if (!augmented && (func >= 0 || (cls < 0 && at_module_level(w)))) note_seq_bind(w, name, value, func);
     if (func < 0) {
       if (augmented) return;
       if (cls >= 0) add_bind(w, PS_FTW_CLASS, name, cls, -1, value, start);
@@ -1159,7 +1304,7 @@ static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
       /* `global _lock; _lock = Lock()`: what the module-level name holds. */
       if (!augmented) add_bind(w, PS_FTW_MODULE, name, -1, func, value, start);
       uint8_t kind = augmented || (mentions(w, value, name) && !or_default(w, value, name)) ? PS_FTA_RMW : PS_FTA_WRITE;
-      add_access_in(w, kind, name, augmented ? NULL : value_text(w, value), left,
+      add_access_in(w, kind, name, augmented ? inplace_method(w, n) : value_text(w, value), left,
                     augmented ? 0 : (kind == PS_FTA_RMW ? PS_FTX_SELF_RHS : 0), augmented ? 0 : value_kind(w, value), n);
     } else if (!augmented && !ts_node_is_null(value)) {
       TSSymbol vs = ts_node_symbol(value);
@@ -1185,7 +1330,7 @@ static void visit_assign(PsFtWalker *w, TSNode n, bool augmented) {
     const char *ref = chain(w, left);
     if (!ref) return;
     uint8_t kind = augmented || mentions(w, value, ref) ? PS_FTA_RMW : PS_FTA_WRITE;
-    add_access_in(w, kind, ref, augmented ? NULL : value_text(w, value), left,
+    add_access_in(w, kind, ref, augmented ? inplace_method(w, n) : value_text(w, value), left,
                   (!augmented && kind == PS_FTA_RMW) ? PS_FTX_SELF_RHS : 0, augmented ? 0 : value_kind(w, value), n);
     const PsFtRawFunc *fn = &w->raw->funcs.items[func];
     if (!augmented && fn->self_name && ts_node_symbol(obj) == w->s_identifier && text_eq(w, obj, fn->self_name) &&
@@ -1436,12 +1581,28 @@ void ps_ft_walk__node(PsFtWalker *w, TSNode n, TSSymbol s, const TSNode *path, s
   case K_FUNC: visit_func(w, n, path, depth); break;
   case K_CLASS: visit_class(w, n); break;
   case K_LAMBDA: visit_lambda(w, n); break;
-  case K_COMPREHENSION: push_frame(w, start, ts_node_end_byte(n), FR_LOOP, 0); break;
+  case K_COMPREHENSION: {
+    int32_t clauses = 0;
+    uint32_t nc = ts_node_named_child_count(n);
+    for (uint32_t i = 1; i < nc && i < 16; i++)
+      if (ts_node_symbol(ts_node_named_child(n, i)) == w->s_for_in) clauses++;
+    push_frame(w, start, ts_node_end_byte(n), FR_LOOP, clauses);
+    break;
+  }
   case K_FOR:
     push_frame(w, start, ts_node_end_byte(n), FR_LOOP, 0);
     visit_for(w, n, false);
+    note_seq_loop(w, ts_node_child_by_field_id(n, w->f_left), ts_node_child_by_field_id(n, w->f_right), cur_func(w), start,
+                  ts_node_end_byte(n), NULL);
     break;
-  case K_FOR_IN: visit_for(w, n, true); break;
+  case K_FOR_IN: {
+    visit_for(w, n, true);
+    TSNode comp = parent_of(path, depth, 0);
+    if (!ts_node_is_null(comp))
+      note_seq_loop(w, ts_node_child_by_field_id(n, w->f_left), ts_node_child_by_field_id(n, w->f_right), cur_func(w),
+                    ts_node_start_byte(comp), ts_node_end_byte(comp), NULL);
+    break;
+  }
   case K_WHILE:
     push_frame(w, start, ts_node_end_byte(n), FR_LOOP, 0);
     if (cur_func(w) >= 0) push_check(w, n, ts_node_child_by_field_id(n, w->f_condition));

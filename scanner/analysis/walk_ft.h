@@ -88,7 +88,27 @@ typedef struct PsFtRawCall {
   uint32_t start, end;   /* the callee */
   uint32_t first_arg, n_args;
   uint8_t flags;         /* PS_FTC_* */
+  uint8_t loops;         /* the loops of its function around it (a comprehension counts its for clauses) */
 } PsFtRawCall;
+
+/* A name that stands for a collection of callables: bound to a list,
+ * tuple, set or dict literal (`targets = [reader, writer]`), a loop
+ * variable over one (`for f in (a, b)`, `for t in targets`,
+ * `for k, f in handlers.items()`, `for i, f in enumerate(fns)`), or a
+ * map's lambda parameter (`pool.map(lambda f: f(), fns)`). The copy-out
+ * resolves a thread target or callee written as that name into the
+ * collection's callables. */
+typedef struct PsFtRawSeq {
+  const char *name;      /* the bound name */
+  const char *of;        /* a loop over a named collection: its name ("targets"), else NULL */
+  const char *lambda;    /* a map's lambda parameter: the lambda's local name, else NULL */
+  int32_t func;          /* where the name (and `of`) is bound: -1 at module level */
+  uint32_t start, end;   /* a loop: its byte range (a comprehension: the whole comprehension) */
+  uint32_t first, n;     /* its literal elements, callables as written (into seq_elems) */
+  bool loop;             /* a loop variable or lambda parameter, else a binding */
+  bool dict;             /* a binding to a dict literal (the elements are its values) */
+  bool values;           /* a loop over .values(), .items() or enumerate(): the elements, not dict keys */
+} PsFtRawSeq;
 
 /* A lock held from a with statement or an acquire(): lock nodes form a
  * tree (each points at the set held around it), so a lock set is a node. */
@@ -131,6 +151,8 @@ typedef struct PsFtRaw {
                                       lambda parameters, comprehension variables */
   Array(PsFtRawMarker) markers;
   Array(PsFtRawDecl) params;       /* parameter names (not self) */
+  Array(PsFtRawSeq) seqs;          /* names of collections of callables */
+  Array(PsFtRawArg) seq_elems;     /* their elements (kw NULL, index -1) */
 } PsFtRaw;
 
 typedef struct PsFtWalker PsFtWalker;

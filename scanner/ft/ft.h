@@ -65,7 +65,8 @@ PsFtVocab *ps_ft_vocab_new(void);
 void ps_ft_vocab_delete(PsFtVocab *self);
 /* Adds one row: `kind` is one of
  *   container NAME KIND   a constructor of a mutable container; KIND is dict,
- *                         list, set, deque, defaultdict, counter or other
+ *                         list, set, deque, defaultdict, counter, other or
+ *                         buffer (a memoryview: item stores take no lock)
  *   lock NAME             a lock type (held by `with`)
  *   safe NAME WHAT        a type safe to share (threading.local, queues, ...)
  *   iterator NAME         a call returning an iterator (next() consumes it)

@@ -14,6 +14,7 @@ typedef enum FtKind {
   FK_DEFAULTDICT,
   FK_COUNTER,
   FK_OTHER, /* some other mutable container (bytearray, a weak dictionary) */
+  FK_BUFFER, /* a view of another object's memory (memoryview): its writes take no lock */
   FK_N
 } FtKind;
 

@@ -46,10 +46,19 @@ static int effect(const R *r, const FtAcc *x) {
   switch (a->kind) {
   case PS_FTA_WRITE:
   case PS_FTA_DEL: return EF_REBIND;
-  /* x += [v] on a list extends it in place; x = x + [v] rebinds. */
-  case PS_FTA_RMW: return o->cat == FT_CAT_CONTAINER && !(a->flags & PS_FTX_SELF_RHS) ? FE_COMPOUND : EF_RMW;
+  /* x += [v] on a list extends it in place (compound unless the table
+   * says what the in-place method does: s |= t); x = x + [v] rebinds. */
+  case PS_FTA_RMW: {
+    if (o->cat != FT_CAT_CONTAINER || (a->flags & PS_FTX_SELF_RHS)) return EF_RMW;
+    FtEffect e = ps_ft__method(r->g->vocab, o->kind, a->name);
+    return e != FE_NONE ? (int)e : FE_COMPOUND;
+  }
   case PS_FTA_ITEM_READ: return o->kind == FK_DEFAULTDICT && (a->flags & PS_FTX_ELEMENT) ? FE_COMPOUND : FE_READ;
-  case PS_FTA_ITEM_STORE: return o->kind == FK_LIST || o->kind == FK_DEQUE ? FE_WRITE : FE_INSERT;
+  case PS_FTA_ITEM_STORE: {
+    FtEffect e = o->kind == FK_BUFFER ? ps_ft__method(r->g->vocab, o->kind, "__setitem__") : FE_NONE;
+    if (e != FE_NONE) return e;
+    return o->kind == FK_LIST || o->kind == FK_DEQUE ? FE_WRITE : FE_INSERT;
+  }
   case PS_FTA_ITEM_DEL: return FE_TAKE;
   case PS_FTA_ITEM_RMW: return FE_COMPOUND;
   case PS_FTA_METHOD:

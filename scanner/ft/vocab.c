@@ -28,7 +28,7 @@ void ps_ft_vocab_delete(PsFtVocab *self) {
 
 static const char *const KINDS[] = {"container", "lock", "safe", "iterator", "entry", "subclass", "server",
                                     "handler", "method", "call", "lock-like", NULL};
-static const char *const KIND_NAMES[FK_N] = {"", "dict", "list", "set", "deque", "defaultdict", "counter", "other"};
+static const char *const KIND_NAMES[FK_N] = {"", "dict", "list", "set", "deque", "defaultdict", "counter", "other", "buffer"};
 static const char *const EFFECTS[] = {"", "read", "write", "insert", "remove", "take", "compound", "copy", "iterate",
                                       "consume", "once", NULL};
 
@@ -59,7 +59,7 @@ int ps_ft_vocab_add(PsFtVocab *self, const char *kind, const char *name, const c
     bool ok = false;
     for (int i = 1; i < FK_N; i++) ok |= !strcmp(KIND_NAMES[i], detail);
     if (!ok) {
-      snprintf(why, n, "container kind `%s` is not one of dict, list, set, deque, defaultdict, counter, other", detail);
+      snprintf(why, n, "container kind `%s` is not one of dict, list, set, deque, defaultdict, counter, other, buffer", detail);
       return -1;
     }
   } else if (!strcmp(kind, "method") || !strcmp(kind, "call")) {

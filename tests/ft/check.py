@@ -16,6 +16,12 @@ and report per unit and in total:
     near-misses  findings on `# ok:` lines of that rule
     unexpected   findings on lines with no marker for that rule
 
+--allow FILE lists known-unsupported `# expect:` markers, one a line, as check.py prints them
+followed by the reason (`ft/races/case/racy.py:19 FT002  why it cannot be found`; `#` starts a
+comment line): with --strict they are reported but not violations, and an entry whose marker is
+found (or that names no `# expect:` marker) is a violation, so the list only shrinks. An entry
+without a reason is a setup error.
+
 --json-input FILE reads findings from a JSON file instead of running pyshift (the format of
 docs/output-formats.md: an array of findings with "rule", "path" and "range.start.line"), to test
 the parsing. Exit 1 with --strict on any missed marker, near-miss or unexpected finding (use
@@ -115,6 +121,21 @@ def compare(files, found_by_file, rel):
     return t
 
 
+def read_allow(path):
+    """{"path:line RULE": reason} from an allowlist file; raises ValueError on a bad line."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for lineno, text in enumerate(f, 1):
+            text = text.strip()
+            if not text or text.startswith("#"):
+                continue
+            m = re.match(r"(\S+:\d+)\s+(FT\d{3})\s+(\S.*)$", text)
+            if not m:
+                raise ValueError("%s:%d: expected `path:line FTnnn  reason`, got %r" % (path, lineno, text))
+            out["%s %s" % (m.group(1), m.group(2))] = m.group(3)
+    return out
+
+
 def pct(a, b):
     return "%5.1f%%" % (100.0 * a / b) if b else "  n/a "
 
@@ -129,6 +150,7 @@ def main(argv=None):
     ap.add_argument("--strict", action="store_true", help="exit 1 on any miss, near-miss or unexpected finding")
     ap.add_argument("--strict-unexpected", choices=("yes", "no"), default="yes")
     ap.add_argument("--pyshift-arg", action="append", default=[], help="extra argument passed to pyshift")
+    ap.add_argument("--allow", help="known-unsupported `# expect:` markers, each with a reason")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and unexpected finding")
     args = ap.parse_args(argv)
 
@@ -150,6 +172,14 @@ def main(argv=None):
     if not units or not n_markers:
         print("check.py: the corpus is empty (no case with an `# expect:` marker)", file=sys.stderr)
         return 2
+
+    allow = {}
+    if args.allow:
+        try:
+            allow = read_allow(args.allow)
+        except (OSError, ValueError) as e:
+            print("check.py: %s" % e, file=sys.stderr)
+            return 2
 
     if args.json_input:
         with open(args.json_input, encoding="utf-8") as f:
@@ -189,7 +219,23 @@ def main(argv=None):
                                            len(total.near_misses), len(total.unexpected)))
     for m in total.near_misses:
         print("near-miss: %s" % m)
-    violations = len(total.missed) + len(total.near_misses)
+    missed = [m for m in total.missed if m not in allow]
+    for m in total.missed:
+        if m in allow:
+            print("known miss: %s (%s)" % (m, allow[m]))
+        elif not args.verbose:
+            print("missed: %s" % m)
+    expected = set()
+    for _, _, files in units:
+        for path in files:
+            for (line, rule), kind in markers_of(path).items():
+                if kind == "expect":
+                    expected.add("%s:%d %s" % (rel(path), line, rule))
+    stale = sorted(m for m in allow if m not in total.missed)
+    for m in stale:
+        why = "is found now" if m in expected else "names no `# expect:` marker"
+        print("stale allowlist entry: %s %s: remove it from %s" % (m, why, args.allow))
+    violations = len(missed) + len(total.near_misses) + len(stale)
     if args.strict_unexpected == "yes":
         violations += len(total.unexpected)
     if args.strict and violations:
