@@ -262,6 +262,20 @@ static bool restores(Ctx *c, int32_t func, const char *ref, const char *value) {
   return false;
 }
 
+/* The last LOCAL bind of `name` in func before byte `before` (in source
+ * order: a branch's binding counts as the one that reaches), or NULL. */
+static const PsFtRawBind *last_local(const Ctx *c, int32_t func, const char *name, uint32_t before) {
+  if (func < 0) return NULL;
+  const PsFtRawFunc *fn = &c->raw->funcs.items[func];
+  const PsFtRawBind *found = NULL;
+  for (size_t i = fn->first_bind; i < fn->bind_end; i++) {
+    const PsFtRawBind *b = &c->raw->binds.items[i];
+    if (b->where != PS_FTW_LOCAL || b->func != func || b->start >= before || strcmp(b->name, name)) continue;
+    if (!found || b->start > found->start) found = b;
+  }
+  return found;
+}
+
 /* The one LOCAL bind of `name` in func when the function binds the name
  * once (the summary's bindings count every kind of binding), else NULL. */
 static const PsFtRawBind *single_local(const Ctx *c, int32_t func, const char *name, size_t n) {
@@ -794,9 +808,16 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
     /* An object under construction is not shared yet (RacerD's ownership). */
     if (via == PS_FTVIA_SELF && (r->funcs.items[a->func].flags & PS_FTF_INIT)) continue;
     const char *name = a->name;
-    uint8_t kind = a->kind, flags = a->flags;
+    uint8_t kind = a->kind, flags = a->flags, value = a->value;
+    if (kind == PS_FTA_ITEM_STORE && value == PS_FTV_ALIAS && name && !strchr(name, '.')) {
+      /* c[k] = x, x made by a call before (`tile = Tile(...)`): what the
+       * cache receives is what the call made (an instance keeps its
+       * identity: races.c, identity_fill). */
+      const PsFtRawBind *b = last_local(&c, a->func, name, a->start);
+      if (b && b->value == PS_FTV_CALL && b->ctor) name = b->ctor, value = PS_FTV_CALL;
+    }
     if (kind == PS_FTA_WRITE || kind == PS_FTA_ITEM_STORE) {
-      if (a->value == PS_FTV_CALL && name) {
+      if (value == PS_FTV_CALL && name) {
         const char *recv;
         const char *t = resolve_callee(&c, a->func, name, &recv, 0);
         name = t ? t : name;
@@ -810,7 +831,7 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
     }
     PsFtAccess oa = {ps_facts_str(f, key), shown(&c, a->shown_start, a->shown_end), ps_facts_str(f, name),
                      (uint32_t)a->func, lockset(&c, a->locks, sets),
-                     -1, ps_source_pos(src, a->start), ps_source_pos(src, a->end), kind, via, flags, a->value};
+                     -1, ps_source_pos(src, a->start), ps_source_pos(src, a->end), kind, via, flags, value};
     map[i] = (int32_t)o->accesses.size;
     array_push(&o->accesses, oa);
   }

@@ -1245,7 +1245,8 @@ static void visit_subscript(PsFtWalker *w, TSNode n, const TSNode *path, size_t 
     if (ps == w->s_assignment) {
       TSNode rv = assigned_value(w, par);
       value = value_kind(w, rv);
-      if (value == PS_FTV_CALL) vname = value_text(w, rv);
+      /* A call's callee; a name's text (ft_facts.c follows a local to its call). */
+      if (value == PS_FTV_CALL || value == PS_FTV_ALIAS) vname = value_text(w, rv);
       if (reads_item(w, rv, ref, n)) kind = PS_FTA_ITEM_RMW, flags |= PS_FTX_SELF_RHS;
     }
   }

@@ -88,6 +88,9 @@ void ps_ft_vocab_delete(PsFtVocab *self);
  *   call NAME WHAT        a function applied to a container (its first
  *                         argument): read, copy, iterate, consume
  *   lock-like NAME        extra lock-like context managers ([tool.pyshift.ft])
+ *   main-only NAME        a call only the main thread may make (signal.signal
+ *                         raises ValueError in any other): the function that
+ *                         makes it runs in the main thread alone
  * Returns 0, or -1 with a reason in why[0..n) for an unknown kind or value. */
 int ps_ft_vocab_add(PsFtVocab *self, const char *kind, const char *name, const char *detail, const char *extra,
                     char *why, size_t n);

@@ -33,6 +33,7 @@ typedef struct R {
   void *ctx;
   uint16_t *done; /* per access: a bit per race already reported there */
   bool *lock_done; /* per lock: FT006 per-instance reported */
+  bool *main_only; /* per function: makes a main-only call (signal.signal): runs in the main thread alone */
   PsBuf scratch;
 } R;
 
@@ -148,6 +149,8 @@ static uint32_t access_class(const R *r, const FtAcc *a, const char *cls_key) {
  * check and its act: only what is held across both protects). */
 static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, Sharing sh, const char *cls_key,
                        Pair *out) {
+  /* Two functions that only the main thread can run never run at once. */
+  if (r->main_only[a->fn] && r->main_only[b->fn]) return false;
   uint32_t na, nb;
   const FtReach *ra = reach_of(r, a->fn, &na), *rb = reach_of(r, b->fn, &nb);
   bool found = false;
@@ -528,7 +531,10 @@ static void compound_races(R *r, const FtObj *o) {
     for (uint32_t k = 0; k < o->n_accs; k++) {
       const FtAcc *b = acc(r, o->accs[(i + k) % o->n_accs]);
       int eb = effect(r, b);
-      if (!mutating(eb) && !(method_compound && (eb == FE_READ || eb == FE_ITERATE || eb == EF_TEST))) continue;
+      /* `x is None` tests the name's binding, not the container's items:
+       * an insert into the container does not conflict with it. */
+      bool content_test = eb == EF_TEST && b->a->kind != PS_FTA_TEST_NONE;
+      if (!mutating(eb) && !(method_compound && (eb == FE_READ || eb == FE_ITERATE || content_test))) continue;
       Pair p;
       if (!concurrent(r, a, b, FT_NONE, sh, cls_key, &p)) continue;
       if (lock_only(r, race, a, &p)) break;
@@ -624,6 +630,74 @@ static bool lazy_init_races(R *r, const FtAcc *a, const FtAcc *t, const FtObj *o
   (void)r;
 }
 
+/* A cache fill (`if k not in c: c[k] = v`) that two threads both run
+ * computes v twice and stores it twice: harmless when v is a value, equal
+ * each time and published by the one store (freethreading.md, point (4):
+ * check-then-act is benign only when idempotent and published atomically;
+ * RacerD's @Functional). It races when the value's identity matters:
+ *   - an instance (`cls()`, `Encoding(...)`, `object()`: callers of the
+ *     two threads keep different objects; a singleton registry), a lock
+ *     (FT006, found before this), an iterator or generator;
+ *   - a container whose entries are then changed in place through the
+ *     cache (`c[k] = []` ... `c[k].append(x)`: one thread's items go to the
+ *     list the other thread's store replaced);
+ *   - a placeholder filled in later (`c[k] = None` ... `c[k] = v` in the
+ *     same function, the same entry): other threads see the placeholder.
+ *     Other later stores to the entry are taken for alternatives (the
+ *     branches of an if: html5lib's `cache[t] = dom.TreeWalker` / `elif`
+ *     `cache[t] = genshi.TreeWalker`); an entry completed in place
+ *     (`c[k][j] = y`, `c[k].attr = y`) is the case above.
+ * A call of a function (`compile(p)`, `self._load(k)`), a literal, a
+ * comprehension, a tuple, a class or module attribute (`dom.TreeWalker`),
+ * a name holding any of these: a value. Constructors are told by the tree
+ * (a class of the tree, a container, a lock) or by the CapWords
+ * convention for callees outside it (`IPv4Address(...)`, `cls(...)`). */
+/* Do two item writes name the same entry: the same `c[key]` in their code
+ * (`c[k] = x` and `c[k][j] = y`, not `c[host] = ...` and `c[domain] = ...`)?
+ * Without the code, assume so. */
+static bool same_entry(const PsFtAccess *x, const PsFtAccess *y) {
+  if (!x->text || !y->text) return true;
+  const char *ex = strchr(x->text, ']'), *ey = strchr(y->text, ']');
+  if (!ex || !ey) return true;
+  return ex - x->text == ey - y->text && !strncmp(x->text, y->text, (size_t)(ex - x->text));
+}
+
+static bool identity_fill(R *r, const FtAcc *a, const FtObj *o) {
+  for (uint32_t k = 0; k < o->n_accs; k++) {
+    const FtAcc *m = acc(r, o->accs[k]);
+    const PsFtAccess *x = m->a;
+    if (x->kind == PS_FTA_ITEM_READ && (x->flags & PS_FTX_ELEMENT)) return true;
+    if (a->a->value == PS_FTV_NONE && m != a && m->fn == a->fn && x->pos.byte > a->a->pos.byte &&
+        (x->kind == PS_FTA_ITEM_STORE || x->kind == PS_FTA_ITEM_RMW) && same_entry(a->a, x))
+      return true;
+  }
+  switch (a->a->value) {
+  case PS_FTV_GENEXP: return true;
+  case PS_FTV_CALL: {
+    const char *callee = a->a->name;
+    if (!callee || !*callee) return true; /* an unnamed callee (f()(), d[k]()): unknown, keep it */
+    const char *canon = ft_canon(r->g, callee);
+    const char *names[2] = {callee, canon};
+    for (int i = 0; i < 2; i++) {
+      if (!names[i]) continue;
+      if (ps_ft__container(r->g->vocab, names[i]) != FK_NONE) return false; /* filled in place: above */
+      if (ps_ft__vocab_row(r->g->vocab, "lock", names[i]) || ps_ft__vocab_row(r->g->vocab, "safe", names[i]) ||
+          ps_ft__vocab_row(r->g->vocab, "iterator", names[i]))
+        return true;
+    }
+    if (ft_cls_find(r->g, canon) != FT_NONE) return true;
+    uint32_t fn = ft_fn_find(r->g, canon);
+    if (fn != FT_NONE) return (r->g->fns.items[fn].f->flags & PS_FTF_GENERATOR) != 0;
+    const char *last = strrchr(callee, '.');
+    last = last ? last + 1 : callee;
+    while (*last == '_') last++;
+    return (*last >= 'A' && *last <= 'Z') || !strcmp(last, "object") || !strcmp(last, "cls") ||
+           !strcmp(last, "klass") || !strcmp(last, "type");
+  }
+  default: return false;
+  }
+}
+
 /* FT003 (and FT006's lazily made lock, FT007's on instance state): an act
  * that depends on a test, when another thread can invalidate the test. */
 static void check_act_races(R *r, const FtObj *o) {
@@ -662,6 +736,9 @@ static void check_act_races(R *r, const FtObj *o) {
         ps_ft__vocab_row(r->g->vocab, "lock", ft_canon(r->g, aa->name)))
       lock_made = true;
     if (!item_insert && !rebind && !use) continue;
+    if (item_insert && !lock_made && aa->kind == PS_FTA_ITEM_STORE && o->cat == FT_CAT_CONTAINER &&
+        !identity_fill(r, a, o))
+      continue;
     /* Item acts: only on containers whose operations the vocabulary knows
      * (a mapping of unknown type may lock itself). */
     if ((item_insert || use) && o->cat != FT_CAT_CONTAINER) continue;
@@ -1078,7 +1155,29 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
       fprintf(stderr, "FTDBG-LOCK\t%s\tper_instance=%d\n", g.locks.items[i].key, g.locks.items[i].per_instance);
   }
   R r = {&g, opts, emit, ctx, ps_xcalloc(g.accs.size + 1, sizeof(uint16_t)), ps_xcalloc(g.locks.size + 1, sizeof(bool)),
-         PS_BUF_INIT};
+         ps_xcalloc(g.fns.size + 1, sizeof(bool)), PS_BUF_INIT};
+  /* signal.signal() raises ValueError outside the main thread, so a
+   * function that calls it runs in the main thread (unittest's
+   * installHandler, a CLI's setup), and so does the handler it installs:
+   * their accesses never race each other. */
+  for (size_t fi = 0; fi < g.files.size; fi++) {
+    const FtFile *ff = &g.files.items[fi];
+    const PsFtFacts *ft = ff->f->ft;
+    for (size_t k = 0; k < ft->calls.size; k++) {
+      const PsFtCall *c = &ft->calls.items[k];
+      if (c->func == UINT32_MAX || !c->target) continue;
+      if (!ps_ft__vocab_row(vocab, "main-only", c->target) && !ps_ft__vocab_row(vocab, "main-only", ft_canon(&g, c->target)))
+        continue;
+      r.main_only[ff->fn0 + c->func] = true;
+      /* The handler handed to signal.signal() runs in the main thread too. */
+      for (uint32_t k2 = 0; k2 < c->n_args; k2++) {
+        const PsFtArg *arg = &ft->args.items[c->first_arg + k2];
+        if (arg->how != PS_FTARG_FUNC && arg->how != PS_FTARG_BOUND && arg->how != PS_FTARG_LAMBDA) continue;
+        uint32_t h = ft_fn_find(&g, ft_canon(&g, arg->target));
+        if (h != FT_NONE) r.main_only[h] = true;
+      }
+    }
+  }
   for (size_t i = 0; i < g.objs.size; i++) {
     const FtObj *o = &g.objs.items[i];
     if (!o->n_accs || silenced(o) || o->cat == FT_CAT_SAFE) continue;
@@ -1097,6 +1196,7 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
   lock_creation(&r);
   free(r.done);
   free(r.lock_done);
+  free(r.main_only);
   ps_buf_free(&r.scratch);
   ft_graph_free(&g);
 }

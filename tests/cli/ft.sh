@@ -24,7 +24,7 @@ expect_no_out default_target_no_ft 'FT0'
 
 run check --isolated --target-version 3.14t --ft-mode app .
 expect_rc ft_rc 1
-expect_out cache_cta 'pkg/cache.py:11:9: FT003 check-then-act on shared `_cache` (pkg/cache.py:3): `_cache[key] = key * 2` acts on the test `key not in _cache` (line 10)'
+expect_out cache_cta 'pkg/cache.py:11:9: FT003 check-then-act on shared `_cache` (pkg/cache.py:3): `_cache[key] = object()` acts on the test `key not in _cache` (line 10)'
 expect_out cache_test '    pkg/cache.py:10:8: the test `key not in _cache`'
 expect_out stats_rmw 'pkg/stats.py:6:5: FT002 `served += 1` updates shared `served` (pkg/stats.py:1) non-atomically: two threads can run it at once'
 expect_no_out benign 'pkg/cache.py:19:'

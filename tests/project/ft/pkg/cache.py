@@ -8,7 +8,7 @@ _guarded = {}
 
 def get_or_make(key):
     if key not in _cache:
-        _cache[key] = key * 2
+        _cache[key] = object()
     remember(key)
     guarded(key)
     return _cache[key]
@@ -27,4 +27,4 @@ def guarded(key):
 
 def ignored(key):
     if key not in _cache:
-        _cache[key] = 0  # pyshift: ignore[FT003]
+        _cache[key] = object()  # pyshift: ignore[FT003]

@@ -4,4 +4,5 @@ _handlers = {}
 
 def register(name, handler):
     if name not in _handlers:
-        _handlers[name] = handler
+        _handlers[name] = []
+    _handlers[name].append(handler)
