@@ -120,6 +120,10 @@ foreach(_case ${_ps_adopt_cases})
                        ENVIRONMENT "${PS_SARIF_ENV}")
 endforeach()
 
+# PYSHIFT_TIMING (bench/README.md): the per-stage timing line.
+add_test(NAME cli.timing COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/timing.sh $<TARGET_FILE:pyshift> ${CMAKE_SOURCE_DIR})
+set_tests_properties(cli.timing PROPERTIES LABELS "cli")
+
 # Issue 13, the result cache: tests/cli/cache.sh, one case per property.
 set(_ps_cache_cases r13_11_rerun r13_11_changed_file r13_11_invalidation r13_11_corrupt r13_11_concurrent
     r13_11_off r13_11_project r13_11_location r13_11_evict_clean)

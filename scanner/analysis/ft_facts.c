@@ -35,6 +35,17 @@ typedef struct Ctx {
 
 static const struct PsFtRawBind *single_local(const Ctx *c, int32_t func, const char *name, size_t n);
 static int head_of(Ctx *c, int32_t func, const char *head, size_t hn, const char **q, bool *own_class);
+/* a sep b in the arena: ps_arena_sprintf without the format parsing (this
+ * runs for most references of every file). */
+static char *cat(PsArena *arena, const char *a, const char *sep, const char *b) {
+  size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
+  char *o = ps_arena_alloc(arena, la + ls + lb + 1);
+  memcpy(o, a, la);
+  memcpy(o + la, sep, ls);
+  memcpy(o + la + ls, b, lb + 1);
+  return o;
+}
+
 static const char *resolve_callee(Ctx *c, int32_t func, const char *callee, const char **recv, int depth);
 static const char *resolve_ref(Ctx *c, int32_t func, const char *ref, uint8_t *via);
 
@@ -115,7 +126,7 @@ static const char *relative_import(Ctx *c, const char *name, size_t n) {
     if (im->kind == PS_IMPORT_FROM && local && strlen(local) == n && !strncmp(local, name, n) && strcmp(im->name, "*")) {
       char *abs = ps_modules_resolve_relative(c->f->module, c->f->is_package, im->level, im->module);
       if (!abs) return NULL;
-      const char *r = *abs ? ps_arena_sprintf(c->arena, "%s.%s", abs, im->name) : ps_arena_strdup(c->arena, im->name);
+      const char *r = *abs ? cat(c->arena, abs, ".", im->name) : ps_arena_strdup(c->arena, im->name);
       free(abs);
       return r;
     }
@@ -361,14 +372,14 @@ static const char *resolve_ref_raw(Ctx *c, int32_t func, const char *ref, uint8_
       *via = (fn->flags & PS_FTF_CLASSMETHOD) ? PS_FTVIA_CLS : PS_FTVIA_SELF;
       const char *cq = qualify(c, c->raw->classes.items[fn->self_cls].local);
       const char *d2 = strchr(rest, '.');
-      if (!d2) return ps_arena_sprintf(c->arena, "%s.%s", cq, rest);
+      if (!d2) return cat(c->arena, cq, ".", rest);
       /* self.a.b: b of the object self.a holds, when a method of the
        * class assigns it a constructor call (self.a = Index()). */
       if (strchr(d2 + 1, '.')) return NULL;
       const char *ctor = attr_ctor(c, fn->self_cls, rest, (size_t)(d2 - rest));
       const char *recv;
       const char *cls = ctor ? resolve_callee(c, -1, ctor, &recv, 1) : NULL;
-      return cls ? ps_arena_sprintf(c->arena, "%s%s", cls, d2) : NULL;
+      return cls ? cat(c->arena, cls, "", d2) : NULL;
     }
   }
   const char *q;
@@ -390,7 +401,7 @@ static const char *resolve_ref_raw(Ctx *c, int32_t func, const char *ref, uint8_
     }
     if (!target) return NULL;
     c->depth++;
-    const char *k = resolve_ref(c, tf, rest ? ps_arena_sprintf(c->arena, "%s.%s", target, rest) : target, via);
+    const char *k = resolve_ref(c, tf, rest ? cat(c->arena, target, ".", rest) : target, via);
     c->depth--;
     return k;
   }
@@ -402,14 +413,14 @@ static const char *resolve_ref_raw(Ctx *c, int32_t func, const char *ref, uint8_
   if (own_class) {
     if (strchr(rest, '.')) return NULL;
     *via = PS_FTVIA_CLASS;
-    return ps_arena_sprintf(c->arena, "%s.%s", q, rest);
+    return cat(c->arena, q, ".", rest);
   }
   /* Through an import: a module's attribute or a class's. */
   const PsBinding *b = module_binding(c->s, ref, hn);
   bool imported = b && (b->kind == PS_BIND_IMPORT || relative_import(c, ref, hn));
   if (!imported) return NULL; /* an attribute of a module-level object */
   *via = PS_FTVIA_MODULE;
-  return ps_arena_sprintf(c->arena, "%s.%s", q, rest);
+  return cat(c->arena, q, ".", rest);
 }
 
 /* What a callee (or a callable handed on) stands for: a qualified name, or
@@ -437,12 +448,12 @@ static const char *resolve_callee_raw(Ctx *c, int32_t func, const char *callee, 
       /* cls(): an instance of the class itself. */
       if (!dot) return (fn->flags & PS_FTF_CLASSMETHOD) ? cq : NULL;
       const char *d2 = strchr(dot + 1, '.');
-      if (!d2) return ps_arena_sprintf(c->arena, "%s%s", cq, dot);
+      if (!d2) return cat(c->arena, cq, "", dot);
       if (strchr(d2 + 1, '.')) return NULL;
       const char *ctor = attr_ctor(c, fn->self_cls, dot + 1, (size_t)(d2 - dot - 1));
       const char *r2;
       const char *cls = ctor ? resolve_callee(c, -1, ctor, &r2, depth + 1) : NULL;
-      return cls ? ps_arena_sprintf(c->arena, "%s%s", cls, d2) : NULL;
+      return cls ? cat(c->arena, cls, "", d2) : NULL;
     }
   }
   const char *q;
@@ -454,7 +465,7 @@ static const char *resolve_callee_raw(Ctx *c, int32_t func, const char *callee, 
     if (alias) {
       const char *r2;
       const char *t = resolve_callee(c, -1, alias, &r2, depth + 1);
-      if (t) return dot ? ps_arena_sprintf(c->arena, "%s%s", t, dot) : t;
+      if (t) return dot ? cat(c->arena, t, "", dot) : t;
     }
   }
   if (h == 1 && dot && !own_class) {
@@ -463,15 +474,15 @@ static const char *resolve_callee_raw(Ctx *c, int32_t func, const char *callee, 
     if (b && b->kind == PS_BIND_CALL && b->target && (func < 0 || !is_local_in(c, func, callee, hn))) {
       const char *r2;
       const char *ctor = resolve_callee(c, -1, b->target, &r2, depth + 1);
-      if (ctor) return ps_arena_sprintf(c->arena, "%s%s", ctor, dot);
+      if (ctor) return cat(c->arena, ctor, "", dot);
     }
   }
-  if (h == 1) return dot ? ps_arena_sprintf(c->arena, "%s%s", q, dot) : q;
+  if (h == 1) return dot ? cat(c->arena, q, "", dot) : q;
   if (h == 3 && c->depth < 4) {
     /* An alias of another name: its callee through that name. */
     c->depth++;
     const char *r2;
-    const char *t = resolve_callee(c, func, dot ? ps_arena_sprintf(c->arena, "%s%s", q, dot) : q, &r2, depth + 1);
+    const char *t = resolve_callee(c, func, dot ? cat(c->arena, q, "", dot) : q, &r2, depth + 1);
     c->depth--;
     if (t) return t;
   }
@@ -480,7 +491,7 @@ static const char *resolve_callee_raw(Ctx *c, int32_t func, const char *callee, 
     const char *r2;
     const char *ctor = resolve_callee(c, func, q, &r2, depth + 1);
     if (!ctor) ctor = q;
-    return ps_arena_sprintf(c->arena, "%s%s", ctor, dot);
+    return cat(c->arena, ctor, "", dot);
   }
   return NULL;
 }
@@ -583,11 +594,11 @@ static uint32_t lockset(Ctx *c, uint32_t x, uint32_t *sets) {
       bool with = ln->text[0] == '@';
       const char *recv;
       const char *t = resolve_callee(c, ln->func, ps_arena_strndup(c->arena, ln->text + with, tl - 2 - with), &recv, 0);
-      k = ps_arena_sprintf(c->arena, "%s%s", with ? "with:" : "call:", t ? t : ln->text);
+      k = cat(c->arena, with ? "with:" : "call:", "", t ? t : ln->text);
     } else {
       k = resolve_ref(c, ln->func, ln->text, &via);
     }
-    if (!k) k = ps_arena_sprintf(c->arena, "%s:%s", qualify(c, c->raw->funcs.items[ln->func].local), ln->text);
+    if (!k) k = cat(c->arena, qualify(c, c->raw->funcs.items[ln->func].local), ":", ln->text);
     k = ps_facts_str(c->f, k);
     bool dup = false;
     for (size_t i = 0; i < n && !dup; i++) dup = keys[i] == k;
@@ -721,8 +732,8 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
     const char *key;
     if (b->where == PS_FTW_MODULE) key = qualify(&c, b->name);
     else if (b->where == PS_FTW_LOCAL && b->value != PS_FTV_CALL) continue; /* aliases: resolution only */
-    else if (b->where == PS_FTW_LOCAL) key = ps_arena_sprintf(arena, "%s:%s", o->funcs.items[b->func].qualname, b->name);
-    else if (b->cls >= 0) key = ps_arena_sprintf(arena, "%s.%s", o->classes.items[b->cls].qualname, b->name);
+    else if (b->where == PS_FTW_LOCAL) key = cat(arena, o->funcs.items[b->func].qualname, ":", b->name);
+    else if (b->cls >= 0) key = cat(arena, o->classes.items[b->cls].qualname, ".", b->name);
     else continue;
     PsFtObject ob = {ps_facts_str(f, key), NULL, NULL, b->func >= 0 ? (uint32_t)b->func : UINT32_MAX,
                      ps_source_pos(src, b->start), b->where, b->value, 0};
@@ -736,7 +747,7 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
         const char *dot = strrchr(b->ctor, '.');
         uint8_t via;
         const char *k = dot ? resolve_ref(&c, scope_func, ps_arena_strndup(arena, b->ctor, (size_t)(dot - b->ctor)), &via) : NULL;
-        q = k ? ps_arena_sprintf(arena, "%s%s", k, dot) : NULL;
+        q = k ? cat(arena, k, "", dot) : NULL;
       } else {
         q = resolve_callee(&c, scope_func, b->ctor, &recv, 0);
       }
@@ -804,7 +815,7 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
     if (rc->flags & PS_FTC_SUPER) {
       const PsFtRawFunc *fn = rc->func >= 0 ? &r->funcs.items[rc->func] : NULL;
       if (fn && fn->self_cls >= 0)
-        target = ps_arena_sprintf(arena, "%s.%s", o->classes.items[fn->self_cls].qualname, rc->callee);
+        target = cat(arena, o->classes.items[fn->self_cls].qualname, ".", rc->callee);
     } else if (!(rc->flags & PS_FTC_IMPLICIT) && !strchr(rc->callee, '.') &&
                (n_alts = callables_of(&c, rc->func, rc->callee, rc->start, alts, &alt_loop))) {
       /* `for f in fns: f()`: each of fns (below). */

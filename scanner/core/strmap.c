@@ -16,7 +16,7 @@ void ps_strmap_clear(PsStrMap *self) {
 
 static PsStrMapSlot *slot_for(PsStrMapSlot *slots, size_t cap, const char *k, size_t n) {
   size_t mask = cap - 1;
-  size_t i = (size_t)ps_hash_bytes(k, n) & mask;
+  size_t i = (size_t)ps_strmap_hash(k, n) & mask;
   while (slots[i].key && !(slots[i].len == n && !memcmp(slots[i].key, k, n))) i = (i + 1) & mask;
   return &slots[i];
 }

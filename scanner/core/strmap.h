@@ -2,9 +2,9 @@
  * values.
  *
  * Open addressing with linear probing, a power-of-two capacity kept at most
- * half full, FNV-1a (ps_hash_bytes). Keys are not copied: the caller keeps
- * them alive as long as the map (they may hold NUL bytes when put with a
- * length). Every string-keyed lookup table uses it: the engine's word
+ * half full, ps_strmap_hash (eight bytes a step). Keys are not copied: the
+ * caller keeps them alive as long as the map (they may hold NUL bytes when
+ * put with a length). Every string-keyed lookup table uses it: the engine's word
  * table, the removed-APIs rows' last names, TOML tables' key index, the
  * project's string sets, index and interning pool, and the summary's
  * bindings index (name to the first binding of a chain per name).
@@ -45,11 +45,32 @@ bool ps_strmap_put_n(PsStrMap *self, const char *k, size_t n, uint64_t v, bool r
 /* ps_strmap_put_n for a NUL-terminated key. */
 bool ps_strmap_put(PsStrMap *self, const char *k, uint64_t v, bool replace);
 
+/* The table's hash: eight bytes a step (ps_hash_bytes, FNV-1a, goes byte
+ * by byte and was a few percent of an FT run, whose copy-out and joins
+ * intern and look up qualified names). Only slot positions depend on it:
+ * every walk over the slots is order-insensitive (sets, or sorted after). */
+static inline uint64_t ps_strmap_hash(const char *k, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
+  for (; n >= 8; k += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, k, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+  }
+  uint64_t w = 0;
+  if (n) memcpy(&w, k, n);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 29;
+  return h;
+}
+
 /* The stored key equal to k[0..n) (its value in *v if v), or NULL. */
 static inline const char *ps_strmap_find(const PsStrMap *self, const char *k, size_t n, uint64_t *v) {
   if (!self->cap) return NULL;
   size_t mask = self->cap - 1;
-  for (size_t i = (size_t)ps_hash_bytes(k, n) & mask;; i = (i + 1) & mask) {
+  for (size_t i = (size_t)ps_strmap_hash(k, n) & mask;; i = (i + 1) & mask) {
     const PsStrMapSlot *s = &self->slots[i];
     if (!s->key) return NULL;
     if (s->len == n && !memcmp(s->key, k, n)) {

@@ -438,7 +438,12 @@ PsPos ps_source_pos(const PsSource *self, uint32_t byte) {
   }
   PsPos p = {lo + 1, 1, 1, byte};
   const unsigned char *s = (const unsigned char *)self->text;
-  for (uint32_t i = self->line_starts[lo]; i < byte;) {
+  uint32_t i = self->line_starts[lo];
+  /* ASCII runs: one column per byte. */
+  while (i < byte && s[i] < 0x80) i++;
+  p.col += i - self->line_starts[lo];
+  p.col16 += i - self->line_starts[lo];
+  while (i < byte) {
     uint32_t cp;
     size_t n = ps_utf8_decode(s + i, byte - i, &cp);
     if (n == 1 && s[i] >= 0x80) {

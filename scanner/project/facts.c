@@ -97,3 +97,19 @@ void ps_ft_facts_free(PsFtFacts *self) {
   array_free(&self->lock_keys);
   free(self);
 }
+
+#define ARRAY_BYTES(a) ((a)->cap * sizeof *(a)->items)
+
+size_t ps_facts_bytes(const PsFileFacts *self) {
+  size_t n = sizeof *self + self->strings.alloc + self->strings.chunks.cap * sizeof(char *) +
+             self->strings.index.cap * sizeof(PsStrMapSlot);
+  n += ARRAY_BYTES(&self->imports) + ARRAY_BYTES(&self->defs) + ARRAY_BYTES(&self->calls) + ARRAY_BYTES(&self->kwargs) +
+       ARRAY_BYTES(&self->bindings) + ARRAY_BYTES(&self->accesses) + ARRAY_BYTES(&self->suppressions);
+  if (self->ft) {
+    const PsFtFacts *t = self->ft;
+    n += sizeof *t + ARRAY_BYTES(&t->funcs) + ARRAY_BYTES(&t->classes) + ARRAY_BYTES(&t->objects) +
+         ARRAY_BYTES(&t->accesses) + ARRAY_BYTES(&t->calls) + ARRAY_BYTES(&t->args) + ARRAY_BYTES(&t->locksets) +
+         ARRAY_BYTES(&t->lock_keys);
+  }
+  return n;
+}

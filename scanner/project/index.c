@@ -48,6 +48,12 @@ void ps_project_index_add(PsProjectIndex *self, PsFileFacts *facts) {
 
 size_t ps_project_index_files(const PsProjectIndex *self) { return self->files.size; }
 
+size_t ps_project_index_bytes(const PsProjectIndex *self) {
+  size_t n = 0;
+  for (size_t i = 0; i < self->files.size; i++) n += ps_facts_bytes(self->files.items[i]);
+  return n;
+}
+
 const PsFileFacts *ps_project_index_file(const PsProjectIndex *self, size_t i) {
   return i < self->files.size ? self->files.items[i] : NULL;
 }

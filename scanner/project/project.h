@@ -52,6 +52,7 @@ typedef struct PsStrPool {
   size_t chunk_cap; /* its size */
   PsStrMap index;   /* the strings stored */
   size_t bytes;     /* string bytes stored (for budgets and stats) */
+  size_t alloc;     /* bytes of the chunks (stats) */
 } PsStrPool;
 
 void ps_pool_init(PsStrPool *self);
@@ -357,6 +358,9 @@ void ps_facts_delete(PsFileFacts *self);
 /* Done filling: frees what only filling needed (the string pool's index,
  * the arrays' spare capacity). The facts then live as long as the run. */
 void ps_facts_seal(PsFileFacts *self);
+/* The heap bytes a (sealed) record holds: its string chunks and arrays
+ * (PYSHIFT_TIMING's "facts" figure). */
+size_t ps_facts_bytes(const PsFileFacts *self);
 /* Interns a string into the record (NULL stays NULL). */
 const char *ps_facts_str(PsFileFacts *self, const char *s);
 const char *ps_facts_strn(PsFileFacts *self, const char *s, size_t n);
@@ -382,6 +386,8 @@ void ps_project_index_delete(PsProjectIndex *self);
 /* Folds one file's facts (taking ownership). Call in path order. */
 void ps_project_index_add(PsProjectIndex *self, PsFileFacts *facts);
 size_t ps_project_index_files(const PsProjectIndex *self);
+/* ps_facts_bytes over the files folded in. */
+size_t ps_project_index_bytes(const PsProjectIndex *self);
 const PsFileFacts *ps_project_index_file(const PsProjectIndex *self, size_t i);
 /* The facts of the file that is module `module`, or NULL. */
 const PsFileFacts *ps_project_index_module(const PsProjectIndex *self, const char *module);

@@ -55,6 +55,7 @@ static char *pool_store(PsStrPool *self, const char *s, size_t n) {
     size_t want = self->chunks.size >= 5 ? POOL_CHUNK : (size_t)512 << self->chunks.size;
     size_t cap = n + 1 > want ? n + 1 : want;
     array_push(&self->chunks, ps_xmalloc(cap));
+    self->alloc += cap;
     self->chunk_cap = cap;
     self->used = 0;
   }

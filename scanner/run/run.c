@@ -1230,6 +1230,34 @@ static void free_run(Run *R) {
   array_free(&R->notes);
 }
 
+/* PYSHIFT_TIMING=1: where the run's time went, on stderr (bench/README.md):
+ * CPU seconds of the whole process (every thread) and wall seconds for the
+ * per-file stage (rules, load to copied-out facts) and the project stage
+ * (the joins), and the share of the project stage in the run's CPU time. */
+typedef struct Clock {
+  double cpu, wall;
+} Clock;
+
+static Clock clock_now(void) {
+  struct timespec c, w;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+  clock_gettime(CLOCK_MONOTONIC, &w);
+  return (Clock){(double)c.tv_sec + (double)c.tv_nsec / 1e9, (double)w.tv_sec + (double)w.tv_nsec / 1e9};
+}
+
+static void report_timing(const Run *R, const Clock t[4]) {
+  double total = t[3].cpu - t[0].cpu, project = t[3].cpu - t[2].cpu;
+  fprintf(stderr,
+          "pyshift: timing: setup %.3fs cpu %.3fs wall; per-file %.3fs cpu %.3fs wall; "
+          "project %.3fs cpu %.3fs wall (%.1f%% of cpu)",
+          t[1].cpu - t[0].cpu, t[1].wall - t[0].wall, t[2].cpu - t[1].cpu, t[2].wall - t[1].wall, project,
+          t[3].wall - t[2].wall, total > 0 ? 100.0 * project / total : 0.0);
+  if (R->index)
+    fprintf(stderr, "; facts of %zu files, %.1f MB", ps_project_index_files(R->index),
+            (double)ps_project_index_bytes(R->index) / 1e6);
+  fputc('\n', stderr);
+}
+
 int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   ps_tmpfiles_install();
@@ -1240,10 +1268,17 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   R->argv = argv;
   utc_now(R->start_time, sizeof R->start_time);
   int exit_code = 2;
+  const char *timing = getenv("PYSHIFT_TIMING");
+  Clock t[4];
+  t[0] = clock_now();
   if (load_baseline(R) == 0 && load_rules(R) == 0 && find_files(R) == 0 && make_engine(R) == 0) {
     open_outputs(R);
+    t[1] = clock_now();
     scan(R);
+    t[2] = clock_now();
     project_stage(R);
+    t[3] = clock_now();
+    if (timing && *timing) report_timing(R, t);
     exit_code = finish_run(R);
   }
   bool broken_pipe = R->broken_pipe;
