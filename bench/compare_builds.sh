@@ -28,7 +28,7 @@ status=0
 for dir in "$@"; do
   [ -d "$dir" ] || { echo "compare_builds: $dir: no such directory" >&2; exit 2; }
   # "3.14t/-": the free-threading build with the FT and MP rules (the
-  # project stage's joins; the MP rules are preview), default min-python.
+  # project stage's joins), default min-python.
   for target in ${PS_COMPARE_TARGETS:-3.14 3.15 3.14t}; do
     minpys=${PS_COMPARE_MIN_PYTHONS:-3.9 3.12} select=ALL
     [ "$target" = 3.14t ] && minpys=- select="FT,MP --preview"

@@ -25,12 +25,15 @@ nothing_to_check_warns)
   expect_err no_files 'pyshift: warning: no Python files found under the given paths'
   run check good.py
   expect_err_empty quiet_when_fine
-  # Preview rules (the MP family) without --preview: say so, not "the target".
-  mkdir -p mp && printf 'import multiprocessing\nmultiprocessing.Process(target=lambda: 1).start()\n' >mp/m.py
-  run check --isolated --select MP mp/m.py
+  # Preview rules without --preview: say so, not "the target" (a copy of
+  # RM001 marked preview, loaded with --rules: no shipped rule is preview).
+  mkdir -p pv && sed -e 's/^id: RM001/id: XP001/' -e 's/^status: stable/status: preview/' \
+    "$SRC/rules/removed/RM001-removed-module-import.rule" >pv/XP001-removed-module-import.rule
+  grep -q '^status: preview' pv/XP001-removed-module-import.rule || { echo "FAIL: preview rule copy"; exit 1; }
+  run check --isolated --rules pv --select XP --target-version 3.14 good.py
   expect_rc preview_rc 0
-  expect_err preview_warning 'pyshift: warning: --select MP enables no rule (its rules are preview rules: add --preview)'
-  run check --isolated --select MP --preview mp/m.py
+  expect_err preview_warning 'pyshift: warning: --select XP enables no rule (its rules are preview rules: add --preview)'
+  run check --isolated --rules pv --select XP --preview --target-version 3.14 good.py
   expect_rc preview_on_rc 1
   expect_err_empty preview_on_quiet
   ;;

@@ -38,7 +38,7 @@ for bad in "$dir"/mp*.bad.py; do
   for prog in "$bad" "$ok"; do
     n=$((n + 1))
     want=$(sed -n 's/^# expect-output: //p' "$prog" | head -n 1)
-    hits=$("$ps" check --preview --isolated --select "$rule" "$prog" | grep -c ": $rule ")
+    hits=$("$ps" check --isolated --select "$rule" "$prog" | grep -c ": $rule ")
     out=$work/$(basename "$prog").out
     rc=$(run_py "$prog" "$out")
     case $prog in

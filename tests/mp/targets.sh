@@ -7,7 +7,7 @@ ps=$1
 dir=$2
 fail=0
 lines() {
-  "$ps" check --preview --isolated "$@" | sed -n "s/^[^:]*:\([0-9]*\):[0-9]*: \(MP[0-9]*\) .*/\1:\2/p" | tr "\n" " " | sed "s/ $//"
+  "$ps" check --isolated "$@" | sed -n "s/^[^:]*:\([0-9]*\):[0-9]*: \(MP[0-9]*\) .*/\1:\2/p" | tr "\n" " " | sed "s/ $//"
 }
 expect() {
   want=$1
@@ -36,7 +36,7 @@ mp001="$dir/mp001/pkg"
 expect "" --target-version 3.14 --select MP005 "$mp001"
 expect "15:MP001 27:MP001" --target-version 3.14t "$mp001"
 expect "15:MP001 27:MP001" --target-version 3.13 --select MP001 "$mp001"
-out=$("$ps" check --preview --isolated --target-version 3.14t --select MP001 "$mp001")
+out=$("$ps" check --isolated --target-version 3.14t --select MP001 "$mp001")
 case $out in
 *"runs \`pkg.work.crunch\`"*"only after guarding \`_cache\` (FT001 "*"work.py:5)"*) ;;
 *) echo "FAIL: MP001 verdict on run2 does not name _cache: $out" >&2; fail=1 ;;
@@ -49,7 +49,7 @@ esac
 # claim safety.
 noft=$(mktemp -d)
 cp "$dir/../../../rules/multiprocessing/MP001-"*.rule "$noft/"
-out=$(PYSHIFT_RULES_DIR=$noft "$ps" check --preview --isolated --target-version 3.14t --select MP001 "$mp001")
+out=$(PYSHIFT_RULES_DIR=$noft "$ps" check --isolated --target-version 3.14t --select MP001 "$mp001")
 rm -rf "$noft"
 case $out in
 *"safe to move"*|*"InterpreterPoolExecutor"*) echo "FAIL: MP001 claims safety without the FT rules: $out" >&2; fail=1 ;;
@@ -59,7 +59,7 @@ esac
 # The verdicts on the fixture: per-process calls and process-wide stores make
 # it "not a drop-in"; reads do not; the work is classified by the rule's rows.
 fx="$dir/../../../fixtures/multiprocessing/MP001-process-pool-thread-candidate.py"
-out=$("$ps" check --preview --isolated --target-version 3.14t --select MP001 "$fx")
+out=$("$ps" check --isolated --target-version 3.14t --select MP001 "$fx")
 for want in "runs \`serve\` (pure-Python CPU work) in processes: not a drop-in for threads: it calls \`signal.signal\`" \
   "runs \`with_env\` (pure-Python CPU work) in processes: not a drop-in for threads: it writes \`os.environ\`" \
   "runs \`read_env\` (pure-Python CPU work) in processes: safe to move" \
