@@ -36,6 +36,7 @@ typedef struct State {
   size_t n_rows;
   bool pending;
   int target, min_python; /* minors */
+  PsImportable importable; /* dead fallbacks (fallback.c) */
 } State;
 
 static const char *const PARAMS[] = {"when", NULL};
@@ -45,6 +46,7 @@ static void free_state(void *p) {
   if (!s) return;
   for (size_t i = 0; i < s->n_rows; i++) free(s->rows[i].removal);
   free(s->rows);
+  ps_importable_free(&s->importable);
   free(s);
 }
 
@@ -78,6 +80,8 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   s->target = target.minor;
   s->min_python = min_python.minor;
   s->rows = ps_xcalloc(t->n_rows ? t->n_rows : 1, sizeof(Row));
+  int irc = ps_analysis__importable(r, &s->importable, err);
+  if (irc) return irc;
   PsBuf pre = PS_BUF_INIT;
   for (size_t i = 0; i < t->n_rows; i++) {
     const char *mod = t->rows[i][cm], *rem = t->rows[i][cr];
@@ -196,6 +200,7 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
                                  : ps_runs_window(row->removed_minor > s->min_python ? row->removed_minor : s->min_python,
                                                   s->target);
     if (!(ps_summary_runs_at(ctx->summary, im->start) & window)) continue;
+    if (ps_analysis__dead_fallback(&s->importable, ctx->summary, im->start, window)) continue;
     emit_row(self, emit, row, start, end);
   }
 }

@@ -829,7 +829,7 @@ static bool block_exits(Walk *k, TSNode block) {
 
 static void add_range(Walk *k, uint32_t start, uint32_t end, uint64_t runs) {
   if (runs == PS_RUNS_ALL || start >= end) return;
-  array_push(&k->out->guard_ranges, ((PsGuardRange){start, end, runs, NULL}));
+  array_push(&k->out->guard_ranges, ((PsGuardRange){start, end, runs, NULL, NULL}));
 }
 
 /* The attribute a feature test `hasattr(x, "name")` checks (also as one
@@ -867,7 +867,7 @@ static const char *hasattr_name(Walk *k, TSNode cond, bool *negated, int depth) 
 
 static void add_tested(Walk *k, TSNode n, const char *name) {
   if (ts_node_is_null(n) || !name || !*name) return;
-  array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, name}));
+  array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, name, NULL}));
 }
 
 bool ps_summary_feature_tested(const PsSummary *s, uint32_t pos, const char *name) {
@@ -924,7 +924,7 @@ static void if_ranges(Walk *k, TSNode n, TSNode cond) {
   TSNode cons = ts_node_child_by_field_id(n, w->f_consequence);
   if (tested && neg && !ts_node_is_null(parent) && block_exits(k, cons) && ts_node_named_child_count(n) == 2)
     array_push(&k->out->guard_ranges,
-               ((PsGuardRange){ts_node_end_byte(n), ts_node_end_byte(parent), PS_RUNS_ALL, tested}));
+               ((PsGuardRange){ts_node_end_byte(n), ts_node_end_byte(parent), PS_RUNS_ALL, tested, NULL}));
 }
 
 /* `a if cond else b` */
@@ -1000,16 +1000,58 @@ static void visit_if(Walk *k, TSNode n) {
              cons_g == PS_GUARD_VERSION_OLD ? below : 0, NULL, false);
 }
 
-/* The try body gets what all its handlers catch together. */
+/* What a try body made only of absolute imports imports, as
+ * "mod.name,mod2" (a handler of ImportError runs only where one of them
+ * fails: PsGuardRange.fallback_of); NULL for any other body. */
+static const char *imports_only(Walk *k, TSNode body) {
+  const PsWalker *w = k->w;
+  if (ts_node_is_null(body)) return NULL;
+  PsBuf b = PS_BUF_INIT;
+  uint32_t nb = ts_node_named_child_count(body);
+  bool ok = nb > 0;
+  for (uint32_t i = 0; i < nb && ok; i++) {
+    TSNode st = ts_node_named_child(body, i);
+    TSSymbol s = ts_node_symbol(st);
+    if (s == w->s_comment) continue;
+    TSNode mod = ts_node_child_by_field_id(st, w->f_module_name);
+    const char *m = s == w->s_import_from && !ts_node_is_null(mod) ? dotted(k, mod) : NULL;
+    if (s != w->s_import && !m) ok = false;
+    uint32_t nc = ts_node_named_child_count(st), names = 0;
+    for (uint32_t j = 0; j < nc && ok; j++) {
+      TSNode c = ts_node_named_child(st, j);
+      if ((m && ts_node_eq(c, mod)) || ts_node_symbol(c) == w->s_comment) continue;
+      if (ts_node_symbol(c) == w->s_aliased) c = ts_node_child_by_field_id(c, w->f_name);
+      const char *d = ts_node_is_null(c) || ts_node_symbol(c) != w->s_dotted ? NULL : dotted(k, c);
+      if (!d) ok = false; /* a wildcard, a relative module, a comment */
+      else ps_buf_printf(&b, "%s%s%s%s", b.len ? "," : "", m ? m : "", m ? "." : "", d), names++;
+    }
+    ok = ok && names > 0;
+  }
+  const char *r = ok && b.len ? ps_arena_strdup(k->arena, b.data) : NULL;
+  ps_buf_free(&b);
+  return r;
+}
+
+/* The try body gets what all its handlers catch together; a handler of
+ * ImportError after a body of imports only is marked with what they
+ * import (the removal analyses drop fallbacks that cannot run). */
 static void visit_try(Walk *k, TSNode n) {
   PsWalker *w = k->w;
   uint32_t cc = ts_node_named_child_count(n), line = 0;
   unsigned g = 0;
+  const char *body_imports = NULL;
+  bool body_read = false;
   for (uint32_t i = 0; i < cc; i++) {
     TSNode c = ts_node_named_child(n, i);
     unsigned h = ts_node_symbol(c) == w->s_except ? handler_guards(k, c) : 0;
     if (h && !g) line = line_of(k, c);
     g |= h;
+    if (h & PS_GUARD_TRY_IMPORT_ERROR) {
+      if (!body_read) body_imports = imports_only(k, ts_node_child_by_field_id(n, w->f_body)), body_read = true;
+      if (body_imports)
+        array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(c), ts_node_end_byte(c), PS_RUNS_ALL,
+                                                          NULL, body_imports}));
+    }
   }
   if (g) push_frame(w, ts_node_child_by_field_id(n, w->f_body), g, line, 0, NULL, false);
 }

@@ -1024,6 +1024,63 @@ PY
   expect_no_out skipif 'f.py:9:'
   expect_out unguarded 'f.py:11:9: RM003'
   ;;
+r12_05_dead_import_fallbacks)
+  # Issue 12 item 5: an `except ImportError:` fallback after an import that
+  # always succeeds where the removal matters (html.escape since 3.2,
+  # importlib.util.find_spec since 3.4: argcomplete) never runs there, and
+  # was reported as an error. Near misses stay reported: a body importing
+  # anything not in the rules' `importable` tables (setuptools, a Python 2
+  # name), a body with other statements, a broad handler.
+  cat >d.py <<'PY'
+try:
+    from html import escape
+except ImportError:
+    from cgi import escape
+try:
+    from importlib.util import find_spec
+except ImportError:
+    from imp import find_module
+    def find_spec(name):
+        return find_module(name)
+try:
+    import cProfile as profile
+except ImportError:
+    import profile
+try:
+    from setuptools import setup
+except ImportError:
+    from distutils.core import setup
+try:
+    from urllib import splitquery
+except ImportError:
+    from urllib.parse import splitquery
+try:
+    from html import escape
+    x = 1
+except ImportError:
+    import imp
+try:
+    from html import escape, nothing_such
+except ImportError:
+    import imp
+PY
+  run check --isolated -q --select RM,DP --target-version 3.15 d.py
+  expect_rc rc 1
+  expect_no_out html_escape 'd.py:4:'
+  expect_no_out find_spec_import 'd.py:8:'
+  expect_no_out find_spec_use 'd.py:10:'
+  expect_no_out cprofile 'd.py:14:'
+  expect_out setuptools 'd.py:18:10: RM001'
+  expect_out py2_name 'd.py:22:30: DP002'
+  expect_out not_imports_only 'd.py:27:12: RM001'
+  expect_out unknown_name 'd.py:31:12: RM001'
+  # The four copies of the `importable` table are the same.
+  t() { sed -n '/^```table importable/,/^```$/p' "$2/rules/$1"; }
+  a=$(t removed/RM001-removed-module-import.rule "$SRC")
+  expect_eq rm002 "$(t removed/RM002-removed-api-use.rule "$SRC")" "$a"
+  expect_eq dp001 "$(t deprecated/DP001-pending-removal-module-import.rule "$SRC")" "$a"
+  expect_eq dp002 "$(t deprecated/DP002-pending-removal-api-use.rule "$SRC")" "$a"
+  ;;
 r12_09_runtime_collection_aliases)
   # Issue 12 item 9: a runtime use of typing.Counter/OrderedDict/DefaultDict
   # got a safe fix (a dict keyed by typing.Counter and collections.Counter
