@@ -81,6 +81,7 @@ class Rule:
     params: dict
     header: list[str]
     rows: list[dict]
+    importable: dict = None  # ```table importable: name -> since minor (dead fallbacks)
 
     @property
     def explicit(self) -> bool:
@@ -136,13 +137,15 @@ def load_rule(path: str) -> Rule:
         analysis = analysis.get("name")
     header: list[str] = []
     rows: list[dict] = []
-    in_table = False
+    in_table = None
+    imp_header: list[str] = []
+    importable: dict = {}
     for line in body:
-        if line.strip() == "```table":
-            in_table = True
+        if line.strip() in ("```table", "```table importable"):
+            in_table = line.strip()
             continue
         if in_table and line.strip() == "```":
-            in_table = False
+            in_table = None
             continue
         if not in_table:
             continue
@@ -150,6 +153,13 @@ def load_rule(path: str) -> Rule:
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
+        if in_table == "```table importable":
+            if not imp_header:
+                imp_header = [c.strip() for c in cells]
+            else:
+                r = dict(zip(imp_header, (c.strip() for c in cells)))
+                importable[r["name"]] = parse_version(r["since"])[1]
+            continue
         if not header:
             header = [c.strip() for c in cells]
             continue
@@ -157,7 +167,7 @@ def load_rule(path: str) -> Rule:
             raise ValueError(f"{path}: table row has {len(cells)} cells, header {len(header)}: {line!r}")
         rows.append(dict(zip(header, (c.strip() for c in cells))))
     return Rule(id=str(meta["id"]), name=str(meta.get("name", "")), path=path, meta=meta,
-                analysis=analysis, params=params, header=header, rows=rows)
+                analysis=analysis, params=params, header=header, rows=rows, importable=importable)
 
 
 def load_rules(rules_dir: str) -> list[Rule]:
@@ -367,10 +377,15 @@ class Guards:
     runs: int = ALL_RUNS             # minors on which the code can run at run time
     tested: frozenset = frozenset()  # attribute names a hasattr() feature test found
     notes: tuple = ()                # other guards the strict semantics ignore
+    # In `except ImportError:` handlers after try bodies of absolute imports
+    # only: what each body imports (a dead fallback when all of one's names
+    # always import where the removal matters: Analysis.dead_fallback).
+    fallback_of: tuple = ()
 
     def with_(self, **kw) -> "Guards":
         d = dict(try_fallback=self.try_fallback, try_attr=self.try_attr, try_type=self.try_type,
-                 type_checking=self.type_checking, runs=self.runs, tested=self.tested, notes=self.notes)
+                 type_checking=self.type_checking, runs=self.runs, tested=self.tested, notes=self.notes,
+                 fallback_of=self.fallback_of)
         d.update(kw)
         return Guards(**d)
 
@@ -394,6 +409,20 @@ def _handler_catches(h: ast.ExceptHandler, names: set[str]) -> bool:
         if name in names:
             return True
     return False
+
+
+def _imports_only(body: list) -> frozenset | None:
+    """What a try body of absolute imports only imports (`import a.b` ->
+    a.b, `from html import escape` -> html.escape); None for any other body."""
+    names = set()
+    for st in body:
+        if isinstance(st, ast.Import):
+            names.update(a.name for a in st.names)
+        elif isinstance(st, ast.ImportFrom) and not st.level and st.module and all(a.name != "*" for a in st.names):
+            names.update(f"{st.module}.{a.name}" for a in st.names)
+        else:
+            return None
+    return frozenset(names) or None
 
 
 def _is_version_info(node: ast.AST) -> bool:
@@ -626,8 +655,12 @@ def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
                 try_attr=g.try_attr or any(_handler_catches(h, {"AttributeError"}) for h in node.handlers),
                 try_type=g.try_type or any(_handler_catches(h, {"TypeError"}) for h in node.handlers))
             visit_list(node.body, gb, in_function)
+            body_imports = _imports_only(node.body)
             for h in node.handlers:
-                visit(h, g, in_function)
+                if body_imports and _handler_catches(h, IMPORT_EXCEPTIONS):
+                    visit(h, g.with_(fallback_of=g.fallback_of + (body_imports,)), in_function)
+                else:
+                    visit(h, g, in_function)
             visit_list(node.orelse, g, in_function)
             visit_list(node.finalbody, g, in_function)
             return
@@ -740,6 +773,15 @@ class Analysis:
     def window(self, row: dict) -> int:
         return window(parse_version(row["removed_in"]), self.pending, self.target, self.min_python)
 
+    def dead_fallback(self, g: "Guards", win: int) -> bool:
+        """In an ImportError handler whose try body imports only names the
+        rule's importable table says import on every minor of `win`."""
+        if not win or not self.rule.importable:
+            return False
+        lo = (win & -win).bit_length() - 1
+        imp = self.rule.importable
+        return any(all(n in imp and imp[n] <= lo for n in names) for names in g.fallback_of)
+
     def empty(self) -> bool:
         return False
 
@@ -790,7 +832,8 @@ class RemovedModules(Analysis):
 
     def _skip(self, fi: FileInfo, node: ast.AST, row: dict) -> bool:
         g = fi.guard(node)
-        return g.try_fallback or g.type_checking or not g.runs & self.window(row)
+        return g.try_fallback or g.type_checking or not g.runs & self.window(row) \
+            or self.dead_fallback(g, self.window(row))
 
     def _emit(self, out, fi: FileInfo, node: ast.AST, line: int, module_row: dict):
         if module_row["module"].split(".")[0] in fi.first_party:
@@ -935,7 +978,8 @@ class RemovedApis(Analysis):
             name = row["name"]
             if bg.type_checking or (bg.try_fallback and bind_q and (bind_q == name or bind_q.startswith(name + "."))):
                 return True
-        return not fi.guard(at if at is not None else use).runs & self.window(row)
+        ga = fi.guard(at if at is not None else use)
+        return not ga.runs & self.window(row) or self.dead_fallback(ga, self.window(row))
 
     def _class_qualifies(self, fi, sc, cls: ast.ClassDef, rowclass: str, rx, memo, seen=None) -> bool:
         seen = seen or set()
