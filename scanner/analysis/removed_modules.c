@@ -16,10 +16,14 @@
  * broad one: Exception, BaseException, bare), or where the code cannot run
  * on a version from the later of the removal and --min-python up to the
  * target (a pending removal: on the target): version tests relative to the
- * row, TYPE_CHECKING (ps_summary_runs_at).
+ * row, TYPE_CHECKING (ps_summary_runs_at), dead `except ImportError:`
+ * fallbacks (fallback.c), and imports in the stub of a listed module of
+ * modules removed no earlier (stub_of_row).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/analysis_internal.h"
 
@@ -168,9 +172,56 @@ static void emit_row(const PsAnalysis *self, const PsEmitter *emit, const Row *r
   emit->emit(emit->ctx, self->rule, start, end, vars, n);
 }
 
+/* A stub (.pyi) of a module the table itself lists (typeshed's
+ * stdlib/distutils/dist.pyi, smtpd.pyi, sre_compile.pyi): it describes
+ * only the Pythons that still have that module, so its imports of modules
+ * removed no earlier are no finding. Its row, or NULL. The stub's module
+ * name climbs the directories that hold an __init__.pyi or __init__.py
+ * (stub packages are packages here, unlike in PsModules); asked only once
+ * a file has a finding. */
+static bool has_init(const char *dir, size_t n) {
+  char p[4096];
+  for (const char *ext = ".pyi"; ext; ext = *ext && ext[3] == 'i' ? ".py" : NULL) {
+    if (snprintf(p, sizeof p, "%.*s/__init__%s", (int)n, n ? dir : ".", ext) >= (int)sizeof p) return false;
+    if (access(p, F_OK) == 0) return true;
+  }
+  return false;
+}
+
+static const Row *stub_of_row(const State *s, const char *given) {
+  size_t n = given ? strlen(given) : 0;
+  if (n < 5 || strcmp(given + n - 4, ".pyi") != 0) return NULL;
+  char *path = realpath(given, NULL); /* `dist.pyi` run inside stdlib/distutils climbs too */
+  n = path ? strlen(path) : 0;
+  if (n < 5 || n > 4000 || strcmp(path + n - 4, ".pyi") != 0) return free(path), NULL;
+  PsBuf name = PS_BUF_INIT;
+  const char *end = path + n - 4, *slash = end;
+  while (slash > path && slash[-1] != '/') slash--;
+  if (!(end - slash == 8 && !memcmp(slash, "__init__", 8))) ps_buf_printf(&name, "%.*s", (int)(end - slash), slash);
+  /* Climb: slash points just after the directory that holds the current part. */
+  while (slash > path) {
+    size_t dn = (size_t)(slash - 1 - path);
+    if (!has_init(path, dn)) break;
+    const char *d = path + dn;
+    while (d > path && d[-1] != '/') d--;
+    if (d == path + dn) break;
+    PsBuf next = PS_BUF_INIT;
+    ps_buf_printf(&next, "%.*s%s%s", (int)(path + dn - d), d, name.len ? "." : "", name.len ? name.data : "");
+    ps_buf_free(&name);
+    name = next;
+    slash = d;
+  }
+  const Row *r = name.len ? lookup(s, name.data, name.len) : NULL;
+  ps_buf_free(&name);
+  free(path);
+  return r;
+}
+
 static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   const State *s = self->state;
   char buf[1024];
+  const Row *own = NULL;
+  bool own_known = false;
   for (size_t i = 0; i < ctx->summary->imports.size; i++) {
     const PsImport *im = &ctx->summary->imports.items[i];
     if (im->level > 0 || !im->module[0]) continue;
@@ -194,6 +245,8 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
     }
     if (!row) row = lookup(s, im->module, strlen(im->module));
     if (!row) continue;
+    if (!own_known) own = stub_of_row(s, ctx->source ? ctx->source->path : NULL), own_known = true;
+    if (own && own->removed_minor <= row->removed_minor) continue;
     /* Only code that can run where the module is gone (pending: on the
      * target) counts. */
     uint64_t window = s->pending ? ps_runs_window(s->target, s->target)

@@ -1081,6 +1081,35 @@ PY
   expect_eq dp001 "$(t deprecated/DP001-pending-removal-module-import.rule "$SRC")" "$a"
   expect_eq dp002 "$(t deprecated/DP002-pending-removal-api-use.rule "$SRC")" "$a"
   ;;
+r12_stub_of_removed_module)
+  # Found by the hand-judged sample (docs/accuracy-sample.md): typeshed's
+  # stub of a removed module imports its own package or other modules
+  # removed no earlier (stdlib/distutils/dist.pyi: distutils.command;
+  # smtpd.pyi: asynchat); the stub describes only Pythons that have them.
+  # A stub of a module removed later (pstats.pyi, profile pending), a .py
+  # of the same name, and a stub outside such a package stay reported.
+  mkdir -p ts/stdlib/distutils/command
+  : >ts/stdlib/distutils/__init__.pyi
+  : >ts/stdlib/distutils/command/__init__.pyi
+  printf 'from distutils.command.build import build\nimport distutils\n' >ts/stdlib/distutils/dist.pyi
+  printf 'import msilib\n' >ts/stdlib/distutils/command/bdist_msi.pyi
+  printf 'import asynchat\nimport asyncore\n' >ts/stdlib/smtpd.pyi
+  printf 'import imp\nimport asyncore\n' >ts/stdlib/sre_compile.pyi
+  printf 'import asyncore\n' >ts/stdlib/smtpd2.pyi
+  mkdir -p py/distutils && : >py/distutils/__init__.py && printf 'import imp\n' >py/distutils/dist.py
+  run check --isolated -q --select RM001 --target-version 3.15 ts py
+  expect_rc rc 1
+  expect_no_out own_package 'ts/stdlib/distutils/dist.pyi'
+  expect_no_out removed_later 'ts/stdlib/distutils/command/bdist_msi.pyi'
+  expect_no_out smtpd 'ts/stdlib/smtpd.pyi'
+  expect_out removed_earlier 'ts/stdlib/sre_compile.pyi:1:8: RM001'
+  expect_out not_a_removed_stub 'ts/stdlib/smtpd2.pyi:1:8: RM001'
+  expect_out runtime_code 'py/distutils/dist.py:1:8: RM001'
+  cd ts/stdlib/distutils
+  run check --isolated -q --select RM001 --target-version 3.15 dist.pyi
+  expect_rc run_inside_rc 0
+  cd - >/dev/null
+  ;;
 r12_09_runtime_collection_aliases)
   # Issue 12 item 9: a runtime use of typing.Counter/OrderedDict/DefaultDict
   # got a safe fix (a dict keyed by typing.Counter and collections.Counter

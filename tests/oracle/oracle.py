@@ -835,9 +835,30 @@ class RemovedModules(Analysis):
         return g.try_fallback or g.type_checking or not g.runs & self.window(row) \
             or self.dead_fallback(g, self.window(row))
 
+    def _stub_row(self, path: str) -> dict | None:
+        """The row of the module a stub (.pyi) describes, its name climbing
+        the directories with an __init__.pyi or __init__.py."""
+        if not path.endswith(".pyi"):
+            return None
+        path = os.path.realpath(path)
+        d, base = os.path.split(path[:-4])
+        parts = [] if base == "__init__" else [base]
+        while d and d != "/" and (os.path.exists(os.path.join(d, "__init__.pyi"))
+                                  or os.path.exists(os.path.join(d, "__init__.py"))):
+            d, b = os.path.split(d)
+            parts.insert(0, b)
+        return self.row_for(".".join(parts)) if parts else None
+
     def _emit(self, out, fi: FileInfo, node: ast.AST, line: int, module_row: dict):
         if module_row["module"].split(".")[0] in fi.first_party:
             return
+        own = self._stub_row(fi.path)
+        if own is not None:
+            # The stub of a listed module describes only the Pythons that
+            # have it: imports of modules removed no earlier are no finding.
+            ov, rv = parse_version(own["removed_in"]), parse_version(module_row["removed_in"])
+            if ov is None and rv is None or ov is not None and (rv is None or ov <= rv):
+                return
         if self._skip(fi, node, module_row):
             return
         out.append(Finding(fi.path, line, self.rule.id, dict(module_row), fi.guard(node).notes))
