@@ -1,6 +1,9 @@
 /* removed_modules.c: imports of modules the target Python no longer has.
  *
  * Table columns: module, removed_in (required; a version or `future`);
+ * provided_in (optional: space-separated top-level packages whose own
+ * files get the module from a shim, `setuptools _distutils_hack` for
+ * distutils; `-` for none);
  * any others (replacement, pep, deprecated_in...) are available to the
  * message template by name, plus {removal} ("in Python 3.16"). With `when:
  * removed` (the default) rows removed after the target are dropped at
@@ -33,6 +36,8 @@ typedef struct Row {
   int removed_minor;  /* 99 for `future` */
   size_t index;       /* row index in the table */
   char *removal;      /* "in Python 3.13" */
+  const char *provided_in; /* `provided_in` cell: packages whose own files get the module from a
+                              shim ("setuptools _distutils_hack"), or NULL */
 } Row;
 
 typedef struct State {
@@ -68,7 +73,7 @@ static bool valid_module(const char *m) {
 static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
   const PsRule *r = self->rule;
   const PsTable *t = &r->table;
-  int cm = ps_table_col(t, "module"), cr = ps_table_col(t, "removed_in");
+  int cm = ps_table_col(t, "module"), cr = ps_table_col(t, "removed_in"), cp = ps_table_col(t, "provided_in");
   if (!t->cols || cm < 0 || cr < 0)
     return ps_analysis__rule_error(err, r, r->analysis_line,
                                    "analysis `removed-modules` needs a ```table with `module` and "
@@ -106,7 +111,8 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     }
     PsPyVersion v = {3, 99, false};
     if (strcmp(rem, "future") != 0) ps_pyver_parse(rem, &v);
-    s->rows[s->n_rows++] = (Row){mod, strlen(mod), v.minor, i, removal};
+    const char *prov = cp >= 0 && strcmp(t->rows[i][cp], "-") && *t->rows[i][cp] ? t->rows[i][cp] : NULL;
+    s->rows[s->n_rows++] = (Row){mod, strlen(mod), v.minor, i, removal, prov};
   }
   /* Prefilter. Every import of a.b.c names "a" on the logical line of an
    * `import`/`from` keyword (backslash continuations included), or as the
@@ -217,6 +223,26 @@ static const Row *stub_of_row(const State *s, const char *given) {
   return r;
 }
 
+/* Is the file part of a package that `provided_in` names (a word of it is
+ * the top-level package of the file's module)? Inside setuptools (and its
+ * _distutils_hack) `import distutils` gets setuptools' own copy. */
+static bool provided_here(const Row *row, const PsFileContext *ctx) {
+  if (!row->provided_in || !ctx->modules || !ctx->source || !ctx->source->path) return false;
+  bool pkg = false;
+  char *own = ps_modules_name(ctx->modules, ctx->source->path, &pkg);
+  if (!own) return false;
+  size_t top = strcspn(own, ".");
+  bool hit = false;
+  for (const char *p = row->provided_in; *p && !hit;) {
+    size_t n = strcspn(p, " ");
+    hit = n && n == top && !memcmp(p, own, n);
+    p += n;
+    p += strspn(p, " ");
+  }
+  free(own);
+  return hit;
+}
+
 static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   const State *s = self->state;
   char buf[1024];
@@ -247,6 +273,7 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
     if (!row) continue;
     if (!own_known) own = stub_of_row(s, ctx->source ? ctx->source->path : NULL), own_known = true;
     if (own && own->removed_minor <= row->removed_minor) continue;
+    if (provided_here(row, ctx)) continue;
     /* Only code that can run where the module is gone (pending: on the
      * target) counts. */
     uint64_t window = s->pending ? ps_runs_window(s->target, s->target)

@@ -1110,6 +1110,25 @@ r12_stub_of_removed_module)
   expect_rc run_inside_rc 0
   cd - >/dev/null
   ;;
+r12_distutils_inside_setuptools)
+  # Found by the hand-judged sample: setuptools' own files (and its vendored
+  # setuptools/_distutils) import `distutils`, which setuptools' shim
+  # (_distutils_hack) provides on every Python; 154 of dist-packages' 184
+  # RM001 findings. RM001's `provided_in` column says so; other packages'
+  # distutils imports and setuptools' imports of other modules stay.
+  mkdir -p st/setuptools/_distutils st/other
+  : >st/setuptools/__init__.py
+  : >st/setuptools/_distutils/__init__.py
+  printf 'import distutils.command\nimport imp\n' >st/setuptools/_distutils/dist.py
+  printf 'from distutils.util import get_platform\n' >st/setuptools/wheel.py
+  printf 'import distutils\n' >st/other/x.py
+  run check --isolated -q --select RM001 --target-version 3.15 st
+  expect_rc rc 1
+  expect_no_out vendored 'dist.py:1:'
+  expect_no_out setuptools_module 'wheel.py'
+  expect_out other_module 'st/other/x.py:1:8: RM001'
+  expect_out other_removal 'st/setuptools/_distutils/dist.py:2:8: RM001'
+  ;;
 r12_09_runtime_collection_aliases)
   # Issue 12 item 9: a runtime use of typing.Counter/OrderedDict/DefaultDict
   # got a safe fix (a dict keyed by typing.Counter and collections.Counter

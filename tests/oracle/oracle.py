@@ -852,6 +852,9 @@ class RemovedModules(Analysis):
     def _emit(self, out, fi: FileInfo, node: ast.AST, line: int, module_row: dict):
         if module_row["module"].split(".")[0] in fi.first_party:
             return
+        prov = module_row.get("provided_in", "-")
+        if prov and prov != "-" and import_root(fi.path)[1] in prov.split():
+            return  # setuptools' own files get distutils from its shim
         own = self._stub_row(fi.path)
         if own is not None:
             # The stub of a listed module describes only the Pythons that
