@@ -865,6 +865,36 @@ static const char *hasattr_name(Walk *k, TSNode cond, bool *negated, int depth) 
   return string_value(k, ts_node_named_child(args, 1), &a, &b);
 }
 
+/* `hasattr(X, "n")` or `not hasattr(X, "n")` with X a name chain: "X.n"
+ * (arena), *negated for the `not`; NULL for anything else. The branch
+ * that runs where X lacks n is a fallback for an old Python when X.n
+ * always exists (PsGuardRange.fallback_of, as for `except ImportError:`). */
+static const char *hasattr_fallback(Walk *k, TSNode cond, bool *negated) {
+  const PsWalker *w = k->w;
+  *negated = false;
+  if (ts_node_symbol(cond) == w->s_not && ts_node_named_child_count(cond) == 1)
+    cond = ts_node_named_child(cond, 0), *negated = true;
+  if (ts_node_symbol(cond) != w->s_call) return NULL;
+  TSNode fn = ts_node_child_by_field_id(cond, w->f_function), args = ts_node_child_by_field_id(cond, w->f_arguments);
+  if (ts_node_is_null(fn) || !text_is(k, fn, "hasattr") || ts_node_is_null(args) ||
+      ts_node_named_child_count(args) != 2)
+    return NULL;
+  const char *obj = dotted(k, ts_node_named_child(args, 0));
+  uint32_t a, b;
+  const char *name = string_value(k, ts_node_named_child(args, 1), &a, &b);
+  if (!obj || !name || !*name) return NULL;
+  size_t n = strlen(obj) + strlen(name) + 2;
+  char *r = ps_arena_alloc(k->arena, n);
+  snprintf(r, n, "%s.%s", obj, name);
+  return r;
+}
+
+static void add_fallback(Walk *k, TSNode n, const char *of) {
+  if (ts_node_is_null(n) || !of) return;
+  array_push(&k->out->guard_ranges,
+             ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, NULL, of}));
+}
+
 static void add_tested(Walk *k, TSNode n, const char *name) {
   if (ts_node_is_null(n) || !name || !*name) return;
   array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, name, NULL}));
@@ -894,12 +924,17 @@ static void if_ranges(Walk *k, TSNode n, TSNode cond) {
   bool neg = false;
   const char *tested = hasattr_name(k, cond, &neg, 0);
   if (tested && !neg) add_tested(k, body, tested);
+  bool fneg = false;
+  const char *fallback = hasattr_fallback(k, cond, &fneg);
+  if (fallback && fneg) add_fallback(k, body, fallback);
+  bool seen_elif = false; /* the else of an elif chain: left alone (as the oracle does) */
   if (!block_exits(k, body)) after |= m.t;
   uint32_t cc = ts_node_named_child_count(n);
   for (uint32_t i = 0; i < cc; i++) {
     TSNode c = ts_node_named_child(n, i);
     uint64_t runs;
     if (ts_node_symbol(c) == w->s_elif) {
+      seen_elif = true;
       TSNode ec = ts_node_child_by_field_id(c, w->f_condition);
       add_node_range(k, ec, rest); /* evaluated only when the earlier ones were false */
       Masks e = condition_masks(k, ec, 0);
@@ -911,6 +946,7 @@ static void if_ranges(Walk *k, TSNode n, TSNode cond) {
       runs = rest;
       rest = 0;
       if (tested && neg) add_tested(k, body, tested);
+      if (fallback && !fneg && !seen_elif) add_fallback(k, body, fallback);
     } else {
       continue;
     }

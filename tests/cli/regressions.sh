@@ -1063,6 +1063,16 @@ try:
     from html import escape, nothing_such
 except ImportError:
     import imp
+import unittest
+class T(unittest.TestCase):
+    if not hasattr(unittest.TestCase, "assertRaisesRegex"):
+        assertRaisesRegex = unittest.TestCase.assertRaisesRegexp
+    if hasattr(unittest.TestCase, "assertCountEqual"):
+        pass
+    else:
+        assertCountEqual = unittest.TestCase.assertItemsEqual
+    if not hasattr(unittest.TestCase, "assertNoSuchThing"):
+        x = unittest.TestCase.assertRaisesRegexp
 PY
   run check --isolated -q --select RM,DP --target-version 3.15 d.py
   expect_rc rc 1
@@ -1074,12 +1084,18 @@ PY
   expect_out py2_name 'd.py:22:30: DP002'
   expect_out not_imports_only 'd.py:27:12: RM001'
   expect_out unknown_name 'd.py:31:12: RM001'
+  # `if not hasattr(X, "n"):` and the else of `if hasattr(X, "n"):` for an
+  # X.n of the table (psutil's assertRaisesRegexp shim).
+  expect_no_out hasattr_not 'd.py:35:'
+  expect_no_out hasattr_else 'd.py:39:'
+  expect_out hasattr_unknown 'd.py:41:13: RM003'
   # The four copies of the `importable` table are the same.
   t() { sed -n '/^```table importable/,/^```$/p' "$2/rules/$1"; }
   a=$(t removed/RM001-removed-module-import.rule "$SRC")
   expect_eq rm002 "$(t removed/RM002-removed-api-use.rule "$SRC")" "$a"
   expect_eq dp001 "$(t deprecated/DP001-pending-removal-module-import.rule "$SRC")" "$a"
   expect_eq dp002 "$(t deprecated/DP002-pending-removal-api-use.rule "$SRC")" "$a"
+  expect_eq rm003 "$(t removed/RM003-removed-method-call.rule "$SRC")" "$a"
   ;;
 r12_stub_of_removed_module)
   # Found by the hand-judged sample (docs/accuracy-sample.md): typeshed's

@@ -553,6 +553,31 @@ def _is_type_checking(test: ast.AST) -> bool:
             and isinstance(test.value, ast.Name))
 
 
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        v = _dotted(node.value)
+        return f"{v}.{node.attr}" if v else None
+    return None
+
+
+def hasattr_fallback(test: ast.AST):
+    """("X.n", negated) for `hasattr(X, "n")` / `not hasattr(X, "n")` with X
+    a name chain, else (None, False): the branch where X lacks n is a
+    fallback (a dead one when X.n is in the importable table)."""
+    neg = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, neg = test.operand, True
+    if (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr"
+            and len(test.args) == 2 and not test.keywords and isinstance(test.args[1], ast.Constant)
+            and isinstance(test.args[1].value, str) and test.args[1].value):
+        obj = _dotted(test.args[0])
+        if obj:
+            return f"{obj}.{test.args[1].value}", neg
+    return None, False
+
+
 def hasattr_test(test: ast.AST, negated: bool = False):
     """(name, negated) of a feature test `hasattr(x, "name")`, also under
     `not` and as a side of `and`; (None, False) otherwise."""
@@ -613,6 +638,9 @@ def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
             tested, neg = hasattr_test(node.test) if first else (None, False)
             if tested and not neg:
                 gb = gb.with_(tested=gb.tested | {tested})
+            fb, fneg = hasattr_fallback(node.test) if first else (None, False)
+            if fb and fneg:
+                gb = gb.with_(fallback_of=gb.fallback_of + (frozenset([fb]),))
             visit_list(node.body, gb, in_function)
             if not _exits(node.body):
                 after |= rest & t
@@ -624,6 +652,8 @@ def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
             ge = g.with_(runs=g.runs & rest)
             if tested and neg:
                 ge = ge.with_(tested=ge.tested | {tested})
+            if fb and not fneg:
+                ge = ge.with_(fallback_of=ge.fallback_of + (frozenset([fb]),))
             if node.orelse:
                 visit_list(node.orelse, ge, in_function)
                 if not _exits(node.orelse):
