@@ -1049,6 +1049,29 @@ static const char *imports_only(Walk *k, TSNode body) {
     TSNode st = ts_node_named_child(body, i);
     TSSymbol s = ts_node_symbol(st);
     if (s == w->s_comment) continue;
+    if (s == w->s_if) { /* `if not hasattr(X, "n"): raise ImportError`: needs X.n too */
+      TSNode cons = ts_node_child_by_field_id(st, w->f_consequence);
+      bool neg = false;
+      const char *of = hasattr_fallback(k, ts_node_child_by_field_id(st, w->f_condition), &neg);
+      TSNode r = cons;
+      for (uint32_t j = 0, n = ts_node_is_null(cons) ? 0 : ts_node_named_child_count(cons), seen = 0; j < n; j++) {
+        TSNode c = ts_node_named_child(cons, j);
+        if (ts_node_symbol(c) == w->s_comment) continue;
+        r = seen++ ? cons : c; /* one statement only */
+      }
+      uint32_t rl = 0;
+      const char *rt = ts_node_is_null(r) || ts_node_symbol(r) != w->s_raise ? NULL : ps_source_node_text(k->src, r, &rl);
+      bool raises = rt && ((rl >= 17 && !memcmp(rt, "raise ImportError", 17)) ||
+                           (rl >= 25 && !memcmp(rt, "raise ModuleNotFoundError", 25)));
+      bool alone = true; /* no elif/else */
+      for (uint32_t j = 0; j < ts_node_named_child_count(st); j++) {
+        TSSymbol cs = ts_node_symbol(ts_node_named_child(st, j));
+        alone = alone && cs != w->s_elif && cs != w->s_else;
+      }
+      if (!of || !neg || !raises || !alone) ok = false;
+      else ps_buf_printf(&b, "%s%s", b.len ? "," : "", of);
+      continue;
+    }
     TSNode mod = ts_node_child_by_field_id(st, w->f_module_name);
     const char *m = s == w->s_import_from && !ts_node_is_null(mod) ? dotted(k, mod) : NULL;
     if (s != w->s_import && !m) ok = false;

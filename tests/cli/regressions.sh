@@ -1073,6 +1073,20 @@ class T(unittest.TestCase):
         assertCountEqual = unittest.TestCase.assertItemsEqual
     if not hasattr(unittest.TestCase, "assertNoSuchThing"):
         x = unittest.TestCase.assertRaisesRegexp
+def reload_module(module):
+    try:
+        import importlib
+        if not hasattr(importlib, "reload"):  # python <= 3.3
+            raise ImportError
+    except ImportError:
+        import imp
+        return imp.reload(module)
+    try:
+        import importlib
+        if not hasattr(importlib, "no_such_thing"):
+            raise ImportError
+    except ImportError:
+        import imp
 PY
   run check --isolated -q --select RM,DP --target-version 3.15 d.py
   expect_rc rc 1
@@ -1089,6 +1103,11 @@ PY
   expect_no_out hasattr_not 'd.py:35:'
   expect_no_out hasattr_else 'd.py:39:'
   expect_out hasattr_unknown 'd.py:41:13: RM003'
+  # psutil: `if not hasattr(importlib, "reload"): raise ImportError` in the
+  # try body needs importlib.reload, which the table has.
+  expect_no_out raise_import_error 'd.py:48:'
+  expect_no_out raise_import_error_use 'd.py:49:'
+  expect_out raise_unknown 'd.py:55:16: RM001'
   # The four copies of the `importable` table are the same.
   t() { sed -n '/^```table importable/,/^```$/p' "$2/rules/$1"; }
   a=$(t removed/RM001-removed-module-import.rule "$SRC")

@@ -411,6 +411,13 @@ def _handler_catches(h: ast.ExceptHandler, names: set[str]) -> bool:
     return False
 
 
+def _raised_name(exc: ast.AST) -> str | None:
+    """`ImportError` for `raise ImportError` / `raise ImportError(...)` (as written, unqualified)."""
+    if isinstance(exc, ast.Call):
+        exc = exc.func
+    return exc.id if isinstance(exc, ast.Name) else None
+
+
 def _imports_only(body: list) -> frozenset | None:
     """What a try body of absolute imports only imports (`import a.b` ->
     a.b, `from html import escape` -> html.escape); None for any other body."""
@@ -420,6 +427,12 @@ def _imports_only(body: list) -> frozenset | None:
             names.update(a.name for a in st.names)
         elif isinstance(st, ast.ImportFrom) and not st.level and st.module and all(a.name != "*" for a in st.names):
             names.update(f"{st.module}.{a.name}" for a in st.names)
+        elif (isinstance(st, ast.If) and not st.orelse and len(st.body) == 1 and isinstance(st.body[0], ast.Raise)
+              and st.body[0].exc is not None
+              and ast.get_source_segment is not None
+              and _raised_name(st.body[0].exc) in IMPORT_EXCEPTIONS
+              and hasattr_fallback(st.test)[0] and hasattr_fallback(st.test)[1]):
+            names.add(hasattr_fallback(st.test)[0])  # `if not hasattr(X, "n"): raise ImportError`
         else:
             return None
     return frozenset(names) or None
