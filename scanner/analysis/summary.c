@@ -191,11 +191,21 @@ void ps_summary_free(PsSummary *self) {
 
 /* ---- helpers ------------------------------------------------------------------ */
 
+/* A module-level version flag: `PY38_PLUS = sys.version_info >= (3, 8)`,
+ * assigned once; an `if PY38_PLUS:` reads as the comparison. */
+typedef struct VersionFlag {
+  const char *name;
+  uint64_t t, f;
+} VersionFlag;
+#define MAX_VERSION_FLAGS 16
+
 typedef struct Walk {
   PsWalker *w;
   const PsSource *src;
   PsArena *arena;
   PsSummary *out;
+  VersionFlag flags[MAX_VERSION_FLAGS];
+  unsigned n_flags;
 } Walk;
 
 static bool text_is(const Walk *k, TSNode n, const char *s) {
@@ -782,6 +792,8 @@ static Masks condition_masks(Walk *k, TSNode cond, int depth) {
   if (s == w->s_identifier || s == w->s_attribute) {
     const char *d = dotted(k, cond);
     size_t dl = d ? strlen(d) : 0;
+    for (unsigned i = 0; d && s == w->s_identifier && i < k->n_flags; i++)
+      if (k->flags[i].name && !strcmp(k->flags[i].name, d)) return (Masks){k->flags[i].t, k->flags[i].f};
     if (d && (!strcmp(d, "TYPE_CHECKING") || (dl > 14 && !strcmp(d + dl - 14, ".TYPE_CHECKING") &&
                                                strchr(d, '.') == d + dl - 14)))
       return (Masks){0, PS_RUNS_ALL};
@@ -812,6 +824,34 @@ static Masks condition_masks(Walk *k, TSNode cond, int depth) {
     prev = c, opl = 0, op[0] = '\0';
   }
   return m;
+}
+
+/* The module's version flags: top-level `NAME = <version test>` (the test
+ * exact: it holds on some minors, fails on the others), each name assigned
+ * once at top level (a second assignment drops it). */
+static void find_version_flags(Walk *k, TSNode root) {
+  const PsWalker *w = k->w;
+  uint32_t nc = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < nc; i++) {
+    TSNode st = ts_node_named_child(root, i);
+    if (ts_node_symbol(st) != w->s_expression_statement || ts_node_named_child_count(st) != 1) continue;
+    TSNode a = ts_node_named_child(st, 0);
+    if (ts_node_symbol(a) != w->s_assignment) continue;
+    TSNode left = ts_node_child_by_field_id(a, w->f_left), right = ts_node_child_by_field_id(a, w->f_right);
+    if (ts_node_is_null(left) || ts_node_symbol(left) != w->s_identifier) continue;
+    const char *name = dotted(k, left);
+    if (!name) continue;
+    unsigned j = 0;
+    while (j < k->n_flags && strcmp(k->flags[j].name ? k->flags[j].name : "", name)) j++;
+    if (j < k->n_flags) { /* assigned again: not a flag */
+      k->flags[j].t = k->flags[j].f = PS_RUNS_ALL;
+      continue;
+    }
+    Masks m = ts_node_is_null(right) ? MASKS_UNKNOWN : condition_masks(k, right, 0);
+    bool exact = (m.t & m.f) == 0 && (m.t | m.f) == PS_RUNS_ALL;
+    if (k->n_flags < MAX_VERSION_FLAGS)
+      k->flags[k->n_flags++] = (VersionFlag){name, exact ? m.t : PS_RUNS_ALL, exact ? m.f : PS_RUNS_ALL};
+  }
 }
 
 /* Does a block end in `return` or `raise` (code after it never follows)? */
@@ -1540,9 +1580,10 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&self->dyn);
   array_clear(&self->dyn_arg);
   if (!src->tree) return;
-  Walk k = {self, src, arena, out};
+  Walk k = {self, src, arena, out, {{0}}, 0};
   const unsigned needs = self->needs;
   TSNode root = ts_tree_root_node(src->tree);
+  find_version_flags(&k, root);
   TSTreeCursor cur = ts_tree_cursor_new(root);
   const bool ft = needs & PS_NEED_FT;
   if (ft) {

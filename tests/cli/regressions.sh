@@ -1164,6 +1164,40 @@ r12_distutils_inside_setuptools)
   expect_out other_module 'st/other/x.py:1:8: RM001'
   expect_out other_removal 'st/setuptools/_distutils/dist.py:2:8: RM001'
   ;;
+r12_version_flags)
+  # Found by the hand-judged sample (pyflakes): a module-level version flag,
+  # `PY38_PLUS = sys.version_info >= (3, 8)`, then `if PY38_PLUS: ... else:
+  # ast.NameConstant`, is a version test. A flag assigned twice is not.
+  cat >v.py <<'PY'
+import ast, sys
+PY38_PLUS = sys.version_info >= (3, 8)
+OLD = sys.version_info < (3, 8)
+TWICE = sys.version_info >= (3, 8)
+TWICE = False
+if PY38_PLUS:
+    pass
+else:
+    x = ast.NameConstant
+if OLD:
+    y = ast.Num
+if not PY38_PLUS:
+    z = ast.Str
+if TWICE:
+    pass
+else:
+    w = ast.Bytes
+def f():
+    if PY38_PLUS:
+        return ast.Ellipsis
+PY
+  run check --isolated -q --select RM002 --target-version 3.15 v.py
+  expect_rc rc 1
+  expect_no_out else_of_flag 'v.py:9:'
+  expect_no_out old_flag 'v.py:11:'
+  expect_no_out not_flag 'v.py:13:'
+  expect_out twice 'v.py:17:9: RM002'
+  expect_out new_branch 'v.py:20:16: RM002'
+  ;;
 r12_09_runtime_collection_aliases)
   # Issue 12 item 9: a runtime use of typing.Counter/OrderedDict/DefaultDict
   # got a safe fix (a dict keyed by typing.Counter and collections.Counter

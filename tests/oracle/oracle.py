@@ -531,10 +531,36 @@ def _compare_masks(left, op, right) -> tuple[int, int]:
     return tm, fm
 
 
+# The file's module-level version flags (compute_guards sets them): name ->
+# (T, F) of `NAME = <version test>`, assigned once at top level.
+_VERSION_FLAGS: dict = {}
+
+
+def version_flags(tree: ast.AST) -> dict:
+    """Fills _VERSION_FLAGS in order (a flag may use an earlier one, as the
+    walk does) and returns it."""
+    flags = _VERSION_FLAGS
+    flags.clear()
+    seen: set = set()
+    for st in getattr(tree, "body", []):
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+            name = st.targets[0].id
+            if name in seen:
+                flags.pop(name, None)
+                continue
+            seen.add(name)
+            t, f = condition_masks(st.value)
+            if t & f == 0 and t | f == ALL_RUNS:
+                flags[name] = (t, f)
+    return flags
+
+
 def condition_masks(test: ast.AST) -> tuple[int, int]:
     """(T, F): the minors on which the test can be true, and false, at run
     time. Version tests (chains too), TYPE_CHECKING (false at run time),
-    not, and, or; anything else can be either."""
+    module-level version flags, not, and, or; anything else can be either."""
+    if isinstance(test, ast.Name) and test.id in _VERSION_FLAGS:
+        return _VERSION_FLAGS[test.id]
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         t, f = condition_masks(test.operand)
         return f, t
@@ -631,6 +657,7 @@ def _exits(body: list) -> bool:
 def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
     """id(node) -> Guards for every node in the tree."""
     out: dict[int, Guards] = {}
+    version_flags(tree)
 
     def is_elif(node: ast.If) -> bool:
         line = lines[node.lineno - 1] if node.lineno - 1 < len(lines) else ""
