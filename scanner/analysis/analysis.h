@@ -65,6 +65,10 @@ typedef struct PsGuardRange {
   uint32_t start, end;
   uint64_t runs;
   const char *tested; /* the attribute name hasattr() tested, or NULL */
+  /* An `except ImportError:` handler after a try body of imports only:
+   * what the body imports, "html.escape,json" (the handler runs only where
+   * one of them fails; ps_analysis__dead_fallback), or NULL. */
+  const char *fallback_of;
 } PsGuardRange;
 
 typedef enum PsImportKind {

@@ -53,6 +53,22 @@ int ps_analysis__rule_error(PsError *err, const PsRule *rule, int line, const ch
  * a heap "in Python 3.16" / "in a future Python version". */
 int ps_analysis__row_applies(const char *version, bool pending, PsPyVersion target, char **removal);
 
+/* A rule's ```table importable (fallback.c): standard-library names that
+ * import on every Python 3 minor from `since` on. */
+typedef struct PsImportable {
+  const char **names; /* borrowed from the rule's table */
+  int *since;         /* minors */
+  size_t n;
+} PsImportable;
+/* Reads r's importable table (none: an empty one). PS_E_RULE for a table
+ * without `name`/`since` columns or a bad version. */
+int ps_analysis__importable(const PsRule *r, PsImportable *out, PsError *err);
+void ps_importable_free(PsImportable *t);
+/* Is `pos` in an `except ImportError:` handler whose try body imports only
+ * names of t that import on every minor of `window` (the minors where a
+ * removal matters)? Then the handler never runs there: a dead fallback. */
+bool ps_analysis__dead_fallback(const PsImportable *t, const PsSummary *s, uint32_t pos, uint64_t window);
+
 extern const PsAnalysisClass ps_analysis__removed_modules;
 extern const PsAnalysisClass ps_analysis__removed_apis;
 extern const PsAnalysisClass ps_analysis__typing_modern;

@@ -53,6 +53,7 @@ typedef struct State {
   /* The rows' last names (method, function or keyword-callee names): the
    * per-reference test before resolving. */
   PsStrMap lasts;
+  PsImportable importable; /* dead fallbacks (fallback.c) */
 } State;
 
 static bool is_row_last(const State *s, const char *p, size_t n) { return ps_strmap_find(&s->lasts, p, n, NULL) != NULL; }
@@ -75,6 +76,7 @@ static void free_state(void *p) {
   }
   free(s->rows);
   ps_strmap_free(&s->lasts);
+  ps_importable_free(&s->importable);
   free(s);
 }
 
@@ -119,6 +121,8 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
    * a removed name ImportError: run_reference). */
   s->guards = PS_GUARD_TYPE_CHECKING | (m == MATCH_KEYWORD ? PS_GUARD_TRY_TYPE_ERROR : PS_GUARD_TRY_ATTRIBUTE_ERROR);
   s->rows = ps_xcalloc(t->n_rows ? t->n_rows : 1, sizeof(Row));
+  int irc = ps_analysis__importable(r, &s->importable, err);
+  if (irc) return irc;
   PsBuf mods = PS_BUF_INIT;  /* top-level modules of the rows */
   PsBuf names = PS_BUF_INIT; /* method names of rows with a receiver regex */
   int rc = 0;
@@ -249,8 +253,9 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
 
 /* Can code at `pos` run where the row's removal matters (version tests
  * relative to the row, TYPE_CHECKING)? */
-static bool runs_where_removed(const PsSummary *sum, uint32_t pos, const Row *row) {
-  return (ps_summary_runs_at(sum, pos) & row->window) != 0;
+static bool runs_where_removed(const State *s, const PsSummary *sum, uint32_t pos, const Row *row) {
+  return (ps_summary_runs_at(sum, pos) & row->window) != 0 &&
+         !ps_analysis__dead_fallback(&s->importable, sum, pos, row->window);
 }
 
 /* The guards of a binding that make uses through it guarded: TYPE_CHECKING,
@@ -509,7 +514,7 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
       continue;
     const char *q = ps_arena_sprintf(arena, "%s.%s", im->module, im->name);
     const Row *row = lookup_prefix(s, q);
-    if (!row || first_party(ctx, q) || !runs_where_removed(sum, im->start, row)) continue;
+    if (!row || first_party(ctx, q) || !runs_where_removed(s, sum, im->start, row)) continue;
     emit_row(self, emit, row, q, NULL, im->name_start, im->name_end);
   }
   for (size_t i = 0; i < sum->refs.size; i++) {
@@ -535,7 +540,7 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
       while (bl && q[--bl] != '.') {
       }
     const char *bind_target = chain ? ps_arena_strndup(arena, q, bl) : q;
-    if (row && (binding_guards(g, bind_target, row) || !runs_where_removed(sum, ref->start, row) ||
+    if (row && (binding_guards(g, bind_target, row) || !runs_where_removed(s, sum, ref->start, row) ||
                 (chain && ps_summary_feature_tested(sum, ref->start, row->last))))
       row = NULL;
     if (row) emit_row(self, emit, row, ref->chain, NULL, ref->start, ref->end);
@@ -566,7 +571,7 @@ static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const P
         const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
         hit = q && !(g & PS_GUARD_TYPE_CHECKING) && !strcmp(q, row->name) && !first_party(ctx, q);
       }
-      hit = hit && runs_where_removed(sum, ref->start, row) && !ps_summary_feature_tested(sum, ref->start, row->last);
+      hit = hit && runs_where_removed(s, sum, ref->start, row) && !ps_summary_feature_tested(sum, ref->start, row->last);
       if (hit) {
         emit_row(self, emit, row, ref->chain, NULL, ref->start, ref->end);
         break;
@@ -602,7 +607,7 @@ static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const 
       bool callee_hit = via_self ? !strcmp(dot + 1, row->last) && !class_defines(classes, s, sum, cls, row, arena) &&
                                        class_matches(classes, s, cls, row, md, arena)
                                  : !strcmp(q, row->name);
-      if (!callee_hit || !runs_where_removed(sum, kw->start, row)) continue;
+      if (!callee_hit || !runs_where_removed(s, sum, kw->start, row)) continue;
       for (char **w = row->keywords; w && *w; w++)
         if (!strcmp(*w, kw->name)) {
           emit_row(self, emit, row, call->callee, kw->name, kw->start, kw->end);

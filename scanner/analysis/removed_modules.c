@@ -1,6 +1,9 @@
 /* removed_modules.c: imports of modules the target Python no longer has.
  *
  * Table columns: module, removed_in (required; a version or `future`);
+ * provided_in (optional: space-separated top-level packages whose own
+ * files get the module from a shim, `setuptools _distutils_hack` for
+ * distutils; `-` for none);
  * any others (replacement, pep, deprecated_in...) are available to the
  * message template by name, plus {removal} ("in Python 3.16"). With `when:
  * removed` (the default) rows removed after the target are dropped at
@@ -16,10 +19,14 @@
  * broad one: Exception, BaseException, bare), or where the code cannot run
  * on a version from the later of the removal and --min-python up to the
  * target (a pending removal: on the target): version tests relative to the
- * row, TYPE_CHECKING (ps_summary_runs_at).
+ * row, TYPE_CHECKING (ps_summary_runs_at), dead `except ImportError:`
+ * fallbacks (fallback.c), and imports in the stub of a listed module of
+ * modules removed no earlier (stub_of_row).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/analysis_internal.h"
 
@@ -29,6 +36,8 @@ typedef struct Row {
   int removed_minor;  /* 99 for `future` */
   size_t index;       /* row index in the table */
   char *removal;      /* "in Python 3.13" */
+  const char *provided_in; /* `provided_in` cell: packages whose own files get the module from a
+                              shim ("setuptools _distutils_hack"), or NULL */
 } Row;
 
 typedef struct State {
@@ -36,6 +45,7 @@ typedef struct State {
   size_t n_rows;
   bool pending;
   int target, min_python; /* minors */
+  PsImportable importable; /* dead fallbacks (fallback.c) */
 } State;
 
 static const char *const PARAMS[] = {"when", NULL};
@@ -45,6 +55,7 @@ static void free_state(void *p) {
   if (!s) return;
   for (size_t i = 0; i < s->n_rows; i++) free(s->rows[i].removal);
   free(s->rows);
+  ps_importable_free(&s->importable);
   free(s);
 }
 
@@ -62,7 +73,7 @@ static bool valid_module(const char *m) {
 static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
   const PsRule *r = self->rule;
   const PsTable *t = &r->table;
-  int cm = ps_table_col(t, "module"), cr = ps_table_col(t, "removed_in");
+  int cm = ps_table_col(t, "module"), cr = ps_table_col(t, "removed_in"), cp = ps_table_col(t, "provided_in");
   if (!t->cols || cm < 0 || cr < 0)
     return ps_analysis__rule_error(err, r, r->analysis_line,
                                    "analysis `removed-modules` needs a ```table with `module` and "
@@ -78,6 +89,8 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
   s->target = target.minor;
   s->min_python = min_python.minor;
   s->rows = ps_xcalloc(t->n_rows ? t->n_rows : 1, sizeof(Row));
+  int irc = ps_analysis__importable(r, &s->importable, err);
+  if (irc) return irc;
   PsBuf pre = PS_BUF_INIT;
   for (size_t i = 0; i < t->n_rows; i++) {
     const char *mod = t->rows[i][cm], *rem = t->rows[i][cr];
@@ -98,7 +111,8 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     }
     PsPyVersion v = {3, 99, false};
     if (strcmp(rem, "future") != 0) ps_pyver_parse(rem, &v);
-    s->rows[s->n_rows++] = (Row){mod, strlen(mod), v.minor, i, removal};
+    const char *prov = cp >= 0 && strcmp(t->rows[i][cp], "-") && *t->rows[i][cp] ? t->rows[i][cp] : NULL;
+    s->rows[s->n_rows++] = (Row){mod, strlen(mod), v.minor, i, removal, prov};
   }
   /* Prefilter. Every import of a.b.c names "a" on the logical line of an
    * `import`/`from` keyword (backslash continuations included), or as the
@@ -164,9 +178,76 @@ static void emit_row(const PsAnalysis *self, const PsEmitter *emit, const Row *r
   emit->emit(emit->ctx, self->rule, start, end, vars, n);
 }
 
+/* A stub (.pyi) of a module the table itself lists (typeshed's
+ * stdlib/distutils/dist.pyi, smtpd.pyi, sre_compile.pyi): it describes
+ * only the Pythons that still have that module, so its imports of modules
+ * removed no earlier are no finding. Its row, or NULL. The stub's module
+ * name climbs the directories that hold an __init__.pyi or __init__.py
+ * (stub packages are packages here, unlike in PsModules); asked only once
+ * a file has a finding. */
+static bool has_init(const char *dir, size_t n) {
+  char p[4096];
+  for (const char *ext = ".pyi"; ext; ext = *ext && ext[3] == 'i' ? ".py" : NULL) {
+    if (snprintf(p, sizeof p, "%.*s/__init__%s", (int)n, n ? dir : ".", ext) >= (int)sizeof p) return false;
+    if (access(p, F_OK) == 0) return true;
+  }
+  return false;
+}
+
+static const Row *stub_of_row(const State *s, const char *given) {
+  size_t n = given ? strlen(given) : 0;
+  if (n < 5 || strcmp(given + n - 4, ".pyi") != 0) return NULL;
+  char *path = realpath(given, NULL); /* `dist.pyi` run inside stdlib/distutils climbs too */
+  n = path ? strlen(path) : 0;
+  if (n < 5 || n > 4000 || strcmp(path + n - 4, ".pyi") != 0) return free(path), NULL;
+  PsBuf name = PS_BUF_INIT;
+  const char *end = path + n - 4, *slash = end;
+  while (slash > path && slash[-1] != '/') slash--;
+  if (!(end - slash == 8 && !memcmp(slash, "__init__", 8))) ps_buf_printf(&name, "%.*s", (int)(end - slash), slash);
+  /* Climb: slash points just after the directory that holds the current part. */
+  while (slash > path) {
+    size_t dn = (size_t)(slash - 1 - path);
+    if (!has_init(path, dn)) break;
+    const char *d = path + dn;
+    while (d > path && d[-1] != '/') d--;
+    if (d == path + dn) break;
+    PsBuf next = PS_BUF_INIT;
+    ps_buf_printf(&next, "%.*s%s%s", (int)(path + dn - d), d, name.len ? "." : "", name.len ? name.data : "");
+    ps_buf_free(&name);
+    name = next;
+    slash = d;
+  }
+  const Row *r = name.len ? lookup(s, name.data, name.len) : NULL;
+  ps_buf_free(&name);
+  free(path);
+  return r;
+}
+
+/* Is the file part of a package that `provided_in` names (a word of it is
+ * the top-level package of the file's module)? Inside setuptools (and its
+ * _distutils_hack) `import distutils` gets setuptools' own copy. */
+static bool provided_here(const Row *row, const PsFileContext *ctx) {
+  if (!row->provided_in || !ctx->modules || !ctx->source || !ctx->source->path) return false;
+  bool pkg = false;
+  char *own = ps_modules_name(ctx->modules, ctx->source->path, &pkg);
+  if (!own) return false;
+  size_t top = strcspn(own, ".");
+  bool hit = false;
+  for (const char *p = row->provided_in; *p && !hit;) {
+    size_t n = strcspn(p, " ");
+    hit = n && n == top && !memcmp(p, own, n);
+    p += n;
+    p += strspn(p, " ");
+  }
+  free(own);
+  return hit;
+}
+
 static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   const State *s = self->state;
   char buf[1024];
+  const Row *own = NULL;
+  bool own_known = false;
   for (size_t i = 0; i < ctx->summary->imports.size; i++) {
     const PsImport *im = &ctx->summary->imports.items[i];
     if (im->level > 0 || !im->module[0]) continue;
@@ -190,12 +271,16 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
     }
     if (!row) row = lookup(s, im->module, strlen(im->module));
     if (!row) continue;
+    if (!own_known) own = stub_of_row(s, ctx->source ? ctx->source->path : NULL), own_known = true;
+    if (own && own->removed_minor <= row->removed_minor) continue;
+    if (provided_here(row, ctx)) continue;
     /* Only code that can run where the module is gone (pending: on the
      * target) counts. */
     uint64_t window = s->pending ? ps_runs_window(s->target, s->target)
                                  : ps_runs_window(row->removed_minor > s->min_python ? row->removed_minor : s->min_python,
                                                   s->target);
     if (!(ps_summary_runs_at(ctx->summary, im->start) & window)) continue;
+    if (ps_analysis__dead_fallback(&s->importable, ctx->summary, im->start, window)) continue;
     emit_row(self, emit, row, start, end);
   }
 }

@@ -206,9 +206,10 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&self->dyn);
   array_clear(&self->dyn_arg);
   if (!src->tree) return;
-  Walk k = {self, src, arena, out};
+  Walk k = {self, src, arena, out, {{0}}, 0};
   const unsigned needs = self->needs;
   TSNode root = ts_tree_root_node(src->tree);
+  ps_summary__find_version_flags(&k, root);
   TSTreeCursor cur = ts_tree_cursor_new(root);
   const bool ft = needs & PS_NEED_FT;
   if (ft) {

@@ -336,6 +336,8 @@ static Masks condition_masks(Walk *k, TSNode cond, int depth) {
   if (s == w->s_identifier || s == w->s_attribute) {
     const char *d = ps_summary__dotted(k, cond);
     size_t dl = d ? strlen(d) : 0;
+    for (unsigned i = 0; d && s == w->s_identifier && i < k->n_flags; i++)
+      if (k->flags[i].name && !strcmp(k->flags[i].name, d)) return (Masks){k->flags[i].t, k->flags[i].f};
     if (d && (!strcmp(d, "TYPE_CHECKING") || (dl > 14 && !strcmp(d + dl - 14, ".TYPE_CHECKING") &&
                                                strchr(d, '.') == d + dl - 14)))
       return (Masks){0, PS_RUNS_ALL};
@@ -368,6 +370,34 @@ static Masks condition_masks(Walk *k, TSNode cond, int depth) {
   return m;
 }
 
+/* The module's version flags: top-level `NAME = <version test>` (the test
+ * exact: it holds on some minors, fails on the others), each name assigned
+ * once at top level (a second assignment drops it). */
+void ps_summary__find_version_flags(Walk *k, TSNode root) {
+  const PsWalker *w = k->w;
+  uint32_t nc = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < nc; i++) {
+    TSNode st = ts_node_named_child(root, i);
+    if (ts_node_symbol(st) != w->s_expression_statement || ts_node_named_child_count(st) != 1) continue;
+    TSNode a = ts_node_named_child(st, 0);
+    if (ts_node_symbol(a) != w->s_assignment) continue;
+    TSNode left = ts_node_child_by_field_id(a, w->f_left), right = ts_node_child_by_field_id(a, w->f_right);
+    if (ts_node_is_null(left) || ts_node_symbol(left) != w->s_identifier) continue;
+    const char *name = ps_summary__dotted(k, left);
+    if (!name) continue;
+    unsigned j = 0;
+    while (j < k->n_flags && strcmp(k->flags[j].name ? k->flags[j].name : "", name)) j++;
+    if (j < k->n_flags) { /* assigned again: not a flag */
+      k->flags[j].t = k->flags[j].f = PS_RUNS_ALL;
+      continue;
+    }
+    Masks m = ts_node_is_null(right) ? MASKS_UNKNOWN : condition_masks(k, right, 0);
+    bool exact = (m.t & m.f) == 0 && (m.t | m.f) == PS_RUNS_ALL;
+    if (k->n_flags < MAX_VERSION_FLAGS)
+      k->flags[k->n_flags++] = (VersionFlag){name, exact ? m.t : PS_RUNS_ALL, exact ? m.f : PS_RUNS_ALL};
+  }
+}
+
 /* Does a block end in `return` or `raise` (code after it never follows)? */
 static bool block_exits(Walk *k, TSNode block) {
   const PsWalker *w = k->w;
@@ -383,7 +413,7 @@ static bool block_exits(Walk *k, TSNode block) {
 
 static void add_range(Walk *k, uint32_t start, uint32_t end, uint64_t runs) {
   if (runs == PS_RUNS_ALL || start >= end) return;
-  array_push(&k->out->guard_ranges, ((PsGuardRange){start, end, runs, NULL}));
+  array_push(&k->out->guard_ranges, ((PsGuardRange){start, end, runs, NULL, NULL}));
 }
 
 /* The attribute a feature test `hasattr(x, "name")` checks (also as one
@@ -421,7 +451,7 @@ static const char *hasattr_name(Walk *k, TSNode cond, bool *negated, int depth) 
 
 static void add_tested(Walk *k, TSNode n, const char *name) {
   if (ts_node_is_null(n) || !name || !*name) return;
-  array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, name}));
+  array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, name, NULL}));
 }
 
 bool ps_summary_feature_tested(const PsSummary *s, uint32_t pos, const char *name) {
@@ -448,12 +478,17 @@ static void if_ranges(Walk *k, TSNode n, TSNode cond) {
   bool neg = false;
   const char *tested = hasattr_name(k, cond, &neg, 0);
   if (tested && !neg) add_tested(k, body, tested);
+  bool fneg = false;
+  const char *fallback = ps_summary__hasattr_fallback(k, cond, &fneg);
+  if (fallback && fneg) ps_summary__add_fallback(k, body, fallback);
+  bool seen_elif = false; /* the else of an elif chain: left alone (as the oracle does) */
   if (!block_exits(k, body)) after |= m.t;
   uint32_t cc = ts_node_named_child_count(n);
   for (uint32_t i = 0; i < cc; i++) {
     TSNode c = ts_node_named_child(n, i);
     uint64_t runs;
     if (ts_node_symbol(c) == w->s_elif) {
+      seen_elif = true;
       TSNode ec = ts_node_child_by_field_id(c, w->f_condition);
       add_node_range(k, ec, rest); /* evaluated only when the earlier ones were false */
       Masks e = condition_masks(k, ec, 0);
@@ -465,6 +500,7 @@ static void if_ranges(Walk *k, TSNode n, TSNode cond) {
       runs = rest;
       rest = 0;
       if (tested && neg) add_tested(k, body, tested);
+      if (fallback && !fneg && !seen_elif) ps_summary__add_fallback(k, body, fallback);
     } else {
       continue;
     }
@@ -478,7 +514,7 @@ static void if_ranges(Walk *k, TSNode n, TSNode cond) {
   TSNode cons = ts_node_child_by_field_id(n, w->f_consequence);
   if (tested && neg && !ts_node_is_null(parent) && block_exits(k, cons) && ts_node_named_child_count(n) == 2)
     array_push(&k->out->guard_ranges,
-               ((PsGuardRange){ts_node_end_byte(n), ts_node_end_byte(parent), PS_RUNS_ALL, tested}));
+               ((PsGuardRange){ts_node_end_byte(n), ts_node_end_byte(parent), PS_RUNS_ALL, tested, NULL}));
 }
 
 /* `a if cond else b` */
@@ -554,16 +590,26 @@ void ps_summary__visit_if(Walk *k, TSNode n) {
              cons_g == PS_GUARD_VERSION_OLD ? below : 0, NULL, false);
 }
 
-/* The try body gets what all its handlers catch together. */
+/* The try body gets what all its handlers catch together; a handler of
+ * ImportError after a body of imports only is marked with what they
+ * import (the removal analyses drop fallbacks that cannot run). */
 void ps_summary__visit_try(Walk *k, TSNode n) {
   PsWalker *w = k->w;
   uint32_t cc = ts_node_named_child_count(n), line = 0;
   unsigned g = 0;
+  const char *body_imports = NULL;
+  bool body_read = false;
   for (uint32_t i = 0; i < cc; i++) {
     TSNode c = ts_node_named_child(n, i);
     unsigned h = ts_node_symbol(c) == w->s_except ? handler_guards(k, c) : 0;
     if (h && !g) line = ps_summary__line_of(k, c);
     g |= h;
+    if (h & PS_GUARD_TRY_IMPORT_ERROR) {
+      if (!body_read) body_imports = ps_summary__imports_only(k, ts_node_child_by_field_id(n, w->f_body)), body_read = true;
+      if (body_imports)
+        array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(c), ts_node_end_byte(c), PS_RUNS_ALL,
+                                                          NULL, body_imports}));
+    }
   }
   if (g) ps_summary__push_frame(w, ts_node_child_by_field_id(n, w->f_body), g, line, 0, NULL, false);
 }

@@ -58,11 +58,21 @@ struct PsWalker {
   PsFtWalker *ft;    /* PS_NEED_FT: made on first use */
 };
 
+/* A module-level version flag: `PY38_PLUS = sys.version_info >= (3, 8)`,
+ * assigned once; an `if PY38_PLUS:` reads as the comparison. */
+typedef struct VersionFlag {
+  const char *name;
+  uint64_t t, f;
+} VersionFlag;
+#define MAX_VERSION_FLAGS 16
+
 typedef struct Walk {
   PsWalker *w;
   const PsSource *src;
   PsArena *arena;
   PsSummary *out;
+  VersionFlag flags[MAX_VERSION_FLAGS];
+  unsigned n_flags;
 } Walk;
 
 /* ---- small helpers (inline: called per node) ---------------------------- */
@@ -132,6 +142,13 @@ void ps_summary__skip_decorators(Walk *k, TSNode def);
 void ps_summary__visit_if(Walk *k, TSNode n);
 /* The try body gets what all its handlers catch together. */
 void ps_summary__visit_try(Walk *k, TSNode n);
+void ps_summary__find_version_flags(Walk *k, TSNode root);
+
+/* summary_fallback.c: code that runs only where an import or attribute
+ * is missing (PsGuardRange.fallback_of). */
+const char *ps_summary__hasattr_fallback(Walk *k, TSNode cond, bool *negated);
+void ps_summary__add_fallback(Walk *k, TSNode n, const char *of);
+const char *ps_summary__imports_only(Walk *k, TSNode body);
 
 /* ---- summary_defs.c --------------------------------------------------------- */
 

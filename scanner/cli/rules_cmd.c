@@ -35,6 +35,23 @@ static void md_escape_cell(FILE *f, const char *s) {
   }
 }
 
+static void md_table(FILE *f, const PsTable *t) {
+  fputc('|', f);
+  for (size_t j = 0; j < t->n_cols; j++) fprintf(f, " %s |", t->cols[j]);
+  fprintf(f, "\n|");
+  for (size_t j = 0; j < t->n_cols; j++) fprintf(f, "---|");
+  fputc('\n', f);
+  for (size_t i = 0; i < t->n_rows; i++) {
+    fputc('|', f);
+    for (size_t j = 0; j < t->n_cols; j++) {
+      fputc(' ', f);
+      md_escape_cell(f, t->rows[i][j]);
+      fputs(" |", f);
+    }
+    fputc('\n', f);
+  }
+}
+
 static void render_markdown(FILE *f, const PsRule *r) {
   const PsRuleMeta *m = &r->meta;
   fprintf(f, "# %s: %s\n\n", m->id, m->name);
@@ -57,20 +74,14 @@ static void render_markdown(FILE *f, const PsRule *r) {
   size_t dl = strlen(m->docs_md);
   if (dl && m->docs_md[dl - 1] != '\n') fputc('\n', f);
   if (r->table.n_cols) {
-    fprintf(f, "\n## Data\n\nThe rule's table (%zu rows):\n\n|", r->table.n_rows);
-    for (size_t j = 0; j < r->table.n_cols; j++) fprintf(f, " %s |", r->table.cols[j]);
-    fprintf(f, "\n|");
-    for (size_t j = 0; j < r->table.n_cols; j++) fprintf(f, "---|");
-    fputc('\n', f);
-    for (size_t i = 0; i < r->table.n_rows; i++) {
-      fputc('|', f);
-      for (size_t j = 0; j < r->table.n_cols; j++) {
-        fputc(' ', f);
-        md_escape_cell(f, r->table.rows[i][j]);
-        fputs(" |", f);
-      }
-      fputc('\n', f);
-    }
+    fprintf(f, "\n## Data\n\nThe rule's table (%zu rows):\n\n", r->table.n_rows);
+    md_table(f, &r->table);
+  }
+  if (r->importable.n_cols) {
+    fprintf(f, "\nStandard-library names that import on every Python from `since` on (`importable`, %zu rows): "
+               "an `except ImportError:` handler after a `try:` that imports only these is a dead fallback.\n\n",
+            r->importable.n_rows);
+    md_table(f, &r->importable);
   }
   if (r->query) fprintf(f, "\n## Query\n\n```scheme\n%s```\n", r->query);
 }

@@ -5,6 +5,7 @@
  *   ---
  *   ```query            (optional) tree-sitter query source
  *   ```table            (optional) tab-separated data, header row first
+ *   ```table importable (optional) the same, read by ps_analysis__dead_fallback
  *   ## What it does     Markdown documentation (everything else)
  *
  * Every error is reported at the rule file's line and column with that line
@@ -410,7 +411,7 @@ cleanup:
 
 /* ---- body: fenced blocks and docs ------------------------------------------ */
 
-static int parse_table(Ctx *c, PsRule *r, const char *s, size_t n, int first_line) {
+static int parse_table(Ctx *c, PsTable *t, const char *s, size_t n, int first_line) {
   int line = first_line;
   const char *p = s, *end = s + n;
   bool header = true;
@@ -439,18 +440,18 @@ static int parse_table(Ctx *c, PsRule *r, const char *s, size_t n, int first_lin
       q = tab + 1;
     }
     if (header) {
-      r->table.cols = cells.items;
-      r->table.n_cols = cells.size;
+      t->cols = cells.items;
+      t->n_cols = cells.size;
       header = false;
-    } else if (cells.size != r->table.n_cols) {
+    } else if (cells.size != t->n_cols) {
       int rc = rule_error(c->err, c->path, c->text, c->len, line, 1, (int)ll,
                           "table row has %zu cells, the header has %zu (cells are separated by tabs)",
-                          cells.size, r->table.n_cols);
+                          cells.size, t->n_cols);
       for (size_t i = 0; i < cells.size; i++) free(cells.items[i]);
       array_free(&cells);
-      r->table.rows = rows.items;
-      r->table.row_lines = lines.items;
-      r->table.n_rows = rows.size;
+      t->rows = rows.items;
+      t->row_lines = lines.items;
+      t->n_rows = rows.size;
       return rc;
     } else {
       array_push(&rows, cells.items);
@@ -459,9 +460,9 @@ static int parse_table(Ctx *c, PsRule *r, const char *s, size_t n, int first_lin
     p = nl ? nl + 1 : end;
     line++;
   }
-  r->table.rows = rows.items;
-  r->table.row_lines = lines.items;
-  r->table.n_rows = rows.size;
+  t->rows = rows.items;
+  t->row_lines = lines.items;
+  t->n_rows = rows.size;
   return 0;
 }
 
@@ -744,7 +745,8 @@ int ps_rules__parse(PsRule *r, const char *path, const char *text, size_t len, P
     size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
     const char *next = nl ? nl + 1 : end;
     bool is_query = line_is(p, ll, "```query"), is_table = line_is(p, ll, "```table");
-    if (is_query || is_table) {
+    bool is_importable = line_is(p, ll, "```table importable");
+    if (is_query || is_table || is_importable) {
       int open_line = line;
       const char *b = next, *q = next;
       int l = line + 1;
@@ -771,12 +773,22 @@ int ps_rules__parse(PsRule *r, const char *path, const char *text, size_t len, P
         }
         ps_buf_append(&query, b, (size_t)(close - b));
         r->query_line = open_line + 1;
+      } else if (is_importable) {
+        if (r->importable.cols) {
+          rc = rule_error(err, path, text, len, open_line, 1, 8, "a rule has at most one ```table importable block");
+          goto cleanup;
+        }
+        if ((rc = parse_table(&c, &r->importable, b, (size_t)(close - b), open_line + 1))) goto cleanup;
+        if (!r->importable.cols) {
+          rc = rule_error(err, path, text, len, open_line, 1, 8, "```table block has no header row");
+          goto cleanup;
+        }
       } else {
         if (r->table.cols) {
           rc = rule_error(err, path, text, len, open_line, 1, 8, "a rule has at most one ```table block");
           goto cleanup;
         }
-        if ((rc = parse_table(&c, r, b, (size_t)(close - b), open_line + 1))) goto cleanup;
+        if ((rc = parse_table(&c, &r->table, b, (size_t)(close - b), open_line + 1))) goto cleanup;
         if (!r->table.cols) {
           rc = rule_error(err, path, text, len, open_line, 1, 8, "```table block has no header row");
           goto cleanup;
@@ -877,14 +889,18 @@ void ps_rules__free_rule(PsRule *r) {
   free(r->path);
   free(r->text);
   free(r->query);
-  for (size_t i = 0; i < r->table.n_cols; i++) free(r->table.cols[i]);
-  free(r->table.cols);
-  for (size_t i = 0; i < r->table.n_rows; i++) {
-    for (size_t j = 0; j < r->table.n_cols; j++) free(r->table.rows[i][j]);
-    free(r->table.rows[i]);
+  PsTable *tables[] = {&r->table, &r->importable};
+  for (size_t k = 0; k < 2; k++) {
+    PsTable *t = tables[k];
+    for (size_t i = 0; i < t->n_cols; i++) free(t->cols[i]);
+    free(t->cols);
+    for (size_t i = 0; i < t->n_rows; i++) {
+      for (size_t j = 0; j < t->n_cols; j++) free(t->rows[i][j]);
+      free(t->rows[i]);
+    }
+    free(t->rows);
+    free(t->row_lines);
   }
-  free(r->table.rows);
-  free(r->table.row_lines);
   free(r->analysis);
   for (size_t i = 0; i < r->n_params; i++) {
     free(r->params[i].key);

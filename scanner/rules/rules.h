@@ -50,6 +50,8 @@ typedef struct PsRule {
   char *query;              /* NULL if none */
   int query_line;           /* 1-based line of the query's first line */
   PsTable table;            /* empty if none */
+  PsTable importable;       /* ```table importable: stdlib names that import since a version
+                               (columns name, since); empty if none (ps_analysis__dead_fallback) */
   char *analysis;           /* built-in analysis name, or NULL */
   PsParam *params;
   size_t n_params;

@@ -1041,6 +1041,180 @@ PY
   expect_no_out skipif 'f.py:9:'
   expect_out unguarded 'f.py:11:9: RM003'
   ;;
+r12_05_dead_import_fallbacks)
+  # Issue 12 item 5: an `except ImportError:` fallback after an import that
+  # always succeeds where the removal matters (html.escape since 3.2,
+  # importlib.util.find_spec since 3.4: argcomplete) never runs there, and
+  # was reported as an error. Near misses stay reported: a body importing
+  # anything not in the rules' `importable` tables (setuptools, a Python 2
+  # name), a body with other statements, a broad handler.
+  cat >d.py <<'PY'
+try:
+    from html import escape
+except ImportError:
+    from cgi import escape
+try:
+    from importlib.util import find_spec
+except ImportError:
+    from imp import find_module
+    def find_spec(name):
+        return find_module(name)
+try:
+    import cProfile as profile
+except ImportError:
+    import profile
+try:
+    from setuptools import setup
+except ImportError:
+    from distutils.core import setup
+try:
+    from urllib import splitquery
+except ImportError:
+    from urllib.parse import splitquery
+try:
+    from html import escape
+    x = 1
+except ImportError:
+    import imp
+try:
+    from html import escape, nothing_such
+except ImportError:
+    import imp
+import unittest
+class T(unittest.TestCase):
+    if not hasattr(unittest.TestCase, "assertRaisesRegex"):
+        assertRaisesRegex = unittest.TestCase.assertRaisesRegexp
+    if hasattr(unittest.TestCase, "assertCountEqual"):
+        pass
+    else:
+        assertCountEqual = unittest.TestCase.assertItemsEqual
+    if not hasattr(unittest.TestCase, "assertNoSuchThing"):
+        x = unittest.TestCase.assertRaisesRegexp
+def reload_module(module):
+    try:
+        import importlib
+        if not hasattr(importlib, "reload"):  # python <= 3.3
+            raise ImportError
+    except ImportError:
+        import imp
+        return imp.reload(module)
+    try:
+        import importlib
+        if not hasattr(importlib, "no_such_thing"):
+            raise ImportError
+    except ImportError:
+        import imp
+PY
+  run check --isolated -q --select RM,DP --target-version 3.15 d.py
+  expect_rc rc 1
+  expect_no_out html_escape 'd.py:4:'
+  expect_no_out find_spec_import 'd.py:8:'
+  expect_no_out find_spec_use 'd.py:10:'
+  expect_no_out cprofile 'd.py:14:'
+  expect_out setuptools 'd.py:18:10: RM001'
+  expect_out py2_name 'd.py:22:30: DP002'
+  expect_out not_imports_only 'd.py:27:12: RM001'
+  expect_out unknown_name 'd.py:31:12: RM001'
+  # `if not hasattr(X, "n"):` and the else of `if hasattr(X, "n"):` for an
+  # X.n of the table (psutil's assertRaisesRegexp shim).
+  expect_no_out hasattr_not 'd.py:35:'
+  expect_no_out hasattr_else 'd.py:39:'
+  expect_out hasattr_unknown 'd.py:41:13: RM003'
+  # psutil: `if not hasattr(importlib, "reload"): raise ImportError` in the
+  # try body needs importlib.reload, which the table has.
+  expect_no_out raise_import_error 'd.py:48:'
+  expect_no_out raise_import_error_use 'd.py:49:'
+  expect_out raise_unknown 'd.py:55:16: RM001'
+  # The four copies of the `importable` table are the same.
+  t() { sed -n '/^```table importable/,/^```$/p' "$2/rules/$1"; }
+  a=$(t removed/RM001-removed-module-import.rule "$SRC")
+  expect_eq rm002 "$(t removed/RM002-removed-api-use.rule "$SRC")" "$a"
+  expect_eq dp001 "$(t deprecated/DP001-pending-removal-module-import.rule "$SRC")" "$a"
+  expect_eq dp002 "$(t deprecated/DP002-pending-removal-api-use.rule "$SRC")" "$a"
+  expect_eq rm003 "$(t removed/RM003-removed-method-call.rule "$SRC")" "$a"
+  ;;
+r12_stub_of_removed_module)
+  # Found by the hand-judged sample (docs/accuracy-sample.md): typeshed's
+  # stub of a removed module imports its own package or other modules
+  # removed no earlier (stdlib/distutils/dist.pyi: distutils.command;
+  # smtpd.pyi: asynchat); the stub describes only Pythons that have them.
+  # A stub of a module removed later (pstats.pyi, profile pending), a .py
+  # of the same name, and a stub outside such a package stay reported.
+  mkdir -p ts/stdlib/distutils/command
+  : >ts/stdlib/distutils/__init__.pyi
+  : >ts/stdlib/distutils/command/__init__.pyi
+  printf 'from distutils.command.build import build\nimport distutils\n' >ts/stdlib/distutils/dist.pyi
+  printf 'import msilib\n' >ts/stdlib/distutils/command/bdist_msi.pyi
+  printf 'import asynchat\nimport asyncore\n' >ts/stdlib/smtpd.pyi
+  printf 'import imp\nimport asyncore\n' >ts/stdlib/sre_compile.pyi
+  printf 'import asyncore\n' >ts/stdlib/smtpd2.pyi
+  mkdir -p py/distutils && : >py/distutils/__init__.py && printf 'import imp\n' >py/distutils/dist.py
+  run check --isolated -q --select RM001 --target-version 3.15 ts py
+  expect_rc rc 1
+  expect_no_out own_package 'ts/stdlib/distutils/dist.pyi'
+  expect_no_out removed_later 'ts/stdlib/distutils/command/bdist_msi.pyi'
+  expect_no_out smtpd 'ts/stdlib/smtpd.pyi'
+  expect_out removed_earlier 'ts/stdlib/sre_compile.pyi:1:8: RM001'
+  expect_out not_a_removed_stub 'ts/stdlib/smtpd2.pyi:1:8: RM001'
+  expect_out runtime_code 'py/distutils/dist.py:1:8: RM001'
+  cd ts/stdlib/distutils
+  run check --isolated -q --select RM001 --target-version 3.15 dist.pyi
+  expect_rc run_inside_rc 0
+  cd - >/dev/null
+  ;;
+r12_distutils_inside_setuptools)
+  # Found by the hand-judged sample: setuptools' own files (and its vendored
+  # setuptools/_distutils) import `distutils`, which setuptools' shim
+  # (_distutils_hack) provides on every Python; 154 of dist-packages' 184
+  # RM001 findings. RM001's `provided_in` column says so; other packages'
+  # distutils imports and setuptools' imports of other modules stay.
+  mkdir -p st/setuptools/_distutils st/other
+  : >st/setuptools/__init__.py
+  : >st/setuptools/_distutils/__init__.py
+  printf 'import distutils.command\nimport imp\n' >st/setuptools/_distutils/dist.py
+  printf 'from distutils.util import get_platform\n' >st/setuptools/wheel.py
+  printf 'import distutils\n' >st/other/x.py
+  run check --isolated -q --select RM001 --target-version 3.15 st
+  expect_rc rc 1
+  expect_no_out vendored 'dist.py:1:'
+  expect_no_out setuptools_module 'wheel.py'
+  expect_out other_module 'st/other/x.py:1:8: RM001'
+  expect_out other_removal 'st/setuptools/_distutils/dist.py:2:8: RM001'
+  ;;
+r12_version_flags)
+  # Found by the hand-judged sample (pyflakes): a module-level version flag,
+  # `PY38_PLUS = sys.version_info >= (3, 8)`, then `if PY38_PLUS: ... else:
+  # ast.NameConstant`, is a version test. A flag assigned twice is not.
+  cat >v.py <<'PY'
+import ast, sys
+PY38_PLUS = sys.version_info >= (3, 8)
+OLD = sys.version_info < (3, 8)
+TWICE = sys.version_info >= (3, 8)
+TWICE = False
+if PY38_PLUS:
+    pass
+else:
+    x = ast.NameConstant
+if OLD:
+    y = ast.Num
+if not PY38_PLUS:
+    z = ast.Str
+if TWICE:
+    pass
+else:
+    w = ast.Bytes
+def f():
+    if PY38_PLUS:
+        return ast.Ellipsis
+PY
+  run check --isolated -q --select RM002 --target-version 3.15 v.py
+  expect_rc rc 1
+  expect_no_out else_of_flag 'v.py:9:'
+  expect_no_out old_flag 'v.py:11:'
+  expect_no_out not_flag 'v.py:13:'
+  expect_out twice 'v.py:17:9: RM002'
+  expect_out new_branch 'v.py:20:16: RM002'
+  ;;
 r12_09_runtime_collection_aliases)
   # Issue 12 item 9: a runtime use of typing.Counter/OrderedDict/DefaultDict
   # got a safe fix (a dict keyed by typing.Counter and collections.Counter

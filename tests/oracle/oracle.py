@@ -81,6 +81,7 @@ class Rule:
     params: dict
     header: list[str]
     rows: list[dict]
+    importable: dict = None  # ```table importable: name -> since minor (dead fallbacks)
 
     @property
     def explicit(self) -> bool:
@@ -136,13 +137,15 @@ def load_rule(path: str) -> Rule:
         analysis = analysis.get("name")
     header: list[str] = []
     rows: list[dict] = []
-    in_table = False
+    in_table = None
+    imp_header: list[str] = []
+    importable: dict = {}
     for line in body:
-        if line.strip() == "```table":
-            in_table = True
+        if line.strip() in ("```table", "```table importable"):
+            in_table = line.strip()
             continue
         if in_table and line.strip() == "```":
-            in_table = False
+            in_table = None
             continue
         if not in_table:
             continue
@@ -150,6 +153,13 @@ def load_rule(path: str) -> Rule:
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
+        if in_table == "```table importable":
+            if not imp_header:
+                imp_header = [c.strip() for c in cells]
+            else:
+                r = dict(zip(imp_header, (c.strip() for c in cells)))
+                importable[r["name"]] = parse_version(r["since"])[1]
+            continue
         if not header:
             header = [c.strip() for c in cells]
             continue
@@ -157,7 +167,7 @@ def load_rule(path: str) -> Rule:
             raise ValueError(f"{path}: table row has {len(cells)} cells, header {len(header)}: {line!r}")
         rows.append(dict(zip(header, (c.strip() for c in cells))))
     return Rule(id=str(meta["id"]), name=str(meta.get("name", "")), path=path, meta=meta,
-                analysis=analysis, params=params, header=header, rows=rows)
+                analysis=analysis, params=params, header=header, rows=rows, importable=importable)
 
 
 def load_rules(rules_dir: str) -> list[Rule]:
@@ -367,10 +377,15 @@ class Guards:
     runs: int = ALL_RUNS             # minors on which the code can run at run time
     tested: frozenset = frozenset()  # attribute names a hasattr() feature test found
     notes: tuple = ()                # other guards the strict semantics ignore
+    # In `except ImportError:` handlers after try bodies of absolute imports
+    # only: what each body imports (a dead fallback when all of one's names
+    # always import where the removal matters: Analysis.dead_fallback).
+    fallback_of: tuple = ()
 
     def with_(self, **kw) -> "Guards":
         d = dict(try_fallback=self.try_fallback, try_attr=self.try_attr, try_type=self.try_type,
-                 type_checking=self.type_checking, runs=self.runs, tested=self.tested, notes=self.notes)
+                 type_checking=self.type_checking, runs=self.runs, tested=self.tested, notes=self.notes,
+                 fallback_of=self.fallback_of)
         d.update(kw)
         return Guards(**d)
 
@@ -394,6 +409,33 @@ def _handler_catches(h: ast.ExceptHandler, names: set[str]) -> bool:
         if name in names:
             return True
     return False
+
+
+def _raised_name(exc: ast.AST) -> str | None:
+    """`ImportError` for `raise ImportError` / `raise ImportError(...)` (as written, unqualified)."""
+    if isinstance(exc, ast.Call):
+        exc = exc.func
+    return exc.id if isinstance(exc, ast.Name) else None
+
+
+def _imports_only(body: list) -> frozenset | None:
+    """What a try body of absolute imports only imports (`import a.b` ->
+    a.b, `from html import escape` -> html.escape); None for any other body."""
+    names = set()
+    for st in body:
+        if isinstance(st, ast.Import):
+            names.update(a.name for a in st.names)
+        elif isinstance(st, ast.ImportFrom) and not st.level and st.module and all(a.name != "*" for a in st.names):
+            names.update(f"{st.module}.{a.name}" for a in st.names)
+        elif (isinstance(st, ast.If) and not st.orelse and len(st.body) == 1 and isinstance(st.body[0], ast.Raise)
+              and st.body[0].exc is not None
+              and ast.get_source_segment is not None
+              and _raised_name(st.body[0].exc) in IMPORT_EXCEPTIONS
+              and hasattr_fallback(st.test)[0] and hasattr_fallback(st.test)[1]):
+            names.add(hasattr_fallback(st.test)[0])  # `if not hasattr(X, "n"): raise ImportError`
+        else:
+            return None
+    return frozenset(names) or None
 
 
 def _is_version_info(node: ast.AST) -> bool:
@@ -489,10 +531,36 @@ def _compare_masks(left, op, right) -> tuple[int, int]:
     return tm, fm
 
 
+# The file's module-level version flags (compute_guards sets them): name ->
+# (T, F) of `NAME = <version test>`, assigned once at top level.
+_VERSION_FLAGS: dict = {}
+
+
+def version_flags(tree: ast.AST) -> dict:
+    """Fills _VERSION_FLAGS in order (a flag may use an earlier one, as the
+    walk does) and returns it."""
+    flags = _VERSION_FLAGS
+    flags.clear()
+    seen: set = set()
+    for st in getattr(tree, "body", []):
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+            name = st.targets[0].id
+            if name in seen:
+                flags.pop(name, None)
+                continue
+            seen.add(name)
+            t, f = condition_masks(st.value)
+            if t & f == 0 and t | f == ALL_RUNS:
+                flags[name] = (t, f)
+    return flags
+
+
 def condition_masks(test: ast.AST) -> tuple[int, int]:
     """(T, F): the minors on which the test can be true, and false, at run
     time. Version tests (chains too), TYPE_CHECKING (false at run time),
-    not, and, or; anything else can be either."""
+    module-level version flags, not, and, or; anything else can be either."""
+    if isinstance(test, ast.Name) and test.id in _VERSION_FLAGS:
+        return _VERSION_FLAGS[test.id]
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         t, f = condition_masks(test.operand)
         return f, t
@@ -522,6 +590,31 @@ def _is_type_checking(test: ast.AST) -> bool:
         return True
     return (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
             and isinstance(test.value, ast.Name))
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        v = _dotted(node.value)
+        return f"{v}.{node.attr}" if v else None
+    return None
+
+
+def hasattr_fallback(test: ast.AST):
+    """("X.n", negated) for `hasattr(X, "n")` / `not hasattr(X, "n")` with X
+    a name chain, else (None, False): the branch where X lacks n is a
+    fallback (a dead one when X.n is in the importable table)."""
+    neg = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, neg = test.operand, True
+    if (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "hasattr"
+            and len(test.args) == 2 and not test.keywords and isinstance(test.args[1], ast.Constant)
+            and isinstance(test.args[1].value, str) and test.args[1].value):
+        obj = _dotted(test.args[0])
+        if obj:
+            return f"{obj}.{test.args[1].value}", neg
+    return None, False
 
 
 def hasattr_test(test: ast.AST, negated: bool = False):
@@ -564,6 +657,7 @@ def _exits(body: list) -> bool:
 def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
     """id(node) -> Guards for every node in the tree."""
     out: dict[int, Guards] = {}
+    version_flags(tree)
 
     def is_elif(node: ast.If) -> bool:
         line = lines[node.lineno - 1] if node.lineno - 1 < len(lines) else ""
@@ -584,6 +678,9 @@ def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
             tested, neg = hasattr_test(node.test) if first else (None, False)
             if tested and not neg:
                 gb = gb.with_(tested=gb.tested | {tested})
+            fb, fneg = hasattr_fallback(node.test) if first else (None, False)
+            if fb and fneg:
+                gb = gb.with_(fallback_of=gb.fallback_of + (frozenset([fb]),))
             visit_list(node.body, gb, in_function)
             if not _exits(node.body):
                 after |= rest & t
@@ -595,6 +692,8 @@ def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
             ge = g.with_(runs=g.runs & rest)
             if tested and neg:
                 ge = ge.with_(tested=ge.tested | {tested})
+            if fb and not fneg:
+                ge = ge.with_(fallback_of=ge.fallback_of + (frozenset([fb]),))
             if node.orelse:
                 visit_list(node.orelse, ge, in_function)
                 if not _exits(node.orelse):
@@ -626,8 +725,12 @@ def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
                 try_attr=g.try_attr or any(_handler_catches(h, {"AttributeError"}) for h in node.handlers),
                 try_type=g.try_type or any(_handler_catches(h, {"TypeError"}) for h in node.handlers))
             visit_list(node.body, gb, in_function)
+            body_imports = _imports_only(node.body)
             for h in node.handlers:
-                visit(h, g, in_function)
+                if body_imports and _handler_catches(h, IMPORT_EXCEPTIONS):
+                    visit(h, g.with_(fallback_of=g.fallback_of + (body_imports,)), in_function)
+                else:
+                    visit(h, g, in_function)
             visit_list(node.orelse, g, in_function)
             visit_list(node.finalbody, g, in_function)
             return
@@ -740,6 +843,15 @@ class Analysis:
     def window(self, row: dict) -> int:
         return window(parse_version(row["removed_in"]), self.pending, self.target, self.min_python)
 
+    def dead_fallback(self, g: "Guards", win: int) -> bool:
+        """In an ImportError handler whose try body imports only names the
+        rule's importable table says import on every minor of `win`."""
+        if not win or not self.rule.importable:
+            return False
+        lo = (win & -win).bit_length() - 1
+        imp = self.rule.importable
+        return any(all(n in imp and imp[n] <= lo for n in names) for names in g.fallback_of)
+
     def empty(self) -> bool:
         return False
 
@@ -790,11 +902,36 @@ class RemovedModules(Analysis):
 
     def _skip(self, fi: FileInfo, node: ast.AST, row: dict) -> bool:
         g = fi.guard(node)
-        return g.try_fallback or g.type_checking or not g.runs & self.window(row)
+        return g.try_fallback or g.type_checking or not g.runs & self.window(row) \
+            or self.dead_fallback(g, self.window(row))
+
+    def _stub_row(self, path: str) -> dict | None:
+        """The row of the module a stub (.pyi) describes, its name climbing
+        the directories with an __init__.pyi or __init__.py."""
+        if not path.endswith(".pyi"):
+            return None
+        path = os.path.realpath(path)
+        d, base = os.path.split(path[:-4])
+        parts = [] if base == "__init__" else [base]
+        while d and d != "/" and (os.path.exists(os.path.join(d, "__init__.pyi"))
+                                  or os.path.exists(os.path.join(d, "__init__.py"))):
+            d, b = os.path.split(d)
+            parts.insert(0, b)
+        return self.row_for(".".join(parts)) if parts else None
 
     def _emit(self, out, fi: FileInfo, node: ast.AST, line: int, module_row: dict):
         if module_row["module"].split(".")[0] in fi.first_party:
             return
+        prov = module_row.get("provided_in", "-")
+        if prov and prov != "-" and import_root(fi.path)[1] in prov.split():
+            return  # setuptools' own files get distutils from its shim
+        own = self._stub_row(fi.path)
+        if own is not None:
+            # The stub of a listed module describes only the Pythons that
+            # have it: imports of modules removed no earlier are no finding.
+            ov, rv = parse_version(own["removed_in"]), parse_version(module_row["removed_in"])
+            if ov is None and rv is None or ov is not None and (rv is None or ov <= rv):
+                return
         if self._skip(fi, node, module_row):
             return
         out.append(Finding(fi.path, line, self.rule.id, dict(module_row), fi.guard(node).notes))
@@ -935,7 +1072,8 @@ class RemovedApis(Analysis):
             name = row["name"]
             if bg.type_checking or (bg.try_fallback and bind_q and (bind_q == name or bind_q.startswith(name + "."))):
                 return True
-        return not fi.guard(at if at is not None else use).runs & self.window(row)
+        ga = fi.guard(at if at is not None else use)
+        return not ga.runs & self.window(row) or self.dead_fallback(ga, self.window(row))
 
     def _class_qualifies(self, fi, sc, cls: ast.ClassDef, rowclass: str, rx, memo, seen=None) -> bool:
         seen = seen or set()
