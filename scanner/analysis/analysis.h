@@ -69,7 +69,12 @@ typedef struct PsGuardRange {
    * what the body imports, "html.escape,json" (the handler runs only where
    * one of them fails; ps_analysis__dead_fallback), or NULL. */
   const char *fallback_of;
+  /* A try body: the PS_GUARD_TRY_* bits of what its handlers catch (the
+   * statements it protects; ps_summary_caught_at), or 0. */
+  unsigned catches;
 } PsGuardRange;
+/* PsGuardRange.catches of a def body inside a try body: not protected. */
+#define PS_CATCHES_NONE (1u << 31)
 
 typedef enum PsImportKind {
   PS_IMPORT_MODULE,  /* import a.b [as c] */
@@ -214,6 +219,8 @@ const char *ps_summary_resolve(const PsSummary *s, const char *chain, const char
 uint64_t ps_summary_runs_at(const PsSummary *s, uint32_t pos);
 /* Does code at `pos` run only where hasattr() found attribute `name`? */
 bool ps_summary_feature_tested(const PsSummary *s, uint32_t pos, const char *name);
+/* The PS_GUARD_TRY_* bits of the handlers of every try body around `pos`. */
+unsigned ps_summary_caught_at(const PsSummary *s, uint32_t pos);
 /* Rebuilds the by-name index of s->bindings (the walk does it; call it
  * after changing bindings by hand). Resolution falls back to a scan when
  * the index is stale. */

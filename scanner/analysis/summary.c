@@ -241,6 +241,7 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
     } else if (s == self->s_call) {
       ps_summary__visit_call(&k, n);
     } else if (s == self->s_func) {
+      ps_summary__def_leaves_try(&k, n);
       ps_summary__visit_def(&k, n, PS_DEF_FUNCTION);
     } else if (s == self->s_class) {
       ps_summary__visit_def(&k, n, PS_DEF_CLASS);
@@ -250,6 +251,8 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
       ps_summary__visit_if(&k, n);
     } else if (s == self->s_conditional) {
       ps_summary__visit_conditional(&k, n);
+    } else if (s == self->s_boolean_op) {
+      ps_summary__visit_boolean(&k, n);
     } else if (s == self->s_assignment) {
       ps_summary__visit_assignment(&k, n, false);
     } else if (s == self->s_augmented) {

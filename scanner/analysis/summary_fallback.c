@@ -36,7 +36,7 @@ const char *ps_summary__hasattr_fallback(Walk *k, TSNode cond, bool *negated) {
 void ps_summary__add_fallback(Walk *k, TSNode n, const char *of) {
   if (ts_node_is_null(n) || !of) return;
   array_push(&k->out->guard_ranges,
-             ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, NULL, of}));
+             ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, NULL, of, 0}));
 }
 
 /* What a try body made only of absolute imports imports, as

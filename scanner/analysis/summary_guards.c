@@ -413,7 +413,7 @@ static bool block_exits(Walk *k, TSNode block) {
 
 static void add_range(Walk *k, uint32_t start, uint32_t end, uint64_t runs) {
   if (runs == PS_RUNS_ALL || start >= end) return;
-  array_push(&k->out->guard_ranges, ((PsGuardRange){start, end, runs, NULL, NULL}));
+  array_push(&k->out->guard_ranges, ((PsGuardRange){start, end, runs, NULL, NULL, 0}));
 }
 
 /* The attribute a feature test `hasattr(x, "name")` checks (also as one
@@ -451,7 +451,7 @@ static const char *hasattr_name(Walk *k, TSNode cond, bool *negated, int depth) 
 
 static void add_tested(Walk *k, TSNode n, const char *name) {
   if (ts_node_is_null(n) || !name || !*name) return;
-  array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, name, NULL}));
+  array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(n), ts_node_end_byte(n), PS_RUNS_ALL, name, NULL, 0}));
 }
 
 bool ps_summary_feature_tested(const PsSummary *s, uint32_t pos, const char *name) {
@@ -514,7 +514,7 @@ static void if_ranges(Walk *k, TSNode n, TSNode cond) {
   TSNode cons = ts_node_child_by_field_id(n, w->f_consequence);
   if (tested && neg && !ts_node_is_null(parent) && block_exits(k, cons) && ts_node_named_child_count(n) == 2)
     array_push(&k->out->guard_ranges,
-               ((PsGuardRange){ts_node_end_byte(n), ts_node_end_byte(parent), PS_RUNS_ALL, tested, NULL}));
+               ((PsGuardRange){ts_node_end_byte(n), ts_node_end_byte(parent), PS_RUNS_ALL, tested, NULL, 0}));
 }
 
 /* `a if cond else b` */
@@ -608,8 +608,50 @@ void ps_summary__visit_try(Walk *k, TSNode n) {
       if (!body_read) body_imports = ps_summary__imports_only(k, ts_node_child_by_field_id(n, w->f_body)), body_read = true;
       if (body_imports)
         array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(c), ts_node_end_byte(c), PS_RUNS_ALL,
-                                                          NULL, body_imports}));
+                                                          NULL, body_imports, 0}));
     }
   }
-  if (g) ps_summary__push_frame(w, ts_node_child_by_field_id(n, w->f_body), g, line, 0, NULL, false);
+  TSNode body = ts_node_child_by_field_id(n, w->f_body);
+  if (g) ps_summary__push_frame(w, body, g, line, 0, NULL, false);
+  if (g && !ts_node_is_null(body))
+    array_push(&k->out->guard_ranges,
+               ((PsGuardRange){ts_node_start_byte(body), ts_node_end_byte(body), PS_RUNS_ALL, NULL, NULL, g}));
+}
+
+/* Ranges are pushed in document order, an enclosing one before those
+ * inside it: a def body inside a try body resets what the try catches. */
+unsigned ps_summary_caught_at(const PsSummary *s, uint32_t pos) {
+  unsigned g = 0;
+  for (size_t i = 0; i < s->guard_ranges.size; i++) {
+    const PsGuardRange *r = &s->guard_ranges.items[i];
+    if (r->catches && pos >= r->start && pos < r->end) g = r->catches == PS_CATCHES_NONE ? 0 : g | r->catches;
+  }
+  return g;
+}
+
+/* A def in a try body: its body runs later, outside the try. */
+void ps_summary__def_leaves_try(Walk *k, TSNode def) {
+  unsigned guards;
+  uint32_t line;
+  uint16_t below;
+  const char *scope;
+  bool module_level;
+  ps_summary__active_context(k, ts_node_start_byte(def), &guards, &line, &below, &scope, &module_level);
+  TSNode body = ts_node_child_by_field_id(def, k->w->f_body);
+  if ((guards & PS_GUARD_TRY_ANY) && !ts_node_is_null(body))
+    array_push(&k->out->guard_ranges, ((PsGuardRange){ts_node_start_byte(body), ts_node_end_byte(body), PS_RUNS_ALL,
+                                                      NULL, NULL, PS_CATCHES_NONE}));
+}
+
+/* `hasattr(m, "x") and m.x(...)`: the right operand runs only where the
+ * left one holds (`not hasattr(m, "x") or m.x(...)`: where it fails). */
+void ps_summary__visit_boolean(Walk *k, TSNode n) {
+  if (ts_node_named_child_count(n) != 2) return;
+  uint32_t len = 0;
+  for (uint32_t i = 0; i < ts_node_child_count(n) && !len; i++)
+    if (!ts_node_is_named(ts_node_child(n, i))) ps_source_node_text(k->src, ts_node_child(n, i), &len);
+  if (len != 3 && len != 2) return;
+  bool neg = false;
+  const char *tested = hasattr_name(k, ts_node_named_child(n, 0), &neg, 0);
+  if (tested && neg == (len == 2)) add_tested(k, ts_node_named_child(n, 1), tested);
 }

@@ -135,6 +135,10 @@ void ps_summary__visit_import_from(Walk *k, TSNode n);
 
 /* `a if cond else b` */
 void ps_summary__visit_conditional(Walk *k, TSNode n);
+/* `hasattr(m, "x") and m.x`: a feature test guarding the right operand. */
+void ps_summary__visit_boolean(Walk *k, TSNode n);
+/* A def inside a try body: a range saying its body is not protected. */
+void ps_summary__def_leaves_try(Walk *k, TSNode def);
 /* `@unittest.skipIf(cond, ...)`, `@pytest.mark.skipif(cond, ...)`, `@skipUnless(cond)` on a
  * test: its body runs only where the test is not skipped. */
 void ps_summary__skip_decorators(Walk *k, TSNode def);

@@ -39,6 +39,7 @@ typedef struct PatternInfo {
   Pred *preds;
   uint32_t n_preds;
   int report_capture; /* capture id or -1 */
+  unsigned raises;    /* PS_RAISES_*: `(#raises! "AttributeError")` */
 } PatternInfo;
 
 struct PsQuerySet {
@@ -231,6 +232,26 @@ static int compile_predicates(PsQuerySet *self, uint32_t pi, uint32_t rule_offse
     }
     uint32_t nlen;
     const char *name = ts_query_string_value_for_id(self->query, s[0].value_id, &nlen);
+    if (!strcmp(name, "raises!")) {
+      /* The error the pattern's use raises where the change applies: a try
+       * body whose handler catches it guards the match. */
+      if (argc < 2) {
+        rc = pred_error(r, err, start, "%s", "#raises! takes one or more exception names");
+        goto done;
+      }
+      for (uint32_t k = 1; k < argc; k++) {
+        uint32_t el;
+        const char *e = s[k].type == TSQueryPredicateStepTypeString ? ts_query_string_value_for_id(self->query, s[k].value_id, &el) : "";
+        if (!strcmp(e, "AttributeError")) info->raises |= PS_RAISES_ATTRIBUTE_ERROR;
+        else if (!strcmp(e, "TypeError")) info->raises |= PS_RAISES_TYPE_ERROR;
+        else if (!strcmp(e, "ImportError")) info->raises |= PS_RAISES_IMPORT_ERROR;
+        else {
+          rc = pred_error(r, err, start, "#raises! `%s`: expected AttributeError, TypeError or ImportError", e);
+          goto done;
+        }
+      }
+      continue;
+    }
     Pred p = {0};
     const char *base = name;
     if (!strncmp(name, "not-", 4)) p.negate = true, base = name + 4;
@@ -504,7 +525,7 @@ int ps_query_runner_exec(PsQueryRunner *self, TSNode root, const char *text, uin
         report = m.captures[i].node;
         break;
       }
-    PsQueryMatch qm = {info->rule, report, m.captures, m.capture_count};
+    PsQueryMatch qm = {info->rule, report, m.captures, m.capture_count, info->raises};
     on_match(ctx, &qm);
   }
   self->status.out_of_time |= b.expired;

@@ -184,7 +184,9 @@ typedef struct PsQueryMatch {
   TSNode report;
   const TSQueryCapture *captures;
   uint16_t n_captures;
+  unsigned raises; /* PS_RAISES_*: what the pattern's `#raises!` names */
 } PsQueryMatch;
+enum { PS_RAISES_IMPORT_ERROR = 1, PS_RAISES_ATTRIBUTE_ERROR = 2, PS_RAISES_TYPE_ERROR = 4 };
 
 typedef struct PsRegexRunner PsRegexRunner; /* see below */
 

@@ -127,14 +127,30 @@ static char *default_fix_message(const char *text) {
 /* Can the code at `pos` run where the rule's `version-guard` says its
  * finding matters? The summary's guard ranges say where code runs; a file
  * no analysis walked is walked here, once, when such a rule first matches. */
-static bool runs_where_guarded(PsFileScan *sc, const PsRule *rule, uint32_t pos) {
-  if (rule->version_guard == PS_VERSION_GUARD_NONE) return true;
+static const PsSummary *scan_summary(PsFileScan *sc) {
   PsScanWorker *w = sc->w;
   if (!sc->summary_ready) {
     ps_walker_set_needs(w->walker, 0);
     ps_walker_summarize(w->walker, sc->src, w->arena, &w->summary);
     sc->summary_ready = true;
   }
+  return &w->summary;
+}
+
+/* Is the match inside a try body whose handler catches the error its
+ * pattern says the use raises (`#raises!`)? */
+static bool caught(PsFileScan *sc, const PsQueryMatch *m, uint32_t pos) {
+  if (!m->raises) return false;
+  unsigned c = ps_summary_caught_at(scan_summary(sc), pos), r = m->raises;
+  return ((r & PS_RAISES_ATTRIBUTE_ERROR) && (c & PS_GUARD_TRY_ATTRIBUTE_ERROR)) ||
+         ((r & PS_RAISES_TYPE_ERROR) && (c & PS_GUARD_TRY_TYPE_ERROR)) ||
+         ((r & PS_RAISES_IMPORT_ERROR) && (c & PS_GUARD_TRY_IMPORT_ERROR));
+}
+
+static bool runs_where_guarded(PsFileScan *sc, const PsRule *rule, uint32_t pos) {
+  if (rule->version_guard == PS_VERSION_GUARD_NONE) return true;
+  PsScanWorker *w = sc->w;
+  scan_summary(sc);
   const PsEngineOptions *o = &sc->e->opts;
   int to = o->target.minor;
   int from = rule->version_guard == PS_VERSION_GUARD_TARGET ? to
@@ -147,7 +163,7 @@ static void on_match(void *ctx, const PsQueryMatch *m) {
   PsFileScan *sc = ctx;
   CaptureCtx c = {sc, m};
   uint32_t start = ts_node_start_byte(m->report), end = ts_node_end_byte(m->report);
-  if (!runs_where_guarded(sc, m->rule, start)) return;
+  if (!runs_where_guarded(sc, m->rule, start) || caught(sc, m, start)) return;
   PsFix *fix = NULL;
   if (m->rule->fix) {
     /* The rendering replaces the report capture's text. A capture the
