@@ -92,7 +92,7 @@ list(APPEND _ps_regressions r14_01_long_line_prefilter r14_02_regex_errors_are_n
 list(APPEND _ps_regressions r12_01_broad_handlers_do_not_guard r12_02_receiver_gate_and_aliases
      r12_04_version_guards_relative r12_05_feature_tests_guard r12_05_dead_import_fallbacks
      r12_stub_of_removed_module r12_distutils_inside_setuptools
-     r12_version_flags)
+     r12_version_flags r12_query_handlers_and_inline_tests)
 # Issue 12, the TY items
 list(APPEND _ps_regressions r12_06_stubs_are_never_evaluated r12_08_annotated_metadata_not_annotations r12_09_runtime_collection_aliases r12_10_typing_extensions_drop_ins
      r12_11_anystr_and_guarded_typevars r12_12_type_alias_type_fix_unsafe

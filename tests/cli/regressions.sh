@@ -1215,6 +1215,67 @@ PY
   expect_out twice 'v.py:17:9: RM002'
   expect_out new_branch 'v.py:20:16: RM002'
   ;;
+r12_query_handlers_and_inline_tests)
+  # docs/accuracy-sample.md's remaining false-positive classes. Issue 12
+  # item 1 for the query rules: a match in a try body whose handler catches
+  # what the use raises (the pattern's `#raises!`: AttributeError for
+  # `module.__cached__` and `co_lnotab`, TypeError for RLock(x)) is guarded;
+  # another handler, a def in the try body, and a bare `__cached__`
+  # (NameError) are not. Item 5 inside an expression: `hasattr(m, "x") and
+  # m.x`, `not hasattr(m, "x") or m.x`, `m.x if hasattr(m, "x") else ...`;
+  # a test of another name, or `or` after a positive test, guards nothing.
+  cat >q.py <<'PY'
+import ast, threading
+def a(module, code):
+    try:
+        cached = module.__cached__
+    except AttributeError:
+        cached = None
+    try:
+        lnotab = code.co_lnotab
+    except (ValueError, AttributeError) as e:
+        lnotab = None
+    try:
+        lock = threading.RLock(1)
+    except TypeError:
+        lock = None
+    try:
+        return code.co_lnotab
+    except ValueError:
+        return None
+def b(module):
+    try:
+        def inner():
+            return module.__cached__
+    except AttributeError:
+        inner = None
+    try:
+        return __cached__
+    except AttributeError:
+        return None
+def c(item):
+    x = hasattr(ast, "Bytes") and isinstance(item, ast.Bytes)
+    y = not hasattr(ast, "Str") or isinstance(item, ast.Str)
+    z = ast.Num if hasattr(ast, "Num") else None
+    w = hasattr(ast, "Str") and isinstance(item, ast.Bytes)
+    v = hasattr(ast, "Bytes") or isinstance(item, ast.Bytes)
+    return getattr(ast, "Bytes", None)
+PY
+  run check --isolated -q --select RM --target-version 3.15 q.py
+  expect_rc rc 1
+  expect_no_out attribute_error 'q.py:4:'
+  expect_no_out tuple_handler 'q.py:8:'
+  expect_no_out type_error 'q.py:12:'
+  expect_out other_handler 'q.py:16:16: RM006'
+  expect_out def_in_try 'q.py:22:27: RM006'
+  expect_out name_error 'q.py:26:16: RM006'
+  expect_no_out and_test 'q.py:30:'
+  expect_no_out not_or_test 'q.py:31:'
+  expect_no_out conditional 'q.py:32:'
+  expect_out other_name 'q.py:33:50: RM002'
+  expect_out or_after_test 'q.py:34:51: RM002'
+  expect_no_out getattr_default 'q.py:35:'
+  ;;
 r12_09_runtime_collection_aliases)
   # Issue 12 item 9: a runtime use of typing.Counter/OrderedDict/DefaultDict
   # got a safe fix (a dict keyed by typing.Counter and collections.Counter
