@@ -259,7 +259,7 @@ static int compile_predicates(PsQuerySet *self, uint32_t pi, uint32_t rule_offse
     else if (!strcmp(base, "match?")) p.kind = PRED_MATCH;
     else if (!strcmp(base, "any-of?")) p.kind = PRED_ANY_OF;
     else {
-      rc = pred_error(r, err, start, "unknown predicate #%s (supported: #eq?, #match?, #any-of? and #not- forms)", name);
+      rc = pred_error(r, err, start, "unknown predicate #%s (supported: #eq?, #match?, #any-of?, their #not- forms, and #raises!)", name);
       goto done;
     }
     if (argc < 3 && p.kind != PRED_ANY_OF) {
