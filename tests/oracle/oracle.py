@@ -737,6 +737,20 @@ def compute_guards(tree: ast.AST, lines: list[str]) -> dict[int, Guards]:
         if isinstance(node, ast.If):
             after = if_chain(node, g, in_function)  # noqa: F841 (a lone if: nothing follows in this list)
             return
+        if isinstance(node, ast.BoolOp):
+            # `hasattr(m, "x") and m.x`: each operand after a feature test
+            # runs where it holds; `not hasattr(m, "x") or m.x`: the second
+            # operand runs where the test failed.
+            tested = set()
+            for i, v in enumerate(node.values):
+                gv = g.with_(tested=g.tested | frozenset(tested)) if tested else g
+                visit(v, gv, in_function)
+                n, neg = hasattr_test(v)
+                if n and isinstance(node.op, ast.And) and not neg:
+                    tested.add(n)
+                elif isinstance(node.op, ast.Or):
+                    tested = {n} if n and neg and i == 0 else set()
+            return
         if isinstance(node, ast.IfExp):
             visit(node.test, g, in_function)
             t, f = condition_masks(node.test)
