@@ -182,6 +182,11 @@ static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, S
         bool same_inst = ra[i].ctx == rb[j].ctx ? (x->multi_same || x->hands != FT_NONE)
                                                 : x->spawner == y->spawner && x->spawner != FT_NONE;
         bool bound = ctx_on_class(r, x, ka) && ctx_on_class(r, y, kb) && same_inst;
+        /* One thread against itself on a singleton: only when the same
+         * callable runs several times at once on it (a loop, a pool, a
+         * server), not merely because the function that starts it could
+         * run again (`loop_start()` on a module-level client). */
+        if (singleton && ra[i].ctx == rb[j].ctx && !same_inst) singleton = false;
         if (!singleton && !bound) continue;
       }
       uint32_t la = ft_ls_union(r->g, ra[i].held, a_joint != FT_NONE ? a_joint : a->locks);
