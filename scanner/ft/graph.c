@@ -520,14 +520,23 @@ static void find_entries(FtGraph *g, FtFile *ff, const PsFtCall *c, uint32_t ins
       if (k == FT_NONE) continue;
       bool in_mro = k == h || ft_derives(g, h, g->classes.items[k].qualname, 0);
       const char *m = strrchr(fn->f->qualname, '.') + 1;
-      if (in_mro && handler_name(g, m) && ft_mro_find(g, h, m, 0) == i) add_ctx(g, (uint32_t)i, ff, c, true, false, "handler");
+      if (in_mro && handler_name(g, m) && ft_mro_find(g, h, m, 0) == i) {
+        add_ctx(g, (uint32_t)i, ff, c, true, false, "handler");
+        array_last(&g->ctxs)->multi_same = false; /* a new handler instance per request */
+      }
     }
     return;
   }
   /* A Thread subclass: instantiating it runs its run() in a thread. */
   if (inst_cls != FT_NONE) {
     const struct VocabRow *sub = ft_base_row(g, inst_cls, "subclass", 0);
-    if (sub && *sub->detail) add_ctx(g, ft_mro_find(g, inst_cls, sub->detail, 0), ff, c, loop, false, sub->name);
+    if (sub && *sub->detail) {
+      size_t before = g->ctxs.size;
+      add_ctx(g, ft_mro_find(g, inst_cls, sub->detail, 0), ff, c, loop, false, sub->name);
+      /* Each instantiation is a new object whose run() one thread runs
+       * (Thread.start() twice raises): never twice at once on one instance. */
+      if (g->ctxs.size > before) array_last(&g->ctxs)->multi_same = false;
+    }
   }
 }
 

@@ -893,11 +893,20 @@ static void write_read_races(R *r, const FtObj *o) {
       uint32_t na, nb;
       const FtReach *ra = reach_of(r, a->fn, &na), *rb = reach_of(r, b->fn, &nb);
       const FtReach *pa = NULL, *pb = NULL;
+      /* The instance's class: the context must run on that instance (a
+       * bound method of it, or the object handed to the thread), not on
+       * another object it was given (Worker(pool): the pool is handed,
+       * the Worker's own state is its thread's alone). */
+      const char *dot = strrchr(o->key, '.');
+      char ck[1024];
+      snprintf(ck, sizeof ck, "%.*s", dot ? (int)(dot - o->key) : 0, o->key);
+      uint32_t ko = ft_cls_find(r->g, ck);
       for (uint32_t x = 0; x < na && !pa; x++)
         for (uint32_t y = 0; y < nb && !pa; y++) {
           const FtCtx *c = &r->g->ctxs.items[ra[x].ctx];
-          if (ra[x].ctx == rb[y].ctx && !c->library && (c->multi_same || c->hands != FT_NONE) && !ra[x].held &&
-              (c->bound || c->hands != FT_NONE))
+          bool handed = c->hands != FT_NONE && (ko == FT_NONE || related(r, c->hands, ko));
+          bool on_it = ko == FT_NONE ? (c->bound || handed) : ctx_on_class(r, c, ko);
+          if (ra[x].ctx == rb[y].ctx && !c->library && (c->multi_same || handed) && !ra[x].held && on_it)
             pa = &ra[x], pb = &rb[y];
         }
       if (!pa || !mark(r, a, PS_FT_INSTANCE)) continue;
