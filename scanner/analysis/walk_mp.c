@@ -191,6 +191,7 @@ typedef struct Var {
   const char *api;
   bool started;
   size_t h_first, h_last; /* V_PROCESS: what its construction handed (model->handed) */
+  size_t prev; /* the previous Var of the same name, + 1 (0: none) */
 } Var;
 
 typedef struct GlobalDecl {
@@ -207,6 +208,7 @@ typedef struct Walk {
   Array(Frame) frames;
   Array(TSNode) path;
   Array(Var) vars;
+  PsStrMap var_last; /* name -> index + 1 of its last Var (vars are looked up by name) */
   Array(GlobalDecl) globals;
   const char *scope;
   bool in_def, guarded;
@@ -329,9 +331,10 @@ static const char *string_value(Walk *k, TSNode n) {
 static const Var *find_var(Walk *k, const char *name) {
   const Var *best = NULL;
   size_t best_len = 0;
-  for (size_t i = k->vars.size; i-- > 0;) {
+  uint64_t last = 0;
+  ps_strmap_find(&k->var_last, name, strlen(name), &last);
+  for (size_t i = (size_t)last; i-- > 0; i = k->vars.items[i].prev) { /* the same name's Vars, newest first */
     const Var *v = &k->vars.items[i];
-    if (strcmp(v->name, name)) continue;
     size_t vl = strlen(v->scope);
     bool visible = !strcmp(v->scope, k->scope) ||
                    (vl == 0) || (!strncmp(k->scope, v->scope, vl) && k->scope[vl] == '.');
@@ -609,8 +612,10 @@ static void visit_call(Walk *k, TSNode n) {
       if (!ts_node_is_null(parent) && ts_node_symbol(parent) == k->s_assignment &&
           ts_node_symbol(ts_node_child_by_field_id(parent, k->f_left)) == k->s_identifier) {
         const char *name = text(k, ts_node_child_by_field_id(parent, k->f_left));
-        for (size_t i = k->vars.size; i-- > 0;)
-          if (!strcmp(k->vars.items[i].name, name) && !strcmp(k->vars.items[i].scope, k->scope)) {
+        uint64_t last = 0;
+        ps_strmap_find(&k->var_last, name, strlen(name), &last);
+        for (size_t i = (size_t)last; i-- > 0; i = k->vars.items[i].prev)
+          if (!strcmp(k->vars.items[i].scope, k->scope)) {
             Var *v = &k->vars.items[i];
             v->h_first = h0;
             v->h_last = k->m->handed.size;
@@ -694,7 +699,7 @@ static void visit_call(Walk *k, TSNode n) {
 
 /* Binds `name` to what `value` makes (a pool, a context, a lambda ...). */
 static void bind(Walk *k, const char *name, TSNode value) {
-  Var v = {name, k->scope, V_OTHER, NULL, NULL, NULL, false, 0, 0};
+  Var v = {name, k->scope, V_OTHER, NULL, NULL, NULL, false, 0, 0, 0};
   if (!ts_node_is_null(value)) {
     TSSymbol s = ts_node_symbol(value);
     if (s == k->s_lambda) {
@@ -730,7 +735,11 @@ static void bind(Walk *k, const char *name, TSNode value) {
       }
     }
   }
+  uint64_t last = 0;
+  ps_strmap_find(&k->var_last, name, strlen(name), &last);
+  v.prev = (size_t)last;
   array_push(&k->vars, v);
+  ps_strmap_put(&k->var_last, name, k->vars.size, true);
 }
 
 static bool declared_global(Walk *k, const char *name) {
@@ -935,6 +944,7 @@ done:
   array_free(&k.frames);
   array_free(&k.path);
   array_free(&k.vars);
+  ps_strmap_free(&k.var_last);
   array_free(&k.globals);
 }
 

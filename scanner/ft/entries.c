@@ -3,8 +3,9 @@
  * the tree, what the callable reaches and which races it takes part in
  * when the pool's work runs in threads).
  *
- * It runs the race analysis once (ps_ft_analyze, findings kept), builds
- * the graph a second time for the reach sets, and attributes a finding to
+ * It builds the graph once, stops there when no context is a wanted entry,
+ * else runs the race analysis on it (ft_graph_races, findings kept) and
+ * uses its reach sets, and attributes a finding to
  * an entry when one of its accesses (the primary location or a related
  * one) lies in a function the entry reaches.
  */
@@ -74,12 +75,21 @@ void ps_ft_entries(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
                    size_t n_apis, PsFtEntryEmit emit, void *ctx) {
   Keep kept;
   array_init(&kept.items);
-  ps_ft_analyze(index, vocab, opts, keep_finding, &kept);
   FtGraph g;
   memset(&g, 0, sizeof g);
   ft_graph_build(&g, index, vocab);
   ft_graph_contexts(&g, opts->mode);
+  bool any = false;
+  for (size_t x = 0; x < g.ctxs.size && !any; x++) {
+    const FtCtx *cx = &g.ctxs.items[x];
+    any = !cx->library && cx->root != FT_NONE && cx->call && wanted(cx->api, apis, n_apis);
+  }
+  if (!any) { /* no entry to report: neither reach sets nor races needed */
+    ft_graph_free(&g);
+    return;
+  }
   ft_graph_reach(&g);
+  ft_graph_races(&g, vocab, opts, keep_finding, &kept); /* the race analysis, on the same graph */
   size_t nf = g.fns.size;
   bool *reached = ps_xcalloc(nf + 1, sizeof(bool));
   Array(const char *) names;

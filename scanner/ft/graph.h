@@ -137,6 +137,10 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab);
 /* Adds the library context and marks its roots (mode). */
 void ft_graph_contexts(FtGraph *g, PsFtMode mode);
 void ft_graph_reach(FtGraph *g);
+/* The race analysis of ps_ft_analyze over a graph already built, with its
+ * contexts and reach (races.c); it only reads the graph's facts (it
+ * interns strings in its pool). */
+void ft_graph_races(FtGraph *g, const PsFtVocab *vocab, const PsFtOptions *opts, PsFtEmit emit, void *ctx);
 void ft_graph_free(FtGraph *g);
 
 const char *ft_str(FtGraph *g, const char *s);

@@ -1136,64 +1136,69 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
   ft_graph_build(&g, index, vocab);
   ft_graph_contexts(&g, opts->mode);
   ft_graph_reach(&g);
+  ft_graph_races(&g, vocab, opts, emit, ctx);
+  ft_graph_free(&g);
+}
+
+void ft_graph_races(FtGraph *g, const PsFtVocab *vocab, const PsFtOptions *opts, PsFtEmit emit, void *ctx) {
   if (getenv("PYSHIFT_FT_DEBUG")) {
     size_t na = 0, nc = 0, no = 0, nf = 0, nargs = 0, sb = 0, chunks = 0, mapcap = 0;
-    for (size_t i = 0; i < g.files.size; i++) {
-      const PsFileFacts *f = g.files.items[i].f;
+    for (size_t i = 0; i < g->files.size; i++) {
+      const PsFileFacts *f = g->files.items[i].f;
       na += f->ft->accesses.size, nc += f->ft->calls.size, no += f->ft->objects.size, nf += f->ft->funcs.size;
       nargs += f->ft->args.size, sb += f->strings.bytes, chunks += f->strings.chunks.size, mapcap += f->strings.index.cap;
     }
     fprintf(stderr, "FTDBG-STATS files=%zu accesses=%zu calls=%zu objects=%zu funcs=%zu args=%zu strbytes=%zu chunks=%zu mapcap=%zu\n",
-            g.files.size, na, nc, no, nf, nargs, sb, chunks, mapcap);
+            g->files.size, na, nc, no, nf, nargs, sb, chunks, mapcap);
   }
   if (getenv("PYSHIFT_FT_DEBUG"))
-    for (size_t i = 0; i < g.ctxs.size; i++) {
-      const FtCtx *c = &g.ctxs.items[i];
+    for (size_t i = 0; i < g->ctxs.size; i++) {
+      const FtCtx *c = &g->ctxs.items[i];
       fprintf(stderr, "FTDBG-CTX\t%s\t%s:%u\t%s\t%s%s\treach=%u\n", c->api, c->file ? c->file->f->path : "-",
-              c->call ? (unsigned)c->call->pos.line : 0, c->root != FT_NONE ? g.fns.items[c->root].f->qualname : "-",
+              c->call ? (unsigned)c->call->pos.line : 0, c->root != FT_NONE ? g->fns.items[c->root].f->qualname : "-",
               c->multi ? "multi" : "once", c->bound ? " bound" : "", 0u);
     }
   if (getenv("PYSHIFT_FT_DEBUG") && !strcmp(getenv("PYSHIFT_FT_DEBUG"), "2")) {
-    for (size_t i = 0; i < g.objs.size; i++) {
-      const FtObj *o = &g.objs.items[i];
+    for (size_t i = 0; i < g->objs.size; i++) {
+      const FtObj *o = &g->objs.items[i];
       fprintf(stderr, "FTDBG-OBJ\t%s\tcat=%d where=%u accs=%u\n", o->key, (int)o->cat, (unsigned)o->where, o->n_accs);
       for (uint32_t k = 0; k < o->n_accs; k++) {
-        const FtAcc *a = &g.accs.items[o->accs[k]];
-        const char *lk = ft_ls_first(&g, a->locks);
+        const FtAcc *a = &g->accs.items[o->accs[k]];
+        const char *lk = ft_ls_first(g, a->locks);
         fprintf(stderr, "FTDBG-ACC\t  %u:%u kind=%d via=%d fn=%s locks=%s\n", (unsigned)a->a->pos.line,
-                (unsigned)a->a->pos.col, (int)a->a->kind, (int)a->a->via, g.fns.items[a->fn].f->qualname,
+                (unsigned)a->a->pos.col, (int)a->a->kind, (int)a->a->via, g->fns.items[a->fn].f->qualname,
                 lk ? lk : "-");
       }
     }
-    for (size_t i = 0; i < g.locks.size; i++)
-      fprintf(stderr, "FTDBG-LOCK\t%s\tper_instance=%d\n", g.locks.items[i].key, g.locks.items[i].per_instance);
+    for (size_t i = 0; i < g->locks.size; i++)
+      fprintf(stderr, "FTDBG-LOCK\t%s\tper_instance=%d\n", g->locks.items[i].key, g->locks.items[i].per_instance);
   }
-  R r = {&g, opts, emit, ctx, ps_xcalloc(g.accs.size + 1, sizeof(uint16_t)), ps_xcalloc(g.locks.size + 1, sizeof(bool)),
-         ps_xcalloc(g.fns.size + 1, sizeof(bool)), PS_BUF_INIT};
+  R r = {g, opts, emit, ctx, ps_xcalloc(g->accs.size + 1, sizeof(uint16_t)), ps_xcalloc(g->locks.size + 1, sizeof(bool)),
+         ps_xcalloc(g->fns.size + 1, sizeof(bool)), PS_BUF_INIT};
   /* signal.signal() raises ValueError outside the main thread, so a
    * function that calls it runs in the main thread (unittest's
    * installHandler, a CLI's setup), and so does the handler it installs:
    * their accesses never race each other. */
-  for (size_t fi = 0; fi < g.files.size; fi++) {
-    const FtFile *ff = &g.files.items[fi];
+  for (size_t fi = 0; fi < g->files.size; fi++) {
+    const FtFile *ff = &g->files.items[fi];
     const PsFtFacts *ft = ff->f->ft;
     for (size_t k = 0; k < ft->calls.size; k++) {
       const PsFtCall *c = &ft->calls.items[k];
       if (c->func == UINT32_MAX || !c->target) continue;
-      if (!ps_ft__vocab_row(vocab, "main-only", c->target) && !ps_ft__vocab_row(vocab, "main-only", ft_canon(&g, c->target)))
+      if (!ps_ft__vocab_row(vocab, "main-only", c->target) && !ps_ft__vocab_row(vocab, "main-only", ft_canon(g, c->target)))
         continue;
       r.main_only[ff->fn0 + c->func] = true;
       /* The handler handed to signal.signal() runs in the main thread too. */
       for (uint32_t k2 = 0; k2 < c->n_args; k2++) {
         const PsFtArg *arg = &ft->args.items[c->first_arg + k2];
         if (arg->how != PS_FTARG_FUNC && arg->how != PS_FTARG_BOUND && arg->how != PS_FTARG_LAMBDA) continue;
-        uint32_t h = ft_fn_find(&g, ft_canon(&g, arg->target));
+        uint32_t h = ft_fn_find(g, ft_canon(g, arg->target));
         if (h != FT_NONE) r.main_only[h] = true;
       }
     }
   }
-  for (size_t i = 0; i < g.objs.size; i++) {
-    const FtObj *o = &g.objs.items[i];
+  for (size_t i = 0; i < g->objs.size; i++) {
+    const FtObj *o = &g->objs.items[i];
     if (!o->n_accs || silenced(o) || o->cat == FT_CAT_SAFE) continue;
     if (o->cat == FT_CAT_LOCK) {
       check_act_races(&r, o);
@@ -1212,5 +1217,4 @@ void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOpti
   free(r.lock_done);
   free(r.main_only);
   ps_buf_free(&r.scratch);
-  ft_graph_free(&g);
 }

@@ -494,18 +494,32 @@ typedef struct ParseInput {
   struct timespec deadline;
   bool cut;         /* the end of the input was reported early: the tree is not the text's */
   bool over_memory; /* the parse was stopped for the memory budget */
+  uint64_t quiet_until; /* CLOCK_MONOTONIC ns before which the deadline cannot have passed */
 } ParseInput;
 
-static bool clock_passed(const struct timespec *deadline) {
+static uint64_t ns_of(const struct timespec *t) { return (uint64_t)t->tv_sec * 1000000000u + (uint64_t)t->tv_nsec; }
+
+/* Whether the thread's CPU clock has reached the deadline. Reading that
+ * clock is a system call, the monotonic one is not (vDSO), and a thread's
+ * CPU time never grows faster than it: after a reading that leaves R ns of
+ * budget, the CPU clock is read again only once R ns have passed on the
+ * monotonic clock. Same answers, far fewer system calls. */
+static bool clock_passed(const struct timespec *deadline, uint64_t *quiet_until) {
   struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  uint64_t wall = ns_of(&now);
+  if (wall < *quiet_until) return false;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return now.tv_sec > deadline->tv_sec || (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+  uint64_t cpu = ns_of(&now), end = ns_of(deadline);
+  if (cpu >= end) return true;
+  *quiet_until = wall + (end - cpu);
+  return false;
 }
 
 static const char *read_chunk(void *payload, uint32_t byte, TSPoint pt, uint32_t *n) {
   (void)pt;
   ParseInput *in = payload;
-  if (byte >= in->len || in->cut || (in->timed && clock_passed(&in->deadline))) {
+  if (byte >= in->len || in->cut || (in->timed && clock_passed(&in->deadline, &in->quiet_until))) {
     in->cut |= byte < in->len;
     *n = 0;
     return "";
@@ -520,11 +534,11 @@ static const char *read_chunk(void *payload, uint32_t byte, TSPoint pt, uint32_t
 static bool past_budget(TSParseState *state) {
   ParseInput *in = state->payload;
   if (ps_memory_over_budget()) return in->over_memory = true;
-  return in->cut || (in->timed && clock_passed(&in->deadline));
+  return in->cut || (in->timed && clock_passed(&in->deadline, &in->quiet_until));
 }
 
 int ps_source_parse(PsSource *self, PsParser *parser, uint64_t budget_us, PsError *err) {
-  ParseInput in = {self->text, self->len, budget_us > 0, {0, 0}, false, false};
+  ParseInput in = {self->text, self->len, budget_us > 0, {0, 0}, false, false, 0};
   if (in.timed) {
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &in.deadline);
     in.deadline.tv_sec += (time_t)(budget_us / 1000000);
