@@ -47,6 +47,16 @@ const char *ps_analysis__param(const PsRule *rule, const char *key, const char *
 int ps_analysis__rule_error(PsError *err, const PsRule *rule, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+struct PsFtVocab;
+/* Adds the free-threading vocabulary rows of rule r's table (columns kind,
+ * name, detail, extra; only the rows of kind `only` when it is not NULL) to
+ * v. On a bad row: -1, its file line in *bad_line and the reason in why. */
+int ps_analysis__ft_vocab_rows(struct PsFtVocab *v, const PsRule *r, const char *only, int *bad_line, char *why,
+                               size_t why_size);
+/* Adds the [tool.pyshift.ft] rows ("kind\tname[\tdetail[\textra]]",
+ * checked when the configuration was read) to v. */
+void ps_analysis__ft_vocab_config(struct PsFtVocab *v, const char *const *rows, size_t n);
+
 /* 1 if a table row removed in `version` ("3.13" or "future") applies to
  * this run (when: removed -> version <= target; when: pending -> version >
  * target or future), 0 if not, -1 if the version is invalid. *removal gets

@@ -45,22 +45,45 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
                                    "analysis `free-threading` needs `race:` (mutation, read-modify-write, "
                                    "check-then-act, iteration, class-state, locking, instance-state, shared-iterator)");
   const PsTable *t = &r->table;
-  int ck = ps_table_col(t, "kind"), cn = ps_table_col(t, "name"), cd = ps_table_col(t, "detail"),
-      ce = ps_table_col(t, "extra");
+  int ck = ps_table_col(t, "kind"), cn = ps_table_col(t, "name");
   if (!t->cols || ck < 0 || cn < 0)
     return ps_analysis__rule_error(err, r, r->analysis_line,
                                    "analysis `free-threading` needs a ```table with columns kind, name, detail, extra");
   /* Check the rows now: a bad vocabulary is a rule error, not a silent miss. */
   PsFtVocab *v = ps_ft_vocab_new();
-  for (size_t i = 0; i < t->n_rows; i++) {
+  char why[256];
+  int bad = 0;
+  int rc = ps_analysis__ft_vocab_rows(v, r, NULL, &bad, why, sizeof why);
+  ps_ft_vocab_delete(v);
+  return rc ? ps_analysis__rule_error(err, r, bad, "%s", why) : 0;
+}
+
+void ps_analysis__ft_vocab_config(PsFtVocab *v, const char *const *rows, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char *row = ps_xstrdup(rows[i]);
+    char *cells[4] = {NULL, NULL, NULL, NULL}, *save = NULL;
+    int k = 0;
+    for (char *p = strtok_r(row, "\t", &save); p && k < 4; p = strtok_r(NULL, "\t", &save)) cells[k++] = p;
     char why[256];
+    if (k >= 2) ps_ft_vocab_add(v, cells[0], cells[1], cells[2], cells[3], why, sizeof why);
+    free(row);
+  }
+}
+
+int ps_analysis__ft_vocab_rows(PsFtVocab *v, const PsRule *r, const char *only, int *bad_line, char *why,
+                               size_t why_size) {
+  const PsTable *t = &r->table;
+  int ck = ps_table_col(t, "kind"), cn = ps_table_col(t, "name"), cd = ps_table_col(t, "detail"),
+      ce = ps_table_col(t, "extra");
+  if (ck < 0 || cn < 0) return 0;
+  for (size_t i = 0; i < t->n_rows; i++) {
+    if (only && strcmp(t->rows[i][ck], only)) continue;
     if (ps_ft_vocab_add(v, t->rows[i][ck], t->rows[i][cn], cd >= 0 ? t->rows[i][cd] : "", ce >= 0 ? t->rows[i][ce] : "",
-                        why, sizeof why)) {
-      ps_ft_vocab_delete(v);
-      return ps_analysis__rule_error(err, r, t->row_lines[i], "%s", why);
+                        why, why_size)) {
+      *bad_line = t->row_lines[i];
+      return -1;
     }
   }
-  ps_ft_vocab_delete(v);
   return 0;
 }
 
@@ -131,25 +154,11 @@ static void join(const PsAnalysis *const *all, size_t n, const PsJoinContext *ct
     const State *s = all[a]->state;
     opts.races[s->race] = true;
     opts.target_minor = s->target_minor;
-    const PsTable *t = &all[a]->rule->table;
-    int ck = ps_table_col(t, "kind"), cn = ps_table_col(t, "name"), cd = ps_table_col(t, "detail"),
-        ce = ps_table_col(t, "extra");
-    for (size_t i = 0; i < t->n_rows; i++) {
-      char why[256];
-      ps_ft_vocab_add(v, t->rows[i][ck], t->rows[i][cn], cd >= 0 ? t->rows[i][cd] : "", ce >= 0 ? t->rows[i][ce] : "",
-                      why, sizeof why); /* checked when configured */
-    }
-  }
-  /* [tool.pyshift.ft]: "kind name [detail [extra]]" rows, checked by the config. */
-  for (size_t i = 0; i < ctx->n_ft_rows; i++) {
-    char *row = ps_xstrdup(ctx->ft_rows[i]);
-    char *cells[4] = {NULL, NULL, NULL, NULL};
-    int k = 0;
-    for (char *p = strtok(row, "\t"); p && k < 4; p = strtok(NULL, "\t")) cells[k++] = p;
     char why[256];
-    if (k >= 2) ps_ft_vocab_add(v, cells[0], cells[1], cells[2], cells[3], why, sizeof why);
-    free(row);
+    int bad;
+    (void)ps_analysis__ft_vocab_rows(v, all[a]->rule, NULL, &bad, why, sizeof why); /* checked when configured */
   }
+  ps_analysis__ft_vocab_config(v, ctx->ft_rows, ctx->n_ft_rows);
   EmitCtx e = {all, n, emit};
   ps_ft_analyze(ctx->index, v, &opts, on_finding, &e);
   ps_ft_vocab_delete(v);

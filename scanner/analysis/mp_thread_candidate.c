@@ -456,16 +456,9 @@ static void on_entry(void *p, const PsFtEntry *e) {
 }
 
 static void add_rows(PsFtVocab *v, const PsRule *r, bool entries_only) {
-  const PsTable *t = &r->table;
-  int ck = ps_table_col(t, "kind"), cn = ps_table_col(t, "name"), cd = ps_table_col(t, "detail"),
-      ce = ps_table_col(t, "extra");
-  if (ck < 0 || cn < 0) return;
-  for (size_t i = 0; i < t->n_rows; i++) {
-    if (entries_only && strcmp(t->rows[i][ck], "entry")) continue;
-    char why[256];
-    ps_ft_vocab_add(v, t->rows[i][ck], t->rows[i][cn], cd >= 0 ? t->rows[i][cd] : "", ce >= 0 ? t->rows[i][ce] : "",
-                    why, sizeof why);
-  }
+  char why[256];
+  int bad;
+  (void)ps_analysis__ft_vocab_rows(v, r, entries_only ? "entry" : NULL, &bad, why, sizeof why); /* checked when configured */
 }
 
 static void join(const PsAnalysis *const *all, size_t n, const PsJoinContext *ctx, const PsProjectEmitter *emit) {
@@ -477,15 +470,7 @@ static void join(const PsAnalysis *const *all, size_t n, const PsJoinContext *ct
       const PsRule *fr = ps_registry_at(ctx->registry, i);
       if (fr->analysis && !strcmp(fr->analysis, "free-threading")) add_rows(v, fr, false), n_ft++;
     }
-    for (size_t i = 0; i < ctx->n_ft_rows; i++) {
-      char *row = ps_xstrdup(ctx->ft_rows[i]);
-      char *cells[4] = {NULL, NULL, NULL, NULL};
-      int k = 0;
-      for (char *p = strtok(row, "\t"); p && k < 4; p = strtok(NULL, "\t")) cells[k++] = p;
-      char why[256];
-      if (k >= 2) ps_ft_vocab_add(v, cells[0], cells[1], cells[2], cells[3], why, sizeof why);
-      free(row);
-    }
+    ps_analysis__ft_vocab_config(v, ctx->ft_rows, ctx->n_ft_rows);
     add_rows(v, all[a]->rule, true);
     Array(const char *) apis;
     array_init(&apis);
