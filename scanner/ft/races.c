@@ -94,6 +94,16 @@ static bool silenced(const FtObj *o) {
  * (An object defined nowhere in the tree, `sys.modules`, is not ours to judge.) */
 static bool module_or_class(const FtObj *o) { return o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)); }
 
+/* State only instances hold (not bound at module or class level too). */
+static bool instance_only(const FtObj *o) { return (o->where & (1u << PS_FTW_INSTANCE)) && !module_or_class(o); }
+
+/* The key of what holds an attribute: "pkg.mod.Cls.attr" -> "pkg.mod.Cls"
+ * ("" for a key without a dot). */
+static void owner_key(const char *key, char *buf, size_t n) {
+  const char *dot = strrchr(key, '.');
+  snprintf(buf, n, "%.*s", dot ? (int)(dot - key) : 0, key);
+}
+
 static const FtReach *reach_of(const R *r, uint32_t fn, uint32_t *n) {
   *n = r->g->reach_first[fn + 1] - r->g->reach_first[fn];
   return r->g->reach + r->g->reach_first[fn];
@@ -125,10 +135,9 @@ static bool ctx_on_class(const R *r, const FtCtx *c, uint32_t o) {
 
 /* Instance state of a metaclass is class-level state of its classes. */
 static bool meta_state(const R *r, const FtObj *o) {
-  const char *dot = strrchr(o->key, '.');
-  if (!dot) return false;
+  if (!strchr(o->key, '.')) return false;
   char cls[1024];
-  snprintf(cls, sizeof cls, "%.*s", (int)(dot - o->key), o->key);
+  owner_key(o->key, cls, sizeof cls);
   uint32_t k = ft_cls_find(r->g, cls);
   return k != FT_NONE && r->g->classes.items[k].is_meta && (o->where & (1u << PS_FTW_INSTANCE));
 }
@@ -161,8 +170,7 @@ static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, S
   char ck[1024];
   if (sh == SHARE_ANY && (oa->where & (1u << PS_FTW_INSTANCE)) && a->a->via == PS_FTVIA_SELF &&
       b->a->via == PS_FTVIA_SELF) {
-    const char *dot = strrchr(oa->key, '.');
-    snprintf(ck, sizeof ck, "%.*s", dot ? (int)(dot - oa->key) : 0, oa->key);
+    owner_key(oa->key, ck, sizeof ck);
     sh = SHARE_INSTANCE;
     cls_key = ck;
   }
@@ -498,11 +506,10 @@ static void fix_with_lock(R *r, const FtObj *o, char *buf, size_t n, const char 
  * compound update racing with another write (or itself). */
 static void compound_races(R *r, const FtObj *o) {
   bool shared_mc = module_or_class(o);
-  bool inst = (o->where & (1u << PS_FTW_INSTANCE)) && !(o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)));
+  bool inst = instance_only(o);
   bool class_level = (o->where & (1u << PS_FTW_CLASS)) && !(o->where & (1u << PS_FTW_INSTANCE));
-  const char *dot = strrchr(o->key, '.');
-  char cls_key[1024] = "";
-  if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
+  char cls_key[1024];
+  owner_key(o->key, cls_key, sizeof cls_key);
   for (uint32_t i = 0; i < o->n_accs; i++) {
     const FtAcc *a = acc(r, o->accs[i]);
     int ea = effect(r, a);
@@ -707,11 +714,10 @@ static bool identity_fill(R *r, const FtAcc *a, const FtObj *o) {
  * that depends on a test, when another thread can invalidate the test. */
 static void check_act_races(R *r, const FtObj *o) {
   bool shared_mc = module_or_class(o);
-  bool inst = (o->where & (1u << PS_FTW_INSTANCE)) && !(o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)));
+  bool inst = instance_only(o);
   bool class_level = (o->where & (1u << PS_FTW_CLASS)) && !(o->where & (1u << PS_FTW_INSTANCE));
-  const char *dot = strrchr(o->key, '.');
-  char cls_key[1024] = "";
-  if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
+  char cls_key[1024];
+  owner_key(o->key, cls_key, sizeof cls_key);
   for (uint32_t i = 0; i < o->n_accs; i++) {
     const FtAcc *a = acc(r, o->accs[i]);
     if (a->a->check < 0 || (a->a->flags & PS_FTX_EAFP)) continue;
@@ -824,10 +830,9 @@ static void check_act_races(R *r, const FtObj *o) {
 /* FT004: iteration while another thread changes the size. */
 static void iteration_races(R *r, const FtObj *o) {
   if (!wanted(r, PS_FT_ITERATION) || o->cat != FT_CAT_CONTAINER) return;
-  bool inst = (o->where & (1u << PS_FTW_INSTANCE)) && !(o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)));
-  const char *dot = strrchr(o->key, '.');
-  char cls_key[1024] = "";
-  if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
+  bool inst = instance_only(o);
+  char cls_key[1024];
+  owner_key(o->key, cls_key, sizeof cls_key);
   Sharing sh = inst ? SHARE_INSTANCE : SHARE_ANY;
   if (!inst && !module_or_class(o)) return;
   for (uint32_t i = 0; i < o->n_accs; i++) {
@@ -897,9 +902,8 @@ static void write_read_races(R *r, const FtObj *o) {
        * bound method of it, or the object handed to the thread), not on
        * another object it was given (Worker(pool): the pool is handed,
        * the Worker's own state is its thread's alone). */
-      const char *dot = strrchr(o->key, '.');
       char ck[1024];
-      snprintf(ck, sizeof ck, "%.*s", dot ? (int)(dot - o->key) : 0, o->key);
+      owner_key(o->key, ck, sizeof ck);
       uint32_t ko = ft_cls_find(r->g, ck);
       for (uint32_t x = 0; x < na && !pa; x++)
         for (uint32_t y = 0; y < nb && !pa; y++) {
@@ -930,10 +934,9 @@ static void write_read_races(R *r, const FtObj *o) {
 /* FT008: one iterator or generator consumed by several threads. */
 static void iterator_races(R *r, const FtObj *o) {
   if (!wanted(r, PS_FT_ITERATOR) || o->cat != FT_CAT_ITER) return;
-  bool inst = (o->where & (1u << PS_FTW_INSTANCE)) && !(o->where & ((1u << PS_FTW_MODULE) | (1u << PS_FTW_CLASS)));
-  const char *dot = strrchr(o->key, '.');
-  char cls_key[1024] = "";
-  if (dot) snprintf(cls_key, sizeof cls_key, "%.*s", (int)(dot - o->key), o->key);
+  bool inst = instance_only(o);
+  char cls_key[1024];
+  owner_key(o->key, cls_key, sizeof cls_key);
   Sharing sh = inst ? SHARE_INSTANCE : SHARE_ANY;
   for (uint32_t i = 0; i < o->n_accs; i++) {
     const FtAcc *a = acc(r, o->accs[i]);
