@@ -4,6 +4,10 @@
  * its slot; the main thread hands slots to the reporters strictly in index
  * (= sorted path) order as they complete, so output streams and is
  * identical for any --jobs.
+ *
+ * The outputs (output.c), the cache and baseline (baseline_cache.c) and the
+ * project stage (project_stage.c) are in their own files; the state they
+ * share is in check_internal.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,16 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "baseline/baseline.h"
-#include "parse/parse.h"
-#include "report/report.h"
-#include "run/cache_internal.h"
-#include "run/run_internal.h"
-#include "walk/walk.h"
+#include "run/check_internal.h"
 
 /* ---- rules --------------------------------------------------------------------- */
 
-static bool is_dir(const char *p) {
+bool ps_run__is_dir(const char *p) {
   struct stat st;
   return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
@@ -44,10 +43,10 @@ const char *ps_run_builtin_rules_dir(void) {
     if (slash) {
       *slash = '\0';
       snprintf(buf, sizeof buf, "%s/../share/pyshift/rules", exe);
-      if (is_dir(buf)) return buf;
+      if (ps_run__is_dir(buf)) return buf;
     }
   }
-  if (is_dir(PS_RULES_SOURCE_DIR)) return PS_RULES_SOURCE_DIR;
+  if (ps_run__is_dir(PS_RULES_SOURCE_DIR)) return PS_RULES_SOURCE_DIR;
   return PS_RULES_INSTALL_DIR;
 }
 
@@ -94,175 +93,7 @@ PsRegistry *ps_run_load_rules(const PsConfig *cfg, size_t *n_errors) {
   return reg;
 }
 
-/* ---- outputs ------------------------------------------------------------------- */
-
-typedef struct Output {
-  PsReporter *rep;
-  FILE *f;
-  char *path;     /* final path, NULL for stdout */
-  char *tmp_path; /* written, renamed over path at the end */
-  int tmp_slot;   /* in the signal-time cleanup registry (tmpfiles.c) */
-} Output;
-
-/* How messages name an output. */
-static const char *output_name(const Output *o) {
-  return o->path ? o->path : o->f == stderr ? "standard error" : "standard output";
-}
-
-/* An output to standard output goes to standard error instead when
- * `to_stderr` (standard output carries the diff or the fixed source). */
-static int open_output(Output *o, const PsOutput *spec, const PsConfig *cfg, bool to_stderr, PsError *err) {
-  memset(o, 0, sizeof *o);
-  o->tmp_slot = -1;
-  bool to_stdout = !spec->path || !strcmp(spec->path, "-");
-  struct stat st;
-  if (to_stdout) {
-    o->f = to_stderr ? stderr : stdout;
-  } else if (!strncmp(spec->path, "/dev/", 5) || (stat(spec->path, &st) == 0 && !S_ISREG(st.st_mode))) {
-    /* A device, FIFO or the like (/dev/null, /dev/stdout, a pipe): write
-     * to it directly; renaming a temp file over it would replace it. Paths
-     * under /dev/ always count, even when one was already replaced. */
-    o->f = fopen(spec->path, "w");
-    if (!o->f)
-      return ps_error_set(err, PS_E_IO, spec->path, 0, 0, "cannot write output file: %s", strerror(errno));
-    o->path = ps_xstrdup(spec->path);
-  } else {
-    o->path = ps_xstrdup(spec->path);
-    o->tmp_path = ps_xasprintf("%s.tmp.XXXXXX", spec->path);
-    int fd = mkstemp(o->tmp_path);
-    if (fd < 0) {
-      int rc = ps_error_set(err, PS_E_IO, spec->path, 0, 0, "cannot write output file: %s", strerror(errno));
-      free(o->path);
-      free(o->tmp_path);
-      o->path = o->tmp_path = NULL;
-      return rc;
-    }
-    o->tmp_slot = ps_tmpfiles_add(o->tmp_path);
-    fchmod(fd, 0644);
-    o->f = fdopen(fd, "w");
-  }
-  const char *no_color = getenv("NO_COLOR");
-  bool color = cfg->color == PS_COLOR_ALWAYS ||
-               (cfg->color == PS_COLOR_AUTO && to_stdout && isatty(to_stderr ? STDERR_FILENO : STDOUT_FILENO) &&
-                !(no_color && *no_color));
-  PsReportOptions ro = {.format = spec->format, .out = o->f, .color = color, .show_source = cfg->show_source,
-                        .quiet = cfg->quiet, .statistics = cfg->statistics};
-  o->rep = ps_report_new(&ro);
-  return 0;
-}
-
-/* Finishes one output: flush, close, rename (when `keep`; otherwise the
- * temporary file is removed). A failure is printed as one line, unless
- * `quiet` (already reported, or a broken pipe). Returns 0 or PS_E_IO. */
-static int close_output(Output *o, bool keep, bool quiet) {
-  int rc = 0, e = 0;
-  const char *what = "write error";
-  if (!o->f) return 0;
-  errno = 0;
-  if (fflush(o->f) != 0 || ferror(o->f)) rc = PS_E_IO, e = errno ? errno : EIO;
-  if (o->path) {
-    errno = 0;
-    if (fclose(o->f) != 0 && !rc) rc = PS_E_IO, e = errno ? errno : EIO;
-    if (o->tmp_path) {
-      if (rc == 0 && keep && rename(o->tmp_path, o->path) != 0)
-        rc = PS_E_IO, e = errno, what = "cannot write output file";
-      if (rc != 0 || !keep) unlink(o->tmp_path);
-      ps_tmpfiles_remove(o->tmp_slot);
-    }
-  }
-  if (rc && !quiet) fprintf(stderr, "pyshift: %s: %s: %s\n", output_name(o), what, strerror(e));
-  ps_report_delete(o->rep);
-  free(o->path);
-  free(o->tmp_path);
-  memset(o, 0, sizeof *o);
-  o->tmp_slot = -1;
-  return rc;
-}
-
-/* errno of the first failed direct write to standard output (diffs, the
- * fixed standard input), 0 if none. */
-static int stdout_errno;
-
-static void note_stdout(void) {
-  if (!stdout_errno && ferror(stdout)) stdout_errno = errno ? errno : EIO;
-}
-
-/* Standard output is a closed pipe: stop quietly (STYLE.md). Any other
- * write error is reported. */
-static bool stdout_broken(const Output *outs, size_t n) {
-  if (stdout_errno == EPIPE) return true;
-  for (size_t i = 0; i < n; i++)
-    if (outs[i].rep && outs[i].f == stdout && ps_report_write_errno(outs[i].rep) == EPIPE) return true;
-  return false;
-}
-
-/* Same file: by device and inode when it exists (s/ok from stat). */
-static bool same_inode(const struct stat *a, const struct stat *b) {
-  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
-/* An output file that is one of the files to check would replace it with
- * the report: a usage error, found before anything is scanned or written. */
-static int check_outputs_not_inputs(const PsConfig *cfg, const PsWalkResult *walk, PsError *err) {
-  int rc = 0;
-  struct stat *ost = ps_xcalloc(cfg->n_outputs ? cfg->n_outputs : 1, sizeof *ost);
-  bool any = false;
-  for (size_t i = 0; i < cfg->n_outputs; i++) {
-    const char *p = cfg->outputs[i].path;
-    if (p && strcmp(p, "-") && stat(p, &ost[i]) == 0 && S_ISREG(ost[i].st_mode)) any = true;
-    else ost[i].st_ino = 0, ost[i].st_dev = 0, ost[i].st_mode = 0;
-  }
-  for (size_t f = 0; any && f < walk->n_files && !rc; f++) {
-    struct stat st;
-    if (stat(walk->files[f].path, &st) != 0) continue;
-    for (size_t i = 0; i < cfg->n_outputs && !rc; i++)
-      if (S_ISREG(ost[i].st_mode) && same_inode(&ost[i], &st))
-        rc = ps_error_set(err, PS_E_USAGE, cfg->outputs[i].path, 0, 0,
-                          "the output file is %s, one of the files being checked; refusing to overwrite it",
-                          walk->files[f].path);
-  }
-  free(ost);
-  return rc;
-}
-
 /* ---- workers ------------------------------------------------------------------- */
-
-typedef struct Shared {
-  const PsEngine *engine;
-  char **paths;
-  size_t n;
-  PsFileResult **results;
-  PsFileFacts **facts;     /* per slot, when the project stage is on */
-  atomic_size_t next;
-  atomic_bool stop;
-  size_t want;            /* the slot the main thread waits for (under mu) */
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  const char *stdin_bytes; /* one in-memory file (stdin) */
-  size_t stdin_len;
-  PsCache *cache;          /* NULL: scan every file */
-  char worker_error[PS_ERROR_MSG_MAX];
-} Shared;
-
-/* One file through the cache: a hit is the stored result; a miss is
- * scanned from the bytes the lookup read (so what is stored is the result
- * of exactly those bytes) and stored, unless its facts feed the project
- * stage (facts are not cached: such files are scanned every time). */
-static PsFileResult *cached_scan(Shared *sh, PsScanWorker *w, const char *path, PsFileFacts **facts) {
-  PsCacheProbe probe;
-  PsFileResult *r = ps_cache_get(sh->cache, path, &probe);
-  if (!r) {
-    r = ps_engine_scan(w, path, probe.bytes, probe.len);
-    if (!r->skipped) *facts = ps_scan_worker_take_facts(w);
-    if (!*facts) ps_cache_put(sh->cache, &probe, r);
-    if (!sh->facts) {
-      ps_facts_delete(*facts);
-      *facts = NULL;
-    }
-  }
-  ps_cache_probe_free(&probe);
-  return r;
-}
 
 static void *worker_main(void *arg) {
   Shared *sh = arg;
@@ -286,7 +117,7 @@ static void *worker_main(void *arg) {
       r->path = ps_xstrdup(sh->paths[i]);
       r->skipped = true;
     } else if (sh->cache) {
-      r = cached_scan(sh, w, sh->paths[i], &facts);
+      r = ps_run__cached_scan(sh, w, sh->paths[i], &facts);
     } else {
       r = ps_engine_scan(w, sh->paths[i], sh->stdin_bytes, sh->stdin_len);
       if (sh->facts && !r->skipped) facts = ps_scan_worker_take_facts(w);
@@ -329,57 +160,7 @@ static char *read_stdin(size_t *len, size_t max) {
 
 /* ---- the run ------------------------------------------------------------------- */
 
-/* Everything one `pyshift check` holds, so each phase is a function. */
-typedef struct Run {
-  PsConfig *cfg;
-  int argc;
-  char **argv;
-  size_t n_errors;
-  Array(PsNotification) notes;
-  Array(char *) note_strings; /* owned texts behind notes */
-  PsRegistry *reg;
-  const PsRule **enabled;
-  size_t n_enabled;
-  PsWalkResult walk;
-  bool use_stdin;
-  char *stdin_bytes;
-  size_t stdin_len;
-  PsModules modules;
-  PsWriteScope scope;
-  PsEngine *engine;
-  PsFixMode fix_mode;
-  bool want_fingerprints; /* a JSON or SARIF output: findings carry GitHub's line hash */
-  int jobs;
-  Output *outs;
-  PsVcsInfo vcs;                  /* the git work tree of the scan (SARIF), root NULL if none */
-  PsRunInfo info;
-  char cwd[PATH_MAX];
-  char start_time[32], end_time[32];
-  Shared sh;
-  bool broken_pipe;
-  size_t n_findings, n_files, n_fixed, n_fixable, n_hidden, write_errors;
-  size_t n_failing;               /* reported findings at or above --fail-on */
-  /* Errors that --exit-zero does not hide (among n_errors): a rule file
-   * that does not load (configuration) and a report that could not be
-   * written (the thing the run was asked for). */
-  size_t hard_errors;
-  /* The project stage (only when an enabled analysis has a join step). */
-  unsigned facts;                 /* PS_FACT_* the engine copies out */
-  PsProjectIndex *index;
-  bool defer;                     /* --fix: results are written after the join */
-  Array(PsFileResult *) held;     /* deferred results, in path order */
-  PsStrSet reported;              /* "ID\tpath\tline\tcol" of per-file findings */
-  Array(PsFinding) project;       /* from the joins; path in source_line until sorted */
-  Array(char *) project_paths;    /* the path of each of `project` */
-  /* Adopting (docs/output-formats.md#baselines). */
-  PsBaseline *baseline;           /* --baseline: loaded before the scan */
-  PsBaseline *record;             /* --write-baseline: what this run reports */
-  size_t n_unchanged;             /* findings the baseline hides */
-  size_t n_noqa, n_noqa_files;    /* --add-noqa: findings given a comment, files rewritten */
-  PsChangedLines *since;          /* --since: the lines changed since the ref */
-} Run;
-
-static void add_note(Run *R, const char *path, const char *msg) {
+void ps_run__add_note(Run *R, const char *path, const char *msg) {
   char *p = ps_xstrdup(path), *m = ps_xstrdup(msg);
   array_push(&R->note_strings, p);
   array_push(&R->note_strings, m);
@@ -429,36 +210,6 @@ static int load_rules(Run *R) {
   return 0;
 }
 
-/* --baseline is read before anything is scanned: a missing or broken
- * baseline stops the run (an empty one would report every finding as new). */
-static int load_baseline(Run *R) {
-  PsConfig *cfg = R->cfg;
-  if (cfg->write_baseline) R->record = ps_baseline_new(cfg->write_baseline);
-  PsError err;
-  ps_error_clear(&err);
-  if (cfg->since) {
-    /* git runs where the first path is (it may be in another work tree
-     * than the working directory). */
-    const char *first = cfg->stdin_filename ? cfg->stdin_filename : cfg->paths.size ? cfg->paths.items[0] : ".";
-    struct stat st;
-    char *dir = stat(first, &st) == 0 && S_ISDIR(st.st_mode) ? ps_xstrdup(first)
-                : strrchr(first, '/') ? ps_xstrndup(first, strrchr(first, '/') == first ? 1 : (size_t)(strrchr(first, '/') - first))
-                                      : ps_xstrdup(".");
-    int rc = ps_since_load(&R->since, cfg->since, is_dir(dir) ? dir : ".", &err);
-    free(dir);
-    if (rc != 0) {
-      ps_error_print(&err, stderr);
-      return -1;
-    }
-  }
-  if (!cfg->baseline) return 0;
-  if (ps_baseline_load(&R->baseline, cfg->baseline, &err) != 0) {
-    ps_error_print(&err, stderr);
-    return -1;
-  }
-  return 0;
-}
-
 /* The files to scan (the walk, or standard input), the module layout and
  * the write scope. */
 static int find_files(Run *R) {
@@ -496,7 +247,7 @@ static int find_files(Run *R) {
       fprintf(stderr, "pyshift: warning: no Python files found under the given paths\n");
     sh->paths = ps_xcalloc(sh->n ? sh->n : 1, sizeof(char *));
     for (size_t i = 0; i < sh->n; i++) sh->paths[i] = R->walk.files[i].path;
-    if (check_outputs_not_inputs(cfg, &R->walk, &err) != 0) {
+    if (ps_run__check_outputs_not_inputs(cfg, &R->walk, &err) != 0) {
       ps_error_print(&err, stderr);
       return -1;
     }
@@ -511,19 +262,6 @@ static int find_files(Run *R) {
   ps_modules_build(&R->modules, (const char *const *)sh->paths, sh->n);
   if (!R->use_stdin) ps_write_scope_init(&R->scope, (const char *const *)cfg->paths.items, cfg->paths.size);
   return 0;
-}
-
-/* The result cache (docs/cache.md), unless the run rewrites files (--fix,
- * --diff, --add-noqa: their results are not what a plain check reports),
- * reads standard input, or measures the parser. No usable cache directory
- * is no error: the run scans everything. */
-static void open_cache(Run *R) {
-  const PsConfig *cfg = R->cfg;
-  const char *off = getenv("PYSHIFT_NO_CACHE");
-  if (cfg->no_cache || (off && *off) || R->use_stdin || R->fix_mode != PS_FIX_OFF || cfg->add_noqa || getenv("PYSHIFT_PARSE_ONLY"))
-    return;
-  PsCacheSetup setup = {cfg, R->reg, R->enabled, R->n_enabled, &R->modules, R->want_fingerprints};
-  R->sh.cache = ps_cache_open(&setup);
 }
 
 static int make_engine(Run *R) {
@@ -574,7 +312,7 @@ static int make_engine(Run *R) {
     R->enabled[at] = ps_run_unused_rule();
     R->n_enabled++;
   }
-  open_cache(R);
+  ps_run__open_cache(R);
   R->facts = ps_engine_facts(R->engine);
   if (R->facts) {
     R->index = ps_project_index_new();
@@ -582,70 +320,6 @@ static int make_engine(Run *R) {
     ps_strset_init(&R->reported);
   }
   return 0;
-}
-
-/* The formats whose paths are relative to the repository's top. */
-static bool want_sarif(const PsConfig *cfg) {
-  for (size_t i = 0; i < cfg->n_outputs; i++)
-    if (cfg->outputs[i].format == PS_FORMAT_SARIF || cfg->outputs[i].format == PS_FORMAT_GITLAB ||
-        cfg->outputs[i].format == PS_FORMAT_JUNIT)
-      return true;
-  return false;
-}
-
-/* SARIF's %SRCROOT% and versionControlProvenance: --project-root, else the
- * top of the git work tree holding the first path checked (GitHub resolves
- * URIs against the repository root, whatever directory the scan ran in),
- * else the working directory as before. */
-static void locate_sources(Run *R) {
-  PsConfig *cfg = R->cfg;
-  const char *start = cfg->uri_root;
-  if (!start) start = R->use_stdin ? cfg->stdin_filename : cfg->paths.size ? cfg->paths.items[0] : ".";
-  if (!start || !strcmp(start, "-")) start = ".";
-  if (ps_report_vcs_find(&R->vcs, start) != 0 && !cfg->uri_root) ps_report_vcs_find(&R->vcs, ".");
-  R->info.uri_root = cfg->uri_root ? cfg->uri_root : R->vcs.root;
-  if (R->vcs.root) {
-    R->info.vcs_repository_uri = R->vcs.repository_uri;
-    R->info.vcs_revision = R->vcs.revision;
-    R->info.vcs_branch = R->vcs.branch;
-    R->info.vcs_root_is_top = !strcmp(R->info.uri_root, R->vcs.root);
-    R->info.vcs_root = R->vcs.root;
-  }
-}
-
-static void open_outputs(Run *R) {
-  PsConfig *cfg = R->cfg;
-  /* Standard output carries the diffs, or the fixed standard input: the
-   * report goes to standard error then. */
-  bool report_to_stderr = R->fix_mode == PS_FIX_DIFF || (R->use_stdin && R->fix_mode == PS_FIX_APPLY);
-  R->outs = ps_xcalloc(cfg->n_outputs ? cfg->n_outputs : 1, sizeof(Output));
-  for (size_t i = 0; i < cfg->n_outputs; i++) {
-    PsError err;
-    ps_error_clear(&err);
-    if (open_output(&R->outs[i], &cfg->outputs[i], cfg, report_to_stderr, &err) != 0) {
-      ps_error_print(&err, stderr);
-      R->n_errors++;
-      R->hard_errors++;
-    }
-  }
-  if (!getcwd(R->cwd, sizeof R->cwd)) snprintf(R->cwd, sizeof R->cwd, "/");
-  R->info = (PsRunInfo){
-      .tool_version = PS_VERSION,
-      .rules = (const PsRuleMeta *const *)R->enabled,
-      .n_rules = R->n_enabled,
-      .argc = R->argc,
-      .argv = (const char *const *)R->argv,
-      .working_dir = R->cwd,
-      .automation_id = cfg->automation_id,
-      .target = cfg->target,
-      .min_python = cfg->min_python,
-      .baseline = cfg->baseline,
-      .start_time_utc = R->start_time,
-      .fix_mode = R->fix_mode,
-  };
-  if (want_sarif(cfg)) locate_sources(R);
-  for (size_t i = 0; i < cfg->n_outputs; i++)
-    if (R->outs[i].rep) ps_report_begin(R->outs[i].rep, &R->info);
 }
 
 /* Remembers a per-file finding, so a join that finds it again does not
@@ -657,62 +331,15 @@ static void note_reported(Run *R, const char *path, const PsFinding *f) {
   free(k);
 }
 
-/* Records r's findings for --write-baseline and matches them against
- * --baseline. Returns what the outputs other than SARIF show: r itself, or
- * `view`, a shallow copy of r holding only the new findings (free
- * view->findings, the array only, when the result is not r). SARIF and
- * HTML get r, every finding marked new or unchanged. */
-static PsFileResult *baseline_view(Run *R, PsFileResult *r, PsFileResult *view) {
-  if (R->since) { /* --since: only findings on changed lines exist at all */
-    size_t kept = 0;
-    for (size_t k = 0; k < r->n_findings; k++) {
-      PsFinding *f = &r->findings[k];
-      if (ps_since_changed(R->since, r->path, f->range.start.line, f->range.end.line)) r->findings[kept++] = *f;
-      else ps_finding_free(f);
-    }
-    r->n_findings = kept;
-  }
-  if (R->record) ps_baseline_record(R->record, r->path, r->findings, r->n_findings);
-  if (!R->baseline) return r;
-  /* A file that could not be scanned in full keeps its entries from
-   * looking absent; so does every file of a --since run (its findings on
-   * unchanged lines were dropped, not fixed). */
-  if (!r->n_errors && !R->since) ps_baseline_saw(R->baseline, r->path);
-  size_t unchanged = ps_baseline_match(R->baseline, r->path, r->findings, r->n_findings);
-  R->n_unchanged += unchanged;
-  if (!unchanged) return r;
-  *view = *r;
-  view->findings = ps_xmalloc((r->n_findings - unchanged ? r->n_findings - unchanged : 1) * sizeof(PsFinding));
-  view->n_findings = 0;
-  for (size_t k = 0; k < r->n_findings; k++)
-    if (r->findings[k].baseline != PS_BASELINE_UNCHANGED) view->findings[view->n_findings++] = r->findings[k];
-  return view;
-}
-
-/* Do the output's findings carry their baseline state (all of them, the
- * unchanged and absent ones too)? SARIF (baselineState) and HTML (badges). */
-static bool shows_baseline(const PsOutput *o) { return o->format == PS_FORMAT_SARIF || o->format == PS_FORMAT_HTML; }
-
-/* Hands one result to every output: SARIF and HTML see `all` (with the
- * baseline's unchanged findings), the others `shown`. */
-static void report_result(Run *R, const PsFileResult *all, const PsFileResult *shown, bool project) {
-  for (size_t k = 0; k < R->cfg->n_outputs; k++) {
-    if (!R->outs[k].rep) continue;
-    const PsFileResult *r = shows_baseline(&R->cfg->outputs[k]) ? all : shown;
-    if (project) ps_report_project(R->outs[k].rep, r);
-    else ps_report_file(R->outs[k].rep, r);
-  }
-}
-
 /* Counts the findings of a reported result that fail the run (--fail-on). */
-static void count_failing(Run *R, const PsFileResult *r) {
+void ps_run__count_failing(Run *R, const PsFileResult *r) {
   for (size_t k = 0; k < r->n_findings; k++)
     if (r->findings[k].severity >= R->cfg->fail_on) R->n_failing++;
 }
 
 /* One file's result, in path order: its fixes written (--fix), its diff or
  * fixed standard input printed, its errors and findings reported. */
-static void handle_result(Run *R, PsFileResult *r) {
+void ps_run__handle_result(Run *R, PsFileResult *r) {
   PsConfig *cfg = R->cfg;
   /* Files are fixed even once standard output is gone (`pyshift check
    * --fix | head`): the rewrite is what was asked for, not the report. */
@@ -757,19 +384,19 @@ static void handle_result(Run *R, PsFileResult *r) {
     if (r->fixed) fwrite(r->fixed, 1, r->fixed_len, stdout);
     else fwrite(R->stdin_bytes, 1, R->stdin_len, stdout);
     fflush(stdout);
-    note_stdout();
+    ps_run__note_stdout();
   }
   if (r->diff) {
     errno = 0;
     fputs(r->diff, stdout);
     fflush(stdout);
-    note_stdout();
+    ps_run__note_stdout();
   }
   R->n_fixed += r->n_fixed;
   for (size_t k = 0; k < r->n_findings; k++)
     if (R->facts) note_reported(R, r->path, &r->findings[k]);
   PsFileResult view;
-  PsFileResult *new_only = baseline_view(R, r, &view);
+  PsFileResult *new_only = ps_run__baseline_view(R, r, &view);
   for (size_t k = 0; k < new_only->n_findings; k++) {
     const PsFix *fx = new_only->findings[k].fix;
     if (fx && (fx->safe || cfg->unsafe_fixes)) R->n_fixable++;
@@ -779,15 +406,15 @@ static void handle_result(Run *R, PsFileResult *r) {
     char *shown = ps_report_escaped_path(r->path);
     fprintf(stderr, "pyshift: %s: %s\n", shown, r->errors[k]);
     free(shown);
-    add_note(R, r->path, r->errors[k]);
+    ps_run__add_note(R, r->path, r->errors[k]);
     R->n_errors++;
   }
   if (!r->n_errors || r->n_findings) R->n_files++;
   R->n_findings += new_only->n_findings;
-  count_failing(R, new_only);
-  report_result(R, r, new_only, false);
+  ps_run__count_failing(R, new_only);
+  ps_run__report_result(R, r, new_only, false);
   if (new_only != r) free(view.findings);
-  if (stdout_broken(R->outs, cfg->n_outputs)) {
+  if (ps_run__stdout_broken(R->outs, cfg->n_outputs)) {
     R->broken_pipe = true;
     if (R->fix_mode != PS_FIX_APPLY || R->use_stdin) atomic_store(&R->sh.stop, true);
   }
@@ -832,7 +459,7 @@ static void scan(Run *R) {
       array_push(&R->held, r);
       continue;
     }
-    handle_result(R, r);
+    ps_run__handle_result(R, r);
     ps_file_result_free(r);
   }
   for (int t = 0; t < started; t++) pthread_join(threads[t], NULL);
@@ -841,307 +468,11 @@ static void scan(Run *R) {
   pthread_cond_destroy(&sh->cv);
 }
 
-/* ---- the project stage: joins and their findings ------------------------------- */
-
-/* A related location or flow step as a PsRelated: the path only when it is
- * another file than the finding's (`own`). */
-static PsRelated copy_location(const PsProjectLocation *l, const char *own) {
-  PsRelated r = {0};
-  r.range = (PsRange){l->start, l->end};
-  r.message = ps_xstrdup(l->message ? l->message : "");
-  r.path = l->path && strcmp(l->path, own) ? ps_xstrdup(l->path) : NULL;
-  return r;
-}
-
-static void emit_finding(void *ctx, const PsProjectFinding *pf) {
-  Run *R = ctx;
-  const PsProjectLocation *at = &pf->at;
-  PsFinding f = {0};
-  f.rule = &pf->rule->meta;
-  f.severity = pf->rule->meta.severity;
-  f.range = (PsRange){at->start, at->end};
-  f.message = ps_analysis_message(pf->rule, pf->vars, pf->n_vars);
-  if (pf->n_related) {
-    f.related = ps_xcalloc(pf->n_related, sizeof(PsRelated));
-    f.n_related = pf->n_related;
-    for (size_t i = 0; i < pf->n_related; i++) f.related[i] = copy_location(&pf->related[i], at->path);
-  }
-  if (pf->n_flows) {
-    f.flows = ps_xcalloc(pf->n_flows, sizeof(PsFlow));
-    f.n_flows = pf->n_flows;
-    for (size_t i = 0; i < pf->n_flows; i++) {
-      const PsProjectFlow *src = &pf->flows[i];
-      PsFlow *dst = &f.flows[i];
-      dst->message = ps_xstrdup(src->message ? src->message : "");
-      dst->n_steps = src->n_steps;
-      dst->steps = ps_xcalloc(src->n_steps ? src->n_steps : 1, sizeof(PsRelated));
-      for (size_t k = 0; k < src->n_steps; k++) dst->steps[k] = copy_location(&src->steps[k], at->path);
-    }
-  }
-  f.confidence = pf->confidence;
-  for (size_t i = 0; i < pf->n_vars; i++) {
-    const PsVar *v = &pf->vars[i];
-    char **slot = !strcmp(v->name, "object") ? &f.object : !strcmp(v->name, "defined") ? &f.object_defined : NULL;
-    if (slot && v->value && v->value[0] && !*slot) *slot = ps_xstrdup(v->value);
-  }
-  /* SARIF allows 0..100 (and -1: none); anything else is left out. */
-  f.rank = pf->rank > 0 && pf->rank <= 100 ? pf->rank : 0;
-  if (pf->n_notes) {
-    f.notes = ps_xcalloc(pf->n_notes, sizeof(char *));
-    for (size_t i = 0; i < pf->n_notes; i++)
-      if (pf->notes[i]) f.notes[f.n_notes++] = ps_xstrdup(pf->notes[i]);
-  }
-  array_push(&R->project, f);
-  array_push(&R->project_paths, ps_xstrdup(at->path));
-}
-
-static void emit_project(void *ctx, const PsRule *rule, const PsProjectLocation *at, const PsVar *vars,
-                         size_t n_vars, const PsProjectLocation *related, size_t n_related) {
-  PsProjectFinding pf = {0};
-  pf.rule = rule;
-  pf.at = *at;
-  pf.vars = vars;
-  pf.n_vars = n_vars;
-  pf.related = related;
-  pf.n_related = n_related;
-  emit_finding(ctx, &pf);
-}
-
-typedef struct Ranked {
-  const char *path;
-  PsFinding f;
-} Ranked;
-
-static int cmp_ranked(const void *pa, const void *pb) {
-  const Ranked *a = pa, *b = pb;
-  int c = strcmp(a->path, b->path);
-  return c ? c : ps_finding_cmp(&a->f, &b->f);
-}
-
-/* The project findings of one file as a file result: those its own
- * directives and per-file-ignores do not drop and that its scan did not
- * already report, with source lines and fingerprints from the file. */
-static PsFileResult *project_result(Run *R, const char *path, Ranked *fs, size_t n) {
-  PsFileResult *res = ps_xcalloc(1, sizeof *res);
-  res->path = ps_xstrdup(path);
-  res->findings = ps_xcalloc(n, sizeof(PsFinding));
-  const PsFileFacts *facts = ps_project_index_path(R->index, path);
-  PsArena *arena = ps_arena_new(0);
-  PsSource src;
-  PsError err;
-  ps_error_clear(&err);
-  bool have_src = ps_source_load_file(&src, arena, path, R->cfg->max_file_size, &err) == 0;
-  for (size_t i = 0; i < n; i++) {
-    PsFinding *f = &fs[i].f;
-    char *k = ps_xasprintf("%s\t%s\t%u\t%u", f->rule->id, path, (unsigned)f->range.start.line,
-                           (unsigned)f->range.start.col);
-    bool dup = ps_strset_get(&R->reported, k, strlen(k), NULL);
-    free(k);
-    bool dropped = dup || (facts && ps_facts_suppressed(facts, f->range.start.line, f->rule->id)) ||
-                   ps_engine_per_file_ignored(R->engine, path, f->rule->id);
-    /* Identical findings from two joins collapse. */
-    if (!dropped && res->n_findings && !ps_finding_cmp(&res->findings[res->n_findings - 1], f)) dropped = true;
-    if (dropped) {
-      ps_finding_free(f);
-      continue;
-    }
-    if (have_src) {
-      uint32_t ll;
-      const char *lt = ps_source_line(&src, f->range.start.line, &ll);
-      f->source_line = lt ? ps_xstrndup(lt, ll) : NULL;
-    }
-    res->findings[res->n_findings++] = *f;
-  }
-  if (have_src && R->want_fingerprints && res->n_findings) {
-    unsigned *lines = ps_xmalloc(res->n_findings * sizeof(unsigned));
-    char **fps = ps_xcalloc(res->n_findings, sizeof(char *));
-    for (size_t i = 0; i < res->n_findings; i++) lines[i] = res->findings[i].range.start.line;
-    ps_fingerprint_lines(src.raw, src.raw_len, lines, res->n_findings, fps);
-    for (size_t i = 0; i < res->n_findings; i++) res->findings[i].fingerprint = fps[i];
-    free(lines);
-    free(fps);
-  }
-  if (have_src) ps_source_release(&src);
-  ps_arena_delete(arena);
-  return res;
-}
-
-/* --add-noqa for the project findings of one file (the joins run after
- * the per-file pass wrote its comments): the file is read again, given its
- * comments and written as --fix writes; the findings that got one are no
- * longer reported, the others get a note. */
-static void noqa_project(Run *R, PsFileResult *r) {
-  if (!R->cfg->add_noqa || !r->n_findings) return;
-  PsArena *arena = ps_arena_new(0);
-  PsParser *parser = NULL;
-  PsSource src = {0};
-  PsError err;
-  ps_error_clear(&err);
-  PsBuf b = PS_BUF_INIT;
-  uint32_t *skipped = NULL;
-  const char **why = NULL;
-  size_t n_skipped = 0;
-  char *msg = NULL;
-  if (ps_parser_new(&parser, &err) || ps_source_load_file(&src, arena, r->path, R->cfg->max_file_size, &err) ||
-      ps_source_parse(&src, parser, 0, &err)) {
-    msg = ps_xasprintf("no suppression comments added for its project-wide findings: %s", err.msg);
-    goto cleanup;
-  }
-  if (src.warning) goto cleanup; /* reported when it was scanned */
-  size_t covered = ps_noqa__edit(&src, r->findings, r->n_findings, &b, &skipped, &why, &n_skipped);
-  char *bytes = NULL;
-  size_t len = 0;
-  if (covered && ps_source_encode(&src, b.data, b.len, &bytes, &len, &err)) {
-    msg = ps_xasprintf("no suppression comments added for its project-wide findings: %s", err.msg);
-    goto cleanup;
-  }
-  if (covered) {
-    PsFileResult w = {0};
-    w.path = r->path;
-    w.fixed = bytes;
-    w.fixed_len = len;
-    w.read_hash = ps_hash_bytes(src.raw, src.raw_len);
-    w.read_len = src.raw_len;
-    msg = ps_run__write_fixed(&w, &R->scope);
-    free(bytes);
-    if (msg) goto cleanup;
-    R->n_noqa += covered;
-  }
-  size_t kept = 0;
-  for (size_t i = 0; i < r->n_findings; i++) {
-    PsFinding *f = &r->findings[i];
-    size_t k = 0;
-    while (k < n_skipped && skipped[k] != f->range.start.line) k++;
-    if (k == n_skipped) {
-      ps_finding_free(f);
-      continue;
-    }
-    f->notes = ps_xrealloc(f->notes, (f->n_notes + 1) * sizeof(char *));
-    f->notes[f->n_notes++] = ps_xasprintf("no `# pyshift: ignore` comment added (--add-noqa): %s", why[k]);
-    r->findings[kept++] = *f;
-  }
-  r->n_findings = kept;
-cleanup:
-  if (msg) {
-    char *shown = ps_report_escaped_path(r->path);
-    fprintf(stderr, "pyshift: %s: %s\n", shown, msg);
-    free(shown);
-    add_note(R, r->path, msg);
-    R->n_errors++;
-    free(msg);
-  }
-  ps_buf_free(&b);
-  free(skipped);
-  free(why);
-  if (src.tree) ps_source_release(&src);
-  ps_parser_delete(parser);
-  ps_arena_delete(arena);
-}
-
-/* After the last file: the joins, the deferred writes, then the project
- * findings reported per file in path order. */
-static void project_stage(Run *R) {
-  if (!R->facts) return;
-  PsProjectEmitter em = {emit_project, emit_finding, R};
-  ps_engine_join(R->engine, R->index, &R->modules, &em);
-  for (size_t i = 0; i < R->held.size; i++) {
-    handle_result(R, R->held.items[i]);
-    ps_file_result_free(R->held.items[i]);
-  }
-  array_free(&R->held);
-  size_t n = R->project.size;
-  Ranked *all = ps_xmalloc((n ? n : 1) * sizeof *all);
-  for (size_t i = 0; i < n; i++) all[i] = (Ranked){R->project_paths.items[i], R->project.items[i]};
-  qsort(all, n, sizeof *all, cmp_ranked);
-  for (size_t a = 0; a < n;) {
-    size_t b = a + 1;
-    while (b < n && !strcmp(all[a].path, all[b].path)) b++;
-    PsFileResult *r = project_result(R, all[a].path, all + a, b - a);
-    if (!R->broken_pipe) noqa_project(R, r);
-    if (r->n_findings && !R->broken_pipe) {
-      PsFileResult view;
-      PsFileResult *new_only = baseline_view(R, r, &view);
-      R->n_findings += new_only->n_findings;
-      count_failing(R, new_only);
-      report_result(R, r, new_only, true);
-      if (new_only != r) free(view.findings);
-    }
-    ps_file_result_free(r);
-    a = b;
-  }
-  free(all);
-  array_clear(&R->project); /* the findings moved into the results */
-}
-
-/* The baseline's entries that this run no longer finds, in the files it
- * checked and for the rules it ran: SARIF results with baselineState
- * "absent" and HTML findings marked absent (the other formats show only
- * what is new). */
-static void report_absent(Run *R) {
-  if (!R->baseline || R->broken_pipe) return;
-  const PsBaselineEntry **es;
-  const char **paths;
-  size_t n = ps_baseline_absent(R->baseline, &es, &paths);
-  size_t n_gone = 0;
-  for (size_t a = 0; a < n;) {
-    size_t b = a;
-    PsFileResult *r = ps_xcalloc(1, sizeof *r);
-    r->path = ps_xstrdup(paths[a]);
-    r->findings = ps_xcalloc(n - a, sizeof(PsFinding));
-    for (; b < n && !strcmp(paths[b], paths[a]); b++) {
-      const PsRuleMeta *meta = NULL;
-      for (size_t k = 0; k < R->n_enabled && !meta; k++)
-        if (!strcmp(R->enabled[k]->meta.id, es[b]->rule)) meta = &R->enabled[k]->meta;
-      if (!meta) continue; /* a rule this run did not check */
-      PsFinding *f = &r->findings[r->n_findings++];
-      f->rule = meta;
-      f->severity = meta->severity;
-      f->range.start.line = f->range.end.line = es[b]->line ? es[b]->line : 1;
-      f->range.start.col = f->range.end.col = es[b]->column ? es[b]->column : 1;
-      f->range.start.col16 = f->range.end.col16 = f->range.start.col;
-      f->message = ps_xstrdup(es[b]->message ? es[b]->message : meta->summary ? meta->summary : meta->id);
-      f->baseline = PS_BASELINE_ABSENT;
-      /* GitHub's fingerprint as recorded (the line it hashed may be gone). */
-      f->fingerprint = es[b]->fingerprint ? ps_xstrdup(es[b]->fingerprint)
-                                          : ps_xasprintf("%s:%u", es[b]->hash, es[b]->occurrence + 1);
-    }
-    n_gone += r->n_findings;
-    if (r->n_findings) qsort(r->findings, r->n_findings, sizeof(PsFinding), ps_finding_cmp);
-    for (size_t k = 0; k < R->cfg->n_outputs && r->n_findings; k++)
-      if (R->outs[k].rep && shows_baseline(&R->cfg->outputs[k])) ps_report_project(R->outs[k].rep, r);
-    ps_file_result_free(r);
-    a = b;
-  }
-  free(es);
-  free(paths);
-  if (!R->cfg->quiet && (R->n_unchanged || n_gone))
-    fprintf(stderr, "pyshift: %s: %zu finding%s of the baseline not shown, %zu no longer found\n", R->cfg->baseline,
-            R->n_unchanged, R->n_unchanged == 1 ? "" : "s", n_gone);
-}
-
-/* --write-baseline: the findings this run reported (before --baseline
- * hid any), written atomically. */
-static void write_baseline(Run *R) {
-  if (!R->record) return;
-  size_t n;
-  char *text = ps_baseline_serialize(R->record, &n);
-  char *why = ps_run__write_atomic(R->cfg->write_baseline, text, strlen(text), true);
-  if (why) {
-    fprintf(stderr, "pyshift: %s: %s\n", R->cfg->write_baseline, why);
-    R->n_errors++;
-    R->hard_errors++;
-    free(why);
-  } else if (!R->cfg->quiet) {
-    fprintf(stderr, "pyshift: %s: recorded %zu finding%s\n", R->cfg->write_baseline, n, n == 1 ? "" : "s");
-  }
-  free(text);
-}
-
 /* Writes the reports' ends and closes the outputs; the exit status. */
 static int finish_run(Run *R) {
   PsConfig *cfg = R->cfg;
-  report_absent(R);
-  write_baseline(R);
+  ps_run__report_absent(R);
+  ps_run__write_baseline(R);
   if (cfg->add_noqa && !cfg->quiet)
     fprintf(stderr, "pyshift: added `# pyshift: ignore` to %zu finding%s in %zu file%s\n", R->n_noqa,
             R->n_noqa == 1 ? "" : "s", R->n_noqa_files, R->n_noqa_files == 1 ? "" : "s");
@@ -1156,30 +487,7 @@ static int finish_run(Run *R) {
   run->n_hidden_fixes = R->n_hidden;
   run->execution_successful = R->n_errors == 0;
   run->end_time_utc = R->end_time;
-  for (size_t i = 0; i < cfg->n_outputs; i++) {
-    Output *o = &R->outs[i];
-    if (!o->rep) continue;
-    int e = 0;
-    if (!R->broken_pipe && ps_report_end(o->rep, run) != 0) e = ps_report_write_errno(o->rep);
-    const char *const *warnings;
-    size_t n_warnings = ps_report_warnings(o->rep, &warnings);
-    for (size_t w = 0; w < n_warnings && !e; w++)
-      fprintf(stderr, "pyshift: warning: %s: %s\n", output_name(o), warnings[w]);
-    if (e == EPIPE && o->f == stdout) {
-      R->broken_pipe = true;
-    } else if (e) {
-      fprintf(stderr, "pyshift: %s: write error: %s\n", output_name(o), strerror(e));
-      R->n_errors++;
-      R->hard_errors++;
-    }
-    bool to_pipe = R->broken_pipe && o->f == stdout;
-    if (close_output(o, !R->broken_pipe && !e, e || to_pipe) != 0 && !to_pipe && !e) R->n_errors++, R->hard_errors++;
-  }
-  if (stdout_errno && stdout_errno != EPIPE) {
-    fprintf(stderr, "pyshift: standard output: write error: %s\n", strerror(stdout_errno));
-    R->n_errors++;
-    R->hard_errors++;
-  }
+  ps_run__end_outputs(R);
   /* --diff fails when something would be fixed; otherwise what counts is
    * what is left (with --fix, 0 when everything was fixed), at or above
    * --fail-on. */
@@ -1196,7 +504,7 @@ static int finish_run(Run *R) {
 
 static void free_run(Run *R) {
   if (R->outs) {
-    for (size_t i = 0; i < R->cfg->n_outputs; i++) close_output(&R->outs[i], false, true);
+    for (size_t i = 0; i < R->cfg->n_outputs; i++) ps_run__close_output(&R->outs[i], false, true);
     free(R->outs);
   }
   for (size_t i = 0; i < R->held.size; i++) ps_file_result_free(R->held.items[i]);
@@ -1261,7 +569,7 @@ static void report_timing(const Run *R, const Clock t[4]) {
 int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   ps_tmpfiles_install();
-  stdout_errno = 0;
+  ps_run__stdout_reset();
   Run *R = ps_xcalloc(1, sizeof *R);
   R->cfg = cfg;
   R->argc = argc;
@@ -1271,12 +579,12 @@ int ps_run_check(PsConfig *cfg, int argc, char **argv) {
   const char *timing = getenv("PYSHIFT_TIMING");
   Clock t[4];
   t[0] = clock_now();
-  if (load_baseline(R) == 0 && load_rules(R) == 0 && find_files(R) == 0 && make_engine(R) == 0) {
-    open_outputs(R);
+  if (ps_run__load_baseline(R) == 0 && load_rules(R) == 0 && find_files(R) == 0 && make_engine(R) == 0) {
+    ps_run__open_outputs(R);
     t[1] = clock_now();
     scan(R);
     t[2] = clock_now();
-    project_stage(R);
+    ps_run__project_stage(R);
     t[3] = clock_now();
     if (timing && *timing) report_timing(R, t);
     exit_code = finish_run(R);
