@@ -12,6 +12,7 @@ set -u
 ps=${1:?usage: ft_high_repos.sh PYSHIFT WORKDIR}
 work=${2:?usage: ft_high_repos.sh PYSHIFT WORKDIR}
 mkdir -p "$work" || exit 2
+. "$(dirname "$0")/lib/fetch_pinned.sh"
 # owner/name commit
 repos="giampaolo/pyftpdlib 9167dea23607bfb599abc339641a4e4dea0ee712
 cherrypy/cherrypy 1f75bc9eed8e0e385f64f368bd69f58d96fb8c2b
@@ -32,13 +33,7 @@ jodal/pykka 30af2130c66936762cc68ef06ecfe850d8bc9fee
 prometheus/client_python d0b497ffe069865537e55af52cb00c329d58a6f0"
 echo "$repos" | while read -r repo commit; do
   dir=$work/$(echo "$repo" | tr / +)
-  if [ ! -d "$dir/.git" ]; then
-    git init -q "$dir" && git -C "$dir" remote add origin "https://github.com/$repo" || exit 2
-  fi
-  if [ "$(git -C "$dir" rev-parse -q --verify HEAD 2>/dev/null)" != "$commit" ]; then
-    git -C "$dir" fetch -q --depth 1 origin "$commit" && git -C "$dir" checkout -q --detach FETCH_HEAD ||
-      { echo "ft_high_repos.sh: cannot fetch $repo at $commit" >&2; exit 2; }
-  fi
+  fetch_pinned "$dir" "$repo" "$commit" || exit 2
   # Scan from WORKDIR so paths read NAME/...; one project at a time (app
   # mode: each project's own thread entries).
   (cd "$work" && "$ps" check --isolated --exit-zero --target-version 3.14t --select FT --ft-mode app \

@@ -10,15 +10,14 @@
 set -eu
 dest=${1:?usage: issue12_repos.sh DEST}
 mkdir -p "$dest"
+. "$(dirname "$0")/lib/fetch_pinned.sh"
 # owner/name commit (date): why it is in the set
 while read -r repo commit; do
   case $repo in '#'* | '') continue ;; esac
   dir="$dest/$(echo "$repo" | tr / +)"
   if [ -d "$dir/.git" ] && [ "$(git -C "$dir" rev-parse HEAD)" = "$commit" ]; then continue; fi
   rm -rf "$dir"
-  git init -q "$dir"
-  git -C "$dir" fetch -q --depth 1 "https://github.com/$repo.git" "$commit"
-  git -C "$dir" checkout -q FETCH_HEAD
+  fetch_pinned "$dir" "$repo" "$commit"
   echo "$repo $commit"
 done <<'LIST'
 # 2022, Python 2/3: unittest aliases, AWSMockServiceTestCase, imp

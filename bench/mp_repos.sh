@@ -10,6 +10,7 @@ set -u
 ps=${1:?usage: mp_repos.sh PYSHIFT WORKDIR}
 work=${2:?usage: mp_repos.sh PYSHIFT WORKDIR}
 mkdir -p "$work" || exit 2
+. "$(dirname "$0")/lib/fetch_pinned.sh"
 # owner/name commit
 repos="ungoogled-software/ungoogled-chromium 4087f48e6d66e55486fe7c3a634303559634ba3f
 cs50/check50 f6aa5de4164fd427a46aa28f7754a84b8be9a609
@@ -19,13 +20,7 @@ elesiuta/picosnitch 5e7bccf1202dfd95b8f6cd02336f235c4fcfb35f
 motioneye-project/motioneye 505e250f09921056d2f355e33cbabb9bc2d2117f"
 echo "$repos" | while read -r repo commit; do
   dir=$work/$(echo "$repo" | tr / +)
-  if [ ! -d "$dir/.git" ]; then
-    git init -q "$dir" && git -C "$dir" remote add origin "https://github.com/$repo" || exit 2
-  fi
-  if [ "$(git -C "$dir" rev-parse -q --verify HEAD 2>/dev/null)" != "$commit" ]; then
-    git -C "$dir" fetch -q --depth 1 origin "$commit" && git -C "$dir" checkout -q --detach FETCH_HEAD ||
-      { echo "mp_repos.sh: cannot fetch $repo at $commit" >&2; exit 2; }
-  fi
+  fetch_pinned "$dir" "$repo" "$commit" || exit 2
 done || exit $?
 "$ps" check --preview --isolated --select MP "$work"
 rc=$?
