@@ -15,8 +15,10 @@ fetch_pinned() {
     git init -q "$_fp_dir" && git -C "$_fp_dir" remote add origin "https://github.com/$_fp_repo" || return 2
   fi
   if [ "$(git -C "$_fp_dir" rev-parse -q --verify HEAD 2>/dev/null)" != "$_fp_commit" ]; then
-    git -C "$_fp_dir" fetch -q --depth 1 origin "$_fp_commit" && git -C "$_fp_dir" checkout -q --detach FETCH_HEAD ||
-      { echo "${0##*/}: cannot fetch $_fp_repo at $_fp_commit" >&2; return 2; }
+    if ! { git -C "$_fp_dir" fetch -q --depth 1 origin "$_fp_commit" && git -C "$_fp_dir" checkout -q --detach FETCH_HEAD; }; then
+      echo "${0##*/}: cannot fetch $_fp_repo at $_fp_commit" >&2
+      return 2
+    fi
   fi
   return 0
 }
