@@ -112,6 +112,7 @@ PsFtWalker *ps_ft_walk__new(const TSLanguage *l) {
   w->s_finally = sym(l, "finally_clause");
   w->s_except = sym(l, "except_clause");
   w->s_block = sym(l, "block");
+  w->s_comparison = sym(l, "comparison_operator");
   w->s_parenthesized = sym(l, "parenthesized_expression");
   w->s_list_splat = sym(l, "list_splat");
   w->s_dict_splat = sym(l, "dictionary_splat");
@@ -214,6 +215,7 @@ void ps_ft_walk__end(PsFtWalker *w) {
         int32_t t = best;
         const PsFtRawAccess *ta = &r->accesses.items[t];
         a->check = t;
+        a->inverted = cf->guard_from && a->start >= cf->guard_from;
         /* Held throughout: a lock region around the test also holds the act. */
         for (uint32_t x = ta->locks; x && !(a->flags & PS_FTX_CHECK_LOCKED); x = r->lock_nodes.items[x].parent)
           if (lock_chain_has(r, a->locks, x)) a->flags |= PS_FTX_CHECK_LOCKED;

@@ -59,7 +59,7 @@ struct PsFtWalker {
       s_as_pattern, s_as_pattern_target, s_with_item, s_keyword_argument, s_decorated, s_decorator,
       s_parameters, s_default_parameter, s_typed_parameter, s_typed_default_parameter, s_lambda_parameters,
       s_try, s_finally, s_except, s_block, s_parenthesized, s_list_splat, s_dict_splat, s_for, s_for_in,
-      s_argument_list, s_with_clause, s_expression_statement, s_binary, s_comment, s_pair;
+      s_argument_list, s_with_clause, s_expression_statement, s_binary, s_comment, s_pair, s_comparison;
   TSFieldId f_name, f_body, f_condition, f_consequence, f_left, f_right, f_value, f_function, f_arguments,
       f_object, f_attribute, f_superclasses, f_parameters, f_alias, f_definition, f_operator;
   Array(Frame) frames;

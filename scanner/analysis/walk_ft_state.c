@@ -217,7 +217,7 @@ int32_t ftw_add_access_shown(PsFtWalker *w, uint8_t kind, const char *ref, const
   if (func < 0 || !ref) return -1;
   PsFtRaw *r = w->raw;
   PsFtRawAccess a = {ref, name, func, 0, -1, -1, -1, -1, ts_node_start_byte(n), ts_node_end_byte(n),
-                     shown_start, shown_end, kind, flags, value};
+                     shown_start, shown_end, kind, flags, value, false};
   if (shown_end <= shown_start) a.shown_start = a.start, a.shown_end = a.end;
   for (size_t i = w->frames.size; i-- > 0;) {
     const Frame *f = &w->frames.items[i];
@@ -261,7 +261,7 @@ int32_t ftw_push_check(PsFtWalker *w, TSNode n, TSNode cond) {
   if (ts_node_is_null(cond)) return -1;
   const Frame *pf = ftw_frame_in_func(w, FR_CHECK);
   PsFtCheckFrame cf = {ts_node_start_byte(n), ts_node_end_byte(n), ts_node_start_byte(cond), ts_node_end_byte(cond),
-                       pf ? pf->idx : -1, -1};
+                       pf ? pf->idx : -1, -1, 0};
   int32_t idx = (int32_t)w->raw->checks.size;
   array_push(&w->raw->checks, cf);
   ftw_push_frame(w, cf.start, cf.end, FR_CHECK, idx);

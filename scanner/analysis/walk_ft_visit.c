@@ -258,35 +258,31 @@ static void visit_with(PsFtWalker *w, TSNode n) {
   }
 }
 
-/* `L.acquire()` as a statement: L is held until `L.release()` later in the
- * same block, or to the end of the try statement whose finally releases it. */
-static void visit_expr_statement(PsFtWalker *w, TSNode n) {
-  if (ts_node_named_child_count(n) != 1) return;
-  TSNode call = ts_node_named_child(n, 0);
-  if (ts_node_symbol(call) != w->s_call) return;
-  TSNode fn = ts_node_child_by_field_id(call, w->f_function);
-  if (ts_node_is_null(fn) || ts_node_symbol(fn) != w->s_attribute) return;
-  /* x.acquire() as a statement, on anything (self.get_lock().acquire()):
-   * a function that takes a lock (an __enter__ makes a lock-like guard). */
-  if (ftw_text_eq(w, ts_node_child_by_field_id(fn, w->f_attribute), "acquire"))
-    w->raw->funcs.items[ftw_cur_func(w)].flags |= PS_FTF_ACQUIRES;
-  const char *callee = ftw_chain(w, fn);
-  if (!callee) return;
+/* The lock that a call of `callee` takes, and the text of its release
+ * call: `L.acquire` -> L, "L.release("; `_acquireLock` -> "_acquireLock()",
+ * "_releaseLock(". False when callee acquires nothing. */
+static bool acquire_of(PsFtWalker *w, const char *callee, const char **lock, const char **release) {
   const char *last = strrchr(callee, '.');
   last = last ? last + 1 : callee;
   const char *acq = strstr(last, "acquire");
   if (!acq) acq = strstr(last, "Acquire");
-  if (!acq) return;
+  if (!acq) return false;
   /* L.acquire() ... L.release(), or _acquireLock() ... _releaseLock(). */
-  const char *lock, *release;
   if (!strcmp(last, "acquire") && last > callee) {
-    lock = ps_arena_strndup(w->arena, callee, (size_t)(last - 1 - callee));
-    release = ps_arena_sprintf(w->arena, "%s.release(", lock);
+    *lock = ps_arena_strndup(w->arena, callee, (size_t)(last - 1 - callee));
+    *release = ps_arena_sprintf(w->arena, "%s.release(", *lock);
   } else {
-    lock = ps_arena_sprintf(w->arena, "%s()", callee);
+    *lock = ps_arena_sprintf(w->arena, "%s()", callee);
     size_t pre = (size_t)(acq - callee);
-    release = ps_arena_sprintf(w->arena, "%.*s%celease%s(", (int)pre, callee, acq[0] == 'A' ? 'R' : 'r', acq + 7);
+    *release = ps_arena_sprintf(w->arena, "%.*s%celease%s(", (int)pre, callee, acq[0] == 'A' ? 'R' : 'r', acq + 7);
   }
+  return true;
+}
+
+/* Where a lock taken by statement n is released: the start of a later
+ * `release` statement in the same block, or the end of a later try
+ * statement whose finally releases it; 0 when neither. */
+static uint32_t release_at(PsFtWalker *w, TSNode n, const char *release) {
   size_t rl = strlen(release);
   uint32_t end = 0;
   TSNode sib = ts_node_next_named_sibling(n);
@@ -307,10 +303,110 @@ static void visit_expr_statement(PsFtWalker *w, TSNode n) {
       }
     }
   }
+  return end;
+}
+
+/* `L.acquire()` as a statement: L is held until `L.release()` later in the
+ * same block, or to the end of the try statement whose finally releases it. */
+static void visit_expr_statement(PsFtWalker *w, TSNode n) {
+  if (ts_node_named_child_count(n) != 1) return;
+  TSNode call = ts_node_named_child(n, 0);
+  if (ts_node_symbol(call) != w->s_call) return;
+  TSNode fn = ts_node_child_by_field_id(call, w->f_function);
+  if (ts_node_is_null(fn) || ts_node_symbol(fn) != w->s_attribute) return;
+  /* x.acquire() as a statement, on anything (self.get_lock().acquire()):
+   * a function that takes a lock (an __enter__ makes a lock-like guard). */
+  if (ftw_text_eq(w, ts_node_child_by_field_id(fn, w->f_attribute), "acquire"))
+    w->raw->funcs.items[ftw_cur_func(w)].flags |= PS_FTF_ACQUIRES;
+  const char *callee = ftw_chain(w, fn);
+  const char *lock, *release;
+  if (!callee || !acquire_of(w, callee, &lock, &release)) return;
+  uint32_t end = release_at(w, n, release);
   w->raw->funcs.items[ftw_cur_func(w)].flags |= PS_FTF_ACQUIRES;
   if (!end) return;
   uint32_t node = ftw_add_lock(w, lock);
   ftw_push_frame(w, ts_node_start_byte(n), end, FR_LOCK, (int32_t)node);
+}
+
+/* A guard clause: `if COND:` with a body of one `continue`, `break`,
+ * `raise ...` or `return` (of nothing or a constant), and no elif or else:
+ * the rest of its block runs only when COND is false. Not for COND of the
+ * form `A and B` (its negation is no test of either). */
+static bool guard_clause(PsFtWalker *w, TSNode n, TSNode cond, bool *raises) {
+  if (ts_node_is_null(cond) || ftw_named_children(w, n, 3) != 2) return false;
+  TSNode body = w->kids.items[1];
+  if (ts_node_symbol(body) != w->s_block || ftw_named_children(w, body, 2) != 1) return false;
+  TSNode st = w->kids.items[0];
+  const char *ty = ts_node_type(st);
+  *raises = !strcmp(ty, "raise_statement");
+  bool jump = *raises || !strcmp(ty, "continue_statement") || !strcmp(ty, "break_statement");
+  if (!strcmp(ty, "return_statement")) {
+    if (!ts_node_named_child_count(st)) jump = true;
+    else {
+      TSSymbol v = ts_node_symbol(ts_node_named_child(st, 0));
+      jump = v == w->s_none || v == w->s_true || v == w->s_false || v == w->s_integer || v == w->s_string;
+    }
+  }
+  if (!jump) return false;
+  if (ts_node_symbol(cond) == w->s_boolean && ftw_text_eq(w, ts_node_child_by_field_id(cond, w->f_operator), "and"))
+    return false;
+  return true;
+}
+
+/* `CALL() != self.X` or `self.X is not CALL()` (a call without arguments
+ * against an attribute of self): with a raise, an owner check when CALL
+ * names the calling thread (races.c asks the vocabulary). */
+static bool owner_test(PsFtWalker *w, TSNode cond) {
+  if (ts_node_symbol(cond) != w->s_comparison || ftw_named_children(w, cond, 3) != 2) return false;
+  TSNode x = w->kids.items[0], y = w->kids.items[1];
+  uint32_t len;
+  const char *t = ftw_text_of(w, cond, &len);
+  if (!ftw_find_bytes(t, len, "!=", 2) && !ftw_find_bytes(t, len, " is not ", 8)) return false;
+  for (int s = 0; s < 2; s++) {
+    TSNode call = s ? y : x, attr = s ? x : y;
+    if (ts_node_symbol(call) != w->s_call || !ftw_is_chain(w, ts_node_child_by_field_id(call, w->f_function))) continue;
+    TSNode args = ts_node_child_by_field_id(call, w->f_arguments);
+    if (ts_node_is_null(args) || ts_node_named_child_count(args)) continue;
+    const char *a = ftw_is_chain(w, attr) ? ftw_chain(w, attr) : NULL;
+    if (a && !strncmp(a, "self.", 5)) return true;
+  }
+  return false;
+}
+
+/* A guard clause in a function (see guard_clause). `if not L.acquire(...):
+ * return` holds L from the guard to its release; any other guard is a
+ * check of what follows it in the block, which runs when its test fails
+ * (`if not q: continue` then `q.pop()`: a test of presence), so an act
+ * after it pairs with the nearest test, the one made under the same lock
+ * when the test is repeated there. */
+static bool visit_guard(PsFtWalker *w, TSNode n, TSNode cond, const TSNode *path, size_t depth) {
+  TSNode block = ftw_parent_of(path, depth, 0);
+  bool raises = false;
+  if (ts_node_is_null(block) || ts_node_symbol(block) != w->s_block || !guard_clause(w, n, cond, &raises)) return false;
+  if (raises && owner_test(w, cond)) w->raw->funcs.items[ftw_cur_func(w)].flags |= PS_FTF_OWNER_CHECK;
+  if (ts_node_symbol(cond) == w->s_not && ts_node_named_child_count(cond) == 1) {
+    TSNode call = ts_node_named_child(cond, 0);
+    const char *callee = ts_node_symbol(call) == w->s_call ? ftw_chain(w, ts_node_child_by_field_id(call, w->f_function)) : NULL;
+    const char *lock, *release;
+    if (callee && acquire_of(w, callee, &lock, &release)) {
+      w->raw->funcs.items[ftw_cur_func(w)].flags |= PS_FTF_ACQUIRES;
+      uint32_t end = release_at(w, n, release);
+      if (end) {
+        uint32_t node = ftw_add_lock(w, lock);
+        ftw_push_frame(w, ts_node_end_byte(n), end, FR_LOCK, (int32_t)node);
+      }
+      return true;
+    }
+  }
+  /* The check covers the rest of the block, inside every frame open here. */
+  uint32_t end = ts_node_end_byte(block);
+  if (w->frames.size && array_last(&w->frames)->end < end) end = array_last(&w->frames)->end;
+  int32_t idx = ftw_push_check(w, n, cond);
+  if (idx < 0) return true;
+  w->raw->checks.items[idx].end = end;
+  w->raw->checks.items[idx].guard_from = ts_node_end_byte(n);
+  array_last(&w->frames)->end = end;
+  return true;
 }
 
 /* Is n (with parent `par`) a store target: the left of `=`, or inside a
@@ -721,7 +817,11 @@ void ps_ft_walk__node(PsFtWalker *w, TSNode n, TSSymbol s, const TSNode *path, s
     break;
   case K_IF:
   case K_ELIF:
-    if (ftw_cur_func(w) >= 0) ftw_push_check(w, n, ts_node_child_by_field_id(n, w->f_condition));
+    if (ftw_cur_func(w) >= 0) {
+      TSNode cond = ts_node_child_by_field_id(n, w->f_condition);
+      if (k == K_IF && visit_guard(w, n, cond, path, depth)) break;
+      ftw_push_check(w, n, cond);
+    }
     else if (k == K_IF && ftw_at_module_level(w)) {
       uint32_t len;
       const char *t = ftw_text_of(w, ts_node_child_by_field_id(n, w->f_condition), &len);

@@ -155,6 +155,8 @@ static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, S
       if (ra[i].ctx == rb[j].ctx && !x->multi) continue;
       if (sh == SHARE_INSTANCE) {
         uint32_t ka = access_class(r, a, cls_key), kb = access_class(r, b, cls_key);
+        /* An instance that raises in any thread but its owner's races with no one. */
+        if ((ka != FT_NONE && r->confined[ka]) || (kb != FT_NONE && r->confined[kb])) continue;
         bool lib = x->library || y->library;
         bool singleton = false;
         for (int s = 0; s < 2 && !singleton; s++) {
@@ -442,6 +444,7 @@ static void check_act_races(R *r, const FtObj *o) {
      * something else (`len(d) < n`) is no check of this act. */
     const PsFtAccess *ta = t->a;
     bool neg = ta->flags & PS_FTX_NEGATED;
+    if (a->a->inverted) neg = !neg; /* after a guard clause: the act runs when the test fails */
     bool polar = ta->kind == PS_FTA_TEST_IN || ta->kind == PS_FTA_TEST_NONE || ta->kind == PS_FTA_TEST_TRUTH;
     bool absent = polar && neg, present = polar && !neg;
     /* `len(d) > n` before d.popitem(): a test of presence for a removal. */
@@ -845,6 +848,36 @@ static void lock_creation(R *r) {
   }
 }
 
+/* Classes whose instances only their owner thread may use: a method
+ * raises unless a `thread-ident` call (threading.get_ident()) equals an
+ * attribute of self (Pyro5's Proxy.__check_owner, called by the methods
+ * that touch its state), and the classes derived from them. */
+static void confined_classes(R *r) {
+  FtGraph *g = r->g;
+  Array(uint32_t) direct = {0};
+  for (size_t fi = 0; fi < g->files.size; fi++) {
+    const FtFile *ff = &g->files.items[fi];
+    const PsFtFacts *ft = ff->f->ft;
+    for (size_t k = 0; k < ft->calls.size; k++) {
+      const PsFtCall *c = &ft->calls.items[k];
+      if (c->func == UINT32_MAX || !c->target) continue;
+      const PsFtFunc *f = g->fns.items[ff->fn0 + c->func].f;
+      if (!(f->flags & PS_FTF_OWNER_CHECK) || !f->cls) continue;
+      if (!ps_ft__vocab_row(g->vocab, "thread-ident", c->target) &&
+          !ps_ft__vocab_row(g->vocab, "thread-ident", ft_canon(g, c->target)))
+        continue;
+      uint32_t cls = ft_cls_find(g, f->cls);
+      if (cls == FT_NONE || r->confined[cls]) continue;
+      r->confined[cls] = true;
+      array_push(&direct, cls);
+    }
+  }
+  for (size_t k = 0; k < g->classes.size && direct.size; k++)
+    for (size_t i = 0; i < direct.size && !r->confined[k]; i++)
+      if (ft_derives(g, (uint32_t)k, g->classes.items[direct.items[i]].qualname, 0)) r->confined[k] = true;
+  array_free(&direct);
+}
+
 void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOptions *opts, PsFtEmit emit, void *ctx) {
   FtGraph g;
   memset(&g, 0, sizeof g);
@@ -889,7 +922,7 @@ void ft_graph_races(FtGraph *g, const PsFtVocab *vocab, const PsFtOptions *opts,
       fprintf(stderr, "FTDBG-LOCK\t%s\tper_instance=%d\n", g->locks.items[i].key, g->locks.items[i].per_instance);
   }
   R r = {g, opts, emit, ctx, ps_xcalloc(g->accs.size + 1, sizeof(uint16_t)), ps_xcalloc(g->locks.size + 1, sizeof(bool)),
-         ps_xcalloc(g->fns.size + 1, sizeof(bool)), PS_BUF_INIT};
+         ps_xcalloc(g->fns.size + 1, sizeof(bool)), ps_xcalloc(g->classes.size + 1, sizeof(bool)), PS_BUF_INIT};
   /* signal.signal() raises ValueError outside the main thread, so a
    * function that calls it runs in the main thread (unittest's
    * installHandler, a CLI's setup), and so does the handler it installs:
@@ -912,6 +945,7 @@ void ft_graph_races(FtGraph *g, const PsFtVocab *vocab, const PsFtOptions *opts,
       }
     }
   }
+  confined_classes(&r);
   for (size_t i = 0; i < g->objs.size; i++) {
     const FtObj *o = &g->objs.items[i];
     if (!o->n_accs || silenced(o) || o->cat == FT_CAT_SAFE) continue;
@@ -931,5 +965,6 @@ void ft_graph_races(FtGraph *g, const PsFtVocab *vocab, const PsFtOptions *opts,
   free(r.done);
   free(r.lock_done);
   free(r.main_only);
+  free(r.confined);
   ps_buf_free(&r.scratch);
 }

@@ -22,6 +22,7 @@ typedef struct R {
   uint16_t *done; /* per access: a bit per race already reported there */
   bool *lock_done; /* per lock: FT006 per-instance reported */
   bool *main_only; /* per function: makes a main-only call (signal.signal): runs in the main thread alone */
+  bool *confined;  /* per class: its instances are confined to an owner thread (a runtime owner check) */
   PsBuf scratch;
 } R;
 
