@@ -108,6 +108,18 @@ static bool ctx_on_class(const R *r, const FtCtx *c, uint32_t o) {
   return rc && related(r, ft_cls_find(r->g, rc), o);
 }
 
+/* Does context c run a thread object's own `run` (a Thread subclass of a
+ * class related to k, made where the thread is started)? Each such context
+ * makes its own object: two of them never share one, even for a class
+ * with a module- or class-level instance (ipykernel's Heartbeat, made by
+ * the kernel app and by each test). */
+static bool own_object(const R *r, const FtCtx *c, uint32_t k) {
+  if (c->root == FT_NONE || c->bound || c->hands != FT_NONE || k == FT_NONE) return false;
+  const PsFtFunc *f = r->g->fns.items[c->root].f;
+  const char *dot = f->cls ? strrchr(f->qualname, '.') : NULL;
+  return dot && !strcmp(dot + 1, "run") && related(r, ft_cls_find(r->g, f->cls), k);
+}
+
 /* Instance state of a metaclass is class-level state of its classes. */
 static bool meta_state(const R *r, const FtObj *o) {
   if (!strchr(o->key, '.')) return false;
@@ -155,6 +167,7 @@ static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, S
       if (ra[i].ctx == rb[j].ctx && !x->multi) continue;
       if (sh == SHARE_INSTANCE) {
         uint32_t ka = access_class(r, a, cls_key), kb = access_class(r, b, cls_key);
+        if (ra[i].ctx != rb[j].ctx && own_object(r, x, ka) && own_object(r, y, kb)) continue;
         /* An instance that raises in any thread but its owner's races with no one. */
         if ((ka != FT_NONE && r->confined[ka]) || (kb != FT_NONE && r->confined[kb])) continue;
         bool lib = x->library || y->library;
