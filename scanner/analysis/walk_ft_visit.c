@@ -201,9 +201,78 @@ static void visit_try(PsFtWalker *w, TSNode n) {
   if (f && !ts_node_is_null(body)) ftw_push_frame(w, ts_node_start_byte(body), ts_node_end_byte(body), FR_EAFP, f);
 }
 
+/* An ownership token taken in a with body (posthog's `_run_lifecycle`):
+ *
+ *     with self._cond:
+ *         if self._owner is not None:   # or `if self._owner:`
+ *             ...; return               # (or continue, break, raise)
+ *         self._owner = current_thread()
+ *     try: ...                          # one thread at a time
+ *
+ * Under the lock a thread leaves while the token is set, then sets it: the
+ * statement after the with runs in one token holder at a time, like a lock
+ * (until the token is cleared). The token's chain ("self._owner"), or NULL. */
+static const char *token_taken(PsFtWalker *w, TSNode body) {
+  if (ts_node_is_null(body) || ts_node_symbol(body) != w->s_block) return NULL;
+  const char *tested = NULL;
+  uint32_t nc = ts_node_named_child_count(body);
+  for (uint32_t i = 0; i < nc && i < 32; i++) {
+    TSNode st = ts_node_named_child(body, i);
+    TSSymbol s = ts_node_symbol(st);
+    if (s == w->s_if && !tested) {
+      TSNode cond = ts_node_child_by_field_id(st, w->f_condition), cons = ts_node_child_by_field_id(st, w->f_consequence);
+      if (ts_node_is_null(cond) || ts_node_is_null(cons) || ts_node_named_child_count(st) != 2) continue;
+      uint32_t len;
+      const char *ct = ftw_text_of(w, cond, &len);
+      TSNode x = cond;
+      if (ts_node_symbol(cond) == w->s_comparison) {
+        if (ts_node_named_child_count(cond) != 2 || !ftw_text_eq(w, ts_node_named_child(cond, 1), "None") ||
+            !ftw_find_bytes(ct, len, " is not ", 8))
+          continue;
+        x = ts_node_named_child(cond, 0);
+      }
+      if (!ftw_is_chain(w, x)) continue;
+      const char *c = ftw_chain(w, x);
+      uint32_t nb = ts_node_named_child_count(cons);
+      if (!c || strncmp(c, "self.", 5) || !nb) continue;
+      const char *ty = ts_node_type(ts_node_named_child(cons, nb - 1));
+      if (strcmp(ty, "return_statement") && strcmp(ty, "continue_statement") && strcmp(ty, "break_statement") &&
+          strcmp(ty, "raise_statement"))
+        continue;
+      tested = c;
+    } else if (s == w->s_expression_statement && tested && ts_node_named_child_count(st) == 1) {
+      TSNode as = ts_node_named_child(st, 0);
+      if (ts_node_symbol(as) != w->s_assignment) continue;
+      TSNode left = ts_node_child_by_field_id(as, w->f_left), right = ts_node_child_by_field_id(as, w->f_right);
+      if (!ftw_is_chain(w, left) || ts_node_is_null(right) || strcmp(ftw_chain(w, left), tested)) continue;
+      TSSymbol rs = ts_node_symbol(right);
+      if (rs == w->s_none || rs == w->s_false) return NULL;
+      return tested;
+    }
+  }
+  return NULL;
+}
+
 static void visit_with(PsFtWalker *w, TSNode n) {
   TSNode body = ts_node_child_by_field_id(n, w->f_body);
   uint32_t body_start = ts_node_is_null(body) ? ts_node_end_byte(n) : ts_node_start_byte(body);
+  /* The statement after the with holds a token taken in it: its lock node
+   * is made before the with's own (which must not hold it), its frame goes
+   * below the with's frames (it starts where they end). */
+  const char *token = ftw_cur_func(w) >= 0 ? token_taken(w, body) : NULL;
+  size_t base = w->frames.size;
+  Frame tf = {0, 0, FR_LOCK, 0};
+  if (token) {
+    TSNode next = ts_node_next_named_sibling(n);
+    while (!ts_node_is_null(next) && ts_node_symbol(next) == w->s_comment) next = ts_node_next_named_sibling(next);
+    if (ts_node_is_null(next)) token = NULL;
+    else {
+      tf.start = ts_node_end_byte(n);
+      tf.end = ts_node_end_byte(next);
+      if (w->frames.size && array_last(&w->frames)->end < tf.end) tf.end = array_last(&w->frames)->end;
+      tf.idx = (int32_t)ftw_add_lock(w, token);
+    }
+  }
   uint32_t nc = ts_node_named_child_count(n);
   for (uint32_t i = 0; i < nc; i++) {
     TSNode clause = ts_node_named_child(n, i);
@@ -255,6 +324,11 @@ static void visit_with(PsFtWalker *w, TSNode n) {
           ftw_add_bind(w, PS_FTW_LOCAL, ftw_chain(w, an), -1, ftw_cur_func(w), v, ts_node_start_byte(an));
       }
     }
+  }
+  if (token) {
+    array_push(&w->frames, tf);
+    memmove(&w->frames.items[base + 1], &w->frames.items[base], (w->frames.size - 1 - base) * sizeof(Frame));
+    w->frames.items[base] = tf;
   }
 }
 
