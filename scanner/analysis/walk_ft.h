@@ -124,6 +124,8 @@ typedef struct PsFtCheckFrame {
   uint32_t cond_start, cond_end;
   int32_t parent;        /* the enclosing check frame, -1 */
   int32_t first_test;    /* its tests (accesses), -1 */
+  bool once;             /* a once-guard: `if not X:` / `if X is None:` under a lock, whose body sets X
+                            (X not an attribute of self) */
   uint32_t guard_from;   /* a guard clause (`if not q: continue`): the end of its if statement; its
                             acts follow it to the end of its block and run when the test fails; else 0 */
 } PsFtCheckFrame;

@@ -221,6 +221,14 @@ void ftw_visit_call(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth) {
     }
   }
   if (ftw_frame_in_func(w, FR_LOOP)) flags |= PS_FTC_IN_LOOP;
+  /* In the body of a once-guard (not its condition): runs once. */
+  for (size_t i = w->frames.size; i-- > 0;) {
+    const Frame *f = &w->frames.items[i];
+    if (f->type == FR_FUNC || f->type == FR_CLASS) break;
+    if (f->type != FR_CHECK || !w->raw->checks.items[f->idx].once) continue;
+    if (ts_node_start_byte(n) >= w->raw->checks.items[f->idx].cond_end) flags |= PS_FTC_ONCE;
+    break;
+  }
   PsFtRawCall c = {callee, func, func >= 0 ? ftw_cur_locks_at(w, ts_node_start_byte(n)) : 0, ts_node_start_byte(fn), ts_node_end_byte(fn),
                    (uint32_t)w->raw->args.size, 0, flags, loops_in_func(w)};
   /* pool.map(lambda f: f(), fns): the lambda's parameter runs each of fns. */

@@ -261,7 +261,7 @@ int32_t ftw_push_check(PsFtWalker *w, TSNode n, TSNode cond) {
   if (ts_node_is_null(cond)) return -1;
   const Frame *pf = ftw_frame_in_func(w, FR_CHECK);
   PsFtCheckFrame cf = {ts_node_start_byte(n), ts_node_end_byte(n), ts_node_start_byte(cond), ts_node_end_byte(cond),
-                       pf ? pf->idx : -1, -1, 0};
+                       pf ? pf->idx : -1, -1, false, 0};
   int32_t idx = (int32_t)w->raw->checks.size;
   array_push(&w->raw->checks, cf);
   ftw_push_frame(w, cf.start, cf.end, FR_CHECK, idx);

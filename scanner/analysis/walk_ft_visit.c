@@ -447,6 +447,40 @@ static bool owner_test(PsFtWalker *w, TSNode cond) {
   return false;
 }
 
+/* A once-guard: `if not X:` or `if X is None:` (X a name or a class's
+ * attribute, not self's), with no elif or else, under a lock, whose body
+ * sets X to something else (`X = True`, `X = make()`): the body runs once
+ * per process (datadogpy's `_LambdaDecorator._enter` starting its one
+ * `_init_api_client` thread). */
+static bool once_guard(PsFtWalker *w, TSNode n, TSNode cond) {
+  if (ts_node_is_null(cond) || !ftw_cur_locks_at(w, ts_node_start_byte(n)) || ftw_named_children(w, n, 3) != 2) return false;
+  TSNode x = cond;
+  if (ts_node_symbol(cond) == w->s_not && ts_node_named_child_count(cond) == 1) x = ts_node_named_child(cond, 0);
+  else if (ts_node_symbol(cond) == w->s_comparison) {
+    uint32_t len;
+    const char *t = ftw_text_of(w, cond, &len);
+    if (ts_node_named_child_count(cond) != 2 || !ftw_text_eq(w, ts_node_named_child(cond, 1), "None") ||
+        !ftw_find_bytes(t, len, " is ", 4) || ftw_find_bytes(t, len, " is not ", 8))
+      return false;
+    x = ts_node_named_child(cond, 0);
+  } else return false;
+  const char *xc = ftw_is_chain(w, x) ? ftw_chain(w, x) : NULL;
+  if (!xc || !strncmp(xc, "self.", 5)) return false;
+  TSNode body = ts_node_child_by_field_id(n, w->f_consequence);
+  uint32_t nb = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+  for (uint32_t i = 0; i < nb && i < 32; i++) {
+    TSNode st = ts_node_named_child(body, i);
+    if (ts_node_symbol(st) != w->s_expression_statement || ts_node_named_child_count(st) != 1) continue;
+    TSNode as = ts_node_named_child(st, 0);
+    if (ts_node_symbol(as) != w->s_assignment) continue;
+    TSNode left = ts_node_child_by_field_id(as, w->f_left), right = ts_node_child_by_field_id(as, w->f_right);
+    if (!ftw_is_chain(w, left) || ts_node_is_null(right) || strcmp(ftw_chain(w, left), xc)) continue;
+    TSSymbol rs = ts_node_symbol(right);
+    return rs != w->s_none && rs != w->s_false;
+  }
+  return false;
+}
+
 /* A guard clause in a function (see guard_clause). `if not L.acquire(...):
  * return` holds L from the guard to its release; any other guard is a
  * check of what follows it in the block, which runs when its test fails
@@ -894,7 +928,8 @@ void ps_ft_walk__node(PsFtWalker *w, TSNode n, TSSymbol s, const TSNode *path, s
     if (ftw_cur_func(w) >= 0) {
       TSNode cond = ts_node_child_by_field_id(n, w->f_condition);
       if (k == K_IF && visit_guard(w, n, cond, path, depth)) break;
-      ftw_push_check(w, n, cond);
+      int32_t idx = ftw_push_check(w, n, cond);
+      if (idx >= 0 && k == K_IF && once_guard(w, n, cond)) w->raw->checks.items[idx].once = true;
     }
     else if (k == K_IF && ftw_at_module_level(w)) {
       uint32_t len;

@@ -312,6 +312,8 @@ enum {
   PS_FTC_SUPER = 1u << 3,   /* super().m(...) */
   PS_FTC_DECORATOR = 1u << 4, /* `@name` on a def: the decorator applied (not a call in the body) */
   PS_FTC_IMPLICIT = 1u << 5,  /* a dunder the syntax calls: `with x:` calls x.__enter__ and x.__exit__ */
+  PS_FTC_ONCE = 1u << 6,      /* in the body of a once-guard under a lock (`if not X: X = True`, X not
+                                 self's): runs once per process */
 };
 
 typedef struct PsFtCall {
