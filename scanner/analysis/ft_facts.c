@@ -792,7 +792,7 @@ void ps_ft__copy_facts(const PsSummary *s, const PsSource *src, PsArena *arena, 
     }
     PsFtAccess oa = {ps_facts_str(f, key), shown(&c, a->shown_start, a->shown_end), ps_facts_str(f, name),
                      (uint32_t)a->func, lockset(&c, a->locks, sets),
-                     -1, ps_source_pos(src, a->start), ps_source_pos(src, a->end), kind, via, flags, value};
+                     -1, ps_source_pos(src, a->start), ps_source_pos(src, a->end), kind, via, flags, value, a->inverted};
     map[i] = (int32_t)o->accesses.size;
     array_push(&o->accesses, oa);
   }

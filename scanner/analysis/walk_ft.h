@@ -72,6 +72,7 @@ typedef struct PsFtRawAccess {
   uint32_t start, end;
   uint32_t shown_start, shown_end; /* the code shown in messages (the statement) */
   uint8_t kind, flags, value;
+  bool inverted;         /* after the walk: check is a guard clause's test (PsFtAccess.inverted) */
 } PsFtRawAccess;
 
 typedef struct PsFtRawArg {
@@ -123,6 +124,10 @@ typedef struct PsFtCheckFrame {
   uint32_t cond_start, cond_end;
   int32_t parent;        /* the enclosing check frame, -1 */
   int32_t first_test;    /* its tests (accesses), -1 */
+  bool once;             /* a once-guard: `if not X:` / `if X is None:` under a lock, whose body sets X
+                            (X not an attribute of self) */
+  uint32_t guard_from;   /* a guard clause (`if not q: continue`): the end of its if statement; its
+                            acts follow it to the end of its block and run when the test fails; else 0 */
 } PsFtCheckFrame;
 
 typedef struct PsFtRawDecl {

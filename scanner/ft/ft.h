@@ -91,6 +91,10 @@ void ps_ft_vocab_delete(PsFtVocab *self);
  *   main-only NAME        a call only the main thread may make (signal.signal
  *                         raises ValueError in any other): the function that
  *                         makes it runs in the main thread alone
+ *   thread-ident NAME     a call naming the calling thread (threading.get_ident):
+ *                         a method that raises unless it equals a self
+ *                         attribute (`if get_ident() != self._owner: raise`)
+ *                         confines its class's instances to their owner thread
  * Returns 0, or -1 with a reason in why[0..n) for an unknown kind or value. */
 int ps_ft_vocab_add(PsFtVocab *self, const char *kind, const char *name, const char *detail, const char *extra,
                     char *why, size_t n);

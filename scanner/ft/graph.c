@@ -440,7 +440,7 @@ static uint32_t callable_fn(FtGraph *g, const FtFile *ff, const PsFtArg *a) {
  * once (a loop, executor.map, a server's handler). Started from a
  * function, it starts again whenever that function runs again, so it runs
  * in several threads at once too, though on different instances for a
- * bound method. */
+ * bound method; unless it is started in a once-guard (PS_FTC_ONCE). */
 static void add_ctx(FtGraph *g, uint32_t root, const FtFile *ff, const PsFtCall *c, bool many, bool bound,
                     const char *api) {
   if (root == FT_NONE) return;
@@ -448,8 +448,10 @@ static void add_ctx(FtGraph *g, uint32_t root, const FtFile *ff, const PsFtCall 
   /* A lambda or nested function working on its method's self is bound too. */
   const PsFtFunc *rf = g->fns.items[root].f;
   if (rf->cls && !(rf->flags & PS_FTF_METHOD)) bound = true;
-  FtCtx x = {root, ff, c, many || in_func, many, false, bound, ft_str(g, api), in_func ? ff->fn0 + c->func : FT_NONE,
-             FT_NONE};
+  /* Started in a once-guard under a lock (`if not X: X = True`): once. */
+  bool once = c && (c->flags & PS_FTC_ONCE) && !(c->flags & PS_FTC_IN_LOOP);
+  FtCtx x = {root, ff, c, many || (in_func && !once), many, false, bound, ft_str(g, api),
+             in_func ? ff->fn0 + c->func : FT_NONE, FT_NONE};
   /* args=(obj,), submit(fn, obj): the threads share obj. */
   const PsFtFacts *ft = ff->f->ft;
   for (uint32_t i = 0; c && i < c->n_args && x.hands == FT_NONE; i++) {

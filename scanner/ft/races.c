@@ -9,39 +9,19 @@
  * access) have nothing in common. Which pairs matter depends on the race:
  * a read-modify-write against another write, an iteration against a
  * mutation that changes the size, an act after a test against whatever
- * invalidates the test.
+ * invalidates the test. The explanation (the text, the paths, the fix)
+ * is built in explain.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ft/graph.h"
+#include "ft/races_internal.h"
 
-/* Effects beyond the vocabulary's (FtEffect). */
-enum { EF_REBIND = 20, EF_RMW, EF_TEST };
 
-typedef struct Pair {
-  const FtReach *ra, *rb;
-  bool high;
-  uint32_t inst_lock; /* the only common lock was made per instance (FT006), else FT_NONE */
-} Pair;
 
-typedef struct R {
-  FtGraph *g;
-  const PsFtOptions *opts;
-  PsFtEmit emit;
-  void *ctx;
-  uint16_t *done; /* per access: a bit per race already reported there */
-  bool *lock_done; /* per lock: FT006 per-instance reported */
-  bool *main_only; /* per function: makes a main-only call (signal.signal): runs in the main thread alone */
-  PsBuf scratch;
-} R;
-
-static const FtAcc *acc(const R *r, uint32_t i) { return &r->g->accs.items[i]; }
-static const FtObj *obj_of(const R *r, const FtAcc *a) { return &r->g->objs.items[a->obj]; }
-
-static int effect(const R *r, const FtAcc *x) {
-  const FtObj *o = obj_of(r, x);
+int ft_effect(const R *r, const FtAcc *x) {
+  const FtObj *o = ft_obj_of(r, x);
   const PsFtAccess *a = x->a;
   bool iter = o->cat == FT_CAT_ITER;
   switch (a->kind) {
@@ -104,11 +84,6 @@ static void owner_key(const char *key, char *buf, size_t n) {
   snprintf(buf, n, "%.*s", dot ? (int)(dot - key) : 0, key);
 }
 
-static const FtReach *reach_of(const R *r, uint32_t fn, uint32_t *n) {
-  *n = r->g->reach_first[fn + 1] - r->g->reach_first[fn];
-  return r->g->reach + r->g->reach_first[fn];
-}
-
 /* Which context pairs may touch one object. Module- and class-level state:
  * any. Instance state: threads running bound methods of the instance,
  * started together (one context on one instance in several threads, or
@@ -131,6 +106,18 @@ static bool ctx_on_class(const R *r, const FtCtx *c, uint32_t o) {
   if (!c->bound) return false;
   const char *rc = r->g->fns.items[c->root].f->cls;
   return rc && related(r, ft_cls_find(r->g, rc), o);
+}
+
+/* Does context c run a thread object's own `run` (a Thread subclass of a
+ * class related to k, made where the thread is started)? Each such context
+ * makes its own object: two of them never share one, even for a class
+ * with a module- or class-level instance (ipykernel's Heartbeat, made by
+ * the kernel app and by each test). */
+static bool own_object(const R *r, const FtCtx *c, uint32_t k) {
+  if (c->root == FT_NONE || c->bound || c->hands != FT_NONE || k == FT_NONE) return false;
+  const PsFtFunc *f = r->g->fns.items[c->root].f;
+  const char *dot = f->cls ? strrchr(f->qualname, '.') : NULL;
+  return dot && !strcmp(dot + 1, "run") && related(r, ft_cls_find(r->g, f->cls), k);
 }
 
 /* Instance state of a metaclass is class-level state of its classes. */
@@ -161,12 +148,12 @@ static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, S
   /* Two functions that only the main thread can run never run at once. */
   if (r->main_only[a->fn] && r->main_only[b->fn]) return false;
   uint32_t na, nb;
-  const FtReach *ra = reach_of(r, a->fn, &na), *rb = reach_of(r, b->fn, &nb);
+  const FtReach *ra = ft_reach_of(r, a->fn, &na), *rb = ft_reach_of(r, b->fn, &nb);
   bool found = false;
   /* A class-level default that __init__ (or another method) replaces per
    * instance (`tempfiles = None` ... `self.tempfiles = []`): through self,
    * instance state. */
-  const FtObj *oa = obj_of(r, a);
+  const FtObj *oa = ft_obj_of(r, a);
   char ck[1024];
   if (sh == SHARE_ANY && (oa->where & (1u << PS_FTW_INSTANCE)) && a->a->via == PS_FTVIA_SELF &&
       b->a->via == PS_FTVIA_SELF) {
@@ -180,6 +167,9 @@ static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, S
       if (ra[i].ctx == rb[j].ctx && !x->multi) continue;
       if (sh == SHARE_INSTANCE) {
         uint32_t ka = access_class(r, a, cls_key), kb = access_class(r, b, cls_key);
+        if (ra[i].ctx != rb[j].ctx && own_object(r, x, ka) && own_object(r, y, kb)) continue;
+        /* An instance that raises in any thread but its owner's races with no one. */
+        if ((ka != FT_NONE && r->confined[ka]) || (kb != FT_NONE && r->confined[kb])) continue;
         bool lib = x->library || y->library;
         bool singleton = false;
         for (int s = 0; s < 2 && !singleton; s++) {
@@ -219,8 +209,6 @@ static bool concurrent(R *r, const FtAcc *a, const FtAcc *b, uint32_t a_joint, S
   return found;
 }
 
-static void per_instance_lock(R *r, uint32_t lock, const FtAcc *a, bool high);
-
 /* Is the race's rule on, or FT006, which a pair's per-instance lock reports
  * (without the race's own finding when its rule is off)? */
 static bool wanted(const R *r, PsFtRace race) { return r->opts->races[race] || r->opts->races[PS_FT_LOCKING]; }
@@ -228,261 +216,8 @@ static bool wanted(const R *r, PsFtRace race) { return r->opts->races[race] || r
 /* A pair found for a race whose rule is off: only its per-instance lock. */
 static bool lock_only(R *r, PsFtRace race, const FtAcc *a, const Pair *p) {
   if (r->opts->races[race]) return false;
-  if (p->inst_lock != FT_NONE) per_instance_lock(r, p->inst_lock, a, p->high);
+  if (p->inst_lock != FT_NONE) ft_per_instance_lock(r, p->inst_lock, a, p->high);
   return true;
-}
-
-/* ---- explanation ------------------------------------------------------------------- */
-
-static const char *prev_dot(const char *s, const char *dot) {
-  while (dot > s) {
-    dot--;
-    if (*dot == '.') return dot;
-  }
-  return NULL;
-}
-
-/* The object's name for people: "cache", "Registry.items". */
-static const char *display(R *r, const FtObj *o) {
-  const char *k = o->key;
-  const char *m = o->def_file ? o->def_file->module : NULL;
-  if (m && *m) {
-    size_t ml = strlen(m);
-    if (!strncmp(k, m, ml) && k[ml] == '.') return k + ml + 1;
-  }
-  /* Strip the longest prefix that is a module of the tree. */
-  for (const char *dot = strrchr(k, '.'); dot; dot = prev_dot(k, dot)) {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%.*s", (int)(dot - k), k);
-    if (ps_project_index_module(r->g->ix, buf)) return dot + 1;
-  }
-  return k;
-}
-
-static char *defined_at(const FtObj *o) {
-  if (!o->def_file) return ps_xstrdup("outside the scanned tree");
-  return ps_xasprintf("%s:%u", o->def_file->path, (unsigned)o->def_pos.line);
-}
-
-static const char *fn_name(const R *r, uint32_t fn) {
-  const FtFn *f = &r->g->fns.items[fn];
-  const char *m = r->g->files.items[f->file].f->module;
-  size_t ml = strlen(m);
-  const char *q = f->f->qualname;
-  return ml && !strncmp(q, m, ml) && q[ml] == '.' ? q + ml + 1 : q;
-}
-
-/* What an access does, as code: "cache[...] = ...", "items.insert(...)". */
-static char *describe(R *r, const FtAcc *x) {
-  const char *d = display(r, obj_of(r, x));
-  const PsFtAccess *a = x->a;
-  if (a->text && *a->text) return ps_xstrdup(a->text);
-  const char *via = a->via == PS_FTVIA_SELF ? "self." : a->via == PS_FTVIA_CLS ? "cls." : "";
-  const char *nm = d;
-  if (*via) {
-    const char *dot = strrchr(d, '.');
-    nm = dot ? dot + 1 : d;
-  }
-  switch (a->kind) {
-  case PS_FTA_WRITE: return ps_xasprintf("%s%s = ...", via, nm);
-  case PS_FTA_RMW: return ps_xasprintf("%s%s %s", via, nm, a->flags & PS_FTX_SELF_RHS ? "= ... (its own value) ..." : "+= ...");
-  case PS_FTA_DEL: return ps_xasprintf("del %s%s", via, nm);
-  case PS_FTA_ITEM_READ: return ps_xasprintf("%s%s[...]", via, nm);
-  case PS_FTA_ITEM_STORE: return ps_xasprintf("%s%s[...] = ...", via, nm);
-  case PS_FTA_ITEM_DEL: return ps_xasprintf("del %s%s[...]", via, nm);
-  case PS_FTA_ITEM_RMW: return ps_xasprintf("%s%s[...] %s", via, nm, a->flags & PS_FTX_SELF_RHS ? "= ... (its own item) ..." : "+= ...");
-  case PS_FTA_METHOD: return ps_xasprintf("%s%s.%s(...)", via, nm, a->name ? a->name : "");
-  case PS_FTA_ARG: return ps_xasprintf("%s(%s%s)", a->name ? a->name : "", via, nm);
-  case PS_FTA_ITER: return a->name ? ps_xasprintf("for ... in %s%s.%s()", via, nm, a->name) : ps_xasprintf("for ... in %s%s", via, nm);
-  case PS_FTA_TEST_IN: return ps_xasprintf("... %sin %s%s", a->flags & PS_FTX_NEGATED ? "not " : "", via, nm);
-  case PS_FTA_TEST_TRUTH: return ps_xasprintf("%s%s%s", a->flags & PS_FTX_NEGATED ? "not " : "", via, nm);
-  case PS_FTA_TEST_NONE: return ps_xasprintf("%s%s is %sNone", via, nm, a->flags & PS_FTX_NEGATED ? "" : "not ");
-  default: return ps_xasprintf("%s%s", via, nm);
-  }
-}
-
-static const char *what_word(int e) {
-  switch (e) {
-  case FE_READ: return "read";
-  case EF_TEST: return "test";
-  case FE_WRITE:
-  case FE_INSERT:
-  case FE_REMOVE:
-  case FE_TAKE:
-  case FE_ONCE:
-  case EF_REBIND: return "write";
-  case FE_COMPOUND:
-  case EF_RMW: return "compound";
-  case FE_ITERATE: return "iteration";
-  case FE_CONSUME: return "consumption";
-  case FE_COPY: return "copy";
-  default: return "access";
-  }
-}
-
-static char *locks_text(R *r, uint32_t ls) {
-  if (!ls) return ps_xstrdup("no lock");
-  PsBuf b = PS_BUF_INIT;
-  const FtLockSet *s = &r->g->locksets.items[ls];
-  for (uint32_t i = 0; i < s->n; i++) {
-    const char *k = r->g->locks.items[r->g->ls_ids.items[s->first + i]].key;
-    uint32_t o = ft_obj_find(r->g, k);
-    const char *d = o != FT_NONE ? display(r, &r->g->objs.items[o]) : strrchr(k, ':') ? strrchr(k, ':') + 1 : k;
-    ps_buf_printf(&b, "%s`%s`", i ? ", " : "", d);
-  }
-  return ps_buf_steal(&b);
-}
-
-static const char *ctx_text(R *r, const FtCtx *c, char *buf, size_t n) {
-  if (c->library) return snprintf(buf, n, "any caller of the public API"), buf;
-  snprintf(buf, n, "the thread %s %s%s at %s:%u", !strcmp(c->api, "handler") ? "a threading server runs" : "started by",
-           !strcmp(c->api, "handler") ? "" : c->api, c->multi ? " (several at once)" : "", c->file->f->path,
-           (unsigned)c->call->pos.line);
-  return buf;
-}
-
-/* A growing explained finding. */
-typedef struct Out {
-  PsFtFinding f;
-  Array(PsFtLoc) related;
-  Array(PsFtFlow) flows;
-  Array(PsFtLoc) steps; /* all flows' steps, flows point in after building */
-  Array(size_t) flow_first;
-  Array(char *) strings; /* owned */
-  Array(const char *) notes;
-} Out;
-
-static const char *keep(Out *o, char *s) {
-  array_push(&o->strings, s);
-  return s;
-}
-
-static void out_init(Out *o, PsFtRace race, const FtAcc *at) {
-  memset(o, 0, sizeof *o);
-  o->f.race = race;
-  o->f.at = (PsFtLoc){at->file->f->path, at->a->pos, at->a->end, NULL};
-}
-
-static void add_related(Out *o, const FtAcc *x, char *msg) {
-  array_push(&o->related, ((PsFtLoc){x->file->f->path, x->a->pos, x->a->end, keep(o, msg)}));
-}
-
-/* One thread's path: where it starts, the calls on the way, the access. */
-static void add_flow(R *r, Out *o, const FtReach *re, const FtAcc *x, const char *role) {
-  const FtCtx *c = &r->g->ctxs.items[re->ctx];
-  if (c->library) return;
-  char buf[512];
-  array_push(&o->flow_first, o->steps.size);
-  array_push(&o->flows, ((PsFtFlow){keep(o, ps_xasprintf("%s: %s", role, ctx_text(r, c, buf, sizeof buf))), NULL, 0}));
-  array_push(&o->steps, ((PsFtLoc){c->file->f->path, c->call->pos, c->call->end,
-                                   keep(o, ps_xasprintf("thread starts `%s`", fn_name(r, c->root)))}));
-  /* The calls from the root to x's function, through pred edges. */
-  uint32_t chain[32];
-  size_t n = 0;
-  uint32_t fn = x->fn;
-  for (int guard = 0; guard < 32; guard++) {
-    uint32_t nr;
-    const FtReach *rs = reach_of(r, fn, &nr);
-    const FtReach *me = NULL;
-    for (uint32_t i = 0; i < nr && !me; i++)
-      if (rs[i].ctx == re->ctx) me = &rs[i];
-    if (!me || me->pred == FT_NONE) break;
-    chain[n++] = me->pred;
-    fn = r->g->edges.items[me->pred].from;
-  }
-  for (size_t i = n; i-- > 0;) {
-    const FtEdge *e = &r->g->edges.items[chain[i]];
-    PsPos ep = e->call ? e->call->pos : e->acc->pos, ee = e->call ? e->call->end : e->acc->end;
-    array_push(&o->steps, ((PsFtLoc){e->file->f->path, ep, ee,
-                                     keep(o, ps_xasprintf("`%s` calls `%s`", fn_name(r, e->from), fn_name(r, e->to)))}));
-  }
-  char *d = describe(r, x);
-  array_push(&o->steps, ((PsFtLoc){x->file->f->path, x->a->pos, x->a->end,
-                                   keep(o, ps_xasprintf("%s `%s` in `%s`", role, d, fn_name(r, x->fn)))}));
-  free(d);
-}
-
-static void out_emit(R *r, Out *o, const FtObj *ob, const FtAcc *at, const char *detail, const char *fix, bool high) {
-  char *d = describe(r, at);
-  o->f.object = display(r, ob);
-  o->f.defined = keep(o, defined_at(ob));
-  o->f.op = keep(o, d);
-  o->f.detail = detail;
-  o->f.fix = fix;
-  o->f.high = high;
-  for (size_t i = 0; i < o->flows.size; i++) {
-    size_t first = o->flow_first.items[i];
-    size_t end = i + 1 < o->flows.size ? o->flow_first.items[i + 1] : o->steps.size;
-    o->flows.items[i].steps = o->steps.items + first;
-    o->flows.items[i].n_steps = end - first;
-  }
-  if (fix) array_push(&o->notes, keep(o, ps_xasprintf("fix: %s", fix)));
-  o->f.related = o->related.items;
-  o->f.n_related = o->related.size;
-  o->f.flows = o->flows.items;
-  o->f.n_flows = o->flows.size;
-  o->f.notes = o->notes.items;
-  o->f.n_notes = o->notes.size;
-  r->emit(r->ctx, &o->f);
-  for (size_t i = 0; i < o->strings.size; i++) free(o->strings.items[i]);
-  array_free(&o->strings);
-  array_free(&o->related);
-  array_free(&o->flows);
-  array_free(&o->steps);
-  array_free(&o->flow_first);
-  array_free(&o->notes);
-}
-
-/* The standard explanation of a conflicting pair: related location, the
- * threads' paths, the locks at each. */
-static const char *lock_name(R *r, const char *key, char *buf, size_t n);
-
-static void explain_pair(R *r, Out *o, const FtAcc *a, const FtAcc *b, const Pair *p, uint32_t a_locks) {
-  if (p->inst_lock != FT_NONE) {
-    per_instance_lock(r, p->inst_lock, a, p->high);
-    char ln[256];
-    array_push(&o->notes, keep(o, ps_xasprintf("`%s` is made per instance: it does not exclude other instances",
-                                               lock_name(r, r->g->locks.items[p->inst_lock].key, ln, sizeof ln))));
-  }
-  char buf[512];
-  const FtCtx *cb = &r->g->ctxs.items[p->rb->ctx];
-  char *db = describe(r, b);
-  if (a != b)
-    add_related(o, b, ps_xasprintf("conflicting %s `%s` in `%s` (%s)", what_word(effect(r, b)), db, fn_name(r, b->fn),
-                                   ctx_text(r, cb, buf, sizeof buf)));
-  if (p->high) {
-    add_flow(r, o, p->ra, a, a == b ? "one thread" : "here");
-    add_flow(r, o, p->rb, b, a == b ? "another thread" : "there");
-  }
-  char *la = locks_text(r, ft_ls_union(r->g, p->ra->held, a_locks));
-  char *lb = locks_text(r, ft_ls_union(r->g, p->rb->held, b->locks));
-  char *da = describe(r, a);
-  array_push(&o->notes, keep(o, ps_xasprintf("locks held at `%s` (line %u): %s", da, (unsigned)a->a->pos.line, la)));
-  if (a != b)
-    array_push(&o->notes, keep(o, ps_xasprintf("locks held at `%s` (%s:%u): %s", db, b->file->f->path,
-                                               (unsigned)b->a->pos.line, lb)));
-  else if (!p->high)
-    array_push(&o->notes, keep(o, ps_xasprintf("%s may run it in several threads at once", ctx_text(r, cb, buf, sizeof buf))));
-  free(la);
-  free(lb);
-  free(da);
-  free(db);
-}
-
-/* A lock that guards the object elsewhere (for the note and the fix). */
-static const char *guarding_lock(R *r, const FtObj *o) {
-  for (uint32_t i = 0; i < o->n_accs; i++) {
-    const FtAcc *x = acc(r, o->accs[i]);
-    if (x->locks) return ft_ls_first(r->g, x->locks);
-  }
-  return NULL;
-}
-
-static const char *lock_name(R *r, const char *key, char *buf, size_t n) {
-  uint32_t o = ft_obj_find(r->g, key);
-  const char *d = o != FT_NONE ? display(r, &r->g->objs.items[o]) : strrchr(key, ':') ? strrchr(key, ':') + 1 : key;
-  snprintf(buf, n, "%s", d);
-  return buf;
 }
 
 static bool mark(R *r, const FtAcc *a, PsFtRace race) {
@@ -490,14 +225,6 @@ static bool mark(R *r, const FtAcc *a, PsFtRace race) {
   if (r->done[i] & (1u << race)) return false;
   r->done[i] |= (uint16_t)(1u << race);
   return true;
-}
-
-static void fix_with_lock(R *r, const FtObj *o, char *buf, size_t n, const char *what) {
-  const char *gl = guarding_lock(r, o);
-  char lb[256];
-  if (gl) snprintf(buf, n, "hold `%s` (the lock that guards `%s` elsewhere) around %s", lock_name(r, gl, lb, sizeof lb),
-                   display(r, o), what);
-  else snprintf(buf, n, "guard every access to `%s` with one threading.Lock held around %s", display(r, o), what);
 }
 
 /* ---- the races --------------------------------------------------------------------- */
@@ -511,8 +238,8 @@ static void compound_races(R *r, const FtObj *o) {
   char cls_key[1024];
   owner_key(o->key, cls_key, sizeof cls_key);
   for (uint32_t i = 0; i < o->n_accs; i++) {
-    const FtAcc *a = acc(r, o->accs[i]);
-    int ea = effect(r, a);
+    const FtAcc *a = ft_acc(r, o->accs[i]);
+    int ea = ft_effect(r, a);
     if (ea != FE_COMPOUND && ea != EF_RMW) continue;
     PsFtRace race;
     Sharing sh = SHARE_ANY;
@@ -541,8 +268,8 @@ static void compound_races(R *r, const FtObj *o) {
      * insert or sort also races with readers. */
     bool method_compound = a->a->kind == PS_FTA_METHOD;
     for (uint32_t k = 0; k < o->n_accs; k++) {
-      const FtAcc *b = acc(r, o->accs[(i + k) % o->n_accs]);
-      int eb = effect(r, b);
+      const FtAcc *b = ft_acc(r, o->accs[(i + k) % o->n_accs]);
+      int eb = ft_effect(r, b);
       /* `x is None` tests the name's binding, not the container's items:
        * an insert into the container does not conflict with it. */
       bool content_test = eb == EF_TEST && b->a->kind != PS_FTA_TEST_NONE;
@@ -552,22 +279,22 @@ static void compound_races(R *r, const FtObj *o) {
       if (lock_only(r, race, a, &p)) break;
       if (!mark(r, a, race)) break;
       Out out;
-      out_init(&out, race, a);
+      ft_out_init(&out, race, a);
       char fix[512], detail[512];
-      char *db = describe(r, b);
+      char *db = ft_describe(r, b);
       if (a == b) snprintf(detail, sizeof detail, "two threads can run it at once");
       else snprintf(detail, sizeof detail, "it races with `%s` at %s:%u", db, b->file->f->path, (unsigned)b->a->pos.line);
       free(db);
-      if (race == PS_FT_RMW && a->a->kind == PS_FTA_RMW) fix_with_lock(r, o, fix, sizeof fix, "the read and the write");
+      if (race == PS_FT_RMW && a->a->kind == PS_FTA_RMW) ft_fix_with_lock(r, o, fix, sizeof fix, "the read and the write");
       else if (race == PS_FT_CLASS_STATE)
         snprintf(fix, sizeof fix, "make `%s` an instance attribute (assign it in __init__), or guard it with a class-level lock",
-                 strrchr(display(r, o), '.') ? strrchr(display(r, o), '.') + 1 : display(r, o));
-      else fix_with_lock(r, o, fix, sizeof fix, "the whole update");
+                 strrchr(ft_display(r, o), '.') ? strrchr(ft_display(r, o), '.') + 1 : ft_display(r, o));
+      else ft_fix_with_lock(r, o, fix, sizeof fix, "the whole update");
       if (race == PS_FT_CLASS_STATE && o->def_file)
         array_push(&out.related, ((PsFtLoc){o->def_file->path, o->def_pos, o->def_pos,
-                                            keep(&out, ps_xasprintf("`%s` is defined at class level: one object for every instance", display(r, o)))}));
-      explain_pair(r, &out, a, b, &p, a->locks);
-      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)), keep(&out, ps_xstrdup(fix)), p.high);
+                                            ft_out_keep(&out, ps_xasprintf("`%s` is defined at class level: one object for every instance", ft_display(r, o)))}));
+      ft_explain_pair(r, &out, a, b, &p, a->locks);
+      ft_out_emit(r, &out, o, a, ft_out_keep(&out, ps_xstrdup(detail)), ft_out_keep(&out, ps_xstrdup(fix)), p.high);
       break;
     }
   }
@@ -577,7 +304,7 @@ static void compound_races(R *r, const FtObj *o) {
 static bool always_locked(const R *r, const FtAcc *a) {
   if (a->locks) return true;
   uint32_t n;
-  const FtReach *rs = reach_of(r, a->fn, &n);
+  const FtReach *rs = ft_reach_of(r, a->fn, &n);
   for (uint32_t i = 0; i < n; i++)
     if (!rs[i].held) return false;
   return n > 0;
@@ -588,33 +315,33 @@ static bool always_locked(const R *r, const FtAcc *a) {
 static void publish_races(R *r, const FtObj *o) {
   if (!r->opts->races[PS_FT_RMW] || !module_or_class(o) || o->cat != FT_CAT_CONTAINER) return;
   for (uint32_t i = 0; i < o->n_accs; i++) {
-    const FtAcc *a = acc(r, o->accs[i]);
+    const FtAcc *a = ft_acc(r, o->accs[i]);
     if (a->a->kind != PS_FTA_WRITE || (a->a->value != PS_FTV_DICT && a->a->value != PS_FTV_LIST && a->a->value != PS_FTV_SET))
       continue;
     if (a->a->via == PS_FTVIA_SELF) continue;
     /* Filled afterwards in the same function? */
     const FtAcc *fill = NULL;
     for (uint32_t k = 0; k < o->n_accs && !fill; k++) {
-      const FtAcc *m = acc(r, o->accs[k]);
-      int em = effect(r, m);
+      const FtAcc *m = ft_acc(r, o->accs[k]);
+      int em = ft_effect(r, m);
       if (m->fn == a->fn && m->a->pos.byte > a->a->pos.byte && (em == FE_INSERT || em == FE_WRITE || em == FE_COMPOUND))
         fill = m;
     }
     if (!fill || always_locked(r, a)) continue; /* published under a lock its early readers take */
     for (uint32_t k = 0; k < o->n_accs; k++) {
-      const FtAcc *b = acc(r, o->accs[k]);
+      const FtAcc *b = ft_acc(r, o->accs[k]);
       if (b->fn == a->fn) continue;
       Pair p;
       if (!concurrent(r, a, b, FT_NONE, SHARE_ANY, NULL, &p) || !mark(r, a, PS_FT_RMW)) continue;
       Out out;
-      out_init(&out, PS_FT_RMW, a);
+      ft_out_init(&out, PS_FT_RMW, a);
       char detail[512];
       snprintf(detail, sizeof detail, "published before it is filled (line %u): other threads see it half-built",
                (unsigned)fill->a->pos.line);
-      add_related(&out, fill, ps_xasprintf("filled in place after publication"));
-      explain_pair(r, &out, a, b, &p, a->locks);
-      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)),
-               keep(&out, ps_xasprintf("build the object in a local variable, then publish it with one assignment")), p.high);
+      ft_out_related(&out, fill, ps_xasprintf("filled in place after publication"));
+      ft_explain_pair(r, &out, a, b, &p, a->locks);
+      ft_out_emit(r, &out, o, a, ft_out_keep(&out, ps_xstrdup(detail)),
+               ft_out_keep(&out, ps_xasprintf("build the object in a local variable, then publish it with one assignment")), p.high);
       break;
     }
   }
@@ -676,7 +403,7 @@ static bool same_entry(const PsFtAccess *x, const PsFtAccess *y) {
 
 static bool identity_fill(R *r, const FtAcc *a, const FtObj *o) {
   for (uint32_t k = 0; k < o->n_accs; k++) {
-    const FtAcc *m = acc(r, o->accs[k]);
+    const FtAcc *m = ft_acc(r, o->accs[k]);
     const PsFtAccess *x = m->a;
     if (x->kind == PS_FTA_ITEM_READ && (x->flags & PS_FTX_ELEMENT)) return true;
     if (a->a->value == PS_FTV_NONE && m != a && m->fn == a->fn && x->pos.byte > a->a->pos.byte &&
@@ -719,10 +446,10 @@ static void check_act_races(R *r, const FtObj *o) {
   char cls_key[1024];
   owner_key(o->key, cls_key, sizeof cls_key);
   for (uint32_t i = 0; i < o->n_accs; i++) {
-    const FtAcc *a = acc(r, o->accs[i]);
+    const FtAcc *a = ft_acc(r, o->accs[i]);
     if (a->a->check < 0 || (a->a->flags & PS_FTX_EAFP)) continue;
-    const FtAcc *t = acc(r, a->file->acc0 + (uint32_t)a->a->check);
-    int ea = effect(r, a);
+    const FtAcc *t = ft_acc(r, a->file->acc0 + (uint32_t)a->a->check);
+    int ea = ft_effect(r, a);
     if (ea == FE_NONE || ea == EF_TEST || ea == FE_ONCE || ea == FE_COPY) continue;
     bool lock_made = ea == EF_REBIND && o->cat == FT_CAT_LOCK;
     /* Does the act fit the test? An insert needs a test of absence (`k not
@@ -730,6 +457,7 @@ static void check_act_races(R *r, const FtObj *o) {
      * something else (`len(d) < n`) is no check of this act. */
     const PsFtAccess *ta = t->a;
     bool neg = ta->flags & PS_FTX_NEGATED;
+    if (a->a->inverted) neg = !neg; /* after a guard clause: the act runs when the test fails */
     bool polar = ta->kind == PS_FTA_TEST_IN || ta->kind == PS_FTA_TEST_NONE || ta->kind == PS_FTA_TEST_TRUTH;
     bool absent = polar && neg, present = polar && !neg;
     /* `len(d) > n` before d.popitem(): a test of presence for a removal. */
@@ -780,8 +508,8 @@ static void check_act_races(R *r, const FtObj *o) {
     uint32_t joint = 0;
     if (a->a->flags & PS_FTX_CHECK_LOCKED) joint = ft_ls_inter(r->g, a->locks, t->locks);
     for (uint32_t k = 0; k < o->n_accs; k++) {
-      const FtAcc *b = acc(r, o->accs[(i + k) % o->n_accs]);
-      int eb = effect(r, b);
+      const FtAcc *b = ft_acc(r, o->accs[(i + k) % o->n_accs]);
+      int eb = ft_effect(r, b);
       bool invalidates = insert ? (eb == FE_INSERT || eb == FE_WRITE || eb == EF_REBIND || eb == FE_COMPOUND ||
                                    eb == EF_RMW || eb == FE_ONCE)
                                 : (eb == FE_REMOVE || eb == FE_TAKE || eb == EF_REBIND ||
@@ -792,8 +520,8 @@ static void check_act_races(R *r, const FtObj *o) {
       if (lock_only(r, race, a, &p)) break;
       if (!mark(r, a, race)) break;
       Out out;
-      out_init(&out, race, a);
-      char *dt = describe(r, t);
+      ft_out_init(&out, race, a);
+      char *dt = ft_describe(r, t);
       char detail[768], fix[512];
       const char *role = insert ? "another thread can make the same test pass and write too"
                                 : "another thread can undo what was tested in between";
@@ -806,22 +534,22 @@ static void check_act_races(R *r, const FtObj *o) {
                                         "it in between", dt, (unsigned)t->a->pos.line);
       else
         snprintf(detail, sizeof detail, "acts on the test `%s` (line %u), but %s", dt, (unsigned)t->a->pos.line, role);
-      add_related(&out, t, ps_xasprintf("the test `%s`", dt));
+      ft_out_related(&out, t, ps_xasprintf("the test `%s`", dt));
       free(dt);
       if (lock_made)
         snprintf(fix, sizeof fix, "create the lock once, at import or in __init__, instead of on first use");
       else if (o->cat == FT_CAT_CONTAINER && insert && a->a->kind == PS_FTA_ITEM_STORE)
         snprintf(fix, sizeof fix, "use `%s.setdefault(key, value)` to insert once, or hold one lock around the test and the write",
-                 display(r, o));
+                 ft_display(r, o));
       else if (o->cat == FT_CAT_CONTAINER && !insert && (a->a->kind == PS_FTA_ITEM_DEL || ea == FE_TAKE))
-        snprintf(fix, sizeof fix, "use `%s.pop(key, None)` (or try/except KeyError) instead of testing first", display(r, o));
+        snprintf(fix, sizeof fix, "use `%s.pop(key, None)` (or try/except KeyError) instead of testing first", ft_display(r, o));
       else if (o->cat == FT_CAT_CONTAINER && !insert && a->a->kind == PS_FTA_ITEM_READ)
-        snprintf(fix, sizeof fix, "use `%s.get(key)`, or try/except KeyError, instead of testing first", display(r, o));
+        snprintf(fix, sizeof fix, "use `%s.get(key)`, or try/except KeyError, instead of testing first", ft_display(r, o));
       else if (insert && ea == EF_REBIND)
         snprintf(fix, sizeof fix, "initialise it at import, or hold one lock around the test and the assignment");
-      else fix_with_lock(r, o, fix, sizeof fix, "the test and the act");
-      explain_pair(r, &out, a, b, &p, joint ? joint : a->locks);
-      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)), keep(&out, ps_xstrdup(fix)), p.high);
+      else ft_fix_with_lock(r, o, fix, sizeof fix, "the test and the act");
+      ft_explain_pair(r, &out, a, b, &p, joint ? joint : a->locks);
+      ft_out_emit(r, &out, o, a, ft_out_keep(&out, ps_xstrdup(detail)), ft_out_keep(&out, ps_xstrdup(fix)), p.high);
       break;
     }
   }
@@ -836,30 +564,30 @@ static void iteration_races(R *r, const FtObj *o) {
   Sharing sh = inst ? SHARE_INSTANCE : SHARE_ANY;
   if (!inst && !module_or_class(o)) return;
   for (uint32_t i = 0; i < o->n_accs; i++) {
-    const FtAcc *a = acc(r, o->accs[i]);
-    if (effect(r, a) != FE_ITERATE || (a->a->flags & PS_FTX_EAFP_ITER)) continue;
+    const FtAcc *a = ft_acc(r, o->accs[i]);
+    if (ft_effect(r, a) != FE_ITERATE || (a->a->flags & PS_FTX_EAFP_ITER)) continue;
     Out out;
     memset(&out, 0, sizeof out);
     bool any = false, high = false;
     Pair first;
     for (uint32_t k = 0; k < o->n_accs && out.related.size < 3; k++) {
-      const FtAcc *b = acc(r, o->accs[k]);
-      int eb = effect(r, b);
+      const FtAcc *b = ft_acc(r, o->accs[k]);
+      int eb = ft_effect(r, b);
       if (!resizing(eb) && !(eb == EF_RMW)) continue;
       Pair p;
       if (!concurrent(r, a, b, FT_NONE, sh, cls_key, &p)) continue;
       if (lock_only(r, PS_FT_ITERATION, a, &p)) break;
       if (!any) {
         if (!mark(r, a, PS_FT_ITERATION)) break;
-        out_init(&out, PS_FT_ITERATION, a);
+        ft_out_init(&out, PS_FT_ITERATION, a);
         first = p;
         any = true;
-        explain_pair(r, &out, a, b, &p, a->locks);
+        ft_explain_pair(r, &out, a, b, &p, a->locks);
       } else {
         char buf[512];
-        char *db = describe(r, b);
-        add_related(&out, b, ps_xasprintf("conflicting write `%s` in `%s` (%s)", db, fn_name(r, b->fn),
-                                          ctx_text(r, &r->g->ctxs.items[p.rb->ctx], buf, sizeof buf)));
+        char *db = ft_describe(r, b);
+        ft_out_related(&out, b, ps_xasprintf("conflicting write `%s` in `%s` (%s)", db, ft_fn_name(r, b->fn),
+                                          ft_ctx_text(r, &r->g->ctxs.items[p.rb->ctx], buf, sizeof buf)));
         free(db);
       }
       high |= p.high;
@@ -870,10 +598,10 @@ static void iteration_races(R *r, const FtObj *o) {
     const FtAcc *m = NULL;
     for (size_t k = 0; k < out.related.size && !m; k++) m = NULL;
     snprintf(detail, sizeof detail, "another thread adds or removes items meanwhile");
-    out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)),
-             keep(&out, ps_xasprintf("iterate over a copy taken atomically (`list(%s)`, `%s.copy()`), or hold the "
+    ft_out_emit(r, &out, o, a, ft_out_keep(&out, ps_xstrdup(detail)),
+             ft_out_keep(&out, ps_xasprintf("iterate over a copy taken atomically (`list(%s)`, `%s.copy()`), or hold the "
                                      "lock that guards its writers",
-                                     display(r, o), display(r, o))),
+                                     ft_display(r, o), ft_display(r, o))),
              high);
   }
 }
@@ -887,16 +615,16 @@ static void write_read_races(R *r, const FtObj *o) {
   if (!r->opts->races[PS_FT_INSTANCE] || !(o->where & (1u << PS_FTW_INSTANCE)) || module_or_class(o) || meta_state(r, o))
     return;
   for (uint32_t i = 0; i < o->n_accs; i++) {
-    const FtAcc *a = acc(r, o->accs[i]);
+    const FtAcc *a = ft_acc(r, o->accs[i]);
     if (a->a->kind != PS_FTA_WRITE || a->a->via != PS_FTVIA_SELF || a->a->check >= 0 || a->locks) continue;
     for (uint32_t k = 0; k < o->n_accs; k++) {
-      const FtAcc *b = acc(r, o->accs[k]);
-      int eb = effect(r, b);
+      const FtAcc *b = ft_acc(r, o->accs[k]);
+      int eb = ft_effect(r, b);
       if (b->a->via != PS_FTVIA_SELF || mutating(eb) || eb == EF_TEST || b->locks) continue;
       /* b reads it in a thread of the same context as a (the same methods
        * on one instance, several at once). */
       uint32_t na, nb;
-      const FtReach *ra = reach_of(r, a->fn, &na), *rb = reach_of(r, b->fn, &nb);
+      const FtReach *ra = ft_reach_of(r, a->fn, &na), *rb = ft_reach_of(r, b->fn, &nb);
       const FtReach *pa = NULL, *pb = NULL;
       /* The instance's class: the context must run on that instance (a
        * bound method of it, or the object handed to the thread), not on
@@ -915,16 +643,16 @@ static void write_read_races(R *r, const FtObj *o) {
         }
       if (!pa || !mark(r, a, PS_FT_INSTANCE)) continue;
       Out out;
-      out_init(&out, PS_FT_INSTANCE, a);
+      ft_out_init(&out, PS_FT_INSTANCE, a);
       Pair p = {pa, pb, true, FT_NONE};
-      explain_pair(r, &out, a, b, &p, a->locks);
+      ft_explain_pair(r, &out, a, b, &p, a->locks);
       char detail[512];
-      char *db = describe(r, b);
+      char *db = ft_describe(r, b);
       snprintf(detail, sizeof detail, "each thread sets it, then reads it back (`%s`, line %u); another thread's value "
                                       "can land in between", db, (unsigned)b->a->pos.line);
       free(db);
-      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)),
-               keep(&out, ps_xasprintf("keep per-call data in local variables (pass it as an argument) instead of on self")),
+      ft_out_emit(r, &out, o, a, ft_out_keep(&out, ps_xstrdup(detail)),
+               ft_out_keep(&out, ps_xasprintf("keep per-call data in local variables (pass it as an argument) instead of on self")),
                true);
       break;
     }
@@ -939,28 +667,28 @@ static void iterator_races(R *r, const FtObj *o) {
   owner_key(o->key, cls_key, sizeof cls_key);
   Sharing sh = inst ? SHARE_INSTANCE : SHARE_ANY;
   for (uint32_t i = 0; i < o->n_accs; i++) {
-    const FtAcc *a = acc(r, o->accs[i]);
-    if (effect(r, a) != FE_CONSUME) continue;
+    const FtAcc *a = ft_acc(r, o->accs[i]);
+    if (ft_effect(r, a) != FE_CONSUME) continue;
     for (uint32_t k = 0; k < o->n_accs; k++) {
-      const FtAcc *b = acc(r, o->accs[(i + k) % o->n_accs]);
-      if (effect(r, b) != FE_CONSUME) continue;
+      const FtAcc *b = ft_acc(r, o->accs[(i + k) % o->n_accs]);
+      if (ft_effect(r, b) != FE_CONSUME) continue;
       Pair p;
       if (!concurrent(r, a, b, FT_NONE, sh, cls_key, &p)) continue;
       if (lock_only(r, PS_FT_ITERATOR, a, &p)) break;
       if (!mark(r, a, PS_FT_ITERATOR)) continue;
       Out out;
-      out_init(&out, PS_FT_ITERATOR, a);
+      ft_out_init(&out, PS_FT_ITERATOR, a);
       if (o->def_file)
-        array_push(&out.related, ((PsFtLoc){o->def_file->path, o->def_pos, o->def_pos, keep(&out, ps_xstrdup("created here"))}));
-      explain_pair(r, &out, a, b, &p, a->locks);
+        array_push(&out.related, ((PsFtLoc){o->def_file->path, o->def_pos, o->def_pos, ft_out_keep(&out, ps_xstrdup("created here"))}));
+      ft_explain_pair(r, &out, a, b, &p, a->locks);
       char detail[256];
       snprintf(detail, sizeof detail, "%s", r->opts->target_minor >= 15
                                             ? "threads may get an item twice or skip one (a generator raises \"already "
                                               "executing\"); Python 3.15's threading.serialize() wraps it"
                                             : "threads may get an item twice or skip one (a generator raises \"already "
                                               "executing\")");
-      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)),
-               keep(&out, ps_xstrdup(r->opts->target_minor >= 15
+      ft_out_emit(r, &out, o, a, ft_out_keep(&out, ps_xstrdup(detail)),
+               ft_out_keep(&out, ps_xstrdup(r->opts->target_minor >= 15
                                          ? "wrap it in threading.serialize(), hand each thread its own iterator, or "
                                            "take items under a lock"
                                          : "hand each thread its own iterator (or a queue.Queue), or take items under a lock")),
@@ -975,26 +703,26 @@ static void lock_mismatch(R *r, const FtObj *o) {
   if (!r->opts->races[PS_FT_LOCKING] || (!module_or_class(o) && !r->g->classes.size)) return;
   if (!module_or_class(o)) return;
   for (uint32_t i = 0; i < o->n_accs; i++) {
-    const FtAcc *a = acc(r, o->accs[i]);
-    int ea = effect(r, a);
+    const FtAcc *a = ft_acc(r, o->accs[i]);
+    int ea = ft_effect(r, a);
     if (!mutating(ea) || !a->locks) continue;
     for (uint32_t k = 0; k < i; k++) {
-      const FtAcc *b = acc(r, o->accs[k]);
-      int eb = effect(r, b);
+      const FtAcc *b = ft_acc(r, o->accs[k]);
+      int eb = ft_effect(r, b);
       if (!b->locks || (!mutating(eb) && eb != FE_ITERATE && eb != FE_READ)) continue;
       if (ft_ls_inter(r->g, a->locks, b->locks)) continue;
       Pair p;
       if (!concurrent(r, a, b, FT_NONE, SHARE_ANY, NULL, &p) || !mark(r, a, PS_FT_LOCKING)) continue;
       char la[256], lb[256], detail[768];
-      lock_name(r, ft_ls_first(r->g, a->locks), la, sizeof la);
-      lock_name(r, ft_ls_first(r->g, b->locks), lb, sizeof lb);
+      ft_lock_name(r, ft_ls_first(r->g, a->locks), la, sizeof la);
+      ft_lock_name(r, ft_ls_first(r->g, b->locks), lb, sizeof lb);
       Out out;
-      out_init(&out, PS_FT_LOCKING, a);
+      ft_out_init(&out, PS_FT_LOCKING, a);
       snprintf(detail, sizeof detail, "guarded by `%s` here but by `%s` at line %u, so neither excludes the other", la, lb,
                (unsigned)b->a->pos.line);
-      explain_pair(r, &out, a, b, &p, a->locks);
-      out_emit(r, &out, o, a, keep(&out, ps_xstrdup(detail)),
-               keep(&out, ps_xasprintf("guard every access to `%s` with the same lock", display(r, o))), p.high);
+      ft_explain_pair(r, &out, a, b, &p, a->locks);
+      ft_out_emit(r, &out, o, a, ft_out_keep(&out, ps_xstrdup(detail)),
+               ft_out_keep(&out, ps_xasprintf("guard every access to `%s` with the same lock", ft_display(r, o))), p.high);
       break;
     }
   }
@@ -1004,25 +732,25 @@ static bool reached(const R *r, uint32_t fn) { return r->g->reach_first[fn + 1] 
 
 /* FT006: a lock made per instance (self._lock = Lock() in __init__) that
  * guards state every instance shares (once per lock). */
-static void per_instance_lock(R *r, uint32_t lock, const FtAcc *a, bool high) {
+void ft_per_instance_lock(R *r, uint32_t lock, const FtAcc *a, bool high) {
   if (!r->opts->races[PS_FT_LOCKING] || r->lock_done[lock]) return;
   r->lock_done[lock] = true;
   const char *key = r->g->locks.items[lock].key;
   uint32_t lo = ft_obj_find(r->g, key);
   if (lo == FT_NONE || !r->g->objs.items[lo].def_file) return;
   const FtObj *l = &r->g->objs.items[lo];
-  const FtObj *o = obj_of(r, a);
+  const FtObj *o = ft_obj_of(r, a);
   char *detail = ps_xasprintf("made per instance, but it guards `%s`, which every instance shares, so two instances "
-                              "never exclude each other", display(r, o));
-  char *rel = ps_xasprintf("`%s` guarded by it", display(r, o));
-  char *op = ps_xasprintf("%s = ...", display(r, l));
+                              "never exclude each other", ft_display(r, o));
+  char *rel = ps_xasprintf("`%s` guarded by it", ft_display(r, o));
+  char *op = ps_xasprintf("%s = ...", ft_display(r, l));
   PsFtLoc related[1] = {{a->file->f->path, a->a->pos, a->a->end, rel}};
   const char *notes[1] = {"fix: make the lock as shared as the state: a class-level or module-level lock"};
   PsFtFinding f = {0};
   f.race = PS_FT_LOCKING;
   f.at = (PsFtLoc){l->def_file->path, l->def_pos, l->def_pos, NULL};
-  f.object = display(r, l);
-  char *def = defined_at(l);
+  f.object = ft_display(r, l);
+  char *def = ft_defined_at(l);
   f.defined = def;
   f.op = op;
   f.detail = detail;
@@ -1078,14 +806,14 @@ static void lock_creation(R *r) {
       const FtAcc *guarded = NULL;
       bool used = false;
       for (uint32_t a = ff->acc0; a < ff->acc0 + ft->accesses.size && !guarded; a++) {
-        const FtAcc *x = acc(r, a);
+        const FtAcc *x = ft_acc(r, a);
         if (x->fn != fn || !x->locks) continue;
         const FtLockSet *ls = &g->locksets.items[x->locks];
         bool under = false;
         for (uint32_t j = 0; j < ls->n && !under; j++)
           under = !strcmp(g->locks.items[g->ls_ids.items[ls->first + j]].key, d->key);
         used |= under;
-        const FtObj *xo = obj_of(r, x);
+        const FtObj *xo = ft_obj_of(r, x);
         if (under && xo->cat != FT_CAT_LOCK && xo->cat != FT_CAT_SAFE) guarded = x;
       }
       for (size_t k2 = 0; k2 < ft->calls.size && !used; k2++) {
@@ -1098,12 +826,12 @@ static void lock_creation(R *r) {
       const char *name = strrchr(d->key, ':') + 1;
       char *detail = guarded ? ps_xasprintf("`%s` is a new lock on every call of `%s`, so concurrent calls never exclude "
                                             "each other around `%s`",
-                                            name, fn_name(r, fn), display(r, obj_of(r, guarded)))
+                                            name, ft_fn_name(r, fn), ft_display(r, ft_obj_of(r, guarded)))
                              : ps_xasprintf("`%s` is a new lock on every call of `%s`, so concurrent calls never exclude "
                                             "each other",
-                                            name, fn_name(r, fn));
+                                            name, ft_fn_name(r, fn));
       char *rel = guarded ? ps_xasprintf("guarded by `%s` alone", name) : NULL;
-      char *dg = guarded ? describe(r, guarded) : ps_xasprintf("%s = ...", name);
+      char *dg = guarded ? ft_describe(r, guarded) : ps_xasprintf("%s = ...", name);
       PsFtLoc related[1] = {{ff->f->path, guarded ? guarded->a->pos : d->pos, guarded ? guarded->a->end : d->pos, rel}};
       const char *notes[1] = {"fix: create the lock once, next to the state it guards (module level or __init__)"};
       PsFtFinding f = {0};
@@ -1122,7 +850,7 @@ static void lock_creation(R *r) {
       f.notes = notes;
       f.n_notes = 1;
       uint32_t n;
-      const FtReach *rs = reach_of(r, fn, &n);
+      const FtReach *rs = ft_reach_of(r, fn, &n);
       f.high = false;
       for (uint32_t j = 0; j < n; j++) f.high |= !g->ctxs.items[rs[j].ctx].library;
       r->emit(r->ctx, &f);
@@ -1131,6 +859,36 @@ static void lock_creation(R *r) {
       free(dg);
     }
   }
+}
+
+/* Classes whose instances only their owner thread may use: a method
+ * raises unless a `thread-ident` call (threading.get_ident()) equals an
+ * attribute of self (Pyro5's Proxy.__check_owner, called by the methods
+ * that touch its state), and the classes derived from them. */
+static void confined_classes(R *r) {
+  FtGraph *g = r->g;
+  Array(uint32_t) direct = {0};
+  for (size_t fi = 0; fi < g->files.size; fi++) {
+    const FtFile *ff = &g->files.items[fi];
+    const PsFtFacts *ft = ff->f->ft;
+    for (size_t k = 0; k < ft->calls.size; k++) {
+      const PsFtCall *c = &ft->calls.items[k];
+      if (c->func == UINT32_MAX || !c->target) continue;
+      const PsFtFunc *f = g->fns.items[ff->fn0 + c->func].f;
+      if (!(f->flags & PS_FTF_OWNER_CHECK) || !f->cls) continue;
+      if (!ps_ft__vocab_row(g->vocab, "thread-ident", c->target) &&
+          !ps_ft__vocab_row(g->vocab, "thread-ident", ft_canon(g, c->target)))
+        continue;
+      uint32_t cls = ft_cls_find(g, f->cls);
+      if (cls == FT_NONE || r->confined[cls]) continue;
+      r->confined[cls] = true;
+      array_push(&direct, cls);
+    }
+  }
+  for (size_t k = 0; k < g->classes.size && direct.size; k++)
+    for (size_t i = 0; i < direct.size && !r->confined[k]; i++)
+      if (ft_derives(g, (uint32_t)k, g->classes.items[direct.items[i]].qualname, 0)) r->confined[k] = true;
+  array_free(&direct);
 }
 
 void ps_ft_analyze(PsProjectIndex *index, const PsFtVocab *vocab, const PsFtOptions *opts, PsFtEmit emit, void *ctx) {
@@ -1177,7 +935,7 @@ void ft_graph_races(FtGraph *g, const PsFtVocab *vocab, const PsFtOptions *opts,
       fprintf(stderr, "FTDBG-LOCK\t%s\tper_instance=%d\n", g->locks.items[i].key, g->locks.items[i].per_instance);
   }
   R r = {g, opts, emit, ctx, ps_xcalloc(g->accs.size + 1, sizeof(uint16_t)), ps_xcalloc(g->locks.size + 1, sizeof(bool)),
-         ps_xcalloc(g->fns.size + 1, sizeof(bool)), PS_BUF_INIT};
+         ps_xcalloc(g->fns.size + 1, sizeof(bool)), ps_xcalloc(g->classes.size + 1, sizeof(bool)), PS_BUF_INIT};
   /* signal.signal() raises ValueError outside the main thread, so a
    * function that calls it runs in the main thread (unittest's
    * installHandler, a CLI's setup), and so does the handler it installs:
@@ -1200,6 +958,7 @@ void ft_graph_races(FtGraph *g, const PsFtVocab *vocab, const PsFtOptions *opts,
       }
     }
   }
+  confined_classes(&r);
   for (size_t i = 0; i < g->objs.size; i++) {
     const FtObj *o = &g->objs.items[i];
     if (!o->n_accs || silenced(o) || o->cat == FT_CAT_SAFE) continue;
@@ -1219,5 +978,6 @@ void ft_graph_races(FtGraph *g, const PsFtVocab *vocab, const PsFtOptions *opts,
   free(r.done);
   free(r.lock_done);
   free(r.main_only);
+  free(r.confined);
   ps_buf_free(&r.scratch);
 }

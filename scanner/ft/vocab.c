@@ -27,7 +27,7 @@ void ps_ft_vocab_delete(PsFtVocab *self) {
 }
 
 static const char *const KINDS[] = {"container", "lock", "safe", "iterator", "entry", "subclass", "server",
-                                    "handler", "method", "call", "lock-like", "main-only", NULL};
+                                    "handler", "method", "call", "lock-like", "main-only", "thread-ident", NULL};
 static const char *const KIND_NAMES[FK_N] = {"", "dict", "list", "set", "deque", "defaultdict", "counter", "other", "buffer"};
 static const char *const EFFECTS[] = {"", "read", "write", "insert", "remove", "take", "compound", "copy", "iterate",
                                       "consume", "once", NULL};
@@ -46,7 +46,7 @@ int ps_ft_vocab_add(PsFtVocab *self, const char *kind, const char *name, const c
   for (const char *const *k = KINDS; *k; k++) known |= !strcmp(*k, kind);
   if (!known) {
     snprintf(why, n, "unknown kind `%s` (container, lock, safe, iterator, entry, subclass, server, handler, "
-                     "method, call, lock-like, main-only)", kind);
+                     "method, call, lock-like, main-only, thread-ident)", kind);
     return -1;
   }
   if (!name || !*name) {

@@ -220,6 +220,8 @@ enum {
   PS_FTF_NESTED = 1u << 7,    /* inside another function */
   PS_FTF_DECORATED = 1u << 8, /* has a decorator besides staticmethod/classmethod/property */
   PS_FTF_ACQUIRES = 1u << 9,  /* calls some .acquire() as a statement (an __enter__ that takes a lock) */
+  PS_FTF_OWNER_CHECK = 1u << 10, /* raises unless a call (`get_ident()`) equals a self attribute: an owner
+                                    check when the call is a `thread-ident` row (races.c) */
 };
 
 typedef struct PsFtFunc {
@@ -281,6 +283,8 @@ typedef struct PsFtAccess {
   uint8_t via;       /* PsFtVia */
   uint8_t flags;     /* PS_FTX_* */
   uint8_t value;     /* WRITE, ITEM_STORE: PsFtValue of the value stored */
+  bool inverted;     /* its check is a guard clause before it (`if not q: continue` ... `q.pop()`): the
+                        act runs when the test fails */
 } PsFtAccess;
 
 /* A callable handed to a call (a thread target). */
@@ -308,6 +312,8 @@ enum {
   PS_FTC_SUPER = 1u << 3,   /* super().m(...) */
   PS_FTC_DECORATOR = 1u << 4, /* `@name` on a def: the decorator applied (not a call in the body) */
   PS_FTC_IMPLICIT = 1u << 5,  /* a dunder the syntax calls: `with x:` calls x.__enter__ and x.__exit__ */
+  PS_FTC_ONCE = 1u << 6,      /* in the body of a once-guard under a lock (`if not X: X = True`, X not
+                                 self's): runs once per process */
 };
 
 typedef struct PsFtCall {
