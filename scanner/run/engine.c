@@ -138,6 +138,38 @@ bool ps_engine__any_word(const PsFileScan *sc, const uint32_t *ids, size_t n) {
   return false;
 }
 
+/* g->alts from g's gate, when its alternatives can stand alone and each
+ * compiles; else none (the whole gate runs). */
+static void split_gate(PsEngine *self, QueryGroup *g) {
+  char **alts = ps_regex_alternatives(g->rules[0]->prefilter);
+  size_t n = 0;
+  while (alts && alts[n]) n++;
+  if (!n) return;
+  GateAlt *out = ps_xcalloc(n, sizeof *out);
+  bool ok = true;
+  for (size_t i = 0; i < n && ok; i++) {
+    out[i].re = ps_regex_compile(alts[i], strlen(alts[i]), NULL, 0);
+    ok = out[i].re != NULL;
+    char **words = ok ? ps_regex_required_words(alts[i]) : NULL;
+    for (char **wd = words; wd && *wd; wd++) {
+      out[i].words = ps_xrealloc(out[i].words, (out[i].n_words + 1) * sizeof(uint32_t));
+      out[i].words[out[i].n_words++] = intern_copy(self, *wd);
+    }
+    ps_regex_words_free(words);
+  }
+  ps_regex_words_free(alts);
+  if (ok) {
+    g->alts = out;
+    g->n_alts = n;
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    ps_regex_free(out[i].re);
+    free(out[i].words);
+  }
+  free(out);
+}
+
 static PsRegex *compile_prefilter(const PsBuf *b, PsError *err, int *rc) {
   if (!b->len) return NULL;
   char buf[200];
@@ -262,6 +294,7 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       g->words[g->n_words++] = intern_copy(self, *wd);
     }
     ps_regex_words_free(words);
+    split_gate(self, g);
   }
   if (!every_file) {
     /* With no rule at all nothing needs parsing: both parts stay NULL. */
@@ -283,6 +316,11 @@ void ps_engine_delete(PsEngine *self) {
     ps_regex_free(self->groups.items[i].gate);
     free(self->groups.items[i].rules);
     free(self->groups.items[i].words);
+    for (size_t k = 0; k < self->groups.items[i].n_alts; k++) {
+      ps_regex_free(self->groups.items[i].alts[k].re);
+      free(self->groups.items[i].alts[k].words);
+    }
+    free(self->groups.items[i].alts);
     free(self->groups.items[i].err);
   }
   pthread_mutex_destroy(&self->lazy);
