@@ -66,10 +66,10 @@ struct PsEngine {
   size_t n_rules;
   Array(QueryGroup) groups;
   Array(PsAnalysis *) analyses;
-  PsRegex *prefilter;   /* the regexes with required words (see prefilter_part), or NULL */
-  PsRegex *prefilter_plain; /* the regexes without, or NULL */
+  GateAlt *pre_alts;    /* heap: the prefilters' alternatives that need a word (see prefilter_part) */
+  size_t n_pre_alts;
+  PsRegex *prefilter_plain; /* the alternatives that need none, or NULL */
   bool filtering;       /* false: parse every file */
-  Array(uint32_t) prefilter_words; /* one of them must occur for `prefilter` to be run */
   bool need_walk;
   unsigned needs; /* union of the analyses' PS_NEED_* */
   Array(const PsRule *) project_rules; /* rules of analyses with a join step (--report-unused-ignores) */
