@@ -279,16 +279,16 @@ char **ps_regex_required_words(const char *re) {
 
 char **ps_regex_alternatives(const char *re) {
   const char *end = re + strlen(re);
-  /* Inline options at the start ((?i)...) apply to every alternative;
-   * back references and branch-reset groups tie alternatives together. */
-  if (re[0] == '(' && re[1] == '?' && re[2] != ':' && re[2] != '=' && re[2] != '!' && re[2] != '<') return NULL;
+  /* Back references and branch-reset groups tie alternatives together. */
+  /* An option setting ((?i), (?x)) anywhere: at top level it reaches into
+   * the later alternatives. \Q...\E may hold a `|`. */
   for (const char *q = re; q < end; q++) {
     if (*q == '\\') {
       char c = q[1];
-      if ((c >= '1' && c <= '9') || c == 'g' || c == 'k') return NULL;
+      if ((c >= '1' && c <= '9') || c == 'g' || c == 'k' || c == 'Q') return NULL;
       q++;
-    } else if (*q == '(' && q[1] == '?' && q[2] == '|') {
-      return NULL;
+    } else if (*q == '(' && q[1] == '?' && !strchr(":=!<>", q[2])) {
+      return NULL; /* options, (?|, (?#, (?P..., recursion */
     }
   }
   Words out;
