@@ -32,6 +32,29 @@ uint32_t ft_fn_find(const FtGraph *g, const char *q) { return map_get(&g->fn_by_
 uint32_t ft_cls_find(const FtGraph *g, const char *q) { return map_get(&g->cls_by_name, q); }
 uint32_t ft_obj_find(const FtGraph *g, const char *q) { return map_get(&g->obj_by_key, q); }
 
+/* snprintf(buf, cap, "%.*s", n, s), without the format interpreter: the
+ * graph builds hundreds of thousands of keys. */
+static void put_n(char *buf, size_t cap, const char *s, size_t n) {
+  if (n >= cap) n = cap - 1;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+}
+
+/* snprintf(buf, cap, "%s%s%s", a, b, c): the length it would have written. */
+static size_t put3(char *buf, size_t cap, const char *a, const char *b, const char *c) {
+  const char *parts[3] = {a, b, c};
+  size_t at = 0, total = 0;
+  for (int i = 0; i < 3; i++) {
+    size_t k = strlen(parts[i]);
+    total += k;
+    if (at + k > cap - 1) k = cap - 1 - at;
+    memcpy(buf + at, parts[i], k);
+    at += k;
+  }
+  buf[at] = '\0';
+  return total;
+}
+
 /* A lock set is a sorted array of lock ids, interned by its text. */
 static uint32_t ls_make(FtGraph *g, uint32_t *ids, size_t n) {
   /* sort (small) and dedupe */
@@ -47,7 +70,14 @@ static uint32_t ls_make(FtGraph *g, uint32_t *ids, size_t n) {
   if (!u) return 0;
   char key[512];
   size_t kl = 0;
-  for (size_t i = 0; i < u && kl < sizeof key - 12; i++) kl += (size_t)snprintf(key + kl, sizeof key - kl, "%u,", ids[i]);
+  for (size_t i = 0; i < u && kl < sizeof key - 12; i++) {
+    char digits[10];
+    size_t nd = 0;
+    for (uint32_t v = ids[i]; nd == 0 || v; v /= 10) digits[nd++] = (char)('0' + v % 10);
+    while (nd) key[kl++] = digits[--nd];
+    key[kl++] = ',';
+  }
+  key[kl] = '\0';
   uint64_t v;
   if (ps_strmap_find(&g->ls_map, key, kl, &v)) return (uint32_t)v;
   FtLockSet ls = {(uint32_t)g->ls_ids.size, (uint32_t)u};
@@ -97,7 +127,7 @@ static uint32_t lock_id(FtGraph *g, const char *key) {
     const FtObj *ob = &g->objs.items[o];
     const char *dot = strrchr(key, '.');
     char cls[1024];
-    snprintf(cls, sizeof cls, "%.*s", dot ? (int)(dot - key) : 0, key);
+    put_n(cls, sizeof cls, key, dot ? (size_t)(dot - key) : 0);
     uint32_t k = dot ? ft_cls_find(g, cls) : FT_NONE;
     l.per_instance = ob->where == (1u << PS_FTW_INSTANCE) && k != FT_NONE && !g->classes.items[k].shared;
   }
@@ -113,14 +143,14 @@ static const char *canon_key(FtGraph *g, const char *k) {
   const char *dot = strrchr(k, '.');
   if (!dot) return k;
   char cls[1024];
-  snprintf(cls, sizeof cls, "%.*s", (int)(dot - k), k);
+  put_n(cls, sizeof cls, k, (size_t)(dot - k));
   uint32_t c = ft_cls_find(g, cls);
   for (int depth = 0; c != FT_NONE && depth < 8; depth++) {
     const FtClass *kc = &g->classes.items[c];
     c = FT_NONE;
     for (uint32_t b = 0; b < kc->n_bases; b++) {
       char buf[1024];
-      snprintf(buf, sizeof buf, "%s%s", g->classes.items[kc->bases[b]].qualname, dot);
+      put3(buf, sizeof buf, g->classes.items[kc->bases[b]].qualname, dot, "");
       uint32_t o = ft_obj_find(g, buf);
       if (o != FT_NONE) return g->objs.items[o].key;
       if (c == FT_NONE) c = kc->bases[b];
@@ -296,8 +326,8 @@ const struct VocabRow *ft_base_row(const FtGraph *g, uint32_t c, const char *kin
  * exactly one class of the caller's module defines one. */
 static uint32_t method_by_name(FtGraph *g, const FtFile *ff, const char *name) {
   char key[1024];
-  int k = snprintf(key, sizeof key, "%s\t%s", ff->f->module, name);
-  if (k < 0 || (size_t)k >= sizeof key) return FT_NONE;
+  size_t k = put3(key, sizeof key, ff->f->module, "\t", name);
+  if (k >= sizeof key) return FT_NONE;
   uint64_t v;
   if (!ps_strmap_find(&g->methods, key, (size_t)k, &v)) return FT_NONE;
   return (uint32_t)v;
@@ -347,7 +377,7 @@ static void call_targets(FtGraph *g, const FtFile *ff, const PsFtCall *c, uint32
     /* target is "Cls.m": look in Cls's bases. */
     const char *dot = strrchr(t, '.');
     char cls[1024];
-    snprintf(cls, sizeof cls, "%.*s", (int)(dot - t), t);
+    put_n(cls, sizeof cls, t, (size_t)(dot - t));
     uint32_t k = ft_cls_find(g, cls);
     if (k == FT_NONE) return;
     for (uint32_t i = 0; i < g->classes.items[k].n_bases && !*n; i++) {
@@ -381,7 +411,7 @@ static void call_targets(FtGraph *g, const FtFile *ff, const PsFtCall *c, uint32
   uint32_t owner = FT_NONE;
   if (dot) {
     char cls[1024];
-    snprintf(cls, sizeof cls, "%.*s", (int)(dot - canon), canon);
+    put_n(cls, sizeof cls, canon, (size_t)(dot - canon));
     owner = ft_cls_find(g, cls);
     if (f == FT_NONE && owner != FT_NONE) f = ft_mro_find(g, owner, dot + 1, 0);
   }
@@ -391,7 +421,7 @@ static void call_targets(FtGraph *g, const FtFile *ff, const PsFtCall *c, uint32
     const FtClass *oc = &g->classes.items[owner];
     for (uint32_t i = 0; i < oc->n_subs && *n < cap; i++) {
       char buf[1024];
-      snprintf(buf, sizeof buf, "%s.%s", g->classes.items[oc->subs[i]].qualname, dot + 1);
+      put3(buf, sizeof buf, g->classes.items[oc->subs[i]].qualname, ".", dot + 1);
       uint32_t s = ft_fn_find(g, buf);
       if (s != FT_NONE && s != f) out[(*n)++] = s;
     }
@@ -414,7 +444,7 @@ static void add_sub(FtGraph *g, uint32_t base, uint32_t sub, int depth) {
 static const PsFtArg *entry_arg(const PsFtFacts *ft, const PsFtCall *c, const char *spec) {
   const char *comma = strchr(spec, ',');
   char kw[64] = "";
-  if (comma && comma > spec) snprintf(kw, sizeof kw, "%.*s", (int)(comma - spec), spec);
+  if (comma && comma > spec) put_n(kw, sizeof kw, spec, (size_t)(comma - spec));
   int index = comma && comma[1] && comma[1] != '-' ? atoi(comma + 1) : -1;
   for (uint32_t i = 0; i < c->n_args; i++) {
     const PsFtArg *a = &ft->args.items[c->first_arg + i];
@@ -431,7 +461,7 @@ static uint32_t callable_fn(FtGraph *g, const FtFile *ff, const PsFtArg *a) {
   const char *dot = strrchr(canon, '.');
   if (!dot) return FT_NONE;
   char cls[1024];
-  snprintf(cls, sizeof cls, "%.*s", (int)(dot - canon), canon);
+  put_n(cls, sizeof cls, canon, (size_t)(dot - canon));
   uint32_t k = ft_cls_find(g, cls);
   return k == FT_NONE ? FT_NONE : ft_mro_find(g, k, dot + 1, 0);
 }
@@ -487,14 +517,14 @@ static void find_entries(FtGraph *g, FtFile *ff, const PsFtCall *c, uint32_t ins
     uint32_t o = ft_obj_find(g, c->recv);
     if (o != FT_NONE && g->objs.items[o].ctor) {
       char buf[1024];
-      snprintf(buf, sizeof buf, "%s.%s", g->objs.items[o].ctor, c->name);
+      put3(buf, sizeof buf, g->objs.items[o].ctor, ".", c->name);
       row = ps_ft__vocab_row(g->vocab, "entry", buf);
       if (row) api = ft_str(g, buf);
     }
   }
   if (!row && c->name) {
     char buf[256];
-    snprintf(buf, sizeof buf, ".%s", c->name);
+    put3(buf, sizeof buf, ".", c->name, "");
     row = ps_ft__vocab_row(g->vocab, "entry", buf);
     if (row) api = ft_str(g, buf);
   }
@@ -667,7 +697,7 @@ void ft_graph_build(FtGraph *g, PsProjectIndex *ix, const PsFtVocab *vocab) {
       const char *dot = strrchr(d->ctor, '.');
       if (!dot) continue;
       char key[1024];
-      snprintf(key, sizeof key, "%.*s", (int)(dot - d->ctor), d->ctor);
+      put_n(key, sizeof key, d->ctor, (size_t)(dot - d->ctor));
       uint32_t o = ft_obj_find(g, key);
       if (o != FT_NONE && g->objs.items[o].cat == FT_CAT_INSTANCE && g->objs.items[o].cls != FT_NONE &&
           (g->objs.items[o].where & (1u << PS_FTW_MODULE)))

@@ -277,6 +277,60 @@ char **ps_regex_required_words(const char *re) {
   return out.items;
 }
 
+char **ps_regex_alternatives(const char *re) {
+  const char *end = re + strlen(re);
+  /* Back references and branch-reset groups tie alternatives together. */
+  /* An option setting ((?i), (?x)) anywhere: at top level it reaches into
+   * the later alternatives. \Q...\E may hold a `|`. */
+  for (const char *q = re; q < end; q++) {
+    if (*q == '\\') {
+      char c = q[1];
+      if ((c >= '1' && c <= '9') || c == 'g' || c == 'k' || c == 'Q') return NULL;
+      q++;
+    } else if (*q == '(' && q[1] == '?' && !strchr(":=!<>", q[2])) {
+      return NULL; /* options, (?|, (?#, (?P..., recursion */
+    }
+  }
+  Words out;
+  array_init(&out);
+  for (const char *p = re;;) {
+    int depth = 0;
+    bool cls = false;
+    const char *q = p;
+    for (; q < end; q++) {
+      if (*q == '\\') {
+        q++;
+        continue;
+      }
+      if (cls) {
+        if (*q == ']') cls = false;
+        continue;
+      }
+      if (*q == '[') {
+        cls = true;
+        if (q + 1 < end && q[1] == ']') q++; /* []...] */
+      } else if (*q == '(') {
+        depth++;
+      } else if (*q == ')') {
+        depth--;
+      } else if (*q == '|' && depth == 0) {
+        break;
+      }
+    }
+    if (q > end) q = end;
+    array_push(&out, ps_xstrndup(p, (size_t)(q - p)));
+    if (q >= end) break;
+    p = q + 1;
+  }
+  if (out.size < 2) {
+    for (size_t i = 0; i < out.size; i++) free(out.items[i]);
+    array_free(&out);
+    return NULL;
+  }
+  array_push(&out, NULL);
+  return out.items;
+}
+
 void ps_regex_words_free(char **words) {
   for (char **w = words; w && *w; w++) free(*w);
   free(words);

@@ -101,6 +101,11 @@ typedef struct PsRule {
  * has no delimited literal word (then nothing can be skipped). */
 char **ps_regex_required_words(const char *re);
 void ps_regex_words_free(char **words);
+/* The top-level alternatives of `re` as separate regex sources (a
+ * NULL-terminated heap array, freed with ps_regex_words_free), or NULL when
+ * it has fewer than two or they cannot stand alone (leading inline
+ * options, back references, branch-reset groups). */
+char **ps_regex_alternatives(const char *re);
 
 /* Looks up a param; NULL if absent. */
 const PsParam *ps_rule_param(const PsRule *rule, const char *key);

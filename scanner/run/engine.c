@@ -116,26 +116,63 @@ static uint32_t intern_copy(PsEngine *e, const char *w) {
   return word_intern(e, copy);
 }
 
-/* Adds a prefilter regex: to the worded part if every match must contain
- * one of its derivable words (ps_regex_required_words), else to the plain
- * part that runs on every file. */
-static void prefilter_part(PsEngine *e, PsBuf *worded, PsBuf *plain, const char *re) {
-  char **words = ps_regex_required_words(re);
-  PsBuf *into = words ? worded : plain;
-  ps_buf_printf(into, "%s(?:%s)", into->len ? "|" : "", re);
-  for (char **w = words; w && *w; w++) {
-    uint32_t id = intern_copy(e, *w);
-    bool seen = false;
-    for (size_t i = 0; i < e->prefilter_words.size && !seen; i++) seen = e->prefilter_words.items[i] == id;
-    if (!seen) array_push(&e->prefilter_words, id);
-  }
-  ps_regex_words_free(words);
-}
-
 bool ps_engine__any_word(const PsFileScan *sc, const uint32_t *ids, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (sc->present[ids[i]]) return true;
   return false;
+}
+
+/* Appends to *alts the top-level alternatives of `re` (or `re` whole when
+ * they cannot stand alone), each compiled with the words it needs. With
+ * `plain`, the alternatives that need no derivable word are appended to
+ * it as regex text instead (one combined pass for all of them). False,
+ * appending nothing, when an alternative does not compile. */
+static bool make_alts(PsEngine *self, const char *re, GateAlt **alts, size_t *n_alts, PsBuf *plain) {
+  char **split = ps_regex_alternatives(re);
+  char *whole[2] = {(char *)re, NULL};
+  char **list = split ? split : whole;
+  size_t n = 0, start = *n_alts;
+  while (list[n]) n++;
+  bool ok = true;
+  PsBuf text = PS_BUF_INIT;
+  for (size_t i = 0; i < n && ok; i++) {
+    char **words = ps_regex_required_words(list[i]);
+    if (!words && plain) {
+      ps_buf_printf(&text, "%s(?:%s)", text.len ? "|" : "", list[i]);
+      continue;
+    }
+    GateAlt g = {ps_regex_compile(list[i], strlen(list[i]), NULL, 0), NULL, 0};
+    ok = g.re != NULL;
+    for (char **wd = words; ok && wd && *wd; wd++) {
+      g.words = ps_xrealloc(g.words, (g.n_words + 1) * sizeof(uint32_t));
+      g.words[g.n_words++] = intern_copy(self, *wd);
+    }
+    ps_regex_words_free(words);
+    if (!ok) break;
+    *alts = ps_xrealloc(*alts, (*n_alts + 1) * sizeof **alts);
+    (*alts)[(*n_alts)++] = g;
+  }
+  if (split) ps_regex_words_free(split);
+  if (!ok) {
+    for (size_t i = start; i < *n_alts; i++) {
+      ps_regex_free((*alts)[i].re);
+      free((*alts)[i].words);
+    }
+    *n_alts = start;
+  } else if (text.len) {
+    ps_buf_printf(plain, "%s%s", plain->len ? "|" : "", text.data);
+  }
+  ps_buf_free(&text);
+  return ok;
+}
+
+/* Adds a prefilter regex: each top-level alternative that needs a
+ * derivable word (ps_regex_required_words) runs alone and only on files
+ * with one of its words; the others join the plain part that runs on
+ * every file. */
+static void prefilter_part(PsEngine *e, PsBuf *plain, const char *re) {
+  if (make_alts(e, re, &e->pre_alts, &e->n_pre_alts, plain)) return;
+  ps_buf_printf(plain, "%s(?:%s)", plain->len ? "|" : "", re); /* reported when the plain part compiles */
 }
 
 static PsRegex *compile_prefilter(const PsBuf *b, PsError *err, int *rc) {
@@ -196,7 +233,7 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
     }
     if (rc) return rc;
   }
-  PsBuf pre = PS_BUF_INIT, plain = PS_BUF_INIT;
+  PsBuf plain = PS_BUF_INIT;
   bool every_file = opts->no_prefilter;
   for (size_t i = 0; i < n; i++) {
     const PsRule *r = rules[i];
@@ -245,11 +282,11 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       if (ng) continue; /* admitted by its word gates, not by the regex */
       const char *p = ps_analysis_prefilter(a);
       if (!p) every_file = true;
-      else prefilter_part(self, &pre, &plain, p);
+      else prefilter_part(self, &plain, p);
     }
     if (r->query) {
       if (!r->prefilter) every_file = true;
-      else prefilter_part(self, &pre, &plain, r->prefilter);
+      else prefilter_part(self, &plain, r->prefilter);
     }
   }
   /* Each gated query group: the words its regex needs. */
@@ -262,17 +299,18 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       g->words[g->n_words++] = intern_copy(self, *wd);
     }
     ps_regex_words_free(words);
+    char **split = ps_regex_alternatives(g->rules[0]->prefilter);
+    if (split) (void)make_alts(self, g->rules[0]->prefilter, &g->alts, &g->n_alts, NULL);
+    ps_regex_words_free(split);
   }
   if (!every_file) {
     /* With no rule at all nothing needs parsing: both parts stay NULL. */
     self->filtering = true;
-    self->prefilter = compile_prefilter(&pre, err, &rc);
-    if (!rc) self->prefilter_plain = compile_prefilter(&plain, err, &rc);
+    self->prefilter_plain = compile_prefilter(&plain, err, &rc);
     if (rc) goto cleanup;
   }
 cleanup:
   ps_buf_free(&plain);
-  ps_buf_free(&pre);
   return rc;
 }
 
@@ -283,6 +321,11 @@ void ps_engine_delete(PsEngine *self) {
     ps_regex_free(self->groups.items[i].gate);
     free(self->groups.items[i].rules);
     free(self->groups.items[i].words);
+    for (size_t k = 0; k < self->groups.items[i].n_alts; k++) {
+      ps_regex_free(self->groups.items[i].alts[k].re);
+      free(self->groups.items[i].alts[k].words);
+    }
+    free(self->groups.items[i].alts);
     free(self->groups.items[i].err);
   }
   pthread_mutex_destroy(&self->lazy);
@@ -291,9 +334,12 @@ void ps_engine_delete(PsEngine *self) {
   for (size_t i = 0; i < self->analyses.size; i++) ps_analysis_delete(self->analyses.items[i]);
   array_free(&self->analyses);
   array_free(&self->project_rules);
-  ps_regex_free(self->prefilter);
+  for (size_t k = 0; k < self->n_pre_alts; k++) {
+    ps_regex_free(self->pre_alts[k].re);
+    free(self->pre_alts[k].words);
+  }
+  free(self->pre_alts);
   ps_regex_free(self->prefilter_plain);
-  array_free(&self->prefilter_words);
   for (size_t i = 0; i < self->kept_words.size; i++) free(self->kept_words.items[i]);
   array_free(&self->kept_words);
   array_free(&self->words);
@@ -388,8 +434,11 @@ static bool admitted(PsFileScan *sc, const PsSource *src) {
   /* Its suppressions are checked even when no rule can fire. */
   if (e->opts.unused_ignores && ps_engine__mentions_pyshift(src->text, src->len)) return true;
   bool admit = e->words.size && ps_engine__gate(sc, src->text, src->len);
-  if (!admit && e->prefilter && ps_engine__any_word(sc, e->prefilter_words.items, e->prefilter_words.size))
-    admit = ps_regex_match(re, e->prefilter, src->text, src->len, 0, NULL, NULL) != 0;
+  for (size_t k = 0; k < e->n_pre_alts && !admit; k++) {
+    const GateAlt *alt = &e->pre_alts[k];
+    if (ps_engine__any_word(sc, alt->words, alt->n_words))
+      admit = ps_regex_match(re, alt->re, src->text, src->len, 0, NULL, NULL) != 0;
+  }
   if (!admit && e->prefilter_plain) admit = ps_regex_match(re, e->prefilter_plain, src->text, src->len, 0, NULL, NULL) != 0;
   return admit;
 }

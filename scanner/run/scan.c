@@ -578,6 +578,82 @@ static void run_group(PsFileScan *sc, PsQueryRunner *run, const QueryGroup *g, T
   }
 }
 
+/* Does g's gate match the text? 1, 0, or a PS_REGEX_E_* error. Split
+ * gates run only the alternatives whose words the file has. */
+static int gate_hit(PsFileScan *sc, const QueryGroup *g) {
+  const PsSource *src = sc->src;
+  PsRegexRunner *re = sc->w->re;
+  if (!g->n_alts) return ps_regex_match(re, g->gate, src->text, src->len, 0, NULL, NULL);
+  int hit = 0;
+  for (size_t a = 0; a < g->n_alts; a++) {
+    const GateAlt *alt = &g->alts[a];
+    if (alt->n_words && !ps_engine__any_word(sc, alt->words, alt->n_words)) continue;
+    int h = ps_regex_match(re, alt->re, src->text, src->len, 0, NULL, NULL);
+    if (h == 1 || h == PS_REGEX_E_TIMEOUT) return h;
+    if (h < 0 && !hit) hit = h;
+  }
+  return hit;
+}
+
+typedef Array(uint32_t) Starts;
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Adds to starts the start byte of each top-level statement of root in
+ * which a match of `gate` starts. 0 when the text is scanned, else the
+ * PS_REGEX_E_* error that stopped it. */
+static int local_hits(PsFileScan *sc, const PsRegex *gate, TSNode root, Starts *starts) {
+  const PsSource *src = sc->src;
+  size_t at = 0, ms = 0, me = 0;
+  int hit = 0;
+  while (at <= src->len && (hit = ps_regex_match(sc->w->re, gate, src->text, src->len, at, &ms, &me)) == 1) {
+    TSNode st = ts_node_first_child_for_byte(root, (uint32_t)ms);
+    if (ts_node_is_null(st)) return 0;
+    bool in = ts_node_start_byte(st) <= ms;
+    if (in) array_push(starts, ts_node_start_byte(st));
+    /* Next hit after this statement (or after the hit, between statements). */
+    size_t next = in ? ts_node_end_byte(st) : ms + 1;
+    at = next > me ? next : (me > at ? me : at + 1);
+    while (at < src->len && ((unsigned char)src->text[at] & 0xC0) == 0x80) at++; /* a character start */
+  }
+  return hit < 0 ? hit : 0;
+}
+
+/* A gate with prefilter-scope: statement: matches group i's query over the
+ * top-level statements in which its gate matches, in order. 0, or the
+ * PS_REGEX_E_* error of a gate that could not decide. */
+static int run_local(PsFileScan *sc, size_t i, TSNode root) {
+  const QueryGroup *g = &sc->e->groups.items[i];
+  Starts starts;
+  array_init(&starts);
+  int err = 0;
+  if (!g->n_alts) {
+    err = local_hits(sc, g->gate, root, &starts);
+  } else {
+    for (size_t a = 0; a < g->n_alts && err != PS_REGEX_E_TIMEOUT; a++) {
+      const GateAlt *alt = &g->alts[a];
+      if (alt->n_words && !ps_engine__any_word(sc, alt->words, alt->n_words)) continue;
+      int e = local_hits(sc, alt->re, root, &starts);
+      if (e < 0 && (!err || e == PS_REGEX_E_TIMEOUT)) err = e;
+    }
+    if (starts.size > 1) qsort(starts.items, starts.size, sizeof *starts.items, cmp_u32);
+  }
+  for (size_t k = 0; k < starts.size && err != PS_REGEX_E_TIMEOUT; k++) {
+    if (k && starts.items[k] == starts.items[k - 1]) continue;
+    TSNode st = ts_node_first_child_for_byte(root, starts.items[k]);
+    if (ts_node_is_null(st)) break;
+    PsQueryRunner *run = group_runner(sc, i);
+    if (!run) break; /* does not compile: reported */
+    run_group(sc, run, g, st, &sc->is);
+    if (sc->is.deadline.expired) break;
+  }
+  array_free(&starts);
+  return err;
+}
+
 /* Runs the analyses and the query groups over the parsed src, collecting
  * raw findings; budget and limit troubles go to is. */
 static void run_rules(PsFileScan *sc, const PsSource *src) {
@@ -635,38 +711,19 @@ static void run_rules(PsFileScan *sc, const PsSource *src) {
     }
     if (g->gate && g->words && !ps_engine__any_word(sc, g->words, g->n_words)) continue; /* its regex cannot match */
     TSNode root = ts_tree_root_node(src->tree);
-    if (g->gate && g->local) {
-      /* Only the top-level statements that hold a prefilter match. */
-      size_t at = 0, ms = 0, me = 0;
-      int hit = 0;
-      while (at <= src->len && (hit = ps_regex_match(w->re, g->gate, src->text, src->len, at, &ms, &me)) == 1) {
-        TSNode st = ts_node_first_child_for_byte(root, (uint32_t)ms);
-        if (ts_node_is_null(st)) break;
-        PsQueryRunner *run = ts_node_start_byte(st) <= ms ? group_runner(sc, i) : NULL;
-        if (!run && ts_node_start_byte(st) <= ms) break; /* does not compile: reported */
-        if (run) run_group(sc, run, g, st, is);
-        if (dl->expired) goto done;
-        /* Next hit after this statement (or after the hit, between statements). */
-        size_t next = ts_node_start_byte(st) <= ms ? ts_node_end_byte(st) : ms + 1;
-        at = next > me ? next : (me > at ? me : at + 1);
-        while (at < src->len && ((unsigned char)src->text[at] & 0xC0) == 0x80) at++; /* a character start */
+    if (g->gate) {
+      int hit = g->local ? run_local(sc, i, root) : gate_hit(sc, g);
+      if (dl->expired) goto done;
+      if (hit == PS_REGEX_E_TIMEOUT) {
+        ps_engine__expire(is, "query matching");
+        goto done;
       }
-      if (hit >= 0 || at > src->len) continue;
-      /* The gate could not decide (a PCRE2 limit): the whole file, then.
-       * Statements already matched are matched again; their findings
+      if (g->local && hit >= 0) continue; /* its statements are matched */
+      if (!g->local && hit == 0) continue;
+      /* hit < 0: a gate admits on an error, never rejects. A local gate
+       * that could not decide (a PCRE2 limit) matches the whole file:
+       * statements already matched are matched again, and their findings
        * collapse with the first ones. */
-      if (hit == PS_REGEX_E_TIMEOUT) {
-        ps_engine__expire(is, "query matching");
-        goto done;
-      }
-    } else if (g->gate) {
-      int hit = ps_regex_match(w->re, g->gate, src->text, src->len, 0, NULL, NULL);
-      if (hit == 0) continue;
-      if (hit == PS_REGEX_E_TIMEOUT) {
-        ps_engine__expire(is, "query matching");
-        goto done;
-      }
-      /* hit < 0: a gate admits on an error, never rejects */
     }
     PsQueryRunner *run = group_runner(sc, i);
     if (!run) continue;

@@ -416,8 +416,31 @@ static void test_regex_words(void) {
   expect_words("\\b(?:cgi|imp)\\b", "cgi imp");
 }
 
+/* The top-level alternatives as "a | b", or NULL (not split). */
+static void expect_alts(const char *re, const char *want) {
+  char **w = ps_regex_alternatives(re);
+  PsBuf b = PS_BUF_INIT;
+  for (char **p = w; p && *p; p++) ps_buf_printf(&b, "%s%s", b.len ? " | " : "", *p);
+  if (!want) CHECK(w == NULL, "%s: split into \"%s\", want no split", re, b.data ? b.data : "");
+  else CHECK_STR(b.data ? b.data : "", want);
+  ps_buf_free(&b);
+  ps_regex_words_free(w);
+}
+
+static void test_regex_alternatives(void) {
+  expect_alts("\\bfoo\\b|~\\s*(?:True|bool)|[|]x|a\\|b", "\\bfoo\\b | ~\\s*(?:True|bool) | [|]x | a\\|b");
+  expect_alts("(?<=\\.)get\\b|(?:a|b)c", "(?<=\\.)get\\b | (?:a|b)c");
+  expect_alts("\\bfoo\\b", NULL);        /* one alternative */
+  expect_alts("(?i)cgi|imp", NULL);        /* options reach every alternative */
+  expect_alts("imp|(?i)cgi|x", NULL);      /* ...and the later ones */
+  expect_alts("(a)x|\\1y", NULL);          /* a back reference */
+  expect_alts("(?|(a)|(b))|c", NULL);      /* branch reset */
+  expect_alts("\\Qa|b\\E|c", NULL);        /* quoted | */
+}
+
 int main(void) {
   test_regex_words();
+  test_regex_alternatives();
   test_load_ok();
   test_load_fix();
   test_load_errors();
