@@ -551,6 +551,21 @@ void ps_engine__copy_facts(PsFileScan *sc, const PsSource *src) {
   PsFileFacts *f = sc->facts = ps_facts_new(src->path, module, pkg);
   free(module);
   ps_summary_copy_facts(&w->summary, src, sc->text_facts, w->arena, f);
+  /* The analyses' own facts (PS_FACT_CLASSES: removed-apis), in engine order. */
+  PsFileContext ctx = {src, &w->summary, e->opts.modules, NULL, w->arena, sc->chain};
+  for (size_t i = 0; i < e->analyses.size; i++) {
+    if (!sc->active[i]) continue;
+    PsArenaMark scratch = ps_arena_mark(w->arena);
+    ps_analysis_copy_facts(e->analyses.items[i], &ctx, f);
+    ps_arena_rewind(w->arena, scratch);
+  }
+  /* Facts of the removed-APIs join alone, and none recorded (no undecided
+   * use): nothing feeds the join, so the file's result can be cached. */
+  if (!(sc->text_facts & ~(unsigned)PS_FACT_CLASSES) && !f->classes.size && !f->method_uses.size && !f->imports.size) {
+    ps_facts_delete(f);
+    sc->facts = NULL;
+    return;
+  }
   LineDirective *dirs;
   size_t n;
   collect_directives(src, &dirs, &n);
@@ -609,7 +624,7 @@ static void run_rules(PsFileScan *sc, const PsSource *src) {
         ps_engine__expire(is, "the summary walk");
         goto done;
       }
-      PsFileContext ctx = {src, &w->summary, e->opts.modules, dl, w->arena};
+      PsFileContext ctx = {src, &w->summary, e->opts.modules, dl, w->arena, false};
       PsEmitter em = {emit_vars, emit_vars_fix, sc};
       unsigned facts = 0;
       for (size_t i = 0; i < e->analyses.size; i++) {
