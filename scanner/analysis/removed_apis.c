@@ -108,17 +108,28 @@ static void add_fact_gate(PsAnalysis *self, const char *w0, unsigned how0, const
 }
 
 /* The files the join needs (method rows): those with a `self.m` or
- * `cls.m` of a row's method (the uses). The classes on their chains are
- * read on demand (`wanted`). Gate words are kept by the analysis. */
+ * `cls.m` of a row's method (the uses): the words, then the regex that
+ * says they are one chain. The classes on the uses' chains are read on
+ * demand (`wanted`). Gate words are kept by the analysis. */
 static void add_fact_gates(PsAnalysis *self, const State *s) {
   const char *self_w = ps_analysis__keep(self, "self", 4), *cls_w = ps_analysis__keep(self, "cls", 3);
+  PsBuf re = PS_BUF_INIT;
+  ps_buf_puts(&re, "\\b(?:self|cls)[ \\t]*\\.[ \\t]*(?:");
+  for (size_t i = 0; i < s->n_rows; i++) {
+    bool seen = false;
+    for (size_t k = 0; k < i && !seen; k++) seen = !strcmp(s->rows[k].last, s->rows[i].last);
+    if (!seen) ps_buf_printf(&re, "%s%s", i ? "|" : "", s->rows[i].last);
+  }
+  ps_buf_puts(&re, ")\\b");
+  const char *rx = ps_analysis__keep(self, re.data, re.len);
+  ps_buf_free(&re);
   for (size_t i = 0; i < s->n_rows; i++) {
     bool seen = false;
     for (size_t k = 0; k < i && !seen; k++) seen = !strcmp(s->rows[k].last, s->rows[i].last);
     if (seen) continue;
     const char *last = ps_analysis__keep(self, s->rows[i].last, strlen(s->rows[i].last));
-    add_fact_gate(self, last, PS_WORD_MEMBER, self_w, PS_WORD_ANY, NULL);
-    add_fact_gate(self, last, PS_WORD_MEMBER, cls_w, PS_WORD_ANY, NULL);
+    add_fact_gate(self, last, PS_WORD_MEMBER, self_w, PS_WORD_ANY, rx);
+    add_fact_gate(self, last, PS_WORD_MEMBER, cls_w, PS_WORD_ANY, rx);
   }
 }
 
