@@ -769,10 +769,14 @@ static void copy_facts(const PsAnalysis *self, const PsFileContext *ctx, PsFileF
     if (!is_row_last(s, m, strlen(m))) continue;
     uint32_t cls = enclosing_class(c, sum, s->n_rows, ref->scope, arena);
     if (cls == NONE || !open_chain(c, sum, ctx, cls, open, arena)) continue;
-    for (size_t r = 0; r < s->n_rows; r++) {
+    /* Decided in the file if the class defines m or reaches any row of m. */
+    bool decided = false;
+    for (size_t r = 0; r < s->n_rows && !decided; r++)
+      decided = !strcmp(s->rows[r].last, m) &&
+                (class_defines(c, s, sum, cls, &s->rows[r], arena) || class_matches(c, s, cls, &s->rows[r], md, arena));
+    for (size_t r = 0; r < s->n_rows && !decided; r++) {
       const Row *row = &s->rows[r];
       if (strcmp(row->last, m) != 0) continue;
-      if (class_defines(c, s, sum, cls, row, arena) || class_matches(c, s, cls, row, md, arena)) break;
       if (!runs_where_removed(s, sum, ref->start, row) || ps_summary_feature_tested(sum, ref->start, row->last))
         continue;
       PsFactMethodUse u = {self,
