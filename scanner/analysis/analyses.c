@@ -138,6 +138,8 @@ void ps_analysis_run(const PsAnalysis *self, const PsFileContext *ctx, const PsE
 
 unsigned ps_analysis_facts(const PsAnalysis *self) { return self->empty ? 0 : self->facts; }
 
+const PsRule *ps_analysis_rule(const void *analysis) { return ((const PsAnalysis *)analysis)->rule; }
+
 void ps_analysis_copy_facts(const PsAnalysis *self, const PsFileContext *ctx, PsFileFacts *f) {
   if (!self->empty && self->facts && self->cls->copy_facts) self->cls->copy_facts(self, ctx, f);
 }

@@ -391,6 +391,8 @@ size_t ps_analysis_fact_gates(const PsAnalysis *self, const PsWordGate **out);
 /* The analysis' own facts of a file it was active in (after
  * ps_summary_copy_facts; nothing for most analyses). */
 void ps_analysis_copy_facts(const PsAnalysis *self, const PsFileContext *ctx, PsFileFacts *f);
+/* The rule an analysis was configured for (`owner` of a PsFactMethodUse). */
+const PsRule *ps_analysis_rule(const void *analysis);
 /* The qualified names whose modules' facts the joins still need (a base
  * class imported from a module no gate admitted): want(wctx, name) each. */
 void ps_analysis_wanted_all(PsAnalysis *const *analyses, size_t n, PsProjectIndex *ix,

@@ -1049,6 +1049,13 @@ r12_02_cross_module_bases)
   run check --isolated --cache-dir cache --select RM003,DP003 --target-version 3.14 tree
   expect_no_out base_edited 'RM003'
   expect_out base_edited_dp003 'test_rel.py:42:9: DP003'
+  # --report-unused-ignores: a directive that silences a finding only the
+  # join makes is not reported unused; an unused one still is.
+  printf 'x = 1  # pyshift: ignore\n' >tree/pkg_tests/unused.py
+  run check --isolated --no-cache --select RM003 --report-unused-ignores --target-version 3.14 tree
+  expect_no_out used_by_the_join 'test_abs.py:20:34: PS100'
+  expect_out still_unused 'unused.py:1:8: PS100'
+  rm tree/pkg_tests/unused.py
   # A per-file-ignores entry holds for the project findings too.
   printf '[tool.pyshift]\nper-file-ignores = {"pkg_tests/sub/*" = ["RM003"]}\n' >tree/pyproject.toml
   sed -i 's/^class BaseTest(object):/class BaseTest(unittest.TestCase):/' tree/pkg_tests/base.py
