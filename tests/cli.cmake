@@ -89,7 +89,7 @@ list(APPEND _ps_regressions r14_08_glob_starstar_repeat r14_13_fix_links_scope_r
 list(APPEND _ps_regressions r14_01_long_line_prefilter r14_02_regex_errors_are_not_no_match
      r14_03_deep_nesting_not_truncated r14_06_file_timeout_whole_file)
 # Issue 12 (RM/DP accuracy): one case per item
-list(APPEND _ps_regressions r12_01_broad_handlers_do_not_guard r12_02_receiver_gate_and_aliases
+list(APPEND _ps_regressions r12_01_broad_handlers_do_not_guard r12_02_receiver_gate_and_aliases r12_02_cross_module_bases
      r12_04_version_guards_relative r12_05_feature_tests_guard r12_05_dead_import_fallbacks
      r12_stub_of_removed_module r12_distutils_inside_setuptools
      r12_version_flags r12_query_handlers_and_inline_tests)

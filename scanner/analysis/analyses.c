@@ -72,6 +72,7 @@ int ps_analysis_new(PsAnalysis **out, const PsRule *rule, PsPyVersion target, Ps
   PsAnalysis *self = ps_xcalloc(1, sizeof *self);
   self->cls = cls;
   self->rule = rule;
+  self->facts = cls->facts;
   int rc = cls->configure(self, target, min_python, err);
   if (rc) {
     ps_analysis_delete(self);
@@ -135,7 +136,13 @@ void ps_analysis_run(const PsAnalysis *self, const PsFileContext *ctx, const PsE
   if (!self->empty) self->cls->run(self, ctx, emit);
 }
 
-unsigned ps_analysis_facts(const PsAnalysis *self) { return self->empty ? 0 : self->cls->facts; }
+unsigned ps_analysis_facts(const PsAnalysis *self) { return self->empty ? 0 : self->facts; }
+
+const PsRule *ps_analysis_rule(const void *analysis) { return ((const PsAnalysis *)analysis)->rule; }
+
+void ps_analysis_copy_facts(const PsAnalysis *self, const PsFileContext *ctx, PsFileFacts *f) {
+  if (!self->empty && self->facts && self->cls->copy_facts) self->cls->copy_facts(self, ctx, f);
+}
 
 size_t ps_analysis_fact_gates(const PsAnalysis *self, const PsWordGate **out) {
   *out = self->fact_gates;
@@ -147,14 +154,36 @@ void ps_analysis_join_all(PsAnalysis *const *analyses, size_t n, const PsJoinCon
   const PsAnalysis **same = ps_xcalloc(n + 1, sizeof *same);
   for (size_t i = 0; i < n; i++) {
     const PsAnalysisClass *cls = analyses[i]->cls;
-    if (!cls->join || analyses[i]->empty) continue;
+    if (!cls->join || !ps_analysis_facts(analyses[i])) continue;
     bool seen = false;
-    for (size_t k = 0; k < i && !seen; k++) seen = analyses[k]->cls == cls && !analyses[k]->empty;
+    for (size_t k = 0; k < i && !seen; k++) seen = analyses[k]->cls == cls && ps_analysis_facts(analyses[k]);
     if (seen) continue; /* its class already joined */
     size_t m = 0;
     for (size_t k = i; k < n; k++)
-      if (analyses[k]->cls == cls && !analyses[k]->empty) same[m++] = analyses[k];
+      if (analyses[k]->cls == cls && ps_analysis_facts(analyses[k])) same[m++] = analyses[k];
     cls->join(same, m, ctx, emit);
+  }
+  free(same);
+}
+
+/* The analyses of one class with a join, as ps_analysis_join_all groups them. */
+static size_t same_class(PsAnalysis *const *analyses, size_t n, size_t i, const PsAnalysis **same) {
+  const PsAnalysisClass *cls = analyses[i]->cls;
+  if (!cls->join || !ps_analysis_facts(analyses[i])) return 0;
+  for (size_t k = 0; k < i; k++)
+    if (analyses[k]->cls == cls && ps_analysis_facts(analyses[k])) return 0; /* grouped already */
+  size_t m = 0;
+  for (size_t k = i; k < n; k++)
+    if (analyses[k]->cls == cls && ps_analysis_facts(analyses[k])) same[m++] = analyses[k];
+  return m;
+}
+
+void ps_analysis_wanted_all(PsAnalysis *const *analyses, size_t n, PsProjectIndex *ix,
+                            void (*want)(void *, const char *), void *wctx) {
+  const PsAnalysis **same = ps_xcalloc(n + 1, sizeof *same);
+  for (size_t i = 0; i < n; i++) {
+    size_t m = analyses[i]->cls->wanted ? same_class(analyses, n, i, same) : 0;
+    if (m) analyses[i]->cls->wanted(same, m, ix, want, wctx);
   }
   free(same);
 }

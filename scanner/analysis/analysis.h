@@ -304,6 +304,9 @@ typedef struct PsFileContext {
    * is released when the run returns (the engine rewinds the arena; emitted
    * findings are copied). */
   PsArena *arena;
+  /* copy_facts only: the file is read because a class chain of the join
+   * goes through it (ps_engine_scan_facts), not for its own findings. */
+  bool chain;
 } PsFileContext;
 
 /* Key/value pairs for a message template. */
@@ -385,6 +388,15 @@ unsigned ps_analysis_facts(const PsAnalysis *self);
  * per-file rule admits them (same form as ps_analysis_gates; 0 gates and a
  * non-zero ps_analysis_facts: every file). */
 size_t ps_analysis_fact_gates(const PsAnalysis *self, const PsWordGate **out);
+/* The analysis' own facts of a file it was active in (after
+ * ps_summary_copy_facts; nothing for most analyses). */
+void ps_analysis_copy_facts(const PsAnalysis *self, const PsFileContext *ctx, PsFileFacts *f);
+/* The rule an analysis was configured for (`owner` of a PsFactMethodUse). */
+const PsRule *ps_analysis_rule(const void *analysis);
+/* The qualified names whose modules' facts the joins still need (a base
+ * class imported from a module no gate admitted): want(wctx, name) each. */
+void ps_analysis_wanted_all(PsAnalysis *const *analyses, size_t n, PsProjectIndex *ix,
+                            void (*want)(void *, const char *), void *wctx);
 
 /* A location in any file, for project findings. */
 typedef struct PsProjectLocation {

@@ -18,6 +18,15 @@ typedef struct PsAnalysisClass {
    * class (all[0..n), n >= 1) after the last file. */
   unsigned facts;
   void (*join)(const PsAnalysis *const *all, size_t n, const PsJoinContext *ctx, const PsProjectEmitter *emit);
+  /* Optional: the analysis' own facts of a file it was active in, copied
+   * into f after the engine's (ps_summary_copy_facts), with the summary
+   * and the text alive; scratch in ctx->arena (rewound after). */
+  void (*copy_facts)(const PsAnalysis *self, const PsFileContext *ctx, PsFileFacts *f);
+  /* Optional: before the join, the qualified names whose modules the join
+   * still needs facts of (want(wctx, name) for each), read from the index
+   * so far; called again after those files are added, until none is new. */
+  void (*wanted)(const PsAnalysis *const *all, size_t n, PsProjectIndex *ix, void (*want)(void *, const char *),
+                 void *wctx);
 } PsAnalysisClass;
 
 struct PsAnalysis {
@@ -26,6 +35,7 @@ struct PsAnalysis {
   void *state;
   char *prefilter;
   bool empty;
+  unsigned facts;    /* PS_FACT_* its join reads: cls->facts unless configure clears it (0: no join) */
   PsWordGate *gates; /* heap; the words point into the rule's table or `gate_words` */
   size_t n_gates;
   char **gate_words; /* heap strings the gates own, NULL-terminated, or NULL */

@@ -11,7 +11,9 @@
  *                     (`ut.makeSuite`, `ssl.wrap_socket(...)`), or a
  *                     from-import of it
  *   match: method     `self.m`/`cls.m` in a class whose bases resolve to
- *                     the row's class or match `receiver`; `x.m` where x
+ *                     the row's class or match `receiver` (through the
+ *                     file's classes here; through other modules' in the
+ *                     project stage: removed_apis_project.c); `x.m` where x
  *                     was assigned from the class; `Class.m`
  *   match: keyword    a resolved call of `name` passing one of `keywords`
  *
@@ -26,37 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
+#include "analysis/removed_apis_internal.h"
 
-#include "analysis/analysis_internal.h"
-
-typedef enum Match { MATCH_REFERENCE, MATCH_METHOD, MATCH_KEYWORD } Match;
-
-typedef struct Row {
-  const char *name;     /* borrowed from the table */
-  size_t len;
-  const char *last;     /* last component of name */
-  size_t owner_len;     /* length of name without ".last" */
-  char **keywords;      /* NULL-terminated, keyword rows */
-  pcre2_code *receiver; /* method rows, may be NULL */
-  char *removal;        /* "in Python 3.16" */
-  size_t index;
-  uint64_t window;      /* minors where the removal matters (ps_runs_window) */
-} Row;
-
-typedef struct State {
-  Match match;
-  unsigned guards;      /* PS_GUARD_* that guard this match's uses */
-  Row *rows;
-  size_t n_rows;
-  /* The rows' last names (method, function or keyword-callee names): the
-   * per-reference test before resolving. */
-  PsStrMap lasts;
-  PsImportable importable; /* dead fallbacks (fallback.c) */
-} State;
-
-static bool is_row_last(const State *s, const char *p, size_t n) { return ps_strmap_find(&s->lasts, p, n, NULL) != NULL; }
+bool ps_removed_apis__is_row_last(const State *s, const char *p, size_t n) {
+  return ps_strmap_find(&s->lasts, p, n, NULL) != NULL;
+}
 
 static void index_lasts(State *s) {
   for (size_t r = 0; r < s->n_rows; r++) ps_strmap_put(&s->lasts, s->rows[r].last, 0, false);
@@ -149,7 +125,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
     if (strcmp(t->rows[i][cv], "future") != 0) ps_pyver_parse(t->rows[i][cv], &rv);
     int from = rv.minor > min_python.minor ? rv.minor : min_python.minor;
     Row row = {name, strlen(name), last + 1, (size_t)(last - name), NULL, NULL, removal, i,
-               pending ? ps_runs_window(target.minor, target.minor) : ps_runs_window(from, target.minor)};
+               pending ? ps_runs_window(target.minor, target.minor) : ps_runs_window(from, target.minor), NULL};
     if (m == MATCH_KEYWORD) {
       /* keywords: "a,b" or "a, b" */
       Array(char *) kw;
@@ -225,13 +201,16 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
             b.data[--b.len] = '\0';
             ps_buf_puts(&b, "\\b");
           }
-          ps_analysis__add_gate(self, row.last, PS_WORD_MEMBER, NULL, 0, NULL, 0, ps_analysis__keep(self, b.data, b.len));
+          s->rows[s->n_rows - 1].gate_re = ps_analysis__keep(self, b.data, b.len);
+          ps_analysis__add_gate(self, row.last, PS_WORD_MEMBER, NULL, 0, NULL, 0, s->rows[s->n_rows - 1].gate_re);
           ps_buf_free(&b);
         }
       }
     }
   }
   if (!rc) index_lasts(s);
+  if (!rc && m == MATCH_METHOD && s->n_rows) ps_removed_apis__add_fact_gates(self, s);
+  else self->facts = 0; /* only method rows follow classes across modules */
   if (!rc) {
     if (!s->n_rows) {
       self->empty = true;
@@ -253,7 +232,7 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
 
 /* Can code at `pos` run where the row's removal matters (version tests
  * relative to the row, TYPE_CHECKING)? */
-static bool runs_where_removed(const State *s, const PsSummary *sum, uint32_t pos, const Row *row) {
+bool ps_removed_apis__runs_where_removed(const State *s, const PsSummary *sum, uint32_t pos, const Row *row) {
   return (ps_summary_runs_at(sum, pos) & row->window) != 0 &&
          !ps_analysis__dead_fallback(&s->importable, sum, pos, row->window);
 }
@@ -282,7 +261,7 @@ static void emit_row(const PsAnalysis *self, const PsEmitter *emit, const Row *r
   emit->emit(emit->ctx, self->rule, start, end, vars, n);
 }
 
-static bool first_party(const PsFileContext *ctx, const char *q) {
+bool ps_removed_apis__first_party(const PsFileContext *ctx, const char *q) {
   const char *dot = strchr(q, '.');
   return ctx->modules && ps_modules_is_first_party(ctx->modules, q, dot ? (size_t)(dot - q) : strlen(q));
 }
@@ -299,53 +278,13 @@ static const Row *lookup_prefix(const State *s, const char *q) {
   return best;
 }
 
-/* ---- the file's classes ---------------------------------------------------------- */
-
-/* The longest chain of in-file base classes followed from a class to one
- * whose bases match a row: `class A(B)`, `class B(C)`, ... `class F(ConfigParser)`
- * is A's match at depth 5. */
-#define MAX_BASE_DEPTH 5
-
-/* The file's classes as a graph, built once per file when a method or
- * keyword row first asks about a class: per class its bases, each
- * resolved once, and the in-file class a bare base names. A row's verdict
- * for every class is one breadth-first pass over the reversed edges from
- * the classes whose own bases match, so a class is resolved once per file
- * whatever the inheritance (20 classes each deriving from the 19 others
- * used to be explored path by path: 19^5 resolutions). Everything lives in
- * the file arena (the engine rewinds it after the run) but the by-name
- * table, freed at the end of the run. */
-typedef struct Base {
-  const char *text;     /* as written */
-  const char *resolved; /* ps_summary_resolve of it in the class's scope, or NULL */
-  const char *last;     /* its last component */
-  uint32_t target;      /* the in-file class a bare name names, or NONE */
-} Base;
-
-#define NONE UINT32_MAX
-
-typedef struct Classes {
-  bool built;
-  uint32_t n;             /* classes */
-  uint32_t *def;          /* class -> index in sum->defs */
-  PsStrMap by_name;       /* name -> first class of that name (heap: free with the Classes) */
-  uint32_t *base_start;   /* class -> first of its bases (n + 1 entries) */
-  Base *bases;
-  uint32_t *sub_start;    /* class -> first of its in-file subclasses (n + 1 entries) */
-  uint32_t *subs;
-  signed char **verdict;  /* per row: NULL until computed, then 1/0 per class */
-  signed char **defines;  /* per row: per class, 1/0 once known, -1 unknown (class_defines) */
-  uint32_t *queue;        /* BFS scratch, n entries */
-  unsigned char *dist;
-} Classes;
-
 /* The first class named name[0..n), as a class index, or NONE. */
-static uint32_t class_index(const Classes *c, const char *name, size_t n) {
+uint32_t ps_removed_apis__class_index(const Classes *c, const char *name, size_t n) {
   uint64_t v;
   return ps_strmap_find(&c->by_name, name, n, &v) ? (uint32_t)v : NONE;
 }
 
-static void build_classes(Classes *c, const PsSummary *sum, size_t n_rows, PsArena *arena) {
+void ps_removed_apis__build_classes(Classes *c, const PsSummary *sum, size_t n_rows, PsArena *arena) {
   c->built = true;
   uint32_t n = 0;
   size_t n_bases = 0;
@@ -384,7 +323,7 @@ static void build_classes(Classes *c, const PsSummary *sum, size_t n_rows, PsAre
       b->resolved = ps_summary_resolve(sum, b->text, scope, arena, NULL);
       b->last = strrchr(b->text, '.');
       b->last = b->last ? b->last + 1 : b->text;
-      b->target = strchr(b->text, '.') ? NONE : class_index(c, b->text, len);
+      b->target = strchr(b->text, '.') ? NONE : ps_removed_apis__class_index(c, b->text, len);
       if (b->target != NONE) c->sub_start[b->target + 1]++, n_edges++;
       p = e ? e + 1 : p + len;
     }
@@ -453,14 +392,14 @@ static const signed char *row_verdicts(Classes *c, const State *s, const Row *ro
 /* Does the file's class `x` derive from the row's class: a base resolving
  * to it, a base whose last name matches `receiver`, or an in-file base
  * class that does? */
-static bool class_matches(Classes *c, const State *s, uint32_t x, const Row *row, pcre2_match_data *md,
+bool ps_removed_apis__class_matches(Classes *c, const State *s, uint32_t x, const Row *row, pcre2_match_data *md,
                           PsArena *arena) {
   return x != NONE && row_verdicts(c, s, row, md, arena)[x];
 }
 
 /* Does the file's class x define the row's method itself (then self.m is
  * that method, not the removed one)? Memoised per row and class. */
-static bool class_defines(Classes *c, const State *s, const PsSummary *sum, uint32_t x, const Row *row,
+bool ps_removed_apis__class_defines(Classes *c, const State *s, const PsSummary *sum, uint32_t x, const Row *row,
                           PsArena *arena) {
   if (x == NONE) return false;
   size_t r = (size_t)(row - s->rows);
@@ -484,12 +423,12 @@ static bool class_defines(Classes *c, const State *s, const PsSummary *sum, uint
 }
 
 /* The class a method body belongs to: scope "C.f" -> class "C", or NONE. */
-static uint32_t enclosing_class(Classes *c, const PsSummary *sum, size_t n_rows, const char *scope,
+uint32_t ps_removed_apis__enclosing_class(Classes *c, const PsSummary *sum, size_t n_rows, const char *scope,
                                 PsArena *arena) {
   const char *dot = strrchr(scope, '.');
   if (!dot) return NONE;
-  if (!c->built) build_classes(c, sum, n_rows, arena);
-  return class_index(c, scope, (size_t)(dot - scope));
+  if (!c->built) ps_removed_apis__build_classes(c, sum, n_rows, arena);
+  return ps_removed_apis__class_index(c, scope, (size_t)(dot - scope));
 }
 
 /* True if some component of `chain` is the last name of a row: only then
@@ -498,7 +437,7 @@ static bool names_a_row(const State *s, const char *chain) {
   for (const char *c = chain; c;) {
     const char *p = strchr(c, '.');
     size_t n = p ? (size_t)(p - c) : strlen(c);
-    if (is_row_last(s, c, n)) return true;
+    if (ps_removed_apis__is_row_last(s, c, n)) return true;
     c = p ? p + 1 : NULL;
   }
   return false;
@@ -514,7 +453,7 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
       continue;
     const char *q = ps_arena_sprintf(arena, "%s.%s", im->module, im->name);
     const Row *row = lookup_prefix(s, q);
-    if (!row || first_party(ctx, q) || !runs_where_removed(s, sum, im->start, row)) continue;
+    if (!row || ps_removed_apis__first_party(ctx, q) || !ps_removed_apis__runs_where_removed(s, sum, im->start, row)) continue;
     emit_row(self, emit, row, q, NULL, im->name_start, im->name_end);
   }
   for (size_t i = 0; i < sum->refs.size; i++) {
@@ -528,7 +467,7 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
     if (chain && !names_a_row(s, ref->chain)) continue;
     unsigned g;
     const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
-    if (!q || first_party(ctx, q)) continue;
+    if (!q || ps_removed_apis__first_party(ctx, q)) continue;
     const Row *row = lookup_prefix(s, q);
     /* Through an instance (`b = C(); b.open()`), only an exact row is a
      * use: being below a removed class's name is the class use again. */
@@ -540,7 +479,7 @@ static void run_reference(const PsAnalysis *self, const PsFileContext *ctx, cons
       while (bl && q[--bl] != '.') {
       }
     const char *bind_target = chain ? ps_arena_strndup(arena, q, bl) : q;
-    if (row && (binding_guards(g, bind_target, row) || !runs_where_removed(s, sum, ref->start, row) ||
+    if (row && (binding_guards(g, bind_target, row) || !ps_removed_apis__runs_where_removed(s, sum, ref->start, row) ||
                 (chain && ps_summary_feature_tested(sum, ref->start, row->last))))
       row = NULL;
     if (row) emit_row(self, emit, row, ref->chain, NULL, ref->start, ref->end);
@@ -557,21 +496,21 @@ static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const P
     const char *dot = strrchr(ref->chain, '.');
     if (!dot) continue;
     const char *m = dot + 1;
-    if (!is_row_last(s, m, strlen(m))) continue;
+    if (!ps_removed_apis__is_row_last(s, m, strlen(m))) continue;
     size_t head = (size_t)(dot - ref->chain);
     for (size_t k = 0; k < s->n_rows; k++) {
       const Row *row = &s->rows[k];
       if (strcmp(row->last, m) != 0) continue;
       bool hit = false;
       if ((head == 4 && !strncmp(ref->chain, "self", 4)) || (head == 3 && !strncmp(ref->chain, "cls", 3))) {
-        uint32_t cls = enclosing_class(classes, sum, s->n_rows, ref->scope, arena);
-        hit = !class_defines(classes, s, sum, cls, row, arena) && class_matches(classes, s, cls, row, md, arena);
+        uint32_t cls = ps_removed_apis__enclosing_class(classes, sum, s->n_rows, ref->scope, arena);
+        hit = !ps_removed_apis__class_defines(classes, s, sum, cls, row, arena) && ps_removed_apis__class_matches(classes, s, cls, row, md, arena);
       } else {
         unsigned g;
         const char *q = ps_summary_resolve(sum, ref->chain, ref->scope, arena, &g);
-        hit = q && !(g & PS_GUARD_TYPE_CHECKING) && !strcmp(q, row->name) && !first_party(ctx, q);
+        hit = q && !(g & PS_GUARD_TYPE_CHECKING) && !strcmp(q, row->name) && !ps_removed_apis__first_party(ctx, q);
       }
-      hit = hit && runs_where_removed(s, sum, ref->start, row) && !ps_summary_feature_tested(sum, ref->start, row->last);
+      hit = hit && ps_removed_apis__runs_where_removed(s, sum, ref->start, row) && !ps_summary_feature_tested(sum, ref->start, row->last);
       if (hit) {
         emit_row(self, emit, row, ref->chain, NULL, ref->start, ref->end);
         break;
@@ -599,15 +538,15 @@ static void run_keyword(const PsAnalysis *self, const PsFileContext *ctx, const 
     if (!via_self) {
       unsigned g;
       q = ps_summary_resolve(sum, call->callee, call->scope, arena, &g);
-      if (!q || (g & PS_GUARD_TYPE_CHECKING) || first_party(ctx, q)) continue;
+      if (!q || (g & PS_GUARD_TYPE_CHECKING) || ps_removed_apis__first_party(ctx, q)) continue;
     }
     for (size_t k = 0; k < s->n_rows; k++) {
       const Row *row = &s->rows[k];
-      uint32_t cls = via_self ? enclosing_class(classes, sum, s->n_rows, call->scope, arena) : NONE;
-      bool callee_hit = via_self ? !strcmp(dot + 1, row->last) && !class_defines(classes, s, sum, cls, row, arena) &&
-                                       class_matches(classes, s, cls, row, md, arena)
+      uint32_t cls = via_self ? ps_removed_apis__enclosing_class(classes, sum, s->n_rows, call->scope, arena) : NONE;
+      bool callee_hit = via_self ? !strcmp(dot + 1, row->last) && !ps_removed_apis__class_defines(classes, s, sum, cls, row, arena) &&
+                                       ps_removed_apis__class_matches(classes, s, cls, row, md, arena)
                                  : !strcmp(q, row->name);
-      if (!callee_hit || !runs_where_removed(s, sum, kw->start, row)) continue;
+      if (!callee_hit || !ps_removed_apis__runs_where_removed(s, sum, kw->start, row)) continue;
       for (char **w = row->keywords; w && *w; w++)
         if (!strcmp(*w, kw->name)) {
           emit_row(self, emit, row, call->callee, kw->name, kw->start, kw->end);
@@ -636,4 +575,8 @@ const PsAnalysisClass ps_analysis__removed_apis = {
     .configure = configure,
     .run = run,
     .free_state = free_state,
+    .facts = PS_FACT_CLASSES,
+    .join = ps_removed_apis__join,
+    .copy_facts = ps_removed_apis__copy_facts,
+    .wanted = ps_removed_apis__wanted,
 };

@@ -23,6 +23,8 @@ void ps_facts_delete(PsFileFacts *self) {
   array_free(&self->bindings);
   array_free(&self->accesses);
   array_free(&self->suppressions);
+  array_free(&self->classes);
+  array_free(&self->method_uses);
   ps_ft_facts_free(self->ft);
   ps_pool_free(&self->strings);
   free(self);
@@ -45,6 +47,8 @@ void ps_facts_seal(PsFileFacts *self) {
   SHRINK(&self->bindings);
   SHRINK(&self->accesses);
   SHRINK(&self->suppressions);
+  SHRINK(&self->classes);
+  SHRINK(&self->method_uses);
   if (self->ft) {
     PsFtFacts *t = self->ft;
     SHRINK(&t->funcs);
@@ -104,7 +108,8 @@ size_t ps_facts_bytes(const PsFileFacts *self) {
   size_t n = sizeof *self + self->strings.alloc + self->strings.chunks.cap * sizeof(char *) +
              self->strings.index.cap * sizeof(PsStrMapSlot);
   n += ARRAY_BYTES(&self->imports) + ARRAY_BYTES(&self->defs) + ARRAY_BYTES(&self->calls) + ARRAY_BYTES(&self->kwargs) +
-       ARRAY_BYTES(&self->bindings) + ARRAY_BYTES(&self->accesses) + ARRAY_BYTES(&self->suppressions);
+       ARRAY_BYTES(&self->bindings) + ARRAY_BYTES(&self->accesses) + ARRAY_BYTES(&self->suppressions) +
+       ARRAY_BYTES(&self->classes) + ARRAY_BYTES(&self->method_uses);
   if (self->ft) {
     const PsFtFacts *t = self->ft;
     n += sizeof *t + ARRAY_BYTES(&t->funcs) + ARRAY_BYTES(&t->classes) + ARRAY_BYTES(&t->objects) +

@@ -100,6 +100,7 @@ enum {
   PS_FACT_BINDINGS = 1u << 3,  /* names bound at module and class level */
   PS_FACT_ACCESSES = 1u << 4,  /* writes to possibly shared state */
   PS_FACT_FT = 1u << 5,        /* the free-threading facts (PsFtFacts) */
+  PS_FACT_CLASSES = 1u << 6,   /* classes with bases, and uses of methods through self (PsFactClass, PsFactMethodUse) */
 };
 
 typedef struct PsFactImport {
@@ -149,6 +150,29 @@ typedef struct PsFactAccess {
   const char *scope;    /* qualified name of the enclosing def ("pkg.mod" at module level) */
   PsPos pos;
 } PsFactAccess;
+
+/* A class with bases (PS_FACT_CLASSES): what the removed-APIs join needs
+ * to follow base chains across modules. */
+typedef struct PsFactClass {
+  const char *qualname; /* "pkg.mod.Cls" */
+  const char *bases;    /* each base as it resolves (through imports, relative ones made absolute; an
+                           in-file class qualified) or else as written, comma-joined */
+  const char *written;  /* the last name of each base as written, comma-joined (same order) */
+  const char *defines;  /* the methods it defines that some method row names, comma-joined ("" if none) */
+  PsPos pos;
+} PsFactClass;
+
+/* A use of a row's method through self/cls (PS_FACT_CLASSES) that the
+ * per-file pass could not decide (the class's bases do not reach the
+ * row's class in the file) and would report if they did: guards, version
+ * tests and feature tests already applied. */
+typedef struct PsFactMethodUse {
+  const void *owner;    /* the analysis that recorded it */
+  uint32_t row;         /* its row */
+  const char *cls;      /* qualified class name */
+  const char *used;     /* the chain as written ("self.assertEquals") */
+  PsPos pos, end;
+} PsFactMethodUse;
 
 typedef struct PsFactSuppression {
   uint32_t line;
@@ -356,6 +380,9 @@ typedef struct PsFileFacts {
   Array(PsFactBinding) bindings;
   Array(PsFactAccess) accesses;
   Array(PsFactSuppression) suppressions;
+  Array(PsFactClass) classes;          /* PS_FACT_CLASSES */
+  Array(PsFactMethodUse) method_uses;  /* PS_FACT_CLASSES */
+  bool classes_copied;  /* PS_FACT_CLASSES: `classes` (and the module-level imports) were copied */
   PsFtFacts *ft;        /* PS_FACT_FT, else NULL */
 } PsFileFacts;
 

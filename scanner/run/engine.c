@@ -248,7 +248,10 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       self->need_walk = true;
       self->needs |= ps_analysis_needs(a);
       self->facts |= ps_analysis_facts(a);
-      if (ps_analysis_facts(a)) array_push(&self->project_rules, r);
+      /* The removed-apis join (PS_FACT_CLASSES) only reports uses the
+       * per-file pass left undecided; its rules' suppressions are judged
+       * per file as before (docs/rules: RM003). */
+      if (ps_analysis_facts(a) & ~(unsigned)PS_FACT_CLASSES) array_push(&self->project_rules, r);
       /* A project analysis is admitted by its fact gates too: the files
        * whose facts its join needs. */
       const PsWordGate *gates0, *fgates;
@@ -544,6 +547,57 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
 }
 
 /* ---- the project stage ------------------------------------------------------------ */
+
+PsFileFacts *ps_engine_scan_facts(PsScanWorker *w, const char *path) {
+  const PsEngine *e = w->engine;
+  PsFileScan sc;
+  memset(&sc, 0, sizeof sc);
+  sc.w = w;
+  sc.e = e;
+  sc.res = ps_xcalloc(1, sizeof *sc.res);
+  sc.res->path = ps_xstrdup(path);
+  sc.present = ps_xcalloc(e->words.size + 1, 1);
+  sc.active = ps_xcalloc(e->analyses.size + 1, sizeof(bool));
+  sc.chain = true;
+  ps_arena_reset(w->arena);
+  ps_facts_delete(w->facts);
+  w->facts = NULL;
+  ps_memory_file_begin(e->opts.max_file_memory);
+  PsSource src;
+  PsFileFacts *out = NULL;
+  if (load(&sc, &src, NULL, 0)) {
+    ps_deadline_start(&sc.is.deadline, e->opts.parse_budget_us);
+    ps_regex_runner_set_deadline(w->re, e->opts.parse_budget_us ? &sc.is.deadline.at : NULL);
+    PsError err;
+    ps_error_clear(&err);
+    unsigned needs = 0;
+    for (size_t i = 0; i < e->analyses.size; i++)
+      if (ps_analysis_facts(e->analyses.items[i]) & PS_FACT_CLASSES) {
+        sc.active[i] = true;
+        needs |= ps_analysis_needs(e->analyses.items[i]);
+      }
+    if (needs && !ps_source_parse(&src, w->parser, ps_deadline_left_us(&sc.is.deadline), &err)) {
+      ps_walker_set_needs(w->walker, needs);
+      ps_walker_set_deadline(w->walker, &sc.is.deadline);
+      ps_walker_summarize(w->walker, &src, w->arena, &w->summary);
+      ps_walker_set_deadline(w->walker, NULL);
+      if (!ps_deadline_check(&sc.is.deadline)) {
+        sc.text_facts = PS_FACT_CLASSES;
+        ps_engine__copy_facts(&sc, &src);
+        out = sc.facts;
+        sc.facts = NULL;
+      }
+    }
+    ps_source_release(&src);
+  }
+  ps_engine__scan_free(&sc);
+  ps_file_result_free(sc.res);
+  return out;
+}
+
+void ps_engine_wanted(const PsEngine *self, PsProjectIndex *index, void (*want)(void *, const char *), void *ctx) {
+  ps_analysis_wanted_all((PsAnalysis *const *)self->analyses.items, self->analyses.size, index, want, ctx);
+}
 
 unsigned ps_engine_facts(const PsEngine *self) { return self->facts; }
 

@@ -134,6 +134,7 @@ typedef struct PsFileScan {
   const char *query_error; /* a query group failed to compile on this text */
   bool summary_ready;      /* the worker's summary describes src (its guard ranges: version-guard rules) */
   unsigned text_facts;     /* PS_FACT_* the text's active project analyses need */
+  bool chain;              /* ps_engine_scan_facts: facts for a class chain only */
   PsFileFacts *facts;      /* of the text the file will hold (project stage) */
 } PsFileScan;
 

@@ -209,6 +209,8 @@ cleanup:
 void ps_run__project_stage(Run *R) {
   if (!R->facts) return;
   PsProjectEmitter em = {emit_project, emit_finding, R};
+  if ((R->facts & PS_FACT_CLASSES) && !R->use_stdin && !R->broken_pipe)
+    ps_run__fetch_chains(R->engine, R->index, &R->modules, (const char *const *)R->sh.paths, R->sh.n);
   ps_engine_join(R->engine, R->index, &R->modules, &em);
   for (size_t i = 0; i < R->held.size; i++) {
     ps_run__handle_result(R, R->held.items[i]);

@@ -560,7 +560,9 @@ static void report_timing(const Run *R, const Clock t[4]) {
           "project %.3fs cpu %.3fs wall (%.1f%% of cpu)",
           t[1].cpu - t[0].cpu, t[1].wall - t[0].wall, t[2].cpu - t[1].cpu, t[2].wall - t[1].wall, project,
           t[3].wall - t[2].wall, total > 0 ? 100.0 * project / total : 0.0);
-  if (R->index)
+  /* The removed-APIs join alone keeps facts only where a use is undecided:
+   * no line for it when none was. */
+  if (R->index && ((R->facts & ~(unsigned)PS_FACT_CLASSES) || ps_project_index_files(R->index)))
     fprintf(stderr, "; facts of %zu files, %.1f MB", ps_project_index_files(R->index),
             (double)ps_project_index_bytes(R->index) / 1e6);
   fputc('\n', stderr);

@@ -109,6 +109,12 @@ unsigned ps_engine_facts(const PsEngine *self);
  * caller owns them), or NULL: no project analysis needed this file. They
  * describe the text the file will hold: with --fix, the fixed one. */
 PsFileFacts *ps_scan_worker_take_facts(PsScanWorker *w);
+/* The PS_FACT_CLASSES facts of the file at `path` alone, read because a
+ * join needs them (ps_engine_wanted), whatever the gates say; NULL if it
+ * cannot be read or parsed in its budget, or holds no class with bases. */
+PsFileFacts *ps_engine_scan_facts(PsScanWorker *w, const char *path);
+/* The qualified names whose modules' facts the joins still need. */
+void ps_engine_wanted(const PsEngine *self, PsProjectIndex *index, void (*want)(void *, const char *), void *ctx);
 /* After the last file: each project analysis class's join step, once,
  * over the index; findings go to emit. Main thread. */
 void ps_engine_join(const PsEngine *self, PsProjectIndex *index, const PsModules *modules,

@@ -112,4 +112,10 @@ char *ps_run__write_fixed(const PsFileResult *r, const PsWriteScope *scope);
  * message (heap, without the path) saying why `path` was left as it was. */
 char *ps_run__write_atomic(const char *path, const char *data, size_t n, bool durable);
 
+/* chains.c: reads, on this thread and in path order, the files of the
+ * modules the joins still need (ps_engine_wanted) into the index, round
+ * after round until none is new; paths[0..n) are the walk's files. */
+void ps_run__fetch_chains(const PsEngine *engine, PsProjectIndex *index, const PsModules *modules,
+                          const char *const *paths, size_t n);
+
 #endif

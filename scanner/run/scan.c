@@ -384,10 +384,41 @@ static const char *judge_code(const PsEngine *e, const char *code) {
   return enabled && enabled == in_registry ? "" : NULL;
 }
 
+/* The uses of the text that the removed-APIs join may still report (its
+ * undecided `self.m` uses, PS_FACT_CLASSES): their lines and rules, for
+ * --report-unused-ignores, which cannot tell before the join whether a
+ * directive on such a line is used. */
+typedef struct Undecided {
+  Array(uint32_t) lines;
+  Array(const PsRule *) rules;
+} Undecided;
+
+static void undecided_uses(PsFileScan *sc, const PsSource *src, Undecided *out) {
+  const PsEngine *e = sc->e;
+  if (!(e->facts & PS_FACT_CLASSES) || !sc->summary_ready) return;
+  PsScanWorker *w = sc->w;
+  PsFileFacts *f = ps_facts_new(src->path, NULL, false);
+  PsFileContext ctx = {src, &w->summary, e->opts.modules, NULL, w->arena, false};
+  for (size_t i = 0; i < e->analyses.size; i++) {
+    if (!sc->active[i] || !(ps_analysis_facts(e->analyses.items[i]) & PS_FACT_CLASSES)) continue;
+    PsArenaMark scratch = ps_arena_mark(w->arena);
+    ps_analysis_copy_facts(e->analyses.items[i], &ctx, f);
+    ps_arena_rewind(w->arena, scratch);
+  }
+  for (size_t i = 0; i < f->method_uses.size; i++) {
+    array_push(&out->lines, f->method_uses.items[i].pos.line);
+    array_push(&out->rules, ps_analysis_rule(f->method_uses.items[i].owner));
+  }
+  ps_facts_delete(f);
+}
+
 /* Adds a PS100 finding for each code of a `# pyshift:` directive that no
- * raw finding of sc used. fstart[i]: the line of raw finding i. */
+ * raw finding of sc used (nor an undecided use, which the join may report).
+ * fstart[i]: the line of raw finding i. */
 static void report_unused(PsFileScan *sc, const PsSource *src, const LineDirective *dirs, size_t n_dirs,
                           const uint32_t *lines, void *outp) {
+  Undecided und = {0};
+  undecided_uses(sc, src, &und);
   Array(PsFinding) *out = outp;
   const PsEngine *e = sc->e;
   const PsRule *rule = ps_run_unused_rule();
@@ -404,6 +435,8 @@ static void report_unused(PsFileScan *sc, const PsSource *src, const LineDirecti
       bool used = false;
       for (size_t k = 0; k < sc->raw.size && !used; k++)
         used = (file || lines[k] == ld->line) && (d->all || ps_str_starts_with(sc->raw.items[k].rule->meta.id, code));
+      for (size_t k = 0; k < und.lines.size && !used; k++)
+        used = (file || und.lines.items[k] == ld->line) && (d->all || ps_str_starts_with(und.rules.items[k]->meta.id, code));
       if (used) continue;
       PsFinding f = {0};
       f.rule = &rule->meta;
@@ -425,6 +458,8 @@ static void report_unused(PsFileScan *sc, const PsSource *src, const LineDirecti
       array_push(out, f);
     }
   }
+  array_free(&und.lines);
+  array_free(&und.rules);
 }
 
 /* Bytes of source lines the findings of one file may copy. */
@@ -551,6 +586,21 @@ void ps_engine__copy_facts(PsFileScan *sc, const PsSource *src) {
   PsFileFacts *f = sc->facts = ps_facts_new(src->path, module, pkg);
   free(module);
   ps_summary_copy_facts(&w->summary, src, sc->text_facts, w->arena, f);
+  /* The analyses' own facts (PS_FACT_CLASSES: removed-apis), in engine order. */
+  PsFileContext ctx = {src, &w->summary, e->opts.modules, NULL, w->arena, sc->chain};
+  for (size_t i = 0; i < e->analyses.size; i++) {
+    if (!sc->active[i]) continue;
+    PsArenaMark scratch = ps_arena_mark(w->arena);
+    ps_analysis_copy_facts(e->analyses.items[i], &ctx, f);
+    ps_arena_rewind(w->arena, scratch);
+  }
+  /* Facts of the removed-APIs join alone, and none recorded (no undecided
+   * use): nothing feeds the join, so the file's result can be cached. */
+  if (!(sc->text_facts & ~(unsigned)PS_FACT_CLASSES) && !f->classes.size && !f->method_uses.size && !f->imports.size) {
+    ps_facts_delete(f);
+    sc->facts = NULL;
+    return;
+  }
   LineDirective *dirs;
   size_t n;
   collect_directives(src, &dirs, &n);
@@ -685,7 +735,7 @@ static void run_rules(PsFileScan *sc, const PsSource *src) {
         ps_engine__expire(is, "the summary walk");
         goto done;
       }
-      PsFileContext ctx = {src, &w->summary, e->opts.modules, dl, w->arena};
+      PsFileContext ctx = {src, &w->summary, e->opts.modules, dl, w->arena, false};
       PsEmitter em = {emit_vars, emit_vars_fix, sc};
       unsigned facts = 0;
       for (size_t i = 0; i < e->analyses.size; i++) {

@@ -1018,6 +1018,51 @@ r12_02_receiver_gate_and_aliases)
   expect_out alias 'c.py:4:9: RM003'
   expect_no_out not_a_testcase 'd.py'
   ;;
+r12_02_cross_module_bases)
+  # Issue 12 item 2, second half: `class T(BaseTest)` with BaseTest(unittest.TestCase)
+  # in another module of the tree (imported absolutely, relatively, through an
+  # alias or a package's re-export, any number of modules up) was not reported;
+  # a chain ending in a class that is not a TestCase, a class defining the
+  # method, a shadowing local class, a cycle, guards and suppressions are not.
+  # Every `# expect: RULE` line of the fixture tree and nothing else.
+  cp -r "$SRC/fixtures/removed/RM003-cross-module" tree
+  run check --isolated --no-cache --select RM003,DP003 --target-version 3.14 tree
+  expect_rc rc 1
+  grep -oE '^tree/[^:]+:[0-9]+:[0-9]+: (RM|DP)[0-9]+' "$OUT" | sed -E 's/:[0-9]+: /: /' | sort >got.txt
+  (cd tree && grep -rnoE '# expect: (RM|DP)[0-9]+' --include='*.py' .) |
+    sed -E 's|^\./|tree/|; s/:# expect: /: /' | sort >want.txt
+  expect_eq markers "$(cat got.txt)" "$(cat want.txt)"
+  expect_eq marker_count "$(wc -l <want.txt)" 7
+  expect_out related 'pkg_tests/base.py:5:1: `BaseTest` derives from `unittest.TestCase` here'
+  # The same for any --jobs, and with the cache (a rerun, then an edit to the base).
+  for j in 1 2 4; do
+    run check --isolated --no-cache --select RM003,DP003 --target-version 3.14 -j$j --format json tree
+    cp "$OUT" "j$j.json"
+  done
+  expect_eq jobs_2 "$(cmp -s j1.json j2.json && echo same)" same
+  expect_eq jobs_4 "$(cmp -s j1.json j4.json && echo same)" same
+  run check --isolated --cache-dir cache --select RM003,DP003 --target-version 3.14 --format json tree
+  expect_eq cache_first "$(cmp -s j1.json "$OUT" && echo same)" same
+  run check --isolated --cache-dir cache --select RM003,DP003 --target-version 3.14 --format json tree
+  expect_eq cache_rerun "$(cmp -s j1.json "$OUT" && echo same)" same
+  sed -i 's/^class BaseTest(unittest.TestCase):/class BaseTest(object):/' tree/pkg_tests/base.py
+  run check --isolated --cache-dir cache --select RM003,DP003 --target-version 3.14 tree
+  expect_no_out base_edited 'RM003'
+  expect_out base_edited_dp003 'test_rel.py:42:9: DP003'
+  # --report-unused-ignores: a directive that silences a finding only the
+  # join makes is not reported unused; an unused one still is.
+  printf 'x = 1  # pyshift: ignore\n' >tree/pkg_tests/unused.py
+  run check --isolated --no-cache --select RM003 --report-unused-ignores --target-version 3.14 tree
+  expect_no_out used_by_the_join 'test_abs.py:20:34: PS100'
+  expect_out still_unused 'unused.py:1:8: PS100'
+  rm tree/pkg_tests/unused.py
+  # A per-file-ignores entry holds for the project findings too.
+  printf '[tool.pyshift]\nper-file-ignores = {"pkg_tests/sub/*" = ["RM003"]}\n' >tree/pyproject.toml
+  sed -i 's/^class BaseTest(object):/class BaseTest(unittest.TestCase):/' tree/pkg_tests/base.py
+  (cd tree && run check --no-cache --select RM003 --target-version 3.14 .)
+  expect_out pfi_other_file 'pkg_tests/test_rel.py:10:9: RM003'
+  expect_no_out pfi_ignored 'sub/test_abs.py'
+  ;;
 r12_05_feature_tests_guard)
   # Issue 12 item 5: uses behind a feature test (hasattr, a skipIf/skipif/
   # skipUnless version test on the test) were reported as errors.

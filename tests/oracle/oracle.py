@@ -819,6 +819,7 @@ class FileInfo:
     guards: dict[int, Guards]
     first_party: set[str]
     _scopes: object = None
+    undecided: list = field(default_factory=list)   # (rule id, line, class qualname, row names)
 
     def guard(self, node: ast.AST) -> Guards:
         return self.guards.get(id(node), Guards())
@@ -844,6 +845,100 @@ def read_source(path: str) -> str:
 
 # ---------------------------------------------------------------------------
 # Analyses
+
+def module_name(path: str) -> str:
+    """The dotted module a scanned file is (`pkg/sub/mod.py` -> pkg.sub.mod,
+    climbing while the directory is a package; `pkg/__init__.py` -> pkg)."""
+    d, base = os.path.split(os.path.abspath(path))
+    parts = [] if base.split(".")[0] == "__init__" else [base.split(".")[0]]
+    while is_package(d):
+        d, name = os.path.split(d)
+        parts.insert(0, name)
+    return ".".join(parts)
+
+
+def absolute_from(module: str, is_pkg: bool, level: int, name: str | None) -> str | None:
+    """`from ..a import b` inside `module` -> the module it names."""
+    parts = module.split(".") if module else []
+    if not is_pkg:
+        parts = parts[:-1]
+    if level - 1 > len(parts):
+        return None
+    parts = parts[:len(parts) - (level - 1)]
+    return ".".join(parts + ([name] if name else []))
+
+
+def class_qualname(fi: "FileInfo", sc, cls: ast.ClassDef) -> str:
+    names = [cls.name]
+    n = cls
+    while (p := sc.parent.get(id(n))) is not None:
+        if isinstance(p, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.insert(0, p.name)
+        n = p
+    mod = module_name(fi.path)
+    return ".".join(([mod] if mod else []) + names)
+
+
+def class_facts(fi: "FileInfo"):
+    """Every class with bases: {qualname: {bases: [(qualified or None, last
+    name as written)], defines: names bound in its body, path}}, and the
+    module-level from-imports as {module.local: qualified} (re-exports)."""
+    sc = fi.scopes()
+    mod = module_name(fi.path)
+    is_pkg = os.path.basename(fi.path).startswith("__init__.")
+
+    def resolve(expr):
+        chain = []
+        while isinstance(expr, ast.Attribute):
+            chain.insert(0, expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        bs = [b for b in sc.lookup(expr.id, expr) if b.kind != "del"]
+        if len(bs) != 1:
+            return None
+        b = bs[0]
+        if b.kind == "class":
+            head = class_qualname(fi, sc, b.node)
+        elif b.kind == "import" and b.q:
+            head = b.q
+        elif b.kind == "import" and isinstance(b.node, ast.ImportFrom) and b.node.level:
+            base = absolute_from(mod, is_pkg, b.node.level, b.node.module)
+            if base is None:
+                return None
+            a = next(a for a in b.node.names if (a.asname or a.name) == expr.id)
+            head = (base + "." if base else "") + a.name
+        elif b.kind == "import" and isinstance(b.node, ast.Import):
+            a = next(a for a in b.node.names if (a.asname or a.name.split(".")[0]) == expr.id)
+            head = a.name if a.asname else a.name.split(".")[0]
+        else:
+            return None
+        return ".".join([head] + chain)
+
+    classes = {}
+    for node in ast.walk(fi.tree):
+        if isinstance(node, ast.ClassDef) and node.bases:
+            bases = []
+            for b in node.bases:
+                textual = b.attr if isinstance(b, ast.Attribute) else b.id if isinstance(b, ast.Name) else None
+                bases.append((resolve(b), textual))
+            defines = {st.name for st in node.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))}
+            defines |= {t.id for st in node.body if isinstance(st, ast.Assign) for t in st.targets
+                        if isinstance(t, ast.Name)}
+            classes.setdefault(class_qualname(fi, sc, node), {"bases": bases, "defines": defines,
+                                                                "path": fi.path})
+    reexports = {}
+    for st in fi.tree.body:
+        if isinstance(st, ast.ImportFrom):
+            base = absolute_from(mod, is_pkg, st.level, st.module) if st.level else st.module
+            if base is None:
+                continue
+            for a in st.names:
+                if a.name != "*":
+                    reexports[(mod + "." if mod else "") + (a.asname or a.name)] = \
+                        (base + "." if base else "") + a.name
+    return classes, reexports
+
 
 class Analysis:
     """One rule's analysis, configured for a target version."""
@@ -1217,8 +1312,11 @@ class RemovedApis(Analysis):
                 if q in self.by_name:  # named through its class
                     emit(node.lineno, self.by_name[q], node, "attr", b.node if b else None)
                     continue
-                for row, bnode in self._method_rows(fi, sc, node, memo):
+                rows = self._method_rows(fi, sc, node, memo)
+                for row, bnode in rows:
                     emit(node.lineno, row, node, "attr", bnode)
+                if not rows:
+                    self._undecided(fi, sc, node)
         elif self.match == "keyword":
             for node in ast.walk(fi.tree):
                 if not (isinstance(node, ast.Call) and node.keywords):
@@ -1239,6 +1337,63 @@ class RemovedApis(Analysis):
                             emit(k.lineno, row, node, "keyword", bnode, at=k)
         else:
             raise ValueError(f"{self.rule.path}: unknown `match: {self.match}`")
+        return out
+
+    # -- across modules (issue 12 item 2) ---------------------------------------------
+    # `self.m` in a class whose own bases do not reach the row's class in the
+    # file: recorded with the unguarded rows it names; cross_module() decides
+    # after every file, from the classes of all files (class_facts()).
+
+    def _undecided(self, fi: FileInfo, sc, node: ast.Attribute):
+        recv = node.value
+        if not (isinstance(recv, ast.Name) and recv.id in ("self", "cls")):
+            return
+        cls = sc.enclosing_class_of_method(node)
+        if cls is None or not cls.bases or self._class_defines(cls, node.attr):
+            return
+        rows = [r["name"] for r in self.rows if r["name"].rsplit(".", 1)[-1] == node.attr
+                and not self._guarded(fi, node, "attr", r)]
+        if rows:
+            fi.undecided.append((self.rule.id, node.lineno, class_qualname(fi, sc, cls), rows))
+
+    def cross_module(self, classes: dict, reexports: dict, uses: list) -> list[Finding]:
+        """Findings for the recorded uses whose class reaches the row's class
+        through the tree's classes (any depth; a cycle is a no; a class on the
+        way that defines the method stops it)."""
+        def canonical(q):
+            for _ in range(16):
+                if q in classes or q not in reexports:
+                    break
+                q = reexports[q]
+            return q
+
+        def find(q):
+            q = q if q in classes else canonical(q)
+            return classes.get(q)
+
+        def reach(c, row, visiting):
+            if id(c) in visiting:
+                return False
+            if row["name"].rsplit(".", 1)[-1] in c["defines"]:
+                return False
+            rowclass, rx = row["name"].rsplit(".", 1)[0], self.receivers[row["name"]]
+            for q, textual in c["bases"]:
+                if q == rowclass or (rx is not None and ((textual and rx.search(textual))
+                                                        or (q and rx.search(q.rsplit(".", 1)[-1])))):
+                    return True
+            visiting = visiting | {id(c)}
+            return any(q and find(q) is not None and reach(find(q), row, visiting) for q, _ in c["bases"])
+
+        out = []
+        for path, line, rule_id, cls_q, rows in uses:
+            if rule_id != self.rule.id:
+                continue
+            c = classes.get(cls_q)
+            for name in rows:
+                row = self.by_name[name]
+                if c is not None and reach(c, row, frozenset()):
+                    out.append(Finding(path, line, self.rule.id, dict(row)))
+                    break
         return out
 
     def _prefix_row(self, q: str):
@@ -1293,13 +1448,13 @@ def _scan_file(path: str):
     try:
         text = read_source(path)
     except (SyntaxError, UnicodeDecodeError, LookupError, OSError) as e:
-        return path, [], f"decode: {e.__class__.__name__}: {e}"
+        return path, [], f"decode: {e.__class__.__name__}: {e}", None
     try:
         tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
-        return path, [], f"parse: {e.__class__.__name__}: {e}"
+        return path, [], f"parse: {e.__class__.__name__}: {e}", None
     if not analyses:
-        return path, [], None
+        return path, [], None, None
     findings = []
     try:
         lines = text.splitlines()
@@ -1316,9 +1471,17 @@ def _scan_file(path: str):
                     continue
                 seen.add(f.key())
                 findings.append(f)
+        cross = None
+        if any(isinstance(a, RemovedApis) and a.match == "method" for a in analyses):
+            classes, reexports = class_facts(fi)
+            if sup is None:
+                sup = read_suppressions(text)
+            uses = [(path, line, rid, cq, rows) for rid, line, cq, rows in fi.undecided
+                    if not sup.suppressed(line, rid)]
+            cross = (classes, reexports, uses)
     except RecursionError:
-        return path, [], "oracle: nesting too deep"
-    return path, findings, None
+        return path, [], "oracle: nesting too deep", None
+    return path, findings, None, cross
 
 
 def run_oracle(paths: list[str], rules: list[Rule], target: tuple[int, int], jobs: int | None = None,
@@ -1338,10 +1501,27 @@ def run_oracle(paths: list[str], rules: list[Rule], target: tuple[int, int], job
     else:
         _init_worker(analyses, first_party)
         results = [_scan_file(p) for p in files]
-    for path, fs, why in results:
+    classes: dict = {}
+    reexports: dict = {}
+    uses: list = []
+    for path, fs, why, cross in sorted(results, key=lambda r: os.fsencode(r[0])):
         if why:
             unparsable[path] = why
         findings.extend(fs)
+        if cross:
+            for q, c in cross[0].items():
+                classes.setdefault(q, c)  # the first file in path order
+            for k, v in cross[1].items():
+                reexports.setdefault(k, v)
+            uses.extend(cross[2])
+    # Across modules: each recorded use once, unless the file's own pass reported it.
+    have = {f.key() for f in findings}
+    for a in analyses:
+        if isinstance(a, RemovedApis) and a.match == "method":
+            for f in a.cross_module(classes, reexports, uses):
+                if f.key() not in have:
+                    have.add(f.key())
+                    findings.append(f)
     findings.sort(key=lambda f: (os.fsencode(f.path), f.line, f.rule))
     return OracleResult(files, unparsable, findings, problems, [a.rule.id for a in analyses])
 
