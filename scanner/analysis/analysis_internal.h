@@ -18,6 +18,11 @@ typedef struct PsAnalysisClass {
    * class (all[0..n), n >= 1) after the last file. */
   unsigned facts;
   void (*join)(const PsAnalysis *const *all, size_t n, const PsJoinContext *ctx, const PsProjectEmitter *emit);
+  /* After every rule's analysis is configured: called once per distinct
+   * `link` with all of the run's analyses (non-empty ones), so analyses of
+   * several classes can share configuration (the MP analyses' one table
+   * and per-file model). NULL: none. */
+  void (*link)(PsAnalysis *const *all, size_t n);
 } PsAnalysisClass;
 
 struct PsAnalysis {

@@ -64,6 +64,12 @@ typedef struct PsMpTable {
   size_t n_rows;
   const char *default_method; /* at the run's target: "fork", "forkserver", "spawn" */
   PsArena *keep;              /* the slots' keyword names */
+  /* The run's MP analyses with the same default start method share one
+   * table, the union of their rows (the first row of a kind and name
+   * wins), and so one model per file (ps_mp_model_get). NULL: this table
+   * alone (never linked). `owns_merged`: this analysis frees it. */
+  struct PsMpTable *merged;
+  bool owns_merged;
 } PsMpTable;
 
 /* Reads the rule's table (columns kind, name, callable, args, starts,
@@ -156,6 +162,17 @@ typedef struct PsMpModel {
  * deadline. */
 void ps_mp_model_build(PsMpModel *out, const PsMpTable *table, const PsFileContext *ctx, PsArena *arena);
 void ps_mp_model_free(PsMpModel *self);
+
+/* The model of ctx's file for the table `t` belongs to: built once per
+ * text with the shared table and kept in ctx->share for the other MP
+ * analyses of the file; without a share (or a free slot) it is built into
+ * `own`. Release it with ps_mp_model_release. */
+const PsMpModel *ps_mp_model_get(const PsMpTable *t, const PsFileContext *ctx, PsMpModel *own);
+void ps_mp_model_release(const PsMpModel *m, PsMpModel *own);
+/* The table a model is built with: t's shared one, else t. */
+static inline const PsMpTable *ps_mp_table_of(const PsMpTable *t) { return t->merged ? t->merged : t; }
+/* PsAnalysisClass.link of every MP class: the shared tables. */
+void ps_mp__link(PsAnalysis *const *all, size_t n);
 
 /* The start method that applies to a place: `pinned`, else the file's
  * set_start_method, else the target's default. */

@@ -110,6 +110,10 @@ int ps_mp_table_load(PsMpTable *out, const PsRule *rule, PsPyVersion target, PsE
 
 void ps_mp_table_free(PsMpTable *self) {
   if (!self) return;
+  if (self->owns_merged && self->merged) {
+    free(self->merged->rows); /* its rows' strings are the member tables' */
+    free(self->merged);
+  }
   free(self->rows);
   ps_arena_delete(self->keep);
   memset(self, 0, sizeof *self);
@@ -958,6 +962,68 @@ void ps_mp_model_free(PsMpModel *self) {
   array_free(&self->forks);
   array_free(&self->threads);
   array_free(&self->worker_defs);
+}
+
+/* ---- one model per file ------------------------------------------------------- */
+
+static void drop_model(void *v) {
+  ps_mp_model_free(v);
+  free(v);
+}
+
+const PsMpModel *ps_mp_model_get(const PsMpTable *t, const PsFileContext *ctx, PsMpModel *own) {
+  const PsMpTable *mt = ps_mp_table_of(t);
+  PsFileShare *share = ctx->share;
+  PsMpModel *m = ps_file_share_get(share, mt);
+  if (m) return m;
+  if (share && share->n < PS_FILE_SHARE_SLOTS) {
+    m = ps_xcalloc(1, sizeof *m);
+    ps_mp_model_build(m, mt, ctx, share->arena);
+    ps_file_share_put(share, mt, m, drop_model, NULL);
+    return m;
+  }
+  ps_mp_model_build(own, mt, ctx, ctx->arena);
+  return own;
+}
+
+void ps_mp_model_release(const PsMpModel *m, PsMpModel *own) {
+  if (m == own) ps_mp_model_free(own);
+}
+
+static bool is_mp_class(const PsAnalysisClass *c) {
+  return c == &ps_analysis__mp_unpicklable || c == &ps_analysis__mp_unguarded_start ||
+         c == &ps_analysis__mp_main_only_global || c == &ps_analysis__mp_fork_with_threads ||
+         c == &ps_analysis__mp_fork_start_method;
+}
+
+void ps_mp__link(PsAnalysis *const *all, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (all[i]->empty || !is_mp_class(all[i]->cls)) continue;
+    PsMpTable *first = all[i]->state;
+    if (first->merged) continue; /* already in a group */
+    /* The group: every MP analysis with the same default start method. */
+    PsMpTable *u = ps_xcalloc(1, sizeof *u);
+    u->default_method = first->default_method;
+    size_t cap = 0;
+    for (size_t k = i; k < n; k++)
+      if (!all[k]->empty && is_mp_class(all[k]->cls) &&
+          !strcmp(((PsMpTable *)all[k]->state)->default_method, u->default_method))
+        cap += ((PsMpTable *)all[k]->state)->n_rows;
+    u->rows = ps_xcalloc(cap + 1, sizeof *u->rows);
+    for (size_t k = i; k < n; k++) {
+      if (all[k]->empty || !is_mp_class(all[k]->cls)) continue;
+      PsMpTable *t = all[k]->state;
+      if (t->merged || strcmp(t->default_method, u->default_method)) continue;
+      for (size_t r = 0; r < t->n_rows; r++) {
+        bool dup = false;
+        for (size_t q = 0; q < u->n_rows && !dup; q++)
+          dup = u->rows[q].kind == t->rows[r].kind && !strcmp(u->rows[q].name, t->rows[r].name);
+        if (!dup) u->rows[u->n_rows++] = t->rows[r];
+      }
+      t->merged = u;
+    }
+    first->owns_merged = true;
+  }
 }
 
 /* ---- shared configuration ------------------------------------------------------- */

@@ -551,6 +551,7 @@ void ps_engine__copy_facts(PsFileScan *sc, const PsSource *src) {
   PsFileFacts *f = sc->facts = ps_facts_new(src->path, module, pkg);
   free(module);
   ps_summary_copy_facts(&w->summary, src, sc->text_facts, w->arena, f);
+  ps_file_share_export(&w->share, &w->summary, w->arena, f); /* what the analyses' shared values add */
   LineDirective *dirs;
   size_t n;
   collect_directives(src, &dirs, &n);
@@ -588,6 +589,7 @@ static void run_rules(PsFileScan *sc, const PsSource *src) {
   sc->src = src;
   sc->summary_ready = false;
   sc->text_facts = 0;
+  ps_file_share_clear(&w->share); /* the analyses' shared values are per text */
   /* `present` for this text; only the analyses whose word gates it
    * passes, and only what they read from the walk. */
   if (e->words.size || e->need_walk) ps_engine__gate(sc, src->text, src->len);
@@ -609,7 +611,7 @@ static void run_rules(PsFileScan *sc, const PsSource *src) {
         ps_engine__expire(is, "the summary walk");
         goto done;
       }
-      PsFileContext ctx = {src, &w->summary, e->opts.modules, dl, w->arena};
+      PsFileContext ctx = {src, &w->summary, e->opts.modules, dl, w->arena, &w->share};
       PsEmitter em = {emit_vars, emit_vars_fix, sc};
       unsigned facts = 0;
       for (size_t i = 0; i < e->analyses.size; i++) {
