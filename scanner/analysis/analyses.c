@@ -217,7 +217,7 @@ void *ps_file_share_get(const PsFileShare *self, const void *key) {
 }
 
 bool ps_file_share_put(PsFileShare *self, const void *key, void *value, void (*drop)(void *),
-                       void (*export)(void *, const PsSummary *, PsArena *, struct PsFileFacts *)) {
+                       void (*export)(void *, const PsSource *, const PsSummary *, unsigned, PsArena *, struct PsFileFacts *)) {
   if (!self || self->n == PS_FILE_SHARE_SLOTS) return false;
   self->slots[self->n].key = key;
   self->slots[self->n].value = value;
@@ -227,7 +227,8 @@ bool ps_file_share_put(PsFileShare *self, const void *key, void *value, void (*d
   return true;
 }
 
-void ps_file_share_export(PsFileShare *self, const PsSummary *summary, PsArena *scratch, struct PsFileFacts *facts) {
+void ps_file_share_export(PsFileShare *self, const PsSource *src, const PsSummary *summary, unsigned what,
+                          PsArena *scratch, struct PsFileFacts *facts) {
   for (size_t i = 0; self && i < self->n; i++)
-    if (self->slots[i].export) self->slots[i].export(self->slots[i].value, summary, scratch, facts);
+    if (self->slots[i].export) self->slots[i].export(self->slots[i].value, src, summary, what, scratch, facts);
 }

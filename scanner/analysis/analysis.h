@@ -305,7 +305,8 @@ typedef struct PsFileShare {
     const void *key;
     void *value;
     void (*drop)(void *value);
-    void (*export)(void *value, const PsSummary *summary, PsArena *scratch, struct PsFileFacts *facts);
+    void (*export)(void *value, const PsSource *src, const PsSummary *summary, unsigned what, PsArena *scratch,
+                   struct PsFileFacts *facts);
   } slots[PS_FILE_SHARE_SLOTS];
   size_t n;
 } PsFileShare;
@@ -318,9 +319,10 @@ void ps_file_share_free(PsFileShare *self);
 void *ps_file_share_get(const PsFileShare *self, const void *key);
 /* Stores value under key (false: no free slot; the caller keeps it). */
 bool ps_file_share_put(PsFileShare *self, const void *key, void *value, void (*drop)(void *),
-                       void (*export)(void *, const PsSummary *, PsArena *, struct PsFileFacts *));
+                       void (*export)(void *, const PsSource *, const PsSummary *, unsigned, PsArena *, struct PsFileFacts *));
 /* Lets each value with an export add to facts. */
-void ps_file_share_export(PsFileShare *self, const PsSummary *summary, PsArena *scratch, struct PsFileFacts *facts);
+void ps_file_share_export(PsFileShare *self, const PsSource *src, const PsSummary *summary, unsigned what,
+                          PsArena *scratch, struct PsFileFacts *facts);
 
 /* Everything an analysis sees for one file. */
 typedef struct PsFileContext {

@@ -81,6 +81,11 @@ void ps_mp_table_free(PsMpTable *self);
 /* Word gates from the table: a file is read if it names the last part of
  * one of the listed names. */
 void ps_mp_table_gates(const PsMpTable *self, PsAnalysis *a, unsigned kinds_mask);
+/* Fact gates of the cross-module joins (MP003, MP004): the top-level
+ * modules of the table's pools, processes, managers and start-method APIs
+ * ("multiprocessing", "concurrent"), so a module that imports them for
+ * anything (cpu_count, freeze_support) gives its facts too. */
+void ps_mp_table_fact_gates(const PsMpTable *self, PsAnalysis *a);
 
 /* ---- the per-file model ------------------------------------------------------- */
 
@@ -153,6 +158,7 @@ typedef struct PsMpModel {
   Array(PsMpEvent) forks;     /* os.fork, and fork contexts / set_start_method("fork") */
   Array(PsMpEvent) threads;
   Array(const char *) worker_defs; /* names of module-level defs handed as callables */
+  Array(PsMpWrite) attr_writes; /* `mod.NAME = v` at module level (name: the chain as written) */
   const char *file_method;    /* set_start_method(...) anywhere in the file, or NULL */
   bool has_guard;             /* the file has an `if __name__ == "__main__":` */
   bool is_dunder_main;        /* the file is a package's __main__.py */
@@ -194,6 +200,12 @@ bool ps_mp_is_function(const PsSummary *s, const char *scope);
 int ps_mp__configure(PsAnalysis *self, PsPyVersion target, unsigned gate_kinds, PsError *err);
 void ps_mp__free_state(void *state);
 #define PS_MP_KIND(k) (1u << (k))
+
+/* The joins of MP003 and MP004 across modules (mp_project.c). */
+void ps_mp__join_unguarded(const PsAnalysis *const *all, size_t n, const PsJoinContext *ctx,
+                           const PsProjectEmitter *emit);
+void ps_mp__join_main_global(const PsAnalysis *const *all, size_t n, const PsJoinContext *ctx,
+                             const PsProjectEmitter *emit);
 
 extern const PsAnalysisClass ps_analysis__mp_unpicklable;
 extern const PsAnalysisClass ps_analysis__mp_unguarded_start;

@@ -24,7 +24,9 @@ static const char *const PARAMS[] = {NULL};
 
 static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
   (void)min_python;
-  return ps_mp__configure(self, target, PS_MP_KIND(PS_MP_POOL) | PS_MP_KIND(PS_MP_PROCESS), err);
+  int rc = ps_mp__configure(self, target, PS_MP_KIND(PS_MP_POOL) | PS_MP_KIND(PS_MP_PROCESS), err);
+  if (!rc) ps_mp_table_fact_gates(self->state, self);
+  return rc;
 }
 
 /* Module-level function sets, as flags per summary def. */
@@ -181,4 +183,6 @@ const PsAnalysisClass ps_analysis__mp_main_only_global = {
     .run = run,
     .free_state = ps_mp__free_state,
     .link = ps_mp__link,
+    .facts = PS_FACT_MP | PS_FACT_IMPORTS | PS_FACT_DEFS,
+    .join = ps_mp__join_main_global,
 };

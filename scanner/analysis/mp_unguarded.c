@@ -21,10 +21,12 @@ static const char *const PARAMS[] = {NULL};
 
 static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
   (void)min_python;
-  return ps_mp__configure(self, target,
+  int rc = ps_mp__configure(self, target,
                           PS_MP_KIND(PS_MP_POOL) | PS_MP_KIND(PS_MP_PROCESS) | PS_MP_KIND(PS_MP_MANAGER) |
                               PS_MP_KIND(PS_MP_SET_START),
                           err);
+  if (!rc) ps_mp_table_fact_gates(self->state, self);
+  return rc;
 }
 
 /* The module-level function (its name) a scope belongs to: "run" for
@@ -123,4 +125,6 @@ const PsAnalysisClass ps_analysis__mp_unguarded_start = {
     .run = run,
     .free_state = ps_mp__free_state,
     .link = ps_mp__link,
+    .facts = PS_FACT_MP | PS_FACT_IMPORTS | PS_FACT_DEFS,
+    .join = ps_mp__join_unguarded,
 };

@@ -129,6 +129,24 @@ void ps_mp_table_gates(const PsMpTable *self, PsAnalysis *a, unsigned kinds_mask
   }
 }
 
+void ps_mp_table_fact_gates(const PsMpTable *self, PsAnalysis *a) {
+  unsigned kinds = (1u << PS_MP_POOL) | (1u << PS_MP_PROCESS) | (1u << PS_MP_MANAGER) | (1u << PS_MP_CONTEXT) |
+                   (1u << PS_MP_SET_START);
+  for (size_t i = 0; i < self->n_rows; i++) {
+    const PsMpRow *r = &self->rows[i];
+    const char *dot = strchr(r->name, '.');
+    if (!(kinds & (1u << r->kind)) || !dot) continue;
+    size_t len = (size_t)(dot - r->name);
+    bool seen = false;
+    for (size_t g = 0; g < a->n_fact_gates && !seen; g++)
+      seen = strlen(a->fact_gates[g].w[0]) == len && !memcmp(a->fact_gates[g].w[0], r->name, len);
+    if (seen) continue;
+    a->fact_gates = ps_xrealloc(a->fact_gates, (a->n_fact_gates + 1) * sizeof *a->fact_gates);
+    a->fact_gates[a->n_fact_gates++] =
+        (PsWordGate){{ps_analysis__keep(a, r->name, len), NULL, NULL}, {PS_WORD_ANY, 0, 0}, NULL};
+  }
+}
+
 const char *ps_mp_effective_method(const PsMpTable *t, const PsMpModel *m, const char *pinned) {
   if (pinned) return pinned;
   if (m->file_method) return m->file_method;
@@ -769,8 +787,16 @@ static void write_targets(Walk *k, TSNode t, TSNode stmt, int depth) {
   } else if (s == k->s_subscript || s == k->s_attribute) {
     /* G[k] = v, G.x = v: the object G is mutated. */
     TSNode base = ts_node_child_by_field_id(t, s == k->s_subscript ? k->f_value : k->f_object);
-    if (!ts_node_is_null(base) && ts_node_symbol(base) == k->s_identifier)
+    if (!ts_node_is_null(base) && ts_node_symbol(base) == k->s_identifier) {
       add_write(k, text(k, base), stmt, PS_MP_W_MUTATE);
+      /* `mod.NAME = v` outside defs: maybe another module's global (the
+       * project stage resolves `mod`). */
+      const char *c = s == k->s_attribute && !k->in_def ? chain(k, t) : NULL;
+      if (c) {
+        PsMpWrite w = {c, ts_node_start_byte(stmt), ts_node_end_byte(stmt), "", k->guarded, false, PS_MP_W_ASSIGN};
+        array_push(&k->m->attr_writes, w);
+      }
+    }
   } else if (s == k->s_pattern_list || s == k->s_tuple_pattern || s == k->s_tuple || s == k->s_list ||
              s == k->s_expression_list || s == k->s_parenthesized) {
     uint32_t n = ts_node_named_child_count(t);
@@ -962,25 +988,210 @@ void ps_mp_model_free(PsMpModel *self) {
   array_free(&self->forks);
   array_free(&self->threads);
   array_free(&self->worker_defs);
+  array_free(&self->attr_writes);
 }
 
 /* ---- one model per file ------------------------------------------------------- */
 
+/* A file's model as shared: with the table it was built with. */
+typedef struct Shared {
+  PsMpModel m;
+  const PsMpTable *t;
+} Shared;
+
 static void drop_model(void *v) {
-  ps_mp_model_free(v);
+  ps_mp_model_free(&((Shared *)v)->m);
   free(v);
+}
+
+/* ---- the model's project facts (PS_FACT_MP) -------------------------------------- */
+
+/* The qualified name a chain read at module level stands for: through the
+ * file's imports (relative ones too), or a module-level name of the file;
+ * NULL if neither. In `scratch` or interned in f. */
+static const char *qualify_chain(PsFileFacts *f, const PsSummary *sum, const char *c, PsArena *scratch) {
+  unsigned g = 0;
+  const char *q = ps_summary_resolve(sum, c, "", scratch, &g);
+  if (q) return q;
+  const char *dot = strchr(c, '.');
+  size_t hl = dot ? (size_t)(dot - c) : strlen(c);
+  for (size_t i = 0; i < sum->imports.size; i++) {
+    const PsImport *im = &sum->imports.items[i];
+    if (im->kind != PS_IMPORT_FROM || im->level <= 0 || !im->module_level || !im->name || !strcmp(im->name, "*"))
+      continue;
+    const char *local = im->alias ? im->alias : im->name;
+    if (strlen(local) != hl || memcmp(local, c, hl)) continue;
+    char *abs = ps_modules_resolve_relative(f->module, f->is_package, im->level, im->module);
+    if (!abs) return NULL;
+    const char *r = ps_arena_sprintf(scratch, "%s%s%s%s", abs, *abs ? "." : "", im->name, dot ? dot : "");
+    free(abs);
+    return r;
+  }
+  for (size_t i = 0; i < sum->defs.size; i++) {
+    const PsDef *d = &sum->defs.items[i];
+    if (d->module_level && strlen(d->name) == hl && !memcmp(d->name, c, hl)) return ps_facts_qualify(f, c);
+  }
+  return NULL;
+}
+
+static int top_def(const PsSummary *s, const char *scope) {
+  if (!*scope) return -1;
+  const char *dot = strchr(scope, '.');
+  size_t len = dot ? (size_t)(dot - scope) : strlen(scope);
+  for (size_t d = 0; d < s->defs.size; d++) {
+    const PsDef *def = &s->defs.items[d];
+    if (def->kind == PS_DEF_FUNCTION && def->module_level && strlen(def->name) == len && !memcmp(def->name, scope, len))
+      return (int)d;
+  }
+  return -1;
+}
+
+static bool bound_in(const PsSummary *s, const char *scope, const char *name) {
+  for (size_t i = 0; i < s->bindings.size; i++) {
+    const PsBinding *b = &s->bindings.items[i];
+    if (!strcmp(b->scope, scope) && !strcmp(b->name, name)) return true;
+  }
+  return false;
+}
+
+static void export_facts(void *v, const PsSource *src, const PsSummary *sum, unsigned what, PsArena *scratch,
+                         PsFileFacts *f) {
+  if (!(what & PS_FACT_MP) || f->mp) return;
+  const Shared *sh = v;
+  const PsMpModel *m = &sh->m;
+  PsMpFacts *x = f->mp = ps_xcalloc(1, sizeof *x);
+  x->dunder_main = m->is_dunder_main;
+  x->file_method = m->file_method ? ps_facts_str(f, m->file_method) : NULL;
+  size_t nd = sum->defs.size;
+  /* Starters: module-level functions that start processes, directly or
+   * through other module-level functions of the file (calls by bare name). */
+  const PsMpStart **starts_in = ps_xcalloc(nd + 1, sizeof *starts_in);
+  for (size_t i = 0; i < m->starts.size; i++) {
+    const PsMpStart *st = &m->starts.items[i];
+    if (st->set_start || st->import_time) continue;
+    int d = top_def(sum, st->scope);
+    if (d >= 0 && !starts_in[d]) starts_in[d] = st;
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t c = 0; c < sum->calls.size; c++) {
+      const PsCall *call = &sum->calls.items[c];
+      int from = top_def(sum, call->scope);
+      if (from < 0 || starts_in[from] || !call->callee || strchr(call->callee, '.')) continue;
+      int to = top_def(sum, call->callee);
+      if (to >= 0 && starts_in[to]) starts_in[from] = starts_in[to], changed = true;
+    }
+  }
+  for (size_t d = 0; d < nd; d++) {
+    if (!starts_in[d]) continue;
+    const PsMpStart *st = starts_in[d];
+    PsMpFactStarter o = {ps_facts_qualify(f, sum->defs.items[d].name), ps_facts_str(f, st->api),
+                         st->method ? ps_facts_str(f, st->method) : NULL, ps_source_pos(src, st->start),
+                         ps_source_pos(src, st->end)};
+    array_push(&x->starters, o);
+  }
+  free(starts_in);
+  /* Calls out of module-level functions into other modules (chains of
+   * starters across files). */
+  for (size_t c = 0; c < sum->calls.size; c++) {
+    const PsCall *call = &sum->calls.items[c];
+    int from = top_def(sum, call->scope);
+    if (from < 0 || !call->callee || !*call->callee) continue;
+    unsigned g = 0;
+    const char *q = ps_summary_resolve(sum, call->callee, call->scope, scratch, &g);
+    if (!q) continue;
+    PsMpFactCall o = {ps_facts_str(f, q), ps_facts_qualify(f, sum->defs.items[from].name),
+                      ps_source_pos(src, call->start), ps_source_pos(src, call->end)};
+    array_push(&x->fn_calls, o);
+  }
+  /* Import-time calls that leave the file. */
+  for (size_t i = 0; i < m->top_calls.size; i++) {
+    const PsMpTopCall *tc = &m->top_calls.items[i];
+    if (!tc->import_time) continue;
+    const char *q = qualify_chain(f, sum, tc->callee, scratch);
+    if (!q || (*f->module && !strncmp(q, f->module, strlen(f->module)) && q[strlen(f->module)] == '.' &&
+               !strchr(q + strlen(f->module) + 1, '.')))
+      continue; /* a function of this file: the per-file rule's */
+    PsMpFactCall o = {ps_facts_str(f, q), ps_facts_str(f, tc->callee), ps_source_pos(src, tc->start),
+                      ps_source_pos(src, tc->end)};
+    array_push(&x->import_calls, o);
+  }
+  /* Workers handed to pools and processes, by qualified name. */
+  for (size_t i = 0; i < m->handed.size; i++) {
+    const PsMpHanded *h = &m->handed.items[i];
+    if (!h->is_callable || h->why) continue;
+    uint32_t len;
+    const char *t = ps_source_node_text(src, h->expr, &len);
+    if (len > 256) continue;
+    char *c = ps_arena_strndup(scratch, t, len);
+    if (!*c || strspn(c, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") != len) continue;
+    const char *q = qualify_chain(f, sum, c, scratch);
+    if (!q) continue;
+    const char *method = ps_mp_effective_method(sh->t, m, h->method);
+    PsMpFactWorker o = {ps_facts_str(f, q), ps_facts_str(f, method), ps_source_pos(src, ts_node_start_byte(h->expr)),
+                        ps_source_pos(src, ts_node_end_byte(h->expr))};
+    array_push(&x->workers, o);
+  }
+  /* Run-time writes under the guard: the file's own globals and
+   * `mod.NAME = v` on an imported module. */
+  const char *guard = "under `if __name__ == \"__main__\":`";
+  for (size_t i = 0; i < m->writes.size; i++) {
+    const PsMpWrite *w = &m->writes.items[i];
+    if (w->in_def || !w->guarded || w->kind == PS_MP_W_MUTATE) continue;
+    PsMpFactWrite o = {ps_facts_qualify(f, w->name), guard, ps_source_pos(src, w->start), ps_source_pos(src, w->end)};
+    array_push(&x->writes, o);
+  }
+  for (size_t i = 0; i < m->attr_writes.size; i++) {
+    const PsMpWrite *w = &m->attr_writes.items[i];
+    if (!w->guarded) continue;
+    const char *q = qualify_chain(f, sum, w->name, scratch);
+    if (!q) continue;
+    PsMpFactWrite o = {ps_facts_str(f, q), guard, ps_source_pos(src, w->start), ps_source_pos(src, w->end)};
+    array_push(&x->writes, o);
+  }
+  /* Globals read by module-level functions (not bound in the reading scope). */
+  for (size_t i = 0; i < m->reads.size; i++) {
+    const PsMpRead *r = &m->reads.items[i];
+    int d = top_def(sum, r->scope);
+    if (d < 0 || bound_in(sum, r->scope, r->name)) continue;
+    /* A module global: bound at module level (the guard's body included). */
+    bool global = false;
+    for (size_t b = 0; b < sum->bindings.size && !global; b++)
+      global = !*sum->bindings.items[b].scope && !strcmp(sum->bindings.items[b].name, r->name);
+    if (!global) continue;
+    /* Its import-time value: an unguarded module-level assignment, an
+     * import or a def. */
+    bool at_import = false;
+    for (size_t w = 0; w < m->writes.size && !at_import; w++) {
+      const PsMpWrite *wr = &m->writes.items[w];
+      at_import = !wr->in_def && !wr->guarded && wr->kind != PS_MP_W_MUTATE && !strcmp(wr->name, r->name);
+    }
+    for (size_t b = 0; b < sum->bindings.size && !at_import; b++) {
+      const PsBinding *bd = &sum->bindings.items[b];
+      at_import = !*bd->scope && bd->kind == PS_BIND_IMPORT && !strcmp(bd->name, r->name);
+    }
+    for (size_t d2 = 0; d2 < nd && !at_import; d2++)
+      at_import = sum->defs.items[d2].module_level && sum->defs.items[d2].kind != PS_DEF_ASSIGN &&
+                  !strcmp(sum->defs.items[d2].name, r->name);
+    const char *q = qualify_chain(f, sum, r->name, scratch);
+    if (!q) q = ps_facts_qualify(f, r->name);
+    PsMpFactRead o = {ps_facts_qualify(f, sum->defs.items[d].name), ps_facts_str(f, q), at_import,
+                      ps_source_pos(src, r->start), ps_source_pos(src, r->end)};
+    array_push(&x->reads, o);
+  }
 }
 
 const PsMpModel *ps_mp_model_get(const PsMpTable *t, const PsFileContext *ctx, PsMpModel *own) {
   const PsMpTable *mt = ps_mp_table_of(t);
   PsFileShare *share = ctx->share;
-  PsMpModel *m = ps_file_share_get(share, mt);
-  if (m) return m;
+  Shared *sh = ps_file_share_get(share, mt);
+  if (sh) return &sh->m;
   if (share && share->n < PS_FILE_SHARE_SLOTS) {
-    m = ps_xcalloc(1, sizeof *m);
-    ps_mp_model_build(m, mt, ctx, share->arena);
-    ps_file_share_put(share, mt, m, drop_model, NULL);
-    return m;
+    sh = ps_xcalloc(1, sizeof *sh);
+    sh->t = mt;
+    ps_mp_model_build(&sh->m, mt, ctx, share->arena);
+    ps_file_share_put(share, mt, sh, drop_model, export_facts);
+    return &sh->m;
   }
   ps_mp_model_build(own, mt, ctx, ctx->arena);
   return own;

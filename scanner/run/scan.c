@@ -551,7 +551,7 @@ void ps_engine__copy_facts(PsFileScan *sc, const PsSource *src) {
   PsFileFacts *f = sc->facts = ps_facts_new(src->path, module, pkg);
   free(module);
   ps_summary_copy_facts(&w->summary, src, sc->text_facts, w->arena, f);
-  ps_file_share_export(&w->share, &w->summary, w->arena, f); /* what the analyses' shared values add */
+  ps_file_share_export(&w->share, src, &w->summary, sc->text_facts, w->arena, f); /* what the analyses' shared values add */
   LineDirective *dirs;
   size_t n;
   collect_directives(src, &dirs, &n);
