@@ -127,7 +127,17 @@ void ps_mp__join_main_global(const PsAnalysis *const *all, size_t n, const PsJoi
     for (size_t w = 0; w < a->mp->writes.size; w++) {
       const PsMpFactWrite *wr = &a->mp->writes.items[w];
       const char *target = canon(ix, wr->target);
+      /* A worker-side function of A's pools (an initializer) writes it:
+       * the documented way to hand a value to the workers. */
       bool done = false;
+      for (size_t k = 0; k < a->mp->workers.size && !done; k++) {
+        const char *fn = canon(ix, a->mp->workers.items[k].function);
+        const PsFileFacts *b = ps_project_index_def(ix, fn).facts;
+        for (size_t r = 0; b && b->mp && r < b->mp->reads.size && !done; r++) {
+          const PsMpFactRead *rd = &b->mp->reads.items[r];
+          done = rd->write && !strcmp(canon(ix, rd->function), fn) && !strcmp(canon(ix, rd->target), target);
+        }
+      }
       for (size_t k = 0; k < a->mp->workers.size && !done; k++) {
         const PsMpFactWorker *wk = &a->mp->workers.items[k];
         if (!ps_mp_method_reimports(wk->method)) continue;
@@ -137,7 +147,7 @@ void ps_mp__join_main_global(const PsAnalysis *const *all, size_t n, const PsJoi
         if (!b || b == a || !b->mp) continue; /* the per-file rule's, or not admitted */
         for (size_t r = 0; r < b->mp->reads.size && !done; r++) {
           const PsMpFactRead *rd = &b->mp->reads.items[r];
-          if (strcmp(canon(ix, rd->function), fn) || strcmp(canon(ix, rd->target), target)) continue;
+          if (rd->write || strcmp(canon(ix, rd->function), fn) || strcmp(canon(ix, rd->target), target)) continue;
           const char *dot = strrchr(target, '.');
           char *line = ps_xasprintf("%u of %s", (unsigned)rd->pos.line, b->path);
           for (size_t q = 0; q < n; q++) {

@@ -1175,8 +1175,18 @@ static void export_facts(void *v, const PsSource *src, const PsSummary *sum, uns
                   !strcmp(sum->defs.items[d2].name, r->name);
     const char *q = qualify_chain(f, sum, r->name, scratch);
     if (!q) q = ps_facts_qualify(f, r->name);
-    PsMpFactRead o = {ps_facts_qualify(f, sum->defs.items[d].name), ps_facts_str(f, q), at_import,
+    PsMpFactRead o = {ps_facts_qualify(f, sum->defs.items[d].name), ps_facts_str(f, q), at_import, false,
                       ps_source_pos(src, r->start), ps_source_pos(src, r->end)};
+    array_push(&x->reads, o);
+  }
+  /* Globals the module-level functions write (an initializer's `global G`,
+   * a mutation of a global): a worker-side write makes a read fine. */
+  for (size_t i = 0; i < m->writes.size; i++) {
+    const PsMpWrite *w = &m->writes.items[i];
+    int d = w->in_def ? top_def(sum, w->scope) : -1;
+    if (d < 0 || (w->kind == PS_MP_W_MUTATE && bound_in(sum, w->scope, w->name))) continue;
+    PsMpFactRead o = {ps_facts_qualify(f, sum->defs.items[d].name), ps_facts_qualify(f, w->name), false, true,
+                      ps_source_pos(src, w->start), ps_source_pos(src, w->end)};
     array_push(&x->reads, o);
   }
 }

@@ -373,6 +373,7 @@ typedef struct PsMpFactRead {
   const char *function; /* the module-level function that reads it: "pkg.b.work" */
   const char *target;   /* the global: "pkg.b.CONFIG" */
   bool at_import;       /* it has an import-time value (a module-level binding) */
+  bool write;           /* a write (`global G; G = ...`, a mutation), not a read */
   PsPos pos, end;
 } PsMpFactRead;
 
@@ -384,7 +385,7 @@ typedef struct PsMpFacts {
   Array(PsMpFactCall) fn_calls;     /* module-level function -> callee (`written` holds the caller) */
   Array(PsMpFactWorker) workers;
   Array(PsMpFactWrite) writes;      /* run-time writes under the guard */
-  Array(PsMpFactRead) reads;        /* globals read by module-level functions */
+  Array(PsMpFactRead) reads;        /* globals read (or written) by module-level functions */
 } PsMpFacts;
 
 void ps_mp_facts_free(PsMpFacts *self);

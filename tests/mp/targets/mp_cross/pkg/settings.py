@@ -13,3 +13,8 @@ def work(n):
 def work_local(n):
     SCALE = 3
     return n * SCALE
+
+
+def init(scale):
+    global SCALE
+    SCALE = scale
