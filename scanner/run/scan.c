@@ -369,7 +369,9 @@ bool ps_engine__mentions_pyshift(const char *text, size_t len) {
  * not enabled (another selection or target may need it) or is a project
  * rule (the joins, after this pass, may need it). "" for a code that names
  * rules this run checks; a message for a code that names no rule. */
-static const char *judge_code(const PsEngine *e, const char *code) {
+/* `projected`: a project analysis ran on this text, so a join may still
+ * report here (its findings land only in files that gave facts). */
+static const char *judge_code(const PsEngine *e, const char *code, bool projected) {
   size_t in_registry = 0, enabled = 0;
   if (e->opts.registry)
     for (size_t i = 0; i < ps_registry_count(e->opts.registry); i++)
@@ -377,7 +379,7 @@ static const char *judge_code(const PsEngine *e, const char *code) {
   for (size_t i = 0; i < e->n_rules; i++) {
     if (!ps_str_starts_with(e->rules[i]->meta.id, code)) continue;
     enabled++;
-    for (size_t k = 0; k < e->project_rules.size; k++)
+    for (size_t k = 0; k < e->project_rules.size && projected; k++)
       if (e->project_rules.items[k] == e->rules[i]) return NULL;
   }
   if (!in_registry && !enabled) return "is no rule's id or prefix";
@@ -399,7 +401,8 @@ static void report_unused(PsFileScan *sc, const PsSource *src, const LineDirecti
     size_t n_codes = d->all ? 1 : d->n_codes;
     for (size_t c = 0; c < n_codes; c++) {
       const char *code = d->all ? "" : d->codes[c];
-      const char *verdict = d->all ? (e->project_rules.size ? NULL : "") : judge_code(e, code);
+      bool projected = e->project_rules.size && sc->text_facts;
+      const char *verdict = d->all ? (projected ? NULL : "") : judge_code(e, code, projected);
       if (!verdict) continue;
       bool used = false;
       for (size_t k = 0; k < sc->raw.size && !used; k++)
