@@ -1034,24 +1034,76 @@ static const char *qualify_chain(PsFileFacts *f, const PsSummary *sum, const cha
   return NULL;
 }
 
-static int top_def(const PsSummary *s, const char *scope) {
+/* Lookups the export makes per call, read and write, built once per file
+ * (a file's reads are many: no scan of the summary per read). */
+typedef struct Index {
+  const PsSummary *sum;
+  PsStrMap top;     /* module-level function name -> def index + 1 */
+  PsStrMap local;   /* "scope\x01name" of every binding -> 1 */
+  PsStrMap global;  /* module-level bound name -> 1 | 2 (an import) */
+  PsStrMap at_import; /* names with an import-time value -> 1 */
+  PsStrMap seen;    /* reads already exported: "function\x01name" */
+  PsArena *scratch;
+} Index;
+
+static int top_def(const Index *x, const char *scope) {
   if (!*scope) return -1;
   const char *dot = strchr(scope, '.');
   size_t len = dot ? (size_t)(dot - scope) : strlen(scope);
-  for (size_t d = 0; d < s->defs.size; d++) {
-    const PsDef *def = &s->defs.items[d];
-    if (def->kind == PS_DEF_FUNCTION && def->module_level && strlen(def->name) == len && !memcmp(def->name, scope, len))
-      return (int)d;
-  }
-  return -1;
+  uint64_t v = 0;
+  return ps_strmap_find(&x->top, scope, len, &v) ? (int)v - 1 : -1;
 }
 
-static bool bound_in(const PsSummary *s, const char *scope, const char *name) {
-  for (size_t i = 0; i < s->bindings.size; i++) {
-    const PsBinding *b = &s->bindings.items[i];
-    if (!strcmp(b->scope, scope) && !strcmp(b->name, name)) return true;
+static const char *pair(PsArena *a, const char *x, const char *y) { return ps_arena_sprintf(a, "%s\x01%s", x, y); }
+
+static bool bound_in(const Index *x, const char *scope, const char *name) {
+  const char *k = pair(x->scratch, scope, name);
+  return ps_strmap_find(&x->local, k, strlen(k), NULL) != NULL;
+}
+
+static void index_build(Index *x, const PsSummary *sum, const PsMpModel *m, PsArena *scratch) {
+  memset(x, 0, sizeof *x);
+  x->sum = sum;
+  x->scratch = scratch;
+  for (size_t d = 0; d < sum->defs.size; d++) {
+    const PsDef *def = &sum->defs.items[d];
+    if (!def->module_level) continue;
+    if (def->kind == PS_DEF_FUNCTION) ps_strmap_put(&x->top, def->name, d + 1, false);
+    if (def->kind != PS_DEF_ASSIGN) ps_strmap_put(&x->at_import, def->name, 1, false);
   }
-  return false;
+  for (size_t b = 0; b < sum->bindings.size; b++) {
+    const PsBinding *bd = &sum->bindings.items[b];
+    ps_strmap_put(&x->local, pair(scratch, bd->scope, bd->name), 1, false);
+    if (*bd->scope) continue;
+    uint64_t v = 0;
+    ps_strmap_find(&x->global, bd->name, strlen(bd->name), &v);
+    ps_strmap_put(&x->global, bd->name, v | 1u | (bd->kind == PS_BIND_IMPORT ? 2u : 0u), true);
+    if (bd->kind == PS_BIND_IMPORT) ps_strmap_put(&x->at_import, bd->name, 1, false);
+  }
+  for (size_t w = 0; w < m->writes.size; w++) {
+    const PsMpWrite *wr = &m->writes.items[w];
+    if (!wr->in_def && !wr->guarded && wr->kind != PS_MP_W_MUTATE) ps_strmap_put(&x->at_import, wr->name, 1, false);
+  }
+  /* Names bound by a relative from-import (the summary leaves them
+   * unresolved): 4. */
+  for (size_t i = 0; i < sum->imports.size; i++) {
+    const PsImport *im = &sum->imports.items[i];
+    if (im->kind != PS_IMPORT_FROM || im->level <= 0 || !im->module_level || !im->name || !strcmp(im->name, "*"))
+      continue;
+    const char *local = im->alias ? im->alias : im->name;
+    uint64_t v = 0;
+    ps_strmap_find(&x->global, local, strlen(local), &v);
+    ps_strmap_put(&x->global, local, v | 4u, true);
+    ps_strmap_put(&x->at_import, local, 1, false);
+  }
+}
+
+static void index_free(Index *x) {
+  ps_strmap_free(&x->top);
+  ps_strmap_free(&x->local);
+  ps_strmap_free(&x->global);
+  ps_strmap_free(&x->at_import);
+  ps_strmap_free(&x->seen);
 }
 
 static void export_facts(void *v, const PsSource *src, const PsSummary *sum, unsigned what, PsArena *scratch,
@@ -1063,22 +1115,24 @@ static void export_facts(void *v, const PsSource *src, const PsSummary *sum, uns
   x->dunder_main = m->is_dunder_main;
   x->file_method = m->file_method ? ps_facts_str(f, m->file_method) : NULL;
   size_t nd = sum->defs.size;
+  Index ix;
+  index_build(&ix, sum, m, scratch);
   /* Starters: module-level functions that start processes, directly or
    * through other module-level functions of the file (calls by bare name). */
   const PsMpStart **starts_in = ps_xcalloc(nd + 1, sizeof *starts_in);
   for (size_t i = 0; i < m->starts.size; i++) {
     const PsMpStart *st = &m->starts.items[i];
     if (st->set_start || st->import_time) continue;
-    int d = top_def(sum, st->scope);
+    int d = top_def(&ix, st->scope);
     if (d >= 0 && !starts_in[d]) starts_in[d] = st;
   }
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t c = 0; c < sum->calls.size; c++) {
       const PsCall *call = &sum->calls.items[c];
-      int from = top_def(sum, call->scope);
+      int from = top_def(&ix, call->scope);
       if (from < 0 || starts_in[from] || !call->callee || strchr(call->callee, '.')) continue;
-      int to = top_def(sum, call->callee);
+      int to = top_def(&ix, call->callee);
       if (to >= 0 && starts_in[to]) starts_in[from] = starts_in[to], changed = true;
     }
   }
@@ -1095,10 +1149,18 @@ static void export_facts(void *v, const PsSource *src, const PsSummary *sum, uns
    * starters across files). */
   for (size_t c = 0; c < sum->calls.size; c++) {
     const PsCall *call = &sum->calls.items[c];
-    int from = top_def(sum, call->scope);
+    int from = top_def(&ix, call->scope);
     if (from < 0 || !call->callee || !*call->callee) continue;
+    /* Only names imported at module level can lead to another module. */
+    const char *dot = strchr(call->callee, '.');
+    uint64_t gv = 0;
+    if (!ps_strmap_find(&ix.global, call->callee, dot ? (size_t)(dot - call->callee) : strlen(call->callee), &gv) ||
+        !(gv & 6u))
+      continue;
     unsigned g = 0;
-    const char *q = ps_summary_resolve(sum, call->callee, call->scope, scratch, &g);
+    const char *q = gv & 2u ? ps_summary_resolve(sum, call->callee, call->scope, scratch, &g)
+                            : bound_in(&ix, call->scope, call->callee) ? NULL
+                                                                       : qualify_chain(f, sum, call->callee, scratch);
     if (!q) continue;
     PsMpFactCall o = {ps_facts_str(f, q), ps_facts_qualify(f, sum->defs.items[from].name),
                       ps_source_pos(src, call->start), ps_source_pos(src, call->end)};
@@ -1149,30 +1211,17 @@ static void export_facts(void *v, const PsSource *src, const PsSummary *sum, uns
     PsMpFactWrite o = {ps_facts_str(f, q), guard, ps_source_pos(src, w->start), ps_source_pos(src, w->end)};
     array_push(&x->writes, o);
   }
-  /* Globals read by module-level functions (not bound in the reading scope). */
+  /* Globals read by module-level functions (not bound in the reading
+   * scope), once per function and name. */
   for (size_t i = 0; i < m->reads.size; i++) {
     const PsMpRead *r = &m->reads.items[i];
-    int d = top_def(sum, r->scope);
-    if (d < 0 || bound_in(sum, r->scope, r->name)) continue;
-    /* A module global: bound at module level (the guard's body included). */
-    bool global = false;
-    for (size_t b = 0; b < sum->bindings.size && !global; b++)
-      global = !*sum->bindings.items[b].scope && !strcmp(sum->bindings.items[b].name, r->name);
-    if (!global) continue;
-    /* Its import-time value: an unguarded module-level assignment, an
-     * import or a def. */
-    bool at_import = false;
-    for (size_t w = 0; w < m->writes.size && !at_import; w++) {
-      const PsMpWrite *wr = &m->writes.items[w];
-      at_import = !wr->in_def && !wr->guarded && wr->kind != PS_MP_W_MUTATE && !strcmp(wr->name, r->name);
-    }
-    for (size_t b = 0; b < sum->bindings.size && !at_import; b++) {
-      const PsBinding *bd = &sum->bindings.items[b];
-      at_import = !*bd->scope && bd->kind == PS_BIND_IMPORT && !strcmp(bd->name, r->name);
-    }
-    for (size_t d2 = 0; d2 < nd && !at_import; d2++)
-      at_import = sum->defs.items[d2].module_level && sum->defs.items[d2].kind != PS_DEF_ASSIGN &&
-                  !strcmp(sum->defs.items[d2].name, r->name);
+    int d = top_def(&ix, r->scope);
+    if (d < 0 || !ps_strmap_find(&ix.global, r->name, strlen(r->name), NULL) || bound_in(&ix, r->scope, r->name))
+      continue;
+    const char *key = pair(scratch, sum->defs.items[d].name, r->name);
+    if (ps_strmap_find(&ix.seen, key, strlen(key), NULL)) continue;
+    ps_strmap_put(&ix.seen, key, 1, false);
+    bool at_import = ps_strmap_find(&ix.at_import, r->name, strlen(r->name), NULL) != NULL;
     const char *q = qualify_chain(f, sum, r->name, scratch);
     if (!q) q = ps_facts_qualify(f, r->name);
     PsMpFactRead o = {ps_facts_qualify(f, sum->defs.items[d].name), ps_facts_str(f, q), at_import, false,
@@ -1183,12 +1232,13 @@ static void export_facts(void *v, const PsSource *src, const PsSummary *sum, uns
    * a mutation of a global): a worker-side write makes a read fine. */
   for (size_t i = 0; i < m->writes.size; i++) {
     const PsMpWrite *w = &m->writes.items[i];
-    int d = w->in_def ? top_def(sum, w->scope) : -1;
-    if (d < 0 || (w->kind == PS_MP_W_MUTATE && bound_in(sum, w->scope, w->name))) continue;
+    int d = w->in_def ? top_def(&ix, w->scope) : -1;
+    if (d < 0 || (w->kind == PS_MP_W_MUTATE && bound_in(&ix, w->scope, w->name))) continue;
     PsMpFactRead o = {ps_facts_qualify(f, sum->defs.items[d].name), ps_facts_qualify(f, w->name), false, true,
                       ps_source_pos(src, w->start), ps_source_pos(src, w->end)};
     array_push(&x->reads, o);
   }
+  index_free(&ix);
 }
 
 const PsMpModel *ps_mp_model_get(const PsMpTable *t, const PsFileContext *ctx, PsMpModel *own) {

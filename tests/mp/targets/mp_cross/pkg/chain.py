@@ -2,7 +2,7 @@
 # (which names multiprocessing: the cross-module rules read such modules).
 import multiprocessing
 
-from pkg.parallel import run_all
+from .parallel import run_all  # a relative import
 
 
 def process(xs):
