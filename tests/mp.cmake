@@ -10,9 +10,9 @@ set(PS_MP_PYTHON_CACHE "${CMAKE_BINARY_DIR}/python314")
 add_test(NAME mp.python314 COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/mp/python314.sh ${PS_MP_PYTHON_CACHE})
 set_tests_properties(mp.python314 PROPERTIES LABELS slow TIMEOUT 900 SKIP_RETURN_CODE 77
                      FIXTURES_SETUP mp_python314)
-#   mp.targets     (fast) MP003 at --target-version 3.13 vs 3.14, MP005, MP006,
-#                  MP003/MP004 across modules (tests/mp/targets/mp_cross)
-#                  without threads: tests/mp/targets.sh
+#   mp.targets     (fast) MP003 at --target-version 3.13 vs 3.14, MP005, MP006
+#                  without threads, MP003/MP004 across modules
+#                  (tests/mp/targets/mp_cross): tests/mp/targets.sh
 add_test(NAME mp.targets COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/mp/targets.sh $<TARGET_FILE:pyshift>
                                     ${CMAKE_CURRENT_LIST_DIR}/mp/targets)
 #   mp.runtime     (slow) tests/mp/runtime.sh: each tests/mp/programs/mpNNN_*.bad.py
