@@ -144,6 +144,17 @@ void ps_analysis_copy_facts(const PsAnalysis *self, const PsFileContext *ctx, Ps
   if (!self->empty && self->facts && self->cls->copy_facts) self->cls->copy_facts(self, ctx, f);
 }
 
+void ps_analysis_link_all(PsAnalysis *const *analyses, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    void (*link)(PsAnalysis *const *, size_t) = analyses[i]->cls->link;
+    if (!link || analyses[i]->empty) continue;
+    bool seen = false;
+    for (size_t k = 0; k < i && !seen; k++) seen = !analyses[k]->empty && analyses[k]->cls->link == link;
+    if (!seen) link(analyses, n);
+  }
+}
+
+
 size_t ps_analysis_fact_gates(const PsAnalysis *self, const PsWordGate **out) {
   *out = self->fact_gates;
   return self->n_fact_gates;
@@ -206,4 +217,48 @@ static const char *var_lookup(void *ctx, const char *name, size_t len, size_t *o
 char *ps_analysis_message(const PsRule *rule, const PsVar *vars, size_t n_vars) {
   VarList v = {vars, n_vars};
   return ps_template_render(rule->meta.message, var_lookup, &v);
+}
+
+/* ---- values shared by a file's analyses --------------------------------------- */
+
+void ps_file_share_init(PsFileShare *self) {
+  memset(self, 0, sizeof *self);
+  self->arena = ps_arena_new(64 * 1024);
+}
+
+void ps_file_share_clear(PsFileShare *self) {
+  for (size_t i = 0; i < self->n; i++)
+    if (self->slots[i].drop) self->slots[i].drop(self->slots[i].value);
+  self->n = 0;
+  ps_arena_reset(self->arena);
+}
+
+void ps_file_share_free(PsFileShare *self) {
+  if (!self || !self->arena) return;
+  ps_file_share_clear(self);
+  ps_arena_delete(self->arena);
+  self->arena = NULL;
+}
+
+void *ps_file_share_get(const PsFileShare *self, const void *key) {
+  for (size_t i = 0; self && i < self->n; i++)
+    if (self->slots[i].key == key) return self->slots[i].value;
+  return NULL;
+}
+
+bool ps_file_share_put(PsFileShare *self, const void *key, void *value, void (*drop)(void *),
+                       void (*export)(void *, const PsSource *, const PsSummary *, unsigned, PsArena *, struct PsFileFacts *)) {
+  if (!self || self->n == PS_FILE_SHARE_SLOTS) return false;
+  self->slots[self->n].key = key;
+  self->slots[self->n].value = value;
+  self->slots[self->n].drop = drop;
+  self->slots[self->n].export = export;
+  self->n++;
+  return true;
+}
+
+void ps_file_share_export(PsFileShare *self, const PsSource *src, const PsSummary *summary, unsigned what,
+                          PsArena *scratch, struct PsFileFacts *facts) {
+  for (size_t i = 0; self && i < self->n; i++)
+    if (self->slots[i].export) self->slots[i].export(self->slots[i].value, src, summary, what, scratch, facts);
 }

@@ -290,6 +290,40 @@ static inline bool ps_deadline_poll(PsDeadline *self) {
   return ps_deadline_check(self);
 }
 
+/* What the analyses of one file share: values built once per text and
+ * read by every analysis that needs them (the MP analyses' model), under a
+ * key the builder chooses (a pointer it owns). Values and the arena live
+ * until the engine scans the next text; `drop` frees a value's heap parts.
+ * A value may also add to the text's project facts: `export` is called by
+ * the engine's copy-out (ps_file_share_export), before the record is
+ * sealed. */
+#define PS_FILE_SHARE_SLOTS 4
+struct PsFileFacts;
+typedef struct PsFileShare {
+  PsArena *arena; /* for the values' strings; reset with the share */
+  struct {
+    const void *key;
+    void *value;
+    void (*drop)(void *value);
+    void (*export)(void *value, const PsSource *src, const PsSummary *summary, unsigned what, PsArena *scratch,
+                   struct PsFileFacts *facts);
+  } slots[PS_FILE_SHARE_SLOTS];
+  size_t n;
+} PsFileShare;
+
+void ps_file_share_init(PsFileShare *self);
+/* Drops every value and resets the arena (a new text). */
+void ps_file_share_clear(PsFileShare *self);
+void ps_file_share_free(PsFileShare *self);
+/* The value stored under key, or NULL. */
+void *ps_file_share_get(const PsFileShare *self, const void *key);
+/* Stores value under key (false: no free slot; the caller keeps it). */
+bool ps_file_share_put(PsFileShare *self, const void *key, void *value, void (*drop)(void *),
+                       void (*export)(void *, const PsSource *, const PsSummary *, unsigned, PsArena *, struct PsFileFacts *));
+/* Lets each value with an export add to facts. */
+void ps_file_share_export(PsFileShare *self, const PsSource *src, const PsSummary *summary, unsigned what,
+                          PsArena *scratch, struct PsFileFacts *facts);
+
 /* Everything an analysis sees for one file. */
 typedef struct PsFileContext {
   const PsSource *source;
@@ -307,6 +341,9 @@ typedef struct PsFileContext {
   /* copy_facts only: the file is read because a class chain of the join
    * goes through it (ps_engine_scan_facts), not for its own findings. */
   bool chain;
+  /* Values built once for this text and shared by its analyses (may be
+   * NULL: then each analysis builds its own). */
+  PsFileShare *share;
 } PsFileContext;
 
 /* Key/value pairs for a message template. */
@@ -378,6 +415,9 @@ size_t ps_analysis_gates(const PsAnalysis *self, const PsWordGate **out);
  * applies to the target): the engine leaves it out. */
 bool ps_analysis_is_empty(const PsAnalysis *self);
 void ps_analysis_run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit);
+/* Once all of a run's analyses are configured: lets them share what they
+ * can (PsAnalysisClass.link). */
+void ps_analysis_link_all(PsAnalysis *const *analyses, size_t n);
 
 /* ---- project analyses: facts and joins ---------------------------------------- */
 

@@ -27,6 +27,11 @@ typedef struct PsAnalysisClass {
    * so far; called again after those files are added, until none is new. */
   void (*wanted)(const PsAnalysis *const *all, size_t n, PsProjectIndex *ix, void (*want)(void *, const char *),
                  void *wctx);
+  /* After every rule's analysis is configured: called once per distinct
+   * `link` with all of the run's analyses (non-empty ones), so analyses of
+   * several classes can share configuration (the MP analyses' one table
+   * and per-file model). NULL: none. */
+  void (*link)(PsAnalysis *const *all, size_t n);
 } PsAnalysisClass;
 
 struct PsAnalysis {

@@ -31,20 +31,20 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
 static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   const PsMpTable *t = self->state;
   PsArena *arena = ctx->arena; /* rewound by the engine after the run */
-  PsMpModel m;
-  ps_mp_model_build(&m, t, ctx, arena);
-  if (m.forks.size && m.threads.size) {
-    const PsMpEvent *th = &m.threads.items[0];
+  PsMpModel own;
+  const PsMpModel *m = ps_mp_model_get(t, ctx, &own); /* shared: read only */
+  if (m->forks.size && m->threads.size) {
+    const PsMpEvent *th = &m->threads.items[0];
     PsPos p = ps_source_pos(ctx->source, th->start);
     const char *thread = ps_arena_sprintf(arena, "`%s()` at line %u", th->api ? th->api : th->row->name,
                                           (unsigned)p.line);
-    for (size_t i = 0; i < m.forks.size; i++) {
-      const PsMpEvent *f = &m.forks.items[i];
+    for (size_t i = 0; i < m->forks.size; i++) {
+      const PsMpEvent *f = &m->forks.items[i];
       PsVar vars[] = {{"api", f->api ? f->api : f->row->name}, {"thread", thread}};
       emit->emit(emit->ctx, self->rule, f->start, f->end, vars, 2);
     }
   }
-  ps_mp_model_free(&m);
+  ps_mp_model_release(m, &own);
 }
 
 /* MP006: a fork start method chosen in a file without threads (with
@@ -56,16 +56,16 @@ static int configure_method(PsAnalysis *self, PsPyVersion target, PsPyVersion mi
 }
 
 static void run_method(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
-  PsMpModel m;
-  ps_mp_model_build(&m, self->state, ctx, ctx->arena);
-  if (!m.threads.size)
-    for (size_t i = 0; i < m.forks.size; i++) {
-      const PsMpEvent *f = &m.forks.items[i];
+  PsMpModel own;
+  const PsMpModel *m = ps_mp_model_get(self->state, ctx, &own); /* shared: read only */
+  if (!m->threads.size)
+    for (size_t i = 0; i < m->forks.size; i++) {
+      const PsMpEvent *f = &m->forks.items[i];
       if (f->row->kind != PS_MP_SET_START && f->row->kind != PS_MP_CONTEXT) continue;
       PsVar vars[] = {{"api", f->api ? f->api : f->row->name}};
       emit->emit(emit->ctx, self->rule, f->start, f->end, vars, 1);
     }
-  ps_mp_model_free(&m);
+  ps_mp_model_release(m, &own);
 }
 
 const PsAnalysisClass ps_analysis__mp_fork_start_method = {
@@ -75,6 +75,7 @@ const PsAnalysisClass ps_analysis__mp_fork_start_method = {
     .configure = configure_method,
     .run = run_method,
     .free_state = ps_mp__free_state,
+    .link = ps_mp__link,
 };
 
 const PsAnalysisClass ps_analysis__mp_fork_with_threads = {
@@ -84,4 +85,5 @@ const PsAnalysisClass ps_analysis__mp_fork_with_threads = {
     .configure = configure,
     .run = run,
     .free_state = ps_mp__free_state,
+    .link = ps_mp__link,
 };

@@ -64,6 +64,12 @@ typedef struct PsMpTable {
   size_t n_rows;
   const char *default_method; /* at the run's target: "fork", "forkserver", "spawn" */
   PsArena *keep;              /* the slots' keyword names */
+  /* The run's MP analyses with the same default start method share one
+   * table, the union of their rows (the first row of a kind and name
+   * wins), and so one model per file (ps_mp_model_get). NULL: this table
+   * alone (never linked). `owns_merged`: this analysis frees it. */
+  struct PsMpTable *merged;
+  bool owns_merged;
 } PsMpTable;
 
 /* Reads the rule's table (columns kind, name, callable, args, starts,
@@ -75,6 +81,11 @@ void ps_mp_table_free(PsMpTable *self);
 /* Word gates from the table: a file is read if it names the last part of
  * one of the listed names. */
 void ps_mp_table_gates(const PsMpTable *self, PsAnalysis *a, unsigned kinds_mask);
+/* Fact gates of the cross-module joins (MP003, MP004): the top-level
+ * modules of the table's pools, processes, managers and start-method APIs
+ * ("multiprocessing", "concurrent"), so a module that imports them for
+ * anything (cpu_count, freeze_support) gives its facts too. */
+void ps_mp_table_fact_gates(const PsMpTable *self, PsAnalysis *a);
 
 /* ---- the per-file model ------------------------------------------------------- */
 
@@ -147,6 +158,7 @@ typedef struct PsMpModel {
   Array(PsMpEvent) forks;     /* os.fork, and fork contexts / set_start_method("fork") */
   Array(PsMpEvent) threads;
   Array(const char *) worker_defs; /* names of module-level defs handed as callables */
+  Array(PsMpWrite) attr_writes; /* `mod.NAME = v` at module level (name: the chain as written) */
   const char *file_method;    /* set_start_method(...) anywhere in the file, or NULL */
   bool has_guard;             /* the file has an `if __name__ == "__main__":` */
   bool is_dunder_main;        /* the file is a package's __main__.py */
@@ -156,6 +168,17 @@ typedef struct PsMpModel {
  * deadline. */
 void ps_mp_model_build(PsMpModel *out, const PsMpTable *table, const PsFileContext *ctx, PsArena *arena);
 void ps_mp_model_free(PsMpModel *self);
+
+/* The model of ctx's file for the table `t` belongs to: built once per
+ * text with the shared table and kept in ctx->share for the other MP
+ * analyses of the file; without a share (or a free slot) it is built into
+ * `own`. Release it with ps_mp_model_release. */
+const PsMpModel *ps_mp_model_get(const PsMpTable *t, const PsFileContext *ctx, PsMpModel *own);
+void ps_mp_model_release(const PsMpModel *m, PsMpModel *own);
+/* The table a model is built with: t's shared one, else t. */
+static inline const PsMpTable *ps_mp_table_of(const PsMpTable *t) { return t->merged ? t->merged : t; }
+/* PsAnalysisClass.link of every MP class: the shared tables. */
+void ps_mp__link(PsAnalysis *const *all, size_t n);
 
 /* The start method that applies to a place: `pinned`, else the file's
  * set_start_method, else the target's default. */
@@ -177,6 +200,12 @@ bool ps_mp_is_function(const PsSummary *s, const char *scope);
 int ps_mp__configure(PsAnalysis *self, PsPyVersion target, unsigned gate_kinds, PsError *err);
 void ps_mp__free_state(void *state);
 #define PS_MP_KIND(k) (1u << (k))
+
+/* The joins of MP003 and MP004 across modules (mp_project.c). */
+void ps_mp__join_unguarded(const PsAnalysis *const *all, size_t n, const PsJoinContext *ctx,
+                           const PsProjectEmitter *emit);
+void ps_mp__join_main_global(const PsAnalysis *const *all, size_t n, const PsJoinContext *ctx,
+                             const PsProjectEmitter *emit);
 
 extern const PsAnalysisClass ps_analysis__mp_unpicklable;
 extern const PsAnalysisClass ps_analysis__mp_unguarded_start;

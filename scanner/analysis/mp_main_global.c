@@ -24,7 +24,9 @@ static const char *const PARAMS[] = {NULL};
 
 static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
   (void)min_python;
-  return ps_mp__configure(self, target, PS_MP_KIND(PS_MP_POOL) | PS_MP_KIND(PS_MP_PROCESS), err);
+  int rc = ps_mp__configure(self, target, PS_MP_KIND(PS_MP_POOL) | PS_MP_KIND(PS_MP_PROCESS), err);
+  if (!rc) ps_mp_table_fact_gates(self->state, self);
+  return rc;
 }
 
 /* Module-level function sets, as flags per summary def. */
@@ -76,25 +78,25 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
   const PsMpTable *t = self->state;
   const PsSummary *s = ctx->summary;
   PsArena *arena = ctx->arena; /* rewound by the engine after the run */
-  PsMpModel m;
-  ps_mp_model_build(&m, t, ctx, arena);
+  PsMpModel own;
+  const PsMpModel *m = ps_mp_model_get(t, ctx, &own); /* shared: read only */
   size_t nd = s->defs.size;
   unsigned char *fl = ps_xcalloc(nd + 1, 1);
   const char **method_of = ps_xcalloc(nd + 1, sizeof *method_of);
   bool any = false;
-  for (size_t i = 0; i < m.handed.size; i++) {
-    const PsMpHanded *h = &m.handed.items[i];
+  for (size_t i = 0; i < m->handed.size; i++) {
+    const PsMpHanded *h = &m->handed.items[i];
     if (!h->module_def) continue;
     int d = def_index(s, h->module_def);
     if (d < 0) continue;
-    const char *method = ps_mp_effective_method(t, &m, h->method);
+    const char *method = ps_mp_effective_method(t, m, h->method);
     fl[d] |= F_WORKER; /* an initializer under fork still writes its globals in the child */
     if (ps_mp_method_reimports(method)) method_of[d] = method, any = true;
   }
   if (!any) goto done;
   char buf[512];
-  for (size_t i = 0; i < m.top_calls.size; i++) {
-    const PsMpTopCall *tc = &m.top_calls.items[i];
+  for (size_t i = 0; i < m->top_calls.size; i++) {
+    const PsMpTopCall *tc = &m->top_calls.items[i];
     int d = strchr(tc->callee, '.') ? -1 : def_index(s, tc->callee);
     if (d >= 0) fl[d] |= tc->import_time ? F_IMPORT : F_GUARD;
   }
@@ -113,8 +115,8 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
   spread(s, fl, F_WORKER);
   spread(s, fl, F_IMPORT);
   spread(s, fl, F_GUARD);
-  for (size_t w = 0; w < m.writes.size; w++) {
-    const PsMpWrite *wr = &m.writes.items[w];
+  for (size_t w = 0; w < m->writes.size; w++) {
+    const PsMpWrite *wr = &m->writes.items[w];
     /* A run-time write in the parent: under the guard, or in a function
      * only the guard calls. */
     const char *where;
@@ -129,8 +131,8 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
     }
     /* Written by a worker-side function itself (an initializer): fine. */
     bool worker_writes = false;
-    for (size_t o = 0; o < m.writes.size && !worker_writes; o++) {
-      const PsMpWrite *ow = &m.writes.items[o];
+    for (size_t o = 0; o < m->writes.size && !worker_writes; o++) {
+      const PsMpWrite *ow = &m->writes.items[o];
       int d = ow->in_def && top_of(ow->scope, buf, sizeof buf) ? def_index(s, buf) : -1;
       worker_writes = d >= 0 && (fl[d] & F_WORKER) && !strcmp(ow->name, wr->name) &&
                       !(ow->kind == PS_MP_W_MUTATE && local(s, ow->scope, ow->name));
@@ -138,8 +140,8 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
     if (worker_writes) continue;
     /* Its import-time value, if it has one. */
     bool at_import = false;
-    for (size_t o = 0; o < m.writes.size && !at_import; o++) {
-      const PsMpWrite *ow = &m.writes.items[o];
+    for (size_t o = 0; o < m->writes.size && !at_import; o++) {
+      const PsMpWrite *ow = &m->writes.items[o];
       int d = ow->in_def && top_of(ow->scope, buf, sizeof buf) ? def_index(s, buf) : -1;
       at_import = !strcmp(ow->name, wr->name) && ow->kind != PS_MP_W_MUTATE &&
                   ((!ow->in_def && !ow->guarded) || (d >= 0 && (fl[d] & F_IMPORT)));
@@ -149,8 +151,8 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
       at_import = !*b->scope && b->kind == PS_BIND_IMPORT && !strcmp(b->name, wr->name);
     }
     /* A worker that reads it. */
-    for (size_t r = 0; r < m.reads.size; r++) {
-      const PsMpRead *rd = &m.reads.items[r];
+    for (size_t r = 0; r < m->reads.size; r++) {
+      const PsMpRead *rd = &m->reads.items[r];
       if (strcmp(rd->name, wr->name) || !top_of(rd->scope, buf, sizeof buf)) continue;
       int d = def_index(s, buf);
       if (d < 0 || !method_of[d] || local(s, rd->scope, rd->name)) continue;
@@ -170,7 +172,7 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
 done:
   free(fl);
   free(method_of);
-  ps_mp_model_free(&m);
+  ps_mp_model_release(m, &own);
 }
 
 const PsAnalysisClass ps_analysis__mp_main_only_global = {
@@ -180,4 +182,7 @@ const PsAnalysisClass ps_analysis__mp_main_only_global = {
     .configure = configure,
     .run = run,
     .free_state = ps_mp__free_state,
+    .link = ps_mp__link,
+    .facts = PS_FACT_MP | PS_FACT_IMPORTS | PS_FACT_DEFS,
+    .join = ps_mp__join_main_global,
 };

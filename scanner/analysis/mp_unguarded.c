@@ -21,10 +21,12 @@ static const char *const PARAMS[] = {NULL};
 
 static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_python, PsError *err) {
   (void)min_python;
-  return ps_mp__configure(self, target,
+  int rc = ps_mp__configure(self, target,
                           PS_MP_KIND(PS_MP_POOL) | PS_MP_KIND(PS_MP_PROCESS) | PS_MP_KIND(PS_MP_MANAGER) |
                               PS_MP_KIND(PS_MP_SET_START),
                           err);
+  if (!rc) ps_mp_table_fact_gates(self->state, self);
+  return rc;
 }
 
 /* The module-level function (its name) a scope belongs to: "run" for
@@ -43,16 +45,16 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
   const PsMpTable *t = self->state;
   const PsSummary *sum = ctx->summary;
   PsArena *arena = ctx->arena; /* rewound by the engine after the run */
-  PsMpModel m;
-  ps_mp_model_build(&m, t, ctx, arena);
-  if (m.is_dunder_main) goto done;
+  PsMpModel own;
+  const PsMpModel *m = ps_mp_model_get(t, ctx, &own); /* shared: read only */
+  if (m->is_dunder_main) goto done;
   /* Which module-level functions start processes (the first start each). */
   size_t nd = sum->defs.size;
   const PsMpStart **starts_in = ps_xcalloc(nd + 1, sizeof *starts_in);
   char name[512];
-  for (size_t i = 0; i < m.starts.size; i++) {
-    const PsMpStart *st = &m.starts.items[i];
-    const char *method = ps_mp_effective_method(t, &m, st->method);
+  for (size_t i = 0; i < m->starts.size; i++) {
+    const PsMpStart *st = &m->starts.items[i];
+    const char *method = ps_mp_effective_method(t, m, st->method);
     if (st->set_start) {
       /* Only spawn re-runs it in a child where the context is already set. */
       if (st->import_time && st->method && !strcmp(st->method, "spawn")) {
@@ -93,8 +95,8 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
         }
     }
   }
-  for (size_t i = 0; i < m.top_calls.size; i++) {
-    const PsMpTopCall *tc = &m.top_calls.items[i];
+  for (size_t i = 0; i < m->top_calls.size; i++) {
+    const PsMpTopCall *tc = &m->top_calls.items[i];
     if (!tc->import_time || strchr(tc->callee, '.')) continue;
     for (size_t d = 0; d < nd; d++) {
       const PsDef *def = &sum->defs.items[d];
@@ -105,14 +107,14 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
                       {"why", ps_arena_sprintf(arena, "it starts processes (`%s` at line %u): under `%s` every child "
                                                       "imports the module again and fails with multiprocessing's "
                                                       "bootstrapping RuntimeError",
-                                               st->api, (unsigned)p.line, ps_mp_effective_method(t, &m, st->method))}};
+                                               st->api, (unsigned)p.line, ps_mp_effective_method(t, m, st->method))}};
       emit->emit(emit->ctx, self->rule, tc->start, tc->end, vars, 2);
       break;
     }
   }
   free(starts_in);
 done:
-  ps_mp_model_free(&m);
+  ps_mp_model_release(m, &own);
 }
 
 const PsAnalysisClass ps_analysis__mp_unguarded_start = {
@@ -122,4 +124,7 @@ const PsAnalysisClass ps_analysis__mp_unguarded_start = {
     .configure = configure,
     .run = run,
     .free_state = ps_mp__free_state,
+    .link = ps_mp__link,
+    .facts = PS_FACT_MP | PS_FACT_IMPORTS | PS_FACT_DEFS,
+    .join = ps_mp__join_unguarded,
 };

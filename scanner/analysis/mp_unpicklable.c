@@ -25,17 +25,17 @@ static int configure(PsAnalysis *self, PsPyVersion target, PsPyVersion min_pytho
 static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitter *emit) {
   const PsMpTable *t = self->state;
   PsArena *arena = ctx->arena; /* rewound by the engine after the run */
-  PsMpModel m;
-  ps_mp_model_build(&m, t, ctx, arena);
-  for (size_t i = 0; i < m.handed.size; i++) {
-    const PsMpHanded *h = &m.handed.items[i];
+  PsMpModel own;
+  const PsMpModel *m = ps_mp_model_get(t, ctx, &own); /* shared: read only */
+  for (size_t i = 0; i < m->handed.size; i++) {
+    const PsMpHanded *h = &m->handed.items[i];
     if (!h->why || h->unstarted) continue;
-    const char *method = ps_mp_effective_method(t, &m, h->method);
+    const char *method = ps_mp_effective_method(t, m, h->method);
     const char *when;
     if (h->always) {
       when = "a pool sends its tasks to the workers pickled, whatever the start method";
     } else if (ps_mp_method_reimports(method)) {
-      when = h->method || m.file_method
+      when = h->method || m->file_method
                  ? ps_arena_sprintf(arena, "the `%s` start method chosen here pickles it for the child", method)
                  : ps_arena_sprintf(arena, "`%s`, the default start method on Linux from Python 3.14, pickles it "
                                            "for the child (`fork` did not)",
@@ -47,7 +47,7 @@ static void run(const PsAnalysis *self, const PsFileContext *ctx, const PsEmitte
     emit->emit(emit->ctx, self->rule, ts_node_start_byte(h->expr), ts_node_end_byte(h->expr), vars,
                sizeof vars / sizeof vars[0]);
   }
-  ps_mp_model_free(&m);
+  ps_mp_model_release(m, &own);
 }
 
 const PsAnalysisClass ps_analysis__mp_unpicklable = {
@@ -57,4 +57,5 @@ const PsAnalysisClass ps_analysis__mp_unpicklable = {
     .configure = configure,
     .run = run,
     .free_state = ps_mp__free_state,
+    .link = ps_mp__link,
 };

@@ -26,6 +26,7 @@ void ps_facts_delete(PsFileFacts *self) {
   array_free(&self->classes);
   array_free(&self->method_uses);
   ps_ft_facts_free(self->ft);
+  ps_mp_facts_free(self->mp);
   ps_pool_free(&self->strings);
   free(self);
 }
@@ -59,6 +60,15 @@ void ps_facts_seal(PsFileFacts *self) {
     SHRINK(&t->args);
     SHRINK(&t->locksets);
     SHRINK(&t->lock_keys);
+  }
+  if (self->mp) {
+    PsMpFacts *m = self->mp;
+    SHRINK(&m->starters);
+    SHRINK(&m->import_calls);
+    SHRINK(&m->fn_calls);
+    SHRINK(&m->workers);
+    SHRINK(&m->writes);
+    SHRINK(&m->reads);
   }
 }
 
@@ -102,6 +112,17 @@ void ps_ft_facts_free(PsFtFacts *self) {
   free(self);
 }
 
+void ps_mp_facts_free(PsMpFacts *self) {
+  if (!self) return;
+  array_free(&self->starters);
+  array_free(&self->import_calls);
+  array_free(&self->fn_calls);
+  array_free(&self->workers);
+  array_free(&self->writes);
+  array_free(&self->reads);
+  free(self);
+}
+
 #define ARRAY_BYTES(a) ((a)->cap * sizeof *(a)->items)
 
 size_t ps_facts_bytes(const PsFileFacts *self) {
@@ -115,6 +136,11 @@ size_t ps_facts_bytes(const PsFileFacts *self) {
     n += sizeof *t + ARRAY_BYTES(&t->funcs) + ARRAY_BYTES(&t->classes) + ARRAY_BYTES(&t->objects) +
          ARRAY_BYTES(&t->accesses) + ARRAY_BYTES(&t->calls) + ARRAY_BYTES(&t->args) + ARRAY_BYTES(&t->locksets) +
          ARRAY_BYTES(&t->lock_keys);
+  }
+  if (self->mp) {
+    const PsMpFacts *m = self->mp;
+    n += sizeof *m + ARRAY_BYTES(&m->starters) + ARRAY_BYTES(&m->import_calls) + ARRAY_BYTES(&m->fn_calls) +
+         ARRAY_BYTES(&m->workers) + ARRAY_BYTES(&m->writes) + ARRAY_BYTES(&m->reads);
   }
   return n;
 }

@@ -101,6 +101,7 @@ enum {
   PS_FACT_ACCESSES = 1u << 4,  /* writes to possibly shared state */
   PS_FACT_FT = 1u << 5,        /* the free-threading facts (PsFtFacts) */
   PS_FACT_CLASSES = 1u << 6,   /* classes with bases, and uses of methods through self (PsFactClass, PsFactMethodUse) */
+  PS_FACT_MP = 1u << 7,        /* the multiprocessing facts (PsMpFacts), from the MP model */
 };
 
 typedef struct PsFactImport {
@@ -368,6 +369,57 @@ typedef struct PsFtFacts {
 
 void ps_ft_facts_free(PsFtFacts *self); /* frees members and self; NULL ok */
 
+/* ---- multiprocessing facts (PS_FACT_MP) --------------------------------------
+ * What the MP rules' joins (MP003, MP004 across modules) read from a file
+ * the MP rules' word gates admit: made from the file's MP model
+ * (analysis/mp_internal.h) by walk_mp.c. Qualified names are resolved
+ * through the file's imports (not yet through re-exports). */
+typedef struct PsMpFactStarter {
+  const char *function; /* a module-level function that starts processes: "pkg.b.run" */
+  const char *api;      /* the start as written: "multiprocessing.Pool()" */
+  const char *method;   /* the start method pinned for it, or NULL */
+  PsPos pos, end;       /* the start */
+} PsMpFactStarter;
+
+typedef struct PsMpFactCall {
+  const char *callee;   /* qualified: "pkg.b.run" */
+  const char *written;  /* as written: "b.run" */
+  PsPos pos, end;
+} PsMpFactCall;
+
+typedef struct PsMpFactWorker {
+  const char *function; /* a callable handed to a pool or Process, qualified */
+  const char *method;   /* the start method that applies there (already resolved) */
+  PsPos pos, end;
+} PsMpFactWorker;
+
+typedef struct PsMpFactWrite {
+  const char *target;   /* the global written: "pkg.b.CONFIG" (`b.CONFIG = ...`) or "pkg.a.G" */
+  const char *where;    /* prose: "under `if __name__ == ...`" */
+  PsPos pos, end;
+} PsMpFactWrite;
+
+typedef struct PsMpFactRead {
+  const char *function; /* the module-level function that reads it: "pkg.b.work" */
+  const char *target;   /* the global: "pkg.b.CONFIG" */
+  bool at_import;       /* it has an import-time value (a module-level binding) */
+  bool write;           /* a write (`global G; G = ...`, a mutation), not a read */
+  PsPos pos, end;
+} PsMpFactRead;
+
+typedef struct PsMpFacts {
+  bool dunder_main;        /* a package's __main__.py (not re-imported by children) */
+  const char *file_method; /* set_start_method(...) in the file, or NULL */
+  Array(PsMpFactStarter) starters;
+  Array(PsMpFactCall) import_calls; /* calls made at import time, outside the guard */
+  Array(PsMpFactCall) fn_calls;     /* module-level function -> callee (`written` holds the caller) */
+  Array(PsMpFactWorker) workers;
+  Array(PsMpFactWrite) writes;      /* run-time writes under the guard */
+  Array(PsMpFactRead) reads;        /* globals read (or written) by module-level functions */
+} PsMpFacts;
+
+void ps_mp_facts_free(PsMpFacts *self);
+
 typedef struct PsFileFacts {
   const char *path;     /* as displayed */
   const char *module;   /* dotted module name, "" if none */
@@ -384,6 +436,7 @@ typedef struct PsFileFacts {
   Array(PsFactMethodUse) method_uses;  /* PS_FACT_CLASSES */
   bool classes_copied;  /* PS_FACT_CLASSES: `classes` (and the module-level imports) were copied */
   PsFtFacts *ft;        /* PS_FACT_FT, else NULL */
+  PsMpFacts *mp;        /* PS_FACT_MP on a file the MP analyses ran on, else NULL */
 } PsFileFacts;
 
 PsFileFacts *ps_facts_new(const char *path, const char *module, bool is_package);

@@ -292,6 +292,7 @@ int ps_engine_new(PsEngine **out, const PsRule *const *rules, size_t n, const Ps
       else prefilter_part(self, &plain, r->prefilter);
     }
   }
+  ps_analysis_link_all(self->analyses.items, self->analyses.size);
   /* Each gated query group: the words its regex needs. */
   for (size_t i = 0; i < self->groups.size; i++) {
     QueryGroup *g = &self->groups.items[i];
@@ -368,6 +369,7 @@ PsScanWorker *ps_scan_worker_new(const PsEngine *engine, PsError *err) {
   ps_walker_set_needs(w->walker, engine->needs);
   ps_summary_init(&w->summary);
   w->arena = ps_arena_new(256 * 1024);
+  ps_file_share_init(&w->share);
   w->re = ps_regex_runner_new();
   return w;
 }
@@ -380,6 +382,7 @@ void ps_scan_worker_delete(PsScanWorker *self) {
   ps_walker_delete(self->walker);
   ps_summary_free(&self->summary);
   ps_arena_delete(self->arena);
+  ps_file_share_free(&self->share);
   ps_regex_runner_delete(self->re);
   ps_facts_delete(self->facts);
   free(self);

@@ -96,6 +96,7 @@ struct PsScanWorker {
   PsArena *arena;          /* the file lifetime: reset at each file's start */
   PsRegexRunner *re;       /* prefilters and gates (error: admit, never reject) */
   PsFileFacts *facts;      /* the last scanned file's facts, until taken (ps_scan_worker_take_facts) */
+  PsFileShare share;       /* what the analyses of the last scanned text share: cleared at each text */
 };
 
 /* What went wrong while scanning one file besides its findings: each

@@ -369,7 +369,9 @@ bool ps_engine__mentions_pyshift(const char *text, size_t len) {
  * not enabled (another selection or target may need it) or is a project
  * rule (the joins, after this pass, may need it). "" for a code that names
  * rules this run checks; a message for a code that names no rule. */
-static const char *judge_code(const PsEngine *e, const char *code) {
+/* `projected`: a project analysis ran on this text, so a join may still
+ * report here (its findings land only in files that gave facts). */
+static const char *judge_code(const PsEngine *e, const char *code, bool projected) {
   size_t in_registry = 0, enabled = 0;
   if (e->opts.registry)
     for (size_t i = 0; i < ps_registry_count(e->opts.registry); i++)
@@ -377,7 +379,7 @@ static const char *judge_code(const PsEngine *e, const char *code) {
   for (size_t i = 0; i < e->n_rules; i++) {
     if (!ps_str_starts_with(e->rules[i]->meta.id, code)) continue;
     enabled++;
-    for (size_t k = 0; k < e->project_rules.size; k++)
+    for (size_t k = 0; k < e->project_rules.size && projected; k++)
       if (e->project_rules.items[k] == e->rules[i]) return NULL;
   }
   if (!in_registry && !enabled) return "is no rule's id or prefix";
@@ -398,7 +400,7 @@ static void undecided_uses(PsFileScan *sc, const PsSource *src, Undecided *out) 
   if (!(e->facts & PS_FACT_CLASSES) || !sc->summary_ready) return;
   PsScanWorker *w = sc->w;
   PsFileFacts *f = ps_facts_new(src->path, NULL, false);
-  PsFileContext ctx = {src, &w->summary, e->opts.modules, NULL, w->arena, false};
+  PsFileContext ctx = {src, &w->summary, e->opts.modules, NULL, w->arena, false, NULL};
   for (size_t i = 0; i < e->analyses.size; i++) {
     if (!sc->active[i] || !(ps_analysis_facts(e->analyses.items[i]) & PS_FACT_CLASSES)) continue;
     PsArenaMark scratch = ps_arena_mark(w->arena);
@@ -430,7 +432,8 @@ static void report_unused(PsFileScan *sc, const PsSource *src, const LineDirecti
     size_t n_codes = d->all ? 1 : d->n_codes;
     for (size_t c = 0; c < n_codes; c++) {
       const char *code = d->all ? "" : d->codes[c];
-      const char *verdict = d->all ? (e->project_rules.size ? NULL : "") : judge_code(e, code);
+      bool projected = e->project_rules.size && sc->text_facts;
+      const char *verdict = d->all ? (projected ? NULL : "") : judge_code(e, code, projected);
       if (!verdict) continue;
       bool used = false;
       for (size_t k = 0; k < sc->raw.size && !used; k++)
@@ -587,13 +590,14 @@ void ps_engine__copy_facts(PsFileScan *sc, const PsSource *src) {
   free(module);
   ps_summary_copy_facts(&w->summary, src, sc->text_facts, w->arena, f);
   /* The analyses' own facts (PS_FACT_CLASSES: removed-apis), in engine order. */
-  PsFileContext ctx = {src, &w->summary, e->opts.modules, NULL, w->arena, sc->chain};
+  PsFileContext ctx = {src, &w->summary, e->opts.modules, NULL, w->arena, sc->chain, &w->share};
   for (size_t i = 0; i < e->analyses.size; i++) {
     if (!sc->active[i]) continue;
     PsArenaMark scratch = ps_arena_mark(w->arena);
     ps_analysis_copy_facts(e->analyses.items[i], &ctx, f);
     ps_arena_rewind(w->arena, scratch);
   }
+  ps_file_share_export(&w->share, src, &w->summary, sc->text_facts, w->arena, f); /* what the analyses' shared values add */
   /* Facts of the removed-APIs join alone, and none recorded (no undecided
    * use): nothing feeds the join, so the file's result can be cached. */
   if (!(sc->text_facts & ~(unsigned)PS_FACT_CLASSES) && !f->classes.size && !f->method_uses.size && !f->imports.size) {
@@ -714,6 +718,7 @@ static void run_rules(PsFileScan *sc, const PsSource *src) {
   sc->src = src;
   sc->summary_ready = false;
   sc->text_facts = 0;
+  ps_file_share_clear(&w->share); /* the analyses' shared values are per text */
   /* `present` for this text; only the analyses whose word gates it
    * passes, and only what they read from the walk. */
   if (e->words.size || e->need_walk) ps_engine__gate(sc, src->text, src->len);
@@ -735,7 +740,7 @@ static void run_rules(PsFileScan *sc, const PsSource *src) {
         ps_engine__expire(is, "the summary walk");
         goto done;
       }
-      PsFileContext ctx = {src, &w->summary, e->opts.modules, dl, w->arena, false};
+      PsFileContext ctx = {src, &w->summary, e->opts.modules, dl, w->arena, false, &w->share};
       PsEmitter em = {emit_vars, emit_vars_fix, sc};
       unsigned facts = 0;
       for (size_t i = 0; i < e->analyses.size; i++) {

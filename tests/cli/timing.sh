@@ -15,7 +15,8 @@ line='^pyshift: timing: setup [0-9.]*s cpu [0-9.]*s wall; per-file [0-9.]*s cpu 
 PYSHIFT_NO_CACHE=1 PYSHIFT_TIMING=1 run check --isolated --exit-zero --target-version 3.14t p
 grep -qE "$line; facts of 2 files, [0-9.]* MB\$" "$ERR" && ok || fail ft_line "no timing line with the facts: $(cat "$ERR")"
 
-PYSHIFT_NO_CACHE=1 PYSHIFT_TIMING=1 run check --isolated --exit-zero --target-version 3.14 p
+# (MP003 and MP004 have joins at every target: left out here.)
+PYSHIFT_NO_CACHE=1 PYSHIFT_TIMING=1 run check --isolated --exit-zero --target-version 3.14 --ignore MP003,MP004 p
 grep -qE "$line\$" "$ERR" && ok || fail no_ft_line "no timing line without a join: $(cat "$ERR")"
 
 PYSHIFT_NO_CACHE=1 run check --isolated --exit-zero --target-version 3.14t p

@@ -4,7 +4,9 @@
 #   tests/mp/runtime.sh PYSHIFT PYTHON314_CACHE PROGRAMS_DIR
 #
 # For each program pair mpNNN_<case>.bad.py / mpNNN_<case>.ok.py in
-# PROGRAMS_DIR, with a line `# expect-output: REGEX`:
+# PROGRAMS_DIR (or a pair of directories mpNNN_<case>.bad/ and .ok/ for
+# cases across modules: pyshift checks the directory, the interpreter runs
+# its main.py), with a line `# expect-output: REGEX`:
 #   - pyshift reports rule MPNNN on the .bad program and not on the .ok one;
 #   - the real CPython 3.14 (tests/mp/python314.sh, default start method
 #     forkserver) runs each with a 30 s timeout in its own process group:
@@ -21,6 +23,8 @@ py=$(sh "$here/python314.sh" "$cache") || exit $?
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
+# The directory cases import their own modules: no __pycache__ in the source tree.
+export PYTHONDONTWRITEBYTECODE=1
 n=0
 
 run_py() { # program, output file; prints the exit status
@@ -31,18 +35,23 @@ run_py() { # program, output file; prints the exit status
   echo "$rc"
 }
 
-for bad in "$dir"/mp*.bad.py; do
-  case_=$(basename "$bad" .bad.py)
-  ok=$dir/$case_.ok.py
+for bad in "$dir"/mp*.bad.py "$dir"/mp*.bad; do
+  [ -e "$bad" ] || continue
+  case $bad in
+  *.py) case_=$(basename "$bad" .bad.py) ok=$dir/$case_.ok.py ;;
+  *) case_=$(basename "$bad" .bad) ok=$dir/$case_.ok ;;
+  esac
   rule=$(echo "$case_" | sed 's/^mp\([0-9]*\)_.*/MP\1/')
   for prog in "$bad" "$ok"; do
     n=$((n + 1))
-    want=$(sed -n 's/^# expect-output: //p' "$prog" | head -n 1)
+    main=$prog
+    [ -d "$prog" ] && main=$prog/main.py
+    want=$(sed -n 's/^# expect-output: //p' "$main" | head -n 1)
     hits=$("$ps" check --isolated --select "$rule" "$prog" | grep -c ": $rule ")
     out=$work/$(basename "$prog").out
-    rc=$(run_py "$prog" "$out")
+    rc=$(run_py "$main" "$out")
     case $prog in
-    *.bad.py)
+    *.bad.py | *.bad)
       if [ "$hits" -eq 0 ]; then
         echo "FAIL: $prog: pyshift does not report $rule" >&2; fail=1
       fi

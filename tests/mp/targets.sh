@@ -73,4 +73,22 @@ for want in "runs \`serve\` (pure-Python CPU work) in processes: not a drop-in f
   *) echo "FAIL: MP001 on the fixture lacks: $want" >&2; fail=1 ;;
   esac
 done
+# MP003 and MP004 across modules (the project stage): the findings by file
+# and line, each `# expect:` line of the tree and no `# ok:` line.
+cross() {
+  "$ps" check --isolated "$@" | sed -n "s/^[^:]*\/\([^/:]*\):\([0-9]*\):[0-9]*: \(MP[0-9]*\) .*/\1:\2:\3/p" | tr "\n" " " |
+    sed "s/ $//"
+}
+want="main_global.py:9:MP004 script_bad.py:8:MP003 script_bad.py:9:MP003 script_bad.py:10:MP003"
+got=$(cross --target-version 3.14 --select MP003,MP004 "$dir/mp_cross")
+[ "$got" = "$want" ] || { echo "FAIL: MP003/MP004 across modules: expected [$want], got [$got]" >&2; fail=1; }
+# At 3.13 the default is fork: nothing.
+got=$(cross --target-version 3.13 --select MP003,MP004 "$dir/mp_cross")
+[ -z "$got" ] || { echo "FAIL: MP003/MP004 across modules at 3.13: got [$got]" >&2; fail=1; }
+# The finding names the start in the other module, as a related location.
+out=$("$ps" check --isolated --target-version 3.14 --select MP003 "$dir/mp_cross/script_bad.py" "$dir/mp_cross/pkg")
+case $out in
+*"script_bad.py:10:1: MP003 \`process()\`"*"line 12 of "*"pkg/parallel.py"*) ;;
+*) echo "FAIL: MP003 across modules does not name the start: $out" >&2; fail=1 ;;
+esac
 exit $fail
