@@ -10,16 +10,25 @@
 
 /* ---- node handlers ------------------------------------------------------------ */
 
+/* The name a def or class statement binds (*t, *len bytes of the text),
+ * qualified by the scope it is in ("C.m", "f.g"); NULL without one. */
+static const char *local_name(PsFtWalker *w, TSNode n, const char *scope, const char **t, uint32_t *len) {
+  TSNode name = ts_node_child_by_field_id(n, w->f_name);
+  if (ts_node_is_null(name)) return NULL;
+  *t = ftw_text_of(w, name, len);
+  return *scope ? ps_arena_sprintf(w->arena, "%s.%.*s", scope, (int)*len, *t) : ps_arena_strndup(w->arena, *t, *len);
+}
+
 static void visit_func(PsFtWalker *w, TSNode n, const TSNode *path, size_t depth) {
   PsFtRaw *r = w->raw;
-  TSNode name = ts_node_child_by_field_id(n, w->f_name);
-  if (ts_node_is_null(name)) return;
-  uint32_t len;
-  const char *t = ftw_text_of(w, name, &len);
   const char *scope = ftw_cur_scope(w);
+  const char *t;
+  uint32_t len;
+  const char *local = local_name(w, n, scope, &t, &len);
+  if (!local) return;
   int32_t parent = ftw_cur_func(w), cls = ftw_cur_class_body(w);
   PsFtRawFunc fn = {0};
-  fn.local = *scope ? ps_arena_sprintf(w->arena, "%s.%.*s", scope, (int)len, t) : ps_arena_strndup(w->arena, t, len);
+  fn.local = local;
   fn.scope = fn.local;
   fn.parent = parent;
   fn.cls = cls;
@@ -135,13 +144,13 @@ static void visit_lambda(PsFtWalker *w, TSNode n) {
 
 static void visit_class(PsFtWalker *w, TSNode n) {
   PsFtRaw *r = w->raw;
-  TSNode name = ts_node_child_by_field_id(n, w->f_name);
-  if (ts_node_is_null(name)) return;
-  uint32_t len;
-  const char *t = ftw_text_of(w, name, &len);
   const char *scope = ftw_cur_scope(w);
+  const char *t;
+  uint32_t len;
+  const char *local = local_name(w, n, scope, &t, &len);
+  if (!local) return;
   PsFtRawClass c = {0};
-  c.local = *scope ? ps_arena_sprintf(w->arena, "%s.%.*s", scope, (int)len, t) : ps_arena_strndup(w->arena, t, len);
+  c.local = local;
   c.scope = scope;
   c.func = ftw_cur_func(w);
   c.start = ts_node_start_byte(n);

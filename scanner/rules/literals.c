@@ -36,29 +36,51 @@ static bool ident(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+/* Past one item at p that can neither open nor close a group nor split
+ * alternatives: an escape pair, or a whole character class ([]...] and
+ * [^]...] included). p itself when *p is any other character. */
+static const char *skip_plain(const char *p, const char *end) {
+  if (*p == '\\') return p + 2 <= end ? p + 2 : end;
+  if (*p != '[') return p;
+  const char *q = p + 1;
+  if (q < end && *q == '^') q++;
+  if (q < end && *q == ']') q++;
+  for (; q < end && *q != ']'; q++)
+    if (*q == '\\') q++;
+  return q < end ? q + 1 : end;
+}
+
 /* End of the group starting at p ('('), or NULL if unbalanced. */
 static const char *group_end(const char *p, const char *end) {
   int depth = 0;
-  bool cls = false;
-  for (; p < end; p++) {
-    if (*p == '\\') {
-      p++;
+  while (p < end) {
+    const char *q = skip_plain(p, end);
+    if (q != p) {
+      p = q;
       continue;
     }
-    if (cls) {
-      if (*p == ']') cls = false;
-      continue;
-    }
-    if (*p == '[') {
-      cls = true;
-      if (p + 1 < end && p[1] == ']') p++; /* []...] */
-    } else if (*p == '(') {
-      depth++;
-    } else if (*p == ')' && --depth == 0) {
-      return p + 1;
-    }
+    if (*p == '(') depth++;
+    else if (*p == ')' && --depth == 0) return p + 1;
+    p++;
   }
   return NULL;
+}
+
+/* The first `|` at p's level (outside groups and classes), or end. */
+static const char *top_bar(const char *p, const char *end) {
+  int depth = 0;
+  while (p < end) {
+    const char *q = skip_plain(p, end);
+    if (q != p) {
+      p = q;
+      continue;
+    }
+    if (*p == '(') depth++;
+    else if (*p == ')') depth--;
+    else if (*p == '|' && depth == 0) return p;
+    p++;
+  }
+  return end;
 }
 
 /* Does the character class [..] (p at '[', n bytes) contain no identifier
@@ -241,33 +263,15 @@ static bool alternative_words(const char *p, const char *end, Words *out) {
 char **ps_regex_required_words(const char *re) {
   Words out;
   array_init(&out);
-  const char *end = re + strlen(re), *a = re;
+  const char *end = re + strlen(re);
   bool ok = true;
   /* Top-level alternatives. */
-  for (const char *p = re; ok; ) {
-    int depth = 0;
-    bool cls = false;
-    const char *q = p;
-    for (; q < end; q++) {
-      if (*q == '\\') {
-        q++;
-        continue;
-      }
-      if (cls) {
-        if (*q == ']') cls = false;
-        continue;
-      }
-      if (*q == '[') cls = true;
-      else if (*q == '(') depth++;
-      else if (*q == ')') depth--;
-      else if (*q == '|' && depth == 0) break;
-    }
-    if (q > end) q = end;
+  for (const char *p = re; ok;) {
+    const char *q = top_bar(p, end);
     ok = alternative_words(p, q, &out);
     if (q >= end) break;
     p = q + 1;
   }
-  (void)a;
   if (!ok || !out.size) {
     for (size_t i = 0; i < out.size; i++) free(out.items[i]);
     array_free(&out);
@@ -294,30 +298,7 @@ char **ps_regex_alternatives(const char *re) {
   Words out;
   array_init(&out);
   for (const char *p = re;;) {
-    int depth = 0;
-    bool cls = false;
-    const char *q = p;
-    for (; q < end; q++) {
-      if (*q == '\\') {
-        q++;
-        continue;
-      }
-      if (cls) {
-        if (*q == ']') cls = false;
-        continue;
-      }
-      if (*q == '[') {
-        cls = true;
-        if (q + 1 < end && q[1] == ']') q++; /* []...] */
-      } else if (*q == '(') {
-        depth++;
-      } else if (*q == ')') {
-        depth--;
-      } else if (*q == '|' && depth == 0) {
-        break;
-      }
-    }
-    if (q > end) q = end;
+    const char *q = top_bar(p, end);
     array_push(&out, ps_xstrndup(p, (size_t)(q - p)));
     if (q >= end) break;
     p = q + 1;

@@ -520,16 +520,22 @@ static void scan_file(PsFileScan *sc, PsSource *src) {
   res->n_findings = n;
 }
 
+/* A file's scan state, before its text is read. */
+static void scan_begin(PsFileScan *sc, PsScanWorker *w, const char *path) {
+  const PsEngine *e = w->engine;
+  memset(sc, 0, sizeof *sc);
+  sc->w = w;
+  sc->e = e;
+  sc->res = ps_xcalloc(1, sizeof *sc->res);
+  sc->res->path = ps_xstrdup(path);
+  sc->present = ps_xcalloc(e->words.size + 1, 1);
+  sc->active = ps_xcalloc(e->analyses.size + 1, sizeof(bool));
+}
+
 PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *bytes, size_t len) {
   const PsEngine *e = w->engine;
   PsFileScan sc;
-  memset(&sc, 0, sizeof sc);
-  sc.w = w;
-  sc.e = e;
-  sc.res = ps_xcalloc(1, sizeof *sc.res);
-  sc.res->path = ps_xstrdup(path);
-  sc.present = ps_xcalloc(e->words.size + 1, 1);
-  sc.active = ps_xcalloc(e->analyses.size + 1, sizeof(bool));
+  scan_begin(&sc, w, path);
   ps_arena_reset(w->arena);
   ps_facts_delete(w->facts); /* not taken: the run has no project stage */
   w->facts = NULL;
@@ -554,13 +560,7 @@ PsFileResult *ps_engine_scan(PsScanWorker *w, const char *path, const char *byte
 PsFileFacts *ps_engine_scan_facts(PsScanWorker *w, const char *path) {
   const PsEngine *e = w->engine;
   PsFileScan sc;
-  memset(&sc, 0, sizeof sc);
-  sc.w = w;
-  sc.e = e;
-  sc.res = ps_xcalloc(1, sizeof *sc.res);
-  sc.res->path = ps_xstrdup(path);
-  sc.present = ps_xcalloc(e->words.size + 1, 1);
-  sc.active = ps_xcalloc(e->analyses.size + 1, sizeof(bool));
+  scan_begin(&sc, w, path);
   sc.chain = true;
   ps_arena_reset(w->arena);
   ps_facts_delete(w->facts);
