@@ -199,6 +199,10 @@ typedef struct PsSummary {
    * order; index + 1, 0 ends. Read it with ps_summary_first_binding. */
   PsStrMap bind_index;
   Array(uint32_t) bind_next;
+  /* The qualified names of the class defs, for resolution's scope walk;
+   * current while class_defs == defs.size (else a scan). */
+  PsStrMap class_index;
+  size_t class_defs;
   struct PsFtRaw *ft;       /* PS_NEED_FT, else NULL or stale */
 } PsSummary;
 

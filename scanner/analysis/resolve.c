@@ -26,9 +26,14 @@ void ps_summary__index_bindings(PsSummary *s) {
     if (ps_strmap_find(&s->bind_index, nm, len, &head)) s->bind_next.items[i] = (uint32_t)head;
     ps_strmap_put_n(&s->bind_index, nm, len, (uint64_t)i + 1, true);
   }
+  ps_strmap_clear(&s->class_index);
+  for (size_t i = 0; i < s->defs.size; i++)
+    if (s->defs.items[i].kind == PS_DEF_CLASS) ps_strmap_put(&s->class_index, s->defs.items[i].name, 1, false);
+  s->class_defs = s->defs.size;
 }
 
 static bool is_class_scope(const PsSummary *s, const char *scope, size_t n) {
+  if (s->class_defs == s->defs.size) return ps_strmap_find(&s->class_index, scope, n, NULL);
   for (size_t i = 0; i < s->defs.size; i++) {
     const PsDef *d = &s->defs.items[i];
     if (d->kind == PS_DEF_CLASS && strlen(d->name) == n && !strncmp(d->name, scope, n)) return true;

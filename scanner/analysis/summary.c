@@ -132,6 +132,8 @@ void ps_summary_init(PsSummary *self) {
   array_init(&self->annotations);
   array_init(&self->guard_ranges);
   self->bind_index = (PsStrMap)PS_STRMAP_INIT;
+  self->class_index = (PsStrMap)PS_STRMAP_INIT;
+  self->class_defs = SIZE_MAX;
   array_init(&self->bind_next);
   self->ft = NULL;
 }
@@ -147,6 +149,7 @@ void ps_summary_free(PsSummary *self) {
   array_free(&self->annotations);
   array_free(&self->guard_ranges);
   ps_strmap_free(&self->bind_index);
+  ps_strmap_free(&self->class_index);
   array_free(&self->bind_next);
   ps_ft_raw__free(self->ft);
   self->ft = NULL;
@@ -199,6 +202,8 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&out->guard_ranges);
   /* The index's keys are the last file's names: no lookup may reach them. */
   ps_strmap_clear(&out->bind_index);
+  ps_strmap_clear(&out->class_index);
+  out->class_defs = SIZE_MAX;
   array_clear(&out->bind_next);
   array_clear(&self->frames);
   array_clear(&self->path);
