@@ -115,6 +115,7 @@ void ps_walker_delete(PsWalker *self) {
   array_free(&self->frames);
   array_free(&self->path);
   array_free(&self->imported);
+  ps_strmap_free(&self->imported_set);
   array_free(&self->dyn);
   array_free(&self->dyn_arg);
   ps_ft_walk__delete(self->ft);
@@ -208,6 +209,7 @@ void ps_walker_summarize(PsWalker *self, const PsSource *src, PsArena *arena, Ps
   array_clear(&self->frames);
   array_clear(&self->path);
   array_clear(&self->imported);
+  ps_strmap_clear(&self->imported_set);
   array_clear(&self->dyn);
   array_clear(&self->dyn_arg);
   if (!src->tree) return;

@@ -114,10 +114,7 @@ void ps_summary__visit_identifier(Walk *k, TSNode n) {
   if (!w->imported.size) return;
   uint32_t len;
   const char *t = ps_source_node_text(k->src, n, &len);
-  bool bound = false;
-  for (size_t i = 0; i < w->imported.size && !bound; i++)
-    bound = !strncmp(w->imported.items[i], t, len) && w->imported.items[i][len] == '\0';
-  if (!bound) return;
+  if (!ps_strmap_find(&w->imported_set, t, len, NULL)) return;
   TSNode parent = ps_summary__ancestor(k, 0);
   if (ts_node_is_null(parent)) return;
   TSSymbol ps = ts_node_symbol(parent);

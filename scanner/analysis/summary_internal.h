@@ -51,6 +51,7 @@ struct PsWalker {
   Array(Frame) frames;
   Array(TSNode) path; /* ancestors of the node being visited, root first */
   Array(const char *) imported; /* names bound by imports so far in this file */
+  PsStrMap imported_set;        /* the same names, for lookups by identifier */
   unsigned needs;     /* PS_NEED_* */
   Array(PsCall) dyn; /* candidate dynamic-import calls, resolved after the walk */
   Array(DynArg) dyn_arg; /* their string arguments */

@@ -167,7 +167,10 @@ static void add_import(Walk *k, PsImportKind kind, const char *module, const cha
   if (local) {
     PsBinding b = {target ? PS_BIND_IMPORT : PS_BIND_OTHER, local, scope, target, im.guards, im.version_below};
     array_push(&k->out->bindings, b);
-    if (target) array_push(&k->w->imported, local);
+    if (target) {
+      array_push(&k->w->imported, local);
+      ps_strmap_put(&k->w->imported_set, local, 1, true);
+    }
   }
 }
 
