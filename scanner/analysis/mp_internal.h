@@ -179,6 +179,16 @@ void ps_mp_model_release(const PsMpModel *m, PsMpModel *own);
 static inline const PsMpTable *ps_mp_table_of(const PsMpTable *t) { return t->merged ? t->merged : t; }
 /* PsAnalysisClass.link of every MP class: the shared tables. */
 void ps_mp__link(PsAnalysis *const *all, size_t n);
+/* One file's shared MP model, with the table it was built from (the value
+ * of the per-file share; walk_mp.c). */
+typedef struct PsMpShared {
+  PsMpModel m;
+  const PsMpTable *t;
+} PsMpShared;
+/* The file-share export of the MP model (walk_mp_facts.c): its project
+ * facts, PS_FACT_MP. */
+void ps_mp__export_facts(void *v, const PsSource *src, const PsSummary *sum, unsigned what, PsArena *scratch,
+                         PsFileFacts *f);
 
 /* The start method that applies to a place: `pinned`, else the file's
  * set_start_method, else the target's default. */
